@@ -1,0 +1,84 @@
+//! The catalogue's shapes: the bureau's service items (事项) and the one-thing bundles
+//! (一件事) composed of items. Loaded from `data/catalog/*.toml` (see `catalog::load`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::department::DepartmentKind;
+
+/// Which of the bureau's published lists an item belongs to (seed 004 附件2 / 附件3),
+/// or `Partner` for an item owned by another department that a bundle includes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ItemList {
+    /// 行政权力事项 (seed 004 附件2).
+    AdministrativePower,
+    /// 公共服务事项 (seed 004 附件3).
+    PublicService,
+    /// Another department's item, known to the platform through a bundle.
+    Partner,
+}
+
+/// One service item (事项) of a catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CatalogItem {
+    /// Stable code, never reused (e.g. `PS-05`, `AP-02`, `NB-CERT`).
+    pub code: String,
+    /// Name, verbatim from the source document.
+    pub name: String,
+    pub list: ItemList,
+    /// 事项类型 as the source names it (行政处罚, 行政检查, 公共服务, …).
+    pub item_type: String,
+    /// The department kind that handles the item.
+    pub department: DepartmentKind,
+    /// Statutory or promised limit in working days, where a source states one.
+    pub limit_working_days: Option<u32>,
+    /// 全程网办: can be handled fully online.
+    pub online: bool,
+    /// 即办件: decided on the spot.
+    pub instant: bool,
+    /// Where the item and its limit come from (seed and section), shown to auditors.
+    pub source: String,
+}
+
+/// An item inside a bundle, with the items it must wait for (NB-7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BundleItem {
+    /// Code of a `CatalogItem` (the bureau's own or a partner item).
+    pub item: String,
+    /// Limit within this bundle in working days (the bundle's promise can be shorter
+    /// than the item's statutory limit). `None` for a service without a deadline.
+    pub limit_working_days: Option<u32>,
+    /// Codes of items in the same bundle whose results this item needs first.
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+}
+
+/// A one-thing bundle (一件事): items of several departments applied for once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    /// Stable code: `maternity_allowance`, `maternity_reimbursement`, `newborn`.
+    pub code: String,
+    pub name: String,
+    /// The department kind that leads the bundle (牵头单位).
+    pub lead: DepartmentKind,
+    /// The limit the source promises for the whole bundle, if it states one.
+    pub promised_limit_working_days: Option<u32>,
+    pub items: Vec<BundleItem>,
+    pub source: String,
+}
+
+/// A whole catalogue: the content of one catalogue version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    pub items: Vec<CatalogItem>,
+    pub bundles: Vec<Bundle>,
+}

@@ -1,0 +1,165 @@
+//! The command line of the contract (`../shared/contract.md`, "Command line").
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "onething",
+    version,
+    about = "一件事一次办 platform for medical-insurance bureaus and partner departments"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the platform (HTTP API and pages).
+    Serve(ServeArgs),
+    /// A fresh demo database with synthetic data, then serve it.
+    Demo(DemoArgs),
+    /// Create or upgrade the schema, then exit.
+    Migrate {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+    },
+    /// Working-day calendar (Chinese official holidays and make-up working days).
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// Service catalogue: show it, or import a new version from TOML files.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// Cases whose items are overdue or near their due date (SV-3).
+    Due(DueArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Database URL: sqlite://PATH (default) or postgres://…
+    #[arg(long, env = "ONETHING_DB")]
+    pub db: Option<String>,
+    /// Address to listen on.
+    #[arg(long, env = "ONETHING_LISTEN")]
+    pub listen: Option<String>,
+    /// Configuration file (TOML), see docs/configuration.md.
+    #[arg(long, env = "ONETHING_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[arg(long, env = "ONETHING_LISTEN")]
+    pub listen: Option<String>,
+    /// SQLite file for the demo; it is deleted and created afresh.
+    #[arg(long, default_value = "data/demo.db")]
+    pub file: PathBuf,
+    /// Seed of the synthetic data.
+    #[arg(long, default_value_t = 20241105)]
+    pub seed: u64,
+    /// Build the demo database, then exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HolidayFiles {
+    /// Extra holiday notice (same JSON shape as data/calendar/cn-holidays.json); repeatable.
+    #[arg(long = "holidays", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Print the date N working days after DATE.
+    AddWorkingDays {
+        date: NaiveDate,
+        n: u32,
+        #[command(flatten)]
+        holidays: HolidayFiles,
+    },
+    /// Print `true` or `false`.
+    IsWorkingDay {
+        date: NaiveDate,
+        #[command(flatten)]
+        holidays: HolidayFiles,
+    },
+    /// Print the number of working days in (FROM, TO].
+    Between {
+        from: NaiveDate,
+        to: NaiveDate,
+        #[command(flatten)]
+        holidays: HolidayFiles,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Print the current catalogue as JSON.
+    Show {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+    },
+    /// Import items.toml and bundles.toml as a new catalogue version (if they changed).
+    Import {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+        #[arg(long)]
+        items: PathBuf,
+        #[arg(long)]
+        bundles: PathBuf,
+        /// Why the catalogue changed (kept with the version).
+        #[arg(long)]
+        note: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    #[arg(long, env = "ONETHING_DB")]
+    pub db: String,
+    /// Near-due window in working days.
+    #[arg(long, default_value_t = 2)]
+    pub within: u32,
+    /// Only items of this department kind.
+    #[arg(long)]
+    pub department: Option<String>,
+    /// The day to judge from (default: today in China).
+    #[arg(long)]
+    pub today: Option<NaiveDate>,
+    #[command(flatten)]
+    pub holidays: HolidayFiles,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn contract_calendar_command_parses() {
+        let cli = Cli::try_parse_from([
+            "onething",
+            "calendar",
+            "add-working-days",
+            "2024-09-30",
+            "1",
+        ])
+        .expect("parses");
+        assert!(matches!(
+            cli.command,
+            Command::Calendar(CalendarCommand::AddWorkingDays { n: 1, .. })
+        ));
+        assert!(
+            Cli::try_parse_from(["onething", "calendar", "is-working-day", "2024-13-01"]).is_err()
+        );
+    }
+}

@@ -1,0 +1,249 @@
+//! `onething demo`: a fresh SQLite database with synthetic cases driven through the real case
+//! engine (every change is an event planned by the same rules the server uses), then serve it.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use onething_domain::case::{Action, ActorRole, MissingMaterial};
+use onething_domain::catalog::Bundle;
+use onething_domain::china_time::date_in_china;
+use onething_domain::{Calendar, RegionCode};
+use onething_store::Store;
+use onething_store::cases::{Actor, NewCase};
+use onething_synth::Synth;
+use rand::Rng;
+
+use super::serve::{init_logging, serve_store};
+use crate::cli::DemoArgs;
+use crate::config::{DEFAULT_LISTEN, load_calendar};
+use crate::failure::Failure;
+
+/// How many demo cases of each bundle.
+const CASES_PER_BUNDLE: [(&str, usize); 3] = [
+    ("newborn", 18),
+    ("maternity_reimbursement", 6),
+    ("maternity_allowance", 6),
+];
+
+pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
+    remove_old(&args.file)?;
+    let db = format!("sqlite://{}", args.file.display());
+    let calendar = load_calendar(&[])?;
+    let store = Store::open(&db).await?;
+    let today = date_in_china(Utc::now());
+    let summary = seed(&store, &calendar, args.seed, today).await?;
+    println!(
+        "演示数据已生成 / demo data ready: {} ({summary})",
+        args.file.display()
+    );
+    println!("  所有人员与单位均为合成数据 / every person and employer is synthetic");
+    println!(
+        "  演示账号 / demo accounts: none yet — sign-in arrives with the portals (the catalogue API is public)"
+    );
+    if args.no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    init_logging();
+    let listen = args.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+    serve_store(store, calendar, &listen, &db).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn remove_old(file: &Path) -> Result<(), Failure> {
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{}{suffix}", file.display());
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Failure::environment("无法删除旧的演示数据库", e)),
+        }
+    }
+    Ok(())
+}
+
+/// Noon in China on `day`, as the instant an event carries.
+fn noon(day: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&day.and_hms_opt(12, 0, 0).unwrap_or_default()) - Duration::hours(8)
+}
+
+struct Seeder<'a> {
+    store: &'a Store,
+    calendar: &'a Calendar,
+    synth: Synth,
+    today: NaiveDate,
+    keys: u64,
+}
+
+async fn seed(
+    store: &Store,
+    calendar: &Calendar,
+    seed: u64,
+    today: NaiveDate,
+) -> Result<String, Failure> {
+    store.ensure_shipped_catalog(noon(today)).await?;
+    let catalog = store.current_catalog().await?.catalog;
+    let mut seeder = Seeder {
+        store,
+        calendar,
+        synth: Synth::new(seed),
+        today,
+        keys: 0,
+    };
+    let days = opening_days(calendar, today)?;
+    let mut opened = 0;
+    for (code, count) in CASES_PER_BUNDLE {
+        let Some(bundle) = catalog.bundle(code) else {
+            continue;
+        };
+        for n in 0..count {
+            let opened_on = days[(n * 7 + opened) % days.len()];
+            seeder.case(bundle, opened_on).await?;
+            opened += 1;
+        }
+    }
+    let until = calendar.add_working_days(today, 2)?;
+    let due = store.list_due(today, until, None).await?;
+    let overdue = due.iter().filter(|d| d.overdue).count();
+    Ok(format!(
+        "{opened} cases, {overdue} overdue and {} near-due items",
+        due.len() - overdue
+    ))
+}
+
+/// Working days in the six weeks before `today` on which the demo's cases were filed.
+fn opening_days(calendar: &Calendar, today: NaiveDate) -> Result<Vec<NaiveDate>, Failure> {
+    let mut days = Vec::new();
+    let mut day = today - Duration::days(42);
+    while day <= today {
+        if calendar.is_working_day(day)? {
+            days.push(day);
+        }
+        day += Duration::days(1);
+    }
+    Ok(days)
+}
+
+impl Seeder<'_> {
+    fn actor(&mut self, role: ActorRole, name: &str, on: NaiveDate) -> Actor {
+        self.keys += 1;
+        Actor {
+            name: name.to_owned(),
+            role,
+            idempotency_key: format!("demo-{}", self.keys),
+            at: noon(on),
+        }
+    }
+
+    async fn case(&mut self, bundle: &Bundle, opened_on: NaiveDate) -> Result<(), Failure> {
+        let region = RegionCode::parse("450102").or_else(|_| RegionCode::parse("450000"));
+        let region = region.map_err(|e| Failure::environment("演示地区代码无效", e))?;
+        let mother = self.synth.mother_id(region);
+        let new = NewCase {
+            bundle: bundle.code.clone(),
+            applicant: format!("person:{mother}"),
+            region: Some(region.to_string()),
+        };
+        let applicant = self.actor(ActorRole::Applicant, "applicant", opened_on);
+        let case = self.store.open_case(&new, &applicant).await?;
+        let roll = self.synth.rng_mut().random_range(0..10);
+        let window = self.actor(ActorRole::Acceptor, "window-clerk", opened_on);
+        // Accept only where every due date stays inside published holiday years; later
+        // applications wait, as they would until the bureau loads next year's notice.
+        let accepts = self.calendar.add_working_days(opened_on, 40).is_ok();
+        match roll {
+            0 => {
+                let first = bundle
+                    .items
+                    .first()
+                    .map(|i| i.item.clone())
+                    .unwrap_or_default();
+                let reason = "新生儿非在本市助产机构出生，不符合受理条件".to_owned();
+                self.store
+                    .change_item(
+                        &case.id,
+                        &first,
+                        Action::Refuse { reason },
+                        &window,
+                        self.calendar,
+                    )
+                    .await?;
+            }
+            1 | 2 if bundle.items.len() > 2 => {
+                let item = bundle.items[2].item.clone();
+                let missing = vec![MissingMaterial {
+                    code: "MARRIAGE_CERT".into(),
+                    name: "结婚证首页、主页".into(),
+                    reason: "民政部门尚未推送婚姻登记信息，请拍照上传".into(),
+                }];
+                let action = Action::RequestSupplement { missing };
+                self.store
+                    .change_item(&case.id, &item, action, &window, self.calendar)
+                    .await?;
+            }
+            _ if accepts => {
+                self.store
+                    .accept_all(&case.id, &window, self.calendar)
+                    .await?;
+                self.handle(&case.id, bundle, opened_on).await?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The departments work the accepted items: mostly on time, sometimes late, never in
+    /// the future; events are written in date order so the history reads forward.
+    async fn handle(
+        &mut self,
+        case_id: &str,
+        bundle: &Bundle,
+        accepted_on: NaiveDate,
+    ) -> Result<(), Failure> {
+        let mut finished: std::collections::BTreeMap<String, NaiveDate> = Default::default();
+        let mut steps: Vec<(NaiveDate, usize, u8, String)> = Vec::new();
+        for (order, item) in bundle.topological_order().into_iter().enumerate() {
+            let ready = item
+                .depends_on
+                .iter()
+                .map(|d| finished.get(d).copied())
+                .collect::<Option<Vec<_>>>();
+            let Some(ready) = ready else { continue };
+            let start = ready
+                .into_iter()
+                .max()
+                .unwrap_or(accepted_on)
+                .max(accepted_on);
+            let limit = item.limit_working_days.unwrap_or(5);
+            let late = self.synth.rng_mut().random_range(0..8) == 0;
+            let took = if late {
+                limit + self.synth.rng_mut().random_range(1..4)
+            } else {
+                self.synth.rng_mut().random_range(0..=limit)
+            };
+            if start > self.today {
+                continue;
+            }
+            steps.push((start, order, 0, item.item.clone()));
+            let finish = self.calendar.add_working_days(start, took)?;
+            if finish <= self.today {
+                steps.push((finish, order, 1, item.item.clone()));
+                finished.insert(item.item.clone(), finish);
+            }
+        }
+        steps.sort();
+        for (on, _, phase, item) in steps {
+            let handler = self.actor(ActorRole::Handler, "department", on);
+            let action = match phase {
+                0 => Action::Start,
+                _ => Action::Complete {
+                    certificate_ref: Some(format!("EC-{item}-{}", self.keys)),
+                },
+            };
+            self.store
+                .change_item(case_id, &item, action, &handler, self.calendar)
+                .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,64 @@
+//! One module per subcommand; each returns the process exit code or a [`Failure`].
+
+mod calendar;
+mod catalog;
+mod demo;
+mod due;
+mod serve;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::failure::Failure;
+
+pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    match cli.command {
+        Command::Calendar(cmd) => calendar::run(cmd),
+        Command::Serve(args) => block_on(serve::run(args)),
+        Command::Demo(args) => block_on(demo::run(args)),
+        Command::Migrate { db } => block_on(migrate(db)),
+        Command::Catalog(cmd) => block_on(catalog::run(cmd)),
+        Command::Due(args) => block_on(due::run(args)),
+    }
+}
+
+fn block_on<F: std::future::Future<Output = Result<ExitCode, Failure>>>(
+    future: F,
+) -> Result<ExitCode, Failure> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::environment("无法启动运行时", e))?;
+    runtime.block_on(future)
+}
+
+async fn migrate(db: String) -> Result<ExitCode, Failure> {
+    let store = onething_store::Store::open(&db).await?;
+    store.close().await;
+    println!("数据库结构已是最新 / schema is up to date: {}", redact(&db));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A database URL without its password, for printing.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}://{}:***{}", &url[..scheme_end], user, &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(super::redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}

@@ -1,0 +1,89 @@
+use std::process::ExitCode;
+
+use chrono::Utc;
+use onething_store::Store;
+use onething_web::AppState;
+
+use crate::cli::ServeArgs;
+use crate::commands::redact;
+use crate::config::{ConfigFile, DEFAULT_DB, DEFAULT_LISTEN, load_calendar};
+use crate::failure::Failure;
+
+pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
+    let config = ConfigFile::load(args.config.as_deref())?;
+    let db = args
+        .db
+        .or(config.server.db)
+        .unwrap_or_else(|| DEFAULT_DB.to_owned());
+    let listen = args
+        .listen
+        .or(config.server.listen)
+        .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+    let calendar = load_calendar(&config.calendar.extra_notices)?;
+    init_logging();
+    let store = Store::open(&db).await?;
+    store.ensure_shipped_catalog(Utc::now()).await?;
+    serve_store(store, calendar, &listen, &db).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Binds `listen` and serves until Ctrl-C or SIGTERM; requests in flight are finished.
+pub async fn serve_store(
+    store: Store,
+    calendar: onething_domain::Calendar,
+    listen: &str,
+    db: &str,
+) -> Result<(), Failure> {
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+        Failure::usage(
+            format!("无法监听 {listen}：{e}"),
+            format!("cannot listen on {listen}: {e}"),
+        )
+    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Failure::environment("无法读取监听地址", e))?;
+    println!(
+        "onething 已启动 / listening on http://{addr}  (database {})",
+        redact(db)
+    );
+    println!("  API 文档 / OpenAPI: http://{addr}/api/openapi.json");
+    tracing::info!(%addr, "serving");
+    let state = AppState::new(store.clone(), calendar);
+    onething_web::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| Failure::environment("服务异常退出", e))?;
+    store.close().await;
+    println!("onething 已停止 / stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown requested; finishing requests in flight");
+}
+
+/// Structured JSON logs on stderr; the level comes from `ONETHING_LOG` (default `info`).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ONETHING_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

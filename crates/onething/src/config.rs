@@ -1,0 +1,76 @@
+//! Settings: command-line flags and environment first, then the config file, then defaults.
+
+use std::path::{Path, PathBuf};
+
+use onething_domain::Calendar;
+use serde::Deserialize;
+
+use crate::failure::Failure;
+
+pub const DEFAULT_DB: &str = "sqlite://data/onething.db";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// The config file (TOML). Unknown keys are refused so a typo never passes silently.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub server: ServerSection,
+    #[serde(default)]
+    pub calendar: CalendarSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSection {
+    pub db: Option<String>,
+    pub listen: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarSection {
+    /// Holiday notices published after this build (same shape as the shipped JSON).
+    #[serde(default)]
+    pub extra_notices: Vec<PathBuf>,
+}
+
+impl ConfigFile {
+    pub fn load(path: Option<&Path>) -> Result<ConfigFile, Failure> {
+        let Some(path) = path else {
+            return Ok(ConfigFile::default());
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::usage(
+                format!("无法读取配置文件 {}：{e}", path.display()),
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
+        toml::from_str(&text).map_err(|e| {
+            Failure::usage(
+                format!("配置文件 {} 无效：{e}", path.display()),
+                format!("invalid config {}: {e}", path.display()),
+            )
+        })
+    }
+}
+
+/// The shipped calendar plus any extra notices, in order (a later file replaces a year).
+pub fn load_calendar(extra: &[PathBuf]) -> Result<Calendar, Failure> {
+    let mut calendar = Calendar::shipped();
+    for path in extra {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::usage(
+                format!("无法读取节假日文件 {}：{e}", path.display()),
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
+        calendar.merge_json(&text).map_err(|e| {
+            Failure::usage(
+                format!("节假日文件 {} 无效：{}", path.display(), e.message_zh()),
+                format!("invalid holiday file {}: {e}", path.display()),
+            )
+        })?;
+    }
+    Ok(calendar)
+}

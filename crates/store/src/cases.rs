@@ -1,0 +1,467 @@
+//! Cases (办件) on the case engine: the append-only event history is the truth, `cases` and
+//! `case_items` are projections for lists and the due-date watch. Every write checks the
+//! case's version, so two concurrent transitions on one case never both win.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use onething_domain::Calendar;
+use onething_domain::case::Action;
+use onething_domain::case::{
+    ActorRole, CaseEvent, CaseState, EventBody, ItemState, plan_accept_all, plan_item_change,
+    plan_open,
+};
+use onething_domain::china_time::date_in_china;
+use onething_domain::department::DepartmentKind;
+use serde::Serialize;
+use sqlx::Row;
+use uuid::Uuid;
+
+use crate::text::{
+    date, instant, json, opt_date, parse_date, parse_instant, parse_json, parse_opt_date,
+};
+use crate::{Store, StoreError};
+
+/// Who does something to a case, and the key that makes a retried request harmless.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The user or system name recorded in the event.
+    pub name: String,
+    pub role: ActorRole,
+    /// Chosen by the client per request; the same key again returns the earlier result.
+    pub idempotency_key: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Actor {
+    /// The China date of `at`: the working day the case engine records for the change.
+    pub fn working_date(&self) -> NaiveDate {
+        date_in_china(self.at)
+    }
+}
+
+/// A request to open a case of a bundle.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    pub bundle: String,
+    /// Opaque reference to the applicant (a person's or employer's id); scoping uses it.
+    pub applicant: String,
+    pub region: Option<String>,
+}
+
+/// A case as read back: its projection rebuilt from the events, and its version.
+#[derive(Debug, Clone)]
+pub struct CaseRecord {
+    pub id: String,
+    pub version: i64,
+    pub region: Option<String>,
+    pub state: CaseState,
+}
+
+/// One open item whose deadline is near or past (SV-3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DueItem {
+    pub case_id: String,
+    pub bundle: String,
+    pub item: String,
+    pub department: DepartmentKind,
+    pub state: ItemState,
+    pub due_on: NaiveDate,
+    pub overdue: bool,
+}
+
+/// Text of a serde unit enum (`ItemState::InProgress` → `in_progress`).
+fn enum_text<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    match serde_json::to_value(value).map_err(StoreError::corrupt)? {
+        serde_json::Value::String(s) => Ok(s),
+        other => Err(StoreError::corrupt(format!(
+            "expected a unit enum, got {other}"
+        ))),
+    }
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(StoreError::corrupt)
+}
+
+impl Store {
+    /// Opens a case of `new.bundle` under the current catalogue version, all items submitted.
+    pub async fn open_case(&self, new: &NewCase, actor: &Actor) -> Result<CaseRecord, StoreError> {
+        if let Some(case_id) = self.case_of_idempotency_key(&actor.idempotency_key).await? {
+            return self.load_case(&case_id).await;
+        }
+        let catalog = self.current_catalog().await?;
+        let bundle = catalog
+            .catalog
+            .bundle(&new.bundle)
+            .ok_or_else(|| StoreError::NotFound {
+                what: "bundle",
+                id: new.bundle.clone(),
+            })?;
+        let departments: Vec<(String, DepartmentKind)> = bundle
+            .items
+            .iter()
+            .filter_map(|i| {
+                catalog
+                    .catalog
+                    .item(&i.item)
+                    .map(|c| (i.item.clone(), c.department))
+            })
+            .collect();
+        let body = plan_open(bundle, catalog.version, &new.applicant)?;
+        let event = event_of(1, actor, &actor.idempotency_key, body);
+        let state = CaseState::replay(std::slice::from_ref(&event))?;
+        let id = Uuid::new_v4().simple().to_string();
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO cases (id, bundle, catalog_version, applicant, region, status, version, opened_at, updated_at, due_on)
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, NULL)",
+        )
+        .bind(&id)
+        .bind(&new.bundle)
+        .bind(catalog.version)
+        .bind(&new.applicant)
+        .bind(new.region.as_deref())
+        .bind(enum_text(&state.status())?)
+        .bind(instant(actor.at))
+        .execute(&mut *tx)
+        .await?;
+        insert_event(&mut tx, &id, &event).await?;
+        for (item, department) in departments {
+            sqlx::query(
+                "INSERT INTO case_items (case_id, item, department, state) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&id)
+            .bind(&item)
+            .bind(department.as_str())
+            .bind(enum_text(&ItemState::Submitted)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(CaseRecord {
+            id,
+            version: 1,
+            region: new.region.clone(),
+            state,
+        })
+    }
+
+    /// Applies one action to one item of a case, deciding by the case engine's rules.
+    pub async fn change_item(
+        &self,
+        case_id: &str,
+        item: &str,
+        action: Action,
+        actor: &Actor,
+        calendar: &Calendar,
+    ) -> Result<CaseRecord, StoreError> {
+        if let Some(existing) = self.replayed(case_id, actor).await? {
+            return Ok(existing);
+        }
+        let record = self.load_case(case_id).await?;
+        let on = actor.working_date();
+        let body = plan_item_change(&record.state, item, action, actor.role, on, calendar)?;
+        self.append(&record, vec![body], actor).await
+    }
+
+    /// Accepts every submitted item at once (the window accepts the whole application).
+    pub async fn accept_all(
+        &self,
+        case_id: &str,
+        actor: &Actor,
+        calendar: &Calendar,
+    ) -> Result<CaseRecord, StoreError> {
+        if let Some(existing) = self.replayed(case_id, actor).await? {
+            return Ok(existing);
+        }
+        let record = self.load_case(case_id).await?;
+        let bodies = plan_accept_all(&record.state, actor.role, actor.working_date(), calendar)?;
+        self.append(&record, bodies, actor).await
+    }
+
+    /// Writes `bodies` as the next events of `record`, provided nobody wrote since it was
+    /// read. The version check is the first write of the transaction, so on SQLite the write
+    /// lock is taken before anything is read inside it.
+    pub async fn append(
+        &self,
+        record: &CaseRecord,
+        bodies: Vec<EventBody>,
+        actor: &Actor,
+    ) -> Result<CaseRecord, StoreError> {
+        let mut state = record.state.clone();
+        let mut events = Vec::with_capacity(bodies.len());
+        for (n, body) in bodies.into_iter().enumerate() {
+            let key = match n {
+                0 => actor.idempotency_key.clone(),
+                n => format!("{}#{}", actor.idempotency_key, n + 1),
+            };
+            let seq = record.version as u64 + n as u64 + 1;
+            let event = event_of(seq, actor, &key, body);
+            state.apply(&event)?;
+            events.push(event);
+        }
+        let new_version = record.version + events.len() as i64;
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE cases SET version = $1, status = $2, updated_at = $3, due_on = $4
+             WHERE id = $5 AND version = $6",
+        )
+        .bind(new_version)
+        .bind(enum_text(&state.status())?)
+        .bind(instant(actor.at))
+        .bind(opt_date(state.due_on()))
+        .bind(&record.id)
+        .bind(record.version)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Conflict {
+                what: "case",
+                id: record.id.clone(),
+            });
+        }
+        for event in &events {
+            insert_event(&mut tx, &record.id, event).await?;
+        }
+        for item in touched_items(&events) {
+            update_item_row(&mut tx, &record.id, &item, &state).await?;
+        }
+        tx.commit().await?;
+        Ok(CaseRecord {
+            id: record.id.clone(),
+            version: new_version,
+            region: record.region.clone(),
+            state,
+        })
+    }
+
+    /// The case rebuilt from its events.
+    pub async fn load_case(&self, case_id: &str) -> Result<CaseRecord, StoreError> {
+        let row = sqlx::query("SELECT version, region FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "case",
+                id: case_id.to_owned(),
+            })?;
+        let events = self.case_events(case_id).await?;
+        let state = CaseState::replay(&events)?;
+        Ok(CaseRecord {
+            id: case_id.to_owned(),
+            version: row.try_get("version")?,
+            region: row.try_get("region")?,
+            state,
+        })
+    }
+
+    /// The full history of a case, oldest first.
+    pub async fn case_events(&self, case_id: &str) -> Result<Vec<CaseEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, role, idempotency_key, body FROM case_events
+             WHERE case_id = $1 ORDER BY seq",
+        )
+        .bind(case_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    /// Item states and due dates as the projection table holds them (for the rebuild check).
+    pub async fn item_projection(
+        &self,
+        case_id: &str,
+    ) -> Result<Vec<(String, ItemState, Option<NaiveDate>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT item, state, due_on FROM case_items WHERE case_id = $1 ORDER BY item",
+        )
+        .bind(case_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let state: String = r.try_get("state")?;
+                Ok((
+                    r.try_get("item")?,
+                    parse_enum(&state)?,
+                    parse_opt_date(r.try_get("due_on")?)?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Rewrites the projection rows of a case from its events (repair after a bug or restore).
+    pub async fn rebuild_projection(&self, case_id: &str) -> Result<CaseRecord, StoreError> {
+        let record = self.load_case(case_id).await?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE cases SET status = $1, due_on = $2 WHERE id = $3")
+            .bind(enum_text(&record.state.status())?)
+            .bind(opt_date(record.state.due_on()))
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
+        let items: Vec<String> = record.state.items.keys().cloned().collect();
+        for item in items {
+            update_item_row(&mut tx, case_id, &item, &record.state).await?;
+        }
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Open items (accepted or in progress) due on or before `until`, soonest first;
+    /// `overdue` marks those already past `today`. The caller picks `until` as today plus the
+    /// near-due window in working days (see `Calendar::add_working_days`).
+    pub async fn list_due(
+        &self,
+        today: NaiveDate,
+        until: NaiveDate,
+        department: Option<DepartmentKind>,
+    ) -> Result<Vec<DueItem>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT i.case_id, c.bundle, i.item, i.department, i.state, i.due_on
+             FROM case_items i JOIN cases c ON c.id = i.case_id
+             WHERE i.state IN ('accepted', 'in_progress') AND i.due_on IS NOT NULL
+               AND i.due_on <= $1 AND ($2 IS NULL OR i.department = $2)
+             ORDER BY i.due_on, i.case_id, i.item",
+        )
+        .bind(date(until))
+        .bind(department.map(|d| d.as_str()))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| due_item_from_row(r, today)).collect()
+    }
+
+    /// The case an idempotency key already produced, if any.
+    async fn case_of_idempotency_key(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT case_id FROM case_events WHERE idempotency_key = $1")
+                .bind(key)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    /// A retried request (same key on the same case) returns the case as it is now.
+    async fn replayed(
+        &self,
+        case_id: &str,
+        actor: &Actor,
+    ) -> Result<Option<CaseRecord>, StoreError> {
+        match self.case_of_idempotency_key(&actor.idempotency_key).await? {
+            None => Ok(None),
+            Some(existing) if existing == case_id => Ok(Some(self.load_case(case_id).await?)),
+            Some(_) => Err(StoreError::IdempotencyKeyReused(
+                actor.idempotency_key.clone(),
+            )),
+        }
+    }
+}
+
+fn event_of(seq: u64, actor: &Actor, key: &str, body: EventBody) -> CaseEvent {
+    CaseEvent {
+        seq,
+        at: actor.at,
+        actor: actor.name.clone(),
+        role: actor.role,
+        idempotency_key: key.to_owned(),
+        body,
+    }
+}
+
+fn touched_items(events: &[CaseEvent]) -> Vec<String> {
+    let mut items: Vec<String> = events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::ItemChanged { item, .. } => Some(item.clone()),
+            EventBody::Opened { .. } => None,
+        })
+        .collect();
+    items.sort();
+    items.dedup();
+    items
+}
+
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    case_id: &str,
+    event: &CaseEvent,
+) -> Result<(), StoreError> {
+    let (kind, item) = match &event.body {
+        EventBody::Opened { .. } => ("opened".to_owned(), None),
+        EventBody::ItemChanged { item, action, .. } => {
+            (enum_text(&action.kind())?, Some(item.as_str()))
+        }
+    };
+    sqlx::query(
+        "INSERT INTO case_events (case_id, seq, at, actor, role, kind, item, idempotency_key, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(case_id)
+    .bind(event.seq as i64)
+    .bind(instant(event.at))
+    .bind(&event.actor)
+    .bind(enum_text(&event.role)?)
+    .bind(kind)
+    .bind(item)
+    .bind(&event.idempotency_key)
+    .bind(json(&event.body)?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn update_item_row(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    case_id: &str,
+    item: &str,
+    state: &CaseState,
+) -> Result<(), StoreError> {
+    let snapshot = state
+        .items
+        .get(item)
+        .ok_or_else(|| StoreError::corrupt(format!("case {case_id} has no item {item}")))?;
+    sqlx::query(
+        "UPDATE case_items SET state = $1, due_on = $2, accepted_on = $3, finished_on = $4
+         WHERE case_id = $5 AND item = $6",
+    )
+    .bind(enum_text(&snapshot.state)?)
+    .bind(opt_date(snapshot.due_on))
+    .bind(opt_date(snapshot.accepted_on))
+    .bind(opt_date(snapshot.finished_on))
+    .bind(case_id)
+    .bind(item)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn event_from_row(row: &sqlx::any::AnyRow) -> Result<CaseEvent, StoreError> {
+    let seq: i64 = row.try_get("seq")?;
+    let at: String = row.try_get("at")?;
+    let role: String = row.try_get("role")?;
+    let body: String = row.try_get("body")?;
+    Ok(CaseEvent {
+        seq: u64::try_from(seq).map_err(StoreError::corrupt)?,
+        at: parse_instant(&at)?,
+        actor: row.try_get("actor")?,
+        role: parse_enum(&role)?,
+        idempotency_key: row.try_get("idempotency_key")?,
+        body: parse_json(&body)?,
+    })
+}
+
+fn due_item_from_row(row: &sqlx::any::AnyRow, today: NaiveDate) -> Result<DueItem, StoreError> {
+    let department: String = row.try_get("department")?;
+    let state: String = row.try_get("state")?;
+    let due: String = row.try_get("due_on")?;
+    let due_on = parse_date(&due)?;
+    Ok(DueItem {
+        case_id: row.try_get("case_id")?,
+        bundle: row.try_get("bundle")?,
+        item: row.try_get("item")?,
+        department: DepartmentKind::parse(&department)
+            .ok_or_else(|| StoreError::corrupt(format!("department {department:?}")))?,
+        state: parse_enum(&state)?,
+        due_on,
+        overdue: due_on < today,
+    })
+}

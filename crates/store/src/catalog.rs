@@ -1,0 +1,148 @@
+//! Catalogue versions (SC-1 动态调整): every change of the catalogue is a new immutable
+//! version; a case records the version it was opened under and keeps it.
+
+use chrono::{DateTime, Utc};
+use onething_domain::catalog::Catalog;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::text::{instant, json, parse_instant, parse_json};
+use crate::{Store, StoreError};
+
+/// One stored catalogue version.
+#[derive(Debug, Clone)]
+pub struct CatalogVersion {
+    pub version: i64,
+    pub catalog: Catalog,
+    pub content_sha256: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+    pub note: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Imported {
+    /// The content differs from the current version: a new version was written.
+    NewVersion(i64),
+    /// The content equals the current version: nothing was written.
+    Unchanged(i64),
+}
+
+impl Imported {
+    pub fn version(self) -> i64 {
+        match self {
+            Imported::NewVersion(v) | Imported::Unchanged(v) => v,
+        }
+    }
+}
+
+fn content_hash(content: &str) -> String {
+    hex::encode(Sha256::digest(content.as_bytes()))
+}
+
+impl Store {
+    /// Stores `catalog` as the current version unless it equals the current one.
+    /// The catalogue is validated first; an invalid one is refused and nothing is written.
+    pub async fn import_catalog(
+        &self,
+        catalog: &Catalog,
+        by: &str,
+        note: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Imported, StoreError> {
+        catalog.validate()?;
+        let content = json(catalog)?;
+        let sha = content_hash(&content);
+        let mut tx = self.begin_write().await?;
+        let latest: Option<(i64, String)> = sqlx::query_as(
+            "SELECT version, content_sha256 FROM catalog_versions ORDER BY version DESC LIMIT 1",
+        )
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((version, latest_sha)) = &latest
+            && *latest_sha == sha
+        {
+            return Ok(Imported::Unchanged(*version));
+        }
+        let version = latest.map_or(1, |(v, _)| v + 1);
+        sqlx::query(
+            "INSERT INTO catalog_versions (version, content, content_sha256, created_at, created_by, note)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(version)
+        .bind(&content)
+        .bind(&sha)
+        .bind(instant(at))
+        .bind(by)
+        .bind(note)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Imported::NewVersion(version))
+    }
+
+    /// Imports the shipped catalogue unless that exact content was imported before, so a
+    /// bureau's own later version is not overwritten at every start.
+    pub async fn ensure_shipped_catalog(&self, at: DateTime<Utc>) -> Result<i64, StoreError> {
+        let shipped = Catalog::shipped();
+        let sha = content_hash(&json(&shipped)?);
+        let seen: Option<i64> = sqlx::query_scalar(
+            "SELECT MAX(version) FROM catalog_versions WHERE content_sha256 = $1",
+        )
+        .bind(&sha)
+        .fetch_one(self.pool())
+        .await?;
+        match seen {
+            Some(_) => Ok(self.current_catalog().await?.version),
+            None => Ok(self
+                .import_catalog(&shipped, "system", "随平台发布的事项目录", at)
+                .await?
+                .version()),
+        }
+    }
+
+    /// The newest catalogue version.
+    pub async fn current_catalog(&self) -> Result<CatalogVersion, StoreError> {
+        let row = sqlx::query(
+            "SELECT version, content, content_sha256, created_at, created_by, note
+             FROM catalog_versions ORDER BY version DESC LIMIT 1",
+        )
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound {
+            what: "catalog",
+            id: "current".into(),
+        })?;
+        version_from_row(&row)
+    }
+
+    /// A given catalogue version (the one a case was opened under).
+    pub async fn catalog_version(&self, version: i64) -> Result<CatalogVersion, StoreError> {
+        let row = sqlx::query(
+            "SELECT version, content, content_sha256, created_at, created_by, note
+             FROM catalog_versions WHERE version = $1",
+        )
+        .bind(version)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound {
+            what: "catalog version",
+            id: version.to_string(),
+        })?;
+        version_from_row(&row)
+    }
+}
+
+fn version_from_row(row: &sqlx::any::AnyRow) -> Result<CatalogVersion, StoreError> {
+    let content: String = row.try_get("content")?;
+    let created_at: String = row.try_get("created_at")?;
+    Ok(CatalogVersion {
+        version: row.try_get("version")?,
+        catalog: parse_json(&content)?,
+        content_sha256: row.try_get("content_sha256")?,
+        created_at: parse_instant(&created_at)?,
+        created_by: row.try_get("created_by")?,
+        note: row.try_get("note")?,
+    })
+}

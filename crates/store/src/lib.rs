@@ -1,0 +1,18 @@
+//! Storage for onething on SQLite (default, a file in WAL mode) or PostgreSQL, through one
+//! code path: sqlx's `Any` driver runs the same SQL on both (`$1` placeholders, `RETURNING`,
+//! `ON CONFLICT`). Each backend has its own migration folder with matching numbers, because
+//! triggers and a few types differ. Values cross the boundary as the driver-neutral types
+//! `Any` supports: text (dates as `YYYY-MM-DD`, instants as RFC 3339 UTC), BIGINT, and JSON
+//! as text.
+//!
+//! One module per aggregate: [`catalog`] (versioned service catalogue), [`cases`] (the case
+//! engine's events and projections).
+
+pub mod cases;
+pub mod catalog;
+mod db;
+mod error;
+mod text;
+
+pub use db::{Backend, Store};
+pub use error::StoreError;

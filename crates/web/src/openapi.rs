@@ -1,0 +1,35 @@
+//! The OpenAPI document is generated from the handlers' annotations, never written by hand.
+
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::routes::{catalog, health};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "onething",
+        description = "一件事一次办 platform for medical-insurance bureaus and partner departments. \
+                       Errors: `{\"error\":{\"code\",\"message\",\"field\"}}` with a Chinese message.",
+        license(name = "MIT")
+    ),
+    tags(
+        (name = "platform", description = "health and the API document"),
+        (name = "catalog", description = "service catalogue (事项目录) and one-thing bundles (一件事)")
+    ),
+    components(schemas(crate::error::ErrorBody))
+)]
+struct ApiDoc;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .nest("/api/v1", catalog::router())
+}
+
+/// The document as served at `/api/openapi.json` (also used to snapshot it in tests).
+pub fn openapi_json() -> String {
+    router().into_openapi().to_pretty_json().unwrap_or_default()
+}

@@ -1,0 +1,18 @@
+pub(crate) mod catalog;
+pub(crate) mod health;
+
+use axum::http::StatusCode;
+
+use crate::ApiError;
+
+pub(crate) async fn not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+pub(crate) async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "不支持该请求方法",
+    )
+}
