@@ -35,6 +35,110 @@ pub enum Command {
     Catalog(CatalogCommand),
     /// Cases whose items are overdue or near their due date (SV-3).
     Due(DueArgs),
+    /// Department systems: key pairs and registration.
+    #[command(subcommand)]
+    Dept(DeptCommand),
+    /// Sign and push a CSV or JSON Lines file of a dataset to the platform (department side).
+    Push(PushArgs),
+    /// Platform users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Evaluate rules on JSON Lines input.
+    #[command(subcommand)]
+    Calc(CalcCommand),
+    /// The rule parameters in use.
+    #[command(subcommand)]
+    Params(ParamsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeptCommand {
+    /// Write PREFIX.key (Ed25519 private key, PKCS#8 PEM) and PREFIX.pub (SPKI PEM).
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Register a department system with its public key.
+    Add {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// health, cdc, public_security, hr, civil_affairs, tax, hospital, medical_insurance
+        #[arg(long)]
+        kind: String,
+        #[arg(long = "public-key")]
+        public_key: PathBuf,
+        /// Where the platform delivers routed case items (addition; optional).
+        #[arg(long)]
+        webhook: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// Base URL of the platform, e.g. http://127.0.0.1:8080
+    #[arg(long)]
+    pub url: String,
+    #[arg(long)]
+    pub dept: String,
+    /// The department's private key (PKCS#8 PEM).
+    #[arg(long)]
+    pub key: PathBuf,
+    #[arg(long)]
+    pub dataset: String,
+    /// CSV with a header row, or JSON Lines (`.jsonl`/`.ndjson`); `-` reads stdin.
+    pub input: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from stdin.
+    Add {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+        #[arg(long)]
+        username: String,
+        /// admin, agency_clerk, employer, person, dept_officer, hospital_clerk, supervisor
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        employer: Option<String>,
+        #[arg(long)]
+        dept: Option<String>,
+        #[arg(long)]
+        person: Option<String>,
+        /// Region scope (GB/T 2260) for clerks and supervisors (addition).
+        #[arg(long)]
+        region: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalcCommand {
+    /// Maternity-allowance eligibility and amount, one JSON result line per input line.
+    MaternityAllowance {
+        /// JSON Lines input; `-` is stdin.
+        #[arg(long)]
+        input: PathBuf,
+        /// Output file; `-` (default) is stdout.
+        #[arg(long, default_value = "-")]
+        output: PathBuf,
+        /// Parameter file (TOML); the shipped parameters when absent.
+        #[arg(long)]
+        params: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ParamsCommand {
+    /// Print the parameters in use (the shipped file, or --params after validation).
+    Show {
+        #[arg(long)]
+        params: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,9 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help and version to stdout with success, usage errors with code 2.
+            if e.use_stderr() {
+                eprintln!("错误：命令行参数无效，详见下方说明（onething --help）");
+            }
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }

@@ -5,7 +5,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::routes::{catalog, health};
+use crate::routes::{catalog, exchange, health, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,6 +27,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .nest("/api/v1", catalog::router())
+        .nest("/api/v1", exchange::router())
+        .nest("/api/v1", session::router())
 }
 
 /// The document as served at `/api/openapi.json` (also used to snapshot it in tests).

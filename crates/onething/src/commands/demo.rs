@@ -215,7 +215,9 @@ impl Seeder<'_> {
                 .unwrap_or(accepted_on)
                 .max(accepted_on);
             let limit = item.limit_working_days.unwrap_or(5);
-            let late = self.synth.rng_mut().random_range(0..8) == 0;
+            // Some items run late, and a few are stuck with their department (what SV-3 watches).
+            let late = self.synth.rng_mut().random_range(0..4) == 0;
+            let stuck = self.synth.rng_mut().random_range(0..6) == 0;
             let took = if late {
                 limit + self.synth.rng_mut().random_range(1..4)
             } else {
@@ -226,7 +228,7 @@ impl Seeder<'_> {
             }
             steps.push((start, order, 0, item.item.clone()));
             let finish = self.calendar.add_working_days(start, took)?;
-            if finish <= self.today {
+            if finish <= self.today && !stuck {
                 steps.push((finish, order, 1, item.item.clone()));
                 finished.insert(item.item.clone(), finish);
             }

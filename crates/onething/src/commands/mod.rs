@@ -1,10 +1,14 @@
 //! One module per subcommand; each returns the process exit code or a [`Failure`].
 
+mod calc;
 mod calendar;
 mod catalog;
 mod demo;
+mod dept;
 mod due;
+mod push;
 mod serve;
+mod user;
 
 use std::process::ExitCode;
 
@@ -19,6 +23,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Migrate { db } => block_on(migrate(db)),
         Command::Catalog(cmd) => block_on(catalog::run(cmd)),
         Command::Due(args) => block_on(due::run(args)),
+        Command::Dept(cmd) => block_on(dept::run(cmd)),
+        Command::Push(args) => block_on(push::run(args)),
+        Command::User(cmd) => block_on(user::run(cmd)),
+        Command::Calc(cmd) => calc::run(cmd),
+        Command::Params(cmd) => calc::params(cmd),
     }
 }
 

@@ -1,5 +1,7 @@
 pub(crate) mod catalog;
+pub(crate) mod exchange;
 pub(crate) mod health;
+pub(crate) mod session;
 
 use axum::http::StatusCode;
 
