@@ -45,6 +45,7 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     init_logging();
+    super::serve::warn_if_calendar_runs_out(&calendar);
     let listen = args.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
     serve_store(store, calendar, &listen, &db).await?;
     Ok(ExitCode::SUCCESS)

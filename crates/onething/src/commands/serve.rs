@@ -21,10 +21,24 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
     let calendar = load_calendar(&config.calendar.extra_notices)?;
     init_logging();
+    warn_if_calendar_runs_out(&calendar);
     let store = Store::open(&db).await?;
     store.ensure_shipped_catalog(Utc::now()).await?;
     serve_store(store, calendar, &listen, &db).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Deadlines of up to 60 working days are computed at acceptance; if that reaches a year
+/// without a published holiday notice, acceptances will be refused, so say so at start.
+pub fn warn_if_calendar_runs_out(calendar: &onething_domain::Calendar) {
+    let today = onething_domain::china_time::date_in_china(Utc::now());
+    if let Err(e) = calendar.add_working_days(today, 60) {
+        tracing::warn!(error = %e, "holiday calendar runs out soon: load next year's notice ([calendar] extra_notices)");
+        eprintln!(
+            "警告：{}。请尽快加载下一年度节假日安排（配置 [calendar] extra_notices）",
+            e.message_zh()
+        );
+    }
 }
 
 /// Binds `listen` and serves until Ctrl-C or SIGTERM; requests in flight are finished.
