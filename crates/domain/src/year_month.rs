@@ -2,7 +2,6 @@
 //! "months contributed before birth" rule are all counted in whole months.
 
 use std::fmt;
-use std::str::FromStr;
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -147,39 +146,13 @@ impl fmt::Debug for YearMonth {
     }
 }
 
-impl FromStr for YearMonth {
-    type Err = YearMonthError;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::parse(text)
-    }
-}
-
-impl TryFrom<String> for YearMonth {
-    type Error = YearMonthError;
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        Self::parse(&text)
-    }
-}
-
-impl From<YearMonth> for String {
-    fn from(month: YearMonth) -> Self {
-        month.to_string()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for YearMonth {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        crate::ids::schema::string(
-            "A calendar month, YYYY-MM",
-            "^[0-9]{4}-(0[1-9]|1[0-2])$",
-            "2024-03",
-        )
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for YearMonth {}
+crate::ids::string_value!(
+    YearMonth,
+    YearMonthError,
+    "A calendar month, YYYY-MM",
+    "^[0-9]{4}-(0[1-9]|1[0-2])$",
+    "2024-03"
+);
 
 #[cfg(test)]
 mod tests {

@@ -3,7 +3,6 @@
 //! health department's record does not match.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -47,39 +46,13 @@ impl fmt::Display for BirthCertificateNo {
     }
 }
 
-impl FromStr for BirthCertificateNo {
-    type Err = IdError;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::parse(text)
-    }
-}
-
-impl TryFrom<String> for BirthCertificateNo {
-    type Error = IdError;
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        Self::parse(&text)
-    }
-}
-
-impl From<BirthCertificateNo> for String {
-    fn from(no: BirthCertificateNo) -> Self {
-        no.0
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for BirthCertificateNo {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        super::schema::string(
-            "出生医学证明编号: one capital letter and nine digits",
-            "^[A-Z][0-9]{9}$",
-            "Q510012345",
-        )
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for BirthCertificateNo {}
+crate::ids::string_value!(
+    BirthCertificateNo,
+    IdError,
+    "出生医学证明编号: one capital letter and nine digits",
+    "^[A-Z][0-9]{9}$",
+    "Q510012345"
+);
 
 #[cfg(test)]
 mod tests {

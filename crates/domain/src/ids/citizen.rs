@@ -3,7 +3,6 @@
 //! passes every rule, so code holding one never re-checks it.
 
 use std::fmt;
-use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -156,39 +155,13 @@ impl fmt::Debug for CitizenId {
     }
 }
 
-impl FromStr for CitizenId {
-    type Err = IdError;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::parse(text)
-    }
-}
-
-impl TryFrom<String> for CitizenId {
-    type Error = IdError;
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        Self::parse(&text)
-    }
-}
-
-impl From<CitizenId> for String {
-    fn from(id: CitizenId) -> Self {
-        id.text
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for CitizenId {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        super::schema::string(
-            "公民身份号码 (GB 11643-1999), 18 characters with check character",
-            "^[0-9]{17}[0-9Xx]$",
-            "11010519491231002X",
-        )
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for CitizenId {}
+crate::ids::string_value!(
+    CitizenId,
+    IdError,
+    "公民身份号码 (GB 11643-1999), 18 characters with check character",
+    "^[0-9]{17}[0-9Xx]$",
+    "11010519491231002X"
+);
 
 #[cfg(test)]
 mod tests;

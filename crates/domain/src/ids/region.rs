@@ -3,7 +3,6 @@
 //! province, which is why [`RegionCode::ancestors_or_self`] exists.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -204,35 +203,13 @@ impl fmt::Debug for RegionCode {
     }
 }
 
-impl FromStr for RegionCode {
-    type Err = IdError;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::parse(text)
-    }
-}
-
-impl TryFrom<String> for RegionCode {
-    type Error = IdError;
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        Self::parse(&text)
-    }
-}
-
-impl From<RegionCode> for String {
-    fn from(code: RegionCode) -> Self {
-        code.to_string()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for RegionCode {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        super::schema::string("GB/T 2260 region code", "^[0-9]{6}$", "500228")
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for RegionCode {}
+crate::ids::string_value!(
+    RegionCode,
+    IdError,
+    "GB/T 2260 region code",
+    "^[0-9]{6}$",
+    "500228"
+);
 
 #[cfg(test)]
 mod tests {

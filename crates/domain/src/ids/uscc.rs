@@ -3,7 +3,6 @@
 //! character. Employers are identified by it in maternity-allowance payments.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -148,39 +147,13 @@ impl fmt::Display for Uscc {
     }
 }
 
-impl FromStr for Uscc {
-    type Err = IdError;
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::parse(text)
-    }
-}
-
-impl TryFrom<String> for Uscc {
-    type Error = IdError;
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        Self::parse(&text)
-    }
-}
-
-impl From<Uscc> for String {
-    fn from(code: Uscc) -> Self {
-        code.text
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for Uscc {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        super::schema::string(
-            "统一社会信用代码 (GB 32100-2015), 18 characters",
-            "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$",
-            "91110000600037341L",
-        )
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for Uscc {}
+crate::ids::string_value!(
+    Uscc,
+    IdError,
+    "统一社会信用代码 (GB 32100-2015), 18 characters",
+    "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$",
+    "91110000600037341L"
+);
 
 #[cfg(test)]
 mod tests {
