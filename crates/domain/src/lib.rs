@@ -3,6 +3,7 @@
 //! type or function, tested with tables and properties. Storage, the department
 //! exchange, HTTP and the CLI all depend on this crate, never the other way round.
 
+pub mod access;
 pub mod calendar;
 pub mod case;
 pub mod catalog;
@@ -10,6 +11,7 @@ pub mod china_time;
 pub mod department;
 pub mod ids;
 pub mod money;
+pub mod rules;
 pub mod year_month;
 
 pub use calendar::{Calendar, CalendarError};

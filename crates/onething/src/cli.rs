@@ -40,6 +40,8 @@ pub enum Command {
     Dept(DeptCommand),
     /// Sign and push a CSV or JSON Lines file of a dataset to the platform (department side).
     Push(PushArgs),
+    /// Write a synthetic city's department data: one CSV per dataset (all names are fake).
+    Gen(GenArgs),
     /// Platform users.
     #[command(subcommand)]
     User(UserCommand),
@@ -75,6 +77,37 @@ pub enum DeptCommand {
         #[arg(long)]
         webhook: Option<String>,
     },
+    /// Rotate a department's key (addition): the new key is valid at once, the old ones
+    /// stay valid for the overlap so the department can switch its systems over.
+    RotateKey {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+        #[arg(long)]
+        id: String,
+        /// The new public key (SPKI PEM).
+        #[arg(long = "public-key")]
+        public_key: PathBuf,
+        /// How long the old keys stay valid, in hours.
+        #[arg(long = "overlap-hours", default_value_t = 168)]
+        overlap_hours: u32,
+    },
+    /// Revoke one key of a department at once (addition), e.g. when it leaked.
+    RevokeKey {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+        #[arg(long)]
+        id: String,
+        /// The key id shown by `dept keys` and `dept keygen`.
+        #[arg(long = "key-id")]
+        key_id: String,
+    },
+    /// List a department's keys and their validity (addition).
+    Keys {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+        #[arg(long)]
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +124,26 @@ pub struct PushArgs {
     pub dataset: String,
     /// CSV with a header row, or JSON Lines (`.jsonl`/`.ndjson`); `-` reads stdin.
     pub input: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    #[arg(long, default_value_t = 20241105)]
+    pub seed: u64,
+    #[arg(long, default_value_t = 20)]
+    pub employers: usize,
+    /// Insured employees (spouses and newborns come on top).
+    #[arg(long, default_value_t = 200)]
+    pub people: usize,
+    /// Directory for the CSV files (created).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Share of records spoiled on purpose (bad checksum, unknown enum value), 0–1.
+    #[arg(long = "bad-rate", default_value_t = 0.0)]
+    pub bad_rate: f64,
+    /// The reference date: nothing in the data happens after it.
+    #[arg(long, default_value = "2026-11-23")]
+    pub today: NaiveDate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -152,6 +205,9 @@ pub struct ServeArgs {
     /// Configuration file (TOML), see docs/configuration.md.
     #[arg(long, env = "ONETHING_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Maternity-allowance parameter file (TOML); the shipped one when absent.
+    #[arg(long, env = "ONETHING_PARAMS")]
+    pub params: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

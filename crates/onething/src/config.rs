@@ -18,6 +18,15 @@ pub struct ConfigFile {
     pub server: ServerSection,
     #[serde(default)]
     pub calendar: CalendarSection,
+    #[serde(default)]
+    pub rules: RulesSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesSection {
+    /// The maternity-allowance parameter file; the shipped one when absent.
+    pub params: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -25,6 +34,23 @@ pub struct ConfigFile {
 pub struct ServerSection {
     pub db: Option<String>,
     pub listen: Option<String>,
+    /// Always mark the session cookie `Secure` (TLS ends at a proxy that sends no
+    /// `X-Forwarded-Proto`).
+    #[serde(default)]
+    pub secure_cookies: bool,
+    /// Throttle sign-ins by the last `X-Forwarded-For` entry: only behind a proxy that sets it.
+    #[serde(default)]
+    pub trust_forwarded_for: bool,
+}
+
+impl ServerSection {
+    pub fn auth(&self) -> onething_web::AuthConfig {
+        onething_web::AuthConfig {
+            secure_cookies: self.secure_cookies,
+            trust_forwarded_for: self.trust_forwarded_for,
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

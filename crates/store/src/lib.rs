@@ -8,10 +8,16 @@
 //! One module per aggregate: [`catalog`] (versioned service catalogue), [`cases`] (the case
 //! engine's events and projections).
 
+pub mod accounts;
+pub mod audit;
 pub mod cases;
 pub mod catalog;
 mod db;
+pub mod departments;
 mod error;
+pub mod sessions;
+pub mod shared_data;
+pub mod shared_records;
 mod text;
 
 pub use db::{Backend, Store};

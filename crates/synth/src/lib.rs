@@ -9,6 +9,7 @@
 //! `rand_chacha` versions in `Cargo.lock`), so a failing test or a benchmark can be
 //! replayed exactly.
 
+pub mod city;
 mod names;
 
 use chrono::{Days, NaiveDate};

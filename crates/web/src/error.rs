@@ -7,6 +7,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use onething_domain::CalendarError;
+use onething_domain::access::AccessDenied;
 use onething_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -118,6 +119,172 @@ impl From<StoreError> for ApiError {
                 ApiError::new(S::UNPROCESSABLE_ENTITY, c.code(), c.message_zh())
             }
             other => ApiError::internal(&other),
+        }
+    }
+}
+
+impl From<AccessDenied> for ApiError {
+    fn from(e: AccessDenied) -> Self {
+        match e {
+            // The route is public knowledge (OpenAPI), so refusing the role openly reveals nothing.
+            AccessDenied::Forbidden => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "FORBIDDEN",
+                "当前账号的角色无权执行此操作",
+            ),
+            // Data outside the user's scope answers exactly like data that does not exist.
+            AccessDenied::NotFound => ApiError::not_found(),
+        }
+    }
+}
+
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(e: crate::auth::AuthError) -> Self {
+        use crate::auth::AuthError as A;
+        match e {
+            A::Unauthenticated => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+                "未登录或会话已过期，请重新登录",
+            ),
+            A::InvalidCredentials => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "INVALID_CREDENTIALS",
+                "用户名或密码错误",
+            ),
+            A::TooManyAttempts { retry_after_secs } => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TOO_MANY_ATTEMPTS",
+                format!("登录失败次数过多，请{retry_after_secs}秒后再试"),
+            ),
+            A::CsrfFailed(_) => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "CSRF_FAILED",
+                "跨站请求校验失败：请从本站页面提交，并附上 csrf_token 表单字段或 X-CSRF-Token 请求头",
+            )
+            .with_field("csrf_token"),
+            A::Store(store) => store.into(),
+        }
+    }
+}
+
+impl IntoResponse for crate::auth::AuthError {
+    fn into_response(self) -> Response {
+        use axum::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
+        let header = match &self {
+            Self::TooManyAttempts { retry_after_secs } => {
+                Some((RETRY_AFTER, retry_after_secs.to_string()))
+            }
+            Self::Unauthenticated => Some((WWW_AUTHENTICATE, "Bearer".to_owned())),
+            _ => None,
+        };
+        let mut response = ApiError::from(self).into_response();
+        if let Some((name, value)) = header
+            && let Ok(value) = axum::http::HeaderValue::from_str(&value)
+        {
+            response.headers_mut().insert(name, value);
+        }
+        response
+    }
+}
+
+impl From<crate::routes::exchange::PushRefusal> for ApiError {
+    fn from(e: crate::routes::exchange::PushRefusal) -> Self {
+        use crate::routes::exchange::PushRefusal as P;
+        use StatusCode as S;
+        // `field` names the headers as the contract writes them.
+        const HEADER_DEPT: &str = "X-Onething-Dept";
+        const HEADER_TIMESTAMP: &str = "X-Onething-Timestamp";
+        const HEADER_SIGNATURE: &str = "X-Onething-Signature";
+        // Refusals are logged: a department's engineer asks "why 401?" and the log answers.
+        tracing::warn!(refusal = %e, "push refused");
+        match e {
+            P::UnknownDataset(name) => ApiError::new(
+                S::NOT_FOUND,
+                "UNKNOWN_DATASET",
+                format!("没有名为“{name}”的数据集"),
+            )
+            .with_field("dataset"),
+            P::UnknownDepartment(id) if id.is_empty() => ApiError::new(
+                S::UNAUTHORIZED,
+                "UNKNOWN_DEPARTMENT",
+                "缺少请求头 X-Onething-Dept（部门编号）",
+            )
+            .with_field(HEADER_DEPT),
+            P::UnknownDepartment(id) => ApiError::new(
+                S::UNAUTHORIZED,
+                "UNKNOWN_DEPARTMENT",
+                format!("部门“{id}”未登记"),
+            )
+            .with_field(HEADER_DEPT),
+            P::BadHeader(name) if name == onething_exchange::signature::HEADER_TIMESTAMP => {
+                ApiError::new(
+                    S::UNAUTHORIZED,
+                    "BAD_SIGNATURE",
+                    "缺少请求头 X-Onething-Timestamp 或其值不是Unix整数秒",
+                )
+                .with_field(HEADER_TIMESTAMP)
+            }
+            P::BadHeader(_) => ApiError::new(
+                S::UNAUTHORIZED,
+                "BAD_SIGNATURE",
+                "缺少请求头 X-Onething-Signature（签名）",
+            )
+            .with_field(HEADER_SIGNATURE),
+            P::NoMatchingKey(_) => ApiError::new(
+                S::UNAUTHORIZED,
+                "BAD_SIGNATURE",
+                "签名验证失败：请检查签名串（方法、路径、时间戳、请求体SHA-256）与所用私钥是否为当前有效密钥",
+            )
+            .with_field(HEADER_SIGNATURE),
+            P::Signature(s) => {
+                let field = if s.code() == "STALE_TIMESTAMP" {
+                    HEADER_TIMESTAMP
+                } else {
+                    HEADER_SIGNATURE
+                };
+                ApiError::new(S::UNAUTHORIZED, s.code(), s.message_zh()).with_field(field)
+            }
+            P::DatasetNotAllowed { kind, dataset, .. } => ApiError::new(
+                S::FORBIDDEN,
+                "DATASET_NOT_ALLOWED",
+                format!(
+                    "{}不能推送数据集“{}”（{}）",
+                    kind.label_zh(),
+                    dataset.as_str(),
+                    dataset.label_zh()
+                ),
+            )
+            .with_field("dataset"),
+            P::UnsupportedMediaType(found) => ApiError::new(
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                format!("不支持的Content-Type“{found}”：应为 application/json 或 application/x-ndjson"),
+            )
+            .with_field("Content-Type"),
+            P::PayloadTooLarge => ApiError::new(
+                S::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                format!(
+                    "请求体超过{}MiB，请分批推送",
+                    onething_exchange::batch::MAX_BODY_BYTES >> 20
+                ),
+            ),
+            P::UnreadableBody(_) => ApiError::new(
+                S::BAD_REQUEST,
+                "INVALID_BODY",
+                "请求体读取失败，请重试",
+            ),
+            P::Batch(b) => {
+                let status = match b {
+                    onething_exchange::batch::BatchError::TooManyRecords { .. } => {
+                        S::PAYLOAD_TOO_LARGE
+                    }
+                    onething_exchange::batch::BatchError::InvalidJson { .. } => S::BAD_REQUEST,
+                };
+                ApiError::new(status, b.code(), b.message_zh()).with_field("records")
+            }
+            P::Internal(detail) => ApiError::internal(&detail),
         }
     }
 }

@@ -2,9 +2,11 @@
 //! OpenAPI document generated from the handlers ([`openapi`]), request ids and structured
 //! request logs, and graceful shutdown.
 
+mod auth;
 pub mod error;
 mod extract;
 mod openapi;
+mod pages;
 mod routes;
 mod state;
 
@@ -18,9 +20,10 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub use auth::{AuthConfig, ThrottleLimits};
 pub use error::ApiError;
 pub use openapi::openapi_json;
-pub use state::AppState;
+pub use state::{AppState, Clock};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -29,6 +32,7 @@ pub fn app(state: AppState) -> Router {
     let (router, api) = openapi::router().split_for_parts();
     let api = std::sync::Arc::new(api);
     router
+        .merge(pages::router(state.clone()))
         .route(
             "/api/openapi.json",
             axum::routing::get(move || {
@@ -38,6 +42,10 @@ pub fn app(state: AppState) -> Router {
         )
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf::protect,
+        ))
         .with_state(state)
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TimeoutLayer::with_status_code(

@@ -1,13 +1,27 @@
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use onething_domain::Calendar;
+use onething_domain::rules::MaternityParams;
 use onething_store::Store;
+
+use crate::auth::AuthConfig;
+
+/// The current instant. Production reads the system clock; tests inject a fixed or moving one.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// What every handler can reach: the store and the working-day calendar in force.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub calendar: Arc<Calendar>,
+    pub clock: Clock,
+    /// Sign-in, session and cookie settings.
+    pub auth: Arc<AuthConfig>,
+    /// The maternity-allowance parameters in force, and the file's text as loaded (shown to
+    /// administrators with its source notes).
+    pub params: Arc<MaternityParams>,
+    pub params_text: Arc<str>,
 }
 
 impl AppState {
@@ -15,6 +29,33 @@ impl AppState {
         AppState {
             store,
             calendar: Arc::new(calendar),
+            clock: Arc::new(Utc::now),
+            auth: Arc::new(AuthConfig::default()),
+            params: Arc::new(MaternityParams::shipped()),
+            params_text: Arc::from(onething_domain::rules::params::SHIPPED_MATERNITY_TOML),
         }
+    }
+
+    /// The same state with a validated parameter file (`--params`, `[rules] params`).
+    pub fn with_params(mut self, text: String, params: MaternityParams) -> Self {
+        self.params = Arc::new(params);
+        self.params_text = Arc::from(text);
+        self
+    }
+
+    /// The same state reading time from `clock` (tests: session expiry, throttling windows).
+    pub fn with_clock(mut self, clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The same state with other sign-in settings (`secure_cookies`, test password cost).
+    pub fn with_auth(mut self, auth: AuthConfig) -> Self {
+        self.auth = Arc::new(auth);
+        self
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
     }
 }

@@ -6,6 +6,7 @@ mod catalog;
 mod demo;
 mod dept;
 mod due;
+mod r#gen;
 mod push;
 mod serve;
 mod user;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Due(args) => block_on(due::run(args)),
         Command::Dept(cmd) => block_on(dept::run(cmd)),
         Command::Push(args) => block_on(push::run(args)),
+        Command::Gen(args) => r#gen::run(args),
         Command::User(cmd) => block_on(user::run(cmd)),
         Command::Calc(cmd) => calc::run(cmd),
         Command::Params(cmd) => calc::params(cmd),

@@ -11,6 +11,7 @@ use crate::failure::Failure;
 
 pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     let config = ConfigFile::load(args.config.as_deref())?;
+    let auth = config.server.auth();
     let db = args
         .db
         .or(config.server.db)
@@ -20,11 +21,17 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         .or(config.server.listen)
         .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
     let calendar = load_calendar(&config.calendar.extra_notices)?;
+    // An invalid parameter file stops the start, naming its line (contract: parameter file).
+    let params_path = args.params.or(config.rules.params);
+    let (params_text, params) = super::calc::load_params(params_path.as_deref())?;
     init_logging();
     warn_if_calendar_runs_out(&calendar);
     let store = Store::open(&db).await?;
     store.ensure_shipped_catalog(Utc::now()).await?;
-    serve_store(store, calendar, &listen, &db).await?;
+    let state = AppState::new(store, calendar)
+        .with_auth(auth)
+        .with_params(params_text, params);
+    serve_state(state, &listen, &db).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -42,12 +49,8 @@ pub fn warn_if_calendar_runs_out(calendar: &onething_domain::Calendar) {
 }
 
 /// Binds `listen` and serves until Ctrl-C or SIGTERM; requests in flight are finished.
-pub async fn serve_store(
-    store: Store,
-    calendar: onething_domain::Calendar,
-    listen: &str,
-    db: &str,
-) -> Result<(), Failure> {
+pub async fn serve_state(state: AppState, listen: &str, db: &str) -> Result<(), Failure> {
+    let store = state.store.clone();
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         Failure::usage(
             format!("无法监听 {listen}：{e}"),
@@ -63,7 +66,6 @@ pub async fn serve_store(
     );
     println!("  API 文档 / OpenAPI: http://{addr}/api/openapi.json");
     tracing::info!(%addr, "serving");
-    let state = AppState::new(store.clone(), calendar);
     onething_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| Failure::environment("服务异常退出", e))?;

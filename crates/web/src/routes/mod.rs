@@ -1,3 +1,5 @@
+pub(crate) mod audit;
+pub(crate) mod cases;
 pub(crate) mod catalog;
 pub(crate) mod exchange;
 pub(crate) mod health;

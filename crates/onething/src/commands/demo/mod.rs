@@ -1,6 +1,9 @@
 //! `onething demo`: a fresh SQLite database with synthetic cases driven through the real case
 //! engine (every change is an event planned by the same rules the server uses), then serve it.
 
+mod accounts;
+mod departments;
+
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -14,8 +17,8 @@ use onething_store::cases::{Actor, NewCase};
 use onething_synth::Synth;
 use rand::Rng;
 
-use super::serve::{init_logging, serve_store};
 use crate::cli::DemoArgs;
+use crate::commands::serve::{init_logging, serve_state};
 use crate::config::{DEFAULT_LISTEN, load_calendar};
 use crate::failure::Failure;
 
@@ -37,18 +40,38 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
         "演示数据已生成 / demo data ready: {} ({summary})",
         args.file.display()
     );
+    let city_dir = city_dir(&args.file);
+    let pushed = departments::seed(&store, &calendar, args.seed, today, &city_dir).await?;
+    println!("  演示部门 / demo departments: {pushed}");
     println!("  所有人员与单位均为合成数据 / every person and employer is synthetic");
-    println!(
-        "  演示账号 / demo accounts: none yet — sign-in arrives with the portals (the catalogue API is public)"
-    );
+    let passwords = onething_store::accounts::Passwords::new();
+    let accounts = accounts::seed_demo_accounts(&store, &passwords, Utc::now()).await?;
+    println!("  演示账号 / demo accounts (username / password):");
+    for a in &accounts {
+        println!(
+            "    {} / {}  {}：{}",
+            a.username,
+            a.password,
+            a.role.label_zh(),
+            a.can_do
+        );
+    }
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
     init_logging();
-    super::serve::warn_if_calendar_runs_out(&calendar);
+    crate::commands::serve::warn_if_calendar_runs_out(&calendar);
     let listen = args.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-    serve_store(store, calendar, &listen, &db).await?;
+    serve_state(onething_web::AppState::new(store, calendar), &listen, &db).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The synthetic city's CSV files and the demo departments' keys, beside the database, so
+/// a person can try `onething push` against the demo.
+fn city_dir(file: &Path) -> std::path::PathBuf {
+    file.parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join("demo-city")
 }
 
 fn remove_old(file: &Path) -> Result<(), Failure> {

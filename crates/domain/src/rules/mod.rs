@@ -1,0 +1,17 @@
+//! Rules as code: dated parameters with their legal source, and pure decision functions
+//! over established facts.
+//!
+//! The parameters are data a bureau edits (`data/params/maternity.toml`); they are
+//! validated once, at load, and every failure names the line ([`params`]). The decision
+//! functions ([`maternity`]) never do I/O, never use floating point (money is integer fen,
+//! rounded once and explicitly) and explain every rule they apply in Chinese, naming the
+//! regulation and the values used.
+
+pub mod maternity;
+pub mod params;
+
+pub use maternity::{
+    Event, EventType, InputError, MaternityDecision, MaternityFacts, Reason, evaluate,
+    evaluate_into, parse_facts,
+};
+pub use params::{MaternityParams, ParamsError, Payee, Period, RegionParams};

@@ -1,0 +1,224 @@
+//! The maternity-allowance parameter file (contract.md, "Parameter file (TOML)"): regions,
+//! each with dated periods, each period with every parameter and its legal source.
+//!
+//! Choosing the parameters for an event (domain.md, "Rules and parameters"): the most
+//! specific region entry (the exact code, else its city `XXXX00`, else its province
+//! `XX0000`) that has a period in force on the event date, and in it the period with the
+//! latest `effective_from` on or before that date. A period stays in force until the next
+//! one of the same entry starts; there are no end dates, so periods can't overlap or leave
+//! gaps.
+
+mod error;
+mod load;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::RegionCode;
+
+pub use error::{ParamsError, ParamsProblem};
+
+/// The parameter file shipped with this build, compiled in so the binary needs no data
+/// directory; `--params FILE` (or the config file) replaces it.
+pub const SHIPPED_MATERNITY_TOML: &str = include_str!("../../../../data/params/maternity.toml");
+
+/// Who receives the allowance (a dated parameter: the seeds pay the employer, many
+/// provinces now pay the insured person directly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Payee {
+    Employer,
+    InsuredPerson,
+}
+
+impl Payee {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Payee::Employer => "employer",
+            Payee::InsuredPerson => "insured_person",
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Payee::Employer => "参保单位",
+            Payee::InsuredPerson => "参保人本人",
+        }
+    }
+}
+
+/// Days of leave for each family-planning operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyPlanningDays {
+    pub iud_insertion: u32,
+    pub iud_removal: u32,
+    pub tubal_ligation: u32,
+    pub vasectomy: u32,
+}
+
+/// One period of one region's rules: every parameter, in force from `effective_from`
+/// until the entry's next period starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub effective_from: NaiveDate,
+    /// The legal text the values come from; shown in every explanation.
+    pub source: String,
+    pub base_days: u32,
+    pub dystocia_extra_days: u32,
+    pub cesarean_is_dystocia: bool,
+    pub extra_days_per_additional_baby: u32,
+    pub regional_extra_days: u32,
+    pub miscarriage_threshold_weeks: u32,
+    pub miscarriage_days_under_threshold: u32,
+    pub miscarriage_days_over_threshold: u32,
+    pub late_induction_birth_weeks: u32,
+    pub paternity_days: u32,
+    pub min_contribution_months: u32,
+    pub flexible_workers_eligible: bool,
+    pub payee: Payee,
+    pub family_planning_days: FamilyPlanningDays,
+    /// Optional per-value source notes (`[regions.periods.notes]`), keyed by parameter
+    /// name; not used by the rules, printed by `onething params show`.
+    pub notes: BTreeMap<String, String>,
+}
+
+/// One `[[regions]]` entry: a province, city or county and its periods, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionParams {
+    pub code: RegionCode,
+    pub name: String,
+    pub periods: Vec<Period>,
+}
+
+/// A validated parameter file. Entries are sorted by code and each entry's periods by
+/// date, with no duplicates of either, so a lookup is two binary searches per level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MaternityParams {
+    regions: Vec<RegionParams>,
+}
+
+/// The entry and period that decide an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selected<'a> {
+    pub region: &'a RegionParams,
+    pub period: &'a Period,
+}
+
+/// Why no parameters apply to an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    /// No entry for the code, its city or its province.
+    #[error("no parameters for the region, its city or its province")]
+    UnknownRegion,
+    /// Entries exist, but none has a period in force on the event date.
+    #[error("no parameters in force on the event date")]
+    NoRulesForDate,
+}
+
+impl MaternityParams {
+    /// Parses and validates a parameter file; the error names the line at fault.
+    pub fn from_toml(text: &str) -> Result<MaternityParams, ParamsError> {
+        load::parse(text).map(|regions| MaternityParams { regions })
+    }
+
+    /// The parameters shipped with this build.
+    ///
+    /// # Panics
+    /// If the shipped file is invalid. It is compiled in and the test suite loads it, so
+    /// this can only fail in a build whose tests were not run.
+    pub fn shipped() -> MaternityParams {
+        match MaternityParams::from_toml(SHIPPED_MATERNITY_TOML) {
+            Ok(params) => params,
+            Err(e) => panic!("the shipped maternity parameters are invalid: {e}"),
+        }
+    }
+
+    /// Every entry, sorted by region code.
+    pub fn regions(&self) -> &[RegionParams] {
+        &self.regions
+    }
+
+    /// The entry for exactly this code, if the file has one.
+    pub fn region(&self, code: RegionCode) -> Option<&RegionParams> {
+        self.regions
+            .binary_search_by_key(&code, |r| r.code)
+            .ok()
+            .map(|i| &self.regions[i])
+    }
+
+    /// The parameters deciding an event in `region` on `date` (see the module doc).
+    pub fn lookup(&self, region: RegionCode, date: NaiveDate) -> Result<Selected<'_>, LookupError> {
+        let mut any_entry = false;
+        // Built by hand rather than with `ancestors_or_self` to keep the hot path free of
+        // allocation; duplicates (a city is its own city) only cost a repeated search.
+        for code in [region, region.city(), region.province()] {
+            let Some(entry) = self.region(code) else {
+                continue;
+            };
+            any_entry = true;
+            if let Some(period) = entry.period_on(date) {
+                return Ok(Selected {
+                    region: entry,
+                    period,
+                });
+            }
+        }
+        Err(if any_entry {
+            LookupError::NoRulesForDate
+        } else {
+            LookupError::UnknownRegion
+        })
+    }
+}
+
+impl RegionParams {
+    /// The period in force on `date`: the latest that starts on or before it.
+    pub fn period_on(&self, date: NaiveDate) -> Option<&Period> {
+        let after = self.periods.partition_point(|p| p.effective_from <= date);
+        after.checked_sub(1).map(|i| &self.periods[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn shipped_file_is_valid() {
+        let params = MaternityParams::shipped();
+        assert!(
+            params
+                .region(RegionCode::new(500000).expect("code"))
+                .is_some()
+        );
+        assert!(
+            params
+                .region(RegionCode::new(420000).expect("code"))
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn county_falls_back_to_province() {
+        let params = MaternityParams::shipped();
+        let liangping = RegionCode::new(500228).expect("code");
+        let chosen = params.lookup(liangping, date("2024-03-05")).expect("rules");
+        assert_eq!(chosen.region.code.as_u32(), 500000);
+        assert_eq!(
+            params.lookup(liangping, date("2000-01-01")),
+            Err(LookupError::NoRulesForDate)
+        );
+        let beijing = RegionCode::new(110105).expect("code");
+        assert_eq!(
+            params.lookup(beijing, date("2024-03-05")),
+            Err(LookupError::UnknownRegion)
+        );
+    }
+}

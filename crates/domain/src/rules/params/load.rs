@@ -1,0 +1,306 @@
+//! Reading the parameter file: toml refuses unknown keys, missing keys, wrong types and
+//! unknown enum values with their position; then every value is range-checked and the
+//! regions and periods checked for duplicates, each with the span of the value at fault.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{FamilyPlanningDays, ParamsError, ParamsProblem, Payee, Period, RegionParams};
+use crate::RegionCode;
+
+/// Every key of a period, in file order: the names a note may refer to.
+pub const PERIOD_KEYS: [&str; 17] = [
+    "effective_from",
+    "source",
+    "base_days",
+    "dystocia_extra_days",
+    "cesarean_is_dystocia",
+    "extra_days_per_additional_baby",
+    "regional_extra_days",
+    "miscarriage_threshold_weeks",
+    "miscarriage_days_under_threshold",
+    "miscarriage_days_over_threshold",
+    "late_induction_birth_weeks",
+    "paternity_days",
+    "min_contribution_months",
+    "flexible_workers_eligible",
+    "payee",
+    "family_planning_days",
+    "notes",
+];
+
+/// Longest leave any single parameter may grant; bounds every sum the rules compute.
+const MAX_DAYS: u32 = 365;
+/// Pregnancy weeks accepted anywhere (the same bound as the facts).
+const MAX_WEEKS: u32 = 45;
+const MAX_CONTRIBUTION_MONTHS: u32 = 120;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    regions: Vec<RawRegion>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegion {
+    code: Spanned<String>,
+    name: Spanned<String>,
+    periods: Vec<RawPeriod>,
+}
+
+// Every field is required: no `#[serde(default)]` except the optional notes.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPeriod {
+    effective_from: Spanned<String>,
+    source: Spanned<String>,
+    base_days: Spanned<u32>,
+    dystocia_extra_days: Spanned<u32>,
+    cesarean_is_dystocia: bool,
+    extra_days_per_additional_baby: Spanned<u32>,
+    regional_extra_days: Spanned<u32>,
+    miscarriage_threshold_weeks: Spanned<u32>,
+    miscarriage_days_under_threshold: Spanned<u32>,
+    miscarriage_days_over_threshold: Spanned<u32>,
+    late_induction_birth_weeks: Spanned<u32>,
+    paternity_days: Spanned<u32>,
+    min_contribution_months: Spanned<u32>,
+    flexible_workers_eligible: bool,
+    payee: Payee,
+    family_planning_days: Spanned<FamilyPlanningDays>,
+    #[serde(default)]
+    notes: Option<Spanned<BTreeMap<String, String>>>,
+}
+
+/// Turns byte spans into 1-based line numbers of one text.
+struct Lines<'a>(&'a str);
+
+impl Lines<'_> {
+    fn of(&self, span: Range<usize>) -> usize {
+        let end = span.start.min(self.0.len());
+        self.0.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    fn error(&self, span: Range<usize>, problem: ParamsProblem) -> ParamsError {
+        ParamsError {
+            line: self.of(span),
+            problem,
+        }
+    }
+}
+
+/// Parses and validates the whole file; regions come back sorted by code.
+pub(super) fn parse(text: &str) -> Result<Vec<RegionParams>, ParamsError> {
+    let lines = Lines(text);
+    let raw: RawFile = toml::from_str(text).map_err(|e| ParamsError {
+        line: e.span().map_or(1, |span| lines.of(span)),
+        problem: ParamsProblem::Toml {
+            message: e.message().to_owned(),
+        },
+    })?;
+    if raw.regions.is_empty() {
+        return Err(lines.error(0..0, ParamsProblem::NoRegions));
+    }
+    let mut seen: BTreeMap<RegionCode, usize> = BTreeMap::new();
+    let mut regions = Vec::with_capacity(raw.regions.len());
+    for raw_region in raw.regions {
+        let line = lines.of(raw_region.code.span());
+        let region = region(&lines, raw_region)?;
+        if let Some(first_line) = seen.insert(region.code, line) {
+            let problem = ParamsProblem::DuplicateRegion {
+                code: region.code.to_string(),
+                first_line,
+            };
+            return Err(ParamsError { line, problem });
+        }
+        regions.push(region);
+    }
+    regions.sort_by_key(|r| r.code);
+    Ok(regions)
+}
+
+fn region(lines: &Lines<'_>, raw: RawRegion) -> Result<RegionParams, ParamsError> {
+    let code_span = raw.code.span();
+    let code = RegionCode::parse(raw.code.get_ref()).map_err(|e| {
+        let problem = ParamsProblem::InvalidRegionCode {
+            value: raw.code.get_ref().clone(),
+            reason: e.message_zh(),
+        };
+        lines.error(code_span.clone(), problem)
+    })?;
+    let name = non_empty(lines, "name", raw.name)?;
+    if raw.periods.is_empty() {
+        let problem = ParamsProblem::NoPeriods {
+            code: code.to_string(),
+        };
+        return Err(lines.error(code_span, problem));
+    }
+    let mut seen: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+    let mut periods = Vec::with_capacity(raw.periods.len());
+    for raw_period in raw.periods {
+        let line = lines.of(raw_period.effective_from.span());
+        let period = period(lines, raw_period)?;
+        if let Some(first_line) = seen.insert(period.effective_from, line) {
+            let problem = ParamsProblem::DuplicatePeriod {
+                code: code.to_string(),
+                date: period.effective_from.to_string(),
+                first_line,
+            };
+            return Err(ParamsError { line, problem });
+        }
+        periods.push(period);
+    }
+    periods.sort_by_key(|p| p.effective_from);
+    Ok(RegionParams {
+        code,
+        name,
+        periods,
+    })
+}
+
+fn period(lines: &Lines<'_>, raw: RawPeriod) -> Result<Period, ParamsError> {
+    let days = |key, value| ranged(lines, key, value, 0, MAX_DAYS);
+    let weeks = |key, value| ranged(lines, key, value, 1, MAX_WEEKS);
+    let threshold_span = raw.late_induction_birth_weeks.span();
+    let period = Period {
+        effective_from: date(lines, "effective_from", raw.effective_from)?,
+        source: non_empty(lines, "source", raw.source)?,
+        base_days: ranged(lines, "base_days", raw.base_days, 1, MAX_DAYS)?,
+        dystocia_extra_days: days("dystocia_extra_days", raw.dystocia_extra_days)?,
+        cesarean_is_dystocia: raw.cesarean_is_dystocia,
+        extra_days_per_additional_baby: days(
+            "extra_days_per_additional_baby",
+            raw.extra_days_per_additional_baby,
+        )?,
+        regional_extra_days: days("regional_extra_days", raw.regional_extra_days)?,
+        miscarriage_threshold_weeks: weeks(
+            "miscarriage_threshold_weeks",
+            raw.miscarriage_threshold_weeks,
+        )?,
+        miscarriage_days_under_threshold: days(
+            "miscarriage_days_under_threshold",
+            raw.miscarriage_days_under_threshold,
+        )?,
+        miscarriage_days_over_threshold: days(
+            "miscarriage_days_over_threshold",
+            raw.miscarriage_days_over_threshold,
+        )?,
+        late_induction_birth_weeks: weeks(
+            "late_induction_birth_weeks",
+            raw.late_induction_birth_weeks,
+        )?,
+        paternity_days: days("paternity_days", raw.paternity_days)?,
+        min_contribution_months: ranged(
+            lines,
+            "min_contribution_months",
+            raw.min_contribution_months,
+            0,
+            MAX_CONTRIBUTION_MONTHS,
+        )?,
+        flexible_workers_eligible: raw.flexible_workers_eligible,
+        payee: raw.payee,
+        family_planning_days: family_planning(lines, raw.family_planning_days)?,
+        notes: notes(lines, raw.notes)?,
+    };
+    if period.late_induction_birth_weeks < period.miscarriage_threshold_weeks {
+        let problem = ParamsProblem::ThresholdsOutOfOrder {
+            late: period.late_induction_birth_weeks,
+            threshold: period.miscarriage_threshold_weeks,
+        };
+        return Err(lines.error(threshold_span, problem));
+    }
+    Ok(period)
+}
+
+fn ranged(
+    lines: &Lines<'_>,
+    key: &'static str,
+    value: Spanned<u32>,
+    min: u32,
+    max: u32,
+) -> Result<u32, ParamsError> {
+    let number = *value.get_ref();
+    if (min..=max).contains(&number) {
+        return Ok(number);
+    }
+    let problem = ParamsProblem::OutOfRange {
+        key,
+        value: number,
+        min,
+        max,
+    };
+    Err(lines.error(value.span(), problem))
+}
+
+fn family_planning(
+    lines: &Lines<'_>,
+    value: Spanned<FamilyPlanningDays>,
+) -> Result<FamilyPlanningDays, ParamsError> {
+    let span = value.span();
+    let days = value.into_inner();
+    let each = [
+        ("family_planning_days.iud_insertion", days.iud_insertion),
+        ("family_planning_days.iud_removal", days.iud_removal),
+        ("family_planning_days.tubal_ligation", days.tubal_ligation),
+        ("family_planning_days.vasectomy", days.vasectomy),
+    ];
+    for (key, number) in each {
+        ranged(lines, key, Spanned::new(span.clone(), number), 0, MAX_DAYS)?;
+    }
+    Ok(days)
+}
+
+fn date(
+    lines: &Lines<'_>,
+    key: &'static str,
+    value: Spanned<String>,
+) -> Result<NaiveDate, ParamsError> {
+    let text = value.get_ref();
+    // chrono alone would accept "2021-1-5"; the contract's dates are always 10 characters.
+    let parsed = (text.len() == 10)
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten();
+    parsed.ok_or_else(|| {
+        let problem = ParamsProblem::InvalidDate {
+            key,
+            value: text.clone(),
+        };
+        lines.error(value.span(), problem)
+    })
+}
+
+fn non_empty(
+    lines: &Lines<'_>,
+    key: &'static str,
+    value: Spanned<String>,
+) -> Result<String, ParamsError> {
+    if value.get_ref().trim().is_empty() {
+        return Err(lines.error(value.span(), ParamsProblem::EmptyText { key }));
+    }
+    Ok(value.into_inner())
+}
+
+fn notes(
+    lines: &Lines<'_>,
+    value: Option<Spanned<BTreeMap<String, String>>>,
+) -> Result<BTreeMap<String, String>, ParamsError> {
+    let Some(value) = value else {
+        return Ok(BTreeMap::new());
+    };
+    let span = value.span();
+    let notes = value.into_inner();
+    if let Some(key) = notes.keys().find(|k| !PERIOD_KEYS.contains(&k.as_str())) {
+        let problem = ParamsProblem::UnknownNoteKey { key: key.clone() };
+        return Err(lines.error(span, problem));
+    }
+    Ok(notes)
+}

@@ -1,0 +1,205 @@
+//! The case rows an account's scope reaches, for lists and for the policy check on one case.
+//! The SQL narrows by scope so a list never reads other tenants' rows; the web layer still
+//! runs every row through the pure policy (`access::policy::can_see_case`), so a mistake here
+//! can only hide a case, never show one.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use onething_domain::RegionCode;
+use onething_domain::access::{Applicant, CaseFacts, Scope};
+use onething_domain::case::{CaseStatus, ItemState};
+use onething_domain::department::DepartmentKind;
+use serde::de::DeserializeOwned;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::text::{parse_instant, parse_opt_date};
+use crate::{Store, StoreError};
+
+/// A case as lists show it, with the facts the policy needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseSummary {
+    pub id: String,
+    pub bundle: String,
+    /// The opaque applicant reference (`person:…`, `employer:…`): mask before showing.
+    pub applicant: String,
+    /// The case's region, when it has a valid one; a case without one is in no region.
+    pub region: Option<RegionCode>,
+    pub status: CaseStatus,
+    pub opened_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub due_on: Option<NaiveDate>,
+    pub items: Vec<CaseItemRow>,
+    /// Every department kind owning an item, sorted, for [`CaseFacts::departments`].
+    pub departments: Vec<DepartmentKind>,
+}
+
+/// One item of a case as the projection holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseItemRow {
+    pub item: String,
+    pub department: DepartmentKind,
+    pub state: ItemState,
+    pub due_on: Option<NaiveDate>,
+}
+
+impl CaseSummary {
+    pub fn facts(&self) -> CaseFacts<'_> {
+        CaseFacts {
+            applicant: &self.applicant,
+            region: self.region,
+            departments: &self.departments,
+        }
+    }
+}
+
+/// Which slice of a list to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub limit: u32,
+    pub offset: u32,
+}
+
+const CASE_COLUMNS: &str = "id, bundle, applicant, region, status, opened_at, updated_at, due_on";
+
+/// The list query: the scoped page of cases, joined to their items. Fragments are static
+/// strings chosen by the scope's kind; every value is a bind parameter.
+fn scoped_sql(condition: &str) -> String {
+    format!(
+        "SELECT c.*, i.item, i.department, i.state AS item_state, i.due_on AS item_due_on
+         FROM (SELECT {CASE_COLUMNS} FROM cases c WHERE {condition}
+               ORDER BY opened_at DESC, id LIMIT $2 OFFSET $3) c
+         LEFT JOIN case_items i ON i.case_id = c.id
+         ORDER BY c.opened_at DESC, c.id, i.item"
+    )
+}
+
+/// The WHERE condition (on `$1`) and its value for a scope.
+fn scope_condition(scope: &Scope) -> (&'static str, Option<String>) {
+    match scope {
+        Scope::Platform => ("$1 IS NULL", None),
+        Scope::Person(id) => ("c.applicant = $1", Some(Applicant::person_ref(id))),
+        Scope::Employer(uscc) => ("c.applicant = $1", Some(Applicant::employer_ref(uscc))),
+        Scope::Department { kind, .. } => (
+            "EXISTS (SELECT 1 FROM case_items d WHERE d.case_id = c.id AND d.department = $1)",
+            Some(kind.as_str().to_owned()),
+        ),
+        Scope::Region(code) => {
+            let text = code.to_string();
+            match code.level() {
+                onething_domain::ids::RegionLevel::County => ("c.region = $1", Some(text)),
+                onething_domain::ids::RegionLevel::City => {
+                    ("c.region LIKE $1", Some(format!("{}%", &text[..4])))
+                }
+                onething_domain::ids::RegionLevel::Province => {
+                    ("c.region LIKE $1", Some(format!("{}%", &text[..2])))
+                }
+            }
+        }
+    }
+}
+
+impl Store {
+    /// The cases `scope` reaches, newest first.
+    pub async fn cases_in_scope(
+        &self,
+        scope: &Scope,
+        page: Page,
+    ) -> Result<Vec<CaseSummary>, StoreError> {
+        let (condition, value) = scope_condition(scope);
+        let rows = sqlx::query(sqlx::AssertSqlSafe(scoped_sql(condition)))
+            .bind(value)
+            .bind(i64::from(page.limit))
+            .bind(i64::from(page.offset))
+            .fetch_all(self.pool())
+            .await?;
+        summaries_from_rows(&rows)
+    }
+
+    /// One case's summary (with its items); `NotFound` if there is no such case.
+    pub async fn case_summary(&self, case_id: &str) -> Result<CaseSummary, StoreError> {
+        let mut found = self.case_summaries(&[case_id.to_owned()]).await?;
+        found.pop().ok_or_else(|| StoreError::NotFound {
+            what: "case",
+            id: case_id.to_owned(),
+        })
+    }
+
+    /// The summaries of the given cases that exist, in no particular order.
+    pub async fn case_summaries(&self, ids: &[String]) -> Result<Vec<CaseSummary>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT c.{}, i.item, i.department, i.state AS item_state, i.due_on AS item_due_on
+             FROM cases c LEFT JOIN case_items i ON i.case_id = c.id
+             WHERE c.id IN ({}) ORDER BY c.id, i.item",
+            CASE_COLUMNS.replace(", ", ", c."),
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        summaries_from_rows(&rows)
+    }
+}
+
+/// Folds the joined rows (one per item, ordered by case) into one summary per case.
+fn summaries_from_rows(rows: &[AnyRow]) -> Result<Vec<CaseSummary>, StoreError> {
+    let mut out: Vec<CaseSummary> = Vec::new();
+    for row in rows {
+        let id: String = row.try_get("id")?;
+        if out.last().is_none_or(|c| c.id != id) {
+            out.push(case_from_row(row, id)?);
+        }
+        if let (Some(item), Some(case)) = (item_from_row(row)?, out.last_mut()) {
+            if !case.departments.contains(&item.department) {
+                case.departments.push(item.department);
+                case.departments.sort();
+            }
+            case.items.push(item);
+        }
+    }
+    Ok(out)
+}
+
+fn case_from_row(row: &AnyRow, id: String) -> Result<CaseSummary, StoreError> {
+    let region: Option<String> = row.try_get("region")?;
+    let status: String = row.try_get("status")?;
+    let opened_at: String = row.try_get("opened_at")?;
+    let updated_at: String = row.try_get("updated_at")?;
+    Ok(CaseSummary {
+        id,
+        bundle: row.try_get("bundle")?,
+        applicant: row.try_get("applicant")?,
+        // An unparsable region is no region: only administrators see such a case.
+        region: region.and_then(|r| RegionCode::parse(&r).ok()),
+        status: parse_enum(&status)?,
+        opened_at: parse_instant(&opened_at)?,
+        updated_at: parse_instant(&updated_at)?,
+        due_on: parse_opt_date(row.try_get("due_on")?)?,
+        items: Vec::new(),
+        departments: Vec::new(),
+    })
+}
+
+fn item_from_row(row: &AnyRow) -> Result<Option<CaseItemRow>, StoreError> {
+    let Some(item) = row.try_get::<Option<String>, _>("item")? else {
+        return Ok(None);
+    };
+    let department: String = row.try_get("department")?;
+    let state: String = row.try_get("item_state")?;
+    Ok(Some(CaseItemRow {
+        item,
+        department: DepartmentKind::parse(&department)
+            .ok_or_else(|| StoreError::corrupt(format!("department {department:?}")))?,
+        state: parse_enum(&state)?,
+        due_on: parse_opt_date(row.try_get("item_due_on")?)?,
+    }))
+}
+
+fn parse_enum<T: DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(StoreError::corrupt)
+}

@@ -1,0 +1,117 @@
+//! The general audit log: who did what to which subject, when, and why. Sign-ins and
+//! sign-outs, every reveal of personal data, account changes, and later decisions and data
+//! reads are written here. Append-only: the database refuses UPDATE and DELETE (triggers in
+//! migration 0003), like `case_events`.
+
+use chrono::{DateTime, Utc};
+use onething_domain::access::Role;
+use serde_json::Value;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::text::{instant, parse_instant, parse_json};
+use crate::{Store, StoreError};
+
+/// An entry to append.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAuditEntry {
+    pub at: DateTime<Utc>,
+    /// The username (or `cli`, `system`) that acted.
+    pub actor: String,
+    /// The actor's role; `None` for the command line, the system or an unknown username.
+    pub role: Option<Role>,
+    /// What happened, snake_case (`sign_in`, `reveal_applicant_id`, …).
+    pub action: String,
+    /// What it happened to: `case`, `user`, `session`, …
+    pub subject_type: String,
+    pub subject_id: String,
+    /// The case concerned, if any: supervisors see the entries of their region's cases.
+    pub case_id: Option<String>,
+    /// Anything else worth keeping (the reason given for a reveal, the client address).
+    pub detail: Value,
+}
+
+/// An entry as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub entry: NewAuditEntry,
+}
+
+/// Which entries to list; `None` matches everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub subject_type: Option<String>,
+    pub subject_id: Option<String>,
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub case_id: Option<String>,
+    /// Only entries with an id below this (paging backwards).
+    pub before_id: Option<i64>,
+    pub limit: u32,
+}
+
+impl Store {
+    /// Appends one entry and returns its id.
+    pub async fn append_audit(&self, entry: &NewAuditEntry) -> Result<i64, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO audit_log (at, actor, role, action, subject_type, subject_id, case_id, detail)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(instant(entry.at))
+        .bind(&entry.actor)
+        .bind(entry.role.map(Role::as_str))
+        .bind(&entry.action)
+        .bind(&entry.subject_type)
+        .bind(&entry.subject_id)
+        .bind(entry.case_id.as_deref())
+        .bind(serde_json::to_string(&entry.detail).map_err(StoreError::corrupt)?)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(id)
+    }
+
+    /// Entries matching `filter`, newest first.
+    pub async fn list_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, at, actor, role, action, subject_type, subject_id, case_id, detail
+             FROM audit_log
+             WHERE ($1 IS NULL OR subject_type = $1) AND ($2 IS NULL OR subject_id = $2)
+               AND ($3 IS NULL OR actor = $3) AND ($4 IS NULL OR action = $4)
+               AND ($5 IS NULL OR case_id = $5) AND ($6 IS NULL OR id < $6)
+             ORDER BY id DESC LIMIT $7",
+        )
+        .bind(filter.subject_type.as_deref())
+        .bind(filter.subject_id.as_deref())
+        .bind(filter.actor.as_deref())
+        .bind(filter.action.as_deref())
+        .bind(filter.case_id.as_deref())
+        .bind(filter.before_id)
+        .bind(i64::from(filter.limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+}
+
+fn entry_from_row(row: &AnyRow) -> Result<AuditEntry, StoreError> {
+    let at: String = row.try_get("at")?;
+    let role: Option<String> = row.try_get("role")?;
+    let role = role
+        .map(|r| Role::parse(&r).ok_or_else(|| StoreError::corrupt(format!("audit role {r:?}"))))
+        .transpose()?;
+    let detail: String = row.try_get("detail")?;
+    Ok(AuditEntry {
+        id: row.try_get("id")?,
+        entry: NewAuditEntry {
+            at: parse_instant(&at)?,
+            actor: row.try_get("actor")?,
+            role,
+            action: row.try_get("action")?,
+            subject_type: row.try_get("subject_type")?,
+            subject_id: row.try_get("subject_id")?,
+            case_id: row.try_get("case_id")?,
+            detail: parse_json(&detail)?,
+        },
+    })
+}

@@ -1,0 +1,240 @@
+//! The audited query layer over shared records (EX-4): the one way the rest of the platform
+//! reads what departments pushed. Every function takes a [`DataUse`] (who reads, for which
+//! case, why) and appends one `data_read` entry to the audit log per record it returns,
+//! naming the dataset, the record's key and version, the case and the purpose. A query that
+//! finds nothing reads nothing and writes no entry.
+
+use chrono::{Duration, NaiveDate, Utc};
+use onething_domain::YearMonth;
+use onething_exchange::Dataset;
+use serde_json::json;
+
+use crate::audit::NewAuditEntry;
+use crate::shared_records::{RECORD_COLUMNS, SharedRecord, record_of};
+use crate::{Store, StoreError};
+
+/// The audit action of a read through this module.
+pub const DATA_READ: &str = "data_read";
+
+/// Who reads shared data, for which case, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataUse {
+    pub actor: String,
+    pub case_id: Option<String>,
+    pub purpose: String,
+}
+
+/// Paid contribution months before a month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContributionMonths {
+    /// Unbroken paid months ending the month before the one asked about.
+    pub continuous: u32,
+    /// Paid months among the N months before.
+    pub total: u32,
+    /// The records counted (each audited).
+    pub records: Vec<SharedRecord>,
+}
+
+impl Store {
+    /// Birth certificates naming `mother_id` as mother, born between `from` and `to` inclusive.
+    pub async fn birth_certificates_of_mother(
+        &self,
+        data_use: &DataUse,
+        mother_id: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<SharedRecord>, StoreError> {
+        let found = self
+            .current_shared_records_of_subject(Dataset::BirthCertificates, mother_id)
+            .await?
+            .into_iter()
+            .filter(|r| r.event_date.is_some_and(|d| d >= from && d <= to))
+            .collect();
+        self.audited(data_use, ("person", mother_id), found).await
+    }
+
+    /// The employer's average wage and contribution base of the year before `on`.
+    pub async fn employer_wage_previous_year(
+        &self,
+        data_use: &DataUse,
+        employer_uscc: &str,
+        on: NaiveDate,
+    ) -> Result<Option<SharedRecord>, StoreError> {
+        let key = format!("{employer_uscc}|{}", chrono::Datelike::year(&on) - 1);
+        let found = self
+            .current_shared_record(Dataset::EmployerWages, &key)
+            .await?;
+        self.audited_one(data_use, ("employer", employer_uscc), found)
+            .await
+    }
+
+    /// A person's delivery and maternity-settlement records, by date.
+    pub async fn delivery_records_of(
+        &self,
+        data_use: &DataUse,
+        person_id: &str,
+    ) -> Result<Vec<SharedRecord>, StoreError> {
+        let found = self
+            .current_shared_records_of_subject(Dataset::DeliveryRecords, person_id)
+            .await?;
+        self.audited(data_use, ("person", person_id), found).await
+    }
+
+    /// Marriages in which the person is wife or husband, by registration date.
+    pub async fn marriages_of(
+        &self,
+        data_use: &DataUse,
+        person_id: &str,
+    ) -> Result<Vec<SharedRecord>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RECORD_COLUMNS} FROM shared_records
+             WHERE dataset = $1 AND is_current = 1 AND (subject_id = $2 OR other_id = $2)
+             ORDER BY event_date, record_key"
+        )))
+        .bind(Dataset::Marriages.as_str())
+        .bind(person_id)
+        .fetch_all(self.pool())
+        .await?;
+        let found = rows.iter().map(record_of).collect::<Result<Vec<_>, _>>()?;
+        self.audited(data_use, ("person", person_id), found).await
+    }
+
+    /// The employment status in force on `on`: the latest change effective on or before it.
+    pub async fn employment_status_on(
+        &self,
+        data_use: &DataUse,
+        person_id: &str,
+        on: NaiveDate,
+    ) -> Result<Option<SharedRecord>, StoreError> {
+        let found = self
+            .latest_effective(Dataset::EmploymentStatus, person_id, on)
+            .await?;
+        self.audited_one(data_use, ("person", person_id), found)
+            .await
+    }
+
+    /// The person's household registration.
+    pub async fn household_registration(
+        &self,
+        data_use: &DataUse,
+        person_id: &str,
+    ) -> Result<Option<SharedRecord>, StoreError> {
+        let found = self
+            .current_shared_record(Dataset::HouseholdRegistrations, person_id)
+            .await?;
+        self.audited_one(data_use, ("person", person_id), found)
+            .await
+    }
+
+    /// The insurance enrollment in force on `on`: the latest effective on or before it.
+    pub async fn insurance_enrollment_on(
+        &self,
+        data_use: &DataUse,
+        person_id: &str,
+        on: NaiveDate,
+    ) -> Result<Option<SharedRecord>, StoreError> {
+        let found = self
+            .latest_effective(Dataset::InsuranceEnrollments, person_id, on)
+            .await?;
+        self.audited_one(data_use, ("person", person_id), found)
+            .await
+    }
+
+    /// Paid contribution months in the `months` months before `month`.
+    pub async fn contribution_months(
+        &self,
+        data_use: &DataUse,
+        person_id: &str,
+        month: YearMonth,
+        months: u32,
+    ) -> Result<ContributionMonths, StoreError> {
+        let window = months_before(month, months);
+        let records: Vec<SharedRecord> = self
+            .current_shared_records_of_subject(Dataset::Contributions, person_id)
+            .await?
+            .into_iter()
+            .filter(|r| r.event_date.is_some_and(|d| window.contains(&YearMonth::of(d))))
+            .collect();
+        let paid = |m: &YearMonth| {
+            records.iter().any(|r| {
+                r.event_date.map(YearMonth::of) == Some(*m) && r.content["paid"] == json!(true)
+            })
+        };
+        let continuous = window.iter().take_while(|m| paid(m)).count();
+        let total = window.iter().filter(|m| paid(m)).count();
+        let records = self
+            .audited(data_use, ("person", person_id), records)
+            .await?;
+        Ok(ContributionMonths {
+            continuous: u32::try_from(continuous).unwrap_or(u32::MAX),
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            records,
+        })
+    }
+
+    async fn latest_effective(
+        &self,
+        dataset: Dataset,
+        person_id: &str,
+        on: NaiveDate,
+    ) -> Result<Option<SharedRecord>, StoreError> {
+        let records = self
+            .current_shared_records_of_subject(dataset, person_id)
+            .await?;
+        Ok(records
+            .into_iter()
+            .filter(|r| r.event_date.is_some_and(|d| d <= on))
+            .max_by(|a, b| (a.event_date, &a.key).cmp(&(b.event_date, &b.key))))
+    }
+
+    async fn audited_one(
+        &self,
+        data_use: &DataUse,
+        subject: (&str, &str),
+        found: Option<SharedRecord>,
+    ) -> Result<Option<SharedRecord>, StoreError> {
+        let found = self
+            .audited(data_use, subject, found.into_iter().collect())
+            .await?;
+        Ok(found.into_iter().next())
+    }
+
+    /// Appends one `data_read` entry per record, then hands the records back.
+    async fn audited(
+        &self,
+        data_use: &DataUse,
+        (subject_type, subject_id): (&str, &str),
+        records: Vec<SharedRecord>,
+    ) -> Result<Vec<SharedRecord>, StoreError> {
+        for record in &records {
+            let entry = NewAuditEntry {
+                at: Utc::now(),
+                actor: data_use.actor.clone(),
+                role: None,
+                action: DATA_READ.to_owned(),
+                subject_type: subject_type.to_owned(),
+                subject_id: subject_id.to_owned(),
+                case_id: data_use.case_id.clone(),
+                detail: json!({
+                    "dataset": record.dataset.as_str(),
+                    "record_key": record.key,
+                    "version": record.version,
+                    "purpose": data_use.purpose,
+                }),
+            };
+            self.append_audit(&entry).await?;
+        }
+        Ok(records)
+    }
+}
+
+/// The `n` months before `month`, nearest first.
+fn months_before(month: YearMonth, n: u32) -> Vec<YearMonth> {
+    let mut out = Vec::with_capacity(n as usize);
+    let mut current = month;
+    for _ in 0..n {
+        current = YearMonth::of(current.first_day() - Duration::days(1));
+        out.push(current);
+    }
+    out
+}

@@ -1,0 +1,74 @@
+//! Server-rendered pages in Simplified Chinese (askama templates in `crates/web/templates/`,
+//! auto-escaped). They work without JavaScript; `/static/site.js` only adds confirmations.
+//!
+//! Authorization is the API's: every page takes [`Signed`] (the `CurrentUser` extractor; a
+//! visitor without a session is sent to `/login` with 303), states its roles with
+//! `user.require(…)` (403 page) and checks records with the same pure policy (404 page for
+//! other tenants' records, the same as for records that do not exist). Errors become HTML in
+//! one place, [`error`]: [`PageError`] maps from `ApiError`, and [`error::render_failures`]
+//! renders the page with the visitor's header, navigation and elder mode.
+
+mod admin;
+mod cases;
+mod chrome;
+mod error;
+mod sign_in;
+mod watch;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub(crate) use error::PageError;
+
+use crate::AppState;
+
+/// Every page route (not in the OpenAPI document; covered by `tests/pages.rs`).
+pub(crate) fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/", get(sign_in::home))
+        .route("/login", get(sign_in::form).post(sign_in::submit))
+        .route("/logout", post(sign_in::logout))
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(cases::show))
+        .route("/due", get(watch::due))
+        .route("/dept/items", get(watch::dept_items))
+        .route("/audit", get(admin::audit))
+        .route("/admin/catalog", get(admin::catalog))
+        .route("/admin/users", get(admin::users))
+        .route("/admin/departments", get(admin::departments))
+        .route("/admin/params", get(admin::params))
+        .route("/elder", get(chrome::elder_switch))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            error::render_failures,
+        ))
+        .route("/static/site.css", get(chrome::stylesheet))
+        .route("/static/site.js", get(chrome::script))
+}
+
+/// Renders `template` as an HTML response with `status`.
+pub(crate) fn html<T: askama::Template>(
+    status: axum::http::StatusCode,
+    template: &T,
+) -> Result<axum::response::Response, PageError> {
+    use axum::response::IntoResponse;
+    let body = template.render().map_err(PageError::internal)?;
+    Ok((status, chrome::page_headers(), axum::response::Html(body)).into_response())
+}
+
+/// `html` with 200.
+pub(crate) fn ok<T: askama::Template>(template: &T) -> Result<axum::response::Response, PageError> {
+    html(axum::http::StatusCode::OK, template)
+}
+
+/// A date for display: `2026-03-05`, or a dash.
+pub(crate) fn day(date: Option<chrono::NaiveDate>) -> String {
+    date.map_or_else(|| "—".to_owned(), |d| d.format("%Y-%m-%d").to_string())
+}
+
+/// An instant as a date and time in China: `2026-03-05 14:03`.
+pub(crate) fn china_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&onething_domain::china_time::china_offset())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}

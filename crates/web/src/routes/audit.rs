@@ -1,0 +1,153 @@
+//! `GET /api/v1/audit`: the audit log for administrators (all of it) and supervisors (entries
+//! about the cases of their region).
+
+use axum::Json;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+use onething_domain::access::Role;
+use onething_domain::access::policy::{MAY_READ_AUDIT, can_see_audit_entry};
+use onething_store::audit::{AuditEntry, AuditFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::CurrentUser;
+use crate::extract::ApiQuery;
+use crate::{ApiError, AppState};
+
+const DEFAULT_LIMIT: u32 = 100;
+const MAX_LIMIT: u32 = 1000;
+
+#[derive(OpenApi)]
+#[openapi(tags((name = "audit", description = "the append-only audit log: sign-ins, reveals of personal data, account changes")))]
+struct AuditDoc;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(AuditDoc::openapi()).routes(routes!(list_audit))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AuditQuery {
+    /// `TYPE:ID` (e.g. `case:3f2a…`, `user:clerk01`), or an id of any type.
+    subject: Option<String>,
+    /// The username that acted.
+    actor: Option<String>,
+    /// e.g. `reveal_applicant_id`, `sign_in`, `sign_in_failed`, `sign_out`, `user_added`.
+    action: Option<String>,
+    case_id: Option<String>,
+    /// Entries older than this id (the `next_before` of the previous page).
+    before: Option<i64>,
+    /// At most this many entries are read (default 100, at most 1000).
+    limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AuditEntryView {
+    id: i64,
+    at: DateTime<Utc>,
+    actor: String,
+    role: Option<Role>,
+    action: String,
+    subject_type: String,
+    subject_id: String,
+    case_id: Option<String>,
+    detail: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AuditPage {
+    /// Newest first. For a supervisor, entries outside its region are left out, so a page
+    /// may hold fewer than `limit`.
+    entries: Vec<AuditEntryView>,
+    /// Pass as `before` for the next page; null when this was the last.
+    next_before: Option<i64>,
+}
+
+/// Audit entries, newest first, filtered by subject, actor, action or case.
+#[utoipa::path(get, path = "/audit", tag = "audit", params(AuditQuery),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = AuditPage),
+              (status = 400, body = crate::error::ErrorBody, description = "bad query parameter"),
+              (status = 401, body = crate::error::ErrorBody, description = "UNAUTHENTICATED"),
+              (status = 403, body = crate::error::ErrorBody, description = "FORBIDDEN: administrators and supervisors only")))]
+pub(crate) async fn list_audit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    mut parts: Parts,
+) -> Result<Json<AuditPage>, ApiError> {
+    user.require(MAY_READ_AUDIT)?;
+    let ApiQuery(query) = ApiQuery::<AuditQuery>::from_request_parts(&mut parts, &state).await?;
+    let filter = filter_of(query);
+    let entries = state.store.list_audit(&filter).await?;
+    let next_before = (entries.len() == filter.limit as usize)
+        .then(|| entries.last().map(|e| e.id))
+        .flatten();
+    let visible = visible_entries(&state, &user, entries).await?;
+    Ok(Json(AuditPage {
+        entries: visible.into_iter().map(view).collect(),
+        next_before,
+    }))
+}
+
+fn filter_of(query: AuditQuery) -> AuditFilter {
+    let (subject_type, subject_id) = match query.subject {
+        Some(subject) => match subject.split_once(':') {
+            Some((kind, id)) => (Some(kind.to_owned()), Some(id.to_owned())),
+            None => (None, Some(subject)),
+        },
+        None => (None, None),
+    };
+    AuditFilter {
+        subject_type,
+        subject_id,
+        actor: query.actor,
+        action: query.action,
+        case_id: query.case_id,
+        before_id: query.before,
+        limit: query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+    }
+}
+
+/// The entries the policy lets the user see (supervisors: those about their region's cases).
+async fn visible_entries(
+    state: &AppState,
+    user: &CurrentUser,
+    entries: Vec<AuditEntry>,
+) -> Result<Vec<AuditEntry>, ApiError> {
+    let mut ids: Vec<String> = entries
+        .iter()
+        .filter_map(|e| e.entry.case_id.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let cases = state.store.case_summaries(&ids).await?;
+    Ok(entries
+        .into_iter()
+        .filter(|e| {
+            let case = e
+                .entry
+                .case_id
+                .as_ref()
+                .and_then(|id| cases.iter().find(|c| &c.id == id));
+            can_see_audit_entry(user.scope(), case.map(|c| c.facts()).as_ref()).is_ok()
+        })
+        .collect())
+}
+
+fn view(entry: AuditEntry) -> AuditEntryView {
+    let AuditEntry { id, entry } = entry;
+    AuditEntryView {
+        id,
+        at: entry.at,
+        actor: entry.actor,
+        role: entry.role,
+        action: entry.action,
+        subject_type: entry.subject_type,
+        subject_id: entry.subject_id,
+        case_id: entry.case_id,
+        detail: entry.detail,
+    }
+}

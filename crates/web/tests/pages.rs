@@ -1,0 +1,306 @@
+//! The pages' authorization table: every page route × every role (two tenants), plus the
+//! sign-in, sign-out and elder-mode flows.
+//!
+//! - no session → 303 to `/login`;
+//! - a role the page does not admit → 403 error page (HTML, Chinese);
+//! - another tenant's case → 404 error page, the same as for a case that does not exist;
+//! - no page shows a case id the user may not see, or a full citizen id.
+
+#[path = "support/auth.rs"]
+mod auth_support;
+#[path = "support/world.rs"]
+mod world;
+
+use auth_support::{PASSWORD, Reply, SignedIn, TestApp};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use onething_domain::access::Role;
+
+const SUPERVISORS: &[Role] = &[Role::Supervisor, Role::Admin];
+const ADMIN: &[Role] = &[Role::Admin];
+
+/// Every page route that needs sign-in, with the roles it admits (`{case}`: the user's own
+/// case, or the first case for a role that sees none).
+const PAGES: &[(&str, &[Role])] = &[
+    ("/cases", &Role::ALL),
+    ("/cases?q=1234", &Role::ALL),
+    ("/cases/{case}", &Role::ALL),
+    ("/due", SUPERVISORS),
+    ("/due?dept=health", SUPERVISORS),
+    ("/dept/items", &[Role::DeptOfficer]),
+    ("/audit", SUPERVISORS),
+    ("/admin/catalog", ADMIN),
+    ("/admin/users", ADMIN),
+    ("/admin/departments", ADMIN),
+    ("/admin/params", ADMIN),
+];
+
+fn get(uri: &str) -> Request<Body> {
+    Request::builder()
+        .uri(uri)
+        .body(Body::empty())
+        .expect("request")
+}
+
+async fn page(app: &TestApp, who: &SignedIn, uri: &str) -> Reply {
+    let request = auth_support::cookie_request(who, "GET", uri, None)
+        .body(Body::empty())
+        .expect("request");
+    app.send(request).await
+}
+
+fn assert_html(reply: &Reply, status: StatusCode, contains: &str, context: &str) {
+    assert_eq!(reply.status, status, "{context}: {}", reply.text);
+    let content_type = reply
+        .headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        content_type.starts_with("text/html"),
+        "{context}: {content_type}"
+    );
+    assert!(reply.text.contains("lang=\"zh-CN\""), "{context}");
+    assert!(reply.text.contains(contains), "{context}: wants {contains}");
+    assert!(reply.text.contains("长者模式"), "{context}: elder switch");
+}
+
+fn location(reply: &Reply) -> &str {
+    reply
+        .headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn every_page_route_by_role_and_tenant() {
+    let w = world::world().await;
+    for (route, _) in PAGES {
+        let uri = route.replace("{case}", w.case("newborn_cq"));
+        let reply = w.app.send(get(&uri)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "anonymous {uri}");
+        assert_eq!(location(&reply), "/login", "anonymous {uri}");
+    }
+    for (username, role, visible) in &w.users {
+        let who = w.app.sign_in(username).await;
+        let (own, other) = w.own_and_other(visible);
+        let hidden = w.hidden_ids(visible);
+        for (route, roles) in PAGES {
+            let uri = route.replace("{case}", own);
+            let context = format!("{username} GET {uri}");
+            let reply = page(&w.app, &who, &uri).await;
+            if roles.contains(role) {
+                assert_html(&reply, StatusCode::OK, "<main", &context);
+            } else {
+                assert_html(&reply, StatusCode::FORBIDDEN, "无权访问", &context);
+            }
+            for id in &hidden {
+                assert!(!reply.text.contains(id), "{context} shows hidden case {id}");
+            }
+            for person in [&w.person_cq, &w.person_hb] {
+                assert!(!reply.text.contains(person.as_str()), "{context}: full id");
+            }
+        }
+        if let Some(other) = other {
+            let context = format!("{username} GET another tenant's case");
+            let reply = page(&w.app, &who, &format!("/cases/{other}")).await;
+            assert_html(&reply, StatusCode::NOT_FOUND, "未找到请求的资源", &context);
+            let missing = page(&w.app, &who, "/cases/no-such-case").await;
+            // The pages differ only in the path the elder switch returns to.
+            assert_eq!(
+                missing.text,
+                reply.text.replace(other, "no-such-case"),
+                "{context}: same page as a missing case"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_case_page_shows_progress_and_dates() {
+    let w = world::world().await;
+    let who = w.app.sign_in("mum_cq").await;
+    let reply = page(&w.app, &who, &format!("/cases/{}", w.case("newborn_cq"))).await;
+    assert_html(&reply, StatusCode::OK, "未办结", "mother's case");
+    for text in ["受理日期", "应办结日", "办理部门", "500228********"] {
+        assert!(reply.text.contains(text), "case page shows {text}");
+    }
+    let list = page(&w.app, &who, "/cases").await;
+    assert!(list.text.contains(w.case("newborn_cq")), "{}", list.text);
+}
+
+fn form(uri: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut builder = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("host", "yb.example.cn")
+        .header("origin", "http://yb.example.cn");
+    if let Some(cookie) = cookie {
+        builder = builder.header("cookie", cookie);
+    }
+    builder.body(Body::from(body.to_owned())).expect("request")
+}
+
+#[tokio::test]
+async fn sign_in_failure_keeps_the_name_and_success_goes_home() {
+    let app = TestApp::new().await;
+    app.add_user(
+        "clerk1",
+        Role::AgencyClerk,
+        onething_domain::access::Scope::Region(auth_support::region(500000)),
+    )
+    .await;
+    let login = app.send(get("/login")).await;
+    assert_html(
+        &login,
+        StatusCode::OK,
+        "<label for=\"username\">",
+        "login form",
+    );
+
+    let failed = app
+        .send(form("/login", "username=clerk1&password=wrong-pass", None))
+        .await;
+    assert_html(
+        &failed,
+        StatusCode::UNAUTHORIZED,
+        "用户名或密码错误",
+        "failed sign-in",
+    );
+    assert!(failed.text.contains("value=\"clerk1\""), "name kept");
+
+    let body = format!("username=clerk1&password={PASSWORD}");
+    let ok = app.send(form("/login", &body, None)).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text);
+    assert_eq!(location(&ok), "/");
+    let cookie = ok
+        .headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    let home = app
+        .send(
+            Request::builder()
+                .uri("/")
+                .header("cookie", &cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(location(&home), "/cases");
+    let signed_in = app
+        .send(
+            Request::builder()
+                .uri("/login")
+                .header("cookie", &cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "already signed in");
+
+    // Sign-out needs the CSRF token like any state change.
+    let refused = app.send(form("/logout", "", Some(&cookie))).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let cases = app
+        .send(
+            Request::builder()
+                .uri("/cases")
+                .header("cookie", &cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    let token = cases
+        .text
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("csrf token in the sign-out form")
+        .to_owned();
+    let out = app
+        .send(form(
+            "/logout",
+            &format!("csrf_token={token}"),
+            Some(&cookie),
+        ))
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER, "{}", out.text);
+    assert_eq!(location(&out), "/login");
+    let after = app
+        .send(
+            Request::builder()
+                .uri("/cases")
+                .header("cookie", &cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(location(&after), "/login", "the session ended");
+}
+
+#[tokio::test]
+async fn sign_in_is_throttled_on_the_page_too() {
+    let app = TestApp::new().await;
+    for _ in 0..5 {
+        let reply = app
+            .send(form("/login", "username=nobody&password=x", None))
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let reply = app
+        .send(form("/login", "username=nobody&password=x", None))
+        .await;
+    assert_html(
+        &reply,
+        StatusCode::TOO_MANY_REQUESTS,
+        "登录失败次数过多",
+        "throttled",
+    );
+    assert!(reply.headers.get("retry-after").is_some());
+}
+
+#[tokio::test]
+async fn elder_mode_is_a_cookie_and_a_body_class() {
+    let app = TestApp::new().await;
+    let switch = app.send(get("/elder?on=1&back=/login")).await;
+    assert_eq!(switch.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&switch), "/login");
+    let cookie = switch
+        .headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("cookie");
+    assert!(cookie.starts_with("elder=1"), "{cookie}");
+    let page = app
+        .send(
+            Request::builder()
+                .uri("/login")
+                .header("cookie", "elder=1")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert!(
+        page.text.contains("<body class=\"elder\">"),
+        "{}",
+        page.text
+    );
+    assert!(page.text.contains("退出长者模式"));
+    let away = app.send(get("/elder?on=1&back=//evil.example")).await;
+    assert_eq!(location(&away), "/", "only local paths");
+}
+
+#[tokio::test]
+async fn the_stylesheet_is_served() {
+    let app = TestApp::new().await;
+    let css = app.send(get("/static/site.css")).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.text.contains("body.elder"));
+    let js = app.send(get("/static/site.js")).await;
+    assert_eq!(js.status, StatusCode::OK);
+}
