@@ -14,12 +14,20 @@ fn onething(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("starts");
-    child
+    // A command refused before it reads its input (e.g. an invalid parameter file) closes
+    // stdin early: a broken pipe here is that outcome, judged by the exit code below.
+    let written = child
         .stdin
         .take()
         .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("writes");
+        .write_all(stdin.as_bytes());
+    if let Err(e) = written {
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "writing stdin: {e}"
+        );
+    }
     child.wait_with_output().expect("runs")
 }
 

@@ -187,51 +187,10 @@ impl Store {
         bodies: Vec<EventBody>,
         actor: &Actor,
     ) -> Result<CaseRecord, StoreError> {
-        let mut state = record.state.clone();
-        let mut events = Vec::with_capacity(bodies.len());
-        for (n, body) in bodies.into_iter().enumerate() {
-            let key = match n {
-                0 => actor.idempotency_key.clone(),
-                n => format!("{}#{}", actor.idempotency_key, n + 1),
-            };
-            let seq = record.version as u64 + n as u64 + 1;
-            let event = event_of(seq, actor, &key, body);
-            state.apply(&event)?;
-            events.push(event);
-        }
-        let new_version = record.version + events.len() as i64;
         let mut tx = self.begin_write().await?;
-        let updated = sqlx::query(
-            "UPDATE cases SET version = $1, status = $2, updated_at = $3, due_on = $4
-             WHERE id = $5 AND version = $6",
-        )
-        .bind(new_version)
-        .bind(enum_text(&state.status())?)
-        .bind(instant(actor.at))
-        .bind(opt_date(state.due_on()))
-        .bind(&record.id)
-        .bind(record.version)
-        .execute(&mut *tx)
-        .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::Conflict {
-                what: "case",
-                id: record.id.clone(),
-            });
-        }
-        for event in &events {
-            insert_event(&mut tx, &record.id, event).await?;
-        }
-        for item in touched_items(&events) {
-            update_item_row(&mut tx, &record.id, &item, &state).await?;
-        }
+        let written = append_in(&mut tx, record, bodies, actor).await?;
         tx.commit().await?;
-        Ok(CaseRecord {
-            id: record.id.clone(),
-            version: new_version,
-            region: record.region.clone(),
-            state,
-        })
+        Ok(written)
     }
 
     /// The case rebuilt from its events.
@@ -341,7 +300,7 @@ impl Store {
     }
 
     /// A retried request (same key on the same case) returns the case as it is now.
-    async fn replayed(
+    pub(crate) async fn replayed(
         &self,
         case_id: &str,
         actor: &Actor,
@@ -463,5 +422,58 @@ fn due_item_from_row(row: &sqlx::any::AnyRow, today: NaiveDate) -> Result<DueIte
         state: parse_enum(&state)?,
         due_on,
         overdue: due_on < today,
+    })
+}
+
+/// Writes `bodies` as the next events of `record` inside `tx`, provided nobody wrote since
+/// it was read (the version check is the transaction's first write).
+pub(crate) async fn append_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    record: &CaseRecord,
+    bodies: Vec<EventBody>,
+    actor: &Actor,
+) -> Result<CaseRecord, StoreError> {
+    let mut state = record.state.clone();
+    let mut events = Vec::with_capacity(bodies.len());
+    for (n, body) in bodies.into_iter().enumerate() {
+        let key = match n {
+            0 => actor.idempotency_key.clone(),
+            n => format!("{}#{}", actor.idempotency_key, n + 1),
+        };
+        let seq = record.version as u64 + n as u64 + 1;
+        let event = event_of(seq, actor, &key, body);
+        state.apply(&event)?;
+        events.push(event);
+    }
+    let new_version = record.version + events.len() as i64;
+    let updated = sqlx::query(
+        "UPDATE cases SET version = $1, status = $2, updated_at = $3, due_on = $4
+             WHERE id = $5 AND version = $6",
+    )
+    .bind(new_version)
+    .bind(enum_text(&state.status())?)
+    .bind(instant(actor.at))
+    .bind(opt_date(state.due_on()))
+    .bind(&record.id)
+    .bind(record.version)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(StoreError::Conflict {
+            what: "case",
+            id: record.id.clone(),
+        });
+    }
+    for event in &events {
+        insert_event(tx, &record.id, event).await?;
+    }
+    for item in touched_items(&events) {
+        update_item_row(tx, &record.id, &item, &state).await?;
+    }
+    Ok(CaseRecord {
+        id: record.id.clone(),
+        version: new_version,
+        region: record.region.clone(),
+        state,
     })
 }

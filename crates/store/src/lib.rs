@@ -15,6 +15,7 @@ pub mod catalog;
 mod db;
 pub mod departments;
 mod error;
+pub mod outbox;
 pub mod sessions;
 pub mod shared_data;
 pub mod shared_records;

@@ -153,7 +153,10 @@ impl Store {
             .current_shared_records_of_subject(Dataset::Contributions, person_id)
             .await?
             .into_iter()
-            .filter(|r| r.event_date.is_some_and(|d| window.contains(&YearMonth::of(d))))
+            .filter(|r| {
+                r.event_date
+                    .is_some_and(|d| window.contains(&YearMonth::of(d)))
+            })
             .collect();
         let paid = |m: &YearMonth| {
             records.iter().any(|r| {

@@ -6,6 +6,7 @@ mod auth;
 pub mod error;
 mod extract;
 mod openapi;
+pub mod outbox;
 mod pages;
 mod routes;
 mod state;

@@ -88,6 +88,12 @@ fn rules() -> Vec<Rule> {
             &[Role::Admin, Role::Supervisor],
             Target::Scoped,
         ),
+        rule(
+            "get",
+            "/api/v1/audit/data-use",
+            &[Role::Admin, Role::Supervisor, Role::DeptOfficer],
+            Target::Scoped,
+        ),
     ]
 }
 

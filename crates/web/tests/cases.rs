@@ -256,3 +256,52 @@ async fn the_due_watch_shows_a_supervisor_its_region_overdue_first() {
         }
     }
 }
+
+/// Data-use entries (EX-4) as the audited query layer writes them.
+async fn record_data_reads(w: &world::World) {
+    for case in [Some(w.case("newborn_cq")), Some(w.case("newborn_hb")), None] {
+        let entry = onething_store::audit::NewAuditEntry {
+            at: w.app.now(),
+            actor: "clerk_cq".into(),
+            role: None,
+            action: onething_store::shared_data::DATA_READ.into(),
+            subject_type: "person".into(),
+            subject_id: "500228199003050027".into(),
+            case_id: case.map(str::to_owned),
+            detail: json!({"dataset": "birth-certificates", "record_key": "Q500000001",
+                "version": 1, "purpose": "新生儿出生一件事"}),
+        };
+        w.app.store.append_audit(&entry).await.expect("audit");
+    }
+}
+
+#[tokio::test]
+async fn the_data_use_audit_is_for_officers_supervisors_and_admins_within_their_cases() {
+    let w = world::world().await;
+    record_data_reads(&w).await;
+    let by_person = "/api/v1/audit/data-use?person=500228199003050027";
+    let by_case = format!("/api/v1/audit/data-use?case_id={}", w.case("newborn_cq"));
+    for (username, uri, expected) in [
+        ("admin", by_person.to_owned(), 3),
+        ("sup_cq", by_person.to_owned(), 1),
+        ("cdc", by_person.to_owned(), 2),
+        ("cdc", by_case.clone(), 1),
+        ("tax", by_case.clone(), 0),
+    ] {
+        let who = w.app.sign_in(username).await;
+        let reply = w.app.bearer(&who, "GET", &uri, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{username}: {}", reply.text);
+        let entries = reply.json["entries"].as_array().expect("entries");
+        assert_eq!(entries.len(), expected, "{username} {uri}: {}", reply.text);
+        if let Some(first) = entries.first() {
+            assert_eq!(first["action"], "data_read");
+            assert_eq!(first["detail"]["record_key"], "Q500000001");
+            assert_eq!(first["detail"]["purpose"], "新生儿出生一件事");
+        }
+    }
+    for username in ["clerk_cq", "emp_cq", "mum_cq", "hosp_cq"] {
+        let who = w.app.sign_in(username).await;
+        let reply = w.app.bearer(&who, "GET", &by_case, None).await;
+        assert_error(&reply, StatusCode::FORBIDDEN, "FORBIDDEN");
+    }
+}

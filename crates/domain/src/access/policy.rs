@@ -30,6 +30,10 @@ pub const MAY_REVEAL: &[Role] = &[Role::AgencyClerk, Role::HospitalClerk, Role::
 /// Roles that may read the audit log (administrators all of it, supervisors their region's).
 pub const MAY_READ_AUDIT: &[Role] = &[Role::Admin, Role::Supervisor];
 
+/// Roles that may read the data-use audit (EX-4): administrators all of it, supervisors and
+/// department officers the entries about cases they can see.
+pub const MAY_READ_DATA_USE: &[Role] = &[Role::Admin, Role::Supervisor, Role::DeptOfficer];
+
 /// Route-level rule: `role` must be one of `allowed`.
 pub fn require_role(role: Role, allowed: &[Role]) -> Result<(), AccessDenied> {
     if allowed.contains(&role) {
@@ -130,6 +134,16 @@ pub fn can_see_audit_entry(
         (Scope::Platform, _) => Ok(()),
         (Scope::Region(_), Some(case)) => can_see_case(scope, case),
         _ => Err(AccessDenied::NotFound),
+    }
+}
+
+/// A data-use entry is visible to whoever can see its case; reads for no case only to
+/// administrators.
+pub fn can_see_data_use(scope: &Scope, case: Option<&CaseFacts<'_>>) -> Result<(), AccessDenied> {
+    match (scope, case) {
+        (Scope::Platform, _) => Ok(()),
+        (_, Some(case)) => can_see_case(scope, case),
+        (_, None) => Err(AccessDenied::NotFound),
     }
 }
 

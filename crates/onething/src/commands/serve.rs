@@ -51,6 +51,8 @@ pub fn warn_if_calendar_runs_out(calendar: &onething_domain::Calendar) {
 /// Binds `listen` and serves until Ctrl-C or SIGTERM; requests in flight are finished.
 pub async fn serve_state(state: AppState, listen: &str, db: &str) -> Result<(), Failure> {
     let store = state.store.clone();
+    // Outbox deliveries to departments (EX-6), retried until delivered or failed.
+    let outbox = tokio::spawn(onething_web::outbox::run_outbox_loop(state.clone()));
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         Failure::usage(
             format!("无法监听 {listen}：{e}"),
@@ -69,6 +71,7 @@ pub async fn serve_state(state: AppState, listen: &str, db: &str) -> Result<(), 
     onething_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| Failure::environment("服务异常退出", e))?;
+    outbox.abort();
     store.close().await;
     println!("onething 已停止 / stopped");
     Ok(())

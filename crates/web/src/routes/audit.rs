@@ -6,8 +6,13 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use onething_domain::access::Role;
-use onething_domain::access::policy::{MAY_READ_AUDIT, can_see_audit_entry};
+use onething_domain::access::Scope;
+use onething_domain::access::policy::{
+    AccessDenied, CaseFacts, MAY_READ_AUDIT, MAY_READ_DATA_USE, can_see_audit_entry,
+    can_see_data_use,
+};
 use onething_store::audit::{AuditEntry, AuditFilter};
+use onething_store::shared_data::DATA_READ;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -25,7 +30,9 @@ const MAX_LIMIT: u32 = 1000;
 struct AuditDoc;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(AuditDoc::openapi()).routes(routes!(list_audit))
+    OpenApiRouter::with_openapi(AuditDoc::openapi())
+        .routes(routes!(list_audit))
+        .routes(routes!(list_data_use))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -85,7 +92,7 @@ pub(crate) async fn list_audit(
     let next_before = (entries.len() == filter.limit as usize)
         .then(|| entries.last().map(|e| e.id))
         .flatten();
-    let visible = visible_entries(&state, &user, entries).await?;
+    let visible = visible_entries(&state, &user, entries, can_see_audit_entry).await?;
     Ok(Json(AuditPage {
         entries: visible.into_iter().map(view).collect(),
         next_before,
@@ -116,6 +123,7 @@ async fn visible_entries(
     state: &AppState,
     user: &CurrentUser,
     entries: Vec<AuditEntry>,
+    may_see: fn(&Scope, Option<&CaseFacts<'_>>) -> Result<(), AccessDenied>,
 ) -> Result<Vec<AuditEntry>, ApiError> {
     let mut ids: Vec<String> = entries
         .iter()
@@ -132,9 +140,57 @@ async fn visible_entries(
                 .case_id
                 .as_ref()
                 .and_then(|id| cases.iter().find(|c| &c.id == id));
-            can_see_audit_entry(user.scope(), case.map(|c| c.facts()).as_ref()).is_ok()
+            may_see(user.scope(), case.map(|c| c.facts()).as_ref()).is_ok()
         })
         .collect())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct DataUseQuery {
+    /// The case the records were read for.
+    case_id: Option<String>,
+    /// The citizen id (or employer USCC) the records are about.
+    person: Option<String>,
+    /// Entries older than this id (the `next_before` of the previous page).
+    before: Option<i64>,
+    /// At most this many entries are read (default 100, at most 1000).
+    limit: Option<u32>,
+}
+
+/// Data-use audit (EX-4): who read which shared record (dataset, key, version), for which
+/// case and why, newest first. `detail` holds `dataset`, `record_key`, `version`, `purpose`.
+#[utoipa::path(get, path = "/audit/data-use", tag = "audit", params(DataUseQuery),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = AuditPage),
+              (status = 400, body = crate::error::ErrorBody, description = "bad query parameter"),
+              (status = 401, body = crate::error::ErrorBody, description = "UNAUTHENTICATED"),
+              (status = 403, body = crate::error::ErrorBody, description = "FORBIDDEN: administrators, supervisors and department officers only")))]
+pub(crate) async fn list_data_use(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    mut parts: Parts,
+) -> Result<Json<AuditPage>, ApiError> {
+    user.require(MAY_READ_DATA_USE)?;
+    let ApiQuery(query) = ApiQuery::<DataUseQuery>::from_request_parts(&mut parts, &state).await?;
+    let filter = AuditFilter {
+        subject_type: None,
+        subject_id: query.person,
+        actor: None,
+        action: Some(DATA_READ.to_owned()),
+        case_id: query.case_id,
+        before_id: query.before,
+        limit: query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+    };
+    let entries = state.store.list_audit(&filter).await?;
+    let next_before = (entries.len() == filter.limit as usize)
+        .then(|| entries.last().map(|e| e.id))
+        .flatten();
+    let visible = visible_entries(&state, &user, entries, can_see_data_use).await?;
+    Ok(Json(AuditPage {
+        entries: visible.into_iter().map(view).collect(),
+        next_before,
+    }))
 }
 
 fn view(entry: AuditEntry) -> AuditEntryView {

@@ -31,7 +31,10 @@ use utoipa_axum::routes;
 use crate::{ApiError, AppState};
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(push))
+    OpenApiRouter::new()
+        .routes(routes!(super::exchange_results::platform_key))
+        .routes(routes!(super::exchange_results::results))
+        .routes(routes!(push))
 }
 
 /// Why a push is refused as a whole (mapped to HTTP in `error.rs`).
@@ -158,18 +161,12 @@ pub(crate) async fn push(
         Dataset::from_path_segment(&dataset).ok_or(PushRefusal::UnknownDataset(dataset))?;
     let format = body_format(&headers)?;
     let now = state.now();
-    let dept = department(&state, &headers).await?;
-    let timestamp = timestamp(&headers)?;
-    signature::check_timestamp(timestamp, now.timestamp()).map_err(PushRefusal::from)?;
-    let signature_b64 = header(&headers, signature::HEADER_SIGNATURE)?.to_owned();
-    let body = read_body(&headers, body).await?;
-    let signed = Signed {
-        path: uri.path(),
-        timestamp,
-        body: &body,
-        signature: &signature_b64,
-    };
-    let key_id = verify(&state, &dept, &signed, now).await?;
+    let Authenticated {
+        dept,
+        key_id,
+        body,
+        signature: signature_b64,
+    } = authenticate(&state, &headers, uri.path(), body).await?;
     if !dataset.allows(dept.kind) {
         return Err(PushRefusal::DatasetNotAllowed {
             dept: dept.id,
@@ -233,6 +230,46 @@ fn timestamp(headers: &HeaderMap) -> Result<i64, PushRefusal> {
     let text = header(headers, signature::HEADER_TIMESTAMP)?;
     text.parse()
         .map_err(|_| PushRefusal::BadHeader(signature::HEADER_TIMESTAMP))
+}
+
+/// A request whose signature a key of its department verified.
+pub(crate) struct Authenticated {
+    pub(crate) dept: Department,
+    /// The id of the key that verified.
+    pub(crate) key_id: String,
+    pub(crate) body: Bytes,
+    /// The signature as sent (base64).
+    pub(crate) signature: String,
+}
+
+/// Authenticates a signed department request over its raw bytes before anything is parsed:
+/// the department, the timestamp's freshness, then the signature of `POST {path}`. Shared
+/// by pushes and result callbacks.
+pub(crate) async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+    body: Body,
+) -> Result<Authenticated, ApiError> {
+    let now = state.now();
+    let dept = department(state, headers).await?;
+    let timestamp = timestamp(headers)?;
+    signature::check_timestamp(timestamp, now.timestamp()).map_err(PushRefusal::from)?;
+    let signature_b64 = header(headers, signature::HEADER_SIGNATURE)?.to_owned();
+    let body = read_body(headers, body).await?;
+    let signed = Signed {
+        path,
+        timestamp,
+        body: &body,
+        signature: &signature_b64,
+    };
+    let key_id = verify(state, &dept, &signed, now).await?;
+    Ok(Authenticated {
+        dept,
+        key_id,
+        body,
+        signature: signature_b64,
+    })
 }
 
 /// Reads at most [`MAX_BODY_BYTES`], refusing early when `Content-Length` says more.

@@ -2,6 +2,7 @@ pub(crate) mod audit;
 pub(crate) mod cases;
 pub(crate) mod catalog;
 pub(crate) mod exchange;
+pub(crate) mod exchange_results;
 pub(crate) mod health;
 pub(crate) mod session;
 

@@ -1,0 +1,168 @@
+//! `POST /api/v1/exchange/results`: a department reports the result of an item the platform
+//! delivered to it (EX-6), signed like a push; `GET /api/v1/exchange/platform-key`: the
+//! public key that verifies the platform's own deliveries.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{OriginalUri, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use onething_domain::case::{Action, ActorRole};
+use onething_exchange::signature;
+use onething_store::cases::Actor;
+use onething_store::outbox::Delivery;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::exchange::authenticate;
+use crate::outbox::platform_signing_key;
+use crate::{ApiError, AppState};
+
+/// What the department decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ResultKind {
+    Done,
+    Denied,
+}
+
+/// The result of one delivered item: by `delivery_id`, or by `case_id` and `item`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ResultBody {
+    delivery_id: Option<String>,
+    case_id: Option<String>,
+    item: Option<String>,
+    result: ResultKind,
+    /// The electronic certificate (电子证照) the next item can use; with `done`.
+    certificate_ref: Option<String>,
+    /// Required with `denied`.
+    reason: Option<String>,
+}
+
+/// The item after the result.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub(crate) struct ResultResponse {
+    delivery_id: String,
+    case_id: String,
+    item: String,
+    /// The case's version after the change (unchanged for a repeat).
+    case_version: i64,
+}
+
+/// Report the result of a delivered item (department systems).
+///
+/// Signed exactly like a push (`X-Onething-Dept`, `X-Onething-Timestamp`,
+/// `X-Onething-Signature` over `ONETHING-V1\nPOST\n/api/v1/exchange/results\n…`). Only the
+/// department the item was delivered to may report it. `done` completes the item (with
+/// `certificate_ref`), `denied` denies it (with `reason`). The idempotency key is the delivery
+/// id and the result, so a repeated callback changes nothing.
+#[utoipa::path(post, path = "/exchange/results", tag = "exchange",
+    request_body = ResultBody,
+    responses(
+        (status = 200, body = ResultResponse, description = "the item moved (or had already)"),
+        (status = 400, body = crate::error::ErrorBody, description = "INVALID_BODY"),
+        (status = 401, body = crate::error::ErrorBody, description = "UNKNOWN_DEPARTMENT, BAD_SIGNATURE, STALE_TIMESTAMP"),
+        (status = 403, body = crate::error::ErrorBody, description = "NOT_YOUR_DELIVERY"),
+        (status = 404, body = crate::error::ErrorBody, description = "no such delivery"),
+        (status = 409, body = crate::error::ErrorBody, description = "the item cannot take this result now"),
+    ))]
+pub(crate) async fn results(
+    State(state): State<AppState>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<ResultResponse>, ApiError> {
+    let signed = authenticate(&state, &headers, uri.path(), body).await?;
+    let report: ResultBody = serde_json::from_slice(&signed.body)
+        .map_err(|e| ApiError::bad_request("INVALID_BODY", format!("请求体无效：{e}"), "body"))?;
+    let delivery = find_delivery(&state, &report).await?;
+    if delivery.dept_id != signed.dept.id {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "NOT_YOUR_DELIVERY",
+            "该事项并未投递给本部门",
+        ));
+    }
+    let action = action_of(&report)?;
+    let actor = Actor {
+        name: signed.dept.id.clone(),
+        role: ActorRole::Handler,
+        idempotency_key: format!("{}:{}", delivery.id, result_text(report.result)),
+        at: state.now(),
+    };
+    let record = state
+        .store
+        .change_item(
+            &delivery.case_id,
+            &delivery.item,
+            action,
+            &actor,
+            &state.calendar,
+        )
+        .await?;
+    Ok(Json(ResultResponse {
+        delivery_id: delivery.id,
+        case_id: delivery.case_id,
+        item: delivery.item,
+        case_version: record.version,
+    }))
+}
+
+fn result_text(kind: ResultKind) -> &'static str {
+    match kind {
+        ResultKind::Done => "done",
+        ResultKind::Denied => "denied",
+    }
+}
+
+async fn find_delivery(state: &AppState, report: &ResultBody) -> Result<Delivery, ApiError> {
+    let found = match (&report.delivery_id, &report.case_id, &report.item) {
+        (Some(id), _, _) => state.store.delivery(id).await?,
+        (None, Some(case_id), Some(item)) => state.store.delivery_for_item(case_id, item).await?,
+        _ => {
+            return Err(ApiError::bad_request(
+                "INVALID_BODY",
+                "须提供 delivery_id，或同时提供 case_id 与 item",
+                "delivery_id",
+            ));
+        }
+    };
+    found.ok_or_else(ApiError::not_found)
+}
+
+fn action_of(report: &ResultBody) -> Result<Action, ApiError> {
+    match report.result {
+        ResultKind::Done => Ok(Action::Complete {
+            certificate_ref: report.certificate_ref.clone(),
+        }),
+        ResultKind::Denied => match report.reason.as_deref().map(str::trim) {
+            Some(reason) if !reason.is_empty() => Ok(Action::Deny {
+                reason: reason.to_owned(),
+            }),
+            _ => Err(ApiError::bad_request(
+                "INVALID_BODY",
+                "结果为 denied 时须说明理由（reason）",
+                "reason",
+            )),
+        },
+    }
+}
+
+/// The platform's public key (SPKI PEM) that verifies its deliveries to departments.
+///
+/// Deliveries carry `X-Onething-Dept: platform` and are signed with the push signing
+/// string over the webhook URL's path.
+#[utoipa::path(get, path = "/exchange/platform-key", tag = "exchange",
+    responses((status = 200, body = String, content_type = "application/x-pem-file",
+        description = "SPKI PEM of the platform's Ed25519 key")))]
+pub(crate) async fn platform_key(
+    State(state): State<AppState>,
+) -> Result<impl IntoResponse, ApiError> {
+    let key = platform_signing_key(&state.store, state.now())
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", e.to_string()))?;
+    let pem = signature::verifying_key_to_pem(&key.verifying_key())
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "application/x-pem-file")], pem))
+}
