@@ -59,23 +59,9 @@ pub(crate) async fn audit(
         ..AuditFilter::default()
     };
     let entries = state.store.list_audit(&filter).await?;
-    let mut ids: Vec<String> = entries
-        .iter()
-        .filter_map(|e| e.entry.case_id.clone())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    let cases = state.store.case_summaries(&ids).await?;
-    let rows = entries
+    let rows = crate::routes::audit::visible_entries(&state, &user, entries, can_see_audit_entry)
+        .await?
         .into_iter()
-        .filter(|e| {
-            let case = e
-                .entry
-                .case_id
-                .as_ref()
-                .and_then(|id| cases.iter().find(|c| &c.id == id));
-            can_see_audit_entry(user.scope(), case.map(|c| c.facts()).as_ref()).is_ok()
-        })
         .map(audit_row)
         .collect();
     ok(&AuditPage {

@@ -119,7 +119,8 @@ fn filter_of(query: AuditQuery) -> AuditFilter {
 }
 
 /// The entries the policy lets the user see (supervisors: those about their region's cases).
-async fn visible_entries(
+/// The audit page uses it too, so the rule lives in one place.
+pub(crate) async fn visible_entries(
     state: &AppState,
     user: &CurrentUser,
     entries: Vec<AuditEntry>,
