@@ -2,10 +2,10 @@
 //! digits of the applicant's id) and `/cases/{id}` (each item's progress, dates, the one-time
 //! notice of missing materials, certificates and reasons).
 
+use crate::routes::cases::{visible_case, visible_cases};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use onething_domain::access::policy::can_see_case;
 use onething_domain::access::{Applicant, Role};
 use onething_domain::case::{ItemSnapshot, due_status};
 use onething_domain::catalog::Catalog;
@@ -58,12 +58,11 @@ pub(crate) async fn list(
         limit: LIST_LIMIT,
         offset: 0,
     };
-    let cases = state.store.cases_in_scope(user.scope(), page).await?;
+    let cases = visible_cases(&state, &user, page).await?;
     let catalog = state.store.current_catalog().await?.catalog;
     let q = query.q.unwrap_or_default().trim().to_owned();
     let rows = cases
         .iter()
-        .filter(|c| can_see_case(user.scope(), &c.facts()).is_ok())
         .map(|c| case_row(c, &catalog))
         .filter(|row| matches_query(row, &q))
         .collect();
@@ -147,8 +146,7 @@ pub(crate) async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     user.require(&Role::ALL)?;
-    let summary = state.store.case_summary(&id).await?;
-    can_see_case(user.scope(), &summary.facts())?;
+    let summary = visible_case(&state, &user, &id).await?;
     let record = state.store.load_case(&id).await?;
     let catalog = state
         .store

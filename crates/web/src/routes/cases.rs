@@ -148,11 +148,9 @@ pub(crate) async fn list_cases(
         limit: query.limit.unwrap_or(50).clamp(1, 200),
         offset: query.offset.unwrap_or(0),
     };
-    let cases = state.store.cases_in_scope(user.scope(), page).await?;
-    let cases = cases
+    let cases = visible_cases(&state, &user, page)
+        .await?
         .iter()
-        // The query already narrowed by scope; the policy has the last word.
-        .filter(|c| can_see_case(user.scope(), &c.facts()).is_ok())
         .map(list_item)
         .collect();
     Ok(Json(CaseList {
@@ -188,8 +186,22 @@ fn item_brief(item: &CaseItemRow) -> ItemBrief {
     }
 }
 
+/// A page of the cases the user may see. The query already narrows by scope; the policy
+/// has the last word. The pages use it too, so the rule lives in one place.
+pub(crate) async fn visible_cases(
+    state: &AppState,
+    user: &CurrentUser,
+    page: Page,
+) -> Result<Vec<CaseSummary>, ApiError> {
+    let cases = state.store.cases_in_scope(user.scope(), page).await?;
+    Ok(cases
+        .into_iter()
+        .filter(|c| can_see_case(user.scope(), &c.facts()).is_ok())
+        .collect())
+}
+
 /// The case, if the user's scope reaches it; 404 otherwise (as if it did not exist).
-async fn visible_case(
+pub(crate) async fn visible_case(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
