@@ -4,6 +4,7 @@
 //! exchange, HTTP and the CLI all depend on this crate, never the other way round.
 
 pub mod access;
+pub mod allowance;
 pub mod calendar;
 pub mod case;
 pub mod catalog;

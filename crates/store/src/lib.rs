@@ -9,6 +9,7 @@
 //! engine's events and projections).
 
 pub mod accounts;
+pub mod allowance;
 pub mod audit;
 pub mod cases;
 pub mod catalog;
