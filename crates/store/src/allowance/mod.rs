@@ -3,6 +3,8 @@
 //! one transaction that moves the status (checked against `domain::allowance`), appends the
 //! step and writes the notifications, so a reader never sees one without the others.
 
+pub mod claims;
+pub mod settlements;
 pub mod steps;
 
 pub use steps::{ClaimStep, NewNotification, Notification, Recipient};

@@ -1,3 +1,4 @@
+pub(crate) mod allowance;
 pub(crate) mod audit;
 pub(crate) mod cases;
 pub(crate) mod catalog;

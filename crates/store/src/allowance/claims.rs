@@ -1,0 +1,1 @@
+//! Claims: opening, facts from shared data, submission with smart review, clerk review.

@@ -1,0 +1,1 @@
+//! Settlements and payments (MA-5).
