@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 pub use passwords::Passwords;
 
+use crate::audit::{NewAuditEntry, append_audit_in};
 use crate::text::{instant, parse_instant};
 use crate::{Store, StoreError};
 
@@ -44,6 +45,15 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
+/// An account to open: the hash is made by the caller (`Passwords::hash`).
+#[derive(Debug, Clone, Copy)]
+pub struct NewAccount<'a> {
+    pub username: &'a Username,
+    pub role: Role,
+    pub scope: &'a Scope,
+    pub password_hash: &'a str,
+}
+
 const USER_COLUMNS: &str = "id, username, role, employer_uscc, person_id, dept_id, dept_kind, region, disabled, created_at";
 
 impl Store {
@@ -57,32 +67,14 @@ impl Store {
         password_hash: &str,
         at: DateTime<Utc>,
     ) -> Result<User, StoreError> {
-        let id = Uuid::new_v4().simple().to_string();
-        let flags = scope.flags();
-        sqlx::query(
-            "INSERT INTO users (id, username, role, employer_uscc, person_id, dept_id, dept_kind, region, password_hash, disabled, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)",
-        )
-        .bind(&id)
-        .bind(username.as_str())
-        .bind(role.as_str())
-        .bind(flags.employer.as_deref())
-        .bind(flags.person.as_deref())
-        .bind(flags.dept.as_ref().map(|(id, _)| id.as_str()))
-        .bind(flags.dept.as_ref().map(|(_, kind)| kind.as_str()))
-        .bind(flags.region.as_deref())
-        .bind(password_hash)
-        .bind(instant(at))
-        .execute(self.pool())
-        .await?;
-        Ok(User {
-            id,
-            username: username.clone(),
+        let account = NewAccount {
+            username,
             role,
-            scope: scope.clone(),
-            disabled: false,
-            created_at: at,
-        })
+            scope,
+            password_hash,
+        };
+        let mut conn = self.pool().acquire().await?;
+        insert_user(&mut conn, &account, at).await
     }
 
     /// The account and its password hash, for checking a sign-in.
@@ -117,6 +109,44 @@ impl Store {
         user_from_row(&row)
     }
 
+    /// Every account, by username.
+    pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    /// Opens an account and records who opened it (`user_added`), in one transaction: an
+    /// account never exists without its audit entry. A taken username fails with a unique
+    /// violation and writes nothing.
+    pub async fn open_account(
+        &self,
+        account: &NewAccount<'_>,
+        by: (&str, Option<Role>),
+        at: DateTime<Utc>,
+    ) -> Result<User, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let user = insert_user(&mut tx, account, at).await?;
+        let entry = NewAuditEntry {
+            at,
+            actor: by.0.to_owned(),
+            role: by.1,
+            action: "user_added".to_owned(),
+            subject_type: "user".to_owned(),
+            subject_id: account.username.to_string(),
+            case_id: None,
+            detail: serde_json::json!({
+                "role": account.role.as_str(),
+                "scope": account.scope.masked_value(),
+            }),
+        };
+        append_audit_in(&mut tx, &entry).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
     /// Disables or re-enables an account (its sessions stop working while disabled).
     pub async fn set_user_disabled(&self, id: &str, disabled: bool) -> Result<(), StoreError> {
         let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
@@ -132,6 +162,39 @@ impl Store {
         }
         Ok(())
     }
+}
+
+async fn insert_user(
+    conn: &mut sqlx::AnyConnection,
+    account: &NewAccount<'_>,
+    at: DateTime<Utc>,
+) -> Result<User, StoreError> {
+    let id = Uuid::new_v4().simple().to_string();
+    let flags = account.scope.flags();
+    sqlx::query(
+        "INSERT INTO users (id, username, role, employer_uscc, person_id, dept_id, dept_kind, region, password_hash, disabled, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)",
+    )
+    .bind(&id)
+    .bind(account.username.as_str())
+    .bind(account.role.as_str())
+    .bind(flags.employer.as_deref())
+    .bind(flags.person.as_deref())
+    .bind(flags.dept.as_ref().map(|(id, _)| id.as_str()))
+    .bind(flags.dept.as_ref().map(|(_, kind)| kind.as_str()))
+    .bind(flags.region.as_deref())
+    .bind(account.password_hash)
+    .bind(instant(at))
+    .execute(&mut *conn)
+    .await?;
+    Ok(User {
+        id,
+        username: account.username.clone(),
+        role: account.role,
+        scope: account.scope.clone(),
+        disabled: false,
+        created_at: at,
+    })
 }
 
 pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {

@@ -54,21 +54,8 @@ pub struct AuditFilter {
 impl Store {
     /// Appends one entry and returns its id.
     pub async fn append_audit(&self, entry: &NewAuditEntry) -> Result<i64, StoreError> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO audit_log (at, actor, role, action, subject_type, subject_id, case_id, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        )
-        .bind(instant(entry.at))
-        .bind(&entry.actor)
-        .bind(entry.role.map(Role::as_str))
-        .bind(&entry.action)
-        .bind(&entry.subject_type)
-        .bind(&entry.subject_id)
-        .bind(entry.case_id.as_deref())
-        .bind(serde_json::to_string(&entry.detail).map_err(StoreError::corrupt)?)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(id)
+        let mut conn = self.pool().acquire().await?;
+        append_audit_in(&mut conn, entry).await
     }
 
     /// Entries matching `filter`, newest first.
@@ -114,4 +101,27 @@ fn entry_from_row(row: &AnyRow) -> Result<AuditEntry, StoreError> {
             detail: parse_json(&detail)?,
         },
     })
+}
+
+/// Appends one entry on a connection or inside the caller's transaction (`&mut *tx`), so a
+/// change and its audit entry commit together.
+pub async fn append_audit_in(
+    conn: &mut sqlx::AnyConnection,
+    entry: &NewAuditEntry,
+) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO audit_log (at, actor, role, action, subject_type, subject_id, case_id, detail)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(instant(entry.at))
+    .bind(&entry.actor)
+    .bind(entry.role.map(Role::as_str))
+    .bind(&entry.action)
+    .bind(&entry.subject_type)
+    .bind(&entry.subject_id)
+    .bind(entry.case_id.as_deref())
+    .bind(serde_json::to_string(&entry.detail).map_err(StoreError::corrupt)?)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
 }

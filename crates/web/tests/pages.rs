@@ -304,3 +304,135 @@ async fn the_stylesheet_is_served() {
     let js = app.send(get("/static/site.js")).await;
     assert_eq!(js.status, StatusCode::OK);
 }
+
+fn user_form(who: &SignedIn, uri: &str, fields: &[(&str, &str)]) -> Request<Body> {
+    let mut body = vec![("csrf_token", who.csrf.as_str())];
+    body.extend_from_slice(fields);
+    let body = serde_urlencoded::to_string(body).expect("form");
+    form(uri, &body, Some(&format!("onething_session={}", who.token)))
+}
+
+#[tokio::test]
+async fn an_administrator_opens_and_disables_accounts_on_the_page() {
+    let w = world::world().await;
+    let admin = w.app.sign_in("admin").await;
+    let uscc = auth_support::employer_in(500228).to_string();
+    let fields = [
+        ("username", "hr.new"),
+        ("role", "employer"),
+        ("scope", uscc.as_str()),
+        ("password", PASSWORD),
+    ];
+    let added = w.app.send(user_form(&admin, "/admin/users", &fields)).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
+    let listed = page(&w.app, &admin, "/admin/users?added=1").await;
+    assert_html(&listed, StatusCode::OK, "hr.new", "list");
+    assert!(listed.text.contains("已开设账号"), "{}", listed.text);
+    w.app.sign_in("hr.new").await;
+
+    let again = w.app.send(user_form(&admin, "/admin/users", &fields)).await;
+    assert_html(
+        &again,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "已存在",
+        "duplicate",
+    );
+    let bad_scope = [
+        ("username", "hr.bad"),
+        ("role", "employer"),
+        ("scope", "123"),
+        ("password", PASSWORD),
+    ];
+    let refused = w
+        .app
+        .send(user_form(&admin, "/admin/users", &bad_scope))
+        .await;
+    assert_html(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "范围",
+        "bad scope",
+    );
+    assert!(
+        refused.text.contains("value=\"hr.bad\""),
+        "form kept: {}",
+        refused.text
+    );
+
+    let entries = w
+        .app
+        .store
+        .list_audit(&onething_store::audit::AuditFilter {
+            action: Some("user_added".to_owned()),
+            subject_id: Some("hr.new".to_owned()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("audit");
+    assert_eq!(entries.len(), 1, "one audit entry for one account");
+    assert_eq!(entries[0].entry.actor, "admin");
+
+    let users = w.app.store.list_users().await.expect("users");
+    let id = &users
+        .iter()
+        .find(|u| u.username.as_str() == "hr.new")
+        .expect("added")
+        .id;
+    let off = w
+        .app
+        .send(user_form(
+            &admin,
+            &format!("/admin/users/{id}/disabled"),
+            &[("disabled", "true")],
+        ))
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.text);
+    let denied = w.app.try_sign_in("hr.new", PASSWORD).await;
+    assert_eq!(
+        denied.status,
+        StatusCode::UNAUTHORIZED,
+        "a disabled account cannot sign in"
+    );
+}
+
+#[tokio::test]
+async fn only_administrators_open_accounts() {
+    let w = world::world().await;
+    for (username, role, _) in &w.users {
+        if *role == Role::Admin {
+            continue;
+        }
+        let who = w.app.sign_in(username).await;
+        let fields = [
+            ("username", "sneaky"),
+            ("role", "admin"),
+            ("scope", ""),
+            ("password", PASSWORD),
+        ];
+        let reply = w.app.send(user_form(&who, "/admin/users", &fields)).await;
+        assert_html(&reply, StatusCode::FORBIDDEN, "无权访问", username);
+    }
+    let admin = w.app.sign_in("admin").await;
+    let no_token = form(
+        "/admin/users",
+        "username=x&role=admin&password=s3cret-pass",
+        Some(&format!("onething_session={}", admin.token)),
+    );
+    let reply = w.app.send(no_token).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::FORBIDDEN,
+        "CSRF token required: {}",
+        reply.text
+    );
+    assert!(
+        w.app
+            .store
+            .list_users()
+            .await
+            .expect("users")
+            .iter()
+            .all(|u| u.username.as_str() != "x")
+    );
+}

@@ -9,8 +9,7 @@ use chrono::Utc;
 use onething_domain::access::{Role, Scope, ScopeFlags, Username, check_new_password};
 use onething_domain::department::DepartmentKind;
 use onething_store::Store;
-use onething_store::accounts::Passwords;
-use onething_store::audit::NewAuditEntry;
+use onething_store::accounts::{NewAccount, Passwords};
 
 use crate::cli::UserCommand;
 use crate::failure::Failure;
@@ -123,29 +122,22 @@ async fn add(
     password: &str,
 ) -> Result<(), Failure> {
     let hash = Passwords::new().hash(password)?;
-    let now = Utc::now();
-    match store.add_user(username, role, scope, &hash, now).await {
-        Err(e) if e.is_unique_violation() => {
-            return Err(Failure::usage(
-                format!("--username：用户名“{username}”已存在"),
-                format!("--username: {username} already exists"),
-            ));
-        }
-        other => other?,
+    let account = NewAccount {
+        username,
+        role,
+        scope,
+        password_hash: &hash,
     };
-    // Account changes are configuration changes: they go to the audit log.
-    let entry = NewAuditEntry {
-        at: now,
-        actor: "cli".to_owned(),
-        role: None,
-        action: "user_added".to_owned(),
-        subject_type: "user".to_owned(),
-        subject_id: username.to_string(),
-        case_id: None,
-        detail: serde_json::json!({ "role": role.as_str(), "scope": scope.masked_value() }),
-    };
-    store.append_audit(&entry).await?;
-    Ok(())
+    match store
+        .open_account(&account, ("cli", None), Utc::now())
+        .await
+    {
+        Err(e) if e.is_unique_violation() => Err(Failure::usage(
+            format!("--username：用户名“{username}”已存在"),
+            format!("--username: {username} already exists"),
+        )),
+        other => other.map(|_| ()).map_err(Failure::from),
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! Administration and oversight pages: `/audit` (data-use audit: administrators all of it,
-//! supervisors the entries about their region's cases), `/admin/users`, `/admin/departments`
+//! supervisors the entries about their region's cases), `/admin/departments`
 //! (registered departments and their key fingerprints), `/admin/catalog` (items, bundles and
 //! their dependency chains) and `/admin/params` (the maternity parameter file in use).
 
@@ -93,50 +93,6 @@ fn action_label(action: &str) -> &str {
         "user_added" => "新增账号",
         other => other,
     }
-}
-
-struct UserRow {
-    username: String,
-    role: &'static str,
-    scope: String,
-    added: String,
-}
-
-#[derive(Template)]
-#[template(path = "users.html")]
-struct UsersPage {
-    chrome: Chrome,
-    rows: Vec<UserRow>,
-}
-
-/// `GET /admin/users`: the accounts, as the audit log recorded their creation.
-pub(crate) async fn users(
-    State(state): State<AppState>,
-    Signed { user, chrome }: Signed,
-) -> Result<Response, PageError> {
-    user.require(ADMIN)?;
-    let filter = AuditFilter {
-        action: Some("user_added".to_owned()),
-        limit: 1000,
-        ..AuditFilter::default()
-    };
-    let entries = state.store.list_audit(&filter).await?;
-    let rows = entries
-        .into_iter()
-        .map(|e| {
-            let detail = &e.entry.detail;
-            UserRow {
-                username: e.entry.subject_id.clone(),
-                role: detail["role"]
-                    .as_str()
-                    .and_then(Role::parse)
-                    .map_or("—", Role::label_zh),
-                scope: detail["scope"].as_str().unwrap_or("全平台").to_owned(),
-                added: china_time(e.entry.at),
-            }
-        })
-        .collect();
-    ok(&UsersPage { chrome, rows })
 }
 
 struct KeyRow {

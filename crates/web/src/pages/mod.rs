@@ -13,6 +13,7 @@ mod cases;
 mod chrome;
 mod error;
 mod sign_in;
+mod users;
 mod watch;
 
 use axum::Router;
@@ -34,7 +35,8 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/dept/items", get(watch::dept_items))
         .route("/audit", get(admin::audit))
         .route("/admin/catalog", get(admin::catalog))
-        .route("/admin/users", get(admin::users))
+        .route("/admin/users", get(users::list).post(users::add))
+        .route("/admin/users/{id}/disabled", post(users::set_disabled))
         .route("/admin/departments", get(admin::departments))
         .route("/admin/params", get(admin::params))
         .route("/elder", get(chrome::elder_switch))

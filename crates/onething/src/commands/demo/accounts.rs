@@ -10,9 +10,8 @@ use onething_domain::case::ItemState;
 use onething_domain::department::DepartmentKind;
 use onething_domain::{CitizenId, RegionCode, Uscc};
 use onething_store::Store;
-use onething_store::accounts::Passwords;
+use onething_store::accounts::{NewAccount, Passwords};
 use onething_store::accounts::scoped_cases::{CaseSummary, Page};
-use onething_store::audit::NewAuditEntry;
 
 use crate::failure::Failure;
 
@@ -42,10 +41,13 @@ pub async fn seed_demo_accounts(
         let username = Username::parse(&format!("demo-{name}"))
             .map_err(|e| Failure::environment("演示用户名无效", e))?;
         let hash = passwords.hash(&password)?;
-        store.add_user(&username, role, &scope, &hash, at).await?;
-        store
-            .append_audit(&added(&username, role, &scope, at))
-            .await?;
+        let account = NewAccount {
+            username: &username,
+            role,
+            scope: &scope,
+            password_hash: &hash,
+        };
+        store.open_account(&account, ("demo", None), at).await?;
         accounts.push(DemoAccount {
             username: username.to_string(),
             password,
@@ -155,17 +157,4 @@ async fn demo_mother(store: &Store) -> Result<CitizenId, Failure> {
                 "no person case in the demo data",
             )
         })
-}
-
-fn added(username: &Username, role: Role, scope: &Scope, at: DateTime<Utc>) -> NewAuditEntry {
-    NewAuditEntry {
-        at,
-        actor: "demo".to_owned(),
-        role: None,
-        action: "user_added".to_owned(),
-        subject_type: "user".to_owned(),
-        subject_id: username.to_string(),
-        case_id: None,
-        detail: serde_json::json!({ "role": role.as_str(), "scope": scope.masked_value() }),
-    }
 }
