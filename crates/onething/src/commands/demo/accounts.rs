@@ -10,8 +10,8 @@ use onething_domain::case::ItemState;
 use onething_domain::department::DepartmentKind;
 use onething_domain::{CitizenId, RegionCode, Uscc};
 use onething_store::Store;
-use onething_store::accounts::{NewAccount, Passwords};
 use onething_store::accounts::scoped_cases::{CaseSummary, Page};
+use onething_store::accounts::{NewAccount, Passwords};
 
 use crate::failure::Failure;
 
