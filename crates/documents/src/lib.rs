@@ -13,8 +13,10 @@ mod fonts;
 mod format;
 mod layout;
 
-pub use application::{ApplicationForm, BankAccount, Fact, application_form_pdf};
-pub use authorization::{AuthorizationForm, authorization_form_pdf};
+pub use application::{
+    APPLICATION_TITLE, ApplicationForm, BankAccount, Fact, application_form_pdf,
+};
+pub use authorization::{AUTHORIZATION_TITLE, AuthorizationForm, authorization_form_pdf};
 pub use fonts::{DEBIAN_FONT_PATHS, Fonts};
 pub use format::{amount_in_words, format_date, format_yuan};
 
