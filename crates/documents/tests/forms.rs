@@ -153,6 +153,11 @@ fn a_long_explanation_continues_on_further_pages() {
         );
         assert!(flat.contains(&format!("第{}页/共{count}页", index + 1)));
     }
+    let second: String = pages[1].chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(
+        second.starts_with("四、核定说明（续）"),
+        "a continued table repeats its heading: {second}"
+    );
     let all = flat_text(&pdf);
     assert!(all.contains("第60条说明"), "the last line is printed");
     assert!(
@@ -176,6 +181,10 @@ fn a_machine_without_fonts_gets_a_clear_error_naming_the_package() {
 
     let configured = Fonts::from_path("/nonexistent/font.ttc").expect_err("missing file");
     assert!(matches!(configured, DocumentError::FontMissing { .. }));
+    // A configured path is never silently replaced by a discovered font.
+    let loaded = Fonts::load(Some(std::path::Path::new("/nonexistent/font.ttc")))
+        .expect_err("configured path missing");
+    assert!(matches!(loaded, DocumentError::FontMissing { .. }));
 }
 
 #[test]
