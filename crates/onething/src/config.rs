@@ -20,6 +20,16 @@ pub struct ConfigFile {
     pub calendar: CalendarSection,
     #[serde(default)]
     pub rules: RulesSection,
+    #[serde(default)]
+    pub documents: DocumentsSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentsSection {
+    /// The CJK font (TTF/OTF/TTC) the printed forms embed; discovered among the Debian
+    /// packages' paths (fonts-noto-cjk, fonts-wqy-*) when absent.
+    pub font: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]

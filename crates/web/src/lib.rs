@@ -3,6 +3,7 @@
 //! request logs, and graceful shutdown.
 
 mod auth;
+pub mod documents;
 pub mod error;
 mod extract;
 mod openapi;

@@ -6,6 +6,7 @@ use onething_domain::rules::MaternityParams;
 use onething_store::Store;
 
 use crate::auth::AuthConfig;
+use crate::documents::DocumentFonts;
 
 /// The current instant. Production reads the system clock; tests inject a fixed or moving one.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -22,6 +23,8 @@ pub struct AppState {
     /// administrators with its source notes).
     pub params: Arc<MaternityParams>,
     pub params_text: Arc<str>,
+    /// The CJK fonts the printed forms embed, loaded on first use.
+    pub fonts: Arc<DocumentFonts>,
 }
 
 impl AppState {
@@ -33,6 +36,7 @@ impl AppState {
             auth: Arc::new(AuthConfig::default()),
             params: Arc::new(MaternityParams::shipped()),
             params_text: Arc::from(onething_domain::rules::params::SHIPPED_MATERNITY_TOML),
+            fonts: Arc::new(DocumentFonts::new(None)),
         }
     }
 
@@ -40,6 +44,12 @@ impl AppState {
     pub fn with_params(mut self, text: String, params: MaternityParams) -> Self {
         self.params = Arc::new(params);
         self.params_text = Arc::from(text);
+        self
+    }
+
+    /// The same state with the printed forms' font file (`[documents] font`).
+    pub fn with_font(mut self, path: Option<std::path::PathBuf>) -> Self {
+        self.fonts = Arc::new(DocumentFonts::new(path));
         self
     }
 

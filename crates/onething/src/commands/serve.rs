@@ -30,7 +30,8 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     store.ensure_shipped_catalog(Utc::now()).await?;
     let state = AppState::new(store, calendar)
         .with_auth(auth)
-        .with_params(params_text, params);
+        .with_params(params_text, params)
+        .with_font(config.documents.font);
     serve_state(state, &listen, &db).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -48,9 +49,22 @@ pub fn warn_if_calendar_runs_out(calendar: &onething_domain::Calendar) {
     }
 }
 
+/// Loads the printed forms' fonts in the background, so the first form is quick and a
+/// missing font is reported at start rather than at the first print.
+fn warm_up_fonts(state: &AppState) {
+    let fonts = state.fonts.clone();
+    std::thread::spawn(move || {
+        if let Err(e) = fonts.get() {
+            tracing::warn!(error = %e, "printed forms unavailable");
+            eprintln!("警告：{}。申请表等打印表单暂不可用", e.message_zh());
+        }
+    });
+}
+
 /// Binds `listen` and serves until Ctrl-C or SIGTERM; requests in flight are finished.
 pub async fn serve_state(state: AppState, listen: &str, db: &str) -> Result<(), Failure> {
     let store = state.store.clone();
+    warm_up_fonts(&state);
     // Outbox deliveries to departments (EX-6), retried until delivered or failed.
     let outbox = tokio::spawn(onething_web::outbox::run_outbox_loop(state.clone()));
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
