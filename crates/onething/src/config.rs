@@ -20,6 +20,8 @@ pub struct ConfigFile {
     pub calendar: CalendarSection,
     #[serde(default)]
     pub rules: RulesSection,
+    #[serde(default)]
+    pub settlement: crate::commands::settle::SettlementSection,
 }
 
 #[derive(Debug, Default, Deserialize)]
