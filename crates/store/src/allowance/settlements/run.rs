@@ -65,10 +65,14 @@ struct Taken {
     resettled: bool,
 }
 
-/// Approved and unsettled up to `until`, or failed with a corrected account.
-const ELIGIBLE: &str =
-    "((c.status = 'approved' AND c.settlement_id IS NULL AND c.approved_on <= $1)
-      OR (c.status = 'payment_failed' AND c.account_corrected_at IS NOT NULL))";
+/// Approved and unsettled up to `until` (`$1`), or failed with a corrected account; `t` is
+/// the claims table's name or alias.
+fn eligible(t: &str) -> String {
+    format!(
+        "(({t}.status = 'approved' AND {t}.settlement_id IS NULL AND {t}.approved_on <= $1)
+          OR ({t}.status = 'payment_failed' AND {t}.account_corrected_at IS NOT NULL))"
+    )
+}
 
 impl Store {
     /// Runs a settlement (see the module documentation of `settlements`).
@@ -106,8 +110,9 @@ async fn candidates(
          FROM ma_claims c
          LEFT JOIN employer_accounts e
            ON e.employer_uscc = c.employer_uscc AND c.payee = 'employer'
-         WHERE {ELIGIBLE} AND {CLAIM_REGION} LIKE $2
-         ORDER BY c.id"
+         WHERE {} AND {CLAIM_REGION} LIKE $2
+         ORDER BY c.id",
+        eligible("c")
     );
     let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(date(run.until))
@@ -217,7 +222,7 @@ async fn take_claims(
                     account_corrected_at = NULL, updated_at = $5, version = version + 1
              WHERE {} AND {} LIKE $2 AND id IN ({})
              RETURNING id",
-            ELIGIBLE.replace("c.", "ma_claims."),
+            eligible("ma_claims"),
             claim_region_of("ma_claims"),
             numbered(6, piece.len())
         );
