@@ -1,11 +1,10 @@
 //! One settlement run, in one write transaction.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use onething_domain::Fen;
 use onething_domain::RegionCode;
-use onething_domain::access::mask_id_text;
 use onething_domain::allowance::settlement::{
     Payee, PayeeAccount, SettleItem, SettlementPlan, plan_payments,
 };
@@ -16,7 +15,6 @@ use uuid::Uuid;
 
 use super::sql::{AuditIn, audit_in, count, numbered, pieces};
 use super::{CLAIM_REGION, Settlement, SettlementError, claim_region_of, region_pattern};
-use crate::allowance::steps::{NewNotification, Recipient, append_step_in, notify_in};
 use crate::text::{date, instant};
 use crate::{Store, StoreError};
 
@@ -58,11 +56,11 @@ struct Candidate {
 }
 
 /// A claim that will be in the settlement.
-struct Taken {
-    item: SettleItem,
-    person_id: String,
-    employer_uscc: String,
-    resettled: bool,
+pub(super) struct Taken {
+    pub(super) item: SettleItem,
+    pub(super) person_id: String,
+    pub(super) employer_uscc: String,
+    pub(super) resettled: bool,
 }
 
 /// Approved and unsettled up to `until` (`$1`), or failed with a corrected account; `t` is
@@ -280,8 +278,8 @@ async fn write_settlement(
             result_at: None,
         });
     }
-    record_steps(tx, id, run, &payments, taken).await?;
-    check_totals(tx, id, plan).await?;
+    super::write::record_steps(tx, id, run, &payments, taken).await?;
+    super::write::check_totals(tx, id, plan).await?;
     Ok(Settlement {
         id: id.to_owned(),
         until: run.until,
@@ -291,101 +289,6 @@ async fn write_settlement(
         created_at: run.acting.at,
         payments,
     })
-}
-
-/// A `settled` step and in-site messages to the employer and the person, for every claim.
-async fn record_steps(
-    tx: &mut Transaction<'static, Any>,
-    settlement_id: &str,
-    run: &SettleRun,
-    payments: &[super::Payment],
-    taken: &[Taken],
-) -> Result<(), SettlementError> {
-    let payment_of: HashMap<&str, &str> = payments
-        .iter()
-        .flat_map(|p| p.claim_ids.iter().map(|c| (c.as_str(), p.id.as_str())))
-        .collect();
-    let mut notes = Vec::with_capacity(taken.len() * 2);
-    for t in taken {
-        let claim = &t.item.claim_id;
-        let detail = json!({
-            "settlement_id": settlement_id,
-            "payment_id": payment_of.get(claim.as_str()),
-            "amount_fen": t.item.amount.as_i64(),
-            "resettled": t.resettled,
-        });
-        append_step_in(
-            tx,
-            claim,
-            "settled",
-            run.acting.at,
-            &run.acting.name,
-            &detail,
-        )
-        .await?;
-        notes.extend(settled_notes(t, claim));
-        if notes.len() >= 512 {
-            notify_in(tx, &notes, run.acting.at).await?;
-            notes.clear();
-        }
-    }
-    notify_in(tx, &notes, run.acting.at).await?;
-    Ok(())
-}
-
-fn settled_notes(t: &Taken, claim: &str) -> [NewNotification; 2] {
-    let amount = t.item.amount;
-    let note = |recipient, body| NewNotification {
-        recipient,
-        channel: "in_site",
-        subject_type: "ma_claim",
-        subject_id: claim.to_owned(),
-        body,
-    };
-    [
-        note(
-            Recipient::Employer(t.employer_uscc.clone()),
-            format!(
-                "职工{}的生育津贴申领（{claim}）已结算，金额{amount}，等待银行到账",
-                mask_id_text(&t.person_id)
-            ),
-        ),
-        note(
-            Recipient::Person(t.person_id.clone()),
-            format!("您的生育津贴申领（{claim}）已结算，金额{amount}，等待银行到账"),
-        ),
-    ]
-}
-
-/// The batch's control totals, read back from what was written (OpenG2P's envelope check).
-async fn check_totals(
-    tx: &mut Transaction<'static, Any>,
-    id: &str,
-    plan: &SettlementPlan,
-) -> Result<(), SettlementError> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(pc.amount_fen), 0) AS BIGINT) AS total,
-                (SELECT COUNT(*) FROM ma_claims WHERE settlement_id = $1 AND status = 'settled'
-                   AND payment_id IS NOT NULL) AS claims
-         FROM payment_claims pc JOIN payments p ON p.id = pc.payment_id
-         WHERE p.settlement_id = $1",
-    )
-    .bind(id)
-    .fetch_one(&mut **tx)
-    .await?;
-    let (n, total, claims): (i64, i64, i64) = (
-        row.try_get("n")?,
-        row.try_get("total")?,
-        row.try_get("claims")?,
-    );
-    let expected = count(plan.claims);
-    if n != expected || claims != expected || total != plan.total.as_i64() || !plan.totals_hold() {
-        return Err(SettlementError::ControlTotals(format!(
-            "settlement {id}: planned {expected} claims / {} fen, written {n} / {total} fen, {claims} claims settled",
-            plan.total.as_i64()
-        )));
-    }
-    Ok(())
 }
 
 async fn audit_run(
