@@ -262,3 +262,24 @@ fn usage_errors_exit_2_in_chinese_and_english() {
     let bad_db = onething(&["settle", "--db", "mysql://x/y", "--until", UNTIL]);
     assert_eq!(bad_db.status.code(), Some(2));
 }
+
+#[test]
+fn serve_refuses_a_bad_settlement_schedule_before_starting() {
+    let (dir, url) = temp_db("serve");
+    let config = dir.path().join("onething.toml");
+    std::fs::write(&config, "[settlement]\ndays = [15, 31]\n").expect("config");
+    let config = config.display().to_string();
+    let out = onething(&[
+        "serve",
+        "--db",
+        &url,
+        "--listen",
+        "127.0.0.1:0",
+        "--config",
+        &config,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("结算日 31 超出范围"), "{stderr}");
+    assert!(stderr.contains("out of range"), "{stderr}");
+}
