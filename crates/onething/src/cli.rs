@@ -51,6 +51,20 @@ pub enum Command {
     /// The rule parameters in use.
     #[command(subcommand)]
     Params(ParamsCommand),
+    /// Run the maternity-allowance settlement batch for everything approved up to DATE.
+    Settle(SettleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SettleArgs {
+    #[arg(long, env = "ONETHING_DB")]
+    pub db: String,
+    /// Settle the claims approved on or before this date (YYYY-MM-DD), at the latest today.
+    #[arg(long)]
+    pub until: NaiveDate,
+    /// Only the claims of this region (GB/T 2260; a province or city covers its parts).
+    #[arg(long)]
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

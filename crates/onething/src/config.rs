@@ -22,6 +22,8 @@ pub struct ConfigFile {
     pub rules: RulesSection,
     #[serde(default)]
     pub documents: DocumentsSection,
+    #[serde(default)]
+    pub settlement: crate::commands::settle::SettlementSection,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -39,6 +39,10 @@ enum Target {
     Case,
     /// The route is about the user itself or lists what it may see.
     Scoped,
+    /// The route takes a settlement id: own region's → 2xx, another region's → 404.
+    Settlement,
+    /// The route takes the id of a claim whose payment failed: own → 2xx, another's → 404.
+    FailedClaim,
 }
 
 struct Rule {
@@ -49,6 +53,8 @@ struct Rule {
     body: Option<Value>,
     /// Answers a full identifier on purpose (the audited reveal).
     reveals: bool,
+    /// A CSV body instead of JSON (the bank's results).
+    csv: Option<&'static str>,
 }
 
 fn rules() -> Vec<Rule> {
@@ -60,7 +66,9 @@ fn rules() -> Vec<Rule> {
         target,
         body: None,
         reveals: false,
+        csv: None,
     };
+    let settle: &'static [Role] = &[Role::AgencyClerk, Role::Admin];
     vec![
         rule("get", "/api/v1/session", all, Target::Scoped),
         rule("delete", "/api/v1/session", all, Target::Scoped),
@@ -94,7 +102,137 @@ fn rules() -> Vec<Rule> {
             &[Role::Admin, Role::Supervisor, Role::DeptOfficer],
             Target::Scoped,
         ),
+        Rule {
+            body: Some(json!({"until": "2024-09-27"})),
+            ..rule("post", "/api/v1/settlements", settle, Target::Scoped)
+        },
+        rule("get", "/api/v1/settlements", settle, Target::Scoped),
+        rule(
+            "get",
+            "/api/v1/settlements/{id}",
+            settle,
+            Target::Settlement,
+        ),
+        rule(
+            "get",
+            "/api/v1/settlements/{id}/payment-file",
+            settle,
+            Target::Settlement,
+        ),
+        Rule {
+            csv: Some("payment_id,result,reason\nNO-SUCH-PAYMENT,paid,\n"),
+            ..rule(
+                "post",
+                "/api/v1/settlements/{id}/results",
+                settle,
+                Target::Settlement,
+            )
+        },
+        rule(
+            "get",
+            "/api/v1/maternity-allowance/late-payments",
+            &[Role::AgencyClerk, Role::Supervisor, Role::Admin],
+            Target::Scoped,
+        ),
+        Rule {
+            body: Some(
+                json!({"name": "测试甲有限公司", "bank": "测试银行", "number": "31000999888777"}),
+            ),
+            ..rule(
+                "put",
+                "/api/v1/maternity-allowance/claims/{id}/bank-account",
+                &[Role::Employer, Role::AgencyClerk],
+                Target::FailedClaim,
+            )
+        },
     ]
+}
+
+/// A settlement and a failed claim per region (Chongqing, Hubei), made with fixture claims
+/// written straight into `ma_claims`, settled per region and failed by the bank.
+struct Fixture {
+    settlements: [String; 2],
+    claims: [String; 2],
+}
+
+impl Fixture {
+    /// The ids a user of the given visibility owns and may not see, for `target`.
+    fn own_and_other(&self, visible: &[&str], target: Target) -> (&str, Option<&str>) {
+        let ids = match target {
+            Target::Settlement => &self.settlements,
+            _ => &self.claims,
+        };
+        let (cq, hb) = (
+            visible.contains(&"allowance_cq"),
+            visible.contains(&"allowance_hb"),
+        );
+        match (cq, hb) {
+            (true, true) => (&ids[0], None),
+            (false, true) => (&ids[1], Some(&ids[0])),
+            _ => (&ids[0], Some(&ids[1])),
+        }
+    }
+}
+
+async fn fixture(w: &World) -> Fixture {
+    use onething_domain::allowance::settlement::parse_results;
+    use onething_store::allowance::settlements::{Acting, SettleRun};
+    let store = &w.app.store;
+    let mut settlements = Vec::new();
+    let mut claims = Vec::new();
+    for (code, person, scope) in [
+        (500228, &w.person_cq, 500000),
+        (420281, &w.person_hb, 420000),
+    ] {
+        let claim = format!("claim-{code}");
+        sqlx::query(
+            "INSERT INTO ma_claims (id, employer_uscc, person_id, channel, status, duplicate_key,
+                 region, amount_fen, payee, account_name, bank, account_number, created_by,
+                 created_at, approved_on, updated_at)
+             VALUES ($1, $2, $3, 'online', 'approved', $1, $4, 100000, 'employer', '测试甲有限公司',
+                 '测试银行', '31000123456789', 'fixture', '2024-09-01T00:00:00.000000Z',
+                 '2024-09-02', '2024-09-01T00:00:00.000000Z')",
+        )
+        .bind(&claim)
+        .bind(auth_support::employer_in(code).as_str())
+        .bind(person.as_str())
+        .bind(code.to_string())
+        .execute(store.pool())
+        .await
+        .expect("fixture claim");
+        let acting = Acting {
+            name: "fixture".into(),
+            role: None,
+            at: w.app.now(),
+        };
+        let run = SettleRun {
+            until: chrono::NaiveDate::from_ymd_opt(2024, 9, 27).expect("date"),
+            scope: Some(auth_support::region(scope)),
+            acting: acting.clone(),
+        };
+        let settlement = store
+            .settle(&run)
+            .await
+            .expect("settle")
+            .settlement
+            .expect("one");
+        let csv = format!(
+            "payment_id,result,reason\n{},failed,户名不符\n",
+            settlement.payments[0].id
+        );
+        let rows = parse_results(csv.as_bytes()).expect("rows");
+        store
+            .import_results(&settlement.id, &rows, &acting)
+            .await
+            .expect("failed");
+        settlements.push(settlement.id);
+        claims.push(claim);
+    }
+    let pair = |v: Vec<String>| -> [String; 2] { v.try_into().expect("two") };
+    Fixture {
+        settlements: pair(settlements),
+        claims: pair(claims),
+    }
 }
 
 fn is_public(method: &str, path: &str) -> bool {
@@ -135,6 +273,12 @@ async fn call(w: &World, who: Option<&SignedIn>, rule: &Rule, case_id: &str) -> 
     if let Some(who) = who {
         builder = builder.header("authorization", format!("Bearer {}", who.token));
     }
+    if let Some(csv) = rule.csv {
+        let request = builder
+            .header("content-type", "text/csv")
+            .body(Body::from(csv));
+        return w.app.send(request.expect("request")).await;
+    }
     let request = match &rule.body {
         Some(body) => builder
             .header("content-type", "application/json")
@@ -171,6 +315,7 @@ fn assert_no_leak(w: &World, reply: &Reply, hidden: &[&str], rule: &Rule, user: 
 #[tokio::test]
 async fn every_route_refuses_and_scopes_exactly_as_declared() {
     let w = world::world().await;
+    let fx = fixture(&w).await;
     let rules = rules();
     let documented = documented_routes();
     for (method, path) in &documented {
@@ -191,23 +336,28 @@ async fn every_route_refuses_and_scopes_exactly_as_declared() {
             rule.method,
             rule.path
         );
-        check_rule(&w, rule).await;
+        check_rule(&w, &fx, rule).await;
     }
 }
 
-async fn check_rule(w: &World, rule: &Rule) {
+async fn check_rule(w: &World, fx: &Fixture, rule: &Rule) {
     let any_case = w.case("newborn_cq");
     let anonymous = call(w, None, rule, any_case).await;
     assert_error(&anonymous, StatusCode::UNAUTHORIZED, "UNAUTHENTICATED");
     for (username, role, visible) in &w.users {
         // A fresh session per call: sign-out is one of the routes under test.
-        let (own, other) = w.own_and_other(visible);
+        let (own, other) = match rule.target {
+            Target::Settlement | Target::FailedClaim => fx.own_and_other(visible, rule.target),
+            Target::Case | Target::Scoped => w.own_and_other(visible),
+        };
         let hidden = w.hidden_ids(visible);
         let ids: Vec<&str> = match rule.target {
-            Target::Case => [Some(own), other, Some("no-such-case")]
-                .into_iter()
-                .flatten()
-                .collect(),
+            Target::Case | Target::Settlement | Target::FailedClaim => {
+                [Some(own), other, Some("no-such-case")]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            }
             Target::Scoped => vec![own],
         };
         for id in ids {
@@ -222,7 +372,7 @@ async fn check_rule(w: &World, rule: &Rule) {
                     reply.text
                 );
                 assert_error(&reply, StatusCode::FORBIDDEN, "FORBIDDEN");
-            } else if rule.target == Target::Case && id != own {
+            } else if rule.target != Target::Scoped && id != own {
                 assert_error(&reply, StatusCode::NOT_FOUND, "NOT_FOUND");
                 assert_eq!(
                     reply.json["error"]["message"], "未找到请求的资源",

@@ -2,6 +2,7 @@
 //! employer's draft to the bank's payment result. Pure: the store persists what these
 //! functions decide, the web layer shows it.
 
+pub mod settlement;
 mod status;
 
 pub use status::{ClaimAction, ClaimStatus, TransitionError};

@@ -9,6 +9,7 @@ mod due;
 mod r#gen;
 mod push;
 mod serve;
+pub(crate) mod settle;
 mod user;
 
 use std::process::ExitCode;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::User(cmd) => block_on(user::run(cmd)),
         Command::Calc(cmd) => calc::run(cmd),
         Command::Params(cmd) => calc::params(cmd),
+        Command::Settle(args) => block_on(settle::run(args)),
     }
 }
 

@@ -24,6 +24,8 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     // An invalid parameter file stops the start, naming its line (contract: parameter file).
     let params_path = args.params.or(config.rules.params);
     let (params_text, params) = super::calc::load_params(params_path.as_deref())?;
+    // The settlement schedule is validated before anything starts (exit 2 on a mistake).
+    let schedule = config.settlement.validate()?;
     init_logging();
     warn_if_calendar_runs_out(&calendar);
     let store = Store::open(&db).await?;
@@ -32,7 +34,13 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         .with_auth(auth)
         .with_params(params_text, params)
         .with_font(config.documents.font);
-    serve_state(state, &listen, &db).await?;
+    let settlements =
+        super::settle::spawn_schedule(state.store.clone(), state.calendar.clone(), schedule);
+    let served = serve_state(state, &listen, &db).await;
+    if let Some(task) = settlements {
+        task.abort();
+    }
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 

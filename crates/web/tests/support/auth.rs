@@ -72,6 +72,11 @@ impl TestApp {
             std::env::temp_dir().join(format!("onething-auth-{}", uuid::Uuid::new_v4().simple()));
         let url = format!("sqlite://{}/test.db", dir.display());
         let store = Store::open(&url).await.expect("store opens");
+        TestApp::on(store).await
+    }
+
+    /// The app on a given store (a PostgreSQL one from `support::test_dbs`, say).
+    pub async fn on(store: Store) -> TestApp {
         store
             .ensure_shipped_catalog(start())
             .await
