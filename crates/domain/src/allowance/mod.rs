@@ -7,6 +7,7 @@ pub mod derive;
 pub mod rejection;
 pub mod review;
 mod status;
+pub mod visibility;
 
 pub use derive::{Derived, Evidence, Fact, Missing, SourceRecord, WageBasis, derive};
 pub use rejection::RejectionReason;
