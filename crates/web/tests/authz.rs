@@ -39,6 +39,10 @@ enum Target {
     Case,
     /// The route is about the user itself or lists what it may see.
     Scoped,
+    /// Every admitted role gets this status: the route needs data this world has not
+    /// (a claim id: the world's case ids name no claim → 404), or the table's body is
+    /// incomplete on purpose (→ 400). Claims' own scoping is tested in tests/claims.rs.
+    Status(StatusCode),
 }
 
 struct Rule {
@@ -94,6 +98,105 @@ fn rules() -> Vec<Rule> {
             &[Role::Admin, Role::Supervisor, Role::DeptOfficer],
             Target::Scoped,
         ),
+    ]
+    .into_iter()
+    .chain(allowance_rules())
+    .collect()
+}
+
+/// The maternity-allowance claim routes.
+fn allowance_rules() -> Vec<Rule> {
+    const FILERS: &[Role] = &[Role::Employer, Role::AgencyClerk];
+    const READERS: &[Role] = &[
+        Role::Employer,
+        Role::AgencyClerk,
+        Role::Person,
+        Role::Supervisor,
+        Role::Admin,
+    ];
+    const EMPLOYER: &[Role] = &[Role::Employer];
+    let rule = |method, path, roles, target| Rule {
+        method,
+        path,
+        roles,
+        target,
+        body: None,
+        reveals: false,
+    };
+    let missing = Target::Status(StatusCode::NOT_FOUND);
+    let bad = Target::Status(StatusCode::BAD_REQUEST);
+    vec![
+        rule(
+            "get",
+            "/api/v1/maternity-allowance/offers",
+            EMPLOYER,
+            Target::Scoped,
+        ),
+        Rule {
+            body: Some(json!({})),
+            ..rule("post", "/api/v1/maternity-allowance/claims", FILERS, bad)
+        },
+        rule(
+            "get",
+            "/api/v1/maternity-allowance/claims",
+            READERS,
+            Target::Scoped,
+        ),
+        rule(
+            "get",
+            "/api/v1/maternity-allowance/claims/{id}",
+            READERS,
+            missing,
+        ),
+        rule(
+            "post",
+            "/api/v1/maternity-allowance/claims/{id}/confirm-wage",
+            FILERS,
+            missing,
+        ),
+        rule(
+            "post",
+            "/api/v1/maternity-allowance/claims/{id}/attachments",
+            FILERS,
+            missing,
+        ),
+        rule(
+            "post",
+            "/api/v1/maternity-allowance/claims/{id}/submit",
+            FILERS,
+            missing,
+        ),
+        rule(
+            "post",
+            "/api/v1/maternity-allowance/claims/{id}/review",
+            &[Role::AgencyClerk],
+            missing,
+        ),
+        rule(
+            "get",
+            "/api/v1/maternity-allowance/lookup",
+            &[Role::AgencyClerk],
+            bad,
+        ),
+        rule(
+            "get",
+            "/api/v1/maternity-allowance/duplicate-attempts",
+            &[Role::Supervisor, Role::Admin],
+            Target::Scoped,
+        ),
+        rule("get", "/api/v1/employer/bank-account", EMPLOYER, missing),
+        Rule {
+            body: Some(
+                json!({"name": "测试单位", "bank": "测试银行", "number": "50001000000000000001"}),
+            ),
+            ..rule(
+                "put",
+                "/api/v1/employer/bank-account",
+                EMPLOYER,
+                Target::Scoped,
+            )
+        },
+        rule("get", "/api/v1/notifications", &Role::ALL, Target::Scoped),
     ]
 }
 
@@ -208,7 +311,7 @@ async fn check_rule(w: &World, rule: &Rule) {
                 .into_iter()
                 .flatten()
                 .collect(),
-            Target::Scoped => vec![own],
+            Target::Scoped | Target::Status(_) => vec![own],
         };
         for id in ids {
             let who = w.app.sign_in(username).await;
@@ -222,6 +325,8 @@ async fn check_rule(w: &World, rule: &Rule) {
                     reply.text
                 );
                 assert_error(&reply, StatusCode::FORBIDDEN, "FORBIDDEN");
+            } else if let Target::Status(status) = rule.target {
+                assert_eq!(reply.status, status, "{context}: {}", reply.text);
             } else if rule.target == Target::Case && id != own {
                 assert_error(&reply, StatusCode::NOT_FOUND, "NOT_FOUND");
                 assert_eq!(

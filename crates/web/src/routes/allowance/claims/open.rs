@@ -239,8 +239,9 @@ fn filer(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct LookupQuery {
-    /// The citizen id of the person looked up at the window.
-    person_id: String,
+    /// The citizen id of the person looked up at the window (required; optional here so
+    /// the role is checked before the query).
+    person_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -266,7 +267,8 @@ pub(crate) async fn lookup(
     ApiQuery(query): ApiQuery<LookupQuery>,
 ) -> Result<Json<LookupView>, ApiError> {
     user.require(&[Role::AgencyClerk])?;
-    let person = CitizenId::parse(query.person_id.trim()).map_err(|e| {
+    let person_id = query.person_id.unwrap_or_default();
+    let person = CitizenId::parse(person_id.trim()).map_err(|e| {
         ApiError::bad_request(
             e.code(),
             format!("person_id：{}", e.message_zh()),
