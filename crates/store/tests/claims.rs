@@ -37,11 +37,17 @@ fn now() -> DateTime<Utc> {
 }
 
 fn person(seq: u16) -> CitizenId {
-    CitizenId::from_parts(RegionCode::new(500228).unwrap(), day(1994, 6, 2), seq).unwrap()
+    CitizenId::from_parts(
+        RegionCode::new(500228).expect("test value"),
+        day(1994, 6, 2),
+        seq,
+    )
+    .expect("test value")
 }
 
 fn employer(body: &str) -> Uscc {
-    Uscc::from_parts('9', '1', RegionCode::new(500228).unwrap(), body).unwrap()
+    Uscc::from_parts('9', '1', RegionCode::new(500228).expect("test value"), body)
+        .expect("test value")
 }
 
 fn employer_a() -> Uscc {
@@ -204,21 +210,21 @@ async fn complete_shared_data_is_approved_at_submission_with_steps_and_notices()
         let offers = store
             .offers(&data_use, employer_a().as_str(), day(2024, 4, 1))
             .await
-            .unwrap();
+            .expect("test value");
         assert_eq!(offers.len(), 1, "{}", db.label);
         assert_eq!(offers[0].certificate_no.as_deref(), Some("Q500000302"));
         assert_eq!(offers[0].event_date, day(2024, 3, 5));
         let resolved = store
             .resolve_person_ref(&offers[0].person_ref)
             .await
-            .unwrap();
+            .expect("test value");
         assert_eq!(resolved.as_deref(), Some(mum.as_str()));
         assert!(!offers[0].person_ref.contains(mum.as_str()));
 
         let claim = store
             .create_claim(&new_claim(&mum, employer_a(), "hr_a"))
             .await
-            .unwrap();
+            .expect("test value");
         assert_eq!(claim.status, ClaimStatus::Draft);
         assert!(claim.missing.is_empty(), "{:?}", claim.missing);
         assert_eq!(claim.region.as_deref(), Some("500228"));
@@ -226,7 +232,7 @@ async fn complete_shared_data_is_approved_at_submission_with_steps_and_notices()
             store
                 .offers(&data_use, employer_a().as_str(), day(2024, 4, 1))
                 .await
-                .unwrap()
+                .expect("test value")
                 .is_empty()
         );
 
@@ -237,25 +243,27 @@ async fn complete_shared_data_is_approved_at_submission_with_steps_and_notices()
                 &acting("hr_a", Role::Employer),
             )
             .await
-            .unwrap();
-        let claim = submit(store, &claim, Some(account())).await.unwrap();
+            .expect("test value");
+        let claim = submit(store, &claim, Some(account()))
+            .await
+            .expect("test value");
         assert_eq!(claim.status, ClaimStatus::Approved, "{}", db.label);
         // Twins by cesarean in Chongqing: 98 + 15 + 15 + 80 = 208 days × 9000 元 ÷ 30.
         assert_eq!(claim.amount_fen, Some(6_240_000));
         assert_eq!(claim.approved_on, Some(day(2024, 4, 1)));
         let due = Calendar::shipped()
             .add_working_days(day(2024, 4, 1), 10)
-            .unwrap();
+            .expect("test value");
         assert_eq!(claim.payment_due, Some(due));
         assert_eq!(
-            claim.params_used.as_ref().unwrap()["period"]["regional_extra_days"],
+            claim.params_used.as_ref().expect("test value")["period"]["regional_extra_days"],
             80
         );
-        assert_eq!(claim.decision.as_ref().unwrap().leave_days, 208);
+        assert_eq!(claim.decision.as_ref().expect("test value").leave_days, 208);
         let steps: Vec<String> = store
             .claim_steps(&claim.id)
             .await
-            .unwrap()
+            .expect("test value")
             .into_iter()
             .map(|s| s.step)
             .collect();
@@ -271,7 +279,7 @@ async fn complete_shared_data_is_approved_at_submission_with_steps_and_notices()
                 let notes = store
                     .notifications_for(&recipient, channel, 10)
                     .await
-                    .unwrap();
+                    .expect("test value");
                 assert_eq!(notes.len(), 2, "{} {channel}", db.label);
                 assert!(
                     notes.iter().any(|n| n.body.contains("审核通过")),
@@ -285,14 +293,14 @@ async fn complete_shared_data_is_approved_at_submission_with_steps_and_notices()
             limit: 10,
             ..AuditFilter::default()
         };
-        assert_eq!(store.list_audit(&audit).await.unwrap().len(), 1);
+        assert_eq!(store.list_audit(&audit).await.expect("test value").len(), 1);
         let reads = AuditFilter {
             case_id: Some(claim.id.clone()),
             action: Some("data_read".into()),
             limit: 200,
             ..AuditFilter::default()
         };
-        assert!(store.list_audit(&reads).await.unwrap().len() >= 6);
+        assert!(store.list_audit(&reads).await.expect("test value").len() >= 6);
         // Wrong status now.
         let again = store
             .confirm_wage(
@@ -327,7 +335,7 @@ async fn duplicates_are_refused_by_the_database_and_recorded() {
         let first = store
             .create_claim(&new_claim(&mum, employer_a(), "hr_a"))
             .await
-            .unwrap();
+            .expect("test value");
         let second = store
             .create_claim(&new_claim(&mum, employer_b(), "hr_b"))
             .await;
@@ -335,13 +343,15 @@ async fn duplicates_are_refused_by_the_database_and_recorded() {
             Err(ClaimError::Exists { existing }) => assert_eq!(existing, first.id),
             other => panic!("{}: {other:?}", db.label),
         }
-        let attempts = store.duplicate_attempts(10).await.unwrap();
+        let attempts = store.duplicate_attempts(10).await.expect("test value");
         assert_eq!(attempts.len(), 1);
         assert_eq!(attempts[0].existing_claim, first.id);
         assert!(!attempts[0].claimant_masked.contains(mum.as_str()));
         assert_eq!(attempts[0].event_date, "2024-03-05");
         // Once rejected, the delivery can be claimed again.
-        let first = submit(store, &first, Some(account())).await.unwrap();
+        let first = submit(store, &first, Some(account()))
+            .await
+            .expect("test value");
         assert_eq!(first.status, ClaimStatus::InReview, "wage not confirmed");
         let reject = ReviewDecision::Reject {
             reason: RejectionReason::NotEmployee,
@@ -356,7 +366,7 @@ async fn duplicates_are_refused_by_the_database_and_recorded() {
                 &Calendar::shipped(),
             )
             .await
-            .unwrap();
+            .expect("test value");
         assert_eq!(rejected.status, ClaimStatus::Rejected);
         assert_eq!(rejected.reject_code.as_deref(), Some("NOT_EMPLOYEE"));
         assert!(
@@ -392,7 +402,7 @@ async fn two_simultaneous_claims_for_one_mother_make_exactly_one() {
                 ..ClaimFilter::default()
             })
             .await
-            .unwrap();
+            .expect("test value");
         assert_eq!(all.len(), 1);
     }
 }
@@ -406,7 +416,7 @@ async fn a_photo_goes_to_a_clerk_who_approves_with_frozen_amount() {
         let claim = store
             .create_claim(&new_claim(&mum, employer_a(), "hr_a"))
             .await
-            .unwrap();
+            .expect("test value");
         assert!(
             claim.missing.iter().any(|m| m.name == "birth_certificate"),
             "{:?}",
@@ -418,17 +428,25 @@ async fn a_photo_goes_to_a_clerk_who_approves_with_frozen_amount() {
             content_type: "image/jpeg".into(),
             bytes: vec![0xff, 0xd8, 1, 2, 3],
         };
-        let meta = store.add_attachment(&claim.id, &photo, &by).await.unwrap();
+        let meta = store
+            .add_attachment(&claim.id, &photo, &by)
+            .await
+            .expect("test value");
         assert_eq!(meta.size, 5);
         assert_eq!(
-            store.claim_attachments(&claim.id).await.unwrap(),
+            store
+                .claim_attachments(&claim.id)
+                .await
+                .expect("test value"),
             vec![meta]
         );
         store
             .confirm_wage(&claim.id, WageBasis::AvgBase, &by)
             .await
-            .unwrap();
-        let claim = submit(store, &claim, Some(account())).await.unwrap();
+            .expect("test value");
+        let claim = submit(store, &claim, Some(account()))
+            .await
+            .expect("test value");
         assert_eq!(claim.status, ClaimStatus::InReview);
         assert!(claim.needs_review);
         let clerk = acting("clerk", Role::AgencyClerk);
@@ -440,7 +458,7 @@ async fn a_photo_goes_to_a_clerk_who_approves_with_frozen_amount() {
         let approved = store
             .review_claim(&claim.id, &approve, &clerk, &params, &Calendar::shipped())
             .await
-            .unwrap();
+            .expect("test value");
         assert_eq!(approved.status, ClaimStatus::Approved, "{}", db.label);
         // The confirmed base (6500 元) is the wage used: 6500 × 208 ÷ 30.
         assert_eq!(approved.amount_fen, Some(4_506_667));
@@ -490,7 +508,7 @@ async fn refusals_name_what_is_wrong() {
         let claim = store
             .create_claim(&new_claim(&mum, employer_a(), "hr_a"))
             .await
-            .unwrap();
+            .expect("test value");
         assert!(matches!(
             submit(store, &claim, None).await,
             Err(ClaimError::NoBankAccount)
@@ -498,9 +516,12 @@ async fn refusals_name_what_is_wrong() {
         store
             .put_employer_account(employer_a().as_str(), &account(), "hr_a", now())
             .await
-            .unwrap();
+            .expect("test value");
         assert_eq!(
-            store.employer_account(employer_a().as_str()).await.unwrap(),
+            store
+                .employer_account(employer_a().as_str())
+                .await
+                .expect("test value"),
             Some(account())
         );
         store
@@ -510,7 +531,7 @@ async fn refusals_name_what_is_wrong() {
                 &acting("hr_a", Role::Employer),
             )
             .await
-            .unwrap();
+            .expect("test value");
         let review = ReviewDecision::Approve {
             certificate_no: None,
             note: None,
@@ -524,10 +545,10 @@ async fn refusals_name_what_is_wrong() {
                 ..
             })
         ));
-        let rejected = submit(store, &claim, None).await.unwrap();
+        let rejected = submit(store, &claim, None).await.expect("test value");
         assert_eq!(rejected.status, ClaimStatus::Rejected, "{}", db.label);
         assert_eq!(
-            rejected.decision.as_ref().unwrap().reasons,
+            rejected.decision.as_ref().expect("test value").reasons,
             vec![Reason::ContributionTooShort]
         );
         assert_eq!(rejected.bank_account, Some(account()));
@@ -545,7 +566,7 @@ async fn refusals_name_what_is_wrong() {
         let claim = store
             .create_claim(&new_claim(&mum2, employer_c.clone(), "hr_c"))
             .await
-            .unwrap();
+            .expect("test value");
         let wage = claim
             .missing
             .iter()
@@ -558,7 +579,9 @@ async fn refusals_name_what_is_wrong() {
                 employer_c.as_str()
             )
         );
-        let claim = submit(store, &claim, Some(account())).await.unwrap();
+        let claim = submit(store, &claim, Some(account()))
+            .await
+            .expect("test value");
         assert_eq!(claim.status, ClaimStatus::InReview);
         match store
             .review_claim(&claim.id, &review, &clerk, &params, &cal)
@@ -581,12 +604,12 @@ async fn scoped_lists_filter_by_employer_person_region_and_status() {
         let claim = store
             .create_claim(&new_claim(&mum, employer_a(), "hr_a"))
             .await
-            .unwrap();
+            .expect("test value");
         let list = |f: ClaimFilter| async move {
             store
                 .claims(&ClaimFilter { limit: 10, ..f })
                 .await
-                .unwrap()
+                .expect("test value")
                 .len()
         };
         assert_eq!(
@@ -637,7 +660,7 @@ async fn scoped_lists_filter_by_employer_person_region_and_status() {
             .await,
             0
         );
-        assert_eq!(store.claim(&claim.id).await.unwrap(), claim);
+        assert_eq!(store.claim(&claim.id).await.expect("test value"), claim);
         assert!(store.claim("MA-none").await.is_err());
     }
 }

@@ -36,7 +36,7 @@ fn steps(claim: &Value) -> Vec<&str> {
         .as_array()
         .expect("steps")
         .iter()
-        .map(|s| s["step"].as_str().unwrap())
+        .map(|s| s["step"].as_str().expect("test value"))
         .collect()
 }
 
@@ -91,11 +91,11 @@ async fn employer_online_window_and_photo_paths() {
     assert_eq!(created.json["missing"], json!([]));
     let wage = created.json["facts"]
         .as_array()
-        .unwrap()
+        .expect("test value")
         .iter()
         .find(|f| f["name"] == "avg_monthly_wage_fen")
         .cloned()
-        .unwrap();
+        .expect("test value");
     assert_eq!(wage["value"], 900000);
     assert_eq!(wage["source"], "employer-wages");
     let confirmed = app
@@ -149,7 +149,7 @@ async fn employer_online_window_and_photo_paths() {
     assert!(
         !mine.json["claims"][0]["decision"]["explanation"]
             .as_array()
-            .unwrap()
+            .expect("test value")
             .is_empty()
     );
     assert!(!mine.text.contains(mum.as_str()));
@@ -160,9 +160,9 @@ async fn employer_online_window_and_photo_paths() {
         notes
             .json
             .as_array()
-            .unwrap()
+            .expect("test value")
             .iter()
-            .any(|n| n["body"].as_str().unwrap().contains("审核通过")),
+            .any(|n| n["body"].as_str().expect("test value").contains("审核通过")),
         "{}",
         notes.text
     );
@@ -217,7 +217,7 @@ async fn employer_online_window_and_photo_paths() {
         )
         .await;
     assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.text);
-    let id2 = opened.json["id"].as_str().unwrap().to_owned();
+    let id2 = opened.json["id"].as_str().expect("test value").to_owned();
     assert_eq!(opened.json["missing"][0]["name"], "birth_certificate");
     let uploaded = upload(&app, &hr_a, &id2).await;
     assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.text);
@@ -296,7 +296,7 @@ async fn employer_online_window_and_photo_paths() {
     assert_eq!(window.status, StatusCode::CREATED, "{}", window.text);
     assert_eq!(window.json["channel"], "window");
     assert_eq!(window.json["authorisation"]["number"], "SQ2024-0917");
-    let id3 = window.json["id"].as_str().unwrap().to_owned();
+    let id3 = window.json["id"].as_str().expect("test value").to_owned();
     app.bearer(
         &clerk,
         "POST",

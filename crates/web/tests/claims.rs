@@ -54,7 +54,7 @@ async fn setup() -> Setup {
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
     Setup {
-        claim: created.json["id"].as_str().unwrap().to_owned(),
+        claim: created.json["id"].as_str().expect("test value").to_owned(),
         hr_b: app.sign_in("hr_b").await,
         clerk: app.sign_in("clerk").await,
         clerk_hb: app.sign_in("clerk_hb").await,
@@ -89,7 +89,7 @@ async fn claims_are_seen_only_in_scope() {
             .app
             .bearer(who, "GET", "/api/v1/maternity-allowance/claims", None)
             .await;
-        assert_eq!(list.json["claims"].as_array().unwrap().len(), 1);
+        assert_eq!(list.json["claims"].as_array().expect("test value").len(), 1);
     }
     for who in [&s.hr_b, &s.clerk_hb, &s.other_mum] {
         let reply = s.app.bearer(who, "GET", &path(&s, ""), None).await;
@@ -340,7 +340,7 @@ async fn wrong_roles_and_wrong_states() {
                 .header("authorization", format!("Bearer {}", s.hr_a.token))
                 .header("content-type", content_type)
                 .body(Body::from(body))
-                .unwrap(),
+                .expect("test value"),
         )
         .await;
     assert_error(&late_upload, StatusCode::CONFLICT, "INVALID_STATE");
@@ -381,7 +381,7 @@ async fn uploads_are_checked_for_type_size_and_field() {
             .header("authorization", format!("Bearer {}", s.hr_a.token))
             .header("content-type", content_type)
             .body(Body::from(body))
-            .unwrap()
+            .expect("test value")
     };
     let (ct, body) = multipart("text/plain", b"hello");
     assert_error(
@@ -411,7 +411,7 @@ async fn uploads_are_checked_for_type_size_and_field() {
     let (ct, body) = multipart("application/pdf", b"%PDF-1.4");
     let ok = s.app.send(send(ct, body)).await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
-    assert_eq!(ok.json["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(ok.json["sha256"].as_str().expect("test value").len(), 64);
     let claim = s.app.bearer(&s.hr_a, "GET", &path(&s, ""), None).await;
     assert_eq!(claim.json["needs_review"], true);
     let account = s

@@ -64,7 +64,7 @@ pub fn luhn(digits: &str) -> bool {
         .enumerate()
         .map(|(i, b)| {
             let d = u32::from(b - b'0');
-            if i % 2 == 1 {
+            if !i.is_multiple_of(2) {
                 let twice = d * 2;
                 if twice > 9 { twice - 9 } else { twice }
             } else {
@@ -72,7 +72,7 @@ pub fn luhn(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]

@@ -5,19 +5,35 @@ use super::*;
 use crate::rules::{MaternityParams, evaluate};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    NaiveDate::from_ymd_opt(y, m, d).expect("test value")
 }
 
 fn mother() -> CitizenId {
-    CitizenId::from_parts(RegionCode::new(500228).unwrap(), date(1994, 6, 2), 302).unwrap()
+    CitizenId::from_parts(
+        RegionCode::new(500228).expect("test value"),
+        date(1994, 6, 2),
+        302,
+    )
+    .expect("test value")
 }
 
 fn father() -> CitizenId {
-    CitizenId::from_parts(RegionCode::new(500228).unwrap(), date(1992, 1, 9), 311).unwrap()
+    CitizenId::from_parts(
+        RegionCode::new(500228).expect("test value"),
+        date(1992, 1, 9),
+        311,
+    )
+    .expect("test value")
 }
 
 fn employer() -> Uscc {
-    Uscc::from_parts('9', '1', RegionCode::new(500228).unwrap(), "MA5U7CHW").unwrap()
+    Uscc::from_parts(
+        '9',
+        '1',
+        RegionCode::new(500228).expect("test value"),
+        "MA5U7CHW",
+    )
+    .expect("test value")
 }
 
 fn record(dataset: &'static str, key: &str, content: Value) -> SourceRecord {
@@ -77,7 +93,7 @@ fn complete_evidence_gives_the_contract_example_facts() {
     let facts = d.maternity.expect("complete");
     assert_eq!(facts.event, Event::Cesarean { babies: 2 });
     assert_eq!(facts.employer_avg_monthly_wage_fen, Fen::new(900_000));
-    assert_eq!(facts.region, RegionCode::new(500228).unwrap());
+    assert_eq!(facts.region, RegionCode::new(500228).expect("test value"));
     assert_eq!(facts.contribution_months, 14);
     let decision = evaluate(&facts, &MaternityParams::shipped());
     assert_eq!(decision.amount_fen, Fen::new(6_240_000));
@@ -86,7 +102,7 @@ fn complete_evidence_gives_the_contract_example_facts() {
         .facts
         .iter()
         .find(|f| f.name == "avg_monthly_wage_fen")
-        .unwrap();
+        .expect("test value");
     assert_eq!(
         (wage.source.as_str(), wage.record_key.as_str()),
         (EMPLOYER_WAGES, "X|2023")
@@ -98,13 +114,16 @@ fn complete_evidence_gives_the_contract_example_facts() {
 fn the_confirmed_base_replaces_the_wage() {
     let mut e = complete();
     e.basis = Some(WageBasis::AvgBase);
-    let facts = derive(&e, "c1").maternity.unwrap();
+    let facts = derive(&e, "c1").maternity.expect("test value");
     assert_eq!(facts.employer_avg_monthly_wage_fen, Fen::new(700_000));
 }
 
+/// A way to lose one record, the missing item's name and the start of its message.
+type Removal = (fn(&mut Evidence), &'static str, &'static str);
+
 #[test]
 fn each_missing_record_is_named_precisely_and_nothing_is_guessed() {
-    let cases: [(fn(&mut Evidence), &str, &str); 6] = [
+    let cases: [Removal; 6] = [
         (
             |e| e.wage = None,
             "employer_wage",
@@ -165,7 +184,11 @@ fn a_reviewed_photo_stands_in_for_the_certificate() {
     e.uploaded_certificate_no = Some("Q500000009".into());
     let d = derive(&e, "c1");
     assert!(d.maternity.is_some());
-    let cert = d.facts.iter().find(|f| f.name == "certificate_no").unwrap();
+    let cert = d
+        .facts
+        .iter()
+        .find(|f| f.name == "certificate_no")
+        .expect("test value");
     assert_eq!(cert.source, UPLOAD);
 }
 
@@ -202,10 +225,12 @@ fn the_delivery_is_the_one_on_the_birth_date() {
     let b = record(DELIVERY_RECORDS, "B", json!({"event_date": "2024-03-05"}));
     let all = [a, b];
     assert_eq!(
-        choose_delivery(&all, Some(date(2023, 1, 1))).unwrap().key,
+        choose_delivery(&all, Some(date(2023, 1, 1)))
+            .expect("test value")
+            .key,
         "A"
     );
-    assert_eq!(choose_delivery(&all, None).unwrap().key, "B");
+    assert_eq!(choose_delivery(&all, None).expect("test value").key, "B");
     assert!(choose_delivery(&all, Some(date(2022, 1, 1))).is_none());
     assert_eq!(wage_year(date(2024, 1, 1)), 2023);
     assert_eq!(WageBasis::parse("avg_base"), Some(WageBasis::AvgBase));

@@ -86,7 +86,7 @@ mod tests {
         for reason in RejectionReason::ALL {
             assert_eq!(RejectionReason::parse(reason.code()), Some(reason));
             assert!(!reason.label_zh().is_empty());
-            let json = serde_json::to_value(reason).unwrap();
+            let json = serde_json::to_value(reason).expect("test value");
             assert_eq!(json, reason.code());
         }
         assert_eq!(RejectionReason::parse("other"), None);

@@ -134,7 +134,7 @@ mod tests {
             let end = path
                 .iter()
                 .try_fold(ClaimStatus::Draft, |s, a| s.after(*a))
-                .unwrap();
+                .expect("happy path");
             assert_eq!(end, ClaimStatus::Paid);
         }
     }

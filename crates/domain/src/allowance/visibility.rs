@@ -55,13 +55,21 @@ mod tests {
 
     #[test]
     fn each_scope_sees_exactly_its_claims() {
-        let county = RegionCode::new(500228).unwrap();
-        let person =
-            CitizenId::from_parts(county, NaiveDate::from_ymd_opt(1994, 6, 2).unwrap(), 302)
-                .unwrap();
-        let employer = Uscc::from_parts('9', '1', county, "MA5U7CHW").unwrap();
-        let other =
-            Uscc::from_parts('9', '1', RegionCode::new(420281).unwrap(), "MA5U7CHW").unwrap();
+        let county = RegionCode::new(500228).expect("test value");
+        let person = CitizenId::from_parts(
+            county,
+            NaiveDate::from_ymd_opt(1994, 6, 2).expect("test value"),
+            302,
+        )
+        .expect("test value");
+        let employer = Uscc::from_parts('9', '1', county, "MA5U7CHW").expect("test value");
+        let other = Uscc::from_parts(
+            '9',
+            '1',
+            RegionCode::new(420281).expect("test value"),
+            "MA5U7CHW",
+        )
+        .expect("test value");
         let claim = ClaimFacts {
             employer_uscc: employer.as_str(),
             person_id: person.as_str(),
@@ -72,9 +80,15 @@ mod tests {
         assert!(ok(Scope::Employer(employer.clone())));
         assert!(!ok(Scope::Employer(other)));
         assert!(ok(Scope::Person(person.clone())));
-        assert!(ok(Scope::Region(RegionCode::new(500000).unwrap())));
-        assert!(ok(Scope::Region(RegionCode::new(500200).unwrap())));
-        assert!(!ok(Scope::Region(RegionCode::new(420000).unwrap())));
+        assert!(ok(Scope::Region(
+            RegionCode::new(500000).expect("test value")
+        )));
+        assert!(ok(Scope::Region(
+            RegionCode::new(500200).expect("test value")
+        )));
+        assert!(!ok(Scope::Region(
+            RegionCode::new(420000).expect("test value")
+        )));
         assert!(!ok(Scope::Department {
             id: "tax".into(),
             kind: DepartmentKind::Tax
@@ -83,9 +97,21 @@ mod tests {
             region: None,
             ..claim
         };
-        assert!(can_see_claim(&Scope::Region(RegionCode::new(500000).unwrap()), &unknown).is_ok());
-        assert_eq!(region_prefix(RegionCode::new(500000).unwrap()), "50");
-        assert_eq!(region_prefix(RegionCode::new(500200).unwrap()), "5002");
+        assert!(
+            can_see_claim(
+                &Scope::Region(RegionCode::new(500000).expect("test value")),
+                &unknown
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            region_prefix(RegionCode::new(500000).expect("test value")),
+            "50"
+        );
+        assert_eq!(
+            region_prefix(RegionCode::new(500200).expect("test value")),
+            "5002"
+        );
         assert_eq!(region_prefix(county), "500228");
     }
 }
