@@ -664,3 +664,70 @@ async fn scoped_lists_filter_by_employer_person_region_and_status() {
         assert!(store.claim("MA-none").await.is_err());
     }
 }
+
+#[tokio::test]
+async fn a_father_claims_his_paternity_leave_through_the_marriage_record() {
+    for db in test_dbs().await {
+        let store = &db.store;
+        base(store).await;
+        let mum = mother(store, 318, true, 14).await;
+        let dad = CitizenId::from_parts(
+            RegionCode::new(500228).expect("region"),
+            day(1992, 1, 9),
+            311,
+        )
+        .expect("id");
+        push(store, Dataset::Marriages, &[json!({"certificate_no": "J500228-2019-000318",
+            "husband_id": dad.as_str(), "wife_id": mum.as_str(), "registered_on": "2019-05-20", "status": "married"})]).await;
+        push(store, Dataset::InsuranceEnrollments, &[json!({"person_id": dad.as_str(), "scheme": "employee",
+            "employer_uscc": employer_b().as_str(), "status": "normal", "region_code": "500228", "effective_from": "2021-01-01"})]).await;
+        push(
+            store,
+            Dataset::EmploymentStatus,
+            &[json!({"person_id": dad.as_str(), "status": "employed",
+            "employer_uscc": employer_b().as_str(), "effective_from": "2021-01-01"})],
+        )
+        .await;
+        let months: Vec<Value> = [
+            "2023-09", "2023-10", "2023-11", "2023-12", "2024-01", "2024-02",
+        ]
+        .iter()
+        .map(|m| {
+            json!({"person_id": dad.as_str(), "employer_uscc": employer_b().as_str(),
+                "month": m, "base_fen": 650000, "paid": true})
+        })
+        .collect();
+        push(store, Dataset::Contributions, &months).await;
+        let mut new = new_claim(&dad, employer_b(), "hr_b");
+        new.channel = Channel::Online;
+        let claim = store.create_claim(&new).await.expect("father's claim");
+        assert!(
+            claim.missing.is_empty(),
+            "{}: {:?}",
+            db.label,
+            claim.missing
+        );
+        assert_eq!(claim.event_date, Some(day(2024, 3, 5)));
+        store
+            .confirm_wage(
+                &claim.id,
+                WageBasis::AvgWage,
+                &acting("hr_b", Role::Employer),
+            )
+            .await
+            .expect("confirmed");
+        let approved = submit(store, &claim, Some(account()))
+            .await
+            .expect("submitted");
+        assert_eq!(approved.status, ClaimStatus::Approved);
+        // Chongqing's 20 days of paternity leave at 9000 元 a month.
+        assert_eq!(approved.amount_fen, Some(600_000));
+        // The mother's own claim for the same delivery is a different claimant: allowed.
+        assert!(
+            store
+                .create_claim(&new_claim(&mum, employer_a(), "hr_a"))
+                .await
+                .is_ok()
+        );
+    }
+}

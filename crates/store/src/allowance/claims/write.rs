@@ -170,7 +170,14 @@ impl Store {
         .bind(key)
         .bind(certificate)
         .bind(derived.event_date.map(date))
-        .bind(derived.region.map(|r| r.to_string()))
+        // The enrollment's region; until it is pushed, the employer's registration region,
+        // so the claim is in some clerk's queue (the rules never use this fallback).
+        .bind(
+            derived
+                .region
+                .unwrap_or_else(|| new.employer.region())
+                .to_string(),
+        )
         .bind(to_json(&derived.facts)?)
         .bind(to_json(&derived.missing)?)
         .bind(new.authorisation.as_ref().map(to_json).transpose()?)
@@ -180,6 +187,16 @@ impl Store {
         .await?;
         let detail = json!({"channel": new.channel.as_str(), "authorisation": new.authorisation});
         append_step_in(&mut tx, id, "created", new.at, &new.actor, &detail).await?;
+        audit_raw_in(
+            &mut tx,
+            id,
+            &new.actor,
+            new.role,
+            new.at,
+            "claim_created",
+            &detail,
+        )
+        .await?;
         let body = format!("已发起生育津贴申领（申领号{id}），请核对上年度月平均工资后提交");
         notify_in(
             &mut tx,
@@ -502,8 +519,8 @@ fn with_case(mut facts: MaternityFacts, id: &str) -> MaternityFacts {
 fn keep_facts(claim: &mut Claim, derived: &Derived) {
     claim.facts = derived.facts.clone();
     claim.missing = derived.missing.clone();
-    if claim.region.is_none() {
-        claim.region = derived.region.map(|r| r.to_string());
+    if let Some(region) = derived.region {
+        claim.region = Some(region.to_string());
     }
 }
 
@@ -668,15 +685,28 @@ async fn audit_in(
     step: &str,
     detail: &Value,
 ) -> Result<(), ClaimError> {
+    let action = format!("claim_{step}");
+    audit_raw_in(tx, &claim.id, by.actor, by.role, by.at, &action, detail).await
+}
+
+async fn audit_raw_in(
+    tx: &mut Transaction<'static, Any>,
+    claim_id: &str,
+    actor: &str,
+    role: Role,
+    at: DateTime<Utc>,
+    action: &str,
+    detail: &Value,
+) -> Result<(), ClaimError> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor, role, action, subject_type, subject_id, case_id, detail)
          VALUES ($1, $2, $3, $4, 'ma_claim', $5, $5, $6)",
     )
-    .bind(instant(by.at))
-    .bind(by.actor)
-    .bind(by.role.as_str())
-    .bind(format!("claim_{step}"))
-    .bind(&claim.id)
+    .bind(instant(at))
+    .bind(actor)
+    .bind(role.as_str())
+    .bind(action)
+    .bind(claim_id)
     .bind(to_json(detail)?)
     .execute(&mut **tx)
     .await?;
