@@ -11,7 +11,9 @@
 
 mod bank;
 mod evidence;
+mod persist;
 mod read;
+mod review;
 pub mod sms;
 mod write;
 

@@ -4,7 +4,17 @@
 //! tests. A real gateway implements [`SmsGateway`] and is wired where the claim routes call
 //! it.
 
+use onething_domain::access::mask_id_text;
+
 use super::super::steps::Notification;
+
+/// `person:<id>` with the id masked (logs never carry full ids); `employer:<uscc>` as is.
+fn mask_id_text_in_key(key: &str) -> String {
+    match key.split_once(':') {
+        Some(("person", id)) => format!("person:{}", mask_id_text(id)),
+        _ => key.to_owned(),
+    }
+}
 
 /// Sends SMS notifications.
 pub trait SmsGateway: Send + Sync {
@@ -21,7 +31,7 @@ impl SmsGateway for LogOnlySms {
         for m in messages.iter().filter(|m| m.channel == "sms") {
             tracing::info!(
                 target: "sms_log_only",
-                recipient = %m.recipient,
+                recipient = %mask_id_text_in_key(&m.recipient),
                 subject = %m.subject_id,
                 body = %m.body,
                 "SMS not sent (log-only gateway)"

@@ -10,7 +10,8 @@
 mod extra;
 mod open;
 mod steps;
-mod view;
+/// The claim JSON (`ClaimView`, `claim_view`): the 申请表 PDF route can reuse it.
+pub(crate) mod view;
 
 use axum::http::StatusCode;
 use onething_domain::RegionCode;
