@@ -2,6 +2,8 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::*;
+use crate::Fen;
+use crate::rules::maternity::Event;
 use crate::rules::{MaternityParams, evaluate};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
