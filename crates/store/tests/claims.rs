@@ -731,3 +731,89 @@ async fn a_father_claims_his_paternity_leave_through_the_marriage_record() {
         );
     }
 }
+
+#[tokio::test]
+async fn payment_due_stays_null_when_the_calendar_year_is_unpublished() {
+    for db in test_dbs().await {
+        let store = &db.store;
+        base(store).await;
+        let mum = person(320);
+        let e = employer_a();
+        push(
+            store,
+            Dataset::EmployerWages,
+            &[json!({"employer_uscc": e.as_str(), "year": 2025,
+            "avg_monthly_wage_fen": 900000, "avg_monthly_base_fen": 650000})],
+        )
+        .await;
+        push(
+            store,
+            Dataset::BirthCertificates,
+            &[json!({
+            "certificate_no": "Q500000320", "child_name": "测试婴", "child_sex": "male",
+            "birth_time": "2026-12-01T08:30:00+08:00", "gestational_weeks": 39, "weight_g": 3300,
+            "length_cm": 50, "birth_region": "500228", "institution_code": "H500228001",
+            "institution_name": "测试医院", "mother_name": "测试甲", "mother_id": mum.as_str(),
+            "issued_on": "2026-12-02"})],
+        )
+        .await;
+        push(
+            store,
+            Dataset::DeliveryRecords,
+            &[json!({
+            "record_id": "D320", "institution_code": "H500228001", "person_id": mum.as_str(),
+            "admitted_on": "2026-11-30", "discharged_on": "2026-12-03", "event_date": "2026-12-01",
+            "event_type": "vaginal", "babies": 1, "pregnancy_weeks": 39,
+            "settled_in_network": true, "total_cost_fen": 600000, "fund_paid_fen": 500000})],
+        )
+        .await;
+        push(store, Dataset::InsuranceEnrollments, &[json!({"person_id": mum.as_str(), "scheme": "employee",
+            "employer_uscc": e.as_str(), "status": "normal", "region_code": "500228", "effective_from": "2021-01-01"})]).await;
+        push(
+            store,
+            Dataset::EmploymentStatus,
+            &[json!({"person_id": mum.as_str(), "status": "employed",
+            "employer_uscc": e.as_str(), "effective_from": "2021-01-01"})],
+        )
+        .await;
+        let months: Vec<Value> = (5..=11)
+            .map(|m| {
+                json!({"person_id": mum.as_str(), "employer_uscc": e.as_str(),
+                "month": format!("2026-{m:02}"), "base_fen": 650000, "paid": true})
+            })
+            .collect();
+        push(store, Dataset::Contributions, &months).await;
+        // Monday 28 December 2026: ten working days reach into 2027, which has no notice.
+        let late = Utc
+            .with_ymd_and_hms(2026, 12, 28, 2, 0, 0)
+            .single()
+            .expect("at");
+        let mut new = new_claim(&mum, e, "hr_a");
+        new.at = late;
+        let claim = store.create_claim(&new).await.expect("claim");
+        let by = Acting {
+            actor: "hr_a",
+            role: Role::Employer,
+            at: late,
+        };
+        store
+            .confirm_wage(&claim.id, WageBasis::AvgWage, &by)
+            .await
+            .expect("confirmed");
+        let approved = store
+            .submit_claim(
+                &claim.id,
+                Some(account()),
+                &by,
+                &MaternityParams::shipped(),
+                &Calendar::shipped(),
+            )
+            .await
+            .expect("submitted");
+        assert_eq!(approved.status, ClaimStatus::Approved, "{}", db.label);
+        assert_eq!(approved.approved_on, Some(day(2026, 12, 28)));
+        assert_eq!(approved.payment_due, None, "never guessed");
+        // 98 + 80 = 178 days at 9000 元.
+        assert_eq!(approved.amount_fen, Some(5_340_000));
+    }
+}
