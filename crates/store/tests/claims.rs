@@ -817,3 +817,82 @@ async fn payment_due_stays_null_when_the_calendar_year_is_unpublished() {
         assert_eq!(approved.amount_fen, Some(5_340_000));
     }
 }
+
+#[tokio::test]
+async fn a_clerk_cannot_approve_what_the_rules_refuse() {
+    for db in test_dbs().await {
+        let store = &db.store;
+        base(store).await;
+        let mum = mother(store, 322, false, 3).await;
+        let claim = store
+            .create_claim(&new_claim(&mum, employer_a(), "hr_a"))
+            .await
+            .expect("claim");
+        let by = acting("hr_a", Role::Employer);
+        let photo = NewAttachment {
+            filename: "c.png".into(),
+            content_type: "image/png".into(),
+            bytes: vec![1],
+        };
+        store
+            .add_attachment(&claim.id, &photo, &by)
+            .await
+            .expect("photo");
+        store
+            .confirm_wage(&claim.id, WageBasis::AvgWage, &by)
+            .await
+            .expect("wage");
+        let queued = submit(store, &claim, Some(account()))
+            .await
+            .expect("submitted");
+        assert_eq!(
+            queued.status,
+            ClaimStatus::InReview,
+            "an upload always goes to a clerk"
+        );
+        let approve = ReviewDecision::Approve {
+            certificate_no: Some("Q500000322".into()),
+            note: None,
+        };
+        let clerk = acting("clerk", Role::AgencyClerk);
+        match store
+            .review_claim(
+                &claim.id,
+                &approve,
+                &clerk,
+                &MaternityParams::shipped(),
+                &Calendar::shipped(),
+            )
+            .await
+        {
+            Err(ClaimError::NotEligible(reasons)) => {
+                assert_eq!(reasons, vec![Reason::ContributionTooShort])
+            }
+            other => panic!("{}: {other:?}", db.label),
+        }
+        let still = store.claim(&claim.id).await.expect("claim");
+        assert_eq!(still.status, ClaimStatus::InReview, "nothing half-written");
+        let reject = ReviewDecision::Reject {
+            reason: RejectionReason::NotEligible,
+            note: None,
+        };
+        let rejected = store
+            .review_claim(
+                &claim.id,
+                &reject,
+                &clerk,
+                &MaternityParams::shipped(),
+                &Calendar::shipped(),
+            )
+            .await
+            .expect("rejected");
+        assert_eq!(rejected.status, ClaimStatus::Rejected);
+        let audit = AuditFilter {
+            case_id: Some(claim.id.clone()),
+            action: Some("claim_rejected".into()),
+            limit: 10,
+            ..AuditFilter::default()
+        };
+        assert_eq!(store.list_audit(&audit).await.expect("audit").len(), 1);
+    }
+}
