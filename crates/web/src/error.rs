@@ -27,6 +27,9 @@ pub struct ErrorDetail {
     pub message: String,
     /// Path of the field concerned, or null.
     pub field: Option<String>,
+    /// `CLAIM_EXISTS` only: the id of the earlier claim for the same claimant and event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_claim_id: Option<String>,
 }
 
 #[derive(Debug)]
@@ -35,6 +38,8 @@ pub struct ApiError {
     pub code: String,
     pub message: String,
     pub field: Option<String>,
+    /// The earlier claim a `CLAIM_EXISTS` refusal points to.
+    pub existing_claim_id: Option<String>,
 }
 
 impl ApiError {
@@ -44,6 +49,7 @@ impl ApiError {
             code: code.to_owned(),
             message: message.into(),
             field: None,
+            existing_claim_id: None,
         }
     }
 
@@ -77,6 +83,7 @@ impl IntoResponse for ApiError {
                 code: self.code,
                 message: self.message,
                 field: self.field,
+                existing_claim_id: self.existing_claim_id,
             },
         };
         (self.status, Json(body)).into_response()

@@ -43,6 +43,10 @@ enum Target {
     Settlement,
     /// The route takes the id of a claim whose payment failed: own → 2xx, another's → 404.
     FailedClaim,
+    /// Every admitted role gets this status: the route needs data this world has not
+    /// (a claim id: the world's case ids name no claim → 404), or the table's body is
+    /// incomplete on purpose (→ 400). Claims' own scoping is tested in tests/claims.rs.
+    Status(StatusCode),
 }
 
 struct Rule {
@@ -57,9 +61,9 @@ struct Rule {
     csv: Option<&'static str>,
 }
 
-fn rules() -> Vec<Rule> {
-    let all: &'static [Role] = &Role::ALL;
-    let rule = |method, path, roles, target| Rule {
+/// A rule with no body.
+fn rule(method: &'static str, path: &'static str, roles: &'static [Role], target: Target) -> Rule {
+    Rule {
         method,
         path,
         roles,
@@ -67,7 +71,11 @@ fn rules() -> Vec<Rule> {
         body: None,
         reveals: false,
         csv: None,
-    };
+    }
+}
+
+fn rules() -> Vec<Rule> {
+    let all: &'static [Role] = &Role::ALL;
     let settle: &'static [Role] = &[Role::AgencyClerk, Role::Admin];
     vec![
         rule("get", "/api/v1/session", all, Target::Scoped),
@@ -145,6 +153,97 @@ fn rules() -> Vec<Rule> {
                 Target::FailedClaim,
             )
         },
+    ]
+    .into_iter()
+    .chain(allowance_rules())
+    .collect()
+}
+
+/// The maternity-allowance claim routes.
+fn allowance_rules() -> Vec<Rule> {
+    const FILERS: &[Role] = &[Role::Employer, Role::AgencyClerk];
+    const READERS: &[Role] = &[
+        Role::Employer,
+        Role::AgencyClerk,
+        Role::Person,
+        Role::Supervisor,
+        Role::Admin,
+    ];
+    const EMPLOYER: &[Role] = &[Role::Employer];
+    let missing = Target::Status(StatusCode::NOT_FOUND);
+    let bad = Target::Status(StatusCode::BAD_REQUEST);
+    vec![
+        rule(
+            "get",
+            "/api/v1/maternity-allowance/offers",
+            EMPLOYER,
+            Target::Scoped,
+        ),
+        Rule {
+            body: Some(json!({})),
+            ..rule("post", "/api/v1/maternity-allowance/claims", FILERS, bad)
+        },
+        rule(
+            "get",
+            "/api/v1/maternity-allowance/claims",
+            READERS,
+            Target::Scoped,
+        ),
+        rule(
+            "get",
+            "/api/v1/maternity-allowance/claims/{id}",
+            READERS,
+            missing,
+        ),
+        rule(
+            "post",
+            "/api/v1/maternity-allowance/claims/{id}/confirm-wage",
+            FILERS,
+            missing,
+        ),
+        rule(
+            "post",
+            "/api/v1/maternity-allowance/claims/{id}/attachments",
+            FILERS,
+            missing,
+        ),
+        rule(
+            "post",
+            "/api/v1/maternity-allowance/claims/{id}/submit",
+            FILERS,
+            missing,
+        ),
+        rule(
+            "post",
+            "/api/v1/maternity-allowance/claims/{id}/review",
+            &[Role::AgencyClerk],
+            missing,
+        ),
+        rule(
+            "get",
+            "/api/v1/maternity-allowance/lookup",
+            &[Role::AgencyClerk],
+            bad,
+        ),
+        rule(
+            "get",
+            "/api/v1/maternity-allowance/duplicate-attempts",
+            &[Role::Supervisor, Role::Admin],
+            Target::Scoped,
+        ),
+        rule("get", "/api/v1/employer/bank-account", EMPLOYER, missing),
+        Rule {
+            body: Some(
+                json!({"name": "测试单位", "bank": "测试银行", "number": "50001000000000000001"}),
+            ),
+            ..rule(
+                "put",
+                "/api/v1/employer/bank-account",
+                EMPLOYER,
+                Target::Scoped,
+            )
+        },
+        rule("get", "/api/v1/notifications", &Role::ALL, Target::Scoped),
     ]
 }
 
@@ -348,7 +447,7 @@ async fn check_rule(w: &World, fx: &Fixture, rule: &Rule) {
         // A fresh session per call: sign-out is one of the routes under test.
         let (own, other) = match rule.target {
             Target::Settlement | Target::FailedClaim => fx.own_and_other(visible, rule.target),
-            Target::Case | Target::Scoped => w.own_and_other(visible),
+            Target::Case | Target::Scoped | Target::Status(_) => w.own_and_other(visible),
         };
         let hidden = w.hidden_ids(visible);
         let ids: Vec<&str> = match rule.target {
@@ -358,7 +457,7 @@ async fn check_rule(w: &World, fx: &Fixture, rule: &Rule) {
                     .flatten()
                     .collect()
             }
-            Target::Scoped => vec![own],
+            Target::Scoped | Target::Status(_) => vec![own],
         };
         for id in ids {
             let who = w.app.sign_in(username).await;
@@ -372,6 +471,8 @@ async fn check_rule(w: &World, fx: &Fixture, rule: &Rule) {
                     reply.text
                 );
                 assert_error(&reply, StatusCode::FORBIDDEN, "FORBIDDEN");
+            } else if let Target::Status(status) = rule.target {
+                assert_eq!(reply.status, status, "{context}: {}", reply.text);
             } else if rule.target != Target::Scoped && id != own {
                 assert_error(&reply, StatusCode::NOT_FOUND, "NOT_FOUND");
                 assert_eq!(

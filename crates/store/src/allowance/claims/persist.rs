@@ -1,0 +1,143 @@
+//! Writing a claim inside a transaction: the row with its version check, the audit entry
+//! and the notifications each step sends.
+
+use chrono::{DateTime, Utc};
+use onething_domain::access::Role;
+use onething_domain::allowance::{ClaimStatus, WageBasis};
+use serde_json::Value;
+use sqlx::{Any, Transaction};
+
+use super::write::Acting;
+use super::{Claim, ClaimError};
+use crate::StoreError;
+use crate::allowance::steps::{NewNotification, Recipient};
+use crate::text::{date, instant, json as to_json};
+
+pub(super) fn invalid(claim: &Claim, action: &'static str) -> ClaimError {
+    ClaimError::InvalidState {
+        from: claim.status,
+        action,
+    }
+}
+
+pub(super) fn require_draft(claim: &Claim, action: &'static str) -> Result<(), ClaimError> {
+    if claim.status == ClaimStatus::Draft {
+        Ok(())
+    } else {
+        Err(invalid(claim, action))
+    }
+}
+
+/// In-site and SMS messages to the employer and the insured person.
+pub(super) fn notes(
+    employer: &str,
+    person: &str,
+    claim_id: &str,
+    body: &str,
+) -> Vec<NewNotification> {
+    let mut out = Vec::new();
+    for recipient in [
+        Recipient::Employer(employer.into()),
+        Recipient::Person(person.into()),
+    ] {
+        for channel in ["in_site", "sms"] {
+            out.push(NewNotification {
+                recipient: recipient.clone(),
+                channel,
+                subject_type: "ma_claim",
+                subject_id: claim_id.into(),
+                body: body.into(),
+            });
+        }
+    }
+    out
+}
+
+/// Writes every mutable column, refusing if another request changed the row meanwhile.
+pub(super) async fn save_in(
+    tx: &mut Transaction<'static, Any>,
+    c: &Claim,
+    at: DateTime<Utc>,
+) -> Result<(), ClaimError> {
+    let account = c.bank_account.as_ref();
+    let done = sqlx::query(
+        "UPDATE ma_claims SET status = $1, certificate_no = $2, region = $3, wage_basis = $4,
+             facts = $5, missing = $6, decision = $7, params_used = $8, amount_fen = $9, payee = $10,
+             needs_review = $11, account_name = $12, bank = $13, account_number = $14,
+             reject_code = $15, reject_note = $16, submitted_at = $17, reviewed_at = $18,
+             reviewed_by = $19, approved_on = $20, payment_due = $21, updated_at = $22,
+             version = version + 1
+         WHERE id = $23 AND version = $24",
+    )
+    .bind(c.status.as_str())
+    .bind(c.certificate_no.as_deref())
+    .bind(c.region.as_deref())
+    .bind(c.wage_basis.map(WageBasis::as_str))
+    .bind(to_json(&c.facts)?)
+    .bind(to_json(&c.missing)?)
+    .bind(c.decision.as_ref().map(to_json).transpose()?)
+    .bind(c.params_used.as_ref().map(to_json).transpose()?)
+    .bind(c.amount_fen)
+    .bind(c.payee.as_deref())
+    .bind(i64::from(c.needs_review))
+    .bind(account.map(|a| a.name.clone()))
+    .bind(account.map(|a| a.bank.clone()))
+    .bind(account.map(|a| a.number.clone()))
+    .bind(c.reject_code.as_deref())
+    .bind(c.reject_note.as_deref())
+    .bind(c.submitted_at.map(instant))
+    .bind(c.reviewed_at.map(instant))
+    .bind(c.reviewed_by.as_deref())
+    .bind(c.approved_on.map(date))
+    .bind(c.payment_due.map(date))
+    .bind(instant(at))
+    .bind(&c.id)
+    .bind(c.version)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict {
+            what: "claim",
+            id: c.id.clone(),
+        }
+        .into())
+    }
+}
+
+/// The decision's audit entry, in the same transaction.
+pub(super) async fn audit_in(
+    tx: &mut Transaction<'static, Any>,
+    claim: &Claim,
+    by: &Acting<'_>,
+    step: &str,
+    detail: &Value,
+) -> Result<(), ClaimError> {
+    let action = format!("claim_{step}");
+    audit_raw_in(tx, &claim.id, by.actor, by.role, by.at, &action, detail).await
+}
+
+pub(super) async fn audit_raw_in(
+    tx: &mut Transaction<'static, Any>,
+    claim_id: &str,
+    actor: &str,
+    role: Role,
+    at: DateTime<Utc>,
+    action: &str,
+    detail: &Value,
+) -> Result<(), ClaimError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, role, action, subject_type, subject_id, case_id, detail)
+         VALUES ($1, $2, $3, $4, 'ma_claim', $5, $5, $6)",
+    )
+    .bind(instant(at))
+    .bind(actor)
+    .bind(role.as_str())
+    .bind(action)
+    .bind(claim_id)
+    .bind(to_json(detail)?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

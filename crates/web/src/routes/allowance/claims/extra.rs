@@ -1,0 +1,209 @@
+//! Around the claims: the employer's bank account on file, the signed-in user's
+//! notifications, and the refused duplicates supervisors watch (RB-6).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use chrono::{DateTime, Utc};
+use onething_domain::access::{Role, Scope};
+use onething_store::allowance::Recipient;
+use onething_store::audit::NewAuditEntry;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::steps::AccountBody;
+use super::view::mask_account;
+use crate::auth::CurrentUser;
+use crate::auth::json::parse_json;
+use crate::extract::ApiQuery;
+use crate::{ApiError, AppState};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct BankAccountView {
+    name: String,
+    bank: String,
+    /// The full number: the employer's own account, shown to the employer only.
+    number: String,
+    number_masked: String,
+}
+
+fn employer_scope(user: &CurrentUser) -> Result<String, ApiError> {
+    user.require(&[Role::Employer])?;
+    match user.scope() {
+        Scope::Employer(uscc) => Ok(uscc.to_string()),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+/// The employer's bank account on file (404 `NOT_FOUND` when none is recorded).
+#[utoipa::path(get, path = "/employer/bank-account", tag = "maternity-allowance",
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = BankAccountView),
+              (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody, description = "no account on file")))]
+pub(crate) async fn get_bank_account(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<BankAccountView>, ApiError> {
+    let uscc = employer_scope(&user)?;
+    let account = state
+        .store
+        .employer_account(&uscc)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(BankAccountView {
+        number_masked: mask_account(&account.number),
+        name: account.name,
+        bank: account.bank,
+        number: account.number,
+    }))
+}
+
+/// Records or replaces the employer's account (corporate: digits, 6–32 long), audited.
+#[utoipa::path(put, path = "/employer/bank-account", tag = "maternity-allowance",
+    request_body = AccountBody, security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = BankAccountView),
+              (status = 400, body = crate::error::ErrorBody, description = "a field is invalid (named)"),
+              (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn put_bank_account(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<BankAccountView>, ApiError> {
+    let uscc = employer_scope(&user)?;
+    let body: AccountBody = parse_json(&headers, &body)?;
+    let account = body.validate("")?;
+    let now = state.now();
+    state
+        .store
+        .put_employer_account(&uscc, &account, user.username(), now)
+        .await?;
+    state
+        .store
+        .append_audit(&NewAuditEntry {
+            at: now,
+            actor: user.username().to_owned(),
+            role: Some(user.role()),
+            action: "employer_account_changed".into(),
+            subject_type: "employer".into(),
+            subject_id: uscc,
+            case_id: None,
+            detail: serde_json::json!({"bank": account.bank, "number_masked": mask_account(&account.number)}),
+        })
+        .await?;
+    Ok(Json(BankAccountView {
+        number_masked: mask_account(&account.number),
+        name: account.name,
+        bank: account.bank,
+        number: account.number,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct NotificationView {
+    id: String,
+    channel: String,
+    subject_type: String,
+    subject_id: String,
+    body: String,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct NotificationQuery {
+    /// `in_site` (default) or `sms` (the messages the SMS gateway was given).
+    channel: Option<String>,
+}
+
+/// The signed-in employer's or person's messages, newest first (other roles have none).
+#[utoipa::path(get, path = "/notifications", tag = "maternity-allowance",
+    params(NotificationQuery), security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Vec<NotificationView>),
+              (status = 400, body = crate::error::ErrorBody, description = "unknown channel"),
+              (status = 401, body = crate::error::ErrorBody)))]
+pub(crate) async fn notifications(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<NotificationQuery>,
+) -> Result<Json<Vec<NotificationView>>, ApiError> {
+    user.require(&Role::ALL)?;
+    let channel = query.channel.as_deref().unwrap_or("in_site");
+    if !["in_site", "sms"].contains(&channel) {
+        return Err(ApiError::bad_request(
+            "INVALID_QUERY",
+            format!("查询参数 channel 无效：{channel}（应为 in_site 或 sms）"),
+            "channel",
+        ));
+    }
+    let recipient = match user.scope() {
+        Scope::Employer(uscc) => Recipient::Employer(uscc.to_string()),
+        Scope::Person(id) => Recipient::Person(id.to_string()),
+        _ => return Ok(Json(Vec::new())),
+    };
+    let notes = state
+        .store
+        .notifications_for(&recipient, channel, 100)
+        .await?;
+    Ok(Json(
+        notes
+            .into_iter()
+            .map(|n| NotificationView {
+                id: n.id,
+                channel: n.channel,
+                subject_type: n.subject_type,
+                subject_id: n.subject_id,
+                body: n.body,
+                created_at: n.created_at,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct DuplicateAttemptView {
+    id: String,
+    claimant_masked: String,
+    event_date: String,
+    existing_claim: String,
+    employer_uscc: String,
+    channel: String,
+    attempted_by: String,
+    attempted_at: DateTime<Utc>,
+}
+
+/// Refused duplicate claims (RB-6), newest first, ids masked: for supervisors and
+/// administrators.
+#[utoipa::path(get, path = "/maternity-allowance/duplicate-attempts", tag = "maternity-allowance",
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Vec<DuplicateAttemptView>),
+              (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn duplicate_attempts(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<DuplicateAttemptView>>, ApiError> {
+    user.require(&[Role::Supervisor, Role::Admin])?;
+    let attempts = state.store.duplicate_attempts(200).await?;
+    // A regional supervisor sees the attempts on employers of his region.
+    let visible = attempts.into_iter().filter(|a| match user.scope() {
+        Scope::Region(mine) => onething_domain::Uscc::parse(&a.employer_uscc)
+            .is_ok_and(|u| u.region().is_within(*mine)),
+        _ => true,
+    });
+    Ok(Json(
+        visible
+            .map(|a| DuplicateAttemptView {
+                id: a.id,
+                claimant_masked: a.claimant_masked,
+                event_date: a.event_date,
+                existing_claim: a.existing_claim,
+                employer_uscc: a.employer_uscc,
+                channel: a.channel,
+                attempted_by: a.attempted_by,
+                attempted_at: a.attempted_at,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,322 @@
+//! The claim as JSON (contract.md: `id`, `status`, `person_id_masked`, `employer_uscc`,
+//! `facts`, `missing`, `decision`, `payment_due`, `steps`, …) and the scoped reads.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use chrono::{DateTime, NaiveDate, Utc};
+use onething_domain::access::{Scope, mask_id_text};
+use onething_domain::allowance::visibility::region_prefix;
+use onething_domain::allowance::{ClaimStatus, Fact, Missing, RejectionReason, WageBasis};
+use onething_store::allowance::claims::{Authorisation, Claim, ClaimFilter, PAYMENT_WORKING_DAYS};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{READERS, visible_claim};
+use crate::auth::CurrentUser;
+use crate::extract::ApiQuery;
+use crate::{ApiError, AppState};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct StepView {
+    step: String,
+    step_label: String,
+    at: DateTime<Utc>,
+    by: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AccountView {
+    name: String,
+    bank: String,
+    /// Only the last four digits.
+    number_masked: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AuthorisationView {
+    number: String,
+    signer: String,
+    signed_on: NaiveDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RejectionView {
+    code: String,
+    label: String,
+    note: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AttachmentView {
+    id: String,
+    filename: String,
+    content_type: String,
+    sha256: String,
+    size: i64,
+    uploaded_at: DateTime<Utc>,
+}
+
+/// One claim.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ClaimView {
+    pub id: String,
+    status: ClaimStatus,
+    status_label: String,
+    channel: String,
+    person_id_masked: String,
+    employer_uscc: String,
+    certificate_no: Option<String>,
+    event_date: Option<NaiveDate>,
+    /// The insurance region whose parameters apply.
+    region: Option<String>,
+    wage_basis: Option<WageBasis>,
+    /// Each derived fact with its source dataset and record key.
+    facts: Vec<Fact>,
+    /// Shared data still missing, each with a Chinese message naming who has not pushed it.
+    missing: Vec<Missing>,
+    /// The rules' decision (as `onething calc` prints it), once decided.
+    #[schema(value_type = Option<Object>)]
+    decision: Option<serde_json::Value>,
+    amount_fen: Option<i64>,
+    payee: Option<String>,
+    /// The parameter period the amount was computed with, frozen at approval.
+    #[schema(value_type = Option<Object>)]
+    params_used: Option<serde_json::Value>,
+    approved_on: Option<NaiveDate>,
+    /// 10 working days after approval; null while the calendar lacks the year's notice.
+    payment_due: Option<NaiveDate>,
+    payment_due_note: Option<String>,
+    needs_review: bool,
+    authorisation: Option<AuthorisationView>,
+    bank_account: Option<AccountView>,
+    rejection: Option<RejectionView>,
+    attachments: Vec<AttachmentView>,
+    steps: Vec<StepView>,
+    created_at: DateTime<Utc>,
+    submitted_at: Option<DateTime<Utc>>,
+    reviewed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ClaimList {
+    claims: Vec<ClaimView>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ListQuery {
+    /// Only claims in this status (`draft`, `in_review`, `approved`, …).
+    status: Option<String>,
+    /// At most this many (default 100, at most 500).
+    limit: Option<u32>,
+}
+
+fn step_label(step: &str) -> &'static str {
+    match step {
+        "created" => "发起申领",
+        "wage_confirmed" => "确认上年度月平均工资",
+        "photo_uploaded" => "拍照上传出生医学证明",
+        "submitted" => "提交申报",
+        "queued_for_review" => "转人工审核",
+        "approved" => "审核通过",
+        "rejected" => "不予支付",
+        "settled" => "已结算",
+        "paid" => "已支付",
+        "payment_failed" => "支付失败",
+        _ => "办理",
+    }
+}
+
+/// The claim as JSON, with its steps and attachments.
+pub(crate) async fn claim_view(state: &AppState, claim: Claim) -> Result<ClaimView, ApiError> {
+    let steps = state.store.claim_steps(&claim.id).await?;
+    let attachments = state.store.claim_attachments(&claim.id).await?;
+    let payment_due_note = match (claim.approved_on, claim.payment_due) {
+        (Some(approved), None) => Some(
+            state
+                .calendar
+                .add_working_days(approved, PAYMENT_WORKING_DAYS)
+                .err()
+                .map(|e| format!("支付期限暂不能确定：{}", e.message_zh()))
+                .unwrap_or_else(|| "支付期限暂不能确定：节假日安排尚未发布".into()),
+        ),
+        _ => None,
+    };
+    let rejection = claim
+        .reject_code
+        .as_deref()
+        .filter(|_| claim.status == ClaimStatus::Rejected)
+        .map(|code| RejectionView {
+            code: code.to_owned(),
+            label: RejectionReason::parse(code)
+                .map_or("", RejectionReason::label_zh)
+                .to_owned(),
+            note: claim.reject_note.clone(),
+        });
+    Ok(ClaimView {
+        status_label: claim.status.label_zh().to_owned(),
+        person_id_masked: mask_id_text(&claim.person_id),
+        decision: claim
+            .decision
+            .as_ref()
+            .and_then(|d| serde_json::to_value(d).ok()),
+        authorisation: claim
+            .authorisation
+            .map(|a: Authorisation| AuthorisationView {
+                number: a.number,
+                signer: a.signer,
+                signed_on: a.signed_on,
+            }),
+        bank_account: claim.bank_account.map(|a| AccountView {
+            number_masked: mask_account(&a.number),
+            name: a.name,
+            bank: a.bank,
+        }),
+        attachments: attachments
+            .into_iter()
+            .map(|m| AttachmentView {
+                id: m.id,
+                filename: m.filename,
+                content_type: m.content_type,
+                sha256: m.sha256,
+                size: m.size,
+                uploaded_at: m.uploaded_at,
+            })
+            .collect(),
+        steps: steps
+            .into_iter()
+            .map(|s| StepView {
+                step_label: step_label(&s.step).to_owned(),
+                step: s.step,
+                at: s.at,
+                by: s.by,
+            })
+            .collect(),
+        payment_due_note,
+        rejection,
+        id: claim.id,
+        status: claim.status,
+        channel: claim.channel,
+        employer_uscc: claim.employer_uscc,
+        certificate_no: claim.certificate_no,
+        event_date: claim.event_date,
+        region: claim.region,
+        wage_basis: claim.wage_basis,
+        facts: claim.facts.into_iter().map(mask_fact).collect(),
+        missing: claim.missing,
+        amount_fen: claim.amount_fen,
+        payee: claim.payee,
+        params_used: claim.params_used,
+        approved_on: claim.approved_on,
+        payment_due: claim.payment_due,
+        needs_review: claim.needs_review,
+        created_at: claim.created_at,
+        submitted_at: claim.submitted_at,
+        reviewed_at: claim.reviewed_at,
+    })
+}
+
+/// Record keys carry citizen ids (`person|scheme|date`), and a department may send an id in
+/// an unexpected field: every id-shaped token in a fact is masked.
+pub(crate) fn mask_fact(mut fact: Fact) -> Fact {
+    if let Some(text) = fact.value.as_str() {
+        fact.value = serde_json::Value::String(mask_ids_in(text));
+    }
+    fact.record_key = mask_ids_in(&fact.record_key);
+    fact
+}
+
+/// Masks every 18-character citizen-id-shaped token (17 digits and a digit or `X`).
+pub(crate) fn mask_ids_in(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        let id_shaped = token.len() == 18
+            && token[..17].bytes().all(|b| b.is_ascii_digit())
+            && token[17..].bytes().all(|b| b.is_ascii_digit() || b == b'X');
+        if id_shaped {
+            out.push_str(&mask_id_text(token));
+        } else {
+            out.push_str(token);
+        }
+        token.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            token.push(c);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut token, &mut out);
+    out
+}
+
+pub(crate) fn mask_account(number: &str) -> String {
+    let keep = number.len().min(4);
+    format!(
+        "{}{}",
+        "*".repeat(number.len() - keep),
+        &number[number.len() - keep..]
+    )
+}
+
+/// The claims the user may see, newest first: an employer its own, a person her own, clerks
+/// and supervisors their region's, administrators all.
+#[utoipa::path(get, path = "/maternity-allowance/claims", tag = "maternity-allowance",
+    params(ListQuery), security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = ClaimList),
+              (status = 400, body = crate::error::ErrorBody, description = "INVALID_QUERY: unknown status"),
+              (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn list_claims(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Json<ClaimList>, ApiError> {
+    user.require(READERS)?;
+    let status = match query.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(ClaimStatus::parse(s).ok_or_else(|| {
+            ApiError::bad_request(
+                "INVALID_QUERY",
+                format!("查询参数 status 无效：{s}"),
+                "status",
+            )
+        })?),
+    };
+    let mut filter = ClaimFilter {
+        status,
+        limit: query.limit.unwrap_or(100).clamp(1, 500),
+        ..ClaimFilter::default()
+    };
+    match user.scope() {
+        Scope::Employer(uscc) => filter.employer_uscc = Some(uscc.to_string()),
+        Scope::Person(id) => filter.person_id = Some(id.to_string()),
+        Scope::Region(region) => filter.region_prefix = Some(region_prefix(*region)),
+        Scope::Platform => {}
+        Scope::Department { .. } => return Ok(Json(ClaimList { claims: Vec::new() })),
+    }
+    let mut claims = Vec::new();
+    for claim in state.store.claims(&filter).await? {
+        claims.push(claim_view(&state, claim).await?);
+    }
+    Ok(Json(ClaimList { claims }))
+}
+
+/// One claim with its facts, decision, steps and attachments.
+#[utoipa::path(get, path = "/maternity-allowance/claims/{id}", tag = "maternity-allowance",
+    params(("id" = String, Path, description = "claim id (申领号)")),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = ClaimView),
+              (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody, description = "no such claim, or not in the user's scope")))]
+pub(crate) async fn get_claim(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<ClaimView>, ApiError> {
+    user.require(READERS)?;
+    let claim = visible_claim(&state, &user, &id).await?;
+    Ok(Json(claim_view(&state, claim).await?))
+}

@@ -1,0 +1,422 @@
+//! The claim endpoints' refusals and scopes: each error names its field in Chinese, wrong
+//! roles get 403, other tenants' claims 404, wrong statuses 409 `INVALID_STATE`.
+
+#[path = "support/allowance.rs"]
+mod allowance;
+#[path = "support/auth.rs"]
+mod auth_support;
+
+use allowance::{departments, employer_a, employer_b, mother, multipart, wages};
+use auth_support::{SignedIn, TestApp, assert_error, region};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use onething_domain::access::{Role, Scope};
+use serde_json::{Value, json};
+
+struct Setup {
+    app: TestApp,
+    claim: String,
+    hr_a: SignedIn,
+    hr_b: SignedIn,
+    clerk: SignedIn,
+    clerk_hb: SignedIn,
+    mum: SignedIn,
+    other_mum: SignedIn,
+    person: onething_domain::CitizenId,
+}
+
+async fn setup() -> Setup {
+    let app = TestApp::new().await;
+    let depts = departments(&app).await;
+    wages(&app, &depts).await;
+    let person = mother(&app, &depts, 502, &employer_a(), true).await;
+    let other = allowance::person(504);
+    app.add_user("hr_a", Role::Employer, Scope::Employer(employer_a()))
+        .await;
+    app.add_user("hr_b", Role::Employer, Scope::Employer(employer_b()))
+        .await;
+    app.add_user("clerk", Role::AgencyClerk, Scope::Region(region(500000)))
+        .await;
+    app.add_user("clerk_hb", Role::AgencyClerk, Scope::Region(region(420000)))
+        .await;
+    app.add_user("mum", Role::Person, Scope::Person(person.clone()))
+        .await;
+    app.add_user("other_mum", Role::Person, Scope::Person(other))
+        .await;
+    let hr_a = app.sign_in("hr_a").await;
+    let created = app
+        .bearer(
+            &hr_a,
+            "POST",
+            "/api/v1/maternity-allowance/claims",
+            Some(json!({"person_id": person.as_str()})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    Setup {
+        claim: created.json["id"].as_str().expect("test value").to_owned(),
+        hr_b: app.sign_in("hr_b").await,
+        clerk: app.sign_in("clerk").await,
+        clerk_hb: app.sign_in("clerk_hb").await,
+        mum: app.sign_in("mum").await,
+        other_mum: app.sign_in("other_mum").await,
+        hr_a,
+        app,
+        person,
+    }
+}
+
+fn path(s: &Setup, tail: &str) -> String {
+    format!("/api/v1/maternity-allowance/claims/{}{tail}", s.claim)
+}
+
+async fn post(s: &Setup, who: &SignedIn, uri: &str, body: Value) -> auth_support::Reply {
+    s.app.bearer(who, "POST", uri, Some(body)).await
+}
+
+#[tokio::test]
+async fn claims_are_seen_only_in_scope() {
+    let s = setup().await;
+    for who in [&s.hr_a, &s.clerk, &s.mum] {
+        let reply = s.app.bearer(who, "GET", &path(&s, ""), None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        assert!(
+            !reply.text.contains(s.person.as_str()),
+            "masked: {}",
+            reply.text
+        );
+        let list = s
+            .app
+            .bearer(who, "GET", "/api/v1/maternity-allowance/claims", None)
+            .await;
+        assert_eq!(list.json["claims"].as_array().expect("test value").len(), 1);
+    }
+    for who in [&s.hr_b, &s.clerk_hb, &s.other_mum] {
+        let reply = s.app.bearer(who, "GET", &path(&s, ""), None).await;
+        assert_error(&reply, StatusCode::NOT_FOUND, "NOT_FOUND");
+        let list = s
+            .app
+            .bearer(who, "GET", "/api/v1/maternity-allowance/claims", None)
+            .await;
+        assert_eq!(list.json["claims"], json!([]));
+        let wage = post(
+            &s,
+            who,
+            &path(&s, "/confirm-wage"),
+            json!({"basis": "avg_wage"}),
+        )
+        .await;
+        assert_ne!(wage.status, StatusCode::OK);
+    }
+    let bad = s
+        .app
+        .bearer(
+            &s.clerk,
+            "GET",
+            "/api/v1/maternity-allowance/claims?status=paid_out",
+            None,
+        )
+        .await;
+    assert_error(&bad, StatusCode::BAD_REQUEST, "INVALID_QUERY");
+    // Another employer cannot open a claim for someone it does not insure.
+    let foreign = post(
+        &s,
+        &s.hr_b,
+        "/api/v1/maternity-allowance/claims",
+        json!({"person_id": s.person.as_str()}),
+    )
+    .await;
+    assert_error(&foreign, StatusCode::NOT_FOUND, "NOT_FOUND");
+    // A Hubei clerk cannot file for a Chongqing employer.
+    let window = post(&s, &s.clerk_hb, "/api/v1/maternity-allowance/claims", json!({"person_id": s.person.as_str(),
+        "employer_uscc": employer_a().as_str(), "authorisation": {"number": "1", "signer": "测试丁", "signed_on": "2024-09-26"}})).await;
+    assert_error(&window, StatusCode::NOT_FOUND, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn bad_bodies_are_400s_naming_the_field() {
+    let s = setup().await;
+    let create = "/api/v1/maternity-allowance/claims";
+    let cases: Vec<(&SignedIn, String, Value, &str, &str)> = vec![
+        (
+            &s.hr_a,
+            create.into(),
+            json!({}),
+            "MISSING_FIELD",
+            "person_id",
+        ),
+        (
+            &s.hr_a,
+            create.into(),
+            json!({"person_id": "500228199503080000"}),
+            "INVALID_CITIZEN_ID",
+            "person_id",
+        ),
+        (
+            &s.hr_a,
+            create.into(),
+            json!({"person_ref": "zz"}),
+            "INVALID_PERSON_REF",
+            "person_ref",
+        ),
+        (
+            &s.hr_a,
+            create.into(),
+            json!({"person_id": s.person.as_str(), "certificate_no": "12"}),
+            "INVALID_CERTIFICATE_NO",
+            "certificate_no",
+        ),
+        (
+            &s.hr_a,
+            create.into(),
+            json!({"person_id": s.person.as_str(), "colour": "red"}),
+            "INVALID_BODY",
+            "colour",
+        ),
+        (
+            &s.clerk,
+            create.into(),
+            json!({"person_id": s.person.as_str()}),
+            "MISSING_FIELD",
+            "employer_uscc",
+        ),
+        (
+            &s.clerk,
+            create.into(),
+            json!({"person_id": s.person.as_str(), "employer_uscc": employer_a().as_str()}),
+            "MISSING_FIELD",
+            "authorisation",
+        ),
+        (
+            &s.clerk,
+            create.into(),
+            json!({"person_id": s.person.as_str(), "employer_uscc": employer_a().as_str(),
+            "authorisation": {"number": " ", "signer": "测试丁", "signed_on": "2024-09-26"}}),
+            "INVALID_BODY",
+            "authorisation.number",
+        ),
+        (
+            &s.hr_a,
+            path(&s, "/confirm-wage"),
+            json!({"basis": "salary"}),
+            "INVALID_BODY",
+            "basis",
+        ),
+        (
+            &s.hr_a,
+            path(&s, "/submit"),
+            json!({}),
+            "BANK_ACCOUNT_REQUIRED",
+            "bank_account",
+        ),
+        (
+            &s.hr_a,
+            path(&s, "/submit"),
+            json!({"bank_account": {"name": "甲", "bank": "乙", "number": "12AB"}}),
+            "INVALID_BANK_ACCOUNT",
+            "bank_account.number",
+        ),
+        (
+            &s.hr_a,
+            path(&s, "/submit"),
+            json!({"bank_account": {"name": "甲", "bank": "乙", "number": "4111111111111112", "kind": "personal"}}),
+            "INVALID_BANK_ACCOUNT",
+            "bank_account.number",
+        ),
+        (
+            &s.hr_a,
+            path(&s, "/submit"),
+            json!({"bank_account": {"name": "", "bank": "乙", "number": "50001000000000000001"}}),
+            "INVALID_BODY",
+            "bank_account.name",
+        ),
+        (
+            &s.clerk,
+            path(&s, "/review"),
+            json!({"decision": "reject"}),
+            "MISSING_FIELD",
+            "reason_code",
+        ),
+        (
+            &s.clerk,
+            path(&s, "/review"),
+            json!({"decision": "reject", "reason_code": "BAD"}),
+            "INVALID_ENUM",
+            "reason_code",
+        ),
+        (
+            &s.clerk,
+            path(&s, "/review"),
+            json!({"decision": "reject", "reason_code": "OTHER"}),
+            "MISSING_FIELD",
+            "note",
+        ),
+    ];
+    for (who, uri, body, code, field) in cases {
+        let reply = post(&s, who, &uri, body.clone()).await;
+        assert_error(&reply, StatusCode::BAD_REQUEST, code);
+        assert_eq!(
+            reply.json["error"]["field"], field,
+            "{uri} {body}: {}",
+            reply.text
+        );
+    }
+    let put = s
+        .app
+        .bearer(
+            &s.hr_a,
+            "PUT",
+            "/api/v1/employer/bank-account",
+            Some(json!({"name": "甲", "bank": "乙", "number": "123"})),
+        )
+        .await;
+    assert_error(&put, StatusCode::BAD_REQUEST, "INVALID_BANK_ACCOUNT");
+    let lookup = s
+        .app
+        .bearer(
+            &s.clerk,
+            "GET",
+            "/api/v1/maternity-allowance/lookup?person_id=123",
+            None,
+        )
+        .await;
+    assert_error(&lookup, StatusCode::BAD_REQUEST, "INVALID_CITIZEN_ID");
+    let notes = s
+        .app
+        .bearer(&s.mum, "GET", "/api/v1/notifications?channel=fax", None)
+        .await;
+    assert_error(&notes, StatusCode::BAD_REQUEST, "INVALID_QUERY");
+}
+
+#[tokio::test]
+async fn wrong_roles_and_wrong_states() {
+    let s = setup().await;
+    let by_person = post(
+        &s,
+        &s.mum,
+        "/api/v1/maternity-allowance/claims",
+        json!({"person_id": s.person.as_str()}),
+    )
+    .await;
+    assert_error(&by_person, StatusCode::FORBIDDEN, "FORBIDDEN");
+    let by_employer = post(
+        &s,
+        &s.hr_a,
+        &path(&s, "/review"),
+        json!({"decision": "approve"}),
+    )
+    .await;
+    assert_error(&by_employer, StatusCode::FORBIDDEN, "FORBIDDEN");
+    let draft_review = post(
+        &s,
+        &s.clerk,
+        &path(&s, "/review"),
+        json!({"decision": "approve"}),
+    )
+    .await;
+    assert_error(&draft_review, StatusCode::CONFLICT, "INVALID_STATE");
+    // Submitted without a confirmed wage: to the queue; then nothing more from the employer.
+    let submitted = post(
+        &s,
+        &s.hr_a,
+        &path(&s, "/submit"),
+        json!({"bank_account": {"name": "甲", "bank": "乙", "number": "50001000000000000001"}}),
+    )
+    .await;
+    assert_eq!(submitted.json["status"], "in_review", "{}", submitted.text);
+    let late = post(
+        &s,
+        &s.hr_a,
+        &path(&s, "/confirm-wage"),
+        json!({"basis": "avg_wage"}),
+    )
+    .await;
+    assert_error(&late, StatusCode::CONFLICT, "INVALID_STATE");
+    let (content_type, body) = multipart("image/jpeg", &[1, 2, 3]);
+    let late_upload = s
+        .app
+        .send(
+            Request::post(path(&s, "/attachments"))
+                .header("authorization", format!("Bearer {}", s.hr_a.token))
+                .header("content-type", content_type)
+                .body(Body::from(body))
+                .expect("test value"),
+        )
+        .await;
+    assert_error(&late_upload, StatusCode::CONFLICT, "INVALID_STATE");
+    let rejected = post(
+        &s,
+        &s.clerk,
+        &path(&s, "/review"),
+        json!({"decision": "reject", "reason_code": "OTHER", "note": "单位申请撤回"}),
+    )
+    .await;
+    assert_eq!(rejected.json["status"], "rejected", "{}", rejected.text);
+    assert_eq!(rejected.json["rejection"]["code"], "OTHER");
+    assert_eq!(rejected.json["rejection"]["note"], "单位申请撤回");
+    let twice = post(
+        &s,
+        &s.clerk,
+        &path(&s, "/review"),
+        json!({"decision": "approve"}),
+    )
+    .await;
+    assert_error(&twice, StatusCode::CONFLICT, "INVALID_STATE");
+    // After a rejection the same delivery may be claimed again.
+    let again = post(
+        &s,
+        &s.hr_a,
+        "/api/v1/maternity-allowance/claims",
+        json!({"person_id": s.person.as_str()}),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.text);
+}
+
+#[tokio::test]
+async fn uploads_are_checked_for_type_size_and_field() {
+    let s = setup().await;
+    let send = |content_type: String, body: Vec<u8>| {
+        Request::post(path(&s, "/attachments"))
+            .header("authorization", format!("Bearer {}", s.hr_a.token))
+            .header("content-type", content_type)
+            .body(Body::from(body))
+            .expect("test value")
+    };
+    let (ct, body) = multipart("text/plain", b"hello");
+    assert_error(
+        &s.app.send(send(ct, body)).await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "UNSUPPORTED_MEDIA_TYPE",
+    );
+    let (ct, body) = multipart("image/png", &vec![0u8; 5 * 1024 * 1024 + 1]);
+    assert_error(
+        &s.app.send(send(ct, body)).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "FILE_TOO_LARGE",
+    );
+    let (ct, body) = multipart("image/png", &[]);
+    assert_error(
+        &s.app.send(send(ct, body)).await,
+        StatusCode::BAD_REQUEST,
+        "INVALID_UPLOAD",
+    );
+    assert_error(
+        &s.app
+            .send(send("application/json".into(), b"{}".to_vec()))
+            .await,
+        StatusCode::BAD_REQUEST,
+        "INVALID_UPLOAD",
+    );
+    let (ct, body) = multipart("application/pdf", b"%PDF-1.4");
+    let ok = s.app.send(send(ct, body)).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
+    assert_eq!(ok.json["sha256"].as_str().expect("test value").len(), 64);
+    let claim = s.app.bearer(&s.hr_a, "GET", &path(&s, ""), None).await;
+    assert_eq!(claim.json["needs_review"], true);
+    let account = s
+        .app
+        .bearer(&s.hr_a, "GET", "/api/v1/employer/bank-account", None)
+        .await;
+    assert_error(&account, StatusCode::NOT_FOUND, "NOT_FOUND");
+}
