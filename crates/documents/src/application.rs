@@ -13,6 +13,9 @@ use crate::{DocumentError, Fonts};
 
 pub const APPLICATION_TITLE: &str = "生育津贴申请表";
 
+/// Shown for a value the agency has not assessed yet (a form printed before review).
+const PENDING: &str = "待经办机构核定";
+
 /// The employer's account the allowance is paid into (单位账户).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BankAccount {
@@ -57,12 +60,14 @@ pub struct ApplicationForm {
     /// 分娩（手术）机构
     pub delivery_institution: Option<String>,
     /// 单位上年度月平均工资 (上年度月平均缴费基数), from tax.
-    pub previous_year_average_monthly_wage: Fen,
+    /// `None` while tax has not pushed it.
+    pub previous_year_average_monthly_wage: Option<Fen>,
     /// 享受生育假天数
-    pub leave_days: u32,
+    /// `None` until decided: a form printed before review shows 待核定 (to be assessed).
+    pub leave_days: Option<u32>,
     /// 生育津贴金额
-    pub amount: Fen,
-    pub payee: Payee,
+    pub amount: Option<Fen>,
+    pub payee: Option<Payee>,
     /// The rule explanation, one line per rule applied (计算说明).
     pub explanation: Vec<String>,
     /// 打印日期
@@ -168,20 +173,29 @@ fn amount_section(page: &mut Composer<'_>, form: &ApplicationForm) -> Result<(),
         page,
         (
             "单位上年度月平均工资",
-            &format_yuan(form.previous_year_average_monthly_wage),
+            &form
+                .previous_year_average_monthly_wage
+                .map_or_else(|| PENDING.to_owned(), format_yuan),
         ),
-        ("享受假期天数", &format!("{} 天", form.leave_days)),
-    )?;
-    single(
-        page,
-        "生育津贴金额",
-        &format!(
-            "{}（大写：{}）",
-            format_yuan(form.amount),
-            amount_in_words(form.amount)
+        (
+            "享受假期天数",
+            &form
+                .leave_days
+                .map_or_else(|| PENDING.to_owned(), |days| format!("{days} 天")),
         ),
     )?;
-    single(page, "支付对象", form.payee.name_zh())
+    let amount = form.amount.map_or_else(
+        || PENDING.to_owned(),
+        |amount| {
+            format!(
+                "{}（大写：{}）",
+                format_yuan(amount),
+                amount_in_words(amount)
+            )
+        },
+    );
+    single(page, "生育津贴金额", &amount)?;
+    single(page, "支付对象", form.payee.map_or(PENDING, Payee::name_zh))
 }
 
 fn explanation_section(page: &mut Composer<'_>, lines: &[String]) -> Result<(), DocumentError> {

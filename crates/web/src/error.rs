@@ -66,7 +66,7 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", "未找到请求的资源")
     }
 
-    fn internal(detail: &dyn std::fmt::Display) -> Self {
+    pub(crate) fn internal(detail: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -4,12 +4,16 @@
 //! contract's amount; the insured person sees her claim with its steps; a second employer's
 //! attempt is refused with the first claim's number and shows in supervision; the photo
 //! path goes through a clerk's review; a clerk files at the window with the employer's
-//! authorisation. (Settlement and payment are added by the settlement work.)
+//! authorisation and prints the 申请表 (its Chinese text read back); a settlement pays the
+//! three claims in one payment per employer account; the bank's results mark one paid and
+//! one failed; the failed one is paid in the next batch after its account is corrected;
+//! the insured person sees every step. On SQLite, and on PostgreSQL when configured.
 
 #[path = "support/allowance.rs"]
 mod allowance;
 #[path = "support/auth.rs"]
 mod auth_support;
+mod support;
 
 use allowance::{also_paid_by, departments, employer_a, employer_b, mother, multipart, wages};
 use auth_support::{SignedIn, TestApp, assert_error, region};
@@ -53,8 +57,19 @@ async fn upload(app: &TestApp, who: &SignedIn, id: &str) -> auth_support::Reply 
 }
 
 #[tokio::test]
-async fn employer_online_window_and_photo_paths() {
-    let app = TestApp::new().await;
+async fn employer_online_window_and_photo_paths_then_settlement_and_payment() {
+    for db in support::test_dbs().await {
+        eprintln!("end to end on {}", db.label);
+        let app = TestApp::on(db.store).await;
+        let (ids, mum) = claims_story(&app).await;
+        payment_story(&app, &ids, &mum).await;
+    }
+}
+
+/// Three approved claims: online (employer A), photo upload (employer A), window (employer
+/// B). Returns their ids and the first mother.
+async fn claims_story(app: &TestApp) -> ([String; 3], onething_domain::CitizenId) {
+    let app = app;
     let depts = departments(&app).await;
     wages(&app, &depts).await;
     let mum = mother(&app, &depts, 402, &employer_a(), true).await;
@@ -321,4 +336,244 @@ async fn employer_online_window_and_photo_paths() {
         hr_b_view.json["status"], "approved",
         "the employer sees the window claim"
     );
+    let pdf = app
+        .send(
+            Request::get(format!(
+                "/api/v1/maternity-allowance/claims/{id3}/application-form.pdf"
+            ))
+            .header("authorization", format!("Bearer {}", clerk.token))
+            .body(Body::empty())
+            .expect("request"),
+        )
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    let text = pdf_text(&pdf.bytes);
+    for expected in [
+        "生育津贴申请表",
+        "测试单位乙",
+        "剖宫产",
+        "¥45,066.67",
+        "单位盖章",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    assert!(
+        !text.contains(mum3.as_str()),
+        "the id is masked on the form"
+    );
+    let refused = app
+        .bearer(
+            &hr_a,
+            "GET",
+            &format!("/api/v1/maternity-allowance/claims/{id3}/application-form.pdf"),
+            None,
+        )
+        .await;
+    assert_error(&refused, StatusCode::NOT_FOUND, "NOT_FOUND");
+    ([id, id2, id3], mum)
+}
+
+/// Settlement, payment file, bank results, correction and re-batching, and what the insured
+/// person then sees.
+async fn payment_story(app: &TestApp, ids: &[String; 3], mum: &onething_domain::CitizenId) {
+    let clerk = app.sign_in("clerk").await;
+    let run = app
+        .bearer(
+            &clerk,
+            "POST",
+            "/api/v1/settlements",
+            Some(json!({"until": "2024-09-27"})),
+        )
+        .await;
+    assert_eq!(run.status, StatusCode::OK, "{}", run.text);
+    assert_eq!(run.json["claims"], 3, "{}", run.text);
+    assert_eq!(run.json["total_fen"], 6_240_000 * 2 + 4_506_667);
+    let settlement = run.json["id"].as_str().expect("settlement id").to_owned();
+    let again = app
+        .bearer(
+            &clerk,
+            "POST",
+            "/api/v1/settlements",
+            Some(json!({"until": "2024-09-27"})),
+        )
+        .await;
+    assert_eq!(
+        again.json["claims"], 0,
+        "nothing settles twice: {}",
+        again.text
+    );
+
+    let file = app
+        .bearer(
+            &clerk,
+            "GET",
+            &format!("/api/v1/settlements/{settlement}/payment-file?format=csv"),
+            None,
+        )
+        .await;
+    assert_eq!(file.status, StatusCode::OK, "{}", file.text);
+    let rows = payment_rows(&file.text);
+    let row_a = &rows["50001000000000000001"];
+    let row_b = &rows["50001000000000000002"];
+    assert_eq!(row_a.amount_fen, 12_480_000, "both of employer A's claims");
+    let mut carried: Vec<&str> = row_a.claims.split(';').collect();
+    carried.sort_unstable();
+    let mut expected = [ids[0].as_str(), ids[1].as_str()];
+    expected.sort_unstable();
+    assert_eq!(
+        carried, expected,
+        "both of employer A's claims in one payment"
+    );
+    assert_eq!(row_b.amount_fen, 4_506_667);
+
+    let results = format!(
+        "payment_id,result,reason\n{},paid,\n{},failed,账户已销户\n",
+        row_a.payment_id, row_b.payment_id
+    );
+    let imported = post_csv(app, &clerk, &settlement, results).await;
+    assert_eq!(imported.status, StatusCode::OK, "{}", imported.text);
+    assert_eq!(
+        (
+            imported.json["paid"].clone(),
+            imported.json["failed"].clone()
+        ),
+        (json!(1), json!(1))
+    );
+    let failed = claim(app, &clerk, &ids[2]).await;
+    assert_eq!(failed["status"], "payment_failed", "{failed}");
+
+    // Not re-batched until the account is corrected; then paid in the next batch.
+    let early = app
+        .bearer(
+            &clerk,
+            "POST",
+            "/api/v1/settlements",
+            Some(json!({"until": "2024-09-27"})),
+        )
+        .await;
+    assert_eq!(early.json["claims"], 0, "{}", early.text);
+    let hr_b = app.sign_in("hr_b").await;
+    let corrected = app
+        .bearer(
+            &hr_b,
+            "PUT",
+            &format!("/api/v1/maternity-allowance/claims/{}/bank-account", ids[2]),
+            Some(
+                json!({"name": "测试单位乙", "bank": "测试银行", "number": "50001000000000000003"}),
+            ),
+        )
+        .await;
+    assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.text);
+    let second = app
+        .bearer(
+            &clerk,
+            "POST",
+            "/api/v1/settlements",
+            Some(json!({"until": "2024-09-27"})),
+        )
+        .await;
+    assert_eq!(second.json["claims"], 1, "{}", second.text);
+    let second_id = second.json["id"].as_str().expect("id").to_owned();
+    let file = app
+        .bearer(
+            &clerk,
+            "GET",
+            &format!("/api/v1/settlements/{second_id}/payment-file?format=csv"),
+            None,
+        )
+        .await;
+    let rows = payment_rows(&file.text);
+    let row = &rows["50001000000000000003"];
+    assert_eq!(row.amount_fen, 4_506_667);
+    let paid = post_csv(
+        app,
+        &clerk,
+        &second_id,
+        format!("payment_id,result,reason\n{},paid,\n", row.payment_id),
+    )
+    .await;
+    assert_eq!(paid.json["paid"], 1, "{}", paid.text);
+
+    // The insured person sees every step of her claim.
+    let mum_in = app.sign_in("mum").await;
+    let mine = claim(app, &mum_in, &ids[0]).await;
+    assert_eq!(mine["status"], "paid");
+    assert_eq!(
+        steps(&mine),
+        [
+            "created",
+            "wage_confirmed",
+            "submitted",
+            "approved",
+            "settled",
+            "paid"
+        ]
+    );
+    assert!(!mine.to_string().contains(mum.as_str()));
+    assert_eq!(claim(app, &clerk, &ids[2]).await["status"], "paid");
+}
+
+struct PaymentRow {
+    payment_id: String,
+    amount_fen: i64,
+    claims: String,
+}
+
+/// The payment file's rows by account, after checking the contract's header.
+fn payment_rows(csv: &str) -> std::collections::HashMap<String, PaymentRow> {
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("payment_id,payee_name,bank,account,amount_fen,claims")
+    );
+    lines
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            assert_eq!(cells.len(), 6, "{line}");
+            let row = PaymentRow {
+                payment_id: cells[0].to_owned(),
+                amount_fen: cells[4].parse().expect("amount"),
+                claims: cells[5].to_owned(),
+            };
+            (cells[3].to_owned(), row)
+        })
+        .collect()
+}
+
+async fn post_csv(
+    app: &TestApp,
+    who: &SignedIn,
+    settlement: &str,
+    body: String,
+) -> auth_support::Reply {
+    let request = Request::post(format!("/api/v1/settlements/{settlement}/results"))
+        .header("authorization", format!("Bearer {}", who.token))
+        .header("content-type", "text/csv")
+        .body(Body::from(body))
+        .expect("request");
+    app.send(request).await
+}
+
+async fn claim(app: &TestApp, who: &SignedIn, id: &str) -> Value {
+    let reply = app
+        .bearer(
+            who,
+            "GET",
+            &format!("/api/v1/maternity-allowance/claims/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    reply.json
+}
+
+/// Every page's text, as a PDF reader extracts it (the font's ToUnicode map).
+fn pdf_text(pdf: &[u8]) -> String {
+    let document = lopdf::Document::load_mem(pdf).expect("a PDF");
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    document
+        .extract_text(&pages)
+        .expect("text")
+        .replace(['\n', ' '], "")
 }

@@ -196,6 +196,12 @@ fn allowance_rules() -> Vec<Rule> {
             missing,
         ),
         rule(
+            "get",
+            "/api/v1/maternity-allowance/claims/{id}/application-form.pdf",
+            FILERS,
+            missing,
+        ),
+        rule(
             "post",
             "/api/v1/maternity-allowance/claims/{id}/confirm-wage",
             FILERS,

@@ -36,6 +36,8 @@ pub struct Reply {
     pub headers: HeaderMap,
     pub json: Value,
     pub text: String,
+    /// The body as sent (PDFs, spreadsheets).
+    pub bytes: Vec<u8>,
 }
 
 /// What a sign-in hands a client.
@@ -137,6 +139,7 @@ impl TestApp {
             headers,
             json,
             text,
+            bytes: bytes.to_vec(),
         }
     }
 

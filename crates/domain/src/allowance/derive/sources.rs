@@ -50,8 +50,16 @@ pub(super) fn certificate(e: &Evidence, sex: Sex, out: &mut Collector) {
     if let Some(record) = &e.certificate {
         let no = record.content["certificate_no"].clone();
         out.fact("certificate_no", "出生医学证明编号", no, record);
-        let babies = record.content["child_name"].clone();
-        out.fact("child_name", "新生儿姓名", babies, record);
+        // The printed application form names the mother and the institution (申请表).
+        for (name, label) in [
+            ("child_name", "新生儿姓名"),
+            ("mother_name", "母亲姓名"),
+            ("institution_name", "助产机构"),
+        ] {
+            if !record.content[name].is_null() {
+                out.fact(name, label, record.content[name].clone(), record);
+            }
+        }
         return;
     }
     if let Some(no) = &e.uploaded_certificate_no {

@@ -19,6 +19,20 @@ pub enum EventType {
     FamilyPlanningSurgery,
 }
 
+impl EventType {
+    /// 顺产, 剖宫产…: the words of the allowance form (RB-4).
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            EventType::Vaginal => "顺产",
+            EventType::Cesarean => "剖宫产",
+            EventType::Dystocia => "难产",
+            EventType::Miscarriage => "流产",
+            EventType::Induced => "引产",
+            EventType::FamilyPlanningSurgery => "计划生育手术",
+        }
+    }
+}
+
 /// The family-planning operation (`procedure`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -83,15 +97,11 @@ impl Event {
         }
     }
 
-    /// 顺产, 剖宫产…: the words of the allowance form (RB-4).
+    /// 顺产, 剖宫产…: the words of the allowance form (RB-4); a surgery by its procedure.
     pub fn name_zh(self) -> &'static str {
         match self {
-            Event::Vaginal { .. } => "顺产",
-            Event::Cesarean { .. } => "剖宫产",
-            Event::Dystocia { .. } => "难产",
-            Event::Miscarriage { .. } => "流产",
-            Event::Induced { .. } => "引产",
             Event::FamilyPlanningSurgery(p) => p.name_zh(),
+            other => other.event_type().name_zh(),
         }
     }
 }

@@ -8,6 +8,8 @@
 //! claim did not exist), then the body (400 naming the field). Citizen ids leave masked.
 
 mod extra;
+/// The 申请表 PDF (`application_form_bytes`): the pages serve the same bytes.
+pub(crate) mod form;
 mod open;
 mod steps;
 /// The claim JSON (`ClaimView`, `claim_view`): the 申请表 PDF route can reuse it.
@@ -53,6 +55,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(open::offers))
         .routes(routes!(open::create_claim, view::list_claims))
         .routes(routes!(view::get_claim))
+        .routes(routes!(form::application_form))
         .routes(routes!(steps::confirm_wage))
         .routes(routes!(steps::submit))
         .routes(routes!(steps::review))
