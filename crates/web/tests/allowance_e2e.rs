@@ -69,12 +69,11 @@ async fn employer_online_window_and_photo_paths_then_settlement_and_payment() {
 /// Three approved claims: online (employer A), photo upload (employer A), window (employer
 /// B). Returns their ids and the first mother.
 async fn claims_story(app: &TestApp) -> ([String; 3], onething_domain::CitizenId) {
-    let app = app;
-    let depts = departments(&app).await;
-    wages(&app, &depts).await;
-    let mum = mother(&app, &depts, 402, &employer_a(), true).await;
-    also_paid_by(&app, &depts, &mum, &employer_b()).await;
-    accounts(&app, &mum).await;
+    let depts = departments(app).await;
+    wages(app, &depts).await;
+    let mum = mother(app, &depts, 402, &employer_a(), true).await;
+    also_paid_by(app, &depts, &mum, &employer_b()).await;
+    accounts(app, &mum).await;
     let hr_a = app.sign_in("hr_a").await;
 
     // The proactive offer.
@@ -222,7 +221,7 @@ async fn claims_story(app: &TestApp) -> ([String; 3], onething_domain::CitizenId
     assert_error(&other, StatusCode::NOT_FOUND, "NOT_FOUND");
 
     // The photo path: no certificate pushed → upload → review queue → clerk approves.
-    let mum2 = mother(&app, &depts, 404, &employer_a(), false).await;
+    let mum2 = mother(app, &depts, 404, &employer_a(), false).await;
     let opened = app
         .bearer(
             &hr_a,
@@ -234,7 +233,7 @@ async fn claims_story(app: &TestApp) -> ([String; 3], onething_domain::CitizenId
     assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.text);
     let id2 = opened.json["id"].as_str().expect("test value").to_owned();
     assert_eq!(opened.json["missing"][0]["name"], "birth_certificate");
-    let uploaded = upload(&app, &hr_a, &id2).await;
+    let uploaded = upload(app, &hr_a, &id2).await;
     assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.text);
     assert_eq!(uploaded.json["size"], 7);
     app.bearer(
@@ -290,7 +289,7 @@ async fn claims_story(app: &TestApp) -> ([String; 3], onething_domain::CitizenId
     );
 
     // The window: the clerk looks the person up and files with the employer's authorisation.
-    let mum3 = mother(&app, &depts, 406, &employer_b(), true).await;
+    let mum3 = mother(app, &depts, 406, &employer_b(), true).await;
     let found = app
         .bearer(
             &clerk,
