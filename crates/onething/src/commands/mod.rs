@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process exit code or a [`Failure`].
 
+mod bench;
 mod calc;
 mod calendar;
 mod catalog;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::User(cmd) => block_on(user::run(cmd)),
         Command::Calc(cmd) => calc::run(cmd),
         Command::Params(cmd) => calc::params(cmd),
+        Command::Bench(cmd) => bench::run(cmd),
     }
 }
 
