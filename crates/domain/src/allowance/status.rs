@@ -117,11 +117,7 @@ mod tests {
 
     #[test]
     fn the_happy_paths() {
-        let online = [
-            ClaimAction::AutoApprove,
-            ClaimAction::Settle,
-            ClaimAction::MarkPaid,
-        ];
+        let online = [ClaimAction::AutoApprove, ClaimAction::Settle, ClaimAction::MarkPaid];
         let reviewed = [
             ClaimAction::Submit,
             ClaimAction::Approve,
@@ -141,11 +137,7 @@ mod tests {
 
     #[test]
     fn finished_claims_do_not_move() {
-        for action in [
-            ClaimAction::Approve,
-            ClaimAction::Settle,
-            ClaimAction::Submit,
-        ] {
+        for action in [ClaimAction::Approve, ClaimAction::Settle, ClaimAction::Submit] {
             assert!(ClaimStatus::Rejected.after(action).is_err());
             assert!(ClaimStatus::Paid.after(action).is_err());
         }
