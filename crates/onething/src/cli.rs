@@ -53,6 +53,66 @@ pub enum Command {
     Params(ParamsCommand),
     /// Run the maternity-allowance settlement batch for everything approved up to DATE.
     Settle(SettleArgs),
+    /// Benchmark pieces run by `scripts/bench` (docs/benchmarks.md).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Time the maternity-allowance rules one claim at a time (parse + evaluate per line).
+    Rules {
+        /// JSON Lines rule cases (`onething gen --scale province` writes them).
+        #[arg(long)]
+        input: PathBuf,
+        /// How many lines (from the start) to time.
+        #[arg(long, default_value_t = 1000)]
+        claims: usize,
+        #[arg(long)]
+        params: Option<PathBuf>,
+    },
+    /// Compare two result files line by line (eligible, leave_days, amount_fen).
+    Compare { ours: PathBuf, theirs: PathBuf },
+    /// Store COUNT newborn cases `bench-1` … `bench-COUNT` fast (bench databases only).
+    SeedCases {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+        #[arg(long, default_value_t = 1_000_000)]
+        count: u64,
+    },
+    /// Open-loop load: GET look-ups at a constant rate, latency from the scheduled time.
+    Load(LoadArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// Base URL of the platform, e.g. http://127.0.0.1:8080
+    #[arg(long)]
+    pub url: String,
+    /// Bearer token (`POST /api/v1/session`).
+    #[arg(long, env = "ONETHING_TOKEN")]
+    pub token: String,
+    /// Requests per second.
+    #[arg(long, default_value_t = 1000)]
+    pub rate: u64,
+    /// Seconds.
+    #[arg(long, default_value_t = 30)]
+    pub duration: u64,
+    /// Ids are drawn from bench-1 … bench-IDS.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub ids: u64,
+    /// Which look-up: `cases` (GET /api/v1/cases/{id}) or `ma-claims`
+    /// (GET /api/v1/maternity-allowance/claims/{id}).
+    #[arg(long, value_enum, default_value_t = LoadTarget::Cases)]
+    pub target: LoadTarget,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LoadTarget {
+    Cases,
+    MaClaims,
 }
 
 #[derive(Debug, Args)]
@@ -144,20 +204,43 @@ pub struct PushArgs {
 pub struct GenArgs {
     #[arg(long, default_value_t = 20241105)]
     pub seed: u64,
-    #[arg(long, default_value_t = 20)]
-    pub employers: usize,
-    /// Insured employees (spouses and newborns come on top).
-    #[arg(long, default_value_t = 200)]
-    pub people: usize,
+    /// Employers (default: 20 for a city, one per 25 employees for a province).
+    #[arg(long)]
+    pub employers: Option<usize>,
+    /// Insured employees, spouses and newborns on top (default: 200 for a city, 1,000,000
+    /// for a province).
+    #[arg(long)]
+    pub people: Option<usize>,
     /// Directory for the CSV files (created).
     #[arg(long)]
     pub out: PathBuf,
-    /// Share of records spoiled on purpose (bad checksum, unknown enum value), 0–1.
-    #[arg(long = "bad-rate", default_value_t = 0.0)]
-    pub bad_rate: f64,
+    /// Share of records spoiled on purpose (bad checksum, unknown enum value), 0–1
+    /// (default: 0 for a city, 0.001 for a province).
+    #[arg(long = "bad-rate")]
+    pub bad_rate: Option<f64>,
     /// The reference date: nothing in the data happens after it.
     #[arg(long, default_value = "2026-11-23")]
     pub today: NaiveDate,
+    /// `city` (one county) or `province` (five counties of 重庆市, repeated records, and a
+    /// JSON Lines file of maternity-allowance rule cases for the benchmarks).
+    #[arg(long, value_enum, default_value_t = Scale::City)]
+    pub scale: Scale,
+    /// Province: maternity-allowance rule cases to write (`maternity-cases.jsonl`).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub cases: u64,
+    /// Province: months of contributions per employee.
+    #[arg(long, default_value_t = 12)]
+    pub months: u32,
+    /// Share of records written twice (the second is a duplicate for the platform), 0–1
+    /// (default: 0 for a city, 0.001 for a province).
+    #[arg(long = "duplicate-rate")]
+    pub duplicate_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scale {
+    City,
+    Province,
 }
 
 #[derive(Debug, Subcommand)]

@@ -41,11 +41,17 @@ pub struct CityParams {
     pub today: NaiveDate,
     /// The county the city's people and employers are registered in.
     pub region: RegionCode,
+    /// More counties for a province: employers are spread over `region` and these in
+    /// turn, and each employee lives in her employer's county. Empty for a city.
+    pub more_counties: Vec<RegionCode>,
     /// How many months of contributions, ending with the month before `today`.
     pub contribution_months: u32,
     /// Share of records (0–1) spoiled on purpose (bad checksum, unknown enum value), to
     /// exercise per-record errors. The good records are the same whatever the rate.
     pub bad_record_rate: f64,
+    /// Share of records (0–1) written twice in a row, as a department re-sending a
+    /// record does: the platform must count the second as a duplicate.
+    pub duplicate_rate: f64,
 }
 
 impl CityParams {
@@ -59,6 +65,17 @@ impl CityParams {
             region: RegionCode::new(500228).expect("50 is a province of GB/T 2260"),
             contribution_months: 24,
             bad_record_rate: 0.0,
+            duplicate_rate: 0.0,
+            more_counties: Vec::new(),
+        }
+    }
+
+    /// The county of the `n`th employer: `region`, then `more_counties`, in turn.
+    pub fn county(&self, n: usize) -> RegionCode {
+        let all = 1 + self.more_counties.len();
+        match n % all {
+            0 => self.region,
+            i => self.more_counties[i - 1],
         }
     }
 }
@@ -226,6 +243,8 @@ pub struct DatasetSummary {
     pub records: u64,
     /// Rows spoiled on purpose.
     pub corrupted: u64,
+    /// Rows written a second time (counted in `records` too).
+    pub duplicated: u64,
 }
 
 /// What [`write_city`] wrote.
@@ -246,6 +265,10 @@ impl Summary {
     pub fn corrupted(&self) -> u64 {
         self.files.iter().map(|f| f.corrupted).sum()
     }
+
+    pub fn duplicated(&self) -> u64 {
+        self.files.iter().map(|f| f.duplicated).sum()
+    }
 }
 
 impl fmt::Display for Summary {
@@ -253,10 +276,11 @@ impl fmt::Display for Summary {
         for file in &self.files {
             writeln!(
                 f,
-                "{:<24} {:>9} records  {:>6} spoiled  {}",
+                "{:<24} {:>9} records  {:>6} spoiled  {:>6} repeated  {}",
                 file.dataset.name(),
                 file.records,
                 file.corrupted,
+                file.duplicated,
                 file.path.display()
             )?;
         }
@@ -266,7 +290,7 @@ impl fmt::Display for Summary {
 
 /// Writes one CSV per dataset into `dir` (created if needed), e.g. `dir/contributions.csv`.
 pub fn write_city(dir: &Path, params: CityParams) -> io::Result<Summary> {
-    let sink = sink::Sink::create(dir, params.seed, params.bad_record_rate)?;
+    let sink = sink::Sink::create(dir, &params)?;
     let files = people::generate(&params, sink)?;
     Ok(Summary { files })
 }

@@ -9,8 +9,10 @@
 //! `rand_chacha` versions in `Cargo.lock`), so a failing test or a benchmark can be
 //! replayed exactly.
 
+pub mod cases;
 pub mod city;
 mod names;
+pub mod province;
 
 use chrono::{Days, NaiveDate};
 use onething_domain::ids::{BirthCertificateNo, CitizenId, RegionCode, Sex, Uscc};

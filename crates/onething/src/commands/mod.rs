@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process exit code or a [`Failure`].
 
+mod bench;
 mod calc;
 mod calendar;
 mod catalog;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Calc(cmd) => calc::run(cmd),
         Command::Params(cmd) => calc::params(cmd),
         Command::Settle(args) => block_on(settle::run(args)),
+        Command::Bench(cmd) => bench::run(cmd),
     }
 }
 

@@ -64,7 +64,15 @@ pub(super) async fn ingest_once(
     let plan = plan(records, current);
     insert_receipt(&mut tx, push, &push_id, &plan).await?;
     demote(&mut tx, push.dataset, &plan.demote).await?;
-    insert_versions(&mut tx, push, &push_id, records, &plan.inserts).await?;
+    insert_versions(
+        &mut tx,
+        store.backend(),
+        push,
+        &push_id,
+        records,
+        &plan.inserts,
+    )
+    .await?;
     tx.commit().await?;
     if store.backend() == Backend::Postgres && plan.inserts.len() >= STATISTICS_BATCH {
         refresh_statistics(store, plan.inserts.len()).await?;
@@ -215,15 +223,32 @@ async fn demote(tx: &mut Tx, dataset: Dataset, keys: &[String]) -> Result<(), St
 /// Parameters per inserted row after the four shared ones ($1–$4).
 const ROW_PARAMS: usize = 9;
 
+/// Rows per multi-row `INSERT` of versions, measured per backend (docs/benchmarks.md,
+/// "Ingest"): sqlx-sqlite binds each argument after asking SQLite for the parameter's name,
+/// which SQLite finds by a linear scan, so binding one statement costs O(parameters²) and
+/// 256 rows (2,308 parameters) spent half the server's time there; 32 rows ingest 2.2× as
+/// fast (1 row per statement is as slow as 256: one round trip to the worker per row).
+/// PostgreSQL binds by position and pays per statement, so it keeps the larger chunk.
+fn insert_chunk(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => SQLITE_INSERT_CHUNK,
+        Backend::Postgres => INSERT_CHUNK,
+    }
+}
+
+/// See [`insert_chunk`].
+const SQLITE_INSERT_CHUNK: usize = 32;
+
 async fn insert_versions(
     tx: &mut Tx,
+    backend: Backend,
     push: &Push,
     push_id: &str,
     records: &[ValidRecord],
     inserts: &[NewVersion],
 ) -> Result<(), StoreError> {
     let pushed_at = instant(push.at);
-    for chunk in chunks(inserts, INSERT_CHUNK) {
+    for chunk in chunks(inserts, insert_chunk(backend)) {
         let sql = format!(
             "INSERT INTO shared_records (dataset, pushed_by, pushed_at, push_id, record_key,
                  version, content, content_sha256, subject_id, other_id, employer_uscc,

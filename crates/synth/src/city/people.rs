@@ -25,6 +25,8 @@ const HOSPITALS: [&str; 3] = ["演示人民医院", "演示妇幼保健院", "�
 
 struct Employer {
     uscc: Uscc,
+    /// The county it is registered in; its employees live there.
+    region: RegionCode,
     /// Average monthly contribution base; employees' bases scatter around it.
     base_fen: i64,
 }
@@ -74,6 +76,8 @@ struct City<'a> {
     deliveries: u32,
     first_month: YearMonth,
     last_month: YearMonth,
+    /// The county of the employee being generated (her employer's).
+    region: RegionCode,
 }
 
 impl<'a> City<'a> {
@@ -92,6 +96,7 @@ impl<'a> City<'a> {
             deliveries: 0,
             first_month: first.map(YearMonth::of).unwrap_or(last_month),
             last_month,
+            region: p.region,
         }
     }
 
@@ -111,9 +116,10 @@ impl<'a> City<'a> {
     // ---- employers ------------------------------------------------------------------
 
     fn employers(&mut self) -> io::Result<()> {
-        for _ in 0..self.p.employers {
+        for n in 0..self.p.employers {
+            let region = self.p.county(n);
             let uscc = loop {
-                let uscc = self.synth.uscc(self.p.region);
+                let uscc = self.synth.uscc(region);
                 if self.issued.insert(uscc.as_str().to_owned()) {
                     break uscc;
                 }
@@ -121,7 +127,11 @@ impl<'a> City<'a> {
             let wage_fen = round_100(self.int(400_000..=1_600_000));
             let base_fen = round_100(wage_fen * self.int(60..=100) / 100);
             self.wages(&uscc, wage_fen, base_fen)?;
-            self.employers.push(Employer { uscc, base_fen });
+            self.employers.push(Employer {
+                uscc,
+                region,
+                base_fen,
+            });
         }
         Ok(())
     }
@@ -163,10 +173,10 @@ impl<'a> City<'a> {
     /// Most ids were issued in the city's county, some elsewhere.
     fn birthplace(&mut self) -> RegionCode {
         if self.chance(0.85) {
-            return self.p.region;
+            return self.region;
         }
         let index = self.synth.rng_mut().random_range(0..BIRTHPLACES.len());
-        RegionCode::new(BIRTHPLACES[index]).unwrap_or(self.p.region)
+        RegionCode::new(BIRTHPLACES[index]).unwrap_or(self.region)
     }
 
     fn ethnicity(&mut self) -> &'static str {
@@ -183,7 +193,7 @@ impl<'a> City<'a> {
     fn household(&mut self, person: &Person) -> io::Result<()> {
         let address = format!(
             "{}演示路{}号{}单元{}室",
-            self.p.region.name_zh().unwrap_or("演示区"),
+            self.region.name_zh().unwrap_or("演示区"),
             self.int(1..=300),
             self.int(1..=6),
             self.int(101..=2804),
@@ -194,7 +204,7 @@ impl<'a> City<'a> {
             sex_name(person.id.sex()).to_owned(),
             person.ethnicity.to_owned(),
             "CHN".to_owned(),
-            self.p.region.to_string(),
+            self.region.to_string(),
             address,
         ];
         self.sink.emit(Dataset::HouseholdRegistrations, cells)
@@ -211,9 +221,10 @@ impl<'a> City<'a> {
             years_before(self.p.today, 60),
             years_before(self.p.today, 22),
         );
+        let index = self.synth.rng_mut().random_range(0..self.employers.len());
+        self.region = self.employers[index].region;
         let person = self.person(sex, born);
         self.household(&person)?;
-        let index = self.synth.rng_mut().random_range(0..self.employers.len());
         let hired = self
             .synth
             .date_between((years_before(self.p.today, 10), self.p.today - Days::new(20)));
@@ -316,7 +327,7 @@ impl<'a> City<'a> {
             scheme.to_owned(),
             uscc.to_owned(),
             status.to_owned(),
-            self.p.region.to_string(),
+            self.region.to_string(),
             from.to_string(),
         ];
         self.sink.emit(Dataset::InsuranceEnrollments, cells)
@@ -451,7 +462,7 @@ impl<'a> City<'a> {
         let cells = vec![
             format!(
                 "J{}-{}-{:06}",
-                self.p.region,
+                self.region,
                 registered_on.year(),
                 self.marriages
             ),
@@ -556,11 +567,11 @@ impl<'a> City<'a> {
 
     /// A 定点医疗机构 code: H, the county, five digits.
     fn hospital_code(&self, hospital: usize) -> String {
-        format!("H{}{:05}", self.p.region, hospital + 1)
+        format!("H{}{:05}", self.region, hospital + 1)
     }
 
     fn hospital_name(&self, hospital: usize) -> String {
-        let county = self.p.region.name_zh().unwrap_or("");
+        let county = self.region.name_zh().unwrap_or("");
         format!("{county}{}", HOSPITALS[hospital % HOSPITALS.len()])
     }
 
@@ -605,7 +616,7 @@ impl<'a> City<'a> {
             event.weeks.unwrap_or(39).to_string(),
             weight.to_string(),
             self.int(46..=54).to_string(),
-            self.p.region.to_string(),
+            self.region.to_string(),
             self.hospital_code(hospital),
             self.hospital_name(hospital),
             mother.name.clone(),
@@ -623,12 +634,12 @@ impl<'a> City<'a> {
     }
 
     fn child_id(&mut self, sex: Sex, born: NaiveDate) -> CitizenId {
-        let mut id = self.synth.citizen_id(sex, (born, born), self.p.region);
+        let mut id = self.synth.citizen_id(sex, (born, born), self.region);
         for _ in 0..1000 {
             if self.issued.insert(id.as_str().to_owned()) {
                 break;
             }
-            id = self.synth.citizen_id(sex, (born, born), self.p.region);
+            id = self.synth.citizen_id(sex, (born, born), self.region);
         }
         id
     }

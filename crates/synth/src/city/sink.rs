@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{Dataset, DatasetSummary};
+use super::{CityParams, Dataset, DatasetSummary};
 
 /// How a record can be spoiled so that the server must reject it.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +26,9 @@ pub(crate) struct Sink {
     bad_rate: f64,
     /// A stream of its own, so that the good data are the same whatever the bad rate.
     bad_rng: ChaCha8Rng,
+    duplicate_rate: f64,
+    /// Likewise for repeated records.
+    duplicate_rng: ChaCha8Rng,
 }
 
 struct Output {
@@ -34,10 +37,12 @@ struct Output {
     writer: BufWriter<File>,
     records: u64,
     corrupted: u64,
+    duplicated: u64,
 }
 
 impl Sink {
-    pub(crate) fn create(dir: &Path, seed: u64, bad_rate: f64) -> io::Result<Self> {
+    pub(crate) fn create(dir: &Path, params: &CityParams) -> io::Result<Self> {
+        let seed = params.seed;
         std::fs::create_dir_all(dir)?;
         let mut files = Vec::with_capacity(Dataset::ALL.len());
         for dataset in Dataset::ALL {
@@ -50,12 +55,15 @@ impl Sink {
                 writer,
                 records: 0,
                 corrupted: 0,
+                duplicated: 0,
             });
         }
         Ok(Sink {
             files,
-            bad_rate: bad_rate.clamp(0.0, 1.0),
+            bad_rate: params.bad_record_rate.clamp(0.0, 1.0),
             bad_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0BAD_0BAD_0BAD_0BAD),
+            duplicate_rate: params.duplicate_rate.clamp(0.0, 1.0),
+            duplicate_rng: ChaCha8Rng::seed_from_u64(seed ^ 0x0D0B_0D0B_0D0B_0D0B),
         })
     }
 
@@ -65,10 +73,17 @@ impl Sink {
         if corrupt {
             self.spoil(dataset, &mut cells);
         }
+        let repeat =
+            self.duplicate_rate > 0.0 && self.duplicate_rng.random_bool(self.duplicate_rate);
         let output = &mut self.files[dataset as usize];
         write_row(&mut output.writer, cells.iter().map(String::as_str))?;
         output.records += 1;
         output.corrupted += u64::from(corrupt);
+        if repeat {
+            write_row(&mut output.writer, cells.iter().map(String::as_str))?;
+            output.records += 1;
+            output.duplicated += 1;
+        }
         Ok(())
     }
 
@@ -93,6 +108,7 @@ impl Sink {
                 path: output.path,
                 records: output.records,
                 corrupted: output.corrupted,
+                duplicated: output.duplicated,
             });
         }
         Ok(summaries)
