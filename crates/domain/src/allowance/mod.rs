@@ -2,7 +2,6 @@
 //! employer's draft to the bank's payment result. Pure: the store persists what these
 //! functions decide, the web layer shows it.
 
-pub mod bank;
 pub mod derive;
 pub mod rejection;
 pub mod review;

@@ -27,6 +27,7 @@ pub const SHIPPED_MATERNITY_TOML: &str = include_str!("../../../../data/params/m
 /// Who receives the allowance (a dated parameter: the seeds pay the employer, many
 /// provinces now pay the insured person directly).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Payee {
     Employer,
@@ -39,6 +40,12 @@ impl Payee {
             Payee::Employer => "employer",
             Payee::InsuredPerson => "insured_person",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<Payee> {
+        [Payee::Employer, Payee::InsuredPerson]
+            .into_iter()
+            .find(|p| p.as_str() == text)
     }
 
     pub fn name_zh(self) -> &'static str {

@@ -29,8 +29,7 @@ pub use bank::BankAccount;
 pub use evidence::{ClaimSubject, LOOKBACK_DAYS};
 pub use read::{ClaimFilter, DuplicateAttempt, Offer, OfferSource};
 pub use write::{
-    Acting, Attachment, AttachmentMeta, Authorisation, NewAttachment, NewClaim,
-    PAYMENT_WORKING_DAYS, ReviewDecision,
+    Acting, Attachment, AttachmentMeta, Authorisation, NewAttachment, NewClaim, ReviewDecision,
 };
 
 /// How a claim came in.

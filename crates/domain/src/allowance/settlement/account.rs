@@ -4,27 +4,29 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Who receives the allowance (the rules' `payee` parameter, frozen at approval).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Who is paid: the rules' payee (a dated parameter).
+pub use crate::rules::Payee;
+
+/// The kind of account a client names when it enters one (`kind` in the API): a corporate
+/// account (对公账户, the employer's, the seeds' case) or a personal debit card (个人银行卡,
+/// where a region pays the insured person directly). Each kind is checked by its payee's
+/// rules in [`PayeeAccount::parse`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
-pub enum Payee {
-    Employer,
-    InsuredPerson,
+pub enum AccountKind {
+    #[default]
+    Corporate,
+    Personal,
 }
 
-impl Payee {
-    pub fn as_str(self) -> &'static str {
+impl AccountKind {
+    /// The payee whose account rules apply.
+    pub fn payee(self) -> Payee {
         match self {
-            Payee::Employer => "employer",
-            Payee::InsuredPerson => "insured_person",
+            AccountKind::Corporate => Payee::Employer,
+            AccountKind::Personal => Payee::InsuredPerson,
         }
-    }
-
-    pub fn parse(text: &str) -> Option<Payee> {
-        [Payee::Employer, Payee::InsuredPerson]
-            .into_iter()
-            .find(|p| p.as_str() == text)
     }
 }
 

@@ -127,17 +127,16 @@ pub(super) async fn audit_raw_in(
     action: &str,
     detail: &Value,
 ) -> Result<(), ClaimError> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor, role, action, subject_type, subject_id, case_id, detail)
-         VALUES ($1, $2, $3, $4, 'ma_claim', $5, $5, $6)",
-    )
-    .bind(instant(at))
-    .bind(actor)
-    .bind(role.as_str())
-    .bind(action)
-    .bind(claim_id)
-    .bind(to_json(detail)?)
-    .execute(&mut **tx)
-    .await?;
+    let entry = crate::audit::NewAuditEntry {
+        at,
+        actor: actor.to_owned(),
+        role: Some(role),
+        action: action.to_owned(),
+        subject_type: "ma_claim".to_owned(),
+        subject_id: claim_id.to_owned(),
+        case_id: Some(claim_id.to_owned()),
+        detail: detail.clone(),
+    };
+    crate::audit::append_audit_in(tx, &entry).await?;
     Ok(())
 }

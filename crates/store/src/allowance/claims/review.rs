@@ -13,7 +13,9 @@ use serde_json::{Value, json};
 
 use super::evidence::ClaimSubject;
 use super::persist::{audit_in, invalid, notes, save_in};
-use super::write::{Acting, PAYMENT_WORKING_DAYS, PURPOSE, ReviewDecision, SMART_REVIEW};
+use onething_domain::allowance::settlement::payment_due;
+
+use super::write::{Acting, PURPOSE, ReviewDecision, SMART_REVIEW};
 use super::{BankAccount, Claim, ClaimError};
 use crate::allowance::steps::{append_step_in, notify_in};
 use crate::shared_data::DataUse;
@@ -226,7 +228,8 @@ fn decide(
         claim.amount_fen = Some(decision.amount_fen.as_i64());
         claim.payee = decision.payee.map(|p| p.as_str().to_owned());
         claim.approved_on = Some(today);
-        claim.payment_due = calendar.add_working_days(today, PAYMENT_WORKING_DAYS).ok();
+        // An unpublished holiday year leaves it open (the claim says why), never guessed.
+        claim.payment_due = payment_due(calendar, today).ok();
         claim.params_used = facts.and_then(|f| params_used(params, f));
     } else {
         claim.reject_code = Some(RejectionReason::NotEligible.code().into());

@@ -20,8 +20,6 @@ use crate::shared_data::DataUse;
 use crate::text::{date, instant, json as to_json};
 use crate::{Store, StoreError};
 
-/// Working days from approval to payment (MA-5, 001 二(五)).
-pub const PAYMENT_WORKING_DAYS: u32 = 10;
 pub(super) const PURPOSE: &str = "maternity_allowance_claim";
 pub(super) const SMART_REVIEW: &str = "smart_review";
 

@@ -8,7 +8,6 @@ use serde_json::Value;
 use sqlx::{Any, Transaction};
 
 use crate::StoreError;
-use crate::text::instant;
 
 /// `$start, $start+1, …` (n placeholders).
 pub(super) fn numbered(start: usize, n: usize) -> String {
@@ -56,19 +55,17 @@ pub(super) async fn audit_in(
     tx: &mut Transaction<'static, Any>,
     entry: AuditIn<'_>,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor, role, action, subject_type, subject_id, case_id, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
-    )
-    .bind(instant(entry.at))
-    .bind(entry.actor)
-    .bind(entry.role.map(Role::as_str))
-    .bind(entry.action)
-    .bind(entry.subject_type)
-    .bind(entry.subject_id)
-    .bind(crate::text::json(&entry.detail)?)
-    .execute(&mut **tx)
-    .await?;
+    let entry = crate::audit::NewAuditEntry {
+        at: entry.at,
+        actor: entry.actor.to_owned(),
+        role: entry.role,
+        action: entry.action.to_owned(),
+        subject_type: entry.subject_type.to_owned(),
+        subject_id: entry.subject_id.to_owned(),
+        case_id: None,
+        detail: entry.detail,
+    };
+    crate::audit::append_audit_in(tx, &entry).await?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use onething_domain::allowance::bank::{AccountKind, validate_account};
+use onething_domain::allowance::settlement::{AccountKind, PayeeAccount};
 use onething_domain::allowance::{RejectionReason, WageBasis};
 use onething_store::allowance::claims::{Acting, BankAccount, NewAttachment, ReviewDecision};
 use serde::{Deserialize, Serialize};
@@ -221,30 +221,22 @@ pub(crate) struct AccountBody {
 }
 
 impl AccountBody {
-    /// Checks every field, naming it, under `prefix` (`bank_account.` in a claim body).
+    /// Checks every field by the settlement's account rules (so an account accepted here is
+    /// one the payment file can carry), naming the field under `prefix` (`bank_account.`).
     pub(crate) fn validate(self, prefix: &str) -> Result<BankAccount, ApiError> {
-        let number: String = self.number.chars().filter(|c| !c.is_whitespace()).collect();
-        for (field, value, label) in [("name", &self.name, "户名"), ("bank", &self.bank, "开户行")]
-        {
-            if value.trim().is_empty() || value.chars().count() > 100 {
-                return Err(ApiError::bad_request(
-                    "INVALID_BODY",
-                    format!("{label}（{prefix}{field}）不能为空且不超过100个字符"),
-                    &format!("{prefix}{field}"),
-                ));
-            }
-        }
-        validate_account(&number, self.kind).map_err(|e| {
-            ApiError::bad_request(
-                "INVALID_BANK_ACCOUNT",
-                format!("{prefix}number：{}", e.message_zh(self.kind)),
-                &format!("{prefix}number"),
-            )
-        })?;
+        let account = PayeeAccount::parse(&self.name, &self.bank, &self.number, self.kind.payee())
+            .map_err(|e| {
+                let field = format!("{prefix}{}", e.field());
+                let code = match e.field() {
+                    "number" => "INVALID_BANK_ACCOUNT",
+                    _ => "INVALID_BODY",
+                };
+                ApiError::bad_request(code, format!("{field}：{}", e.message_zh()), &field)
+            })?;
         Ok(BankAccount {
-            name: self.name.trim().to_owned(),
-            bank: self.bank.trim().to_owned(),
-            number,
+            name: account.name().to_owned(),
+            bank: account.bank().to_owned(),
+            number: account.number().to_owned(),
         })
     }
 }

@@ -5,9 +5,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, NaiveDate, Utc};
 use onething_domain::access::{Scope, mask_id_text};
+use onething_domain::allowance::settlement::payment_due;
 use onething_domain::allowance::visibility::region_prefix;
 use onething_domain::allowance::{ClaimStatus, Fact, Missing, RejectionReason, WageBasis};
-use onething_store::allowance::claims::{Authorisation, Claim, ClaimFilter, PAYMENT_WORKING_DAYS};
+use onething_store::allowance::claims::{Authorisation, Claim, ClaimFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -133,9 +134,7 @@ pub(crate) async fn claim_view(state: &AppState, claim: Claim) -> Result<ClaimVi
     let attachments = state.store.claim_attachments(&claim.id).await?;
     let payment_due_note = match (claim.approved_on, claim.payment_due) {
         (Some(approved), None) => Some(
-            state
-                .calendar
-                .add_working_days(approved, PAYMENT_WORKING_DAYS)
+            payment_due(&state.calendar, approved)
                 .err()
                 .map(|e| format!("支付期限暂不能确定：{}", e.message_zh()))
                 .unwrap_or_else(|| "支付期限暂不能确定：节假日安排尚未发布".into()),
