@@ -175,6 +175,61 @@ impl Store {
         })
     }
 
+    /// Birth certificates and delivery records since `since` of the people the employer
+    /// insures or pays contributions for, with no claim yet for that person and date (the
+    /// proactive offers of MA-2). Each record returned is audited.
+    pub async fn employer_offer_records(
+        &self,
+        data_use: &DataUse,
+        employer_uscc: &str,
+        since: NaiveDate,
+    ) -> Result<Vec<SharedRecord>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RECORD_COLUMNS} FROM shared_records s
+             WHERE s.is_current = 1 AND s.dataset IN ($1, $2) AND s.event_date >= $3
+               AND s.subject_id IN (SELECT e.subject_id FROM shared_records e
+                   WHERE e.is_current = 1 AND e.dataset IN ($4, $5) AND e.employer_uscc = $6)
+               AND NOT EXISTS (SELECT 1 FROM ma_claims c WHERE c.person_id = s.subject_id
+                   AND c.event_date = s.event_date AND c.status <> 'rejected')
+             ORDER BY s.event_date DESC, s.subject_id, s.dataset"
+        )))
+        .bind(Dataset::BirthCertificates.as_str())
+        .bind(Dataset::DeliveryRecords.as_str())
+        .bind(crate::text::date(since))
+        .bind(Dataset::InsuranceEnrollments.as_str())
+        .bind(Dataset::Contributions.as_str())
+        .bind(employer_uscc)
+        .fetch_all(self.pool())
+        .await?;
+        let found = rows.iter().map(record_of).collect::<Result<Vec<_>, _>>()?;
+        self.audited(data_use, ("employer", employer_uscc), found)
+            .await
+    }
+
+    /// One record that shows the person is (or was) insured by or paid for by the employer:
+    /// an enrollment or contribution naming it, the latest first.
+    pub async fn employment_link(
+        &self,
+        data_use: &DataUse,
+        person_id: &str,
+        employer_uscc: &str,
+    ) -> Result<Option<SharedRecord>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RECORD_COLUMNS} FROM shared_records
+             WHERE is_current = 1 AND dataset IN ($1, $2) AND subject_id = $3 AND employer_uscc = $4
+             ORDER BY event_date DESC, record_key LIMIT 1"
+        )))
+        .bind(Dataset::InsuranceEnrollments.as_str())
+        .bind(Dataset::Contributions.as_str())
+        .bind(person_id)
+        .bind(employer_uscc)
+        .fetch_optional(self.pool())
+        .await?;
+        let found = row.as_ref().map(record_of).transpose()?;
+        self.audited_one(data_use, ("person", person_id), found)
+            .await
+    }
+
     async fn latest_effective(
         &self,
         dataset: Dataset,

@@ -1,1 +1,128 @@
-//! Claims: opening, facts from shared data, submission with smart review, clerk review.
+//! Claims (MA-2..MA-6): opening a claim with facts derived from shared data, the wage
+//! confirmation, photo uploads, submission with smart review, a clerk's review, and the
+//! scoped reads. Every change is one write transaction that checks the status move against
+//! `domain::allowance::ClaimStatus::after`, bumps the row's version (a concurrent change
+//! fails instead of being lost), appends the step and writes the notifications.
+//!
+//! Duplicates (RB-6) are refused by the database: `ma_claims.duplicate_key` (claimant id |
+//! event date) is unique among claims that are not rejected. A refused insert answers
+//! [`ClaimError::Exists`] with the earlier claim's id and is recorded in
+//! `ma_duplicate_attempts` for supervision.
+
+mod bank;
+mod evidence;
+mod read;
+pub mod sms;
+mod write;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use onething_domain::allowance::{ClaimStatus, Fact, Missing, WageBasis};
+use onething_domain::rules::{MaternityDecision, Reason};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::StoreError;
+
+pub use bank::BankAccount;
+pub use evidence::{ClaimSubject, LOOKBACK_DAYS};
+pub use read::{ClaimFilter, DuplicateAttempt, Offer, OfferSource};
+pub use write::{
+    Acting, Attachment, AttachmentMeta, Authorisation, NewAttachment, NewClaim,
+    PAYMENT_WORKING_DAYS, ReviewDecision,
+};
+
+/// How a claim came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The employer online (MA-2).
+    Online,
+    /// An agency clerk at the window on the employer's behalf (MA-3).
+    Window,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Online => "online",
+            Channel::Window => "window",
+        }
+    }
+}
+
+/// A stored claim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Claim {
+    pub id: String,
+    pub employer_uscc: String,
+    pub person_id: String,
+    pub channel: String,
+    pub status: ClaimStatus,
+    pub duplicate_key: String,
+    pub certificate_no: Option<String>,
+    pub event_date: Option<NaiveDate>,
+    pub region: Option<String>,
+    pub wage_basis: Option<WageBasis>,
+    pub facts: Vec<Fact>,
+    pub missing: Vec<Missing>,
+    pub decision: Option<MaternityDecision>,
+    /// The parameter period the amount was computed with, frozen at approval.
+    pub params_used: Option<Value>,
+    pub amount_fen: Option<i64>,
+    pub payee: Option<String>,
+    pub needs_review: bool,
+    /// The window authorisation (授权确认表), as recorded.
+    pub authorisation: Option<Authorisation>,
+    pub bank_account: Option<BankAccount>,
+    pub reject_code: Option<String>,
+    pub reject_note: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub reviewed_by: Option<String>,
+    pub approved_on: Option<NaiveDate>,
+    pub payment_due: Option<NaiveDate>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+/// Why a claim operation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ClaimError {
+    #[error("claim or person not found in scope")]
+    NotFound,
+    /// The same claimant and event already has a claim that is not rejected.
+    #[error("claim {existing} already exists for this claimant and event")]
+    Exists { existing: String },
+    #[error("a claim in status {from:?} cannot be {action}")]
+    InvalidState {
+        from: ClaimStatus,
+        action: &'static str,
+    },
+    /// No birth certificate or delivery record in the last twelve months.
+    #[error("no birth or delivery found for the claimant")]
+    NoEvent,
+    /// Approval needs complete facts.
+    #[error("facts incomplete")]
+    FactsIncomplete(Vec<Missing>),
+    /// Approval of a claim the rules find ineligible.
+    #[error("not eligible")]
+    NotEligible(Vec<Reason>),
+    /// Submit without an account in the body or on file.
+    #[error("no bank account")]
+    NoBankAccount,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for ClaimError {
+    fn from(e: sqlx::Error) -> Self {
+        ClaimError::Store(StoreError::Database(e))
+    }
+}
+
+/// `claimant id | event date`: what may be claimed once (RB-6).
+pub fn duplicate_key(claimant: &str, event_date: NaiveDate) -> String {
+    format!("{claimant}|{}", event_date.format("%Y-%m-%d"))
+}

@@ -1,0 +1,274 @@
+//! Reading claims: one claim, the claims a scope reaches, the employer's offers, and the
+//! duplicate attempts kept for supervision.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use onething_domain::access::mask_id_text;
+use onething_domain::allowance::derive::certificate_birth_date;
+use onething_domain::allowance::{ClaimStatus, SourceRecord, WageBasis};
+use onething_exchange::Dataset;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{BankAccount, Claim, LOOKBACK_DAYS};
+use crate::shared_data::DataUse;
+use crate::text::{parse_instant, parse_json, parse_opt_date};
+use crate::{Store, StoreError};
+
+pub(super) const CLAIM_COLUMNS: &str = "id, employer_uscc, person_id, channel, status, duplicate_key, \
+    certificate_no, event_date, region, wage_basis, facts, missing, decision, params_used, amount_fen, \
+    payee, needs_review, authorization_ref, account_name, bank, account_number, reject_code, \
+    reject_note, created_by, created_at, submitted_at, reviewed_at, reviewed_by, approved_on, \
+    payment_due, updated_at, version";
+
+/// Which claims to list; `None` matches all.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimFilter {
+    pub employer_uscc: Option<String>,
+    pub person_id: Option<String>,
+    /// Claims whose region starts with this (a province's two digits, a city's four, a
+    /// county's six): a clerk's region scope.
+    pub region_prefix: Option<String>,
+    pub status: Option<ClaimStatus>,
+    pub limit: u32,
+}
+
+/// An employee with a pushed birth or delivery and no claim yet (MA-2's proactive list).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub person_id: String,
+    /// An opaque handle for the person, usable in place of the id when opening a claim.
+    pub person_ref: String,
+    pub event_date: NaiveDate,
+    pub certificate_no: Option<String>,
+}
+
+/// Where an offer's `person_ref` points: a shared record whose subject is the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferSource {
+    pub dataset: Dataset,
+    pub key: String,
+}
+
+impl OfferSource {
+    /// `hex("dataset:key")`: it names a record, not a citizen id, and resolves only through
+    /// the employer's own employment link (see `Store::resolve_person_ref`).
+    pub fn encode(&self) -> String {
+        hex::encode(format!("{}:{}", self.dataset.as_str(), self.key))
+    }
+
+    pub fn decode(text: &str) -> Option<OfferSource> {
+        let raw = String::from_utf8(hex::decode(text).ok()?).ok()?;
+        let (dataset, key) = raw.split_once(':')?;
+        let dataset = Dataset::from_path_segment(dataset)?;
+        matches!(
+            dataset,
+            Dataset::BirthCertificates | Dataset::DeliveryRecords
+        )
+        .then(|| OfferSource {
+            dataset,
+            key: key.to_owned(),
+        })
+    }
+}
+
+/// A refused duplicate (RB-6), for supervisors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateAttempt {
+    pub id: String,
+    /// The claimant id masked, and the event date.
+    pub claimant_masked: String,
+    pub event_date: String,
+    pub existing_claim: String,
+    pub employer_uscc: String,
+    pub channel: String,
+    pub attempted_by: String,
+    pub attempted_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// One claim.
+    pub async fn claim(&self, id: &str) -> Result<Claim, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CLAIM_COLUMNS} FROM ma_claims WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "claim",
+            id: id.to_owned(),
+        })?;
+        claim_of(&row)
+    }
+
+    /// Claims matching `filter`, newest first.
+    pub async fn claims(&self, filter: &ClaimFilter) -> Result<Vec<Claim>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {CLAIM_COLUMNS} FROM ma_claims
+             WHERE ($1 IS NULL OR employer_uscc = $1) AND ($2 IS NULL OR person_id = $2)
+               AND ($3 IS NULL OR region LIKE $3) AND ($4 IS NULL OR status = $4)
+             ORDER BY created_at DESC, id LIMIT $5"
+        )))
+        .bind(filter.employer_uscc.as_deref())
+        .bind(filter.person_id.as_deref())
+        .bind(filter.region_prefix.as_ref().map(|p| format!("{p}%")))
+        .bind(filter.status.map(ClaimStatus::as_str))
+        .bind(i64::from(filter.limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(claim_of).collect()
+    }
+
+    /// The employer's offers: one per employee and event date in the last twelve months
+    /// with no claim yet (reads audited).
+    pub async fn offers(
+        &self,
+        data_use: &DataUse,
+        employer_uscc: &str,
+        today: NaiveDate,
+    ) -> Result<Vec<Offer>, StoreError> {
+        let since = today - Duration::days(LOOKBACK_DAYS);
+        let records = self
+            .employer_offer_records(data_use, employer_uscc, since)
+            .await?;
+        let mut offers: Vec<Offer> = Vec::new();
+        for r in records {
+            let (Some(person), Some(date)) = (r.subject_id.clone(), r.event_date) else {
+                continue;
+            };
+            let certificate_no = (r.dataset == Dataset::BirthCertificates).then(|| r.key.clone());
+            let date = match r.dataset {
+                Dataset::BirthCertificates => {
+                    let source = SourceRecord {
+                        dataset: "birth-certificates",
+                        key: r.key.clone(),
+                        content: r.content.clone(),
+                    };
+                    certificate_birth_date(&source).unwrap_or(date)
+                }
+                _ => date,
+            };
+            let handle = OfferSource {
+                dataset: r.dataset,
+                key: r.key.clone(),
+            };
+            match offers
+                .iter_mut()
+                .find(|o| o.person_id == person && o.event_date == date)
+            {
+                Some(existing) => {
+                    if existing.certificate_no.is_none() {
+                        existing.certificate_no = certificate_no;
+                    }
+                }
+                None => offers.push(Offer {
+                    person_id: person,
+                    person_ref: handle.encode(),
+                    event_date: date,
+                    certificate_no,
+                }),
+            }
+        }
+        Ok(offers)
+    }
+
+    /// The person a `person_ref` points at, if the handle names a birth or delivery record.
+    pub async fn resolve_person_ref(&self, person_ref: &str) -> Result<Option<String>, StoreError> {
+        let Some(source) = OfferSource::decode(person_ref) else {
+            return Ok(None);
+        };
+        let record = self
+            .current_shared_record(source.dataset, &source.key)
+            .await?;
+        Ok(record.and_then(|r| r.subject_id))
+    }
+
+    /// Refused duplicates, newest first.
+    pub async fn duplicate_attempts(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<DuplicateAttempt>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, duplicate_key, existing_claim, employer_uscc, channel, attempted_by, attempted_at
+             FROM ma_duplicate_attempts ORDER BY attempted_at DESC, id LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let key: String = row.try_get("duplicate_key")?;
+                let (claimant, date) = key.split_once('|').unwrap_or((key.as_str(), ""));
+                Ok(DuplicateAttempt {
+                    id: row.try_get("id")?,
+                    claimant_masked: mask_id_text(claimant),
+                    event_date: date.to_owned(),
+                    existing_claim: row.try_get("existing_claim")?,
+                    employer_uscc: row.try_get("employer_uscc")?,
+                    channel: row.try_get("channel")?,
+                    attempted_by: row.try_get("attempted_by")?,
+                    attempted_at: parse_instant(&row.try_get::<String, _>("attempted_at")?)?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn opt_instant(row: &AnyRow, column: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let text: Option<String> = row.try_get(column)?;
+    text.as_deref().map(parse_instant).transpose()
+}
+
+pub(super) fn claim_of(row: &AnyRow) -> Result<Claim, StoreError> {
+    let status: String = row.try_get("status")?;
+    let basis: Option<String> = row.try_get("wage_basis")?;
+    let decision: Option<String> = row.try_get("decision")?;
+    let params: Option<String> = row.try_get("params_used")?;
+    let authorisation: Option<String> = row.try_get("authorization_ref")?;
+    let number: Option<String> = row.try_get("account_number")?;
+    let bank_account = match number {
+        Some(number) => Some(BankAccount {
+            name: row
+                .try_get::<Option<String>, _>("account_name")?
+                .unwrap_or_default(),
+            bank: row
+                .try_get::<Option<String>, _>("bank")?
+                .unwrap_or_default(),
+            number,
+        }),
+        None => None,
+    };
+    Ok(Claim {
+        id: row.try_get("id")?,
+        employer_uscc: row.try_get("employer_uscc")?,
+        person_id: row.try_get("person_id")?,
+        channel: row.try_get("channel")?,
+        status: ClaimStatus::parse(&status)
+            .ok_or_else(|| StoreError::corrupt(format!("claim status {status:?}")))?,
+        duplicate_key: row.try_get("duplicate_key")?,
+        certificate_no: row.try_get("certificate_no")?,
+        event_date: parse_opt_date(row.try_get("event_date")?)?,
+        region: row.try_get("region")?,
+        wage_basis: basis.as_deref().and_then(WageBasis::parse),
+        facts: parse_json(&row.try_get::<String, _>("facts")?)?,
+        missing: parse_json(&row.try_get::<String, _>("missing")?)?,
+        decision: decision.as_deref().map(parse_json).transpose()?,
+        params_used: params.as_deref().map(parse_json).transpose()?,
+        amount_fen: row.try_get("amount_fen")?,
+        payee: row.try_get("payee")?,
+        needs_review: row.try_get::<i64, _>("needs_review")? != 0,
+        authorisation: authorisation.as_deref().map(parse_json).transpose()?,
+        bank_account,
+        reject_code: row.try_get("reject_code")?,
+        reject_note: row.try_get("reject_note")?,
+        created_by: row.try_get("created_by")?,
+        created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
+        submitted_at: opt_instant(row, "submitted_at")?,
+        reviewed_at: opt_instant(row, "reviewed_at")?,
+        reviewed_by: row.try_get("reviewed_by")?,
+        approved_on: parse_opt_date(row.try_get("approved_on")?)?,
+        payment_due: parse_opt_date(row.try_get("payment_due")?)?,
+        updated_at: parse_instant(&row.try_get::<String, _>("updated_at")?)?,
+        version: row.try_get("version")?,
+    })
+}
