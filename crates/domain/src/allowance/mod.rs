@@ -6,6 +6,7 @@ pub mod bank;
 pub mod derive;
 pub mod rejection;
 pub mod review;
+pub mod settlement;
 mod status;
 
 pub use derive::{Derived, Evidence, Fact, Missing, SourceRecord, WageBasis, derive};

@@ -1,0 +1,228 @@
+//! Reading settlements (scoped to a region: a clerk sees a settlement when every claim in it
+//! lies in the clerk's region), their payments, and the late payments.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use onething_domain::allowance::ClaimStatus;
+use onething_domain::allowance::settlement::{overdue_working_days, payment_due};
+use onething_domain::{Calendar, Fen, RegionCode};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+
+use super::{CLAIM_REGION, Payment, Settlement, SettlementError, region_pattern};
+use crate::text::{parse_date, parse_instant, parse_opt_date};
+use crate::{Store, StoreError};
+
+/// A settlement in a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementSummary {
+    pub id: String,
+    pub until: NaiveDate,
+    pub claims: i64,
+    pub total: Fen,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub payments: i64,
+    pub paid: i64,
+    pub failed: i64,
+}
+
+/// An unpaid claim past its payment due date (MA-5: 10 working days after approval).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LatePayment {
+    pub claim_id: String,
+    pub status: ClaimStatus,
+    pub employer_uscc: String,
+    pub person_id: String,
+    pub amount: Option<Fen>,
+    pub approved_on: NaiveDate,
+    pub payment_due: NaiveDate,
+    pub overdue_working_days: i64,
+    pub settlement_id: Option<String>,
+    pub payment_id: Option<String>,
+    /// The bank's reason when the payment failed.
+    pub failure_reason: Option<String>,
+}
+
+/// Every claim of the settlement lies in the scope (parameter `pattern` is the region pattern).
+fn visible(settlement: &str, pattern: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM payments vp
+                     JOIN payment_claims vpc ON vpc.payment_id = vp.id
+                     JOIN ma_claims c ON c.id = vpc.claim_id
+                     WHERE vp.settlement_id = {settlement} AND NOT ({CLAIM_REGION} LIKE {pattern}))"
+    )
+}
+
+impl Store {
+    /// Settlements in scope, newest first.
+    pub async fn list_settlements(
+        &self,
+        scope: Option<RegionCode>,
+        limit: u32,
+    ) -> Result<Vec<SettlementSummary>, StoreError> {
+        let sql = format!(
+            "SELECT s.id, s.until, s.claims, s.total_fen, s.created_by, s.created_at,
+                    (SELECT COUNT(*) FROM payments p WHERE p.settlement_id = s.id) AS payments,
+                    (SELECT COUNT(*) FROM payments p WHERE p.settlement_id = s.id AND p.status = 'paid') AS paid,
+                    (SELECT COUNT(*) FROM payments p WHERE p.settlement_id = s.id AND p.status = 'failed') AS failed
+             FROM settlements s
+             WHERE {}
+             ORDER BY s.created_at DESC, s.id LIMIT $2",
+            visible("s.id", "$1")
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(region_pattern(scope))
+            .bind(i64::from(limit))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    /// One settlement with its payments, or `None` if unknown or outside the scope.
+    pub async fn settlement(
+        &self,
+        id: &str,
+        scope: Option<RegionCode>,
+    ) -> Result<Option<Settlement>, StoreError> {
+        let sql = format!(
+            "SELECT s.id, s.until, s.claims, s.total_fen, s.created_by, s.created_at
+             FROM settlements s WHERE s.id = $1 AND {}",
+            visible("s.id", "$2")
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .bind(region_pattern(scope))
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(Settlement {
+            id: row.try_get("id")?,
+            until: parse_date(&row.try_get::<String, _>("until")?)?,
+            claims: row.try_get("claims")?,
+            total: Fen::new(row.try_get("total_fen")?),
+            created_by: row.try_get("created_by")?,
+            created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
+            payments: self.payments_of(id).await?,
+        }))
+    }
+
+    async fn payments_of(&self, settlement_id: &str) -> Result<Vec<Payment>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.payee_name, p.bank, p.account, p.amount_fen, p.status, p.reason,
+                    p.result_at, pc.claim_id
+             FROM payments p JOIN payment_claims pc ON pc.payment_id = p.id
+             WHERE p.settlement_id = $1 ORDER BY p.id, pc.claim_id",
+        )
+        .bind(settlement_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut payments: Vec<Payment> = Vec::new();
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            if payments.last().is_none_or(|p| p.id != id) {
+                payments.push(payment_from_row(row)?);
+            }
+            if let Some(last) = payments.last_mut() {
+                last.claim_ids.push(row.try_get("claim_id")?);
+            }
+        }
+        Ok(payments)
+    }
+
+    /// Unpaid claims in scope whose payment due date has passed on `today`, most overdue
+    /// first. The due date is the one stored at approval, else computed from the approval.
+    pub async fn late_payments(
+        &self,
+        scope: Option<RegionCode>,
+        today: NaiveDate,
+        calendar: &Calendar,
+    ) -> Result<Vec<LatePayment>, SettlementError> {
+        // Ten working days are at least ten calendar days: older approvals are the only ones
+        // that can be late, which keeps the scan small.
+        let newest = today - chrono::Days::new(10);
+        let sql = format!(
+            "SELECT c.id, c.status, c.employer_uscc, c.person_id, c.amount_fen, c.approved_on,
+                    c.payment_due, c.settlement_id, c.payment_id, p.reason
+             FROM ma_claims c LEFT JOIN payments p ON p.id = c.payment_id
+             WHERE c.status IN ('approved', 'settled', 'payment_failed')
+               AND c.approved_on IS NOT NULL AND c.approved_on < $1
+               AND {CLAIM_REGION} LIKE $2
+             ORDER BY c.approved_on, c.id"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(crate::text::date(newest))
+            .bind(region_pattern(scope))
+            .fetch_all(self.pool())
+            .await?;
+        let mut late = Vec::new();
+        for row in &rows {
+            if let Some(item) = late_from_row(row, today, calendar)? {
+                late.push(item);
+            }
+        }
+        late.sort_by_key(|l| std::cmp::Reverse(l.overdue_working_days));
+        Ok(late)
+    }
+}
+
+fn late_from_row(
+    row: &AnyRow,
+    today: NaiveDate,
+    calendar: &Calendar,
+) -> Result<Option<LatePayment>, SettlementError> {
+    let approved_on = parse_date(&row.try_get::<String, _>("approved_on")?)?;
+    let stored: Option<NaiveDate> = parse_opt_date(row.try_get("payment_due")?)?;
+    let due = match stored {
+        Some(due) => due,
+        None => payment_due(calendar, approved_on).map_err(StoreError::from)?,
+    };
+    let Some(overdue) = overdue_working_days(calendar, due, today).map_err(StoreError::from)?
+    else {
+        return Ok(None);
+    };
+    let status: String = row.try_get("status")?;
+    let amount: Option<i64> = row.try_get("amount_fen")?;
+    Ok(Some(LatePayment {
+        claim_id: row.try_get("id")?,
+        status: ClaimStatus::parse(&status)
+            .ok_or_else(|| StoreError::corrupt(format!("claim status {status:?}")))?,
+        employer_uscc: row.try_get("employer_uscc")?,
+        person_id: row.try_get("person_id")?,
+        amount: amount.map(Fen::new),
+        approved_on,
+        payment_due: due,
+        overdue_working_days: overdue,
+        settlement_id: row.try_get("settlement_id")?,
+        payment_id: row.try_get("payment_id")?,
+        failure_reason: row.try_get("reason")?,
+    }))
+}
+
+fn summary_from_row(row: &AnyRow) -> Result<SettlementSummary, StoreError> {
+    Ok(SettlementSummary {
+        id: row.try_get("id")?,
+        until: parse_date(&row.try_get::<String, _>("until")?)?,
+        claims: row.try_get("claims")?,
+        total: Fen::new(row.try_get("total_fen")?),
+        created_by: row.try_get("created_by")?,
+        created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
+        payments: row.try_get("payments")?,
+        paid: row.try_get("paid")?,
+        failed: row.try_get("failed")?,
+    })
+}
+
+fn payment_from_row(row: &AnyRow) -> Result<Payment, StoreError> {
+    let result_at: Option<String> = row.try_get("result_at")?;
+    Ok(Payment {
+        id: row.try_get("id")?,
+        payee_name: row.try_get("payee_name")?,
+        bank: row.try_get("bank")?,
+        account: row.try_get("account")?,
+        amount: Fen::new(row.try_get("amount_fen")?),
+        claim_ids: Vec::new(),
+        status: row.try_get("status")?,
+        reason: row.try_get("reason")?,
+        result_at: result_at.as_deref().map(parse_instant).transpose()?,
+    })
+}
