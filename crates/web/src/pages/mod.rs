@@ -11,8 +11,13 @@
 mod admin;
 mod cases;
 mod chrome;
+mod claims;
+mod employer;
 mod error;
+mod review;
+mod settlements;
 mod sign_in;
+mod supervision;
 mod users;
 mod watch;
 
@@ -39,6 +44,39 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/admin/users/{id}/disabled", post(users::set_disabled))
         .route("/admin/departments", get(admin::departments))
         .route("/admin/params", get(admin::params))
+        .route(
+            "/employer/offers",
+            get(employer::offers).post(employer::open),
+        )
+        .route("/employer/claims", get(employer::claims))
+        .route("/employer/claims/{id}", get(employer::wizard))
+        .route("/employer/claims/{id}/wage", post(employer::confirm_wage))
+        .route("/employer/claims/{id}/submit", post(employer::submit))
+        .route(
+            "/employer/bank",
+            get(employer::bank).post(employer::save_bank),
+        )
+        .route("/my/claims", get(claims::my_claims))
+        .route("/clerk/review", get(review::queue))
+        .route("/clerk/claims", get(review::all))
+        .route("/clerk/claims/{id}", get(review::show))
+        .route("/clerk/claims/{id}/review", post(review::decide))
+        .route(
+            "/clerk/claims/{id}/attachments/{file}",
+            get(review::attachment),
+        )
+        .route(
+            "/clerk/settlements",
+            get(settlements::list).post(settlements::run),
+        )
+        .route("/clerk/settlements/{id}", get(settlements::show))
+        .route(
+            "/clerk/settlements/{id}/payment-file.csv",
+            get(settlements::payment_file),
+        )
+        .route("/clerk/settlements/{id}/results", post(settlements::import))
+        .route("/allowance/late", get(settlements::late))
+        .route("/supervision/duplicates", get(supervision::duplicates))
         .route("/elder", get(chrome::elder_switch))
         .layer(axum::middleware::from_fn_with_state(
             state,
