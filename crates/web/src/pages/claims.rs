@@ -197,23 +197,82 @@ fn status_class(status: ClaimStatus) -> &'static str {
 }
 
 fn fact_row(fact: &onething_domain::allowance::Fact) -> FactRow {
-    let value = match &fact.value {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => "—".to_owned(),
-        other => other.to_string(),
-    };
     FactRow {
         label: fact.label.clone(),
         // Citizen ids inside facts (a spouse, the mother on a certificate) are masked too.
-        value: mask_if_id(&value),
+        value: mask_ids(&fact_value(&fact.value)),
         source: dataset_label(&fact.source).to_owned(),
-        key: mask_key(&fact.record_key),
+        key: mask_ids(&short_key(&fact.record_key)),
     }
 }
 
-/// Record keys may embed a citizen id (`<id>|2024-03`): mask any such run.
-fn mask_key(key: &str) -> String {
-    key.split('|').map(mask_if_id).collect::<Vec<_>>().join("|")
+/// A fact read from many records (contribution months) names the first and the last.
+fn short_key(key: &str) -> String {
+    let keys: Vec<&str> = key.split(',').collect();
+    match keys.as_slice() {
+        [first, .., last] if keys.len() > 2 => {
+            format!("{first} … {last}（共 {} 条记录）", keys.len())
+        }
+        _ => key.to_owned(),
+    }
+}
+
+/// A fact's value in Chinese: the datasets' codes named, amounts in fen kept as numbers
+/// (the label says 分), contribution counts spelled out.
+fn fact_value(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::String(code) => code_zh(code).map_or_else(|| code.clone(), str::to_owned),
+        Value::Bool(true) => "是".to_owned(),
+        Value::Bool(false) => "否".to_owned(),
+        Value::Null => "—".to_owned(),
+        Value::Object(map) if map.contains_key("continuous") => format!(
+            "连续 {} 个月，累计 {} 个月",
+            map["continuous"],
+            map.get("total").unwrap_or(&Value::Null)
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// The Chinese of the shared datasets' codes a claim's facts carry.
+fn code_zh(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "vaginal" => "顺产",
+        "cesarean" => "剖宫产",
+        "dystocia" => "难产",
+        "miscarriage" => "流产",
+        "induced" => "引产",
+        "employee" => "职工医保",
+        "resident" => "城乡居民医保",
+        "normal" => "正常",
+        "suspended" => "暂停",
+        "terminated" => "终止",
+        "employed" => "在职",
+        "unemployed" => "失业",
+        "flexible" => "灵活就业",
+        "retired" => "退休",
+        "female" => "女",
+        "male" => "男",
+        _ => return None,
+    })
+}
+
+/// Every citizen id inside `text` masked (record keys join ids with `|` and `,`).
+fn mask_ids(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut token = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            token.push(c);
+        } else {
+            out.push_str(&mask_if_id(&token));
+            token.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(&mask_if_id(&token));
+    out
 }
 
 /// A citizen id (17 digits and a check character) masked; any other text as it is.
@@ -430,8 +489,9 @@ mod tests {
 
     #[test]
     fn keys_with_ids_are_masked() {
-        let key = mask_key("500228199406023021|2024-03");
+        let key = mask_ids("500228199406023021|2024-03,500228199406023021|2024-04");
         assert!(!key.contains("199406023"), "{key}");
-        assert!(key.ends_with("|2024-03"));
+        assert!(key.ends_with("|2024-04"), "{key}");
+        assert_eq!(mask_ids("DR20260000159"), "DR20260000159");
     }
 }

@@ -2,7 +2,8 @@
 //! the API use: the demo employer is the synthetic employer with the most employees whose
 //! births were pushed; a few of its offers become claims in different states (one approved,
 //! settled and paid; one approved waiting for settlement; one in review with a photo), and
-//! the rest stay on its proactive list for the visitor to claim.
+//! the rest stay on its proactive list for the visitor to claim. One claim of another employer
+//! shows that the demo employer cannot reach it.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onething_domain::access::Role;
@@ -182,6 +183,22 @@ pub(super) async fn seed(
     }
     if let Some(offer) = offers.next() {
         claims.push(ctx.claim(&employer, &offer, true).await?);
+    }
+    // Another employer's claim: what the demo employer must never reach (a 404 page).
+    if let Some((other, _)) = employers.get(1) {
+        let other = Uscc::parse(other).map_err(|e| Failure::environment("演示单位代码无效", e))?;
+        let account = BankAccount {
+            name: "梁平区另一演示单位（合成数据）".into(),
+            number: "310009876543210987".into(),
+            ..account.clone()
+        };
+        store
+            .put_employer_account(other.as_str(), &account, "demo", ctx.at)
+            .await?;
+        let theirs = store.offers(&data_use, other.as_str(), today).await?;
+        if let Some(offer) = theirs.first() {
+            ctx.claim(&other, offer, false).await?;
+        }
     }
     let mut paid = None;
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
