@@ -30,7 +30,10 @@ async fn push(store: &Store, dataset: Dataset, records: &[Value]) {
         .map(|r| dataset.validate(r).expect("valid record"))
         .collect();
     store
-        .ingest(&Push::unsigned("hub", dataset, start(), valid.len()), &valid)
+        .ingest(
+            &Push::unsigned("hub", dataset, start(), valid.len()),
+            &valid,
+        )
         .await
         .expect("ingest");
 }
@@ -44,7 +47,10 @@ async fn base(store: &Store, employer: &Uscc) {
         kind: DepartmentKind::Health,
         webhook_url: None,
     };
-    store.add_department(&dept, &key, start()).await.expect("dept");
+    store
+        .add_department(&dept, &key, start())
+        .await
+        .expect("dept");
     let wages = json!({"employer_uscc": employer.as_str(), "year": 2023,
         "avg_monthly_wage_fen": 900000, "avg_monthly_base_fen": 650000});
     push(store, Dataset::EmployerWages, &[wages]).await;
@@ -102,8 +108,12 @@ async fn fixture() -> Fixture {
     let mum = mother(&app.store, 302, &employer).await;
     app.add_user("hr", Role::Employer, Scope::Employer(employer.clone()))
         .await;
-    app.add_user("hr_other", Role::Employer, Scope::Employer(other_employer()))
-        .await;
+    app.add_user(
+        "hr_other",
+        Role::Employer,
+        Scope::Employer(other_employer()),
+    )
+    .await;
     app.add_user("mum", Role::Person, Scope::Person(mum.clone()))
         .await;
     app.add_user("clerk", Role::AgencyClerk, Scope::Region(region(500000)))
@@ -149,11 +159,20 @@ fn location(reply: &Reply) -> String {
 fn field_value(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker).expect("field in page") + marker.len();
-    html[start..].split('"').next().unwrap_or_default().to_owned()
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn assert_refused(reply: &Reply, field: &str, context: &str) {
-    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{context}: {}", reply.text);
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{context}: {}",
+        reply.text
+    );
     assert!(reply.text.contains("role=\"alert\""), "{context}");
     assert!(reply.text.contains(field), "{context}: names {field}");
 }
@@ -171,7 +190,10 @@ async fn the_employer_claims_from_the_offer_to_the_decision() {
     let offers = get(app, &hr, "/employer/offers").await;
     assert_eq!(offers.status, StatusCode::OK);
     assert!(offers.text.contains("500228********"), "{}", offers.text);
-    assert!(!offers.text.contains(f.mum.as_str()), "full id on the offers");
+    assert!(
+        !offers.text.contains(f.mum.as_str()),
+        "full id on the offers"
+    );
     let bad = post(app, &hr, "/employer/offers", &[("person_ref", "00zz")]).await;
     assert_refused(&bad, "职工：", "unknown offer");
     let person_ref = field_value(&offers.text, "person_ref");
@@ -180,11 +202,28 @@ async fn the_employer_claims_from_the_offer_to_the_decision() {
     let page = location(&opened);
     let id = page.trim_start_matches("/employer/claims/").to_owned();
     let wizard = get(app, &hr, &page).await;
-    for text in ["第 1 步", "第 2 步", "第 3 步", "Q500000302", "¥9,000.00", "来源"] {
-        assert!(wizard.text.contains(text), "wizard shows {text}: {}", wizard.text);
+    for text in [
+        "第 1 步",
+        "第 2 步",
+        "第 3 步",
+        "Q500000302",
+        "¥9,000.00",
+        "来源",
+    ] {
+        assert!(
+            wizard.text.contains(text),
+            "wizard shows {text}: {}",
+            wizard.text
+        );
     }
     // Submit before the wage is confirmed: refused, nothing written.
-    let early = post(app, &hr, &format!("{page}/submit"), &[("account_choice", "file")]).await;
+    let early = post(
+        app,
+        &hr,
+        &format!("{page}/submit"),
+        &[("account_choice", "file")],
+    )
+    .await;
     assert_refused(&early, "上年度月平均工资", "submit before wage");
     let no_basis = post(app, &hr, &format!("{page}/wage"), &[("basis", "")]).await;
     assert_refused(&no_basis, "上年度月平均工资", "no basis");
@@ -199,8 +238,14 @@ async fn the_employer_claims_from_the_offer_to_the_decision() {
     ];
     let bad_account = post(app, &hr, &format!("{page}/submit"), &account).await;
     assert_refused(&bad_account, "银行账号", "bad account");
-    assert!(bad_account.text.contains("value=\"测试银行梁平支行\""), "form kept");
-    assert_eq!(store.claim(&id).await.unwrap().status, ClaimStatus::Draft);
+    assert!(
+        bad_account.text.contains("value=\"测试银行梁平支行\""),
+        "form kept"
+    );
+    assert_eq!(
+        store.claim(&id).await.expect("store").status,
+        ClaimStatus::Draft
+    );
     let account = [
         ("account_choice", "new"),
         ("account_name", "测试单位"),
@@ -208,30 +253,69 @@ async fn the_employer_claims_from_the_offer_to_the_decision() {
         ("account_number", "50001000000000000001"),
     ];
     let submitted = post(app, &hr, &format!("{page}/submit"), &account).await;
-    assert_eq!(submitted.status, StatusCode::SEE_OTHER, "{}", submitted.text);
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.text
+    );
     let result = get(app, &hr, &page).await;
-    for text in ["申领结果", "审核通过，待结算", "核定金额", "《社会保险法》"] {
-        assert!(result.text.contains(text), "result shows {text}: {}", result.text);
+    for text in ["申领结果", "审核通过，待结算", "核定金额", "《社会保险法》"]
+    {
+        assert!(
+            result.text.contains(text),
+            "result shows {text}: {}",
+            result.text
+        );
     }
-    assert!(!result.text.contains(f.mum.as_str()), "full id on the result");
+    assert!(
+        !result.text.contains(f.mum.as_str()),
+        "full id on the result"
+    );
     let list = get(app, &hr, "/employer/claims").await;
     assert!(list.text.contains(&id));
     let offers = get(app, &hr, "/employer/offers").await;
-    assert!(offers.text.contains("目前没有待申领的职工"), "the offer is gone");
+    assert!(
+        offers.text.contains("目前没有待申领的职工"),
+        "the offer is gone"
+    );
     // The person sees it with its steps; another employer and another person do not.
     let mum = app.sign_in("mum").await;
     let mine = get(app, &mum, "/my/claims").await;
-    for text in [id.as_str(), "提交", "审核", "结算", "支付到账", "站内消息", "审核通过"] {
-        assert!(mine.text.contains(text), "person sees {text}: {}", mine.text);
+    for text in [
+        id.as_str(),
+        "提交",
+        "审核",
+        "结算",
+        "支付到账",
+        "站内消息",
+        "审核通过",
+    ] {
+        assert!(
+            mine.text.contains(text),
+            "person sees {text}: {}",
+            mine.text
+        );
     }
     let other = app.sign_in("hr_other").await;
     let hidden = get(app, &other, &page).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     let missing = get(app, &other, "/employer/claims/MA20240101DEADBEEF").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    let foreign = post(app, &other, &format!("{page}/wage"), &[("basis", "avg_base")]).await;
+    let foreign = post(
+        app,
+        &other,
+        &format!("{page}/wage"),
+        &[("basis", "avg_base")],
+    )
+    .await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
-    assert!(!get(app, &other, "/employer/claims").await.text.contains(&id));
+    assert!(
+        !get(app, &other, "/employer/claims")
+            .await
+            .text
+            .contains(&id)
+    );
     let clerk_hb = app.sign_in("clerk_hb").await;
     let far = get(app, &clerk_hb, &format!("/clerk/claims/{id}")).await;
     assert_eq!(far.status, StatusCode::NOT_FOUND);
@@ -248,10 +332,17 @@ async fn the_bank_account_page_checks_every_field() {
         (["测试单位", "测试银行", "5000-1"], "银行账号"),
     ];
     for ([name, bank, number], field) in cases {
-        let fields = [("account_name", name), ("bank", bank), ("account_number", number)];
+        let fields = [
+            ("account_name", name),
+            ("bank", bank),
+            ("account_number", number),
+        ];
         let reply = post(app, &hr, "/employer/bank", &fields).await;
         assert_refused(&reply, field, field);
-        let account = store.employer_account(f.employer.as_str()).await.unwrap();
+        let account = store
+            .employer_account(f.employer.as_str())
+            .await
+            .expect("store");
         assert!(account.is_none(), "nothing written");
     }
     let fields = [
@@ -295,7 +386,10 @@ async fn claim_in_review(f: &Fixture) -> Claim {
         content_type: "image/png".into(),
         bytes: PNG.to_vec(),
     };
-    store.add_attachment(&claim.id, &photo, &by).await.expect("photo");
+    store
+        .add_attachment(&claim.id, &photo, &by)
+        .await
+        .expect("photo");
     let account = onething_store::allowance::claims::BankAccount {
         name: "测试单位".into(),
         bank: "测试银行".into(),
@@ -321,51 +415,107 @@ async fn the_clerk_reviews_settles_and_imports_the_bank_results() {
     let queue = get(app, &clerk, "/clerk/review").await;
     assert!(queue.text.contains(&id), "{}", queue.text);
     let page = get(app, &clerk, &format!("/clerk/claims/{id}")).await;
-    for text in ["规则预审结果", "符合条件", "出生医学证明（卫生健康部门）", "/attachments/"] {
-        assert!(page.text.contains(text), "review shows {text}: {}", page.text);
+    for text in [
+        "规则预审结果",
+        "符合条件",
+        "出生医学证明（卫生健康部门）",
+        "/attachments/",
+    ] {
+        assert!(
+            page.text.contains(text),
+            "review shows {text}: {}",
+            page.text
+        );
     }
-    assert!(!page.text.contains(f.mum.as_str()), "full id on the review page");
-    let file = store.claim_attachments(&id).await.unwrap()[0].id.clone();
+    assert!(
+        !page.text.contains(f.mum.as_str()),
+        "full id on the review page"
+    );
+    let file = store.claim_attachments(&id).await.expect("store")[0]
+        .id
+        .clone();
     let photo_uri = format!("/clerk/claims/{id}/attachments/{file}");
     let photo = get(app, &clerk, &photo_uri).await;
     assert_eq!(photo.status, StatusCode::OK);
     assert_eq!(photo.headers["content-type"], "image/png");
     let clerk_hb = app.sign_in("clerk_hb").await;
-    assert_eq!(get(app, &clerk_hb, &photo_uri).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(app, &clerk_hb, &photo_uri).await.status,
+        StatusCode::NOT_FOUND
+    );
     let wrong = get(app, &clerk, &format!("/clerk/claims/{id}/attachments/nope")).await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
     // Review: the decision and a reason from the dictionary are required.
     let review = format!("/clerk/claims/{id}/review");
     let none = post(app, &clerk, &review, &[("decision", "")]).await;
     assert_refused(&none, "审核结论", "no decision");
-    let reason = post(app, &clerk, &review, &[("decision", "reject"), ("reason", "X")]).await;
+    let reason = post(
+        app,
+        &clerk,
+        &review,
+        &[("decision", "reject"), ("reason", "X")],
+    )
+    .await;
     assert_refused(&reason, "不予支付原因", "unknown reason");
-    let note = post(app, &clerk, &review, &[("decision", "reject"), ("reason", "OTHER")]).await;
+    let note = post(
+        app,
+        &clerk,
+        &review,
+        &[("decision", "reject"), ("reason", "OTHER")],
+    )
+    .await;
     assert_refused(&note, "审核说明", "other without a note");
-    assert_eq!(store.claim(&id).await.unwrap().status, ClaimStatus::InReview);
+    assert_eq!(
+        store.claim(&id).await.expect("store").status,
+        ClaimStatus::InReview
+    );
     let approved = post(app, &clerk, &review, &[("decision", "approve")]).await;
     assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.text);
-    assert_eq!(store.claim(&id).await.unwrap().status, ClaimStatus::Approved);
+    assert_eq!(
+        store.claim(&id).await.expect("store").status,
+        ClaimStatus::Approved
+    );
     // Settlement: the date is checked, then the run takes the claim.
     for until in ["2024-13-01", "2030-01-01"] {
         let reply = post(app, &clerk, "/clerk/settlements", &[("until", until)]).await;
         assert_refused(&reply, "结算截止日期", until);
     }
-    assert!(store.list_settlements(None, 10).await.unwrap().is_empty());
-    let run = post(app, &clerk, "/clerk/settlements", &[("until", "2024-09-27")]).await;
+    assert!(
+        store
+            .list_settlements(None, 10)
+            .await
+            .expect("store")
+            .is_empty()
+    );
+    let run = post(
+        app,
+        &clerk,
+        "/clerk/settlements",
+        &[("until", "2024-09-27")],
+    )
+    .await;
     assert_eq!(run.status, StatusCode::SEE_OTHER, "{}", run.text);
     let batch = location(&run);
     assert!(batch.starts_with("/clerk/settlements/ST"), "{batch}");
     let shown = get(app, &clerk, &batch).await;
     assert!(shown.text.contains("待银行回盘") && shown.text.contains(&id));
-    assert!(!shown.text.contains("50001000000000000001"), "account masked");
-    assert_eq!(get(app, &clerk_hb, &batch).await.status, StatusCode::NOT_FOUND);
+    assert!(
+        !shown.text.contains("50001000000000000001"),
+        "account masked"
+    );
+    assert_eq!(
+        get(app, &clerk_hb, &batch).await.status,
+        StatusCode::NOT_FOUND
+    );
     let csv = get(app, &clerk, &format!("{batch}/payment-file.csv")).await;
     assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
     let lines: Vec<&str> = csv.text.trim_end().split("\r\n").collect();
-    assert_eq!(lines[0], "payment_id,payee_name,bank,account,amount_fen,claims");
+    assert_eq!(
+        lines[0],
+        "payment_id,payee_name,bank,account,amount_fen,claims"
+    );
     assert!(lines[1].contains("50001000000000000001") && lines[1].ends_with(&id));
-    let payment = lines[1].split(',').next().unwrap().to_owned();
+    let payment = lines[1].split(',').next().expect("payment id").to_owned();
     // Results: an empty or bad file is refused whole.
     let results = format!("{batch}/results");
     let empty = post(app, &clerk, &results, &[("csv", " ")]).await;
@@ -373,14 +523,24 @@ async fn the_clerk_reviews_settles_and_imports_the_bank_results() {
     let bad_file = format!("payment_id,result,reason\n{payment},maybe,\n");
     let bad = post(app, &clerk, &results, &[("csv", &bad_file)]).await;
     assert_refused(&bad, "银行回盘文件", "bad results");
-    assert_eq!(store.claim(&id).await.unwrap().status, ClaimStatus::Settled);
+    assert_eq!(
+        store.claim(&id).await.expect("store").status,
+        ClaimStatus::Settled
+    );
     let good = format!("payment_id,result,reason\n{payment},paid,\nNOPE,paid,\n");
     let imported = post(app, &clerk, &results, &[("csv", &good)]).await;
     assert_eq!(imported.status, StatusCode::OK, "{}", imported.text);
     for text in ["已支付 1 笔", "第 3 行：NOPE"] {
-        assert!(imported.text.contains(text), "report shows {text}: {}", imported.text);
+        assert!(
+            imported.text.contains(text),
+            "report shows {text}: {}",
+            imported.text
+        );
     }
-    assert_eq!(store.claim(&id).await.unwrap().status, ClaimStatus::Paid);
+    assert_eq!(
+        store.claim(&id).await.expect("store").status,
+        ClaimStatus::Paid
+    );
     let mum = app.sign_in("mum").await;
     let mine = get(app, &mum, "/my/claims").await;
     assert!(mine.text.contains("已支付到账"), "{}", mine.text);
@@ -404,6 +564,10 @@ async fn supervisors_see_duplicate_attempts_of_their_region() {
     let sv = f.app.sign_in("sv").await;
     let page = get(&f.app, &sv, "/supervision/duplicates").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains(&claim.id) && page.text.contains("窗口代办"), "{}", page.text);
+    assert!(
+        page.text.contains(&claim.id) && page.text.contains("窗口代办"),
+        "{}",
+        page.text
+    );
     assert!(!page.text.contains(f.mum.as_str()), "full id");
 }

@@ -202,7 +202,11 @@ async fn sign_in_failure_keeps_the_name_and_success_goes_home() {
                 .expect("request"),
         )
         .await;
-    assert_eq!(location(&home), "/clerk/review", "a clerk starts at the review queue");
+    assert_eq!(
+        location(&home),
+        "/clerk/review",
+        "a clerk starts at the review queue"
+    );
     let signed_in = app
         .send(
             Request::builder()

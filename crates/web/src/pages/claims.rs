@@ -481,7 +481,7 @@ mod tests {
 
     #[test]
     fn region_prefixes_follow_the_code_levels() {
-        let region = |code| RegionCode::new(code).unwrap();
+        let region = |code| RegionCode::new(code).expect("region");
         assert_eq!(region_prefix(region(500000)), "50");
         assert_eq!(region_prefix(region(450100)), "4501");
         assert_eq!(region_prefix(region(500228)), "500228");

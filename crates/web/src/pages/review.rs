@@ -343,18 +343,18 @@ mod tests {
         assert!(review_of(&form("approve", "", "")).is_ok());
         assert!(
             review_of(&form("", "", ""))
-                .unwrap_err()
+                .expect_err("refused")
                 .starts_with("审核结论")
         );
         assert!(
             review_of(&form("reject", "NOPE", ""))
-                .unwrap_err()
+                .expect_err("refused")
                 .starts_with("不予支付原因")
         );
         let other = RejectionReason::Other.code();
         assert!(
             review_of(&form("reject", other, ""))
-                .unwrap_err()
+                .expect_err("refused")
                 .starts_with("审核说明")
         );
         assert!(review_of(&form("reject", other, "材料不符")).is_ok());
