@@ -78,6 +78,7 @@ async fn department(store: &Store) {
 async fn employers_with_births_count_recent_births_per_employer() {
     for db in test_dbs().await {
         let store = &db.store;
+        assert!(!db.url.is_empty());
         department(store).await;
         let (a, b) = (employer("MA5U7CHW"), employer("MA5U7CHX"));
         mother(store, 302, &a, "2024-03-05").await;
