@@ -571,3 +571,99 @@ async fn supervisors_see_duplicate_attempts_of_their_region() {
     );
     assert!(!page.text.contains(f.mum.as_str()), "full id");
 }
+
+#[tokio::test]
+async fn the_clerk_submits_at_the_window_and_prints_the_application_form() {
+    let f = fixture().await;
+    let (app, store) = (&f.app, &f.app.store);
+    let clerk = app.sign_in("clerk").await;
+    let uscc = f.employer.as_str().to_owned();
+    let good = [
+        ("employer_uscc", uscc.as_str()),
+        ("person_id", f.mum.as_str()),
+        ("auth_number", "SQ-2024-001"),
+        ("signer", "测试乙"),
+        ("signed_on", "2024-09-26"),
+    ];
+    let with = |field: &'static str, value: &'static str| {
+        good.iter()
+            .map(|(k, v)| (*k, if *k == field { value } else { *v }))
+            .collect::<Vec<_>>()
+    };
+    let far = Uscc::from_parts('9', '1', region(420281), "MA5U7CHW").expect("uscc");
+    let far = far.as_str().to_owned();
+    let mut cases = vec![
+        (with("employer_uscc", "91500228"), "统一社会信用代码"),
+        (with("person_id", "5002281994"), "公民身份号码"),
+        (with("auth_number", " "), "授权确认表编号"),
+        (with("signer", ""), "单位经办人"),
+        (with("signed_on", "2024/09/26"), "签署日期"),
+        (with("signed_on", "2030-01-01"), "签署日期"),
+    ];
+    let mut outside = good.to_vec();
+    outside[0].1 = far.as_str();
+    cases.push((outside, "不在您的经办辖区"));
+    let stranger = person_in(500228, 999);
+    let mut unknown = good.to_vec();
+    unknown[1].1 = stranger.as_str();
+    cases.push((unknown, "未找到该职工"));
+    for (fields, field) in &cases {
+        let reply = post(app, &clerk, "/clerk/window", fields).await;
+        assert_refused(&reply, field, field);
+        assert!(reply.text.contains("value=\"SQ-2024-001\"") || *field == "授权确认表编号");
+    }
+    let filter = onething_store::allowance::claims::ClaimFilter {
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(
+        store.claims(&filter).await.expect("claims").is_empty(),
+        "nothing written"
+    );
+    let opened = post(app, &clerk, "/clerk/window", &good).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text);
+    let page = location(&opened);
+    let id = page.trim_start_matches("/clerk/claims/").to_owned();
+    let claim = store.claim(&id).await.expect("claim");
+    assert_eq!(claim.channel, "window");
+    assert_eq!(
+        claim.authorisation.expect("authorisation").number,
+        "SQ-2024-001"
+    );
+    let wizard = get(app, &clerk, &page).await;
+    assert!(
+        wizard.text.contains("application-form.pdf"),
+        "{}",
+        wizard.text
+    );
+    assert!(wizard.text.contains(&format!("/clerk/claims/{id}/wage")));
+    let wage = post(
+        app,
+        &clerk,
+        &format!("{page}/wage"),
+        &[("basis", "avg_base")],
+    )
+    .await;
+    assert_eq!(location(&wage), format!("{page}#step-3"));
+    let pdf = get(app, &clerk, &format!("{page}/application-form.pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    let hr = app.sign_in("hr").await;
+    let employer_pdf = get(app, &hr, &format!("{page}/application-form.pdf")).await;
+    assert_eq!(employer_pdf.status, StatusCode::FORBIDDEN);
+    let clerk_hb = app.sign_in("clerk_hb").await;
+    let far_pdf = get(app, &clerk_hb, &format!("{page}/application-form.pdf")).await;
+    assert_eq!(far_pdf.status, StatusCode::NOT_FOUND);
+    let account = [
+        ("account_choice", "new"),
+        ("account_name", "测试单位"),
+        ("bank", "测试银行梁平支行"),
+        ("account_number", "50001000000000000001"),
+    ];
+    let submitted = post(app, &clerk, &format!("{page}/submit"), &account).await;
+    assert_eq!(location(&submitted), format!("{page}#result"));
+    let claim = store.claim(&id).await.expect("claim");
+    assert_eq!(claim.status, ClaimStatus::Approved);
+    // The employer sees the window claim among its own.
+    assert!(get(app, &hr, "/employer/claims").await.text.contains(&id));
+}

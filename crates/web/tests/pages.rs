@@ -40,6 +40,7 @@ const PAGES: &[(&str, &[Role])] = &[
     ("/employer/bank", &[Role::Employer]),
     ("/my/claims", &[Role::Person]),
     ("/clerk/review", CLERKS),
+    ("/clerk/window", CLERKS),
     ("/clerk/claims", CLERKS),
     ("/clerk/settlements", CLERKS),
     ("/allowance/late", LATE),

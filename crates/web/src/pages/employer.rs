@@ -27,6 +27,17 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 
 const EMPLOYER: &[Role] = &[Role::Employer];
+/// Who fills a claim in: the employer online, a clerk at the window on its behalf (MA-3).
+const FILERS: &[Role] = &[Role::Employer, Role::AgencyClerk, Role::Admin];
+
+/// Where a user's claim pages live.
+pub(crate) fn claims_base(user: &CurrentUser) -> &'static str {
+    if user.role() == Role::Employer {
+        "/employer/claims"
+    } else {
+        "/clerk/claims"
+    }
+}
 
 /// The signed-in employer's USCC.
 fn my_uscc(user: &CurrentUser) -> Result<Uscc, PageError> {
@@ -275,6 +286,10 @@ struct WizardPage {
     error: Option<String>,
     /// Which step the wizard is at: 1, 2 or 3; 4 once submitted.
     step: u8,
+    /// `/employer/claims` or `/clerk/claims`: where the forms post.
+    base: &'static str,
+    /// A window claim: the clerk prints the 申请表 for the employer to sign.
+    window: bool,
 }
 
 /// `GET /employer/claims/{id}`: the wizard while the claim is a draft, its decision after.
@@ -285,19 +300,14 @@ pub(crate) async fn wizard(
 ) -> Result<Response, PageError> {
     my_uscc(&user)?;
     let claim = visible_claim(&state, &user, &id).await?;
-    render_wizard(
-        &state,
-        chrome,
-        &claim,
-        AccountForm::default(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    let form = AccountForm::default();
+    render_wizard(&state, &user, chrome, &claim, form, None, StatusCode::OK).await
 }
 
-async fn render_wizard(
+/// The wizard (or, once submitted, the result) of `claim` for `user`.
+pub(crate) async fn render_wizard(
     state: &AppState,
+    user: &CurrentUser,
     chrome: Chrome,
     claim: &Claim,
     form: AccountForm,
@@ -362,6 +372,8 @@ async fn render_wizard(
             form,
             error,
             step,
+            base: claims_base(user),
+            window: claim.channel == "window",
         },
     )
 }
@@ -379,12 +391,13 @@ pub(crate) async fn confirm_wage(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    my_uscc(&user)?;
+    user.require(FILERS)?;
     let claim = visible_claim(&state, &user, &id).await?;
     let form: WageForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let refuse = |message: String, status| {
         render_wizard(
             &state,
+            &user,
             chrome.clone(),
             &claim,
             AccountForm::default(),
@@ -399,7 +412,7 @@ pub(crate) async fn confirm_wage(
     let by = acting(&state, &user);
     match state.store.confirm_wage(&id, basis, &by).await {
         Ok(_) => Ok(redirect_with(
-            &format!("/employer/claims/{id}#step-3"),
+            &format!("{}/{id}#step-3", claims_base(&user)),
             None,
         )),
         Err(e) => {
@@ -425,20 +438,37 @@ pub(crate) async fn submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    my_uscc(&user)?;
+    user.require(FILERS)?;
     let claim = visible_claim(&state, &user, &id).await?;
     let form: AccountForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     if claim.wage_basis.is_none() {
         let message = "上年度月平均工资：请先在第 2 步确认工资基数".to_owned();
-        return render_wizard(&state, chrome, &claim, form, Some(message), unprocessable).await;
+        return render_wizard(
+            &state,
+            &user,
+            chrome,
+            &claim,
+            form,
+            Some(message),
+            unprocessable,
+        )
+        .await;
     }
     let account = if form.account_choice == "new" {
         match form.account() {
             Ok(account) => Some(account),
             Err(message) => {
-                return render_wizard(&state, chrome, &claim, form, Some(message), unprocessable)
-                    .await;
+                return render_wizard(
+                    &state,
+                    &user,
+                    chrome,
+                    &claim,
+                    form,
+                    Some(message),
+                    unprocessable,
+                )
+                .await;
             }
         }
     } else {
@@ -451,12 +481,12 @@ pub(crate) async fn submit(
         .await;
     match submitted {
         Ok(_) => Ok(redirect_with(
-            &format!("/employer/claims/{id}#result"),
+            &format!("{}/{id}#result", claims_base(&user)),
             None,
         )),
         Err(e) => {
             let (status, message) = claim_refusal(e)?;
-            render_wizard(&state, chrome, &claim, form, Some(message), status).await
+            render_wizard(&state, &user, chrome, &claim, form, Some(message), status).await
         }
     }
 }

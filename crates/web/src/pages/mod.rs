@@ -20,6 +20,7 @@ mod sign_in;
 mod supervision;
 mod users;
 mod watch;
+mod window;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -61,6 +62,13 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/clerk/claims", get(review::all))
         .route("/clerk/claims/{id}", get(review::show))
         .route("/clerk/claims/{id}/review", post(review::decide))
+        .route("/clerk/claims/{id}/wage", post(employer::confirm_wage))
+        .route("/clerk/claims/{id}/submit", post(employer::submit))
+        .route(
+            "/clerk/claims/{id}/application-form.pdf",
+            get(window::application_pdf),
+        )
+        .route("/clerk/window", get(window::form).post(window::submit))
         .route(
             "/clerk/claims/{id}/attachments/{file}",
             get(review::attachment),

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use onething_domain::access::{AccessDenied, Role};
 use onething_domain::allowance::{ClaimStatus, RejectionReason};
 use onething_domain::china_time::date_in_china;
+use onething_domain::rules::MaternityDecision;
 use onething_domain::{CitizenId, Uscc};
 use onething_store::allowance::claims::{Acting, Claim, ClaimSubject, ReviewDecision};
 use onething_store::shared_data::DataUse;
@@ -122,6 +123,12 @@ pub(crate) async fn show(
 ) -> Result<Response, PageError> {
     user.require(CLERKS)?;
     let claim = visible_claim(&state, &user, &id).await?;
+    // A window claim still being filled in: the same wizard as the employer's.
+    if claim.status == ClaimStatus::Draft {
+        let form = super::employer::AccountForm::default();
+        let ok = StatusCode::OK;
+        return super::employer::render_wizard(&state, &user, chrome, &claim, form, None, ok).await;
+    }
     render(
         &state,
         &user,
@@ -185,11 +192,11 @@ async fn render(
 
 /// What approval would decide: the facts derived again from the current shared data (each
 /// read audited for the claim) and the rules evaluated on them. `None` while data is missing.
-async fn preview(
+pub(crate) async fn derived_decision(
     state: &AppState,
     claim: &Claim,
     actor: &str,
-) -> Result<Option<Preview>, PageError> {
+) -> Result<Option<MaternityDecision>, PageError> {
     let (Ok(claimant), Ok(employer)) = (
         CitizenId::parse(&claim.person_id),
         Uscc::parse(&claim.employer_uscc),
@@ -199,17 +206,18 @@ async fn preview(
     let data_use = DataUse {
         actor: actor.to_owned(),
         case_id: Some(claim.id.clone()),
-        purpose: "生育津贴审核：审核前核对共享数据".to_owned(),
+        purpose: "生育津贴审核：核对共享数据".to_owned(),
     };
+    let uploaded = claim
+        .needs_review
+        .then_some(claim.certificate_no.as_deref())
+        .flatten();
     let subject = ClaimSubject {
         claimant: &claimant,
         employer: &employer,
         certificate_no: claim.certificate_no.as_deref(),
         basis: claim.wage_basis,
-        uploaded_certificate_no: claim
-            .needs_review
-            .then_some(claim.certificate_no.as_deref())
-            .flatten(),
+        uploaded_certificate_no: uploaded,
         event_date: claim.event_date,
         today: claim
             .event_date
@@ -220,8 +228,19 @@ async fn preview(
         return Ok(None);
     };
     facts.case_id = claim.id.clone();
-    let decision = onething_domain::rules::evaluate(&facts, &state.params);
-    Ok(Some(Preview {
+    Ok(Some(onething_domain::rules::evaluate(
+        &facts,
+        &state.params,
+    )))
+}
+
+async fn preview(
+    state: &AppState,
+    claim: &Claim,
+    actor: &str,
+) -> Result<Option<Preview>, PageError> {
+    let decision = derived_decision(state, claim, actor).await?;
+    Ok(decision.map(|decision| Preview {
         eligible: decision.eligible,
         amount: decision.amount_fen.to_string(),
         lines: decision.explanation.clone(),
