@@ -667,3 +667,81 @@ async fn the_clerk_submits_at_the_window_and_prints_the_application_form() {
     // The employer sees the window claim among its own.
     assert!(get(app, &hr, "/employer/claims").await.text.contains(&id));
 }
+
+/// A multipart body with one file field.
+fn multipart(uri: &str, who: &SignedIn, content_type: &str, bytes: &[u8]) -> Request<Body> {
+    let boundary = "XyZ-boundary-42";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.png\"\r\n\
+         Content-Type: {content_type}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("cookie", format!("onething_session={}", who.token))
+        .header("host", "yb.example.cn")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .expect("request")
+}
+
+#[tokio::test]
+async fn the_employer_uploads_a_photo_without_javascript() {
+    let f = fixture().await;
+    let (app, store) = (&f.app, &f.app.store);
+    let new = NewClaim {
+        person_id: f.mum.clone(),
+        employer: f.employer.clone(),
+        certificate_no: None,
+        channel: Channel::Online,
+        authorisation: None,
+        actor: "hr".into(),
+        role: Role::Employer,
+        at: app.now(),
+    };
+    let claim = store.create_claim(&new).await.expect("claim");
+    let hr = app.sign_in("hr").await;
+    let page = format!("/employer/claims/{}", claim.id);
+    let wizard = get(app, &hr, &page).await;
+    assert!(wizard.text.contains("enctype=\"multipart/form-data\""));
+    assert!(wizard.text.contains(&format!("{page}/photo?csrf_token=")));
+    let no_token = multipart(&format!("{page}/photo"), &hr, "image/png", PNG);
+    assert_eq!(app.send(no_token).await.status, StatusCode::FORBIDDEN);
+    let token: String = form_urlencoded::byte_serialize(hr.csrf.as_bytes()).collect();
+    let uri = format!("{page}/photo?csrf_token={token}");
+    let text = app.send(multipart(&uri, &hr, "text/plain", b"hello")).await;
+    assert_refused(&text, "出生医学证明照片", "not an image");
+    let empty = app.send(multipart(&uri, &hr, "image/png", b"")).await;
+    assert_refused(&empty, "出生医学证明照片", "empty file");
+    assert!(
+        store
+            .claim_attachments(&claim.id)
+            .await
+            .expect("files")
+            .is_empty()
+    );
+    let uploaded = app.send(multipart(&uri, &hr, "image/png", PNG)).await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.text);
+    assert_eq!(
+        store
+            .claim_attachments(&claim.id)
+            .await
+            .expect("files")
+            .len(),
+        1
+    );
+    assert!(store.claim(&claim.id).await.expect("claim").needs_review);
+    let other = app.sign_in("hr_other").await;
+    let other_token: String = form_urlencoded::byte_serialize(other.csrf.as_bytes()).collect();
+    let foreign = format!("{page}/photo?csrf_token={other_token}");
+    let refused = app
+        .send(multipart(&foreign, &other, "image/png", PNG))
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+}

@@ -7,7 +7,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use onething_domain::access::{AccessDenied, Role, Scope, mask_id_text};
@@ -16,7 +16,9 @@ use onething_domain::allowance::bank::{AccountKind, validate_account};
 use onething_domain::allowance::settlement::mask_account;
 use onething_domain::china_time::date_in_china;
 use onething_domain::{CitizenId, Uscc};
-use onething_store::allowance::claims::{Acting, BankAccount, Channel, Claim, NewClaim};
+use onething_store::allowance::claims::{
+    Acting, BankAccount, Channel, Claim, NewAttachment, NewClaim,
+};
 use onething_store::shared_data::DataUse;
 use serde::Deserialize;
 
@@ -290,6 +292,10 @@ struct WizardPage {
     base: &'static str,
     /// A window claim: the clerk prints the 申请表 for the employer to sign.
     window: bool,
+    /// Photos uploaded so far (file names).
+    photos: Vec<String>,
+    /// The photo form's action: a multipart form carries the CSRF token in the query.
+    upload_action: String,
 }
 
 /// `GET /employer/claims/{id}`: the wizard while the claim is a draft, its decision after.
@@ -352,6 +358,19 @@ pub(crate) async fn render_wizard(
         .await?
         .as_ref()
         .map(account_view);
+    let photos = state
+        .store
+        .claim_attachments(&claim.id)
+        .await?
+        .into_iter()
+        .map(|a| a.filename)
+        .collect();
+    let token: String = form_urlencoded::byte_serialize(chrome.csrf_token.as_bytes()).collect();
+    let upload_action = format!(
+        "{}/{}/photo?csrf_token={token}",
+        claims_base(user),
+        claim.id
+    );
     let wage_confirmed = claim.wage_basis.is_some();
     let step = if !view.is_draft() {
         4
@@ -374,6 +393,8 @@ pub(crate) async fn render_wizard(
             step,
             base: claims_base(user),
             window: claim.channel == "window",
+            photos,
+            upload_action,
         },
     )
 }
@@ -551,6 +572,82 @@ pub(crate) async fn save_bank(
                     saved: false,
                 },
             )
+        }
+    }
+}
+
+/// Largest photo accepted (the request body limit is raised to match on the route).
+pub(crate) const PHOTO_LIMIT: usize = 5 * 1024 * 1024;
+
+/// The photo in a multipart body (field `file`), or the message naming the field.
+async fn read_photo(multipart: Option<Multipart>) -> Result<NewAttachment, String> {
+    const FIELD: &str = "出生医学证明照片";
+    let mut multipart = multipart.ok_or_else(|| format!("{FIELD}：请选择要上传的照片"))?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let filename = field.file_name().unwrap_or("photo").to_owned();
+        let content_type = field.content_type().unwrap_or_default().to_owned();
+        if !matches!(content_type.as_str(), "image/jpeg" | "image/png") {
+            return Err(format!("{FIELD}：只接受 JPG 或 PNG 图片"));
+        }
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|_| format!("{FIELD}：文件过大或上传中断（不超过 5 MB）"))?;
+        if bytes.is_empty() {
+            return Err(format!("{FIELD}：请选择要上传的照片"));
+        }
+        return Ok(NewAttachment {
+            filename,
+            content_type,
+            bytes: bytes.to_vec(),
+        });
+    }
+    Err(format!("{FIELD}：请选择要上传的照片"))
+}
+
+/// `POST /employer/claims/{id}/photo` (multipart, field `file`; the CSRF token in the
+/// query): when the certificate cannot be fetched, a photo of it; the claim then needs a
+/// clerk's review.
+pub(crate) async fn upload_photo(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    Path(id): Path<String>,
+    multipart: Option<Multipart>,
+) -> Result<Response, PageError> {
+    user.require(FILERS)?;
+    let claim = visible_claim(&state, &user, &id).await?;
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    let form = AccountForm::default();
+    let file = match read_photo(multipart).await {
+        Ok(file) => file,
+        Err(message) => {
+            return render_wizard(
+                &state,
+                &user,
+                chrome,
+                &claim,
+                form,
+                Some(message),
+                unprocessable,
+            )
+            .await;
+        }
+    };
+    match state
+        .store
+        .add_attachment(&id, &file, &acting(&state, &user))
+        .await
+    {
+        Ok(_) => Ok(redirect_with(
+            &format!("{}/{id}#step-1", claims_base(&user)),
+            None,
+        )),
+        Err(e) => {
+            let (status, message) = claim_refusal(e)?;
+            render_wizard(&state, &user, chrome, &claim, form, Some(message), status).await
         }
     }
 }

@@ -54,6 +54,12 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/employer/claims/{id}/wage", post(employer::confirm_wage))
         .route("/employer/claims/{id}/submit", post(employer::submit))
         .route(
+            "/employer/claims/{id}/photo",
+            post(employer::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
+                employer::PHOTO_LIMIT + 64 * 1024,
+            )),
+        )
+        .route(
             "/employer/bank",
             get(employer::bank).post(employer::save_bank),
         )
@@ -64,6 +70,12 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/clerk/claims/{id}/review", post(review::decide))
         .route("/clerk/claims/{id}/wage", post(employer::confirm_wage))
         .route("/clerk/claims/{id}/submit", post(employer::submit))
+        .route(
+            "/clerk/claims/{id}/photo",
+            post(employer::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
+                employer::PHOTO_LIMIT + 64 * 1024,
+            )),
+        )
         .route(
             "/clerk/claims/{id}/application-form.pdf",
             get(window::application_pdf),
