@@ -745,3 +745,39 @@ async fn the_employer_uploads_a_photo_without_javascript() {
         .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_clerk_looks_a_person_up_masked_and_within_the_region() {
+    let f = fixture().await;
+    let app = &f.app;
+    let clerk = app.sign_in("clerk").await;
+    let bad = post(app, &clerk, "/clerk/lookup", &[("id", "5002281994")]).await;
+    assert_refused(&bad, "公民身份号码", "bad id");
+    let id = [("id", f.mum.as_str())];
+    let found = post(app, &clerk, "/clerk/lookup", &id).await;
+    assert_eq!(found.status, StatusCode::OK);
+    for text in [
+        "参保登记（医保部门）",
+        "出生医学证明（卫生健康部门）",
+        "分娩记录（医院）",
+        "500228********",
+    ] {
+        assert!(
+            found.text.contains(text),
+            "lookup shows {text}: {}",
+            found.text
+        );
+    }
+    assert!(
+        !found.text.contains(f.mum.as_str()),
+        "full id on the lookup page"
+    );
+    let clerk_hb = app.sign_in("clerk_hb").await;
+    let far = post(app, &clerk_hb, "/clerk/lookup", &id).await;
+    assert!(
+        far.text.contains("未找到该参保人在本辖区的共享信息"),
+        "{}",
+        far.text
+    );
+    assert!(!far.text.contains("参保登记（医保部门）"));
+}

@@ -41,6 +41,7 @@ const PAGES: &[(&str, &[Role])] = &[
     ("/my/claims", &[Role::Person]),
     ("/clerk/review", CLERKS),
     ("/clerk/window", CLERKS),
+    ("/clerk/lookup", CLERKS),
     ("/clerk/claims", CLERKS),
     ("/clerk/settlements", CLERKS),
     ("/allowance/late", LATE),

@@ -74,6 +74,7 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
         Role::Person => links.push(("/my/claims", "我的生育津贴")),
         Role::AgencyClerk => links.extend([
             ("/clerk/review", "待审核"),
+            ("/clerk/lookup", "参保人查询"),
             ("/clerk/window", "窗口代办"),
             ("/clerk/claims", "生育津贴申领"),
             ("/clerk/settlements", "结算批次"),

@@ -219,7 +219,7 @@ fn short_key(key: &str) -> String {
 
 /// A fact's value in Chinese: the datasets' codes named, amounts in fen kept as numbers
 /// (the label says 分), contribution counts spelled out.
-fn fact_value(value: &serde_json::Value) -> String {
+pub(crate) fn fact_value(value: &serde_json::Value) -> String {
     use serde_json::Value;
     match value {
         Value::String(code) => code_zh(code).map_or_else(|| code.clone(), str::to_owned),
@@ -259,7 +259,7 @@ fn code_zh(code: &str) -> Option<&'static str> {
 }
 
 /// Every citizen id inside `text` masked (record keys join ids with `|` and `,`).
-fn mask_ids(text: &str) -> String {
+pub(crate) fn mask_ids(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut token = String::new();
     for c in text.chars() {

@@ -14,6 +14,7 @@ mod chrome;
 mod claims;
 mod employer;
 mod error;
+mod lookup;
 mod review;
 mod settlements;
 mod sign_in;
@@ -81,6 +82,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             get(window::application_pdf),
         )
         .route("/clerk/window", get(window::form).post(window::submit))
+        .route("/clerk/lookup", get(lookup::form).post(lookup::lookup))
         .route(
             "/clerk/claims/{id}/attachments/{file}",
             get(review::attachment),
