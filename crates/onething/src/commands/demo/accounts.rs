@@ -94,7 +94,7 @@ async fn plan(store: &Store, claims: &DemoClaims) -> Result<Vec<Planned>, Failur
             "clerk",
             Role::AgencyClerk,
             Scope::Region(city),
-            "重庆市的生育津贴审核（证据、规则预审、通过或不予支付）、结算批次（立即结算、下载支付文件、导入银行回盘）、逾期未支付、办件查询",
+            "重庆市的生育津贴审核（证据、照片、规则预审、通过或不予支付）、参保人查询、窗口代办（授权确认表、打印申请表）、结算批次（立即结算、下载支付文件、导入银行回盘）、逾期未支付、办件查询",
         ),
         (
             "hospital",
