@@ -527,8 +527,22 @@ async fn the_clerk_reviews_settles_and_imports_the_bank_results() {
         store.claim(&id).await.expect("store").status,
         ClaimStatus::Settled
     );
+    let token: String = form_urlencoded::byte_serialize(clerk.csrf.as_bytes()).collect();
+    let file_uri = format!("{batch}/results-file?csrf_token={token}");
+    let bad_upload = multipart(&file_uri, &clerk, "text/csv", bad_file.as_bytes());
+    assert_refused(
+        &app.send(bad_upload).await,
+        "银行回盘文件",
+        "bad file upload",
+    );
+    assert_eq!(
+        store.claim(&id).await.expect("store").status,
+        ClaimStatus::Settled
+    );
     let good = format!("payment_id,result,reason\n{payment},paid,\nNOPE,paid,\n");
-    let imported = post(app, &clerk, &results, &[("csv", &good)]).await;
+    let imported = app
+        .send(multipart(&file_uri, &clerk, "text/csv", good.as_bytes()))
+        .await;
     assert_eq!(imported.status, StatusCode::OK, "{}", imported.text);
     for text in ["已支付 1 笔", "第 3 行：NOPE"] {
         assert!(

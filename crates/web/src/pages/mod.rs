@@ -97,6 +97,10 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             get(settlements::payment_file),
         )
         .route("/clerk/settlements/{id}/results", post(settlements::import))
+        .route(
+            "/clerk/settlements/{id}/results-file",
+            post(settlements::import_file),
+        )
         .route("/allowance/late", get(settlements::late))
         .route("/supervision/duplicates", get(supervision::duplicates))
         .route("/elder", get(chrome::elder_switch))

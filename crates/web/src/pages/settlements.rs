@@ -6,7 +6,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -189,6 +189,8 @@ struct SettlementPage {
     csv: String,
     report: Option<ReportView>,
     error: Option<String>,
+    /// The file form's action: a multipart form carries the CSRF token in the query.
+    upload_action: String,
 }
 
 struct ReportView {
@@ -256,10 +258,16 @@ fn render_one(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
+    let token: String = form_urlencoded::byte_serialize(chrome.csrf_token.as_bytes()).collect();
+    let upload_action = format!(
+        "/clerk/settlements/{}/results-file?csrf_token={token}",
+        s.id
+    );
     html(
         status,
         &SettlementPage {
             chrome,
+            upload_action,
             id: s.id.clone(),
             until: day(Some(s.until)),
             claims: s.claims,
@@ -325,25 +333,61 @@ pub(crate) async fn import(
     user.require(CLERKS)?;
     let settlement = visible_settlement(&state, &user, &id).await?;
     let form: ResultsForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
-    if form.csv.trim().is_empty() {
-        let error = Some("银行回盘文件：请粘贴回盘 CSV 内容".to_owned());
-        return render_one(chrome, &settlement, form.csv, None, error, unprocessable);
+    import_text(&state, &user, chrome, &settlement, form.csv).await
+}
+
+/// `POST /clerk/settlements/{id}/results-file?csrf_token=…` (multipart, field `file`): the
+/// bank's CSV as a file, imported like the pasted text.
+pub(crate) async fn import_file(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    Path(id): Path<String>,
+    multipart: Option<Multipart>,
+) -> Result<Response, PageError> {
+    user.require(CLERKS)?;
+    let settlement = visible_settlement(&state, &user, &id).await?;
+    let mut text = String::new();
+    if let Some(mut multipart) = multipart {
+        while let Ok(Some(field)) = multipart.next_field().await {
+            if field.name() == Some("file") {
+                let bytes = field.bytes().await.unwrap_or_default();
+                // Not UTF-8: left to the parser, which names the line.
+                text = String::from_utf8(bytes.to_vec())
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                break;
+            }
+        }
     }
-    let rows = match parse_results(form.csv.as_bytes()) {
+    import_text(&state, &user, chrome, &settlement, text).await
+}
+
+/// Parses and imports the bank's results; a bad file is refused whole, naming every problem.
+async fn import_text(
+    state: &AppState,
+    user: &CurrentUser,
+    chrome: Chrome,
+    settlement: &Settlement,
+    csv: String,
+) -> Result<Response, PageError> {
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    if csv.trim().is_empty() {
+        let error = Some("银行回盘文件：请粘贴回盘 CSV 内容或选择文件".to_owned());
+        return render_one(chrome, settlement, csv, None, error, unprocessable);
+    }
+    let rows = match parse_results(csv.as_bytes()) {
         Ok(rows) => rows,
         Err(rejected) => {
             let problems: Vec<String> = rejected.errors.iter().map(|e| e.message_zh()).collect();
             let error = Some(format!("银行回盘文件：{}", problems.join("；")));
-            return render_one(chrome, &settlement, form.csv, None, error, unprocessable);
+            return render_one(chrome, settlement, csv, None, error, unprocessable);
         }
     };
     let report = state
         .store
-        .import_results(&id, &rows, &acting(&state, &user))
+        .import_results(&settlement.id, &rows, &acting(state, user))
         .await
         .map_err(settlement_refusal)?;
-    let settlement = visible_settlement(&state, &user, &id).await?;
+    let settlement = visible_settlement(state, user, &settlement.id).await?;
     let view = report_view(&report);
     render_one(
         chrome,
