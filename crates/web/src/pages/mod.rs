@@ -22,6 +22,7 @@ mod supervision;
 mod users;
 mod watch;
 mod window;
+mod wizard;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -51,13 +52,13 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             get(employer::offers).post(employer::open),
         )
         .route("/employer/claims", get(employer::claims))
-        .route("/employer/claims/{id}", get(employer::wizard))
-        .route("/employer/claims/{id}/wage", post(employer::confirm_wage))
-        .route("/employer/claims/{id}/submit", post(employer::submit))
+        .route("/employer/claims/{id}", get(wizard::wizard))
+        .route("/employer/claims/{id}/wage", post(wizard::confirm_wage))
+        .route("/employer/claims/{id}/submit", post(wizard::submit))
         .route(
             "/employer/claims/{id}/photo",
-            post(employer::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
-                employer::PHOTO_LIMIT + 64 * 1024,
+            post(wizard::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
+                wizard::PHOTO_LIMIT + 64 * 1024,
             )),
         )
         .route(
@@ -69,12 +70,12 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/clerk/claims", get(review::all))
         .route("/clerk/claims/{id}", get(review::show))
         .route("/clerk/claims/{id}/review", post(review::decide))
-        .route("/clerk/claims/{id}/wage", post(employer::confirm_wage))
-        .route("/clerk/claims/{id}/submit", post(employer::submit))
+        .route("/clerk/claims/{id}/wage", post(wizard::confirm_wage))
+        .route("/clerk/claims/{id}/submit", post(wizard::submit))
         .route(
             "/clerk/claims/{id}/photo",
-            post(employer::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
-                employer::PHOTO_LIMIT + 64 * 1024,
+            post(wizard::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
+                wizard::PHOTO_LIMIT + 64 * 1024,
             )),
         )
         .route(

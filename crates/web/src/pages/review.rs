@@ -127,7 +127,7 @@ pub(crate) async fn show(
     if claim.status == ClaimStatus::Draft {
         let form = super::employer::AccountForm::default();
         let ok = StatusCode::OK;
-        return super::employer::render_wizard(&state, &user, chrome, &claim, form, None, ok).await;
+        return super::wizard::render_wizard(&state, &user, chrome, &claim, form, None, ok).await;
     }
     render(
         &state,
