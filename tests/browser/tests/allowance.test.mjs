@@ -85,7 +85,7 @@ test('the clerk runs a settlement, downloads the payment file and imports the ba
   assert.ok(ids.length > 0);
   await shot(page, 'clerk-settlement');
   const results = ['payment_id,result,reason', ...ids.map((id) => `${id},paid,`), 'PAY-UNKNOWN,paid,'].join('\n');
-  await page.getByLabel(/银行回盘文件/).fill(results);
+  await page.getByLabel(/^银行回盘文件/).fill(results);
   await page.getByRole('button', { name: '导入回盘' }).click();
   await page.waitForLoadState();
   const report = await page.locator('#import-report').innerText();
