@@ -18,6 +18,8 @@ use onething_domain::access::Role;
 
 const SUPERVISORS: &[Role] = &[Role::Supervisor, Role::Admin];
 const ADMIN: &[Role] = &[Role::Admin];
+const CLERKS: &[Role] = &[Role::AgencyClerk, Role::Admin];
+const LATE: &[Role] = &[Role::AgencyClerk, Role::Supervisor, Role::Admin];
 
 /// Every page route that needs sign-in, with the roles it admits (`{case}`: the user's own
 /// case, or the first case for a role that sees none).
@@ -33,6 +35,17 @@ const PAGES: &[(&str, &[Role])] = &[
     ("/admin/users", ADMIN),
     ("/admin/departments", ADMIN),
     ("/admin/params", ADMIN),
+    ("/employer/offers", &[Role::Employer]),
+    ("/employer/claims", &[Role::Employer]),
+    ("/employer/bank", &[Role::Employer]),
+    ("/my/claims", &[Role::Person]),
+    ("/clerk/review", CLERKS),
+    ("/clerk/window", CLERKS),
+    ("/clerk/lookup", CLERKS),
+    ("/clerk/claims", CLERKS),
+    ("/clerk/settlements", CLERKS),
+    ("/allowance/late", LATE),
+    ("/supervision/duplicates", SUPERVISORS),
 ];
 
 fn get(uri: &str) -> Request<Body> {
@@ -191,7 +204,11 @@ async fn sign_in_failure_keeps_the_name_and_success_goes_home() {
                 .expect("request"),
         )
         .await;
-    assert_eq!(location(&home), "/cases");
+    assert_eq!(
+        location(&home),
+        "/clerk/review",
+        "a clerk starts at the review queue"
+    );
     let signed_in = app
         .send(
             Request::builder()

@@ -14,6 +14,7 @@ export const ACCOUNTS = {
   supervisor: ['demo-supervisor', 'demo-supervisor-2026'],
   health: ['demo-health', 'demo-health-2026'],
   mother: ['demo-mother', 'demo-mother-2026'],
+  employer: ['demo-employer', 'demo-employer-2026'],
 };
 
 export async function launch() {

@@ -25,7 +25,8 @@ test('a failed sign-in shows the error and stays on /login', async () => {
 test("a person's progress page shows each item's progress and dates", async () => {
   const page = await freshPage(browser, { phone: true });
   await signIn(page, 'mother');
-  assert.equal(new URL(page.url()).pathname, '/cases');
+  assert.equal(new URL(page.url()).pathname, '/my/claims');
+  await page.goto(`${BASE}/cases`);
   await shot(page, 'person-cases');
   await page.locator('.case-card a').first().click();
   await page.waitForURL(/\/cases\/[^/]+$/);
@@ -63,6 +64,7 @@ test("a department officer sees its department's items with deadlines", async ()
 test('the elder-mode switch enlarges the page', async () => {
   const page = await freshPage(browser, { phone: true });
   await signIn(page, 'mother');
+  await page.goto(`${BASE}/cases`);
   await page.getByRole('button', { name: '长者模式' }).click();
   await page.waitForLoadState();
   assert.equal(await page.locator('body').getAttribute('class'), 'elder');

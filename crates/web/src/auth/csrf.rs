@@ -104,12 +104,15 @@ async fn presented_token(parts: &Parts, body: Body) -> Result<(Option<String>, B
     if let Some(value) = parts.headers.get(TOKEN_HEADER) {
         return Ok((value.to_str().ok().map(str::to_owned), body));
     }
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default();
+    if content_type.starts_with("multipart/form-data") {
+        return Ok((multipart_page_token(parts), body));
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok((None, body));
     }
     let bytes: Bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
@@ -123,6 +126,18 @@ async fn presented_token(parts: &Parts, body: Body) -> Result<(Option<String>, B
 
 /// Compares without stopping at the first difference, so timing does not reveal how much of
 /// a guessed token was right.
+/// A file upload from a page without JavaScript cannot set the header, and its body is not
+/// urlencoded: page forms (never `/api/`) carry the token in the action's query string
+/// (`?csrf_token=…`). The token is still checked against the session like any other.
+fn multipart_page_token(parts: &Parts) -> Option<String> {
+    if parts.uri.path().starts_with("/api/") {
+        return None;
+    }
+    form_urlencoded::parse(parts.uri.query()?.as_bytes())
+        .find(|(name, _)| name == TOKEN_FIELD)
+        .map(|(_, value)| value.into_owned())
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -158,6 +173,26 @@ mod tests {
         assert!(same_origin(&headers(&[("sec-fetch-site", "cross-site")])).is_err());
         assert!(same_origin(&headers(&[("sec-fetch-site", "same-site")])).is_err());
         assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")])).is_ok());
+    }
+
+    #[test]
+    fn multipart_page_forms_carry_the_token_in_the_query_only_outside_the_api() {
+        let parts = |uri: &str| {
+            axum::http::Request::builder()
+                .uri(uri)
+                .body(())
+                .expect("request")
+                .into_parts()
+                .0
+        };
+        let page = parts("/employer/claims/MA1/photo?csrf_token=t0k%2B");
+        assert_eq!(multipart_page_token(&page).as_deref(), Some("t0k+"));
+        assert_eq!(
+            multipart_page_token(&parts("/employer/claims/MA1/photo")),
+            None
+        );
+        let api = parts("/api/v1/claims/MA1/attachments?csrf_token=t0k");
+        assert_eq!(multipart_page_token(&api), None, "the API keeps the header");
     }
 
     #[test]

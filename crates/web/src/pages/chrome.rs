@@ -66,6 +66,19 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
         Role::DeptOfficer => links.push(("/dept/items", "本部门事项")),
         Role::Supervisor => links.push(("/due", "超期预警")),
         Role::Admin => links.push(("/due", "超期预警")),
+        Role::Employer => links.extend([
+            ("/employer/offers", "待申领生育津贴"),
+            ("/employer/claims", "生育津贴申领"),
+            ("/employer/bank", "银行账户"),
+        ]),
+        Role::Person => links.push(("/my/claims", "我的生育津贴")),
+        Role::AgencyClerk => links.extend([
+            ("/clerk/review", "待审核"),
+            ("/clerk/lookup", "参保人查询"),
+            ("/clerk/window", "窗口代办"),
+            ("/clerk/claims", "生育津贴申领"),
+            ("/clerk/settlements", "结算批次"),
+        ]),
         _ => {}
     }
     links.push((
@@ -76,7 +89,11 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
             _ => "办件",
         },
     ));
+    if matches!(role, Role::AgencyClerk | Role::Supervisor | Role::Admin) {
+        links.push(("/allowance/late", "逾期未支付"));
+    }
     if matches!(role, Role::Supervisor | Role::Admin) {
+        links.push(("/supervision/duplicates", "重复申领拦截"));
         links.push(("/audit", "数据使用审计"));
     }
     if role == Role::Admin {
@@ -102,6 +119,9 @@ pub(crate) fn home_of(role: Role) -> &'static str {
     match role {
         Role::DeptOfficer => "/dept/items",
         Role::Supervisor | Role::Admin => "/due",
+        Role::Employer => "/employer/offers",
+        Role::Person => "/my/claims",
+        Role::AgencyClerk => "/clerk/review",
         _ => "/cases",
     }
 }

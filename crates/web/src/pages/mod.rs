@@ -11,10 +11,18 @@
 mod admin;
 mod cases;
 mod chrome;
+mod claims;
+mod employer;
 mod error;
+mod lookup;
+mod review;
+mod settlements;
 mod sign_in;
+mod supervision;
 mod users;
 mod watch;
+mod window;
+mod wizard;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -39,6 +47,63 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/admin/users/{id}/disabled", post(users::set_disabled))
         .route("/admin/departments", get(admin::departments))
         .route("/admin/params", get(admin::params))
+        .route(
+            "/employer/offers",
+            get(employer::offers).post(employer::open),
+        )
+        .route("/employer/claims", get(employer::claims))
+        .route("/employer/claims/{id}", get(wizard::wizard))
+        .route("/employer/claims/{id}/wage", post(wizard::confirm_wage))
+        .route("/employer/claims/{id}/submit", post(wizard::submit))
+        .route(
+            "/employer/claims/{id}/photo",
+            post(wizard::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
+                wizard::PHOTO_LIMIT + 64 * 1024,
+            )),
+        )
+        .route(
+            "/employer/bank",
+            get(employer::bank).post(employer::save_bank),
+        )
+        .route("/my/claims", get(claims::my_claims))
+        .route("/clerk/review", get(review::queue))
+        .route("/clerk/claims", get(review::all))
+        .route("/clerk/claims/{id}", get(review::show))
+        .route("/clerk/claims/{id}/review", post(review::decide))
+        .route("/clerk/claims/{id}/wage", post(wizard::confirm_wage))
+        .route("/clerk/claims/{id}/submit", post(wizard::submit))
+        .route(
+            "/clerk/claims/{id}/photo",
+            post(wizard::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
+                wizard::PHOTO_LIMIT + 64 * 1024,
+            )),
+        )
+        .route(
+            "/clerk/claims/{id}/application-form.pdf",
+            get(window::application_pdf),
+        )
+        .route("/clerk/window", get(window::form).post(window::submit))
+        .route("/clerk/lookup", get(lookup::form).post(lookup::lookup))
+        .route(
+            "/clerk/claims/{id}/attachments/{file}",
+            get(review::attachment),
+        )
+        .route(
+            "/clerk/settlements",
+            get(settlements::list).post(settlements::run),
+        )
+        .route("/clerk/settlements/{id}", get(settlements::show))
+        .route(
+            "/clerk/settlements/{id}/payment-file.csv",
+            get(settlements::payment_file),
+        )
+        .route("/clerk/settlements/{id}/results", post(settlements::import))
+        .route(
+            "/clerk/settlements/{id}/results-file",
+            post(settlements::import_file),
+        )
+        .route("/allowance/late", get(settlements::late))
+        .route("/supervision/duplicates", get(supervision::duplicates))
         .route("/elder", get(chrome::elder_switch))
         .layer(axum::middleware::from_fn_with_state(
             state,

@@ -1,18 +1,20 @@
-//! Demo accounts, one per role, scoped to the demo data: the demo cases are filed in
-//! 青秀区 (450102, 南宁市), so clerks and the supervisor get 南宁市 (450100), the hospital
-//! window 青秀区, the person account is the mother of one demo case, the department officer
-//! the health commission. Every account is written to the audit log like `onething user add`.
+//! Demo accounts, one per role, scoped to the demo data: the demo cases and the synthetic
+//! city's claims are in 梁平区 (500228, 重庆市), so clerks and the supervisor get 重庆市
+//! (500000), the hospital window 梁平区; the employer is the demo claims' employer, the
+//! person account the insured woman of the paid demo claim (else the mother of a demo case),
+//! the department officer the health commission. Every account is written to the audit log like `onething user add`.
 //! Passwords are public (`demo-<role>-2026`): for the demo database only.
 
 use chrono::{DateTime, Utc};
 use onething_domain::access::{Applicant, Role, Scope, ScopeFlags, Username};
 use onething_domain::case::ItemState;
 use onething_domain::department::DepartmentKind;
-use onething_domain::{CitizenId, RegionCode, Uscc};
+use onething_domain::{CitizenId, RegionCode};
 use onething_store::Store;
 use onething_store::accounts::scoped_cases::{CaseSummary, Page};
 use onething_store::accounts::{NewAccount, Passwords};
 
+use super::claims::DemoClaims;
 use crate::failure::Failure;
 
 /// A demo account as the demo prints it.
@@ -33,10 +35,11 @@ const DEMO_DEPT: DepartmentKind = DepartmentKind::Health;
 pub async fn seed_demo_accounts(
     store: &Store,
     passwords: &Passwords,
+    claims: &DemoClaims,
     at: DateTime<Utc>,
 ) -> Result<Vec<DemoAccount>, Failure> {
     let mut accounts = Vec::new();
-    for (name, role, scope, can_do) in plan(store).await? {
+    for (name, role, scope, can_do) in plan(store, claims).await? {
         let password = format!("demo-{name}-2026");
         let username = Username::parse(&format!("demo-{name}"))
             .map_err(|e| Failure::environment("演示用户名无效", e))?;
@@ -60,9 +63,9 @@ pub async fn seed_demo_accounts(
 
 type Planned = (&'static str, Role, Scope, &'static str);
 
-async fn plan(store: &Store) -> Result<Vec<Planned>, Failure> {
-    let city = region("450100")?;
-    let county = region("450102")?;
+async fn plan(store: &Store, claims: &DemoClaims) -> Result<Vec<Planned>, Failure> {
+    let city = region("500000")?;
+    let county = region("500228")?;
     let dept_kind = store
         .department(DEMO_DEPT.as_str())
         .await?
@@ -75,8 +78,11 @@ async fn plan(store: &Store) -> Result<Vec<Planned>, Failure> {
         },
     )
     .map_err(|e| Failure::environment("演示部门范围无效", e))?;
-    let employer = Uscc::from_parts('9', '1', county, "MA5U7CHW")
-        .map_err(|e| Failure::environment("演示单位代码无效", e))?;
+    let employer = claims.employer.clone();
+    let mother = match &claims.mother {
+        Some(mother) => mother.clone(),
+        None => demo_mother(store).await?,
+    };
     Ok(vec![
         (
             "admin",
@@ -88,19 +94,19 @@ async fn plan(store: &Store) -> Result<Vec<Planned>, Failure> {
             "clerk",
             Role::AgencyClerk,
             Scope::Region(city),
-            "南宁市的办件查询（按办件编号或证件号后几位）",
+            "重庆市的生育津贴审核（证据、照片、规则预审、通过或不予支付）、参保人查询、窗口代办（授权确认表、打印申请表）、结算批次（立即结算、下载支付文件、导入银行回盘）、逾期未支付、办件查询",
         ),
         (
             "hospital",
             Role::HospitalClerk,
             Scope::Region(county),
-            "青秀区的办件查询（医院窗口）",
+            "梁平区的办件查询（医院窗口）",
         ),
         (
             "supervisor",
             Role::Supervisor,
             Scope::Region(city),
-            "南宁市的超期与即将到期事项、数据使用审计",
+            "重庆市的超期与即将到期事项、重复申领拦截记录、逾期未支付、数据使用审计",
         ),
         (
             "health",
@@ -112,13 +118,13 @@ async fn plan(store: &Store) -> Result<Vec<Planned>, Failure> {
             "employer",
             Role::Employer,
             Scope::Employer(employer),
-            "本单位的办件（演示数据中暂无）",
+            "主动服务列表（职工生育后待申领）、三步申领生育津贴、本单位申领进度、银行账户",
         ),
         (
             "mother",
             Role::Person,
-            Scope::Person(demo_mother(store).await?),
-            "本人的办件和各事项进度",
+            Scope::Person(mother),
+            "本人的生育津贴申领进度（提交、审核、结算、到账）、站内消息、本人的办件",
         ),
     ])
 }

@@ -22,8 +22,8 @@ use tokio::sync::oneshot;
 use crate::failure::Failure;
 
 /// Small enough for a demo that starts in seconds, big enough to browse.
-const EMPLOYERS: usize = 20;
-const PEOPLE: usize = 200;
+const EMPLOYERS: usize = 6;
+const PEOPLE: usize = 1500;
 /// The reference day of the synthetic city when the real one is outside the calendar.
 const FALLBACK_TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 23) {
     Some(day) => day,
@@ -82,12 +82,7 @@ pub(super) async fn seed(
     today: NaiveDate,
     dir: &Path,
 ) -> Result<String, Failure> {
-    // Births must fall inside the published holiday years the claims are computed in.
-    let today = if calendar.is_working_day(today).is_ok() {
-        today
-    } else {
-        FALLBACK_TODAY
-    };
+    let today = city_today(calendar, today);
     city::write_city(dir, CityParams::new(seed, EMPLOYERS, PEOPLE, today))
         .map_err(|e| Failure::environment("无法写出演示城市数据", e))?;
     let keys = register(store, &dir.join("keys")).await?;
@@ -101,6 +96,16 @@ pub(super) async fn seed(
         DEPARTMENTS.len(),
         dir.display()
     ))
+}
+
+/// The synthetic city's reference day: today, unless the calendar has no notice for it
+/// (births must fall inside the published holiday years the claims are computed in).
+pub(super) fn city_today(calendar: &Calendar, today: NaiveDate) -> NaiveDate {
+    if calendar.is_working_day(today).is_ok() {
+        today
+    } else {
+        FALLBACK_TODAY
+    }
 }
 
 /// Registers each department with a fresh key; the key files are written to `keys_dir`.

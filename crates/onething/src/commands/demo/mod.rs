@@ -2,6 +2,7 @@
 //! engine (every change is an event planned by the same rules the server uses), then serve it.
 
 mod accounts;
+mod claims;
 mod departments;
 
 use std::path::Path;
@@ -43,9 +44,17 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     let city_dir = city_dir(&args.file);
     let pushed = departments::seed(&store, &calendar, args.seed, today, &city_dir).await?;
     println!("  演示部门 / demo departments: {pushed}");
+    let claims = claims::seed(&store, &calendar, departments::city_today(&calendar, today)).await?;
+    println!(
+        "  生育津贴申领 / maternity-allowance claims: {}",
+        claims.summary
+    );
+    if let Some(mother) = &claims.mother {
+        seed_mother_case(&store, &calendar, args.seed, today, mother).await?;
+    }
     println!("  所有人员与单位均为合成数据 / every person and employer is synthetic");
     let passwords = onething_store::accounts::Passwords::new();
-    let accounts = accounts::seed_demo_accounts(&store, &passwords, Utc::now()).await?;
+    let accounts = accounts::seed_demo_accounts(&store, &passwords, &claims, Utc::now()).await?;
     println!("  演示账号 / demo accounts (username / password):");
     for a in &accounts {
         println!(
@@ -82,6 +91,49 @@ fn remove_old(file: &Path) -> Result<(), Failure> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(Failure::environment("无法删除旧的演示数据库", e)),
         }
+    }
+    Ok(())
+}
+
+/// 梁平区, where the synthetic city of the demo departments lives: the demo cases are filed
+/// there too, so one clerk's region covers cases and claims.
+fn demo_region() -> Result<RegionCode, Failure> {
+    RegionCode::parse("500228").map_err(|e| Failure::environment("演示地区代码无效", e))
+}
+
+/// A newborn case of the demo mother (the insured woman of a demo claim), accepted and
+/// worked like the others, so her account shows her case beside her allowance claim.
+async fn seed_mother_case(
+    store: &Store,
+    calendar: &Calendar,
+    seed: u64,
+    today: NaiveDate,
+    mother: &onething_domain::CitizenId,
+) -> Result<(), Failure> {
+    let catalog = store.current_catalog().await?.catalog;
+    let Some(bundle) = catalog.bundle("newborn") else {
+        return Ok(());
+    };
+    let mut seeder = Seeder {
+        store,
+        calendar,
+        synth: Synth::new(seed),
+        today,
+        keys: 10_000,
+    };
+    // The earliest demo day, so the case's due dates stay inside the published calendar.
+    let opened_on = *opening_days(calendar, today)?.first().unwrap_or(&today);
+    let applicant = seeder.actor(ActorRole::Applicant, "applicant", opened_on);
+    let new = NewCase {
+        bundle: bundle.code.clone(),
+        applicant: format!("person:{mother}"),
+        region: Some(demo_region()?.to_string()),
+    };
+    let case = store.open_case(&new, &applicant).await?;
+    if calendar.add_working_days(opened_on, 40).is_ok() {
+        let window = seeder.actor(ActorRole::Acceptor, "window-clerk", opened_on);
+        store.accept_all(&case.id, &window, calendar).await?;
+        seeder.handle(&case.id, bundle, opened_on).await?;
     }
     Ok(())
 }
@@ -160,9 +212,19 @@ impl Seeder<'_> {
     }
 
     async fn case(&mut self, bundle: &Bundle, opened_on: NaiveDate) -> Result<(), Failure> {
-        let region = RegionCode::parse("450102").or_else(|_| RegionCode::parse("450000"));
-        let region = region.map_err(|e| Failure::environment("演示地区代码无效", e))?;
+        let region = demo_region()?;
         let mother = self.synth.mother_id(region);
+        self.case_of(bundle, opened_on, &mother).await
+    }
+
+    /// A case of `mother`, which the departments then work as in [`Seeder::case`].
+    async fn case_of(
+        &mut self,
+        bundle: &Bundle,
+        opened_on: NaiveDate,
+        mother: &onething_domain::CitizenId,
+    ) -> Result<(), Failure> {
+        let region = demo_region()?;
         let new = NewCase {
             bundle: bundle.code.clone(),
             applicant: format!("person:{mother}"),

@@ -284,23 +284,37 @@ pub(crate) async fn list_claims(
             )
         })?),
     };
-    let mut filter = ClaimFilter {
-        status,
-        limit: query.limit.unwrap_or(100).clamp(1, 500),
-        ..ClaimFilter::default()
+    let limit = query.limit.unwrap_or(100).clamp(1, 500);
+    let Some(filter) = scope_filter(user.scope(), status, limit) else {
+        return Ok(Json(ClaimList { claims: Vec::new() }));
     };
-    match user.scope() {
-        Scope::Employer(uscc) => filter.employer_uscc = Some(uscc.to_string()),
-        Scope::Person(id) => filter.person_id = Some(id.to_string()),
-        Scope::Region(region) => filter.region_prefix = Some(region_prefix(*region)),
-        Scope::Platform => {}
-        Scope::Department { .. } => return Ok(Json(ClaimList { claims: Vec::new() })),
-    }
     let mut claims = Vec::new();
     for claim in state.store.claims(&filter).await? {
         claims.push(claim_view(&state, claim).await?);
     }
     Ok(Json(ClaimList { claims }))
+}
+
+/// The claims filter of a scope (the pages list with it too); `None` for scopes that reach
+/// no claim (department officers).
+pub(crate) fn scope_filter(
+    scope: &Scope,
+    status: Option<ClaimStatus>,
+    limit: u32,
+) -> Option<ClaimFilter> {
+    let mut filter = ClaimFilter {
+        status,
+        limit,
+        ..ClaimFilter::default()
+    };
+    match scope {
+        Scope::Employer(uscc) => filter.employer_uscc = Some(uscc.to_string()),
+        Scope::Person(id) => filter.person_id = Some(id.to_string()),
+        Scope::Region(region) => filter.region_prefix = Some(region_prefix(*region)),
+        Scope::Platform => {}
+        Scope::Department { .. } => return None,
+    }
+    Some(filter)
 }
 
 /// One claim with its facts, decision, steps and attachments.

@@ -1,0 +1,227 @@
+//! Demo maternity-allowance claims, written through the same store functions the pages and
+//! the API use: the demo employer is the synthetic employer with the most employees whose
+//! births were pushed; a few of its offers become claims in different states (one approved,
+//! settled and paid; one approved waiting for settlement; one in review with a photo), and
+//! the rest stay on its proactive list for the visitor to claim. One claim of another employer
+//! shows that the demo employer cannot reach it.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use onething_domain::access::Role;
+use onething_domain::allowance::settlement::{PaymentOutcome, ResultRow};
+use onething_domain::allowance::{ClaimStatus, WageBasis};
+use onething_domain::rules::MaternityParams;
+use onething_domain::{Calendar, CitizenId, Uscc};
+use onething_store::Store;
+use onething_store::allowance::claims::{
+    Acting, BankAccount, Channel, Claim, LOOKBACK_DAYS, NewAttachment, NewClaim, Offer,
+};
+use onething_store::allowance::settlements::{self, SettleRun};
+use onething_store::shared_data::DataUse;
+
+use crate::failure::Failure;
+
+/// The demo certificate photo (a drawing, not a real certificate).
+const PHOTO: &[u8] = include_bytes!("certificate-photo.png");
+/// How many offers stay on the demo employer's proactive list at least.
+const LEFT_OPEN: usize = 2;
+
+/// What the demo accounts are scoped to.
+pub(super) struct DemoClaims {
+    pub employer: Uscc,
+    /// The insured woman of the paid claim (else of any claim).
+    pub mother: Option<CitizenId>,
+    pub summary: String,
+}
+
+struct Ctx<'a> {
+    store: &'a Store,
+    calendar: &'a Calendar,
+    params: MaternityParams,
+    at: DateTime<Utc>,
+}
+
+impl Ctx<'_> {
+    fn acting(&self, actor: &'static str) -> Acting<'static> {
+        Acting {
+            actor,
+            role: if actor == "demo-clerk" {
+                Role::AgencyClerk
+            } else {
+                Role::Employer
+            },
+            at: self.at,
+        }
+    }
+
+    /// Opens, confirms and (with a photo when `photo`) submits a claim for `offer`.
+    async fn claim(&self, employer: &Uscc, offer: &Offer, photo: bool) -> Result<Claim, Failure> {
+        let person = CitizenId::parse(&offer.person_id)
+            .map_err(|e| Failure::environment("演示职工证件号无效", e))?;
+        let new = NewClaim {
+            person_id: person,
+            employer: employer.clone(),
+            certificate_no: None,
+            channel: Channel::Online,
+            authorisation: None,
+            actor: "demo-employer".into(),
+            role: Role::Employer,
+            at: self.at,
+        };
+        let claim = self.store.create_claim(&new).await.map_err(failure)?;
+        let by = self.acting("demo-employer");
+        self.store
+            .confirm_wage(&claim.id, WageBasis::AvgWage, &by)
+            .await
+            .map_err(failure)?;
+        if photo {
+            let file = NewAttachment {
+                filename: "出生医学证明照片.png".into(),
+                content_type: "image/png".into(),
+                bytes: PHOTO.to_vec(),
+            };
+            self.store
+                .add_attachment(&claim.id, &file, &by)
+                .await
+                .map_err(failure)?;
+        }
+        self.store
+            .submit_claim(&claim.id, None, &by, &self.params, self.calendar)
+            .await
+            .map_err(failure)
+    }
+
+    /// Settles the approved claims and imports the bank's "paid" for every payment.
+    async fn settle_and_pay(&self, today: NaiveDate) -> Result<(), Failure> {
+        let acting = settlements::Acting {
+            name: "demo-clerk".into(),
+            role: Some(Role::AgencyClerk),
+            at: self.at,
+        };
+        let run = SettleRun {
+            until: today,
+            scope: None,
+            acting: acting.clone(),
+        };
+        let outcome = self.store.settle(&run).await.map_err(failure)?;
+        let Some(settlement) = outcome.settlement else {
+            return Ok(());
+        };
+        let rows: Vec<ResultRow> = settlement
+            .payments
+            .iter()
+            .zip(2..)
+            .map(|(p, line)| ResultRow {
+                line,
+                payment_id: p.id.clone(),
+                outcome: PaymentOutcome::Paid,
+            })
+            .collect();
+        self.store
+            .import_results(&settlement.id, &rows, &acting)
+            .await
+            .map_err(failure)?;
+        Ok(())
+    }
+}
+
+fn failure(e: impl std::error::Error + Send + Sync + 'static) -> Failure {
+    Failure::environment("演示生育津贴申领失败", e)
+}
+
+pub(super) async fn seed(
+    store: &Store,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Result<DemoClaims, Failure> {
+    let since = today - Duration::days(LOOKBACK_DAYS);
+    let employers = store.employers_with_births(since).await?;
+    let (uscc, _) = employers
+        .first()
+        .ok_or_else(|| Failure::environment("演示城市中没有职工生育记录", "no births pushed"))?;
+    let employer = Uscc::parse(uscc).map_err(|e| Failure::environment("演示单位代码无效", e))?;
+    let ctx = Ctx {
+        store,
+        calendar,
+        params: MaternityParams::shipped(),
+        at: Utc::now(),
+    };
+    let account = BankAccount {
+        name: "梁平区演示单位（合成数据）".into(),
+        bank: "演示银行梁平支行".into(),
+        number: "310001234567890123".into(),
+    };
+    store
+        .put_employer_account(employer.as_str(), &account, "demo-employer", ctx.at)
+        .await?;
+    let data_use = DataUse {
+        actor: "demo".into(),
+        case_id: None,
+        purpose: "演示数据：为演示单位生成生育津贴申领".into(),
+    };
+    let offers = store.offers(&data_use, employer.as_str(), today).await?;
+    let usable = offers.len().saturating_sub(LEFT_OPEN);
+    let mut offers = offers.into_iter().take(usable);
+    let mut claims: Vec<Claim> = Vec::new();
+    // One paid: claims until one is approved, then settle and pay it.
+    for offer in offers.by_ref() {
+        let claim = ctx.claim(&employer, &offer, false).await?;
+        let approved = claim.status == ClaimStatus::Approved;
+        claims.push(claim);
+        if approved {
+            ctx.settle_and_pay(today).await?;
+            break;
+        }
+    }
+    // One approved and waiting for settlement, then one in review with a photo.
+    for offer in offers.by_ref() {
+        let claim = ctx.claim(&employer, &offer, false).await?;
+        let approved = claim.status == ClaimStatus::Approved;
+        claims.push(claim);
+        if approved {
+            break;
+        }
+    }
+    if let Some(offer) = offers.next() {
+        claims.push(ctx.claim(&employer, &offer, true).await?);
+    }
+    // Another employer's claim: what the demo employer must never reach (a 404 page).
+    if let Some((other, _)) = employers.get(1) {
+        let other = Uscc::parse(other).map_err(|e| Failure::environment("演示单位代码无效", e))?;
+        let account = BankAccount {
+            name: "梁平区另一演示单位（合成数据）".into(),
+            number: "310009876543210987".into(),
+            ..account.clone()
+        };
+        store
+            .put_employer_account(other.as_str(), &account, "demo", ctx.at)
+            .await?;
+        let theirs = store.offers(&data_use, other.as_str(), today).await?;
+        if let Some(offer) = theirs.first() {
+            ctx.claim(&other, offer, false).await?;
+        }
+    }
+    let mut paid = None;
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    for claim in &claims {
+        let claim = store.claim(&claim.id).await?;
+        *counts.entry(claim.status.label_zh()).or_default() += 1;
+        if claim.status == ClaimStatus::Paid && paid.is_none() {
+            paid = CitizenId::parse(&claim.person_id).ok();
+        }
+    }
+    let mother = paid.or_else(|| {
+        claims
+            .iter()
+            .find_map(|c| CitizenId::parse(&c.person_id).ok())
+    });
+    let summary = counts
+        .iter()
+        .map(|(label, n)| format!("{n} {label}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(DemoClaims {
+        employer,
+        mother,
+        summary: format!("{} claims ({summary}) for employer {uscc}", claims.len()),
+    })
+}

@@ -1,0 +1,319 @@
+//! The employer's pages (参保单位, MA-2): the proactive offers (主动服务: employees with a
+//! birth or delivery pushed and no claim yet; the claim wizard is in `wizard`), its claims,
+//! and its bank account. Every page is scoped to the employer's own USCC; another employer's claim is the
+//! 404 page. Forms that fail come back with a Chinese message naming the field, the values
+//! kept, and nothing written.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use onething_domain::access::{AccessDenied, Role, Scope, mask_id_text};
+use onething_domain::allowance::settlement::{Payee, PayeeAccount, mask_account};
+use onething_domain::china_time::date_in_china;
+use onething_domain::{CitizenId, Uscc};
+use onething_store::allowance::claims::{BankAccount, Channel, Claim, NewClaim};
+use onething_store::shared_data::DataUse;
+use serde::Deserialize;
+
+use super::chrome::{Chrome, Signed, redirect_with};
+use super::claims::{ClaimView, LIST_LIMIT, claim_refusal};
+use super::{PageError, day, html, ok};
+use crate::AppState;
+use crate::auth::CurrentUser;
+
+const EMPLOYER: &[Role] = &[Role::Employer];
+/// The signed-in employer's USCC.
+pub(crate) fn my_uscc(user: &CurrentUser) -> Result<Uscc, PageError> {
+    user.require(EMPLOYER)?;
+    match user.scope() {
+        Scope::Employer(uscc) => Ok(uscc.clone()),
+        _ => Err(AccessDenied::NotFound.into()),
+    }
+}
+
+struct OfferRow {
+    person: String,
+    person_ref: String,
+    event_date: String,
+    certificate: String,
+}
+
+#[derive(Template)]
+#[template(path = "ma_offers.html")]
+struct OffersPage {
+    chrome: Chrome,
+    offers: Vec<OfferRow>,
+    error: Option<String>,
+}
+
+/// `GET /employer/offers`: the proactive list (each shared record read is audited).
+pub(crate) async fn offers(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+) -> Result<Response, PageError> {
+    let uscc = my_uscc(&user)?;
+    render_offers(&state, &user, chrome, &uscc, None, StatusCode::OK).await
+}
+
+async fn render_offers(
+    state: &AppState,
+    user: &CurrentUser,
+    chrome: Chrome,
+    uscc: &Uscc,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let data_use = DataUse {
+        actor: user.username().to_owned(),
+        case_id: None,
+        purpose: "生育津贴主动服务：本单位职工的出生与分娩信息".to_owned(),
+    };
+    let today = date_in_china(state.now());
+    let offers = state
+        .store
+        .offers(&data_use, uscc.as_str(), today)
+        .await?
+        .into_iter()
+        .map(|o| OfferRow {
+            person: mask_id_text(&o.person_id),
+            person_ref: o.person_ref,
+            event_date: day(Some(o.event_date)),
+            certificate: o.certificate_no.unwrap_or_else(|| "未推送".to_owned()),
+        })
+        .collect();
+    html(
+        status,
+        &OffersPage {
+            chrome,
+            offers,
+            error,
+        },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct OpenForm {
+    #[serde(default)]
+    person_ref: String,
+}
+
+/// `POST /employer/offers` with `person_ref`: opens the claim and goes to its wizard.
+pub(crate) async fn open(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let uscc = my_uscc(&user)?;
+    let form: OpenForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let person = match state
+        .store
+        .resolve_person_ref(form.person_ref.trim())
+        .await?
+    {
+        Some(id) => CitizenId::parse(&id).ok(),
+        None => None,
+    };
+    let Some(person) = person else {
+        let message = "职工：请从列表中选择要申领的职工".to_owned();
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return render_offers(&state, &user, chrome, &uscc, Some(message), status).await;
+    };
+    let new = NewClaim {
+        person_id: person,
+        employer: uscc.clone(),
+        certificate_no: None,
+        channel: Channel::Online,
+        authorisation: None,
+        actor: user.username().to_owned(),
+        role: user.role(),
+        at: state.now(),
+    };
+    match state.store.create_claim(&new).await {
+        Ok(claim) => Ok(redirect_with(
+            &format!("/employer/claims/{}", claim.id),
+            None,
+        )),
+        Err(e) => {
+            let (status, message) = claim_refusal(e)?;
+            render_offers(&state, &user, chrome, &uscc, Some(message), status).await
+        }
+    }
+}
+
+pub(crate) struct ClaimRow {
+    pub id: String,
+    pub person: String,
+    pub event_date: String,
+    pub status: &'static str,
+    pub status_class: &'static str,
+    pub amount: String,
+    pub created: String,
+}
+
+#[derive(Template)]
+#[template(path = "ma_claims.html")]
+struct ClaimsPage {
+    chrome: Chrome,
+    heading: &'static str,
+    base: &'static str,
+    rows: Vec<ClaimRow>,
+}
+
+pub(crate) fn claim_row(claim: &Claim) -> ClaimRow {
+    let view = ClaimView::new(claim, &[]);
+    ClaimRow {
+        id: view.id,
+        person: view.person,
+        event_date: view.event_date,
+        status: view.status,
+        status_class: view.status_class,
+        amount: view.amount.unwrap_or_else(|| "—".to_owned()),
+        created: view.created,
+    }
+}
+
+/// `GET /employer/claims`: the employer's claims with their status.
+pub(crate) async fn claims(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+) -> Result<Response, PageError> {
+    let uscc = my_uscc(&user)?;
+    let filter = onething_store::allowance::claims::ClaimFilter {
+        employer_uscc: Some(uscc.as_str().to_owned()),
+        limit: LIST_LIMIT,
+        ..Default::default()
+    };
+    let rows = state
+        .store
+        .claims(&filter)
+        .await?
+        .iter()
+        .map(claim_row)
+        .collect();
+    ok(&ClaimsPage {
+        chrome,
+        heading: "本单位的生育津贴申领",
+        base: "/employer/claims",
+        rows,
+    })
+}
+
+/// The account fields of the submit form and the bank page, as posted.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub(crate) struct AccountForm {
+    /// `file` (the account on file) or `new`.
+    #[serde(default)]
+    pub account_choice: String,
+    #[serde(default)]
+    pub account_name: String,
+    #[serde(default)]
+    pub bank: String,
+    #[serde(default)]
+    pub account_number: String,
+}
+
+impl AccountForm {
+    /// The account entered, checked; the message names the field at fault.
+    pub(crate) fn account(&self) -> Result<BankAccount, String> {
+        let account = PayeeAccount::parse(
+            &self.account_name,
+            &self.bank,
+            &self.account_number,
+            Payee::Employer,
+        )
+        .map_err(|e| {
+            let label = match e.field() {
+                "name" => "账户名称",
+                "bank" => "开户银行",
+                _ => "银行账号",
+            };
+            format!("{label}：{}", e.message_zh())
+        })?;
+        Ok(BankAccount {
+            name: account.name().to_owned(),
+            bank: account.bank().to_owned(),
+            number: account.number().to_owned(),
+        })
+    }
+}
+
+/// An account as pages show it: the number masked.
+pub(crate) struct AccountView {
+    pub name: String,
+    pub bank: String,
+    pub number: String,
+}
+
+pub(crate) fn account_view(a: &BankAccount) -> AccountView {
+    AccountView {
+        name: a.name.clone(),
+        bank: a.bank.clone(),
+        number: mask_account(&a.number),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "ma_bank.html")]
+struct BankPage {
+    chrome: Chrome,
+    on_file: Option<AccountView>,
+    form: AccountForm,
+    error: Option<String>,
+    saved: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct SavedQuery {
+    saved: Option<String>,
+}
+
+/// `GET /employer/bank`: the account on file (masked) and a form to replace it.
+pub(crate) async fn bank(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    Query(query): Query<SavedQuery>,
+) -> Result<Response, PageError> {
+    let uscc = my_uscc(&user)?;
+    let on_file = state.store.employer_account(uscc.as_str()).await?;
+    ok(&BankPage {
+        chrome,
+        on_file: on_file.as_ref().map(account_view),
+        form: AccountForm::default(),
+        error: None,
+        saved: query.saved.is_some(),
+    })
+}
+
+/// `POST /employer/bank`: records the account (audited by the store) after the checks.
+pub(crate) async fn save_bank(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let uscc = my_uscc(&user)?;
+    let form: AccountForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    match form.account() {
+        Ok(account) => {
+            state
+                .store
+                .put_employer_account(uscc.as_str(), &account, user.username(), state.now())
+                .await?;
+            Ok(redirect_with("/employer/bank?saved=1", None))
+        }
+        Err(message) => {
+            let on_file = state.store.employer_account(uscc.as_str()).await?;
+            html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &BankPage {
+                    chrome,
+                    on_file: on_file.as_ref().map(account_view),
+                    form,
+                    error: Some(message),
+                    saved: false,
+                },
+            )
+        }
+    }
+}

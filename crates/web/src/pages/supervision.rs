@@ -1,0 +1,63 @@
+//! The supervisor's record of refused duplicate claims (重复申领拦截记录, RB-6), within the
+//! supervisor's region (decided by the employer's registration region in the USCC).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use onething_domain::Uscc;
+use onething_domain::access::{Role, Scope};
+
+use super::chrome::{Chrome, Signed};
+use super::{PageError, china_time, ok};
+use crate::AppState;
+
+struct DuplicateRow {
+    at: String,
+    claimant: String,
+    event_date: String,
+    existing: String,
+    employer: String,
+    channel: &'static str,
+    by: String,
+}
+
+#[derive(Template)]
+#[template(path = "ma_duplicates.html")]
+struct DuplicatesPage {
+    chrome: Chrome,
+    rows: Vec<DuplicateRow>,
+}
+
+/// `GET /supervision/duplicates`.
+pub(crate) async fn duplicates(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+) -> Result<Response, PageError> {
+    user.require(&[Role::Supervisor, Role::Admin])?;
+    let in_scope = |uscc: &str| match user.scope() {
+        Scope::Region(mine) => Uscc::parse(uscc).is_ok_and(|u| u.region().is_within(*mine)),
+        Scope::Platform => true,
+        _ => false,
+    };
+    let rows = state
+        .store
+        .duplicate_attempts(500)
+        .await?
+        .into_iter()
+        .filter(|d| in_scope(&d.employer_uscc))
+        .map(|d| DuplicateRow {
+            at: china_time(d.attempted_at),
+            claimant: d.claimant_masked,
+            event_date: d.event_date,
+            existing: d.existing_claim,
+            employer: d.employer_uscc,
+            channel: if d.channel == "window" {
+                "窗口代办"
+            } else {
+                "网上申报"
+            },
+            by: d.attempted_by,
+        })
+        .collect();
+    ok(&DuplicatesPage { chrome, rows })
+}

@@ -1,0 +1,355 @@
+//! The claim wizard in three steps (出生医学证明 → 确认上年度月平均工资 → 核对并提交), then
+//! the decision: the employer's online (`/employer/claims/{id}`) and the clerk's at the window
+//! (`/clerk/claims/{id}` while a draft). Step 1 shows the fetched certificate and takes a
+//! photo when it cannot be fetched (multipart without JavaScript); step 2 the wage basis as
+//! pushed by tax; step 3 every fact with its source and the account. Forms that fail come back
+//! with a Chinese message naming the field, the values kept, and nothing written.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use onething_domain::access::Role;
+use onething_domain::allowance::WageBasis;
+use onething_store::allowance::claims::{Acting, Claim, NewAttachment};
+use serde::Deserialize;
+
+use super::chrome::{Chrome, Signed, redirect_with};
+use super::claims::{ClaimView, claim_refusal, claim_view, money, visible_claim};
+use super::employer::{AccountForm, AccountView, account_view, my_uscc};
+use super::{PageError, html};
+use crate::AppState;
+use crate::auth::CurrentUser;
+
+/// Who fills a claim in: the employer online, a clerk at the window on its behalf (MA-3).
+const FILERS: &[Role] = &[Role::Employer, Role::AgencyClerk, Role::Admin];
+
+/// Where a user's claim pages live.
+pub(crate) fn claims_base(user: &CurrentUser) -> &'static str {
+    if user.role() == Role::Employer {
+        "/employer/claims"
+    } else {
+        "/clerk/claims"
+    }
+}
+
+struct WageChoice {
+    value: &'static str,
+    label: &'static str,
+    amount: String,
+    checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "ma_wizard.html")]
+struct WizardPage {
+    chrome: Chrome,
+    claim: ClaimView,
+    certificate_facts: Vec<super::claims::FactRow>,
+    wages: Vec<WageChoice>,
+    wage_confirmed: bool,
+    on_file: Option<AccountView>,
+    form: AccountForm,
+    error: Option<String>,
+    /// Which step the wizard is at: 1, 2 or 3; 4 once submitted.
+    step: u8,
+    /// `/employer/claims` or `/clerk/claims`: where the forms post.
+    base: &'static str,
+    /// A window claim: the clerk prints the 申请表 for the employer to sign.
+    window: bool,
+    /// Photos uploaded so far (file names).
+    photos: Vec<String>,
+    /// The photo form's action: a multipart form carries the CSRF token in the query.
+    upload_action: String,
+}
+
+/// `GET /employer/claims/{id}`: the wizard while the claim is a draft, its decision after.
+pub(crate) async fn wizard(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    my_uscc(&user)?;
+    let claim = visible_claim(&state, &user, &id).await?;
+    let form = AccountForm::default();
+    render_wizard(&state, &user, chrome, &claim, form, None, StatusCode::OK).await
+}
+
+/// The wizard (or, once submitted, the result) of `claim` for `user`.
+pub(crate) async fn render_wizard(
+    state: &AppState,
+    user: &CurrentUser,
+    chrome: Chrome,
+    claim: &Claim,
+    form: AccountForm,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let view = claim_view(state, claim).await?;
+    let fact = |name: &str| claim.facts.iter().find(|f| f.name == name);
+    let amount = |name: &str| {
+        fact(name)
+            .and_then(|f| f.value.as_i64())
+            .map_or_else(|| "税务部门尚未推送".to_owned(), money)
+    };
+    let wages = vec![
+        WageChoice {
+            value: WageBasis::AvgWage.as_str(),
+            label: "上年度职工月平均工资",
+            amount: amount("avg_monthly_wage_fen"),
+            checked: claim.wage_basis != Some(WageBasis::AvgBase),
+        },
+        WageChoice {
+            value: WageBasis::AvgBase.as_str(),
+            label: "上年度月平均缴费基数",
+            amount: amount("avg_monthly_base_fen"),
+            checked: claim.wage_basis == Some(WageBasis::AvgBase),
+        },
+    ];
+    let certificate_facts = view
+        .facts
+        .iter()
+        .filter(|f| f.source.starts_with("出生医学证明") || f.source.starts_with("分娩记录"))
+        .map(|f| super::claims::FactRow {
+            label: f.label.clone(),
+            value: f.value.clone(),
+            source: f.source.clone(),
+            key: f.key.clone(),
+        })
+        .collect();
+    let on_file = state
+        .store
+        .employer_account(&claim.employer_uscc)
+        .await?
+        .as_ref()
+        .map(account_view);
+    let photos = state
+        .store
+        .claim_attachments(&claim.id)
+        .await?
+        .into_iter()
+        .map(|a| a.filename)
+        .collect();
+    let token: String = form_urlencoded::byte_serialize(chrome.csrf_token.as_bytes()).collect();
+    let upload_action = format!(
+        "{}/{}/photo?csrf_token={token}",
+        claims_base(user),
+        claim.id
+    );
+    let wage_confirmed = claim.wage_basis.is_some();
+    let step = if !view.is_draft() {
+        4
+    } else if wage_confirmed {
+        3
+    } else {
+        2
+    };
+    html(
+        status,
+        &WizardPage {
+            chrome,
+            claim: view,
+            certificate_facts,
+            wages,
+            wage_confirmed,
+            on_file,
+            form,
+            error,
+            step,
+            base: claims_base(user),
+            window: claim.channel == "window",
+            photos,
+            upload_action,
+        },
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct WageForm {
+    #[serde(default)]
+    basis: String,
+}
+
+/// `POST /employer/claims/{id}/wage` with `basis=avg_wage|avg_base`.
+pub(crate) async fn confirm_wage(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    user.require(FILERS)?;
+    let claim = visible_claim(&state, &user, &id).await?;
+    let form: WageForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let refuse = |message: String, status| {
+        render_wizard(
+            &state,
+            &user,
+            chrome.clone(),
+            &claim,
+            AccountForm::default(),
+            Some(message),
+            status,
+        )
+    };
+    let Some(basis) = WageBasis::parse(form.basis.trim()) else {
+        let message = "上年度月平均工资：请选择按月平均工资还是按月平均缴费基数".to_owned();
+        return refuse(message, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let by = acting(&state, &user);
+    match state.store.confirm_wage(&id, basis, &by).await {
+        Ok(_) => Ok(redirect_with(
+            &format!("{}/{id}#step-3", claims_base(&user)),
+            None,
+        )),
+        Err(e) => {
+            let (status, message) = claim_refusal(e)?;
+            refuse(message, status).await
+        }
+    }
+}
+
+fn acting<'a>(state: &AppState, user: &'a CurrentUser) -> Acting<'a> {
+    Acting {
+        actor: user.username(),
+        role: user.role(),
+        at: state.now(),
+    }
+}
+
+/// `POST /employer/claims/{id}/submit`: the account on file or the one entered; smart review
+/// decides at once or queues the claim for a clerk; the page then shows the decision.
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    user.require(FILERS)?;
+    let claim = visible_claim(&state, &user, &id).await?;
+    let form: AccountForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    if claim.wage_basis.is_none() {
+        let message = "上年度月平均工资：请先在第 2 步确认工资基数".to_owned();
+        return render_wizard(
+            &state,
+            &user,
+            chrome,
+            &claim,
+            form,
+            Some(message),
+            unprocessable,
+        )
+        .await;
+    }
+    let account = if form.account_choice == "new" {
+        match form.account() {
+            Ok(account) => Some(account),
+            Err(message) => {
+                return render_wizard(
+                    &state,
+                    &user,
+                    chrome,
+                    &claim,
+                    form,
+                    Some(message),
+                    unprocessable,
+                )
+                .await;
+            }
+        }
+    } else {
+        None
+    };
+    let by = acting(&state, &user);
+    let submitted = state
+        .store
+        .submit_claim(&id, account, &by, &state.params, &state.calendar)
+        .await;
+    match submitted {
+        Ok(_) => Ok(redirect_with(
+            &format!("{}/{id}#result", claims_base(&user)),
+            None,
+        )),
+        Err(e) => {
+            let (status, message) = claim_refusal(e)?;
+            render_wizard(&state, &user, chrome, &claim, form, Some(message), status).await
+        }
+    }
+}
+
+/// Largest photo accepted (the request body limit is raised to match on the route).
+pub(crate) const PHOTO_LIMIT: usize = 5 * 1024 * 1024;
+
+/// The photo in a multipart body (field `file`), or the message naming the field.
+async fn read_photo(multipart: Option<Multipart>) -> Result<NewAttachment, String> {
+    const FIELD: &str = "出生医学证明照片";
+    let mut multipart = multipart.ok_or_else(|| format!("{FIELD}：请选择要上传的照片"))?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let filename = field.file_name().unwrap_or("photo").to_owned();
+        let content_type = field.content_type().unwrap_or_default().to_owned();
+        if !matches!(content_type.as_str(), "image/jpeg" | "image/png") {
+            return Err(format!("{FIELD}：只接受 JPG 或 PNG 图片"));
+        }
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|_| format!("{FIELD}：文件过大或上传中断（不超过 5 MB）"))?;
+        if bytes.is_empty() {
+            return Err(format!("{FIELD}：请选择要上传的照片"));
+        }
+        return Ok(NewAttachment {
+            filename,
+            content_type,
+            bytes: bytes.to_vec(),
+        });
+    }
+    Err(format!("{FIELD}：请选择要上传的照片"))
+}
+
+/// `POST /employer/claims/{id}/photo` (multipart, field `file`; the CSRF token in the
+/// query): when the certificate cannot be fetched, a photo of it; the claim then needs a
+/// clerk's review.
+pub(crate) async fn upload_photo(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    Path(id): Path<String>,
+    multipart: Option<Multipart>,
+) -> Result<Response, PageError> {
+    user.require(FILERS)?;
+    let claim = visible_claim(&state, &user, &id).await?;
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    let form = AccountForm::default();
+    let file = match read_photo(multipart).await {
+        Ok(file) => file,
+        Err(message) => {
+            return render_wizard(
+                &state,
+                &user,
+                chrome,
+                &claim,
+                form,
+                Some(message),
+                unprocessable,
+            )
+            .await;
+        }
+    };
+    match state
+        .store
+        .add_attachment(&id, &file, &acting(&state, &user))
+        .await
+    {
+        Ok(_) => Ok(redirect_with(
+            &format!("{}/{id}#step-1", claims_base(&user)),
+            None,
+        )),
+        Err(e) => {
+            let (status, message) = claim_refusal(e)?;
+            render_wizard(&state, &user, chrome, &claim, form, Some(message), status).await
+        }
+    }
+}
