@@ -21,9 +21,9 @@ use super::chrome::{Chrome, Signed, page_headers, redirect_with};
 use super::claims::claim_refusal;
 use super::review::CLERKS;
 use super::{PageError, html, ok};
+use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::routes::allowance::claims::form::application_form_bytes;
-use crate::AppState;
 
 /// The window form as posted (and shown again on a mistake).
 #[derive(Debug, Default, Clone, Deserialize)]

@@ -13,7 +13,8 @@ use onething_domain::rules::MaternityParams;
 use onething_domain::{Calendar, CitizenId, Uscc};
 use onething_store::Store;
 use onething_store::allowance::claims::{
-    Acting, BankAccount, Channel, Claim, LOOKBACK_DAYS, NewAttachment, NewClaim, Offer,
+    Acting, BankAccount, Channel, Claim, ClaimSubject, LOOKBACK_DAYS, NewAttachment, NewClaim,
+    Offer,
 };
 use onething_store::allowance::settlements::{self, SettleRun};
 use onething_store::shared_data::DataUse;
@@ -88,6 +89,34 @@ impl Ctx<'_> {
             .submit_claim(&claim.id, None, &by, &self.params, self.calendar)
             .await
             .map_err(failure)
+    }
+
+    /// Whether the rules would approve a claim for `offer` on today's shared data: the
+    /// photo claim must be one a clerk can approve in the demo.
+    async fn eligible(&self, employer: &Uscc, offer: &Offer, today: NaiveDate) -> bool {
+        let Ok(person) = CitizenId::parse(&offer.person_id) else {
+            return false;
+        };
+        let data_use = DataUse {
+            actor: "demo".into(),
+            case_id: None,
+            purpose: "演示数据：挑选可审核通过的申领".into(),
+        };
+        let subject = ClaimSubject {
+            claimant: &person,
+            employer,
+            certificate_no: offer.certificate_no.as_deref(),
+            basis: Some(WageBasis::AvgWage),
+            uploaded_certificate_no: None,
+            event_date: Some(offer.event_date),
+            today,
+        };
+        match self.store.derive_claim(&data_use, &subject).await {
+            Ok((_, derived)) => derived.maternity.is_some_and(|facts| {
+                onething_domain::rules::evaluate(&facts, &self.params).eligible
+            }),
+            Err(_) => false,
+        }
     }
 
     /// Settles the approved claims and imports the bank's "paid" for every payment.
@@ -181,8 +210,11 @@ pub(super) async fn seed(
             break;
         }
     }
-    if let Some(offer) = offers.next() {
-        claims.push(ctx.claim(&employer, &offer, true).await?);
+    for offer in offers.by_ref() {
+        if ctx.eligible(&employer, &offer, today).await {
+            claims.push(ctx.claim(&employer, &offer, true).await?);
+            break;
+        }
     }
     // Another employer's claim: what the demo employer must never reach (a 404 page).
     if let Some((other, _)) = employers.get(1) {
