@@ -8,23 +8,21 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use onething_domain::access::{AccessDenied, Role, mask_id_text};
-use onething_domain::allowance::settlement::{
-    PaymentLine, mask_account, parse_results, render_payment_csv,
-};
+use onething_domain::allowance::settlement::{mask_account, parse_results};
 use onething_domain::china_time::date_in_china;
 use onething_store::allowance::settlements::{Acting, ImportReport, SettleRun, Settlement};
 use serde::Deserialize;
 
-use super::chrome::{Chrome, Signed, page_headers, redirect_with};
+use super::chrome::{Chrome, Signed, redirect_with};
 use super::claims::{region_scope, settlement_refusal};
 use super::review::CLERKS;
 use super::{PageError, china_time, day, html, ok};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::routes::allowance::settlements::file::{FileFormat, download};
 
 const LIMIT: u32 = 100;
 
@@ -283,36 +281,14 @@ fn render_one(
 }
 
 /// `GET /clerk/settlements/{id}/payment-file.csv`: the bank's file (full account numbers:
-/// the bank needs them), rendered by the domain's payment-file writer.
+/// the bank needs them), the same download as the API's: control totals checked, audited.
 pub(crate) async fn payment_file(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     user.require(CLERKS)?;
-    let settlement = visible_settlement(&state, &user, &id).await?;
-    let lines: Vec<PaymentLine> = settlement
-        .payments
-        .iter()
-        .map(|p| PaymentLine {
-            payment_id: p.id.clone(),
-            payee_name: p.payee_name.clone(),
-            bank: p.bank.clone(),
-            account: p.account.clone(),
-            amount: p.amount,
-            claims: p.claim_ids.clone(),
-        })
-        .collect();
-    let mut response = (page_headers(), render_payment_csv(&lines)).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{id}.csv\"")) {
-        headers.insert(CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    Ok(download(&state, &user, &id, FileFormat::Csv).await?)
 }
 
 #[derive(Debug, Default, Deserialize)]

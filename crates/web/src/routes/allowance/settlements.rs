@@ -11,7 +11,8 @@
 
 mod account;
 mod errors;
-mod file;
+/// The payment file (`download`): the clerk's settlement page serves the same response.
+pub(crate) mod file;
 mod late;
 mod results;
 mod run;

@@ -32,7 +32,7 @@ pub(crate) struct FileQuery {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FileFormat {
+pub(crate) enum FileFormat {
     Csv,
     Xlsx,
 }
@@ -58,14 +58,24 @@ pub(crate) async fn payment_file(
 ) -> Result<Response, ApiError> {
     user.require(SETTLE_ROLES)?;
     let ApiQuery(query) = ApiQuery::<FileQuery>::from_request_parts(&mut parts, &state).await?;
-    let format = file_format(query.format.as_deref())?;
+    download(&state, &user, &id, file_format(query.format.as_deref())?).await
+}
+
+/// The payment file of a settlement the user may see (404 otherwise), control totals checked
+/// and the download audited. The clerk's settlement page serves the same response.
+pub(crate) async fn download(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    format: FileFormat,
+) -> Result<Response, ApiError> {
     let settlement = state
         .store
-        .settlement(&id, region_scope(&user)?)
+        .settlement(id, region_scope(user)?)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let lines = lines_checked(&settlement)?;
-    audit_download(&state, &user, &settlement, format).await?;
+    audit_download(state, user, &settlement, format).await?;
     let (content_type, bytes, extension) = match format {
         FileFormat::Csv => (
             "text/csv; charset=utf-8",
