@@ -90,14 +90,7 @@ impl Store {
         } else {
             SMART_REVIEW
         };
-        append_step_in(&mut tx, id, step, by.at, actor, &detail).await?;
-        notify_in(
-            &mut tx,
-            &notes(&claim.employer_uscc, &claim.person_id, id, &body),
-            by.at,
-        )
-        .await?;
-        audit_in(&mut tx, &claim, by, step, &detail).await?;
+        record_decision_in(&mut tx, &claim, by, actor, (step, &detail, &body)).await?;
         tx.commit().await?;
         Ok(self.claim(id).await?)
     }
@@ -157,14 +150,7 @@ impl Store {
         let (step, detail, body) = decided_step(&claim);
         let mut tx = self.begin_write().await?;
         save_in(&mut tx, &claim, by.at).await?;
-        append_step_in(&mut tx, id, step, by.at, by.actor, &detail).await?;
-        notify_in(
-            &mut tx,
-            &notes(&claim.employer_uscc, &claim.person_id, id, &body),
-            by.at,
-        )
-        .await?;
-        audit_in(&mut tx, &claim, by, step, &detail).await?;
+        record_decision_in(&mut tx, &claim, by, by.actor, (step, &detail, &body)).await?;
         tx.commit().await?;
         Ok(self.claim(id).await?)
     }
@@ -277,4 +263,19 @@ fn decided_step(claim: &Claim) -> (&'static str, Value, String) {
             ("rejected", detail, body)
         }
     }
+}
+
+/// A decision's step (by `actor`: a clerk, or smart review), its notifications to the
+/// employer and the person, and its audit entry, in the caller's transaction.
+async fn record_decision_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    claim: &Claim,
+    by: &Acting<'_>,
+    actor: &str,
+    (step, detail, body): (&str, &serde_json::Value, &str),
+) -> Result<(), ClaimError> {
+    append_step_in(tx, &claim.id, step, by.at, actor, detail).await?;
+    let to = notes(&claim.employer_uscc, &claim.person_id, &claim.id, body);
+    notify_in(tx, &to, by.at).await?;
+    audit_in(tx, claim, by, step, detail).await
 }
