@@ -9,7 +9,7 @@ use onething_domain::YearMonth;
 use onething_exchange::Dataset;
 use serde_json::json;
 
-use crate::audit::NewAuditEntry;
+use crate::audit::{NewAuditEntry, append_audit_in};
 use crate::shared_records::{RECORD_COLUMNS, SharedRecord, record_of};
 use crate::{Store, StoreError};
 
@@ -257,16 +257,23 @@ impl Store {
         Ok(found.into_iter().next())
     }
 
-    /// Appends one `data_read` entry per record, then hands the records back.
+    /// Appends one `data_read` entry per record, then hands the records back. The entries of
+    /// one query are written in one transaction: one commit, not one per record (a claim's
+    /// derivation reads some twenty records).
     async fn audited(
         &self,
         data_use: &DataUse,
         (subject_type, subject_id): (&str, &str),
         records: Vec<SharedRecord>,
     ) -> Result<Vec<SharedRecord>, StoreError> {
+        if records.is_empty() {
+            return Ok(records);
+        }
+        let at = Utc::now();
+        let mut tx = self.begin_write().await?;
         for record in &records {
             let entry = NewAuditEntry {
-                at: Utc::now(),
+                at,
                 actor: data_use.actor.clone(),
                 role: None,
                 action: DATA_READ.to_owned(),
@@ -280,8 +287,9 @@ impl Store {
                     "purpose": data_use.purpose,
                 }),
             };
-            self.append_audit(&entry).await?;
+            append_audit_in(&mut tx, &entry).await?;
         }
+        tx.commit().await?;
         Ok(records)
     }
 }
