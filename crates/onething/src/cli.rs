@@ -80,6 +80,24 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1_000_000)]
         count: u64,
     },
+    /// Smart review and settlement of N maternity-allowance claims end to end, on a fresh
+    /// database (shared data generated and ingested first, timed separately).
+    Claims {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+        #[arg(long, default_value_t = 100_000)]
+        claims: usize,
+        #[arg(long, default_value_t = 20261123)]
+        seed: u64,
+    },
+    /// Store COUNT approved claims `bench-ma-1` … `bench-ma-COUNT` fast (bench databases
+    /// only): one claim filed through the claims code, copied by SQL.
+    SeedClaims {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+        #[arg(long, default_value_t = 1_000_000)]
+        count: u64,
+    },
     /// Open-loop load: GET look-ups at a constant rate, latency from the scheduled time.
     Load(LoadArgs),
 }
@@ -98,7 +116,8 @@ pub struct LoadArgs {
     /// Seconds.
     #[arg(long, default_value_t = 30)]
     pub duration: u64,
-    /// Ids are drawn from bench-1 … bench-IDS.
+    /// Ids are drawn from bench-1 … bench-IDS (`cases`) or bench-ma-1 … bench-ma-IDS
+    /// (`ma-claims`).
     #[arg(long, default_value_t = 1_000_000)]
     pub ids: u64,
     /// Which look-up: `cases` (GET /api/v1/cases/{id}) or `ma-claims`

@@ -1,6 +1,7 @@
 //! Smoke tests of the benchmark pieces (`scripts/bench`) at tiny sizes: the province
 //! generator, the per-claim rules timing, the comparison, the bench-only case seeding and
-//! the open-loop load generator against a real `onething serve`. The benchmark itself is
+//! the open-loop load generator against a real `onething serve`, the claims bench (smart
+//! review, settlement, payment file) and the claims seeding behind the API look-ups. The benchmark itself is
 //! not part of the suite.
 
 use std::io::{Read, Write};
@@ -127,25 +128,15 @@ fn http(port: u16, request: &str) -> (u16, String) {
     (status, body)
 }
 
-#[test]
-fn seeded_cases_are_served_to_the_load_generator() {
-    let dir = tempfile::tempdir().expect("dir");
-    let db = format!("sqlite://{}", path(&dir.path().join("api.db")));
-    let seeded = ok_json(&onething(&[
-        "bench",
-        "seed-cases",
-        "--db",
-        &db,
-        "--count",
-        "120",
-    ]));
-    assert_eq!(seeded["cases"], 120);
+/// Adds an administrator, starts `onething serve` on `db` and signs in: (port, token, the
+/// server, stopped when dropped).
+fn serve_with_admin(db: &str) -> (u16, String, Server) {
     let mut add = Command::new(env!("CARGO_BIN_EXE_onething"))
         .args([
             "user",
             "add",
             "--db",
-            &db,
+            db,
             "--username",
             "bench-admin",
             "--role",
@@ -163,12 +154,12 @@ fn seeded_cases_are_served_to_the_load_generator() {
     assert!(add.wait().expect("user add").success());
 
     let port = free_port();
-    let _server = Server(
+    let server = Server(
         Command::new(env!("CARGO_BIN_EXE_onething"))
             .args([
                 "serve",
                 "--db",
-                &db,
+                db,
                 "--listen",
                 &format!("127.0.0.1:{port}"),
             ])
@@ -197,6 +188,24 @@ fn seeded_cases_are_served_to_the_load_generator() {
     assert_eq!(status, 200, "{body}");
     let token: Value = serde_json::from_str(&body).expect("json");
     let token = token["token"].as_str().expect("token").to_owned();
+
+    (port, token, server)
+}
+
+#[test]
+fn seeded_cases_are_served_to_the_load_generator() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", path(&dir.path().join("api.db")));
+    let seeded = ok_json(&onething(&[
+        "bench",
+        "seed-cases",
+        "--db",
+        &db,
+        "--count",
+        "120",
+    ]));
+    assert_eq!(seeded["cases"], 120);
+    let (port, token, _server) = serve_with_admin(&db);
 
     let url = format!("http://127.0.0.1:{port}");
     let load = ok_json(&onething(&[
@@ -232,4 +241,60 @@ fn seeded_cases_are_served_to_the_load_generator() {
         "1000000",
     ]));
     assert!(missing["errors"].as_u64().expect("errors") > 0, "{missing}");
+}
+
+#[test]
+fn the_claims_bench_approves_settles_and_pays_every_claim() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", path(&dir.path().join("claims.db")));
+    let out = ok_json(&onething(&[
+        "bench", "claims", "--db", &db, "--claims", "25", "--seed", "7",
+    ]));
+    assert_eq!(out["claims"], 25);
+    assert_eq!(out["approved"], 25, "{out}");
+    assert_eq!(out["settled_claims"], 25, "{out}");
+    assert_eq!(out["total_matches"], true, "{out}");
+    assert_eq!(out["total_fen"], out["approved_fen"]);
+    // 25 mothers over two employers: one payment per employer account.
+    assert_eq!(out["payments"], 2, "{out}");
+    assert!(out["review_ms_per_claim"].as_f64().expect("ms") > 0.0);
+    // A second run on the same database is refused (it needs a fresh one).
+    let again = onething(&["bench", "claims", "--db", &db, "--claims", "1"]);
+    assert_eq!(again.status.code(), Some(2), "{again:?}");
+}
+
+#[test]
+fn seeded_claims_are_served_to_the_load_generator() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", path(&dir.path().join("claims-api.db")));
+    let seeded = ok_json(&onething(&[
+        "bench",
+        "seed-claims",
+        "--db",
+        &db,
+        "--count",
+        "50",
+    ]));
+    assert_eq!(seeded["claims"], 50);
+    assert_eq!(seeded["status"], "approved", "{seeded}");
+    let (port, token, _server) = serve_with_admin(&db);
+    let url = format!("http://127.0.0.1:{port}");
+    let load = ok_json(&onething(&[
+        "bench",
+        "load",
+        "--url",
+        &url,
+        "--token",
+        &token,
+        "--rate",
+        "50",
+        "--duration",
+        "1",
+        "--ids",
+        "50",
+        "--target",
+        "ma-claims",
+    ]));
+    assert_eq!(load["requests"], 50);
+    assert_eq!(load["statuses"]["200"], 50, "{load}");
 }

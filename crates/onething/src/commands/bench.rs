@@ -6,6 +6,7 @@
 //! - `compare`: our decisions against another implementation's, to the fen;
 //! - `seed-cases`: a million newborn cases stored fast (one real case opened through the
 //!   store, then copied by SQL: a bench-only path, never used by the platform);
+//! - `claims`, `seed-claims`: in `bench_claims.rs`;
 //! - `load`: an open-loop HTTP load generator (constant rate; latency counted from each
 //!   request's scheduled send time, so a slow server cannot slow the load down and hide
 //!   its own queueing: no coordinated omission).
@@ -38,6 +39,12 @@ pub fn run(cmd: BenchCommand) -> Result<ExitCode, Failure> {
         } => rules(&input, claims, params.as_deref()),
         BenchCommand::Compare { ours, theirs } => compare(&ours, &theirs),
         BenchCommand::SeedCases { db, count } => super::block_on(seed_cases(db, count)),
+        BenchCommand::Claims { db, claims, seed } => {
+            super::block_on(super::bench_claims::claims(db, claims, seed))
+        }
+        BenchCommand::SeedClaims { db, count } => {
+            super::block_on(super::bench_claims::seed_claims(db, count))
+        }
         BenchCommand::Load(args) => super::block_on(load(args)),
     }
 }
@@ -270,6 +277,14 @@ fn seed_error(e: sqlx::Error) -> Failure {
     Failure::environment("无法写入基准测试办件", e)
 }
 
+/// The `n`th seeded id of the target: `seed-cases` and `seed-claims` store these.
+pub fn target_id(target: LoadTarget, n: u64) -> String {
+    match target {
+        LoadTarget::Cases => bench_case_id(n),
+        LoadTarget::MaClaims => super::bench_claims::bench_claim_id(n),
+    }
+}
+
 /// The path of one look-up: the hook to switch the API bench to another endpoint.
 pub fn target_path(target: LoadTarget, id: &str) -> String {
     match target {
@@ -304,7 +319,7 @@ async fn load(args: crate::cli::LoadArgs) -> Result<ExitCode, Failure> {
     for i in 0..total {
         let scheduled = start + interval.mul_f64(i as f64);
         tokio::time::sleep_until(scheduled).await;
-        let id = bench_case_id(rng.random_range(1..=args.ids.max(1)));
+        let id = target_id(args.target, rng.random_range(1..=args.ids.max(1)));
         let url = format!("{base}{}", target_path(args.target, &id));
         let request = client.get(url).header("authorization", &auth);
         let tally = Arc::clone(&tally);
@@ -389,5 +404,7 @@ mod tests {
             target_path(LoadTarget::MaClaims, "x"),
             "/api/v1/maternity-allowance/claims/x"
         );
+        assert_eq!(target_id(LoadTarget::Cases, 7), "bench-7");
+        assert_eq!(target_id(LoadTarget::MaClaims, 7), "bench-ma-7");
     }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns the process exit code or a [`Failure`].
 
 mod bench;
+mod bench_claims;
 mod calc;
 mod calendar;
 mod catalog;
