@@ -10,6 +10,7 @@ use onething_domain::RegionCode;
 use onething_domain::access::{Role, Scope};
 use onething_domain::allowance::ClaimStatus;
 use onething_domain::allowance::settlement::{Payee, PayeeAccount};
+use onething_domain::allowance::visibility::{ClaimFacts, can_see_claim};
 use onething_store::allowance::settlements::{Acting, ClaimRef};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -89,12 +90,13 @@ pub(crate) async fn correct_bank_account(
     }))
 }
 
-/// An employer corrects its own claims, a clerk the claims of the clerk's region.
+/// An employer corrects its own claims, a clerk the claims of the clerk's region: the claims
+/// policy (`can_see_claim`), with the route's roles deciding who may act at all.
 fn may_correct(scope: &Scope, claim: &ClaimRef) -> bool {
-    match scope {
-        Scope::Platform => true,
-        Scope::Employer(uscc) => uscc.as_str() == claim.employer_uscc,
-        Scope::Region(mine) => RegionCode::parse(&claim.region).is_ok_and(|r| r.is_within(*mine)),
-        Scope::Person(_) | Scope::Department { .. } => false,
-    }
+    let facts = ClaimFacts {
+        employer_uscc: &claim.employer_uscc,
+        person_id: &claim.person_id,
+        region: RegionCode::parse(&claim.region).ok(),
+    };
+    can_see_claim(scope, &facts).is_ok()
 }
