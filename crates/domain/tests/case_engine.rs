@@ -30,7 +30,7 @@ fn at(day: &str) -> DateTime<Utc> {
 const TABLE: [(ItemState, [&str; 8]); 8] = [
     //                            accept         request_supplement     resubmit       refuse        start                        complete     deny           withdraw
     (ItemState::Submitted,       ["AS accepted", "AS needs_supplement", "-",           "AS refused", "-",                         "-",         "-",           "P withdrawn"]),
-    (ItemState::Accepted,        ["-",           "-",                   "-",           "-",          "HS+deps in_progress",       "-",         "-",           "P withdrawn"]),
+    (ItemState::Accepted,        ["-",           "-",                   "-",           "-",          "HS+deps in_progress",       "-",         "HS denied",   "P withdrawn"]),
     (ItemState::NeedsSupplement, ["-",           "-",                   "P submitted", "-",          "-",                         "-",         "-",           "P withdrawn"]),
     (ItemState::Refused,         ["T", "T", "T", "T", "T", "T", "T", "T"]),
     (ItemState::InProgress,      ["-",           "-",                   "-",           "-",          "-",                         "HS done",   "HS denied",   "-"]),
@@ -125,7 +125,7 @@ fn every_state_action_role_and_dependency_flag_matches_the_table() {
         }
     }
     assert_eq!(TABLE.len(), ItemState::ALL.len());
-    assert_eq!(allowed, 30);
+    assert_eq!(allowed, 34);
 }
 
 #[test]
@@ -403,7 +403,11 @@ fn card_cannot_start_before_registration_is_done() {
     );
     assert_eq!(err.code(), "DEPENDENCIES_PENDING");
     assert!(!h.state.deps_done("card"));
-    assert!(available_actions(h.state.items["card"].state, ActorRole::Handler, false).is_empty());
+    // Waiting for its dependencies, the card can only be denied, not started.
+    assert_eq!(
+        available_actions(h.state.items["card"].state, ActorRole::Handler, false),
+        vec![ActionKind::Deny]
+    );
     let unknown = h
         .act("nope", Action::Start, ActorRole::Handler, "2024-09-30")
         .expect_err("unknown");

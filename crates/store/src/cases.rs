@@ -45,6 +45,12 @@ pub struct NewCase {
     /// Opaque reference to the applicant (a person's or employer's id); scoping uses it.
     pub applicant: String,
     pub region: Option<String>,
+    /// Who filed on the applicant's behalf (`employer:…` for an employee's claim), if not
+    /// the applicant: the filer sees the case as the applicant does.
+    pub filer: Option<String>,
+    /// The id to give the case (a service that audits reads for the case before opening it
+    /// chooses it first); a fresh one when `None`.
+    pub id: Option<String>,
 }
 
 /// A case as read back: its projection rebuilt from the events, and its version.
@@ -89,60 +95,10 @@ impl Store {
             return self.load_case(&case_id).await;
         }
         let catalog = self.current_catalog().await?;
-        let bundle = catalog
-            .catalog
-            .bundle(&new.bundle)
-            .ok_or_else(|| StoreError::NotFound {
-                what: "bundle",
-                id: new.bundle.clone(),
-            })?;
-        let departments: Vec<(String, DepartmentKind)> = bundle
-            .items
-            .iter()
-            .filter_map(|i| {
-                catalog
-                    .catalog
-                    .item(&i.item)
-                    .map(|c| (i.item.clone(), c.department))
-            })
-            .collect();
-        let body = plan_open(bundle, catalog.version, &new.applicant)?;
-        let event = event_of(1, actor, &actor.idempotency_key, body);
-        let state = CaseState::replay(std::slice::from_ref(&event))?;
-        let id = Uuid::new_v4().simple().to_string();
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO cases (id, bundle, catalog_version, applicant, region, status, version, opened_at, updated_at, due_on)
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, NULL)",
-        )
-        .bind(&id)
-        .bind(&new.bundle)
-        .bind(catalog.version)
-        .bind(&new.applicant)
-        .bind(new.region.as_deref())
-        .bind(enum_text(&state.status())?)
-        .bind(instant(actor.at))
-        .execute(&mut *tx)
-        .await?;
-        insert_event(&mut tx, &id, &event).await?;
-        for (item, department) in departments {
-            sqlx::query(
-                "INSERT INTO case_items (case_id, item, department, state) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(&id)
-            .bind(&item)
-            .bind(department.as_str())
-            .bind(enum_text(&ItemState::Submitted)?)
-            .execute(&mut *tx)
-            .await?;
-        }
+        let record = open_case_in(&mut tx, &catalog, new, actor).await?;
         tx.commit().await?;
-        Ok(CaseRecord {
-            id,
-            version: 1,
-            region: new.region.clone(),
-            state,
-        })
+        Ok(record)
     }
 
     /// Applies one action to one item of a case, deciding by the case engine's rules.
@@ -315,6 +271,161 @@ impl Store {
     }
 }
 
+/// Opens a case inside the caller's transaction (a service opens its detail row with it).
+pub(crate) async fn open_case_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    catalog: &crate::catalog::CatalogVersion,
+    new: &NewCase,
+    actor: &Actor,
+) -> Result<CaseRecord, StoreError> {
+    let bundle = catalog
+        .catalog
+        .bundle(&new.bundle)
+        .ok_or_else(|| StoreError::NotFound {
+            what: "bundle",
+            id: new.bundle.clone(),
+        })?;
+    let departments: Vec<(String, DepartmentKind)> = bundle
+        .items
+        .iter()
+        .filter_map(|i| {
+            catalog
+                .catalog
+                .item(&i.item)
+                .map(|c| (i.item.clone(), c.department))
+        })
+        .collect();
+    let body = plan_open(bundle, catalog.version, &new.applicant)?;
+    let event = event_of(1, actor, &actor.idempotency_key, body);
+    let state = CaseState::replay(std::slice::from_ref(&event))?;
+    let id = new
+        .id
+        .clone()
+        .unwrap_or_else(|| Uuid::new_v4().simple().to_string());
+    sqlx::query(
+        "INSERT INTO cases (id, bundle, catalog_version, applicant, region, status, version, opened_at, updated_at, due_on, filer)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, NULL, $8)",
+    )
+    .bind(&id)
+    .bind(&new.bundle)
+    .bind(catalog.version)
+    .bind(&new.applicant)
+    .bind(new.region.as_deref())
+    .bind(enum_text(&state.status())?)
+    .bind(instant(actor.at))
+    .bind(new.filer.as_deref())
+    .execute(&mut **tx)
+    .await?;
+    insert_event(tx, &id, &event).await?;
+    for (item, department) in departments {
+        sqlx::query(
+            "INSERT INTO case_items (case_id, item, department, state) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&id)
+        .bind(&item)
+        .bind(department.as_str())
+        .bind(enum_text(&ItemState::Submitted)?)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(CaseRecord {
+        id,
+        version: 1,
+        region: new.region.clone(),
+        state,
+    })
+}
+
+/// The case rebuilt from its events, as the caller's transaction sees it.
+pub(crate) async fn load_case_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    case_id: &str,
+) -> Result<CaseRecord, StoreError> {
+    let row = sqlx::query("SELECT version, region FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "case",
+            id: case_id.to_owned(),
+        })?;
+    let rows = sqlx::query(
+        "SELECT seq, at, actor, role, idempotency_key, body FROM case_events
+         WHERE case_id = $1 ORDER BY seq",
+    )
+    .bind(case_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let events: Vec<CaseEvent> = rows.iter().map(event_from_row).collect::<Result<_, _>>()?;
+    Ok(CaseRecord {
+        id: case_id.to_owned(),
+        version: row.try_get("version")?,
+        region: row.try_get("region")?,
+        state: CaseState::replay(&events)?,
+    })
+}
+
+/// One write a service makes to its case, in order.
+#[derive(Debug, Clone)]
+pub enum CaseWrite {
+    /// An item moves by the engine's rules (due dates planned with the calendar).
+    Move {
+        item: String,
+        action: Action,
+        role: ActorRole,
+    },
+    /// Every submitted item accepted at once, dependencies first (`plan_accept_all`).
+    AcceptAll { role: ActorRole },
+    /// A step of the service's own workflow (`EventBody::Service`).
+    Step {
+        step: String,
+        detail: serde_json::Value,
+        role: ActorRole,
+    },
+}
+
+/// Plans `writes` one after another on the case and appends them as its next events,
+/// inside the caller's transaction (optimistic: refused if the case moved meanwhile).
+pub(crate) async fn advance_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    case_id: &str,
+    writes: &[CaseWrite],
+    actor: &Actor,
+    calendar: &Calendar,
+) -> Result<CaseRecord, StoreError> {
+    let record = load_case_in(tx, case_id).await?;
+    let on = actor.working_date();
+    let mut scratch = record.state.clone();
+    let mut planned: Vec<(ActorRole, EventBody)> = Vec::new();
+    for write in writes {
+        let bodies = match write {
+            CaseWrite::Move { item, action, role } => vec![(
+                *role,
+                plan_item_change(&scratch, item, action.clone(), *role, on, calendar)?,
+            )],
+            CaseWrite::AcceptAll { role } => plan_accept_all(&scratch, *role, on, calendar)?
+                .into_iter()
+                .map(|b| (*role, b))
+                .collect(),
+            CaseWrite::Step { step, detail, role } => vec![(
+                *role,
+                EventBody::Service {
+                    step: step.clone(),
+                    detail: detail.clone(),
+                },
+            )],
+        };
+        for (role, body) in bodies {
+            let seq = scratch.last_seq + 1;
+            let mut event = event_of(seq, actor, &actor.idempotency_key, body);
+            event.role = role;
+            scratch.apply(&event)?;
+            planned.push((role, event.body));
+        }
+    }
+    append_roles_in(tx, &record, planned, actor).await
+}
+
 fn event_of(seq: u64, actor: &Actor, key: &str, body: EventBody) -> CaseEvent {
     CaseEvent {
         seq,
@@ -331,7 +442,7 @@ fn touched_items(events: &[CaseEvent]) -> Vec<String> {
         .iter()
         .filter_map(|e| match &e.body {
             EventBody::ItemChanged { item, .. } => Some(item.clone()),
-            EventBody::Opened { .. } => None,
+            EventBody::Opened { .. } | EventBody::Service { .. } => None,
         })
         .collect();
     items.sort();
@@ -346,6 +457,7 @@ async fn insert_event(
 ) -> Result<(), StoreError> {
     let (kind, item) = match &event.body {
         EventBody::Opened { .. } => ("opened".to_owned(), None),
+        EventBody::Service { step, .. } => (format!("service:{step}"), None),
         EventBody::ItemChanged { item, action, .. } => {
             (enum_text(&action.kind())?, Some(item.as_str()))
         }
@@ -433,15 +545,27 @@ pub(crate) async fn append_in(
     bodies: Vec<EventBody>,
     actor: &Actor,
 ) -> Result<CaseRecord, StoreError> {
+    let bodies = bodies.into_iter().map(|b| (actor.role, b)).collect();
+    append_roles_in(tx, record, bodies, actor).await
+}
+
+/// `append_in` with a role per event (a service's step by the system beside a clerk's move).
+async fn append_roles_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    record: &CaseRecord,
+    bodies: Vec<(ActorRole, EventBody)>,
+    actor: &Actor,
+) -> Result<CaseRecord, StoreError> {
     let mut state = record.state.clone();
     let mut events = Vec::with_capacity(bodies.len());
-    for (n, body) in bodies.into_iter().enumerate() {
+    for (n, (role, body)) in bodies.into_iter().enumerate() {
         let key = match n {
             0 => actor.idempotency_key.clone(),
             n => format!("{}#{}", actor.idempotency_key, n + 1),
         };
         let seq = record.version as u64 + n as u64 + 1;
-        let event = event_of(seq, actor, &key, body);
+        let mut event = event_of(seq, actor, &key, body);
+        event.role = role;
         state.apply(&event)?;
         events.push(event);
     }

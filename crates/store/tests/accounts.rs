@@ -382,6 +382,8 @@ async fn open(store: &Store, bundle: &str, applicant: String, region: Option<&st
         bundle: bundle.into(),
         applicant,
         region: region.map(str::to_owned),
+        filer: None,
+        id: None,
     };
     store.open_case(&new, &actor).await.expect("case").id
 }

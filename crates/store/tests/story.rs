@@ -39,6 +39,8 @@ async fn newborn_case(store: &Store, on: NaiveDate) -> String {
         bundle: "newborn".into(),
         applicant: "person:test".into(),
         region: Some("450100".into()),
+        filer: None,
+        id: None,
     };
     store
         .open_case(&new, &actor(ActorRole::Applicant, on))
@@ -364,6 +366,8 @@ async fn a_retried_request_with_the_same_key_does_nothing_twice() {
             bundle: "newborn".into(),
             applicant: "person:x".into(),
             region: None,
+            filer: None,
+            id: None,
         };
         let a = store.open_case(&new, &applicant).await.expect("open");
         let b = store
@@ -581,6 +585,8 @@ async fn unknown_bundle_and_case_are_not_found() {
             bundle: "no_such_bundle".into(),
             applicant: "p".into(),
             region: None,
+            filer: None,
+            id: None,
         };
         let err = store
             .open_case(&new, &actor(ActorRole::Applicant, day(2024, 1, 2)))

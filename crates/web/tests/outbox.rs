@@ -52,6 +52,8 @@ async fn accepted_case(store: &Store) -> String {
         bundle: "newborn".into(),
         applicant: "person:test".into(),
         region: Some("450100".into()),
+        filer: None,
+        id: None,
     };
     let case = store
         .open_case(&new, &actor(ActorRole::Applicant, start()))

@@ -9,6 +9,7 @@
 //!   [`AccessDenied::NotFound`] (HTTP 404), so a probe cannot tell "exists but not yours"
 //!   from "does not exist".
 //! - [`mask`]: masking of personal identifiers and phone numbers for every list and response.
+//! - [`use_case`]: the one table of which roles may do which use case ([`UseCase`]).
 //! - [`account`]: usernames and the password rules for new accounts.
 //!
 //! Nothing here does I/O: the store persists users and sessions, the web layer extracts the
@@ -19,9 +20,11 @@ pub mod mask;
 pub mod policy;
 mod role;
 mod scope;
+pub mod use_case;
 
 pub use account::{AccountError, Username, check_new_password};
 pub use mask::{Applicant, MaskedApplicant, mask_id_text, mask_phone};
 pub use policy::{AccessDenied, CaseFacts, PersonFacts, require_role};
 pub use role::Role;
 pub use scope::{OwnedScopeFlags, Scope, ScopeError, ScopeFlags, ScopeKind};
+pub use use_case::UseCase;

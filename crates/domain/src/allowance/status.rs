@@ -109,6 +109,44 @@ impl ClaimStatus {
         };
         Ok(next)
     }
+
+    /// The move a recorded step (a claim's case event, `EventBody::Service`) makes from
+    /// this status, or `None` for a step that changes no status (`created`,
+    /// `wage_confirmed`, `photo_uploaded`, `submitted`, `account_corrected`, …). `approved`
+    /// and `rejected` are smart review's from a draft and a clerk's from review.
+    pub fn step_action(self, step: &str) -> Option<ClaimAction> {
+        use ClaimAction as A;
+        let action = match (self, step) {
+            (ClaimStatus::Draft, "approved") => A::AutoApprove,
+            (ClaimStatus::Draft, "rejected") => A::AutoReject,
+            (_, "approved") => A::Approve,
+            (_, "rejected") => A::Reject,
+            (_, "queued_for_review") => A::Submit,
+            (_, "settled") => A::Settle,
+            (_, "paid") => A::MarkPaid,
+            (_, "payment_failed") => A::MarkFailed,
+            _ => return None,
+        };
+        Some(action)
+    }
+
+    /// The status after `step` (unchanged for a step that moves nothing).
+    pub fn after_step(self, step: &str) -> Result<ClaimStatus, TransitionError> {
+        match self.step_action(step) {
+            Some(action) => self.after(action),
+            None => Ok(self),
+        }
+    }
+
+    /// A claim's status rebuilt from its recorded steps, oldest first: the claim row's
+    /// `status` is a projection of this, and a history with an impossible move is refused.
+    pub fn replay<'a>(
+        steps: impl IntoIterator<Item = &'a str>,
+    ) -> Result<ClaimStatus, TransitionError> {
+        steps
+            .into_iter()
+            .try_fold(ClaimStatus::Draft, |status, step| status.after_step(step))
+    }
 }
 
 #[cfg(test)]
@@ -152,6 +190,42 @@ mod tests {
         assert!(ClaimStatus::Draft.after(ClaimAction::Settle).is_err());
         assert!(ClaimStatus::Approved.after(ClaimAction::Approve).is_err());
         assert!(ClaimStatus::Settled.after(ClaimAction::Settle).is_err());
+    }
+
+    #[test]
+    fn status_is_rebuilt_from_the_recorded_steps() {
+        let smart = [
+            "created",
+            "wage_confirmed",
+            "submitted",
+            "approved",
+            "settled",
+            "paid",
+        ];
+        assert_eq!(ClaimStatus::replay(smart), Ok(ClaimStatus::Paid));
+        let clerk = ["created", "submitted", "queued_for_review", "approved"];
+        assert_eq!(ClaimStatus::replay(clerk), Ok(ClaimStatus::Approved));
+        let refused = ["created", "submitted", "rejected"];
+        assert_eq!(ClaimStatus::replay(refused), Ok(ClaimStatus::Rejected));
+        let rebatched = [
+            "created",
+            "submitted",
+            "approved",
+            "settled",
+            "payment_failed",
+            "account_corrected",
+            "settled",
+        ];
+        assert_eq!(ClaimStatus::replay(rebatched), Ok(ClaimStatus::Settled));
+        assert_eq!(ClaimStatus::replay(["created"]), Ok(ClaimStatus::Draft));
+    }
+
+    #[test]
+    fn an_impossible_history_is_refused() {
+        let err = ClaimStatus::replay(["created", "paid"]).expect_err("paid before settled");
+        assert_eq!(err.from, ClaimStatus::Draft);
+        assert_eq!(err.action, ClaimAction::MarkPaid);
+        assert!(ClaimStatus::replay(["approved", "approved"]).is_err());
     }
 
     #[test]

@@ -47,6 +47,18 @@ pub enum EventBody {
         /// replay needs no calendar and a later calendar fix never rewrites history.
         due_on: Option<NaiveDate>,
     },
+    /// A step of the service that runs the case (a claim's wage confirmation, its smart
+    /// review, its settlement and payment): kept in the case's append-only history, in
+    /// order, with the same idempotency guarantee. The engine moves no item for it; the
+    /// service gives it meaning (e.g. `allowance::ClaimStatus::replay` rebuilds a claim's
+    /// status from these steps).
+    Service {
+        /// The service's step name (`submitted`, `approved`, `settled`, …).
+        step: String,
+        /// What the step recorded (amounts, reasons, the payment), as the service wrote it.
+        #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+        detail: serde_json::Value,
+    },
 }
 
 /// One item of the plan copied into `Opened`.

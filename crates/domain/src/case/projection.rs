@@ -186,14 +186,19 @@ impl CaseState {
                 found: event.seq,
             });
         }
-        let EventBody::ItemChanged {
-            item,
-            action,
-            reason,
-            due_on,
-        } = &event.body
-        else {
-            return Err(ReplayError::OpenedAgain { seq: event.seq });
+        let (item, action, reason, due_on) = match &event.body {
+            EventBody::ItemChanged {
+                item,
+                action,
+                reason,
+                due_on,
+            } => (item, action, reason, due_on),
+            // A service's own step moves no item; it only takes its place in the history.
+            EventBody::Service { .. } => {
+                self.last_seq = event.seq;
+                return Ok(());
+            }
+            EventBody::Opened { .. } => return Err(ReplayError::OpenedAgain { seq: event.seq }),
         };
         let change = Change {
             item,

@@ -82,6 +82,14 @@ const RULES: &[Rule] = &[
         DEPARTMENT,
         ItemState::Denied,
     ),
+    // A department may decide against the applicant before it starts: the bureau refusing a
+    // claim whose data never came, or a department whose prerequisite was denied.
+    rule(
+        ItemState::Accepted,
+        ActionKind::Deny,
+        DEPARTMENT,
+        ItemState::Denied,
+    ),
     // Withdrawal stops once a department is working on the item: its work is not undone.
     rule(
         ItemState::Submitted,

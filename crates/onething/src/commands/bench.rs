@@ -216,6 +216,8 @@ async fn seed_cases(db: String, count: u64) -> Result<ExitCode, Failure> {
         bundle: "newborn".into(),
         applicant: format!("person:{mother}"),
         region: Some("500228".into()),
+        filer: None,
+        id: None,
     };
     let actor = Actor {
         name: "bench".into(),

@@ -1,8 +1,9 @@
-//! Claims (MA-2..MA-6): opening a claim with facts derived from shared data, the wage
-//! confirmation, photo uploads, submission with smart review, a clerk's review, and the
-//! scoped reads. Every change is one write transaction that checks the status move against
-//! `domain::allowance::ClaimStatus::after`, bumps the row's version (a concurrent change
-//! fails instead of being lost), appends the step and writes the notifications.
+//! Claims (MA-2..MA-6) as storage: the claim row (the service's detail of its case), the
+//! facts derived from shared data, attachments and the scoped reads. What a claim becomes
+//! is decided in the services layer (`onething-services`); a change arrives here as a
+//! [`ClaimWrite`] and is written in one transaction: the row (version-checked, so a
+//! concurrent change fails instead of being lost), the case's events (the claim's steps
+//! and its items' moves), the notifications (an outbox) and the audit entry.
 //!
 //! Duplicates (RB-6) are refused by the database: `ma_claims.duplicate_key` (claimant id |
 //! event date) is unique among claims that are not rejected. A refused insert answers
@@ -13,13 +14,11 @@ mod bank;
 mod evidence;
 mod persist;
 mod read;
-mod review;
-pub mod sms;
 mod write;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use onething_domain::allowance::{ClaimStatus, Fact, Missing, WageBasis};
-use onething_domain::rules::{MaternityDecision, Reason};
+use onething_domain::rules::MaternityDecision;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -29,7 +28,7 @@ pub use bank::BankAccount;
 pub use evidence::{ClaimSubject, LOOKBACK_DAYS};
 pub use read::{ClaimFilter, DuplicateAttempt, Offer, OfferSource};
 pub use write::{
-    Acting, Attachment, AttachmentMeta, Authorisation, NewAttachment, NewClaim, ReviewDecision,
+    Acting, Attachment, AttachmentMeta, Authorisation, ClaimWrite, NewAttachment, NewClaim,
 };
 
 /// How a claim came in.
@@ -40,6 +39,8 @@ pub enum Channel {
     Online,
     /// An agency clerk at the window on the employer's behalf (MA-3).
     Window,
+    /// The hospital's one-window counter after delivery (RB-4).
+    Hospital,
 }
 
 impl Channel {
@@ -47,6 +48,7 @@ impl Channel {
         match self {
             Channel::Online => "online",
             Channel::Window => "window",
+            Channel::Hospital => "hospital",
         }
     }
 }
@@ -55,6 +57,8 @@ impl Channel {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claim {
     pub id: String,
+    /// The claim's case (`maternity_allowance` bundle): its events are the claim's history.
+    pub case_id: String,
     pub employer_uscc: String,
     pub person_id: String,
     pub channel: String,
@@ -88,31 +92,12 @@ pub struct Claim {
     pub version: i64,
 }
 
-/// Why a claim operation was refused.
+/// Why storage refused a claim write.
 #[derive(Debug, thiserror::Error)]
 pub enum ClaimError {
-    #[error("claim or person not found in scope")]
-    NotFound,
     /// The same claimant and event already has a claim that is not rejected.
     #[error("claim {existing} already exists for this claimant and event")]
     Exists { existing: String },
-    #[error("a claim in status {from:?} cannot be {action}")]
-    InvalidState {
-        from: ClaimStatus,
-        action: &'static str,
-    },
-    /// No birth certificate or delivery record in the last twelve months.
-    #[error("no birth or delivery found for the claimant")]
-    NoEvent,
-    /// Approval needs complete facts.
-    #[error("facts incomplete")]
-    FactsIncomplete(Vec<Missing>),
-    /// Approval of a claim the rules find ineligible.
-    #[error("not eligible")]
-    NotEligible(Vec<Reason>),
-    /// Submit without an account in the body or on file.
-    #[error("no bank account")]
-    NoBankAccount,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -1,13 +1,21 @@
 //! A claim's steps (MA-6: submitted, reviewed, settled, paid, each with its date and actor)
-//! and the notifications they send. Both are written inside the transaction that changes
-//! the claim.
+//! and the notifications they send. Steps are events of the claim's case; both are written
+//! inside the transaction that changes the claim. Notifications are an outbox: in-site
+//! messages are delivered by being written, SMS rows are sent by the outbox worker
+//! ([`Store::take_unsent_sms`], [`Store::mark_sms_failed`]).
+
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
+use onething_domain::Calendar;
+use onething_domain::case::{Action, ActorRole, EventBody};
 use serde_json::Value;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
-use crate::text::{instant, parse_instant, parse_json};
+use crate::cases::{Actor, CaseWrite, advance_in};
+
+use crate::text::{instant, parse_instant};
 use crate::{Store, StoreError};
 
 /// One step in a claim's history.
@@ -61,7 +69,13 @@ pub struct Notification {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-/// Appends the next step of a claim.
+/// The case item a maternity-allowance claim's payment completes (生育津贴支付 in the
+/// `maternity_allowance` bundle, `data/catalog/bundles.toml`).
+pub const PAYMENT_ITEM: &str = "PS-05";
+
+/// Appends a step of a claim's workflow to its case, in the caller's transaction (the
+/// settlement's steps: `settled`, `paid`, `payment_failed`, `account_corrected`). `paid`
+/// also completes the case's payment item, with the payment as its result.
 pub async fn append_step_in(
     tx: &mut Transaction<'static, Any>,
     claim_id: &str,
@@ -70,18 +84,36 @@ pub async fn append_step_in(
     by: &str,
     detail: &Value,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO ma_claim_steps (claim_id, seq, step, at, by_actor, detail)
-         VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM ma_claim_steps WHERE claim_id = $1),
-                 $2, $3, $4, $5)",
-    )
-    .bind(claim_id)
-    .bind(step)
-    .bind(instant(at))
-    .bind(by)
-    .bind(crate::text::json(detail)?)
-    .execute(&mut **tx)
-    .await?;
+    // Completing an item plans no due date, so any calendar serves; loaded once.
+    static NO_DUE_DATES: LazyLock<Calendar> = LazyLock::new(Calendar::shipped);
+    let case_id: Option<String> = sqlx::query_scalar("SELECT case_id FROM ma_claims WHERE id = $1")
+        .bind(claim_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .flatten();
+    let case_id =
+        case_id.ok_or_else(|| StoreError::corrupt(format!("claim {claim_id} has no case")))?;
+    let mut writes = vec![CaseWrite::Step {
+        step: step.to_owned(),
+        detail: detail.clone(),
+        role: ActorRole::System,
+    }];
+    if step == "paid" {
+        writes.push(CaseWrite::Move {
+            item: PAYMENT_ITEM.to_owned(),
+            action: Action::Complete {
+                certificate_ref: detail["payment_id"].as_str().map(str::to_owned),
+            },
+            role: ActorRole::System,
+        });
+    }
+    let actor = Actor {
+        name: by.to_owned(),
+        role: ActorRole::System,
+        idempotency_key: format!("{claim_id}:{step}:{}", Uuid::new_v4().simple()),
+        at,
+    };
+    advance_in(tx, &case_id, &writes, &actor, &NO_DUE_DATES).await?;
     Ok(())
 }
 
@@ -110,26 +142,34 @@ pub async fn notify_in(
 }
 
 impl Store {
-    /// A claim's steps, oldest first.
+    /// A claim's steps, oldest first: the `Service` events of its case.
     pub async fn claim_steps(&self, claim_id: &str) -> Result<Vec<ClaimStep>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT seq, step, at, by_actor, detail FROM ma_claim_steps
-             WHERE claim_id = $1 ORDER BY seq",
-        )
-        .bind(claim_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ClaimStep {
-                    seq: row.try_get("seq")?,
-                    step: row.try_get("step")?,
-                    at: parse_instant(&row.try_get::<String, _>("at")?)?,
-                    by: row.try_get("by_actor")?,
-                    detail: parse_json(&row.try_get::<String, _>("detail")?)?,
-                })
+        let case_id: Option<String> =
+            sqlx::query_scalar("SELECT case_id FROM ma_claims WHERE id = $1")
+                .bind(claim_id)
+                .fetch_optional(self.pool())
+                .await?
+                .flatten();
+        let Some(case_id) = case_id else {
+            return Err(StoreError::NotFound {
+                what: "claim",
+                id: claim_id.to_owned(),
+            });
+        };
+        let events = self.case_events(&case_id).await?;
+        Ok(events
+            .into_iter()
+            .filter_map(|e| match e.body {
+                EventBody::Service { step, detail } => Some(ClaimStep {
+                    seq: e.seq as i64,
+                    step,
+                    at: e.at,
+                    by: e.actor,
+                    detail,
+                }),
+                _ => None,
             })
-            .collect()
+            .collect())
     }
 
     /// A recipient's notifications of one channel, newest first.
@@ -149,20 +189,63 @@ impl Store {
         .bind(i64::from(limit))
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                let read_at: Option<String> = row.try_get("read_at")?;
-                Ok(Notification {
-                    id: row.try_get("id")?,
-                    recipient: row.try_get("recipient")?,
-                    channel: row.try_get("channel")?,
-                    subject_type: row.try_get("subject_type")?,
-                    subject_id: row.try_get("subject_id")?,
-                    body: row.try_get("body")?,
-                    created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
-                    read_at: read_at.as_deref().map(parse_instant).transpose()?,
-                })
-            })
-            .collect()
+        rows.iter().map(notification_of).collect()
     }
+
+    /// Takes up to `limit` unsent SMS rows for the gateway, marking them sent as it takes
+    /// them, so two workers (two app servers) never send one twice; a failed send is put
+    /// back with [`Store::mark_sms`]. A crash between taking and sending loses that message
+    /// rather than sending it twice (documented in docs/architecture.md).
+    pub async fn take_unsent_sms(
+        &self,
+        at: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Notification>, StoreError> {
+        let rows = sqlx::query(
+            "UPDATE notifications SET sent_at = $1, send_attempts = send_attempts + 1
+             WHERE id IN (SELECT id FROM notifications
+                          WHERE channel = 'sms' AND sent_at IS NULL AND send_attempts < 5
+                          ORDER BY created_at, id LIMIT $2)
+               AND sent_at IS NULL
+             RETURNING id, recipient, channel, subject_type, subject_id, body, created_at, read_at",
+        )
+        .bind(instant(at))
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(notification_of).collect()
+    }
+
+    /// Puts a message whose send failed back in the queue with the error (five tries).
+    pub async fn mark_sms_failed(&self, id: &str, error: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE notifications SET sent_at = NULL, last_error = $2 WHERE id = $1")
+            .bind(id)
+            .bind(error)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// How many SMS rows wait for the gateway (operators and tests).
+    pub async fn unsent_sms(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE channel = 'sms' AND sent_at IS NULL",
+        )
+        .fetch_one(self.pool())
+        .await?)
+    }
+}
+
+fn notification_of(row: &sqlx::any::AnyRow) -> Result<Notification, StoreError> {
+    let read_at: Option<String> = row.try_get("read_at")?;
+    Ok(Notification {
+        id: row.try_get("id")?,
+        recipient: row.try_get("recipient")?,
+        channel: row.try_get("channel")?,
+        subject_type: row.try_get("subject_type")?,
+        subject_id: row.try_get("subject_id")?,
+        body: row.try_get("body")?,
+        created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
+        read_at: read_at.as_deref().map(parse_instant).transpose()?,
+    })
 }

@@ -192,6 +192,8 @@ async fn open_accepted(app: &TestApp, bundle: &str, applicant: String, region: &
         bundle: bundle.into(),
         applicant,
         region: Some(region.into()),
+        filer: None,
+        id: None,
     };
     let case = app
         .store

@@ -128,6 +128,8 @@ async fn seed_mother_case(
         bundle: bundle.code.clone(),
         applicant: format!("person:{mother}"),
         region: Some(demo_region()?.to_string()),
+        filer: None,
+        id: None,
     };
     let case = store.open_case(&new, &applicant).await?;
     if calendar.add_working_days(opened_on, 40).is_ok() {
@@ -229,6 +231,8 @@ impl Seeder<'_> {
             bundle: bundle.code.clone(),
             applicant: format!("person:{mother}"),
             region: Some(region.to_string()),
+            filer: None,
+            id: None,
         };
         let applicant = self.actor(ActorRole::Applicant, "applicant", opened_on);
         let case = self.store.open_case(&new, &applicant).await?;

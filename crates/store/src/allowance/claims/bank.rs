@@ -1,12 +1,13 @@
 //! The employer's bank account on file (MA-2: the employer checks its account before it
-//! submits). Validation of the number is the domain's (`allowance::bank`); the web layer
-//! checks before calling here.
+//! submits). Validation of the number is the domain's (`settlement::PayeeAccount`); the
+//! services layer checks before calling here.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-use crate::text::instant;
+use crate::audit::{NewAuditEntry, append_audit_in};
+use crate::text::{instant, parse_instant};
 use crate::{Store, StoreError};
 
 /// An account a claim is paid into.
@@ -38,13 +39,14 @@ impl Store {
         .transpose()
     }
 
-    /// Records (or replaces) the employer's account, audited as a change of payment data.
+    /// Records (or replaces) the employer's account, keeps the version in the account's
+    /// history and appends `audit`, in one transaction. Claims already approved keep the
+    /// account they were approved with (the payable's frozen copy).
     pub async fn put_employer_account(
         &self,
         uscc: &str,
         account: &BankAccount,
-        actor: &str,
-        at: DateTime<Utc>,
+        audit: &NewAuditEntry,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         sqlx::query(
@@ -58,11 +60,50 @@ impl Store {
         .bind(&account.name)
         .bind(&account.bank)
         .bind(&account.number)
-        .bind(instant(at))
-        .bind(actor)
+        .bind(instant(audit.at))
+        .bind(&audit.actor)
         .execute(&mut *tx)
         .await?;
+        sqlx::query(
+            "INSERT INTO employer_account_history (employer_uscc, seq, account_name, bank, number, changed_at, changed_by)
+             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM employer_account_history WHERE employer_uscc = $1),
+                     $2, $3, $4, $5, $6)",
+        )
+        .bind(uscc)
+        .bind(&account.name)
+        .bind(&account.bank)
+        .bind(&account.number)
+        .bind(instant(audit.at))
+        .bind(&audit.actor)
+        .execute(&mut *tx)
+        .await?;
+        append_audit_in(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Every version of the employer's account, oldest first: (account, when, by whom).
+    pub async fn employer_account_history(
+        &self,
+        uscc: &str,
+    ) -> Result<Vec<(BankAccount, DateTime<Utc>, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT account_name, bank, number, changed_at, changed_by FROM employer_account_history
+             WHERE employer_uscc = $1 ORDER BY seq",
+        )
+        .bind(uscc)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let account = BankAccount {
+                    name: r.try_get("account_name")?,
+                    bank: r.try_get("bank")?,
+                    number: r.try_get("number")?,
+                };
+                let at = parse_instant(&r.try_get::<String, _>("changed_at")?)?;
+                Ok((account, at, r.try_get("changed_by")?))
+            })
+            .collect()
     }
 }

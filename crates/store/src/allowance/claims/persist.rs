@@ -1,64 +1,22 @@
-//! Writing a claim inside a transaction: the row with its version check, the audit entry
-//! and the notifications each step sends.
+//! Writing a claim inside a transaction: the row with its version check, and the audit
+//! entry.
 
 use chrono::{DateTime, Utc};
-use onething_domain::access::Role;
-use onething_domain::allowance::{ClaimStatus, WageBasis};
+use onething_domain::allowance::WageBasis;
 use serde_json::Value;
 use sqlx::{Any, Transaction};
 
+use super::Claim;
 use super::write::Acting;
-use super::{Claim, ClaimError};
 use crate::StoreError;
-use crate::allowance::steps::{NewNotification, Recipient};
 use crate::text::{date, instant, json as to_json};
-
-pub(super) fn invalid(claim: &Claim, action: &'static str) -> ClaimError {
-    ClaimError::InvalidState {
-        from: claim.status,
-        action,
-    }
-}
-
-pub(super) fn require_draft(claim: &Claim, action: &'static str) -> Result<(), ClaimError> {
-    if claim.status == ClaimStatus::Draft {
-        Ok(())
-    } else {
-        Err(invalid(claim, action))
-    }
-}
-
-/// In-site and SMS messages to the employer and the insured person.
-pub(super) fn notes(
-    employer: &str,
-    person: &str,
-    claim_id: &str,
-    body: &str,
-) -> Vec<NewNotification> {
-    let mut out = Vec::new();
-    for recipient in [
-        Recipient::Employer(employer.into()),
-        Recipient::Person(person.into()),
-    ] {
-        for channel in ["in_site", "sms"] {
-            out.push(NewNotification {
-                recipient: recipient.clone(),
-                channel,
-                subject_type: "ma_claim",
-                subject_id: claim_id.into(),
-                body: body.into(),
-            });
-        }
-    }
-    out
-}
 
 /// Writes every mutable column, refusing if another request changed the row meanwhile.
 pub(super) async fn save_in(
     tx: &mut Transaction<'static, Any>,
     c: &Claim,
     at: DateTime<Utc>,
-) -> Result<(), ClaimError> {
+) -> Result<(), StoreError> {
     let account = c.bank_account.as_ref();
     let done = sqlx::query(
         "UPDATE ma_claims SET status = $1, certificate_no = $2, region = $3, wage_basis = $4,
@@ -101,40 +59,27 @@ pub(super) async fn save_in(
         Err(StoreError::Conflict {
             what: "claim",
             id: c.id.clone(),
-        }
-        .into())
+        })
     }
 }
 
-/// The decision's audit entry, in the same transaction.
-pub(super) async fn audit_in(
-    tx: &mut Transaction<'static, Any>,
-    claim: &Claim,
-    by: &Acting<'_>,
-    step: &str,
-    detail: &Value,
-) -> Result<(), ClaimError> {
-    let action = format!("claim_{step}");
-    audit_raw_in(tx, &claim.id, by.actor, by.role, by.at, &action, detail).await
-}
-
+/// A claim change's audit entry, in the same transaction.
 pub(super) async fn audit_raw_in(
     tx: &mut Transaction<'static, Any>,
     claim_id: &str,
-    actor: &str,
-    role: Role,
-    at: DateTime<Utc>,
+    case_id: &str,
+    by: &Acting<'_>,
     action: &str,
     detail: &Value,
-) -> Result<(), ClaimError> {
+) -> Result<(), StoreError> {
     let entry = crate::audit::NewAuditEntry {
-        at,
-        actor: actor.to_owned(),
-        role: Some(role),
+        at: by.at,
+        actor: by.actor.to_owned(),
+        role: Some(by.role),
         action: action.to_owned(),
         subject_type: "ma_claim".to_owned(),
         subject_id: claim_id.to_owned(),
-        case_id: Some(claim_id.to_owned()),
+        case_id: Some(case_id.to_owned()),
         detail: detail.clone(),
     };
     crate::audit::append_audit_in(tx, &entry).await?;

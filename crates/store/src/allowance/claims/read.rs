@@ -14,7 +14,7 @@ use crate::shared_data::DataUse;
 use crate::text::{parse_instant, parse_json, parse_opt_date};
 use crate::{Store, StoreError};
 
-pub(super) const CLAIM_COLUMNS: &str = "id, employer_uscc, person_id, channel, status, duplicate_key, \
+pub(super) const CLAIM_COLUMNS: &str = "id, case_id, employer_uscc, person_id, channel, status, duplicate_key, \
     certificate_no, event_date, region, wage_basis, facts, missing, decision, params_used, amount_fen, \
     payee, needs_review, authorization_ref, account_name, bank, account_number, reject_code, \
     reject_note, created_by, created_at, submitted_at, reviewed_at, reviewed_by, approved_on, \
@@ -238,8 +238,11 @@ pub(super) fn claim_of(row: &AnyRow) -> Result<Claim, StoreError> {
         }),
         None => None,
     };
+    let id: String = row.try_get("id")?;
+    let case_id: Option<String> = row.try_get("case_id")?;
     Ok(Claim {
-        id: row.try_get("id")?,
+        case_id: case_id.ok_or_else(|| StoreError::corrupt(format!("claim {id} has no case")))?,
+        id,
         employer_uscc: row.try_get("employer_uscc")?,
         person_id: row.try_get("person_id")?,
         channel: row.try_get("channel")?,

@@ -1,27 +1,24 @@
-//! Opening and preparing claims: create (with the duplicate refusal), confirm the wage,
-//! upload a photo. Each change is one write transaction: the row (with a version check),
-//! the step, the notifications and the audit entry. Decisions are in `review.rs`.
+//! Writing claims. The services layer decides what a claim becomes; these functions write
+//! one decided change in one transaction: the claim row (version-checked), the events of
+//! its case, the notifications and the audit entry. A retried request (the same
+//! idempotency key on the same case) writes nothing and returns the claim as it is.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use onething_domain::access::Role;
-use onething_domain::allowance::{Derived, RejectionReason, WageBasis};
-use onething_domain::china_time::date_in_china;
-use onething_domain::{CitizenId, Uscc};
+use onething_domain::allowance::{Fact, Missing};
+use onething_domain::case::ActorRole;
+use onething_domain::{Calendar, CitizenId, Uscc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::evidence::ClaimSubject;
-use super::persist::{audit_raw_in, notes, require_draft, save_in};
-use super::{Channel, Claim, ClaimError, duplicate_key};
-use crate::allowance::steps::{append_step_in, notify_in};
-use crate::shared_data::DataUse;
+use super::persist::{audit_raw_in, save_in};
+use super::{Channel, Claim, ClaimError};
+use crate::allowance::steps::{NewNotification, notify_in};
+use crate::cases::{Actor, CaseWrite, NewCase, advance_in, open_case_in};
 use crate::text::{date, instant, json as to_json};
 use crate::{Store, StoreError};
-
-pub(super) const PURPOSE: &str = "maternity_allowance_claim";
-pub(super) const SMART_REVIEW: &str = "smart_review";
 
 /// The employer's authorisation of a window submission (授权确认表, seed 000 附件2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,18 +30,24 @@ pub struct Authorisation {
     pub signed_on: NaiveDate,
 }
 
-/// A claim to open.
+/// A claim row to insert, with its case.
 #[derive(Debug, Clone)]
 pub struct NewClaim {
+    pub id: String,
     pub person_id: CitizenId,
     pub employer: Uscc,
     pub certificate_no: Option<String>,
     pub channel: Channel,
-    /// Required for the window channel (the web layer checks).
     pub authorisation: Option<Authorisation>,
-    pub actor: String,
-    pub role: Role,
-    pub at: DateTime<Utc>,
+    pub event_date: NaiveDate,
+    /// The case's and the claim's region (the clerks' queue it lands in).
+    pub region: String,
+    pub facts: Vec<Fact>,
+    pub missing: Vec<Missing>,
+    /// `claimant id | event date`: unique among claims that are not rejected (RB-6).
+    pub duplicate_key: String,
+    /// The case bundle (`maternity_allowance`) and the applicant and filer references.
+    pub case: NewCase,
 }
 
 /// A photo to attach.
@@ -67,25 +70,26 @@ pub struct AttachmentMeta {
     pub uploaded_at: DateTime<Utc>,
 }
 
+impl AttachmentMeta {
+    /// The description of `file` as `by` uploads it now.
+    pub fn of(file: &NewAttachment, by: &Acting<'_>) -> AttachmentMeta {
+        AttachmentMeta {
+            id: Uuid::new_v4().simple().to_string(),
+            filename: file.filename.clone(),
+            content_type: file.content_type.clone(),
+            sha256: hex::encode(Sha256::digest(&file.bytes)),
+            size: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
+            uploaded_by: by.actor.to_owned(),
+            uploaded_at: by.at,
+        }
+    }
+}
+
 /// An attachment with its bytes.
 #[derive(Debug, Clone)]
 pub struct Attachment {
     pub meta: AttachmentMeta,
     pub bytes: Vec<u8>,
-}
-
-/// A clerk's review.
-#[derive(Debug, Clone)]
-pub enum ReviewDecision {
-    /// Approve; `certificate_no` is the number the clerk read from the reviewed photo.
-    Approve {
-        certificate_no: Option<String>,
-        note: Option<String>,
-    },
-    Reject {
-        reason: RejectionReason,
-        note: Option<String>,
-    },
 }
 
 /// Who acts, and when.
@@ -96,119 +100,107 @@ pub struct Acting<'a> {
     pub at: DateTime<Utc>,
 }
 
-impl Store {
-    /// Opens a claim: checks the employer insures the person, derives the facts (audited
-    /// reads for the new claim) and inserts it. A second claim for the same claimant and
-    /// event is refused by the database and recorded as a duplicate attempt.
-    pub async fn create_claim(&self, new: &NewClaim) -> Result<Claim, ClaimError> {
-        let today = date_in_china(new.at);
-        let id = format!(
-            "MA{}{}",
-            today.format("%Y%m%d"),
-            &Uuid::new_v4().simple().to_string()[..8].to_uppercase()
-        );
-        let data_use = DataUse {
-            actor: new.actor.clone(),
-            case_id: Some(id.clone()),
-            purpose: PURPOSE.into(),
-        };
-        self.employment_link(&data_use, new.person_id.as_str(), new.employer.as_str())
-            .await?
-            .ok_or(ClaimError::NotFound)?;
-        let subject = ClaimSubject {
-            claimant: &new.person_id,
-            employer: &new.employer,
-            certificate_no: new.certificate_no.as_deref(),
-            basis: None,
-            uploaded_certificate_no: None,
-            event_date: None,
-            today,
-        };
-        let (_, derived) = self.derive_claim(&data_use, &subject).await?;
-        let event_date = derived.event_date.ok_or(ClaimError::NoEvent)?;
-        let key = duplicate_key(new.person_id.as_str(), event_date);
-        match self.insert_claim(&id, new, &derived, &key).await {
-            Err(ClaimError::Store(e)) if e.is_unique_violation() => {
-                Err(self.refuse_duplicate(new, &key).await)
-            }
-            Err(e) => Err(e),
-            Ok(()) => Ok(self.claim(&id).await?),
+/// One decided change of a claim, written in one transaction.
+#[derive(Debug, Clone)]
+pub struct ClaimWrite<'a> {
+    pub by: Acting<'a>,
+    /// The client's key (`Idempotency-Key`) or one made for the request: a retry with the
+    /// same key writes nothing.
+    pub idempotency_key: String,
+    /// The case's events, in order: the claim's steps and its items' moves.
+    pub case: Vec<CaseWrite>,
+    pub notifications: Vec<NewNotification>,
+    /// The audit entry's action and detail (decisions and other changes of record).
+    pub audit: Option<(String, Value)>,
+    /// A photo stored with the change.
+    pub attachment: Option<(AttachmentMeta, Vec<u8>)>,
+}
+
+impl ClaimWrite<'_> {
+    fn case_actor(&self) -> Actor {
+        Actor {
+            name: self.by.actor.to_owned(),
+            role: self.by.role.actor_role().unwrap_or(ActorRole::System),
+            idempotency_key: self.idempotency_key.clone(),
+            at: self.by.at,
         }
     }
+}
 
-    async fn insert_claim(
+impl Store {
+    /// Inserts a claim and opens its case, then writes `write` (the `created` step). The
+    /// same claimant and event a second time is refused by the database
+    /// ([`ClaimError::Exists`]) and the attempt recorded for supervision.
+    pub async fn insert_claim(
         &self,
-        id: &str,
         new: &NewClaim,
-        derived: &Derived,
-        key: &str,
-    ) -> Result<(), ClaimError> {
-        let certificate = new.certificate_no.clone().or_else(|| {
-            derived
-                .facts
-                .iter()
-                .find(|f| f.name == "certificate_no")
-                .and_then(|f| f.value.as_str().map(str::to_owned))
-        });
+        write: &ClaimWrite<'_>,
+        calendar: &Calendar,
+    ) -> Result<Claim, ClaimError> {
+        if let Some(existing) = self.claim_of_key(&write.idempotency_key).await? {
+            return Ok(existing);
+        }
+        let catalog = self.current_catalog().await?;
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO ma_claims (id, employer_uscc, person_id, channel, status, duplicate_key,
-                 certificate_no, event_date, region, facts, missing, authorization_ref,
-                 created_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 'draft', $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
-        )
-        .bind(id)
-        .bind(new.employer.as_str())
-        .bind(new.person_id.as_str())
-        .bind(new.channel.as_str())
-        .bind(key)
-        .bind(certificate)
-        .bind(derived.event_date.map(date))
-        // The enrollment's region; until it is pushed, the employer's registration region,
-        // so the claim is in some clerk's queue (the rules never use this fallback).
-        .bind(
-            derived
-                .region
-                .unwrap_or_else(|| new.employer.region())
-                .to_string(),
-        )
-        .bind(to_json(&derived.facts)?)
-        .bind(to_json(&derived.missing)?)
-        .bind(new.authorisation.as_ref().map(to_json).transpose()?)
-        .bind(&new.actor)
-        .bind(instant(new.at))
-        .execute(&mut *tx)
-        .await?;
-        let detail = json!({"channel": new.channel.as_str(), "authorisation": new.authorisation});
-        append_step_in(&mut tx, id, "created", new.at, &new.actor, &detail).await?;
-        audit_raw_in(
-            &mut tx,
-            id,
-            &new.actor,
-            new.role,
-            new.at,
-            "claim_created",
-            &detail,
-        )
-        .await?;
-        let body = format!("已发起生育津贴申领（申领号{id}），请核对上年度月平均工资后提交");
-        notify_in(
-            &mut tx,
-            &notes(new.employer.as_str(), new.person_id.as_str(), id, &body),
-            new.at,
-        )
-        .await?;
+        let case = open_case_in(&mut tx, &catalog, &new.case, &write.case_actor()).await?;
+        let inserted = insert_row(&mut tx, new, &case.id, write).await;
+        match inserted {
+            Err(e) if e.is_unique_violation() => {
+                drop(tx);
+                return Err(self.refuse_duplicate(new, write).await);
+            }
+            other => other?,
+        }
+        let mut next = write.clone();
+        next.idempotency_key = format!("{}:created", write.idempotency_key);
+        finish_in(&mut tx, &new.id, &case.id, &next, calendar).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(self.claim(&new.id).await?)
+    }
+
+    /// Saves `claim` (read at its `version`) and writes `write` with it.
+    pub async fn update_claim(
+        &self,
+        claim: &Claim,
+        write: &ClaimWrite<'_>,
+        calendar: &Calendar,
+    ) -> Result<Claim, ClaimError> {
+        if self.claim_of_key(&write.idempotency_key).await?.is_some() {
+            return Ok(self.claim(&claim.id).await?);
+        }
+        let mut tx = self.begin_write().await?;
+        save_in(&mut tx, claim, write.by.at).await?;
+        if let Some((meta, bytes)) = &write.attachment {
+            insert_attachment(&mut tx, &claim.id, meta, bytes).await?;
+        }
+        finish_in(&mut tx, &claim.id, &claim.case_id, write, calendar).await?;
+        tx.commit().await?;
+        Ok(self.claim(&claim.id).await?)
+    }
+
+    /// The claim an idempotency key already changed, if any.
+    async fn claim_of_key(&self, key: &str) -> Result<Option<Claim>, StoreError> {
+        let id: Option<String> = sqlx::query_scalar(
+            "SELECT m.id FROM case_events e JOIN ma_claims m ON m.case_id = e.case_id
+             WHERE e.idempotency_key = $1 OR e.idempotency_key = $2",
+        )
+        .bind(key)
+        .bind(format!("{key}:created"))
+        .fetch_optional(self.pool())
+        .await?;
+        match id {
+            Some(id) => Ok(Some(self.claim(&id).await?)),
+            None => Ok(None),
+        }
     }
 
     /// Records a refused duplicate in its own transaction (the failed one rolled back) and
     /// answers with the earlier claim.
-    async fn refuse_duplicate(&self, new: &NewClaim, key: &str) -> ClaimError {
+    async fn refuse_duplicate(&self, new: &NewClaim, write: &ClaimWrite<'_>) -> ClaimError {
         let existing: Result<Option<String>, sqlx::Error> = sqlx::query_scalar(
             "SELECT id FROM ma_claims WHERE duplicate_key = $1 AND status <> 'rejected'",
         )
-        .bind(key)
+        .bind(&new.duplicate_key)
         .fetch_optional(self.pool())
         .await;
         let existing = match existing {
@@ -216,7 +208,7 @@ impl Store {
             Ok(None) => {
                 return ClaimError::Store(StoreError::Conflict {
                     what: "claim",
-                    id: key.into(),
+                    id: new.duplicate_key.clone(),
                 });
             }
             Err(e) => return e.into(),
@@ -226,78 +218,18 @@ impl Store {
                  channel, attempted_by, attempted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(Uuid::new_v4().simple().to_string())
-        .bind(key)
+        .bind(&new.duplicate_key)
         .bind(&existing)
         .bind(new.employer.as_str())
         .bind(new.channel.as_str())
-        .bind(&new.actor)
-        .bind(instant(new.at))
+        .bind(write.by.actor)
+        .bind(instant(write.by.at))
         .execute(self.pool())
         .await;
         match recorded {
             Ok(_) => ClaimError::Exists { existing },
             Err(e) => e.into(),
         }
-    }
-
-    /// The employer confirms its previous-year average wage or base (MA-2).
-    pub async fn confirm_wage(
-        &self,
-        id: &str,
-        basis: WageBasis,
-        by: &Acting<'_>,
-    ) -> Result<Claim, ClaimError> {
-        let mut claim = self.claim(id).await?;
-        require_draft(&claim, "confirm the wage of")?;
-        claim.wage_basis = Some(basis);
-        let mut tx = self.begin_write().await?;
-        save_in(&mut tx, &claim, by.at).await?;
-        let detail = json!({"basis": basis.as_str()});
-        append_step_in(&mut tx, id, "wage_confirmed", by.at, by.actor, &detail).await?;
-        tx.commit().await?;
-        Ok(self.claim(id).await?)
-    }
-
-    /// Stores a photo (EX-5); the claim then needs a clerk's review.
-    pub async fn add_attachment(
-        &self,
-        id: &str,
-        file: &NewAttachment,
-        by: &Acting<'_>,
-    ) -> Result<AttachmentMeta, ClaimError> {
-        let mut claim = self.claim(id).await?;
-        require_draft(&claim, "given an attachment")?;
-        claim.needs_review = true;
-        let sha = hex::encode(Sha256::digest(&file.bytes));
-        let meta = AttachmentMeta {
-            id: Uuid::new_v4().simple().to_string(),
-            filename: file.filename.clone(),
-            content_type: file.content_type.clone(),
-            sha256: sha,
-            size: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
-            uploaded_by: by.actor.to_owned(),
-            uploaded_at: by.at,
-        };
-        let mut tx = self.begin_write().await?;
-        save_in(&mut tx, &claim, by.at).await?;
-        sqlx::query(
-            "INSERT INTO ma_attachments (id, claim_id, kind, filename, content_type, sha256, bytes,
-                 uploaded_by, uploaded_at) VALUES ($1, $2, 'birth_certificate_photo', $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&meta.id)
-        .bind(id)
-        .bind(&meta.filename)
-        .bind(&meta.content_type)
-        .bind(&meta.sha256)
-        .bind(file.bytes.clone())
-        .bind(by.actor)
-        .bind(instant(by.at))
-        .execute(&mut *tx)
-        .await?;
-        let detail = json!({"attachment": meta.id, "sha256": meta.sha256, "size": meta.size});
-        append_step_in(&mut tx, id, "photo_uploaded", by.at, by.actor, &detail).await?;
-        tx.commit().await?;
-        Ok(meta)
     }
 
     /// A claim's attachments (without bytes).
@@ -326,4 +258,77 @@ impl Store {
             })
             .collect()
     }
+}
+
+async fn insert_row(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    new: &NewClaim,
+    case_id: &str,
+    write: &ClaimWrite<'_>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO ma_claims (id, case_id, employer_uscc, person_id, channel, status, duplicate_key,
+             certificate_no, event_date, region, facts, missing, authorization_ref,
+             created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+    )
+    .bind(&new.id)
+    .bind(case_id)
+    .bind(new.employer.as_str())
+    .bind(new.person_id.as_str())
+    .bind(new.channel.as_str())
+    .bind(&new.duplicate_key)
+    .bind(new.certificate_no.as_deref())
+    .bind(date(new.event_date))
+    .bind(&new.region)
+    .bind(to_json(&new.facts)?)
+    .bind(to_json(&new.missing)?)
+    .bind(new.authorisation.as_ref().map(to_json).transpose()?)
+    .bind(write.by.actor)
+    .bind(instant(write.by.at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn insert_attachment(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    claim_id: &str,
+    meta: &AttachmentMeta,
+    bytes: &[u8],
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO ma_attachments (id, claim_id, kind, filename, content_type, sha256, bytes,
+             uploaded_by, uploaded_at) VALUES ($1, $2, 'birth_certificate_photo', $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&meta.id)
+    .bind(claim_id)
+    .bind(&meta.filename)
+    .bind(&meta.content_type)
+    .bind(&meta.sha256)
+    .bind(bytes.to_vec())
+    .bind(&meta.uploaded_by)
+    .bind(instant(meta.uploaded_at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The case events, notifications and audit entry of a change, in the caller's transaction.
+async fn finish_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    claim_id: &str,
+    case_id: &str,
+    write: &ClaimWrite<'_>,
+    calendar: &Calendar,
+) -> Result<(), StoreError> {
+    if !write.case.is_empty() {
+        advance_in(tx, case_id, &write.case, &write.case_actor(), calendar).await?;
+    }
+    notify_in(tx, &write.notifications, write.by.at).await?;
+    if let Some((action, detail)) = &write.audit {
+        let by = &write.by;
+        audit_raw_in(tx, claim_id, case_id, by, action, detail).await?;
+    }
+    Ok(())
 }

@@ -1,0 +1,177 @@
+//! The one policy table: which roles may do which use case. The services layer asks it
+//! before anything else, so a page and its API answer the same to the same user (403
+//! `FORBIDDEN` outside the table). Which records a permitted user reaches is the scope's
+//! business (`policy::can_see_*`, 404 outside it).
+//!
+//! Administrators configure the platform (users, departments, keys, catalogue,
+//! parameters) and read everything; they do no clerk's, employer's or department's work:
+//! an action taken on a case or a claim is recorded under the role that is accountable
+//! for it, and an administrator is accountable for none (`Role::actor_role` is `None`).
+
+use serde::Serialize;
+
+use super::role::Role;
+
+/// Something a user asks the platform to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UseCase {
+    // Maternity allowance (生育津贴, MA-2..MA-6).
+    /// The employer's proactive offers (employees with a pushed birth and no claim).
+    ViewOffers,
+    /// Open a claim online (employer) or at the window (agency clerk).
+    OpenClaim,
+    ConfirmWage,
+    AttachPhoto,
+    SubmitClaim,
+    /// Approve or reject a claim in review (agency clerk; four eyes).
+    ReviewClaim,
+    ViewClaims,
+    PrintApplicationForm,
+    /// The clerk's person look-up (参保人查询) at the window.
+    LookupPerson,
+    /// The employer's bank account on file.
+    ManageEmployerAccount,
+    /// A failed payment's account corrected (employer, or the clerk at the window).
+    CorrectPaymentAccount,
+    ViewDuplicateAttempts,
+    ViewNotifications,
+    // Settlement and payment (MA-5).
+    Settle,
+    ViewSettlements,
+    DownloadPaymentFile,
+    ImportBankResults,
+    ViewLatePayments,
+    // Cases (办件) on the case engine.
+    ViewCases,
+    /// The overdue and near-due list (SV-3).
+    ViewDue,
+}
+
+use Role::{Admin, AgencyClerk, DeptOfficer, Employer, HospitalClerk, Person, Supervisor};
+
+/// The table. A use case missing here is refused to everyone (the table test checks that
+/// every use case has at least one role).
+const TABLE: &[(UseCase, &[Role])] = &[
+    (UseCase::ViewOffers, &[Employer]),
+    (UseCase::OpenClaim, &[Employer, AgencyClerk]),
+    (UseCase::ConfirmWage, &[Employer, AgencyClerk]),
+    (UseCase::AttachPhoto, &[Employer, AgencyClerk]),
+    (UseCase::SubmitClaim, &[Employer, AgencyClerk]),
+    (UseCase::ReviewClaim, &[AgencyClerk]),
+    (
+        UseCase::ViewClaims,
+        &[Employer, AgencyClerk, Person, Supervisor, Admin],
+    ),
+    (UseCase::PrintApplicationForm, &[Employer, AgencyClerk]),
+    (UseCase::LookupPerson, &[AgencyClerk]),
+    (UseCase::ManageEmployerAccount, &[Employer]),
+    (UseCase::CorrectPaymentAccount, &[Employer, AgencyClerk]),
+    (UseCase::ViewDuplicateAttempts, &[Supervisor, Admin]),
+    (
+        UseCase::ViewNotifications,
+        &[
+            Employer,
+            Person,
+            AgencyClerk,
+            HospitalClerk,
+            DeptOfficer,
+            Supervisor,
+            Admin,
+        ],
+    ),
+    (UseCase::Settle, &[AgencyClerk]),
+    (UseCase::ViewSettlements, &[AgencyClerk, Admin]),
+    (UseCase::DownloadPaymentFile, &[AgencyClerk]),
+    (UseCase::ImportBankResults, &[AgencyClerk]),
+    (UseCase::ViewLatePayments, &[AgencyClerk, Supervisor, Admin]),
+    (UseCase::ViewCases, &Role::ALL),
+    (UseCase::ViewDue, &[Supervisor, Admin]),
+];
+
+impl UseCase {
+    pub const ALL: [UseCase; 20] = [
+        UseCase::ViewOffers,
+        UseCase::OpenClaim,
+        UseCase::ConfirmWage,
+        UseCase::AttachPhoto,
+        UseCase::SubmitClaim,
+        UseCase::ReviewClaim,
+        UseCase::ViewClaims,
+        UseCase::PrintApplicationForm,
+        UseCase::LookupPerson,
+        UseCase::ManageEmployerAccount,
+        UseCase::CorrectPaymentAccount,
+        UseCase::ViewDuplicateAttempts,
+        UseCase::ViewNotifications,
+        UseCase::Settle,
+        UseCase::ViewSettlements,
+        UseCase::DownloadPaymentFile,
+        UseCase::ImportBankResults,
+        UseCase::ViewLatePayments,
+        UseCase::ViewCases,
+        UseCase::ViewDue,
+    ];
+
+    /// The roles the table permits.
+    pub fn roles(self) -> &'static [Role] {
+        TABLE
+            .iter()
+            .find(|(case, _)| *case == self)
+            .map_or(&[], |(_, roles)| roles)
+    }
+
+    pub fn permits(self, role: Role) -> bool {
+        self.roles().contains(&role)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_use_case_is_in_the_table_once_and_allows_someone() {
+        for case in UseCase::ALL {
+            let rows = TABLE.iter().filter(|(c, _)| *c == case).count();
+            assert_eq!(rows, 1, "{case:?} must have exactly one row");
+            assert!(!case.roles().is_empty(), "{case:?} allows nobody");
+        }
+        assert_eq!(TABLE.len(), UseCase::ALL.len());
+    }
+
+    #[test]
+    fn administrators_read_but_do_no_clerks_or_employers_work() {
+        let work = [
+            UseCase::OpenClaim,
+            UseCase::ConfirmWage,
+            UseCase::AttachPhoto,
+            UseCase::SubmitClaim,
+            UseCase::ReviewClaim,
+            UseCase::Settle,
+            UseCase::ImportBankResults,
+            UseCase::DownloadPaymentFile,
+            UseCase::LookupPerson,
+            UseCase::CorrectPaymentAccount,
+        ];
+        for case in work {
+            assert!(!case.permits(Role::Admin), "{case:?}");
+        }
+        for case in [
+            UseCase::ViewClaims,
+            UseCase::ViewSettlements,
+            UseCase::ViewDue,
+        ] {
+            assert!(case.permits(Role::Admin), "{case:?}");
+        }
+    }
+
+    #[test]
+    fn only_agency_clerks_review_and_settle() {
+        for role in Role::ALL {
+            let clerk = role == Role::AgencyClerk;
+            assert_eq!(UseCase::ReviewClaim.permits(role), clerk, "{role}");
+            assert_eq!(UseCase::Settle.permits(role), clerk, "{role}");
+        }
+    }
+}

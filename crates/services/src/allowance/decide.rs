@@ -1,0 +1,165 @@
+//! A decision on a claim (smart review's or a clerk's), turned into the claim's new row
+//! and the case events that record it. Approval freezes the amount, the payee and the
+//! parameters used, and starts the payment item, whose limit is the payment deadline.
+
+use chrono::NaiveDate;
+use onething_domain::allowance::{Derived, RejectionReason};
+use onething_domain::case::{Action, ActorRole, CaseState, ItemState};
+use onething_domain::rules::{MaternityDecision, MaternityFacts, MaternityParams};
+use onething_domain::{Calendar, CalendarError};
+use onething_store::allowance::claims::Claim;
+use onething_store::cases::CaseWrite;
+use serde_json::{Value, json};
+
+use super::DATA_ITEMS;
+use onething_store::allowance::steps::PAYMENT_ITEM;
+
+/// Keeps freshly derived facts on the claim.
+pub(super) fn keep_facts(claim: &mut Claim, derived: &Derived) {
+    claim.facts = derived.facts.clone();
+    claim.missing = derived.missing.clone();
+    if let Some(region) = derived.region {
+        claim.region = Some(region.to_string());
+    }
+}
+
+/// The payment deadline: the payment item's limit in working days from approval.
+pub(super) fn payment_due(
+    case: &CaseState,
+    calendar: &Calendar,
+    approved_on: NaiveDate,
+) -> Result<Option<NaiveDate>, CalendarError> {
+    let limit = case
+        .items
+        .get(PAYMENT_ITEM)
+        .and_then(|i| i.limit_working_days);
+    limit
+        .map(|days| calendar.add_working_days(approved_on, days))
+        .transpose()
+}
+
+/// Stores an approval or a rules rejection on the claim row.
+pub(super) fn record_decision(
+    claim: &mut Claim,
+    decision: MaternityDecision,
+    facts: Option<&MaternityFacts>,
+    params: &MaternityParams,
+    approved_on: NaiveDate,
+    payment_due: Option<NaiveDate>,
+) {
+    if decision.eligible {
+        claim.amount_fen = Some(decision.amount_fen.as_i64());
+        claim.payee = decision.payee.map(|p| p.as_str().to_owned());
+        claim.approved_on = Some(approved_on);
+        claim.payment_due = payment_due;
+        claim.params_used = facts.and_then(|f| params_used(params, f));
+    } else {
+        claim.reject_code = Some(RejectionReason::NotEligible.code().into());
+    }
+    claim.decision = Some(decision);
+}
+
+fn params_used(params: &MaternityParams, facts: &MaternityFacts) -> Option<Value> {
+    let chosen = params.lookup(facts.region, facts.event_date).ok()?;
+    Some(json!({
+        "region_code": chosen.region.code.to_string(),
+        "region_name": chosen.region.name,
+        "period": chosen.period,
+    }))
+}
+
+/// The audit and step detail of a decided claim.
+pub(super) fn decided_detail(claim: &Claim, approved: bool) -> Value {
+    if approved {
+        return json!({"amount_fen": claim.amount_fen, "payment_due": claim.payment_due});
+    }
+    let reason = rejection_reason(claim);
+    let rule_reasons: Vec<&str> = claim
+        .decision
+        .iter()
+        .flat_map(|d| d.reasons.iter().map(|r| r.name_zh()))
+        .collect();
+    json!({"reason_code": reason.code(), "reason": reason.label_zh(),
+           "rule_reasons": rule_reasons, "note": claim.reject_note})
+}
+
+pub(super) fn rejection_reason(claim: &Claim) -> RejectionReason {
+    claim
+        .reject_code
+        .as_deref()
+        .and_then(RejectionReason::parse)
+        .unwrap_or(RejectionReason::Other)
+}
+
+/// The case events of a decision: the data items whose records were found are done with
+/// the record's key as result; on approval the payment item starts (its due date is the
+/// payment deadline); on rejection what remains open is denied with the reason.
+pub(super) fn decision_moves(
+    case: &CaseState,
+    claim: &Claim,
+    approved: bool,
+    role: ActorRole,
+) -> Vec<CaseWrite> {
+    let mut moves = Vec::new();
+    for item in DATA_ITEMS {
+        let open = case.items.get(item).is_some_and(|i| !i.state.is_terminal());
+        if !open {
+            continue;
+        }
+        let found = source_key(claim, item);
+        let in_progress = case.items.get(item).map(|i| i.state) == Some(ItemState::InProgress);
+        match found {
+            Some(key) => {
+                if !in_progress {
+                    moves.push(mv(item, Action::Start, ActorRole::System));
+                }
+                let done = Action::Complete {
+                    certificate_ref: Some(key),
+                };
+                moves.push(mv(item, done, ActorRole::System));
+            }
+            None => moves.push(mv(item, deny(claim), ActorRole::System)),
+        }
+    }
+    if approved {
+        moves.push(mv(PAYMENT_ITEM, Action::Start, role));
+    } else {
+        moves.push(mv(PAYMENT_ITEM, deny(claim), role));
+    }
+    moves
+}
+
+fn deny(claim: &Claim) -> Action {
+    Action::Deny {
+        reason: rejection_reason(claim).label_zh().to_owned(),
+    }
+}
+
+fn mv(item: &str, action: Action, role: ActorRole) -> CaseWrite {
+    CaseWrite::Move {
+        item: item.to_owned(),
+        action,
+        role,
+    }
+}
+
+/// The key of the shared record a data item stands for, from the claim's facts (a photo's
+/// certificate number counts for the birth certificate once a clerk approved it).
+fn source_key(claim: &Claim, item: &str) -> Option<String> {
+    let dataset = match item {
+        "HEALTH-BIRTH-CERT-INFO" => "birth-certificates",
+        "TAX-EMPLOYER-WAGE" => "employer-wages",
+        _ => "delivery-records",
+    };
+    let from_facts = claim
+        .facts
+        .iter()
+        .find(|f| f.source == dataset)
+        .map(|f| f.record_key.clone());
+    match (from_facts, item) {
+        (None, "HEALTH-BIRTH-CERT-INFO") => {
+            claim.certificate_no.clone().filter(|_| claim.needs_review)
+        }
+        (found, _) => found,
+    }
+}

@@ -1,0 +1,292 @@
+//! Opening claims: the employer's proactive offers, a new claim (online by the employer, at
+//! the window by a clerk with the employer's authorisation), and the clerk's person look-up.
+
+use chrono::NaiveDate;
+use onething_domain::access::policy::{PersonFacts, can_see_person};
+use onething_domain::access::{Applicant, Scope, UseCase};
+use onething_domain::allowance::visibility::{ClaimFacts, can_see_claim};
+use onething_domain::allowance::{Fact, Missing};
+use onething_domain::{CitizenId, RegionCode, Uscc};
+use onething_store::allowance::claims::{
+    Authorisation, Channel, Claim, ClaimSubject, ClaimWrite, NewClaim, Offer, duplicate_key,
+};
+use onething_store::audit::NewAuditEntry;
+use onething_store::cases::{CaseWrite, NewCase};
+use onething_store::shared_data::DataUse;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::commands::{OpenClaim, PersonKey};
+use super::{BUNDLE, PURPOSE, texts};
+use crate::{Actor, Invalid, ServiceError, Services};
+
+/// Employees with a pushed birth or delivery and no claim yet: the claim the platform
+/// offers before anyone asks (MA-2). Reads audited.
+pub async fn offers(svc: &Services, actor: &Actor) -> Result<Vec<Offer>, ServiceError> {
+    actor.authorize(UseCase::ViewOffers)?;
+    let Scope::Employer(uscc) = &actor.scope else {
+        return Err(ServiceError::not_found());
+    };
+    let data_use = DataUse {
+        actor: actor.username.clone(),
+        case_id: None,
+        purpose: "maternity_allowance_offers".into(),
+    };
+    Ok(svc
+        .store
+        .offers(&data_use, uscc.as_str(), actor.today())
+        .await?)
+}
+
+/// Opens a claim with its case. The facts are derived from shared data at once (every
+/// read audited for the new case); the same claimant and event can be claimed once.
+pub async fn open_claim(
+    svc: &Services,
+    actor: &Actor,
+    cmd: OpenClaim,
+) -> Result<Claim, ServiceError> {
+    actor.authorize(UseCase::OpenClaim)?;
+    let person = resolve_person(svc, &cmd.person).await?;
+    let (employer, channel, authorisation) = filer(actor, &cmd)?;
+    if let Scope::Region(_) = actor.scope {
+        let facts = ClaimFacts {
+            employer_uscc: employer.as_str(),
+            person_id: person.as_str(),
+            region: None,
+        };
+        can_see_claim(&actor.scope, &facts)?;
+    }
+    let today = actor.today();
+    let id = format!(
+        "MA{}{}",
+        today.format("%Y%m%d"),
+        &Uuid::new_v4().simple().to_string()[..8].to_uppercase()
+    );
+    let case_id = Uuid::new_v4().simple().to_string();
+    let data_use = DataUse {
+        actor: actor.username.clone(),
+        case_id: Some(case_id.clone()),
+        purpose: PURPOSE.into(),
+    };
+    svc.store
+        .employment_link(&data_use, person.as_str(), employer.as_str())
+        .await?
+        .ok_or(ServiceError::NotEmployee)?;
+    let subject = ClaimSubject {
+        claimant: &person,
+        employer: &employer,
+        certificate_no: cmd.certificate_no.as_deref(),
+        basis: None,
+        uploaded_certificate_no: None,
+        event_date: None,
+        today,
+    };
+    let (_, derived) = svc.store.derive_claim(&data_use, &subject).await?;
+    let event_date = derived.event_date.ok_or(ServiceError::NoEvent)?;
+    // The enrollment's region; until it is pushed, the employer's registration region, so
+    // the claim is in some clerk's queue (the rules never use this fallback).
+    let region = derived
+        .region
+        .unwrap_or_else(|| employer.region())
+        .to_string();
+    let certificate_no = cmd.certificate_no.clone().or_else(|| {
+        derived
+            .facts
+            .iter()
+            .find(|f| f.name == "certificate_no")
+            .and_then(|f| f.value.as_str().map(str::to_owned))
+    });
+    let new = NewClaim {
+        id: id.clone(),
+        duplicate_key: duplicate_key(person.as_str(), event_date),
+        case: NewCase {
+            bundle: BUNDLE.into(),
+            applicant: Applicant::person_ref(&person),
+            region: Some(region.clone()),
+            filer: Some(Applicant::employer_ref(&employer)),
+            id: Some(case_id),
+        },
+        person_id: person.clone(),
+        employer: employer.clone(),
+        certificate_no,
+        channel,
+        authorisation: authorisation.clone(),
+        event_date,
+        region,
+        facts: derived.facts,
+        missing: derived.missing,
+    };
+    let detail = json!({"channel": channel.as_str(), "authorisation": authorisation});
+    let write = ClaimWrite {
+        by: onething_store::allowance::claims::Acting {
+            actor: &actor.username,
+            role: actor.role,
+            at: actor.at,
+        },
+        idempotency_key: actor.key_for(&format!(
+            "open:{}",
+            duplicate_key(person.as_str(), event_date)
+        )),
+        case: vec![CaseWrite::Step {
+            step: "created".into(),
+            detail: detail.clone(),
+            role: actor
+                .role
+                .actor_role()
+                .unwrap_or(onething_domain::case::ActorRole::System),
+        }],
+        notifications: texts::to_both(
+            employer.as_str(),
+            person.as_str(),
+            &id,
+            &texts::created(&id),
+        ),
+        audit: Some(("claim_created".into(), detail)),
+        attachment: None,
+    };
+    Ok(svc.store.insert_claim(&new, &write, &svc.calendar).await?)
+}
+
+async fn resolve_person(svc: &Services, key: &PersonKey) -> Result<CitizenId, ServiceError> {
+    match key {
+        PersonKey::Id(id) => Ok(id.clone()),
+        PersonKey::Ref(handle) => {
+            let found = svc.store.resolve_person_ref(handle).await?;
+            found
+                .and_then(|id| CitizenId::parse(&id).ok())
+                .ok_or_else(|| {
+                    Invalid::new(
+                        "INVALID_PERSON_REF",
+                        "person_ref",
+                        "person_ref 无效或已失效，请刷新待申领名单",
+                    )
+                    .into()
+                })
+        }
+    }
+}
+
+/// The employer a claim is filed for, the channel, and (window) the authorisation.
+fn filer(
+    actor: &Actor,
+    cmd: &OpenClaim,
+) -> Result<(Uscc, Channel, Option<Authorisation>), ServiceError> {
+    if let Scope::Employer(uscc) = &actor.scope {
+        if cmd.employer.as_ref().is_some_and(|u| u != uscc) {
+            return Err(Invalid::new(
+                "INVALID_BODY",
+                "employer_uscc",
+                "employer_uscc 只能是本单位的统一社会信用代码，或不填",
+            )
+            .into());
+        }
+        return Ok((uscc.clone(), Channel::Online, None));
+    }
+    let uscc = cmd.employer.clone().ok_or_else(|| {
+        Invalid::missing(
+            "employer_uscc",
+            "窗口代办须填写 employer_uscc（申领单位统一社会信用代码）",
+        )
+    })?;
+    let authorisation = cmd.authorisation.clone().ok_or_else(|| {
+        Invalid::missing(
+            "authorisation",
+            "窗口代办须登记单位的《生育津贴办理授权确认表》（authorisation：编号、经办人、签署日期）",
+        )
+    })?;
+    if authorisation.signed_on > actor.today() {
+        return Err(Invalid::new(
+            "INVALID_DATE",
+            "authorisation.signed_on",
+            "签署日期（authorisation.signed_on）不能晚于今天",
+        )
+        .into());
+    }
+    Ok((uscc, Channel::Window, Some(authorisation)))
+}
+
+/// What the window clerk's look-up found for a person (MA-3).
+#[derive(Debug, Clone)]
+pub struct PersonLookup {
+    pub person: CitizenId,
+    pub region: Option<RegionCode>,
+    pub event_date: Option<NaiveDate>,
+    pub facts: Vec<Fact>,
+    pub missing: Vec<Missing>,
+}
+
+/// The window clerk's look-up: the shared data found for a person, in the clerk's region
+/// only (404 otherwise), every record read audited, the look-up itself audited.
+pub async fn lookup_person(
+    svc: &Services,
+    actor: &Actor,
+    person: &CitizenId,
+) -> Result<PersonLookup, ServiceError> {
+    actor.authorize(UseCase::LookupPerson)?;
+    let data_use = DataUse {
+        actor: actor.username.clone(),
+        case_id: None,
+        purpose: "maternity_allowance_window_lookup".into(),
+    };
+    let today = actor.today();
+    let on = svc
+        .store
+        .insurance_enrollment_on(&data_use, person.as_str(), today)
+        .await?;
+    let region = on
+        .as_ref()
+        .and_then(|r| r.content["region_code"].as_str())
+        .and_then(|r| RegionCode::parse(r).ok());
+    let facts = PersonFacts {
+        id: person,
+        region: Some(region.unwrap_or_else(|| person.region())),
+        employer: None,
+    };
+    can_see_person(&actor.scope, &facts)?;
+    // The wage is the employer's: looked up against the employer of the enrollment found.
+    let employer = on
+        .as_ref()
+        .and_then(|r| r.employer_uscc.as_deref())
+        .and_then(|u| Uscc::parse(u).ok());
+    let Some(employer) = employer else {
+        return Ok(PersonLookup {
+            person: person.clone(),
+            region,
+            event_date: None,
+            facts: Vec::new(),
+            missing: vec![Missing {
+                name: "insurance_enrollment".into(),
+                message: "医保部门尚未推送该人员的职工医保参保登记（参保单位）".into(),
+            }],
+        });
+    };
+    let subject = ClaimSubject {
+        claimant: person,
+        employer: &employer,
+        certificate_no: None,
+        basis: None,
+        uploaded_certificate_no: None,
+        event_date: None,
+        today,
+    };
+    let (_, derived) = svc.store.derive_claim(&data_use, &subject).await?;
+    svc.store
+        .append_audit(&NewAuditEntry {
+            at: actor.at,
+            actor: actor.username.clone(),
+            role: Some(actor.role),
+            action: "window_lookup".into(),
+            subject_type: "person".into(),
+            subject_id: person.as_str().to_owned(),
+            case_id: None,
+            detail: json!({"employer_uscc": employer.as_str()}),
+        })
+        .await?;
+    Ok(PersonLookup {
+        person: person.clone(),
+        region: derived.region,
+        event_date: derived.event_date,
+        facts: derived.facts,
+        missing: derived.missing,
+    })
+}

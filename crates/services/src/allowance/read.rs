@@ -1,0 +1,89 @@
+//! Reading claims: one claim with its history, the claims a scope reaches, and the refused
+//! duplicates supervisors watch (RB-6).
+
+use onething_domain::RegionCode;
+use onething_domain::access::{Scope, UseCase};
+use onething_domain::allowance::ClaimStatus;
+use onething_domain::allowance::visibility::{ClaimFacts, can_see_claim, region_prefix};
+use onething_store::StoreError;
+use onething_store::allowance::ClaimStep;
+use onething_store::allowance::claims::{AttachmentMeta, Claim, ClaimFilter, DuplicateAttempt};
+
+use crate::{Actor, ServiceError, Services};
+
+/// A claim with its steps (its case's service events) and attachments.
+#[derive(Debug, Clone)]
+pub struct ClaimDetail {
+    pub claim: Claim,
+    pub steps: Vec<ClaimStep>,
+    pub attachments: Vec<AttachmentMeta>,
+}
+
+/// The claim, if the actor's scope reaches it; 404 otherwise (as if it did not exist).
+pub async fn visible_claim(svc: &Services, actor: &Actor, id: &str) -> Result<Claim, ServiceError> {
+    let claim = match svc.store.claim(id).await {
+        Err(StoreError::NotFound { .. }) => return Err(ServiceError::not_found()),
+        other => other?,
+    };
+    let facts = ClaimFacts {
+        employer_uscc: &claim.employer_uscc,
+        person_id: &claim.person_id,
+        region: claim
+            .region
+            .as_deref()
+            .and_then(|r| RegionCode::parse(r).ok()),
+    };
+    can_see_claim(&actor.scope, &facts)?;
+    Ok(claim)
+}
+
+/// One claim with its history.
+pub async fn claim(svc: &Services, actor: &Actor, id: &str) -> Result<ClaimDetail, ServiceError> {
+    actor.authorize(UseCase::ViewClaims)?;
+    let claim = visible_claim(svc, actor, id).await?;
+    detail(svc, claim).await
+}
+
+pub(crate) async fn detail(svc: &Services, claim: Claim) -> Result<ClaimDetail, ServiceError> {
+    let steps = svc.store.claim_steps(&claim.id).await?;
+    let attachments = svc.store.claim_attachments(&claim.id).await?;
+    Ok(ClaimDetail {
+        claim,
+        steps,
+        attachments,
+    })
+}
+
+/// The claims the actor may see, newest first: an employer its own, a person her own,
+/// clerks and supervisors their region's, administrators all; department officers none.
+pub async fn claims(
+    svc: &Services,
+    actor: &Actor,
+    status: Option<ClaimStatus>,
+    limit: u32,
+) -> Result<Vec<Claim>, ServiceError> {
+    actor.authorize(UseCase::ViewClaims)?;
+    let mut filter = ClaimFilter {
+        status,
+        limit: limit.clamp(1, 500),
+        ..ClaimFilter::default()
+    };
+    match &actor.scope {
+        Scope::Employer(uscc) => filter.employer_uscc = Some(uscc.to_string()),
+        Scope::Person(id) => filter.person_id = Some(id.to_string()),
+        Scope::Region(region) => filter.region_prefix = Some(region_prefix(*region)),
+        Scope::Platform => {}
+        Scope::Department { .. } => return Ok(Vec::new()),
+    }
+    Ok(svc.store.claims(&filter).await?)
+}
+
+/// Refused duplicate claims, newest first (supervisors, RB-6).
+pub async fn duplicate_attempts(
+    svc: &Services,
+    actor: &Actor,
+    limit: u32,
+) -> Result<Vec<DuplicateAttempt>, ServiceError> {
+    actor.authorize(UseCase::ViewDuplicateAttempts)?;
+    Ok(svc.store.duplicate_attempts(limit.clamp(1, 500)).await?)
+}

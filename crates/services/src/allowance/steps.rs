@@ -1,0 +1,364 @@
+//! A claim's steps after it is opened: the wage confirmation, a photo, the submission with
+//! smart review, and a clerk's review (four eyes).
+
+use onething_domain::CitizenId;
+use onething_domain::Uscc;
+use onething_domain::access::UseCase;
+use onething_domain::allowance::{
+    ClaimAction, ClaimStatus, Derived, Outcome, Submission, smart_review,
+};
+use onething_domain::case::ActorRole;
+use onething_domain::rules::{MaternityFacts, evaluate};
+use onething_store::StoreError;
+use onething_store::allowance::claims::{Acting, AttachmentMeta, Claim, ClaimSubject, ClaimWrite};
+use onething_store::cases::CaseWrite;
+use onething_store::shared_data::DataUse;
+use serde_json::json;
+
+use super::commands::{ConfirmWage, Photo, Review, Submit};
+use super::decide::{
+    decided_detail, decision_moves, keep_facts, payment_due, record_decision, rejection_reason,
+};
+use super::read::visible_claim;
+use super::{PURPOSE, SMART_REVIEW, texts};
+use crate::{Actor, ServiceError, Services};
+
+fn acting(actor: &Actor) -> Acting<'_> {
+    Acting {
+        actor: &actor.username,
+        role: actor.role,
+        at: actor.at,
+    }
+}
+
+fn step(name: &str, detail: serde_json::Value, role: ActorRole) -> CaseWrite {
+    CaseWrite::Step {
+        step: name.to_owned(),
+        detail,
+        role,
+    }
+}
+
+/// The case role of the person acting: the employer applies, a clerk accepts.
+fn case_role(actor: &Actor) -> ActorRole {
+    actor.role.actor_role().unwrap_or(ActorRole::System)
+}
+
+fn require_draft(claim: &Claim, action: &'static str) -> Result<(), ServiceError> {
+    if claim.status == ClaimStatus::Draft {
+        Ok(())
+    } else {
+        Err(ServiceError::InvalidState {
+            from: claim.status,
+            action,
+        })
+    }
+}
+
+/// The employer confirms its previous-year average wage or base (MA-2).
+pub async fn confirm_wage(
+    svc: &Services,
+    actor: &Actor,
+    id: &str,
+    cmd: ConfirmWage,
+) -> Result<Claim, ServiceError> {
+    actor.authorize(UseCase::ConfirmWage)?;
+    let mut claim = visible_claim(svc, actor, id).await?;
+    require_draft(&claim, "confirm the wage of")?;
+    claim.wage_basis = Some(cmd.basis);
+    let detail = json!({"basis": cmd.basis.as_str()});
+    let write = ClaimWrite {
+        by: acting(actor),
+        idempotency_key: actor.key_for(&claim.id),
+        case: vec![step("wage_confirmed", detail, case_role(actor))],
+        notifications: Vec::new(),
+        audit: None,
+        attachment: None,
+    };
+    Ok(svc
+        .store
+        .update_claim(&claim, &write, &svc.calendar)
+        .await?)
+}
+
+/// Stores a photo of the certificate (EX-5); the claim then needs a clerk's review.
+pub async fn attach_photo(
+    svc: &Services,
+    actor: &Actor,
+    id: &str,
+    Photo(file): Photo,
+) -> Result<AttachmentMeta, ServiceError> {
+    actor.authorize(UseCase::AttachPhoto)?;
+    let mut claim = visible_claim(svc, actor, id).await?;
+    require_draft(&claim, "given an attachment")?;
+    claim.needs_review = true;
+    let by = acting(actor);
+    let meta = AttachmentMeta::of(&file, &by);
+    let detail = json!({"attachment": meta.id, "sha256": meta.sha256, "size": meta.size});
+    let write = ClaimWrite {
+        by,
+        idempotency_key: actor.key_for(&claim.id),
+        case: vec![step("photo_uploaded", detail, case_role(actor))],
+        notifications: Vec::new(),
+        audit: None,
+        attachment: Some((meta.clone(), file.bytes)),
+    };
+    svc.store
+        .update_claim(&claim, &write, &svc.calendar)
+        .await?;
+    Ok(meta)
+}
+
+/// Submits a claim: the account (given, or the employer's on file), fresh facts, then
+/// smart review approves or rejects it at once, or queues it for a clerk (MA-4).
+pub async fn submit(
+    svc: &Services,
+    actor: &Actor,
+    id: &str,
+    cmd: Submit,
+) -> Result<Claim, ServiceError> {
+    actor.authorize(UseCase::SubmitClaim)?;
+    let mut claim = visible_claim(svc, actor, id).await?;
+    claim
+        .status
+        .after(ClaimAction::Submit)
+        .map_err(|_| invalid(&claim, "submitted"))?;
+    let account = match cmd.account {
+        Some(a) => a,
+        None => svc
+            .store
+            .employer_account(&claim.employer_uscc)
+            .await?
+            .ok_or(ServiceError::NoBankAccount)?,
+    };
+    claim.bank_account = Some(account);
+    claim.submitted_at = Some(actor.at);
+    let derived = rederive(svc, &claim, &actor.username, None).await?;
+    let facts = derived.maternity.clone().map(|f| with_claim(f, id));
+    let outcome = smart_review(
+        Submission {
+            facts: facts.as_ref(),
+            has_upload: claim.needs_review,
+            wage_confirmed: claim.wage_basis.is_some(),
+        },
+        &svc.params,
+    );
+    keep_facts(&mut claim, &derived);
+    let case = svc.store.load_case(&claim.case_id).await?;
+    let role = case_role(actor);
+    let mut writes = vec![
+        step("submitted", json!({}), role),
+        CaseWrite::AcceptAll {
+            role: if role == ActorRole::Acceptor {
+                role
+            } else {
+                ActorRole::System
+            },
+        },
+    ];
+    let (audit_step, notes) = match outcome {
+        Outcome::Decided { action, decision } => {
+            claim.status = claim
+                .status
+                .after(action)
+                .map_err(|_| invalid(&claim, "decided"))?;
+            let today = actor.today();
+            let due = payment_due(&case.state, &svc.calendar, today)?;
+            record_decision(
+                &mut claim,
+                decision,
+                facts.as_ref(),
+                &svc.params,
+                today,
+                due,
+            );
+            claim.reviewed_at = Some(actor.at);
+            claim.reviewed_by = Some(SMART_REVIEW.into());
+            let approved = claim.status == ClaimStatus::Approved;
+            let (name, body) = decided_texts(&claim);
+            writes.push(step(
+                name,
+                decided_detail(&claim, approved),
+                ActorRole::System,
+            ));
+            writes.extend(decision_moves(
+                &case.state,
+                &claim,
+                approved,
+                ActorRole::System,
+            ));
+            (name, body)
+        }
+        Outcome::Manual(reasons) => {
+            claim.status = ClaimStatus::InReview;
+            let labels: Vec<&str> = reasons.iter().map(|r| r.label_zh()).collect();
+            let detail = json!({"reasons": labels});
+            writes.push(step("queued_for_review", detail, ActorRole::System));
+            ("queued_for_review", texts::queued(id, &reasons))
+        }
+    };
+    let detail = match claim.status {
+        ClaimStatus::InReview => json!({}),
+        status => decided_detail(&claim, status == ClaimStatus::Approved),
+    };
+    let write = ClaimWrite {
+        by: acting(actor),
+        idempotency_key: actor.key_for(&claim.id),
+        case: writes,
+        notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, id, &notes),
+        audit: Some((format!("claim_{audit_step}"), detail)),
+        attachment: None,
+    };
+    Ok(svc
+        .store
+        .update_claim(&claim, &write, &svc.calendar)
+        .await?)
+}
+
+/// A clerk approves or rejects a claim in review. Approval evaluates the rules on fresh
+/// facts (a reviewed photo stands in for the certificate) and freezes the amount; the
+/// clerk who filed or submitted the claim may not review it (four eyes).
+pub async fn review(
+    svc: &Services,
+    actor: &Actor,
+    id: &str,
+    cmd: Review,
+) -> Result<Claim, ServiceError> {
+    actor.authorize(UseCase::ReviewClaim)?;
+    let mut claim = visible_claim(svc, actor, id).await?;
+    let action = match cmd {
+        Review::Approve { .. } => ClaimAction::Approve,
+        Review::Reject { .. } => ClaimAction::Reject,
+    };
+    let next = claim
+        .status
+        .after(action)
+        .map_err(|_| invalid(&claim, "reviewed"))?;
+    four_eyes(svc, actor, &claim).await?;
+    let case = svc.store.load_case(&claim.case_id).await?;
+    match cmd {
+        Review::Approve {
+            certificate_no,
+            note,
+        } => {
+            let upload = certificate_no.or_else(|| claim.certificate_no.clone());
+            let upload = upload.filter(|_| claim.needs_review);
+            let derived = rederive(svc, &claim, &actor.username, upload.as_deref()).await?;
+            let Some(facts) = derived.maternity.clone().map(|f| with_claim(f, id)) else {
+                return Err(ServiceError::FactsIncomplete(derived.missing));
+            };
+            let decision = evaluate(&facts, &svc.params);
+            if !decision.eligible {
+                return Err(ServiceError::NotEligible(decision.reasons));
+            }
+            keep_facts(&mut claim, &derived);
+            if upload.is_some() {
+                claim.certificate_no = upload;
+            }
+            let today = actor.today();
+            let due = payment_due(&case.state, &svc.calendar, today)?;
+            record_decision(&mut claim, decision, Some(&facts), &svc.params, today, due);
+            claim.reject_note = note;
+        }
+        Review::Reject { reason, note } => {
+            claim.reject_code = Some(reason.code().into());
+            claim.reject_note = note;
+        }
+    }
+    claim.status = next;
+    claim.reviewed_at = Some(actor.at);
+    claim.reviewed_by = Some(actor.username.clone());
+    let approved = next == ClaimStatus::Approved;
+    let detail = decided_detail(&claim, approved);
+    let (name, body) = decided_texts(&claim);
+    let mut writes = vec![step(name, detail.clone(), ActorRole::Handler)];
+    writes.extend(decision_moves(
+        &case.state,
+        &claim,
+        approved,
+        ActorRole::Handler,
+    ));
+    let write = ClaimWrite {
+        by: acting(actor),
+        idempotency_key: actor.key_for(&claim.id),
+        case: writes,
+        notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, id, &body),
+        audit: Some((format!("claim_{name}"), detail)),
+        attachment: None,
+    };
+    Ok(svc
+        .store
+        .update_claim(&claim, &write, &svc.calendar)
+        .await?)
+}
+
+/// Refuses a reviewer who opened or submitted the claim (contract: 403 `FOUR_EYES`).
+async fn four_eyes(svc: &Services, actor: &Actor, claim: &Claim) -> Result<(), ServiceError> {
+    if claim.created_by == actor.username {
+        return Err(ServiceError::FourEyes);
+    }
+    let steps = svc.store.claim_steps(&claim.id).await?;
+    let submitted_by_reviewer = steps
+        .iter()
+        .any(|s| s.step == "submitted" && s.by == actor.username);
+    if submitted_by_reviewer {
+        return Err(ServiceError::FourEyes);
+    }
+    Ok(())
+}
+
+/// The step name and the notification of a decided claim.
+fn decided_texts(claim: &Claim) -> (&'static str, String) {
+    match claim.status {
+        ClaimStatus::Approved => (
+            "approved",
+            texts::approved(&claim.id, claim.amount_fen.unwrap_or(0)),
+        ),
+        _ => (
+            "rejected",
+            texts::rejected(&claim.id, rejection_reason(claim)),
+        ),
+    }
+}
+
+fn invalid(claim: &Claim, action: &'static str) -> ServiceError {
+    ServiceError::InvalidState {
+        from: claim.status,
+        action,
+    }
+}
+
+fn with_claim(mut facts: MaternityFacts, id: &str) -> MaternityFacts {
+    facts.case_id = id.to_owned();
+    facts
+}
+
+/// The claim's facts derived again from the current shared data (audited for its case).
+async fn rederive(
+    svc: &Services,
+    claim: &Claim,
+    actor: &str,
+    uploaded_certificate_no: Option<&str>,
+) -> Result<Derived, ServiceError> {
+    let claimant = CitizenId::parse(&claim.person_id)
+        .map_err(|e| StoreError::Corrupt(format!("claim person: {e}")))?;
+    let employer = Uscc::parse(&claim.employer_uscc)
+        .map_err(|e| StoreError::Corrupt(format!("claim employer: {e}")))?;
+    let data_use = DataUse {
+        actor: actor.into(),
+        case_id: Some(claim.case_id.clone()),
+        purpose: PURPOSE.into(),
+    };
+    let subject = ClaimSubject {
+        claimant: &claimant,
+        employer: &employer,
+        certificate_no: claim.certificate_no.as_deref(),
+        basis: claim.wage_basis,
+        uploaded_certificate_no,
+        event_date: claim.event_date,
+        today: claim
+            .event_date
+            .unwrap_or_else(|| onething_domain::china_time::date_in_china(claim.created_at)),
+    };
+    Ok(svc.store.derive_claim(&data_use, &subject).await?.1)
+}

@@ -1,0 +1,36 @@
+//! The services layer: one function per use case. Pages, the JSON API and the command line
+//! are thin adapters over it, so they cannot disagree on who may do what or on what is
+//! checked. Every use case
+//!
+//! 1. takes an [`Actor`] (who asks, in which role and scope, when) and a validated command
+//!    built with `TryFrom` from the raw input both front doors share;
+//! 2. asks the one policy table (`domain::access::UseCase`), then the scope (404 outside);
+//! 3. decides with the pure domain rules;
+//! 4. hands the decided change to the store, which writes it in one transaction: the detail
+//!    row, the case's events, the notifications (an outbox) and the audit entry.
+//!
+//! Chinese texts the platform sends people (notifications) are written here, not in the
+//! store. Errors are [`ServiceError`]; `crates/web/src/error.rs` maps them to HTTP.
+
+mod actor;
+pub mod allowance;
+mod error;
+pub mod input;
+pub mod notify;
+
+use std::sync::Arc;
+
+use onething_domain::Calendar;
+use onething_domain::rules::MaternityParams;
+use onething_store::Store;
+
+pub use actor::Actor;
+pub use error::{Invalid, InvalidKind, ServiceError};
+
+/// What every use case needs: the store, and the rules and calendar in force.
+#[derive(Clone)]
+pub struct Services {
+    pub store: Store,
+    pub params: Arc<MaternityParams>,
+    pub calendar: Arc<Calendar>,
+}
