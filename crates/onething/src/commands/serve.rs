@@ -1,3 +1,4 @@
+use crate::out::say;
 use std::process::ExitCode;
 
 use chrono::Utc;
@@ -84,18 +85,18 @@ pub async fn serve_state(state: AppState, listen: &str, db: &str) -> Result<(), 
     let addr = listener
         .local_addr()
         .map_err(|e| Failure::environment("无法读取监听地址", e))?;
-    println!(
+    say!(
         "onething 已启动 / listening on http://{addr}  (database {})",
         redact(db)
-    );
-    println!("  API 文档 / OpenAPI: http://{addr}/api/openapi.json");
+    )?;
+    say!("  API 文档 / OpenAPI: http://{addr}/api/openapi.json")?;
     tracing::info!(%addr, "serving");
     onething_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| Failure::environment("服务异常退出", e))?;
     outbox.abort();
     store.close().await;
-    println!("onething 已停止 / stopped");
+    say!("onething 已停止 / stopped")?;
     Ok(())
 }
 
