@@ -330,7 +330,9 @@ fn touched_items(events: &[CaseEvent]) -> Vec<String> {
     let mut items: Vec<String> = events
         .iter()
         .filter_map(|e| match &e.body {
-            EventBody::ItemChanged { item, .. } => Some(item.clone()),
+            EventBody::ItemChanged { item, .. } | EventBody::DueDateRecomputed { item, .. } => {
+                Some(item.clone())
+            }
             EventBody::Opened { .. } => None,
         })
         .collect();
@@ -348,6 +350,9 @@ async fn insert_event(
         EventBody::Opened { .. } => ("opened".to_owned(), None),
         EventBody::ItemChanged { item, action, .. } => {
             (enum_text(&action.kind())?, Some(item.as_str()))
+        }
+        EventBody::DueDateRecomputed { item, .. } => {
+            ("due_date_recomputed".to_owned(), Some(item.as_str()))
         }
     };
     sqlx::query(
@@ -379,7 +384,8 @@ async fn update_item_row(
         .get(item)
         .ok_or_else(|| StoreError::corrupt(format!("case {case_id} has no item {item}")))?;
     sqlx::query(
-        "UPDATE case_items SET state = $1, due_on = $2, accepted_on = $3, finished_on = $4
+        "UPDATE case_items SET state = $1, due_on = $2, accepted_on = $3, finished_on = $4,
+                due_on_provisional = $7
          WHERE case_id = $5 AND item = $6",
     )
     .bind(enum_text(&snapshot.state)?)
@@ -388,6 +394,7 @@ async fn update_item_row(
     .bind(opt_date(snapshot.finished_on))
     .bind(case_id)
     .bind(item)
+    .bind(i64::from(snapshot.due_on_provisional))
     .execute(&mut **tx)
     .await?;
     Ok(())
