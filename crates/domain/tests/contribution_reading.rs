@@ -163,3 +163,25 @@ fn an_input_line_is_taken_as_counted_and_the_reading_is_still_named() {
         decision.explanation
     );
 }
+
+#[test]
+fn the_application_deadline_is_counted_in_months_from_the_event() {
+    let shipped = chongqing_period(&MaternityParams::shipped());
+    let birth = NaiveDate::from_ymd_opt(2024, 1, 31).expect("date");
+    assert_eq!(
+        shipped.application_deadline(birth),
+        None,
+        "no deadline shipped"
+    );
+    let text = with_chongqing("application_limit_months = 12\n");
+    let limited = chongqing_period(&MaternityParams::from_toml(&text).expect("valid"));
+    assert_eq!(
+        limited.application_deadline(birth),
+        NaiveDate::from_ymd_opt(2025, 1, 31)
+    );
+    let leap = NaiveDate::from_ymd_opt(2024, 2, 29).expect("date");
+    assert_eq!(
+        limited.application_deadline(leap),
+        NaiveDate::from_ymd_opt(2025, 2, 28)
+    );
+}

@@ -219,6 +219,16 @@ impl MaternityParams {
     }
 }
 
+impl Period {
+    /// The last day a claim for an event on `event_date` may be filed, if the period sets
+    /// an application deadline: the same day `application_limit_months` later (the month's
+    /// last day where that month is shorter). `None` = no deadline.
+    pub fn application_deadline(&self, event_date: NaiveDate) -> Option<NaiveDate> {
+        let months = self.application_limit_months?;
+        event_date.checked_add_months(chrono::Months::new(months))
+    }
+}
+
 impl RegionParams {
     /// The period in force on `date`: the latest that starts on or before it.
     pub fn period_on(&self, date: NaiveDate) -> Option<&Period> {
