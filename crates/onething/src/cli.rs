@@ -354,8 +354,19 @@ pub enum CalendarCommand {
     AddWorkingDays {
         date: NaiveDate,
         n: u32,
+        /// For a year without a published notice, answer from the national holiday
+        /// regulation's festival days (marked provisional on stderr) instead of exit 2.
+        #[arg(long)]
+        provisional: bool,
         #[command(flatten)]
         holidays: HolidayFiles,
+    },
+    /// Load a year's notice (JSON of the shape of data/calendar/cn-holidays.json) into the
+    /// database, then recompute every provisional due date and record each change.
+    Load {
+        file: PathBuf,
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
     },
     /// Print `true` or `false`.
     IsWorkingDay {

@@ -35,30 +35,38 @@ fn temp_db(name: &str) -> (tempfile::TempDir, String) {
 /// built elsewhere; settlement starts from `approved`), over 200 employers' accounts.
 async fn seed(store: &Store, n: usize) -> i64 {
     const ROWS: usize = 250;
+    store
+        .ensure_shipped_catalog(chrono::Utc::now())
+        .await
+        .expect("catalogue");
+    let template = onething_test_support::approved_claim_case(store, "person-x", "500228").await;
+    let last = i64::try_from(n).expect("n") - 1;
+    onething_test_support::clone_case(store, &template, "fixture-case-", 0, last).await;
     let mut total = 0;
     let mut tx = store.pool().begin().await.expect("tx");
     for start in (0..n).step_by(ROWS) {
         let end = (start + ROWS).min(n);
         let values: Vec<String> = (0..end - start)
             .map(|i| {
-                let p = i * 4;
+                let p = i * 5;
                 format!(
                     "(${}, ${}, ${}, 'online', 'approved', ${}, '500228', ${}, 'employer',
                       '测试单位', '测试银行', ${}, 'fixture', '2024-10-20T00:00:00.000000Z',
-                      '2024-11-01', '2024-10-20T00:00:00.000000Z')",
+                      '2024-11-01', '2024-10-20T00:00:00.000000Z', ${})",
                     p + 1,
                     p + 2,
                     p + 3,
                     p + 1,
                     p + 4,
-                    p + 2
+                    p + 2,
+                    p + 5
                 )
             })
             .collect();
         let sql = format!(
             "INSERT INTO ma_claims (id, employer_uscc, person_id, channel, status, duplicate_key,
                  region, amount_fen, payee, account_name, bank, account_number, created_by,
-                 created_at, approved_on, updated_at) VALUES {}",
+                 created_at, approved_on, updated_at, case_id) VALUES {}",
             values.join(", ")
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
@@ -70,7 +78,8 @@ async fn seed(store: &Store, n: usize) -> i64 {
                 .bind(format!("claim-{i:05}"))
                 .bind(format!("3100000000{:04}", i % 200))
                 .bind(format!("person-{i:05}"))
-                .bind(amount);
+                .bind(amount)
+                .bind(format!("fixture-case-{i}"));
         }
         query.execute(&mut *tx).await.expect("seed");
     }

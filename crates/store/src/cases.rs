@@ -441,7 +441,9 @@ fn touched_items(events: &[CaseEvent]) -> Vec<String> {
     let mut items: Vec<String> = events
         .iter()
         .filter_map(|e| match &e.body {
-            EventBody::ItemChanged { item, .. } => Some(item.clone()),
+            EventBody::ItemChanged { item, .. } | EventBody::DueDateRecomputed { item, .. } => {
+                Some(item.clone())
+            }
             EventBody::Opened { .. } | EventBody::Service { .. } => None,
         })
         .collect();
@@ -460,6 +462,9 @@ async fn insert_event(
         EventBody::Service { step, .. } => (format!("service:{step}"), None),
         EventBody::ItemChanged { item, action, .. } => {
             (enum_text(&action.kind())?, Some(item.as_str()))
+        }
+        EventBody::DueDateRecomputed { item, .. } => {
+            ("due_date_recomputed".to_owned(), Some(item.as_str()))
         }
     };
     sqlx::query(
@@ -491,7 +496,8 @@ async fn update_item_row(
         .get(item)
         .ok_or_else(|| StoreError::corrupt(format!("case {case_id} has no item {item}")))?;
     sqlx::query(
-        "UPDATE case_items SET state = $1, due_on = $2, accepted_on = $3, finished_on = $4
+        "UPDATE case_items SET state = $1, due_on = $2, accepted_on = $3, finished_on = $4,
+                due_on_provisional = $7
          WHERE case_id = $5 AND item = $6",
     )
     .bind(enum_text(&snapshot.state)?)
@@ -500,6 +506,7 @@ async fn update_item_row(
     .bind(opt_date(snapshot.finished_on))
     .bind(case_id)
     .bind(item)
+    .bind(i64::from(snapshot.due_on_provisional))
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod allowance;
 pub mod audit;
+pub mod calendar_notices;
 pub mod cases;
 pub mod catalog;
 mod db;

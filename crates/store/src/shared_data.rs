@@ -31,6 +31,9 @@ pub struct ContributionMonths {
     pub continuous: u32,
     /// Paid months among the N months before.
     pub total: u32,
+    /// Each of the N months, the month just before first: paid or not (the rules count
+    /// them under the region's continuous or cumulative reading).
+    pub paid: Vec<bool>,
     /// The records counted (each audited).
     pub records: Vec<SharedRecord>,
 }
@@ -165,12 +168,14 @@ impl Store {
         };
         let continuous = window.iter().take_while(|m| paid(m)).count();
         let total = window.iter().filter(|m| paid(m)).count();
+        let paid: Vec<bool> = window.iter().map(paid).collect();
         let records = self
             .audited(data_use, ("person", person_id), records)
             .await?;
         Ok(ContributionMonths {
             continuous: u32::try_from(continuous).unwrap_or(u32::MAX),
             total: u32::try_from(total).unwrap_or(u32::MAX),
+            paid,
             records,
         })
     }

@@ -32,6 +32,7 @@ fn change(item: &str, action: Action, due_on: Option<NaiveDate>) -> EventBody {
         reason: action.reason().map(str::to_string),
         action,
         due_on,
+        due_on_provisional: false,
     }
 }
 

@@ -221,6 +221,7 @@ async fn store_shared_data(
         kind: DepartmentKind::Health,
         webhook_url: None,
     };
+    store.ensure_shipped_catalog(at).await?;
     store.add_department(&dept, &key, at).await?;
     let year = date_in_china(at).year();
     let mut wages = Vec::new();

@@ -88,6 +88,8 @@ pub struct Claim {
     pub reviewed_by: Option<String>,
     pub approved_on: Option<NaiveDate>,
     pub payment_due: Option<NaiveDate>,
+    /// The deadline was computed over a year without a published notice (预计).
+    pub payment_due_provisional: bool,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
 }

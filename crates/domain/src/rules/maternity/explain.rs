@@ -129,11 +129,24 @@ pub(super) fn flexible_undecided(out: &mut MaternityDecision) {
     ));
 }
 
-pub(super) fn contribution(out: &mut MaternityDecision, months: u32, period: &Period) {
+/// Names the reading (连续 / 累计) every time: the same months give different answers.
+pub(super) fn contribution(
+    out: &mut MaternityDecision,
+    months: u32,
+    counted_here: bool,
+    period: &Period,
+) {
     let min = period.min_contribution_months;
     let verdict = if months >= min { "不少于" } else { "少于" };
+    let ok = if months >= min { "符合" } else { "不符合" };
+    let words = period.contribution_reading.words_zh();
+    let how = if counted_here {
+        "按缴费记录"
+    } else {
+        "按申报"
+    };
     out.explain(format_args!(
-        "参保缴费：已缴{months}个月，{verdict}{min}个月（min_contribution_months = {min}；{TARGETS}(一)）"
+        "参保缴费：须缴费满{min}个月，本地区按{words}计算，{how}已缴{months}个月，{verdict}{min}个月，{ok}（{TARGETS}(一)）"
     ));
 }
 

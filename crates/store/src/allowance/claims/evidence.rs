@@ -164,6 +164,7 @@ impl Store {
             before: month,
             continuous: months.continuous,
             total: months.total,
+            paid: months.paid,
             keys: months.records.into_iter().map(|r| r.key).collect(),
         });
         Ok(())

@@ -85,8 +85,11 @@ pub(crate) struct ClaimView {
     #[schema(value_type = Option<Object>)]
     params_used: Option<serde_json::Value>,
     approved_on: Option<NaiveDate>,
-    /// 10 working days after approval; null while the calendar lacks the year's notice.
+    /// The payment item's limit (10 working days) after approval.
     payment_due: Option<NaiveDate>,
+    /// True when `payment_due` runs into a year whose holiday notice is not published yet:
+    /// a forecast (预计), recomputed when the notice is loaded.
+    payment_due_provisional: bool,
     payment_due_note: Option<String>,
     needs_review: bool,
     authorisation: Option<AuthorisationView>,
@@ -210,6 +213,7 @@ pub(crate) fn claim_view(detail: ClaimDetail) -> ClaimView {
         params_used: claim.params_used,
         approved_on: claim.approved_on,
         payment_due: claim.payment_due,
+        payment_due_provisional: claim.payment_due_provisional,
         needs_review: claim.needs_review,
         created_at: claim.created_at,
         submitted_at: claim.submitted_at,
