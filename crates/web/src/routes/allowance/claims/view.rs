@@ -225,37 +225,10 @@ pub(crate) fn claim_view(detail: ClaimDetail) -> ClaimView {
 /// an unexpected field: every id-shaped token in a fact is masked.
 pub(crate) fn mask_fact(mut fact: Fact) -> Fact {
     if let Some(text) = fact.value.as_str() {
-        fact.value = serde_json::Value::String(mask_ids_in(text));
+        fact.value = serde_json::Value::String(onething_domain::access::mask_ids_in(text));
     }
-    fact.record_key = mask_ids_in(&fact.record_key);
+    fact.record_key = onething_domain::access::mask_ids_in(&fact.record_key);
     fact
-}
-
-/// Masks every 18-character citizen-id-shaped token (17 digits and a digit or `X`).
-pub(crate) fn mask_ids_in(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut token = String::new();
-    let flush = |token: &mut String, out: &mut String| {
-        let id_shaped = token.len() == 18
-            && token[..17].bytes().all(|b| b.is_ascii_digit())
-            && token[17..].bytes().all(|b| b.is_ascii_digit() || b == b'X');
-        if id_shaped {
-            out.push_str(&mask_id_text(token));
-        } else {
-            out.push_str(token);
-        }
-        token.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            token.push(c);
-        } else {
-            flush(&mut token, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut token, &mut out);
-    out
 }
 
 /// The claims the user may see, newest first: an employer its own, a person her own, clerks
