@@ -159,7 +159,11 @@ mod tests {
         assert_eq!(mask_ids_in("6222021234567890123"), "6222021234567890123");
         assert_eq!(mask_ids_in("5002281994A6023021"), "5002281994A6023021");
         let id = CitizenId::parse("11010519491231002X").expect("valid");
-        assert_eq!(mask_ids_in(id.as_str()), id.masked(), "one rule for text and ids");
+        assert_eq!(
+            mask_ids_in(id.as_str()),
+            id.masked(),
+            "one rule for text and ids"
+        );
     }
 
     #[test]

@@ -1,0 +1,33 @@
+//! The integration tests of `onething` in one binary: each file beside this one is a module
+//! of it, so the whole application is linked once instead of once per file (CI time on two
+//! cores). A new test file must be added below; `every_test_file_is_a_module` fails until it is.
+
+#[path = "bench.rs"]
+mod bench;
+#[path = "calc.rs"]
+mod calc;
+#[path = "calendar_cli.rs"]
+mod calendar_cli;
+#[path = "push.rs"]
+mod push;
+#[path = "settle.rs"]
+mod settle;
+
+#[test]
+fn every_test_file_is_a_module() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
+    let me = include_str!("integration.rs");
+    for entry in std::fs::read_dir(dir).expect("tests dir") {
+        let path = entry.expect("entry").path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path.extension().is_some_and(|e| e == "rs") && stem != "integration" {
+            let declared = format!("mod {stem};");
+            assert!(
+                me.contains(&declared),
+                "tests/{stem}.rs is not in tests/integration.rs"
+            );
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The integration tests of `services` in one binary: each file beside this one is a module
+//! of it, so the whole application is linked once instead of once per file (CI time on two
+//! cores). A new test file must be added below; `every_test_file_is_a_module` fails until it is.
+
+#[path = "claims.rs"]
+mod claims;
+#[path = "claims_case.rs"]
+mod claims_case;
+
+#[test]
+fn every_test_file_is_a_module() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
+    let me = include_str!("integration.rs");
+    for entry in std::fs::read_dir(dir).expect("tests dir") {
+        let path = entry.expect("entry").path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path.extension().is_some_and(|e| e == "rs") && stem != "integration" {
+            let declared = format!("mod {stem};");
+            assert!(
+                me.contains(&declared),
+                "tests/{stem}.rs is not in tests/integration.rs"
+            );
+        }
+    }
+}

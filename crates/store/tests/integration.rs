@@ -1,0 +1,39 @@
+//! The integration tests of `store` in one binary: each file beside this one is a module
+//! of it, so the whole application is linked once instead of once per file (CI time on two
+//! cores). A new test file must be added below; `every_test_file_is_a_module` fails until it is.
+
+#[path = "accounts.rs"]
+mod accounts;
+#[path = "allowance_pages.rs"]
+mod allowance_pages;
+#[path = "exchange.rs"]
+mod exchange;
+#[path = "exchange_bench.rs"]
+mod exchange_bench;
+#[path = "provisional.rs"]
+mod provisional;
+#[path = "settlements.rs"]
+mod settlements;
+#[path = "shared_data.rs"]
+mod shared_data;
+#[path = "story.rs"]
+mod story;
+
+#[test]
+fn every_test_file_is_a_module() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
+    let me = include_str!("integration.rs");
+    for entry in std::fs::read_dir(dir).expect("tests dir") {
+        let path = entry.expect("entry").path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path.extension().is_some_and(|e| e == "rs") && stem != "integration" {
+            let declared = format!("mod {stem};");
+            assert!(
+                me.contains(&declared),
+                "tests/{stem}.rs is not in tests/integration.rs"
+            );
+        }
+    }
+}
