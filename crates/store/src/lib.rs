@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod allowance;
+mod attempts;
 pub mod audit;
 pub mod cases;
 pub mod catalog;
@@ -17,6 +18,7 @@ mod db;
 pub mod departments;
 mod error;
 pub mod outbox;
+mod replays;
 pub mod sessions;
 pub mod shared_data;
 pub mod shared_records;

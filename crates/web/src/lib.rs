@@ -22,7 +22,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use auth::{AuthConfig, ThrottleLimits};
+pub use auth::{AuthConfig, HashLimiter, ThrottleLimits};
 pub use error::ApiError;
 pub use openapi::openapi_json;
 pub use state::{AppState, Clock};

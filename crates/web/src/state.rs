@@ -25,7 +25,13 @@ pub struct AppState {
     pub params_text: Arc<str>,
     /// The CJK fonts the printed forms embed, loaded on first use.
     pub fonts: Arc<DocumentFonts>,
+    /// Slots for department requests whose body is being read before their signature is
+    /// verified ([`UNVERIFIED_UPLOADS`]).
+    pub unverified: Arc<tokio::sync::Semaphore>,
 }
+
+/// Department bodies read at once before their signature verifies (64 MiB each at most).
+pub const UNVERIFIED_UPLOADS: usize = 4;
 
 impl AppState {
     pub fn new(store: Store, calendar: Calendar) -> Self {
@@ -37,6 +43,7 @@ impl AppState {
             params: Arc::new(MaternityParams::shipped()),
             params_text: Arc::from(onething_domain::rules::params::SHIPPED_MATERNITY_TOML),
             fonts: Arc::new(DocumentFonts::new(None)),
+            unverified: Arc::new(tokio::sync::Semaphore::new(UNVERIFIED_UPLOADS)),
         }
     }
 

@@ -137,16 +137,24 @@ async fn a_good_push_then_the_same_push_then_a_correction() {
         );
         assert_eq!(first["rejected"], json!([]), "{label}");
 
-        let (status, again) = send(&app, signed.request(body)).await;
+        let replay = signed.request(body.clone());
+        let retry = Signed {
+            at: start() + Duration::seconds(1),
+            ..signed
+        };
+        let (status, again) = send(&app, retry.request(body)).await;
         assert_eq!(
             status,
             StatusCode::OK,
-            "{label}: replay within the window is harmless"
+            "{label}: a retry signed afresh is harmless"
         );
         assert_eq!(
             (again["accepted"].as_u64(), again["duplicates"].as_u64()),
             (Some(0), Some(2))
         );
+        let (status, refused) = send(&app, replay).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{label}: {refused}");
+        assert_eq!(refused["error"]["code"], "REPLAYED_REQUEST", "{label}");
         assert_eq!(versions(&store, Dataset::Contributions).await, 2, "{label}");
 
         let corrected = records(&[contribution(PERSON, 520_000)]);
@@ -166,6 +174,41 @@ async fn a_good_push_then_the_same_push_then_a_correction() {
             3,
             "{label}"
         );
+    }
+}
+
+/// A captured push replayed after a correction, still inside the 300 s window, is refused:
+/// it must not make the older content current again.
+#[tokio::test]
+async fn a_replayed_push_cannot_undo_a_correction() {
+    for TestDb { label, store } in test_dbs().await {
+        let key = register(&store, "mi", DepartmentKind::MedicalInsurance).await;
+        let clock = TestClock::at(start());
+        let app = app_on(&store, &clock);
+        let at = |secs| Signed {
+            dept: "mi",
+            key: &key,
+            dataset: "contributions",
+            at: start() + Duration::seconds(secs),
+            content_type: "application/json",
+        };
+        let original = at(0).request(records(&[contribution(PERSON, 500_000)]));
+        let captured = at(0).request(records(&[contribution(PERSON, 500_000)]));
+        assert_eq!(send(&app, original).await.0, StatusCode::OK, "{label}");
+        let correction = at(5).request(records(&[contribution(PERSON, 520_000)]));
+        assert_eq!(send(&app, correction).await.0, StatusCode::OK, "{label}");
+        clock.set(start() + Duration::seconds(60));
+        let (status, body) = send(&app, captured).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{label}: {body}");
+        assert_eq!(body["error"]["code"], "REPLAYED_REQUEST", "{label}");
+        let current = store
+            .shared_record_history(Dataset::Contributions, &format!("{PERSON}|2024-03"))
+            .await
+            .expect("history")
+            .into_iter()
+            .find(|r| r.is_current)
+            .expect("current");
+        assert_eq!(current.content["base_fen"], 520_000, "{label}");
     }
 }
 

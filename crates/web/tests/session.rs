@@ -321,3 +321,73 @@ async fn sessions_expire_after_thirty_idle_minutes_and_twelve_hours() {
     let expired = app.bearer(&busy, "GET", "/api/v1/session", None).await;
     assert_error(&expired, StatusCode::UNAUTHORIZED, "UNAUTHENTICATED");
 }
+
+/// The failure count is written before it is checked and before the password is hashed, so
+/// a burst of parallel guesses gets no more than the limit's worth of answers (before the
+/// fix every guess of the burst was checked against a count of 0 and answered).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_cannot_pass_the_limit() {
+    let app = std::sync::Arc::new(app_with_clerk().await);
+    let mut burst = tokio::task::JoinSet::new();
+    for n in 0..16u8 {
+        let app = app.clone();
+        burst.spawn(async move {
+            app.send_from([198, 51, 100, n], sign_in_request("clerk", "wrong-guess"))
+                .await
+                .status
+        });
+    }
+    let statuses = burst.join_all().await;
+    let answered = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let throttled = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(answered + throttled, 16, "{statuses:?}");
+    assert!(answered <= 5, "{answered} guesses checked: {statuses:?}");
+    assert!(
+        app.hashing.peak() <= app.hashing.permits(),
+        "at most {} hashes at once, saw {}",
+        app.hashing.permits(),
+        app.hashing.peak()
+    );
+    assert!(answered >= 1, "{statuses:?}");
+}
+
+/// A burst of sign-ins of different accounts from different addresses is not throttled,
+/// but never runs more password hashes at once than the limiter allows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_password_hashes_are_bounded() {
+    let app = app_with_clerk().await;
+    for n in 0..8 {
+        app.add_user(
+            &format!("c{n}"),
+            Role::AgencyClerk,
+            Scope::Region(region(500228)),
+        )
+        .await;
+    }
+    let app = std::sync::Arc::new(app);
+    let mut burst = tokio::task::JoinSet::new();
+    for n in 0..8u8 {
+        let app = app.clone();
+        burst.spawn(async move {
+            app.send_from(
+                [203, 0, 113, n],
+                sign_in_request(&format!("c{n}"), PASSWORD),
+            )
+            .await
+            .status
+        });
+    }
+    let statuses = burst.join_all().await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert!(app.hashing.peak() >= 1);
+    assert!(app.hashing.peak() <= 2, "peak {}", app.hashing.peak());
+}
