@@ -201,6 +201,21 @@ pub enum DeptCommand {
         #[arg(long)]
         id: String,
     },
+    /// Give a shared record's key to another department (addition): from then on only that
+    /// department may correct it. Audited as `record_transferred`.
+    TransferRecord {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+        /// The dataset, e.g. delivery-records.
+        #[arg(long)]
+        dataset: String,
+        /// The record key as pushes report it (composite keys joined with `|`).
+        #[arg(long)]
+        key: String,
+        /// The department that owns the key from now on.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Args)]

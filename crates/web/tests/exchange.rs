@@ -569,3 +569,72 @@ async fn the_endpoint_is_documented() {
         assert!(text.contains(needle), "{needle} documented");
     }
 }
+
+/// A key belongs to the department that first pushed it: another department of the same
+/// kind cannot correct it (a compromised hospital cannot rewrite every hospital's records)
+/// until an administrator transfers the key.
+#[tokio::test]
+async fn only_the_owner_corrects_a_record_until_it_is_transferred() {
+    for TestDb { label, store } in test_dbs().await {
+        let tax_a = register(&store, "tax-a", DepartmentKind::Tax).await;
+        let tax_b = register(&store, "tax-b", DepartmentKind::Tax).await;
+        let clock = TestClock::at(start());
+        let app = app_on(&store, &clock);
+        let push = |dept, key, secs, base| {
+            Signed {
+                dept,
+                key,
+                dataset: "contributions",
+                at: start() + Duration::seconds(secs),
+                content_type: "application/json",
+            }
+            .request(records(&[
+                contribution(PERSON, base),
+                contribution(MOTHER, base),
+            ]))
+        };
+        let (status, first) = send(&app, push("tax-a", &tax_a, 0, 500_000)).await;
+        assert_eq!(
+            (status, first["accepted"].as_u64()),
+            (StatusCode::OK, Some(2))
+        );
+        let (status, other) = send(&app, push("tax-b", &tax_b, 1, 1)).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {other}");
+        assert_eq!(other["accepted"], 0, "{label}: {other}");
+        assert_eq!(other["duplicates"], 0, "{label}");
+        let rejected = other["rejected"].as_array().expect("rejected");
+        assert_eq!(rejected.len(), 2, "{label}");
+        assert_eq!(rejected[0]["index"], 0);
+        assert_eq!(rejected[1]["index"], 1);
+        assert_eq!(rejected[0]["errors"][0]["code"], "NOT_RECORD_OWNER");
+        let key = format!("{PERSON}|2024-03");
+        let current = store
+            .current_shared_record(Dataset::Contributions, &key)
+            .await
+            .expect("read")
+            .expect("current");
+        assert_eq!(current.content["base_fen"], 500_000, "{label}: untouched");
+
+        store
+            .transfer_record(Dataset::Contributions, &key, "tax-b", "admin", start())
+            .await
+            .expect("transfer");
+        let (_, after) = send(&app, push("tax-b", &tax_b, 2, 7)).await;
+        assert_eq!(after["accepted"], 1, "{label}: {after}");
+        assert_eq!(
+            after["rejected"][0]["index"], 1,
+            "{label}: the other key is still tax-a's"
+        );
+        let (_, old_owner) = send(&app, push("tax-a", &tax_a, 3, 9)).await;
+        assert_eq!(old_owner["rejected"][0]["index"], 0, "{label}: {old_owner}");
+        let entries = store
+            .list_audit(&onething_store::audit::AuditFilter {
+                action: Some("record_transferred".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        assert_eq!(entries.len(), 1, "{label}");
+    }
+}

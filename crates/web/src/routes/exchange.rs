@@ -23,9 +23,9 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use onething_domain::department::DepartmentKind;
 use onething_exchange::batch::{BatchError, BodyFormat, MAX_BODY_BYTES, parse_batch};
 use onething_exchange::signature::{self, SignatureError};
-use onething_exchange::{Dataset, FieldError, ValidRecord};
+use onething_exchange::{Dataset, FieldCode, FieldError, ValidRecord};
 use onething_store::departments::Department;
-use onething_store::shared_records::Push;
+use onething_store::shared_records::{Push, RecordOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -200,12 +200,20 @@ pub(crate) async fn push(
         rejected: checked.rejected.len(),
     };
     let outcome = state.store.ingest(&push, &checked.valid).await?;
+    let mut rejected = checked.rejected;
+    rejected.extend(not_owned(
+        dataset,
+        &checked.valid,
+        &checked.indexes,
+        &outcome.outcomes,
+    ));
+    rejected.sort_by_key(|r| r.index);
     tracing::info!(dept = %dept.id, %dataset, accepted = outcome.accepted,
-        duplicates = outcome.duplicates, rejected = checked.rejected.len(), "push ingested");
+        duplicates = outcome.duplicates, rejected = rejected.len(), "push ingested");
     Ok(Json(PushResponse {
         accepted: outcome.accepted,
         duplicates: outcome.duplicates,
-        rejected: checked.rejected,
+        rejected,
         receipt: outcome.push_id,
     }))
 }
@@ -367,7 +375,36 @@ async fn verify(
 
 struct Checked {
     valid: Vec<ValidRecord>,
+    /// The position in the request of each valid record.
+    indexes: Vec<usize>,
     rejected: Vec<RejectedRecord>,
+}
+
+/// The records ingest refused because another department owns their key.
+fn not_owned(
+    dataset: Dataset,
+    valid: &[ValidRecord],
+    indexes: &[usize],
+    outcomes: &[RecordOutcome],
+) -> Vec<RejectedRecord> {
+    let field = dataset.key_fields().first().copied().unwrap_or("records");
+    outcomes
+        .iter()
+        .zip(valid.iter().zip(indexes))
+        .filter(|(outcome, _)| **outcome == RecordOutcome::NotOwner)
+        .map(|(_, (record, index))| RejectedRecord {
+            index: *index,
+            key: Some(record.key().to_owned()),
+            errors: vec![FieldError::new(
+                field,
+                FieldCode::NotRecordOwner,
+                format!(
+                    "记录“{}”由其他部门首次推送，只有该部门可以更正；如需移交请联系平台管理员",
+                    record.key()
+                ),
+            )],
+        })
+        .collect()
 }
 
 /// Splits the body and validates every record (CPU work: run off the async threads).
@@ -379,11 +416,15 @@ fn check_records(
     let records = parse_batch(format, body)?;
     let mut checked = Checked {
         valid: Vec::with_capacity(records.len()),
+        indexes: Vec::with_capacity(records.len()),
         rejected: Vec::new(),
     };
     for record in records {
         match dataset.validate(&record.value) {
-            Ok(valid) => checked.valid.push(valid),
+            Ok(valid) => {
+                checked.valid.push(valid);
+                checked.indexes.push(record.index);
+            }
             Err(errors) => checked.rejected.push(RejectedRecord {
                 index: record.index,
                 key: dataset.key_of(&record.value),
