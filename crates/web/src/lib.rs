@@ -6,6 +6,7 @@ mod auth;
 pub mod documents;
 pub mod error;
 mod extract;
+mod headers;
 mod openapi;
 pub mod outbox;
 mod pages;
@@ -64,6 +65,7 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(headers::security_headers))
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.

@@ -310,17 +310,19 @@ async fn record_data_reads(w: &world::World) {
 async fn the_data_use_audit_is_for_officers_supervisors_and_admins_within_their_cases() {
     let w = world::world().await;
     record_data_reads(&w).await;
-    let by_person = "/api/v1/audit/data-use?person=500228199003050027";
+    let by_person = json!({"person": "500228199003050027"});
     let by_case = format!("/api/v1/audit/data-use?case_id={}", w.case("newborn_cq"));
-    for (username, uri, expected) in [
-        ("admin", by_person.to_owned(), 3),
-        ("sup_cq", by_person.to_owned(), 1),
-        ("cdc", by_person.to_owned(), 2),
-        ("cdc", by_case.clone(), 1),
-        ("tax", by_case.clone(), 0),
+    let search = "/api/v1/audit/data-use/search";
+    for (username, uri, body, expected) in [
+        ("admin", search, Some(by_person.clone()), 3),
+        ("sup_cq", search, Some(by_person.clone()), 1),
+        ("cdc", search, Some(by_person.clone()), 2),
+        ("cdc", by_case.as_str(), None, 1),
+        ("tax", by_case.as_str(), None, 0),
     ] {
         let who = w.app.sign_in(username).await;
-        let reply = w.app.bearer(&who, "GET", &uri, None).await;
+        let method = if body.is_some() { "POST" } else { "GET" };
+        let reply = w.app.bearer(&who, method, uri, body).await;
         assert_eq!(reply.status, StatusCode::OK, "{username}: {}", reply.text);
         let entries = reply.json["entries"].as_array().expect("entries");
         assert_eq!(entries.len(), expected, "{username} {uri}: {}", reply.text);
@@ -335,4 +337,24 @@ async fn the_data_use_audit_is_for_officers_supervisors_and_admins_within_their_
         let reply = w.app.bearer(&who, "GET", &by_case, None).await;
         assert_error(&reply, StatusCode::FORBIDDEN, "FORBIDDEN");
     }
+    // A full citizen id never travels in a URL (access logs keep URLs).
+    let admin = w.app.sign_in("admin").await;
+    for uri in [
+        "/api/v1/audit/data-use?person=500228199003050027",
+        "/api/v1/audit?subject=person:500228199003050027",
+    ] {
+        let reply = w.app.bearer(&admin, "GET", uri, None).await;
+        assert_error(&reply, StatusCode::BAD_REQUEST, "ID_IN_QUERY_STRING");
+    }
+    let reply = w
+        .app
+        .bearer(
+            &admin,
+            "POST",
+            "/api/v1/audit/search",
+            Some(json!({"subject": "person:500228199003050027"})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.json["entries"].as_array().map(Vec::len), Some(3));
 }

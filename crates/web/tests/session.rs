@@ -45,6 +45,51 @@ async fn sign_in_answers_token_role_and_an_http_only_cookie() {
     let reply = app.send(over_tls).await;
     let cookie = reply.headers["set-cookie"].to_str().expect("ascii");
     assert!(cookie.ends_with("; Secure"), "{cookie}");
+    let token = reply.json["token"].as_str().expect("token");
+    assert!(
+        cookie.starts_with(&format!("__Host-onething_session={token};")),
+        "over TLS the cookie is host-only: {cookie}"
+    );
+    // Over TLS a plain-named cookie (planted from a sibling subdomain) is not a session.
+    let whoami = |cookie: String| {
+        Request::builder()
+            .uri("/api/v1/session")
+            .header("x-forwarded-proto", "https")
+            .header("cookie", cookie)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let tossed = app.send(whoami(format!("onething_session={token}"))).await;
+    assert_eq!(tossed.status, StatusCode::UNAUTHORIZED);
+    let host = app
+        .send(whoami(format!("__Host-onething_session={token}")))
+        .await;
+    assert_eq!(host.status, StatusCode::OK, "{}", host.text);
+}
+
+/// Every answer carries the security headers; API answers are never cached.
+#[tokio::test]
+async fn every_answer_has_security_headers_and_api_answers_are_not_cached() {
+    let app = app_with_clerk().await;
+    for uri in ["/healthz", "/api/v1/session", "/login", "/no-such-page"] {
+        let reply = app
+            .send(
+                Request::builder()
+                    .uri(uri)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(
+            reply.headers["strict-transport-security"], "max-age=31536000; includeSubDomains",
+            "{uri}"
+        );
+        assert_eq!(reply.headers["referrer-policy"], "no-referrer", "{uri}");
+        assert_eq!(reply.headers["x-content-type-options"], "nosniff", "{uri}");
+        if uri.starts_with("/api/") || uri == "/login" {
+            assert_eq!(reply.headers["cache-control"], "no-store", "{uri}");
+        }
+    }
 }
 
 #[tokio::test]
