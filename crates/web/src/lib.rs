@@ -10,6 +10,7 @@ mod headers;
 mod openapi;
 pub mod outbox;
 mod pages;
+pub mod platform_key;
 mod routes;
 mod state;
 
@@ -26,6 +27,7 @@ use tower_http::trace::TraceLayer;
 pub use auth::{AuthConfig, HashLimiter, ThrottleLimits};
 pub use error::ApiError;
 pub use openapi::openapi_json;
+pub use platform_key::PlatformKeys;
 pub use state::{AppState, Clock};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -6,6 +6,17 @@ use onething_domain::rules::MaternityParams;
 use onething_store::Store;
 
 use crate::auth::AuthConfig;
+use crate::platform_key::PlatformKeys;
+
+/// Until a key file is configured: a key of this process only. Key generation fails only
+/// without operating-system randomness, when nothing else could work either.
+fn ephemeral_key() -> PlatformKeys {
+    #[expect(
+        clippy::expect_used,
+        reason = "no randomness: the process cannot run safely"
+    )]
+    PlatformKeys::ephemeral().expect("operating-system randomness")
+}
 use crate::documents::DocumentFonts;
 
 /// The current instant. Production reads the system clock; tests inject a fixed or moving one.
@@ -28,6 +39,8 @@ pub struct AppState {
     /// Slots for department requests whose body is being read before their signature is
     /// verified ([`UNVERIFIED_UPLOADS`]).
     pub unverified: Arc<tokio::sync::Semaphore>,
+    /// The platform's signing key (outside the database; see `platform_key.rs`).
+    pub platform: Arc<PlatformKeys>,
 }
 
 /// Department bodies read at once before their signature verifies (64 MiB each at most).
@@ -44,7 +57,14 @@ impl AppState {
             params_text: Arc::from(onething_domain::rules::params::SHIPPED_MATERNITY_TOML),
             fonts: Arc::new(DocumentFonts::new(None)),
             unverified: Arc::new(tokio::sync::Semaphore::new(UNVERIFIED_UPLOADS)),
+            platform: Arc::new(ephemeral_key()),
         }
+    }
+
+    /// The same state signing deliveries with `keys` (`onething serve`: the key file).
+    pub fn with_platform_keys(mut self, keys: PlatformKeys) -> Self {
+        self.platform = Arc::new(keys);
+        self
     }
 
     /// The same state with a validated parameter file (`--params`, `[rules] params`).

@@ -92,7 +92,7 @@ fn with_suffix(prefix: &Path, suffix: &str) -> PathBuf {
 
 /// Creates `path` with `mode` (Unix permissions) and writes `bytes`; an existing file is
 /// never overwritten, so a second keygen cannot destroy a key in use.
-fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Failure> {
+pub(crate) fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Failure> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -9,6 +9,7 @@ mod demo;
 mod dept;
 mod due;
 mod r#gen;
+mod platform_key;
 mod push;
 mod serve;
 pub(crate) mod settle;

@@ -30,7 +30,9 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     warn_if_calendar_runs_out(&calendar);
     let store = Store::open(&db).await?;
     store.ensure_shipped_catalog(Utc::now()).await?;
+    let platform = super::platform_key::load(&store, &config.platform, &db).await?;
     let state = AppState::new(store, calendar)
+        .with_platform_keys(platform)
         .with_auth(auth)
         .with_params(params_text, params)
         .with_font(config.documents.font);

@@ -36,6 +36,7 @@ use crate::{ApiError, AppState};
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(super::exchange_results::platform_key))
+        .routes(routes!(super::exchange_results::platform_keys))
         .routes(routes!(super::exchange_results::results))
         .routes(routes!(push))
 }
