@@ -35,6 +35,12 @@ pub enum Command {
     Catalog(CatalogCommand),
     /// Cases whose items are overdue or near their due date (SV-3).
     Due(DueArgs),
+    /// The audit log's integrity (addition).
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Copy the whole database to a file, and back (addition; see docs/operations.md).
+    Backup(BackupArgs),
+    Restore(RestoreArgs),
     /// Department systems: key pairs and registration.
     #[command(subcommand)]
     Dept(DeptCommand),
@@ -56,6 +62,35 @@ pub enum Command {
     /// Benchmark pieces run by `scripts/bench` (docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit log's hash chain: exit 1 naming every entry edited, deleted or moved.
+    Verify {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[arg(long, env = "ONETHING_DB")]
+    pub db: String,
+    /// The backup file to write (never overwritten): a SQLite file for SQLite, a pg_dump
+    /// custom-format archive for PostgreSQL.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Restore a backup made by `onething backup` into an empty database.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    #[arg(long, env = "ONETHING_DB")]
+    pub db: String,
+    /// The file `onething backup` wrote.
+    #[arg(long = "from")]
+    pub from: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod allowance;
 mod attempts;
 pub mod audit;
+pub mod audit_chain;
 pub mod cases;
 pub mod catalog;
 mod db;

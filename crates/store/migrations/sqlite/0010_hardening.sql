@@ -24,7 +24,7 @@ INSERT INTO record_owners (dataset, record_key, dept_id, since)
     SELECT dataset, record_key, pushed_by, pushed_at FROM shared_records WHERE version = 1;
 
 -- The hash chain: each entry carries the hash of the entry before it and its own hash over
--- that and its fields (crates/store/src/audit/chain.rs). Entries written before this
+-- that and its fields (crates/store/src/audit_chain.rs). Entries written before this
 -- migration have neither: the chain starts at the first entry that has one.
 ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
 ALTER TABLE audit_log ADD COLUMN hash TEXT;
