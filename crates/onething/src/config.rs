@@ -69,6 +69,9 @@ pub struct ServerSection {
     /// Throttle sign-ins by the last `X-Forwarded-For` entry: only behind a proxy that sets it.
     #[serde(default)]
     pub trust_forwarded_for: bool,
+    /// When set, `GET /metrics` wants `Authorization: Bearer` this token
+    /// (`ONETHING_METRICS_TOKEN` overrides it).
+    pub metrics_token: Option<String>,
 }
 
 impl ServerSection {

@@ -18,6 +18,7 @@ pub mod catalog;
 mod db;
 pub mod departments;
 mod error;
+mod gauges;
 pub mod outbox;
 mod replays;
 pub mod sessions;
@@ -27,3 +28,4 @@ mod text;
 
 pub use db::{Backend, Store};
 pub use error::StoreError;
+pub use gauges::Gauges;

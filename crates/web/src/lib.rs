@@ -7,6 +7,7 @@ pub mod documents;
 pub mod error;
 mod extract;
 mod headers;
+mod metrics;
 mod openapi;
 pub mod outbox;
 mod pages;
@@ -45,11 +46,17 @@ pub fn app(state: AppState) -> Router {
                 async move { axum::Json(api.as_ref().clone()) }
             }),
         )
+        .route("/metrics", axum::routing::get(metrics::metrics))
+        .route("/readyz", axum::routing::get(metrics::readyz))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf::protect,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count,
         ))
         .with_state(state)
         .layer(CatchPanicLayer::custom(error::panic_response))

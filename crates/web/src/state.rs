@@ -41,6 +41,10 @@ pub struct AppState {
     pub unverified: Arc<tokio::sync::Semaphore>,
     /// The platform's signing key (outside the database; see `platform_key.rs`).
     pub platform: Arc<PlatformKeys>,
+    /// This process's request, latency and push counters (`/metrics`).
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// When set, `/metrics` wants `Authorization: Bearer` this token.
+    pub metrics_token: Option<Arc<str>>,
 }
 
 /// Department bodies read at once before their signature verifies (64 MiB each at most).
@@ -58,7 +62,15 @@ impl AppState {
             fonts: Arc::new(DocumentFonts::new(None)),
             unverified: Arc::new(tokio::sync::Semaphore::new(UNVERIFIED_UPLOADS)),
             platform: Arc::new(ephemeral_key()),
+            metrics: Arc::default(),
+            metrics_token: None,
         }
+    }
+
+    /// The same state asking `/metrics` scrapers for `token` (`[server] metrics_token`).
+    pub fn with_metrics_token(mut self, token: Option<String>) -> Self {
+        self.metrics_token = token.map(Arc::from);
+        self
     }
 
     /// The same state signing deliveries with `keys` (`onething serve`: the key file).

@@ -31,6 +31,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::metrics::Metrics;
 use crate::{ApiError, AppState};
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -168,16 +169,30 @@ pub(crate) async fn push(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<PushResponse>, ApiError> {
+    let answer = receive(&state, dataset, uri.path(), &headers, body).await;
+    if answer.is_err() {
+        Metrics::add(&state.metrics.pushes_refused, 1);
+    }
+    answer
+}
+
+async fn receive(
+    state: &AppState,
+    dataset: String,
+    path: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Json<PushResponse>, ApiError> {
     let dataset =
         Dataset::from_path_segment(&dataset).ok_or(PushRefusal::UnknownDataset(dataset))?;
-    let format = body_format(&headers)?;
+    let format = body_format(headers)?;
     let now = state.now();
     let Authenticated {
         dept,
         key_id,
         body,
         signature: signature_b64,
-    } = authenticate(&state, &headers, uri.path(), body).await?;
+    } = authenticate(state, headers, path, body).await?;
     if !dataset.allows(dept.kind) {
         return Err(PushRefusal::DatasetNotAllowed {
             dept: dept.id,
@@ -209,6 +224,10 @@ pub(crate) async fn push(
         &outcome.outcomes,
     ));
     rejected.sort_by_key(|r| r.index);
+    let metrics = &state.metrics;
+    Metrics::add(&metrics.records_accepted, outcome.accepted);
+    Metrics::add(&metrics.records_duplicate, outcome.duplicates);
+    Metrics::add(&metrics.records_rejected, rejected.len());
     tracing::info!(dept = %dept.id, %dataset, accepted = outcome.accepted,
         duplicates = outcome.duplicates, rejected = rejected.len(), "push ingested");
     Ok(Json(PushResponse {
