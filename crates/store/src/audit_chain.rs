@@ -19,7 +19,7 @@ use crate::{Store, StoreError};
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Key of the PostgreSQL advisory lock that serialises appends ("AUDIT" in ASCII).
-const CHAIN_LOCK: i64 = 0x4155_4449_54;
+const CHAIN_LOCK: i64 = 0x0041_5544_4954;
 
 /// An entry's fields exactly as stored (text), which the hash covers.
 pub(crate) struct StoredFields<'a> {
