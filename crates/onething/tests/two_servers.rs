@@ -1,6 +1,8 @@
 //! Two `onething serve` processes (the real binary) on one PostgreSQL: the sign-in limit
-//! holds across them, a request accepted by one is a replay at the other, and the
-//! settlement schedule firing on both at once settles every claim in exactly one batch.
+//! holds across them, a request accepted by one is a replay at the other, the settlement
+//! schedule firing on both at once settles every claim in exactly one batch, both outboxes
+//! deliver every message once, and of concurrent results for one item only one transition
+//! is written.
 //! Needs `ONETHING_TEST_PG` (skipped without it, mandatory on CI like the other PostgreSQL
 //! halves).
 
@@ -14,9 +16,11 @@ use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Utc};
 use onething_domain::Calendar;
+use onething_domain::case::ActorRole;
 use onething_domain::china_time::date_in_china;
 use onething_exchange::signature::{read_signing_key, sign};
 use onething_store::Store;
+use onething_store::cases::{Actor, NewCase};
 use sqlx::{AssertSqlSafe, Executor};
 
 const CLAIMS: usize = 2_000;
@@ -234,4 +238,212 @@ async fn two_app_servers_share_limits_replays_and_the_settlement_schedule() {
     .await
     .expect("count");
     assert_eq!(twice, 0, "no claim paid twice");
+}
+
+/// A fresh database on the test server: its URL.
+async fn fresh_db(server: &str) -> String {
+    let admin = Store::connect(server).await.expect("server");
+    let name = format!(
+        "two{}x{}",
+        std::process::id(),
+        Utc::now().timestamp_subsec_nanos()
+    );
+    admin
+        .pool()
+        .execute(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .expect("db");
+    let (base, _) = server.rsplit_once('/').expect("database in URL");
+    format!("{base}/{name}")
+}
+
+/// A department's webhook: answers 200 to every POST and records the body of each.
+fn webhook() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let calls = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut data = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Headers, then as many body bytes as Content-Length says.
+            while let Ok(n) = stream.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                data.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&data).into_owned();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let length = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if body.len() >= length {
+                        calls.lock().expect("lock").push(body.to_owned());
+                        break;
+                    }
+                }
+            }
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+        }
+    });
+    (url, seen)
+}
+
+fn actor(role: ActorRole) -> Actor {
+    Actor {
+        name: "window".into(),
+        role,
+        idempotency_key: format!("k{}", Utc::now().timestamp_nanos_opt().unwrap_or_default()),
+        at: chrono::TimeZone::with_ymd_and_hms(&Utc, 2024, 9, 27, 4, 0, 0)
+            .single()
+            .expect("at"),
+    }
+}
+
+/// Routes the birth-certificate item of `n` newborn cases: `n` deliveries.
+async fn routed_cases(store: &Store, n: usize) -> Vec<(String, String)> {
+    let calendar = Calendar::shipped();
+    store
+        .ensure_shipped_catalog(actor(ActorRole::Applicant).at)
+        .await
+        .expect("catalogue");
+    let mut routed = Vec::new();
+    for _ in 0..n {
+        let new = NewCase {
+            bundle: "newborn".into(),
+            applicant: "person:test".into(),
+            region: Some("450100".into()),
+        };
+        let case = store
+            .open_case(&new, &actor(ActorRole::Applicant))
+            .await
+            .expect("case");
+        store
+            .accept_all(&case.id, &actor(ActorRole::Acceptor), &calendar)
+            .await
+            .expect("accept");
+        let (_, delivery) = store
+            .route_item(
+                &case.id,
+                "HEALTH-BIRTH-CERT",
+                &actor(ActorRole::Handler),
+                &calendar,
+            )
+            .await
+            .expect("route");
+        routed.push((case.id, delivery));
+    }
+    routed
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn both_outboxes_deliver_each_message_once_and_one_result_transition_wins() {
+    let Ok(server) = std::env::var("ONETHING_TEST_PG") else {
+        eprintln!("ONETHING_TEST_PG not set: two-server test skipped");
+        return;
+    };
+    let db = fresh_db(&server).await;
+    onething(&["migrate", "--db", &db]);
+    let store = Store::open(&db).await.expect("store");
+    let dir = tempfile::tempdir().expect("dir");
+    let path = |p: &str| dir.path().join(p).display().to_string();
+    let (hook, seen) = webhook();
+    onething(&["dept", "keygen", "--out", &path("platform")]);
+    onething(&["dept", "keygen", "--out", &path("health")]);
+    onething(&[
+        "dept",
+        "add",
+        "--db",
+        &db,
+        "--id",
+        "health-two",
+        "--name",
+        "卫健",
+        "--kind",
+        "health",
+        "--public-key",
+        &path("health.pub"),
+        "--webhook",
+        &hook,
+    ]);
+    let routed = routed_cases(&store, 10).await;
+    let config = path("onething.toml");
+    let text = format!(
+        "[platform]\nkey = \"{}\"\n[settlement]\nenabled = false\n",
+        path("platform.key")
+    );
+    std::fs::write(&config, text).expect("config");
+    let (a, _server_a) = serve(&db, &config);
+    let (b, _server_b) = serve(&db, &config);
+
+    let started = Instant::now();
+    loop {
+        let pending: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE status <> 'delivered'")
+                .fetch_one(store.pool())
+                .await
+                .expect("count");
+        if pending == 0 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(40),
+            "{pending} deliveries never sent"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(6)).await; // one more outbox round on each server
+    let calls = seen.lock().expect("lock").clone();
+    for (_, delivery) in &routed {
+        let times = calls
+            .iter()
+            .filter(|body| body.contains(delivery.as_str()))
+            .count();
+        assert_eq!(times, 1, "delivery {delivery} sent {times} times");
+    }
+
+    // The department reports the same result to both servers at once (signed afresh each).
+    let (case_id, delivery) = &routed[0];
+    let before = store.case_events(case_id).await.expect("events").len();
+    let key = read_signing_key(&dir.path().join("health.key")).expect("key");
+    let body =
+        format!(r#"{{"delivery_id":"{delivery}","result":"done","certificate_ref":"CERT-1"}}"#);
+    let path = "/api/v1/exchange/results";
+    let ts = Utc::now().timestamp();
+    let requests: Vec<(u16, String)> = [(a, ts), (b, ts + 1)]
+        .into_iter()
+        .map(|(port, ts)| {
+            let head = format!(
+                "POST {path} HTTP/1.1\r\ncontent-type: application/json\r\nx-onething-dept: health-two\r\n\
+                 x-onething-timestamp: {ts}\r\nx-onething-signature: {}\r\n",
+                sign(&key, "POST", path, ts, body.as_bytes())
+            );
+            (port, head)
+        })
+        .collect();
+    let answers: Vec<u16> = std::thread::scope(|scope| {
+        let handles: Vec<_> = requests
+            .iter()
+            .map(|(port, head)| scope.spawn(|| request(*port, head, body.as_bytes()).0))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("request"))
+            .collect()
+    });
+    assert!(
+        answers.iter().all(|s| *s == 200 || *s == 409),
+        "{answers:?}"
+    );
+    assert!(answers.contains(&200), "{answers:?}");
+    let after = store.case_events(case_id).await.expect("events").len();
+    assert_eq!(after, before + 1, "exactly one transition written");
 }
