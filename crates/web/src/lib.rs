@@ -29,7 +29,7 @@ pub use auth::{AuthConfig, HashLimiter, ThrottleLimits};
 pub use error::ApiError;
 pub use openapi::openapi_json;
 pub use platform_key::PlatformKeys;
-pub use state::{AppState, Clock};
+pub use state::{AppState, Clock, UNVERIFIED_UPLOADS};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

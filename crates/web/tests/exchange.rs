@@ -638,3 +638,72 @@ async fn only_the_owner_corrects_a_record_until_it_is_transferred() {
         assert_eq!(entries.len(), 1, "{label}");
     }
 }
+
+/// Opens a push whose body never comes (headers promise 1000 bytes, 10 are sent); answers
+/// the status line if one arrives within `wait`, or `None`.
+async fn stalled_push(
+    addr: std::net::SocketAddr,
+    dept: &str,
+    at: DateTime<Utc>,
+    wait: std::time::Duration,
+) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /api/v1/exchange/contributions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+         x-onething-dept: {dept}\r\nx-onething-timestamp: {}\r\nx-onething-signature: c2ln\r\n\
+         content-length: 1000\r\n\r\n{{\"records\"",
+        at.timestamp()
+    );
+    stream.write_all(head.as_bytes()).await.expect("send");
+    let mut answer = vec![0u8; 4096];
+    match tokio::time::timeout(wait, stream.read(&mut answer)).await {
+        Ok(Ok(n)) if n > 0 => Some(String::from_utf8_lossy(&answer[..n]).into_owned()),
+        _ => None,
+    }
+}
+
+/// Who is sending is checked before any of the body is read (an unknown department or a
+/// stale timestamp is answered at once, while the body never comes), and only a few
+/// unverified bodies are read at once: beyond them, 503 SERVER_BUSY at once.
+#[tokio::test]
+async fn unverified_uploads_are_refused_early_and_bounded() {
+    let TestDb { store, .. } = test_dbs().await.remove(0);
+    register(&store, "mi", DepartmentKind::MedicalInsurance).await;
+    let clock = TestClock::at(start());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = app_on(&store, &clock);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let quick = std::time::Duration::from_secs(3);
+    for (dept, at, code) in [
+        ("nobody", start(), "UNKNOWN_DEPARTMENT"),
+        ("mi", start() - Duration::minutes(10), "STALE_TIMESTAMP"),
+    ] {
+        let answer = stalled_push(addr, dept, at, quick)
+            .await
+            .expect("answered at once");
+        assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+        assert!(answer.contains(code), "{answer}");
+    }
+    let mut stalled = Vec::new();
+    for _ in 0..onething_web::UNVERIFIED_UPLOADS {
+        let wait = std::time::Duration::from_secs(10);
+        stalled.push(tokio::spawn(stalled_push(addr, "mi", start(), wait)));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let answer = stalled_push(addr, "mi", start(), quick)
+        .await
+        .expect("answered at once");
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("SERVER_BUSY"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("retry-after: 1"),
+        "{answer}"
+    );
+    for task in stalled {
+        task.abort();
+    }
+}
