@@ -8,10 +8,16 @@ mod bench;
 mod calc;
 #[path = "calendar_cli.rs"]
 mod calendar_cli;
+#[path = "crash.rs"]
+mod crash;
+#[path = "operations.rs"]
+mod operations;
 #[path = "push.rs"]
 mod push;
 #[path = "settle.rs"]
 mod settle;
+#[path = "two_servers.rs"]
+mod two_servers;
 
 #[test]
 fn every_test_file_is_a_module() {

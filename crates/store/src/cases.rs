@@ -527,7 +527,10 @@ fn event_from_row(row: &sqlx::any::AnyRow) -> Result<CaseEvent, StoreError> {
     })
 }
 
-fn due_item_from_row(row: &sqlx::any::AnyRow, today: NaiveDate) -> Result<DueItem, StoreError> {
+pub(crate) fn due_item_from_row(
+    row: &sqlx::any::AnyRow,
+    today: NaiveDate,
+) -> Result<DueItem, StoreError> {
     let department: String = row.try_get("department")?;
     let state: String = row.try_get("state")?;
     let due: String = row.try_get("due_on")?;

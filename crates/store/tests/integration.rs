@@ -6,12 +6,16 @@
 mod accounts;
 #[path = "allowance_pages.rs"]
 mod allowance_pages;
+#[path = "due.rs"]
+mod due;
 #[path = "exchange.rs"]
 mod exchange;
 #[path = "exchange_bench.rs"]
 mod exchange_bench;
 #[path = "provisional.rs"]
 mod provisional;
+#[path = "roles.rs"]
+mod roles;
 #[path = "settlements.rs"]
 mod settlements;
 #[path = "shared_data.rs"]

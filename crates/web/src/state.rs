@@ -6,6 +6,17 @@ use onething_domain::rules::MaternityParams;
 use onething_store::Store;
 
 use crate::auth::AuthConfig;
+use crate::platform_key::PlatformKeys;
+
+/// Until a key file is configured: a key of this process only. Key generation fails only
+/// without operating-system randomness, when nothing else could work either.
+fn ephemeral_key() -> PlatformKeys {
+    #[expect(
+        clippy::expect_used,
+        reason = "no randomness: the process cannot run safely"
+    )]
+    PlatformKeys::ephemeral().expect("operating-system randomness")
+}
 use crate::documents::DocumentFonts;
 
 /// The current instant. Production reads the system clock; tests inject a fixed or moving one.
@@ -25,7 +36,19 @@ pub struct AppState {
     pub params_text: Arc<str>,
     /// The CJK fonts the printed forms embed, loaded on first use.
     pub fonts: Arc<DocumentFonts>,
+    /// Slots for department requests whose body is being read before their signature is
+    /// verified ([`UNVERIFIED_UPLOADS`]).
+    pub unverified: Arc<tokio::sync::Semaphore>,
+    /// The platform's signing key (outside the database; see `platform_key.rs`).
+    pub platform: Arc<PlatformKeys>,
+    /// This process's request, latency and push counters (`/metrics`).
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// When set, `/metrics` wants `Authorization: Bearer` this token.
+    pub metrics_token: Option<Arc<str>>,
 }
+
+/// Department bodies read at once before their signature verifies (64 MiB each at most).
+pub const UNVERIFIED_UPLOADS: usize = 4;
 
 impl AppState {
     pub fn new(store: Store, calendar: Calendar) -> Self {
@@ -37,7 +60,23 @@ impl AppState {
             params: Arc::new(MaternityParams::shipped()),
             params_text: Arc::from(onething_domain::rules::params::SHIPPED_MATERNITY_TOML),
             fonts: Arc::new(DocumentFonts::new(None)),
+            unverified: Arc::new(tokio::sync::Semaphore::new(UNVERIFIED_UPLOADS)),
+            platform: Arc::new(ephemeral_key()),
+            metrics: Arc::default(),
+            metrics_token: None,
         }
+    }
+
+    /// The same state asking `/metrics` scrapers for `token` (`[server] metrics_token`).
+    pub fn with_metrics_token(mut self, token: Option<String>) -> Self {
+        self.metrics_token = token.map(Arc::from);
+        self
+    }
+
+    /// The same state signing deliveries with `keys` (`onething serve`: the key file).
+    pub fn with_platform_keys(mut self, keys: PlatformKeys) -> Self {
+        self.platform = Arc::new(keys);
+        self
     }
 
     /// The same state with a validated parameter file (`--params`, `[rules] params`).

@@ -113,6 +113,24 @@ fn rules() -> Vec<Rule> {
             Target::Scoped,
         ),
         Rule {
+            body: Some(json!({"limit": 50})),
+            ..rule(
+                "post",
+                "/api/v1/audit/search",
+                &[Role::Admin, Role::Supervisor],
+                Target::Scoped,
+            )
+        },
+        Rule {
+            body: Some(json!({"limit": 50})),
+            ..rule(
+                "post",
+                "/api/v1/audit/data-use/search",
+                &[Role::Admin, Role::Supervisor, Role::DeptOfficer],
+                Target::Scoped,
+            )
+        },
+        Rule {
             body: Some(json!({"until": "2024-09-27"})),
             ..rule(
                 "post",

@@ -16,6 +16,8 @@ mod cases;
 mod claims;
 #[path = "exchange.rs"]
 mod exchange;
+#[path = "metrics.rs"]
+mod metrics;
 #[path = "outbox.rs"]
 mod outbox;
 #[path = "pages.rs"]

@@ -271,12 +271,18 @@ async fn a_delivery_is_retried_until_the_webhook_takes_it_then_the_result_comple
             ItemState::Done,
             "{label}"
         );
-        let (status, again) =
-            send(&state, signed_result("health1", &key, clock.now(), &result)).await;
+        let (status, _) = send(&state, signed_result("health1", &key, clock.now(), &result)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{label}: the same signed request again is a replay (REPLAYED_REQUEST)"
+        );
+        let later = clock.now() + chrono::TimeDelta::seconds(1);
+        let (status, again) = send(&state, signed_result("health1", &key, later, &result)).await;
         assert_eq!(
             (status, again),
             (StatusCode::OK, first),
-            "{label}: a repeat is harmless"
+            "{label}: a repeat signed afresh is harmless"
         );
     }
 }

@@ -312,8 +312,15 @@ async fn elder_mode_is_a_cookie_and_a_body_class() {
         page.text
     );
     assert!(page.text.contains("退出长者模式"));
-    let away = app.send(get("/elder?on=1&back=//evil.example")).await;
-    assert_eq!(location(&away), "/", "only local paths");
+    for back in [
+        "//evil.example",
+        "/%09/evil.example",
+        "/%0A/evil.example",
+        "/%5Cevil.example",
+    ] {
+        let away = app.send(get(&format!("/elder?on=1&back={back}"))).await;
+        assert_eq!(location(&away), "/", "only local paths: {back}");
+    }
 }
 
 #[tokio::test]

@@ -44,7 +44,14 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         tracing::info!(count = changes.len(), "provisional due dates recomputed");
     }
     warn_if_calendar_runs_out(&calendar);
+    let platform = super::platform_key::load(&store, &config.platform, &db).await?;
+    let metrics_token = std::env::var("ONETHING_METRICS_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .or(config.server.metrics_token);
     let state = AppState::new(store, calendar)
+        .with_platform_keys(platform)
+        .with_metrics_token(metrics_token)
         .with_auth(auth)
         .with_params(params_text, params)
         .with_font(config.documents.font);

@@ -74,7 +74,7 @@ fn scoped_sql(condition: &str) -> String {
 }
 
 /// The WHERE condition (on `$1`) and its value for a scope.
-fn scope_condition(scope: &Scope) -> (&'static str, Option<String>) {
+pub(crate) fn scope_condition(scope: &Scope) -> (&'static str, Option<String>) {
     match scope {
         Scope::Platform => ("$1 IS NULL", None),
         Scope::Person(id) => ("c.applicant = $1", Some(Applicant::person_ref(id))),

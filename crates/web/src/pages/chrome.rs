@@ -200,9 +200,15 @@ pub(crate) async fn elder_switch(Query(query): Query<ElderQuery>) -> Response {
     redirect_with(&back, Some(HeaderValue::from_static(cookie)))
 }
 
-/// Only paths of this site, so the switch cannot send a visitor elsewhere.
+/// Only paths of this site, so the switch cannot send a visitor elsewhere. Browsers drop
+/// tabs and newlines from URLs and read `\` as `/`, so `/\t/evil.example` would become
+/// `//evil.example` (another site): any control character, space or backslash is refused.
 fn is_local(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
 }
 
 /// 303 See Other to `to`, optionally setting a cookie.
@@ -275,6 +281,10 @@ mod tests {
         assert!(!is_local("//evil.example"));
         assert!(!is_local("https://evil.example"));
         assert!(!is_local("/\\evil.example"));
+        // `/elder?back=/%09/evil.example`: the decoded tab is dropped by browsers.
+        assert!(!is_local("/\t/evil.example"));
+        assert!(!is_local("/\n/evil.example"));
+        assert!(!is_local("/ /evil.example"));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use onething_domain::case::{
 use onething_domain::china_time::date_in_china;
 use onething_domain::department::DepartmentKind;
 use onething_store::accounts::scoped_cases::{CaseItemRow, CaseSummary, Page};
+use onething_store::accounts::scoped_due::{DueCursor, DueQuery as StoreDueQuery};
 use onething_store::audit::NewAuditEntry;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -35,6 +36,8 @@ const READ_ROLES: &[Role] = &Role::ALL;
 /// The due-date watch is the supervisors' (and administrators') tool.
 const DEFAULT_DUE_WITHIN: u32 = 3;
 const MAX_DUE_WITHIN: u32 = 60;
+const DEFAULT_DUE_LIMIT: u32 = 100;
+const MAX_DUE_LIMIT: u32 = 500;
 
 #[derive(OpenApi)]
 #[openapi(tags((name = "cases", description = "cases (办件) the signed-in user may see; ids masked, reveals audited")))]
@@ -387,6 +390,10 @@ fn checked_reason(reason: &str) -> Result<String, ApiError> {
 pub(crate) struct DueQuery {
     /// Near-due window in working days (default 3, at most 60).
     within: Option<u32>,
+    /// At most this many items (default 100, at most 500).
+    limit: Option<u32>,
+    /// Continue after this item: the `next_after` of the previous page.
+    after: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -406,8 +413,10 @@ pub(crate) struct DueView {
 pub(crate) struct DueList {
     today: NaiveDate,
     until: NaiveDate,
-    /// Overdue first, then by due date.
+    /// Overdue first, then by due date (then case and item).
     items: Vec<DueView>,
+    /// Pass as `after` for the next page; null on the last page.
+    next_after: Option<String>,
 }
 
 /// Open items overdue or due within `within` working days, in the supervisor's region
@@ -415,7 +424,7 @@ pub(crate) struct DueList {
 #[utoipa::path(get, path = "/due", tag = "cases", params(DueQuery),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = DueList),
-              (status = 400, body = crate::error::ErrorBody, description = "bad `within`"),
+              (status = 400, body = crate::error::ErrorBody, description = "bad `within`, `limit` or `after`"),
               (status = 401, body = crate::error::ErrorBody, description = "UNAUTHENTICATED"),
               (status = 403, body = crate::error::ErrorBody, description = "FORBIDDEN: supervisors and administrators only"),
               (status = 503, body = crate::error::ErrorBody, description = "the calendar lacks a year")))]
@@ -436,15 +445,39 @@ pub(crate) async fn due(
     }
     let today = date_in_china(state.now());
     let until = state.calendar.add_working_days(today, within)?;
-    let due = state.store.list_due(today, until, None).await?;
-    let mut ids: Vec<String> = due.iter().map(|d| d.case_id.clone()).collect();
-    ids.sort();
-    ids.dedup();
-    let cases = state.store.case_summaries(&ids).await?;
-    let mut items: Vec<DueView> = due
+    let limit = query.limit.unwrap_or(DEFAULT_DUE_LIMIT);
+    if limit == 0 || limit > MAX_DUE_LIMIT {
+        return Err(ApiError::bad_request(
+            "OUT_OF_RANGE",
+            format!("查询参数 limit 应在1到{MAX_DUE_LIMIT}之间，实为{limit}"),
+            "limit",
+        ));
+    }
+    let after = match query.after.as_deref() {
+        None => None,
+        Some(text) => Some(DueCursor::decode(text).ok_or_else(|| {
+            ApiError::bad_request(
+                "INVALID_CURSOR",
+                "查询参数 after 无效：请使用上一页的 next_after",
+                "after",
+            )
+        })?),
+    };
+    let page = state
+        .store
+        .due_in_scope(&StoreDueQuery {
+            scope: user.scope(),
+            today,
+            until,
+            department: None,
+            after,
+            limit,
+        })
+        .await?;
+    let items: Vec<DueView> = page
+        .items
         .into_iter()
-        .filter_map(|d| {
-            let case = cases.iter().find(|c| c.id == d.case_id)?;
+        .filter_map(|(d, case)| {
             can_see_case(user.scope(), &case.facts()).ok()?;
             Some(DueView {
                 applicant: Applicant::parse(&case.applicant).masked(),
@@ -459,10 +492,10 @@ pub(crate) async fn due(
             })
         })
         .collect();
-    items.sort_by_key(|d| (!d.overdue, d.due_on));
     Ok(Json(DueList {
         today,
         until,
         items,
+        next_after: page.next.map(|c| c.encode()),
     }))
 }

@@ -16,7 +16,7 @@ use onething_domain::access::{Role, Scope, Username};
 use onething_domain::{Calendar, CitizenId, RegionCode, Uscc};
 use onething_store::Store;
 use onething_store::accounts::Passwords;
-use onething_web::{AppState, AuthConfig, app};
+use onething_web::{AppState, AuthConfig, HashLimiter, app};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -27,6 +27,8 @@ pub struct TestApp {
     pub store: Store,
     now: Arc<Mutex<DateTime<Utc>>>,
     passwords: Passwords,
+    /// The bound on concurrent password hashes (2 in tests, so a burst must queue).
+    pub hashing: HashLimiter,
 }
 
 /// A response, its body parsed as JSON (null when empty or not JSON).
@@ -86,8 +88,10 @@ impl TestApp {
         let passwords = Passwords::with_cost(64, 1).expect("test cost");
         let now = Arc::new(Mutex::new(start()));
         let clock = now.clone();
+        let hashing = HashLimiter::new(2);
         let auth = AuthConfig {
             passwords: passwords.clone(),
+            hashing: hashing.clone(),
             ..AuthConfig::default()
         };
         let state = AppState::new(store.clone(), Calendar::shipped())
@@ -98,6 +102,7 @@ impl TestApp {
             store,
             now,
             passwords,
+            hashing,
         }
     }
 
