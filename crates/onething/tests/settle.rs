@@ -10,8 +10,7 @@ use onething_store::Store;
 use onething_store::allowance::settlements::Acting;
 use sqlx::Row;
 
-#[path = "support/seed.rs"]
-mod seed;
+use crate::seed;
 
 use seed::seed;
 

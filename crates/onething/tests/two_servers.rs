@@ -6,8 +6,7 @@
 //! Needs `ONETHING_TEST_PG` (skipped without it, mandatory on CI like the other PostgreSQL
 //! halves).
 
-#[path = "support/seed.rs"]
-mod seed;
+use crate::seed;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -3,7 +3,7 @@
 //! refused by the database (also under concurrency) and recorded, offers, steps,
 //! notifications and audit entries.
 
-mod support;
+use crate::support;
 
 use chrono::{TimeZone, Utc};
 use onething_domain::access::{AccessDenied, Role, Scope};

@@ -2,6 +2,9 @@
 //! of it, so the whole application is linked once instead of once per file (CI time on two
 //! cores). A new test file must be added below; `every_test_file_is_a_module` fails until it is.
 
+// Shared test support, declared once for every module below.
+mod support;
+
 #[path = "claims.rs"]
 mod claims;
 #[path = "claims_case.rs"]

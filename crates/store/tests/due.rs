@@ -2,7 +2,7 @@
 //! region's supervisor never gets another region's items from the database, and paging walks
 //! every item once, overdue first.
 
-mod support;
+use crate::support;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use onething_domain::access::Scope;

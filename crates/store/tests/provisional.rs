@@ -2,7 +2,7 @@
 //! the year end gets provisional due dates in 2027; loading the 2027 notice recomputes
 //! them, records each change as an event with the old and new date, and clears the flag.
 
-mod support;
+use crate::support;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use onething_domain::Calendar;

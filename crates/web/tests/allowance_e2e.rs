@@ -9,11 +9,9 @@
 //! one failed; the failed one is paid in the next batch after its account is corrected;
 //! the insured person sees every step. On SQLite, and on PostgreSQL when configured.
 
-#[path = "support/allowance.rs"]
-mod allowance;
-#[path = "support/auth.rs"]
-mod auth_support;
-mod support;
+use crate::allowance;
+use crate::auth_support;
+use crate::support;
 
 use allowance::{also_paid_by, departments, employer_a, employer_b, mother, multipart, wages};
 use auth_support::{SignedIn, TestApp, assert_error, region};

@@ -3,8 +3,7 @@
 //! import — and every form's error path (422, a Chinese message naming the field, the form
 //! kept, nothing written), and other tenants' claims as the 404 page.
 
-#[path = "support/auth.rs"]
-mod auth_support;
+use crate::auth_support;
 
 use std::sync::Arc;
 

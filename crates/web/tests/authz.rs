@@ -12,10 +12,8 @@
 //! Routes come from `onething_web::openapi_json()`, so a new route fails this test until it
 //! is added to [`rules`] (or, if public, to [`PUBLIC`]).
 
-#[path = "support/auth.rs"]
-mod auth_support;
-#[path = "support/world.rs"]
-mod world;
+use crate::auth_support;
+use crate::world;
 
 use auth_support::{Reply, SignedIn, assert_error};
 use axum::body::Body;

@@ -1,10 +1,8 @@
 //! Case reads through the policy: lists and details masked and scoped, the audited reveal,
 //! the due-date watch and the audit log endpoint.
 
-#[path = "support/auth.rs"]
-mod auth_support;
-#[path = "support/world.rs"]
-mod world;
+use crate::auth_support;
+use crate::world;
 
 use auth_support::assert_error;
 use axum::http::StatusCode;

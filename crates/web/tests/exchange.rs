@@ -1,7 +1,7 @@
 //! `POST /api/v1/exchange/{dataset}` through the real router, on SQLite and (when
 //! configured) PostgreSQL: signatures, refusals, per-record errors, idempotency, rotation.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

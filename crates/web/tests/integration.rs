@@ -2,6 +2,15 @@
 //! of it, so the whole application is linked once instead of once per file (CI time on two
 //! cores). A new test file must be added below; `every_test_file_is_a_module` fails until it is.
 
+// Shared test support, declared once for every module below.
+#[path = "support/allowance.rs"]
+mod allowance;
+#[path = "support/auth.rs"]
+mod auth_support;
+mod support;
+#[path = "support/world.rs"]
+mod world;
+
 #[path = "allowance_e2e.rs"]
 mod allowance_e2e;
 #[path = "allowance_pages.rs"]

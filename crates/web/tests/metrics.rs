@@ -1,6 +1,6 @@
 //! `GET /metrics` (Prometheus text) and `GET /readyz` through the real router.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};

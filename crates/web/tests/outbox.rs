@@ -2,7 +2,7 @@
 //! delivery retried until the department's webhook takes it, a delivery given up on with an
 //! alert, and the department's signed result callback moving the item.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 

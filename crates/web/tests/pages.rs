@@ -6,10 +6,8 @@
 //! - another tenant's case → 404 error page, the same as for a case that does not exist;
 //! - no page shows a case id the user may not see, or a full citizen id.
 
-#[path = "support/auth.rs"]
-mod auth_support;
-#[path = "support/world.rs"]
-mod world;
+use crate::auth_support;
+use crate::world;
 
 use auth_support::{PASSWORD, Reply, SignedIn, TestApp};
 use axum::body::Body;

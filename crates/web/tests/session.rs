@@ -1,8 +1,7 @@
 //! Sign-in, sign-out, bearer vs cookie, CSRF, throttling and session expiry, through the real
 //! router.
 
-#[path = "support/auth.rs"]
-mod auth_support;
+use crate::auth_support;
 
 use auth_support::{
     PASSWORD, TestApp, assert_error, cookie_request, person_in, region, sign_in_request,
