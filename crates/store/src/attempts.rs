@@ -3,9 +3,11 @@
 //! An attempt is *reserved* (written as a failure) before the password is checked, then
 //! counted; only then is the password hashed, and the reservation is settled as a success or
 //! left as the failure it already is. Counting after writing is what makes the limit hold
-//! under parallel guesses, on one server or several sharing the database: order the
-//! reservations by when their insert committed; the k-th one counts at least k rows, so at
-//! most `limit` of any burst see a count within the limit.
+//! under parallel guesses, on one server or several sharing the database: a reservation
+//! counts the failures reserved before it (lower ids), so the first `limit` of a burst are
+//! answered and every later one refused, whatever the timing. (On PostgreSQL an id taken by
+//! an insert not yet committed is not seen, which can let a burst through by as many extra
+//! answers as inserts were in flight at that instant; the per-client limit still applies.)
 
 use chrono::{DateTime, TimeDelta, Utc};
 

@@ -33,7 +33,10 @@ pub(crate) async fn reserve(
     for (key, limit) in keys {
         let failures = store.failed_sign_ins_with_ids(key, since).await?;
         let limit_len = usize::try_from(limit).unwrap_or(usize::MAX).max(1);
-        if failures.len() > limit_len {
+        // Only reservations made before this one (lower ids) count against it: the first
+        // `limit` of a burst are answered, every later one is refused, whatever the timing.
+        let ahead = failures.iter().filter(|(other, _)| *other <= id).count();
+        if ahead > limit_len {
             let others: Vec<DateTime<Utc>> = failures
                 .iter()
                 .filter(|(other, _)| *other != id)
