@@ -4,8 +4,9 @@
 //! - `Strict-Transport-Security: max-age=31536000; includeSubDomains`: once a browser has
 //!   reached the platform over HTTPS it never tries plain HTTP again (browsers ignore the
 //!   header on plain HTTP, so local development is unaffected);
-//! - `Referrer-Policy: no-referrer`: no page address (case ids, claim ids) leaks to
-//!   other sites or to logs through `Referer`;
+//! - `Referrer-Policy: same-origin`: no page address (case ids, claim ids) leaks to other
+//!   sites or their logs through `Referer`. Not `no-referrer`: under it browsers send
+//!   `Origin: null` with the platform's own form posts, which the CSRF check must refuse;
 //! - `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`;
 //! - `Cache-Control: no-store` on every API answer (personal data, payment files, tokens) and
 //!   on any other answer that did not choose its own caching (the stylesheet and script do).
@@ -32,7 +33,7 @@ pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
 fn add_security_headers(headers: &mut HeaderMap, api: bool) {
     let fixed: [(HeaderName, &'static str); 4] = [
         (STRICT_TRANSPORT_SECURITY, HSTS),
-        (REFERRER_POLICY, "no-referrer"),
+        (REFERRER_POLICY, "same-origin"),
         (X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (X_FRAME_OPTIONS, "DENY"),
     ];
@@ -55,7 +56,7 @@ mod tests {
         add_security_headers(&mut api, true);
         assert_eq!(api[CACHE_CONTROL], "no-store");
         assert_eq!(api[STRICT_TRANSPORT_SECURITY], HSTS);
-        assert_eq!(api[REFERRER_POLICY], "no-referrer");
+        assert_eq!(api[REFERRER_POLICY], "same-origin");
         let mut asset = HeaderMap::new();
         asset.insert(CACHE_CONTROL, HeaderValue::from_static("max-age=60"));
         add_security_headers(&mut asset, false);

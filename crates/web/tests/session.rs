@@ -83,7 +83,7 @@ async fn every_answer_has_security_headers_and_api_answers_are_not_cached() {
             reply.headers["strict-transport-security"], "max-age=31536000; includeSubDomains",
             "{uri}"
         );
-        assert_eq!(reply.headers["referrer-policy"], "no-referrer", "{uri}");
+        assert_eq!(reply.headers["referrer-policy"], "same-origin", "{uri}");
         assert_eq!(reply.headers["x-content-type-options"], "nosniff", "{uri}");
         if uri.starts_with("/api/") || uri == "/login" {
             assert_eq!(reply.headers["cache-control"], "no-store", "{uri}");
