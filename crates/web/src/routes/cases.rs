@@ -66,6 +66,8 @@ pub(crate) struct ItemBrief {
     /// The applicant-facing progress: 未办结 / 已办结.
     progress: String,
     due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -79,6 +81,8 @@ pub(crate) struct CaseListItem {
     opened_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
     items: Vec<ItemBrief>,
 }
 
@@ -105,6 +109,8 @@ pub(crate) struct ItemDetail {
     started_on: Option<NaiveDate>,
     finished_on: Option<NaiveDate>,
     due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
     /// Against today, with a near-due window of 3 working days; absent if the calendar
     /// cannot tell (an unpublished year).
     due_status: Option<DueStatus>,
@@ -126,6 +132,8 @@ pub(crate) struct CaseDetail {
     opened_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
     items: Vec<ItemDetail>,
 }
 
@@ -170,6 +178,7 @@ fn list_item(case: &CaseSummary) -> CaseListItem {
         opened_at: case.opened_at,
         updated_at: case.updated_at,
         due_on: case.due_on,
+        due_on_provisional: case.due_on_provisional(),
         items: case.items.iter().map(item_brief).collect(),
     }
 }
@@ -182,6 +191,7 @@ fn item_brief(item: &CaseItemRow) -> ItemBrief {
         state_label: item.state.label_zh().to_owned(),
         progress: item.state.progress_zh().to_owned(),
         due_on: item.due_on,
+        due_on_provisional: item.due_on_provisional,
     }
 }
 
@@ -264,6 +274,7 @@ pub(crate) async fn get_case(
         opened_at: summary.opened_at,
         updated_at: summary.updated_at,
         due_on: record.state.due_on(),
+        due_on_provisional: record.state.due_on_provisional(),
         items,
     }))
 }
@@ -278,7 +289,7 @@ fn item_detail(
 ) -> ItemDetail {
     // The due label is a convenience: a calendar without next year's notice must not make
     // the case unreadable, so the status is then left out.
-    let due = due_status(item, today, DEFAULT_DUE_WITHIN, &state.calendar).ok();
+    let due = due_status(item, today, DEFAULT_DUE_WITHIN, &state.calendar()).ok();
     ItemDetail {
         item: code.to_owned(),
         name,
@@ -293,6 +304,7 @@ fn item_detail(
         started_on: item.started_on,
         finished_on: item.finished_on,
         due_on: item.due_on,
+        due_on_provisional: item.due_on_provisional,
         due_status: due,
         due_label: due.map(|d| d.label_zh().to_owned()),
         missing: item.missing.clone(),
@@ -397,6 +409,8 @@ pub(crate) struct DueView {
     department: DepartmentKind,
     state: ItemState,
     due_on: NaiveDate,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
     overdue: bool,
     region: Option<RegionCode>,
     applicant: MaskedApplicant,
@@ -435,7 +449,12 @@ pub(crate) async fn due(
         ));
     }
     let today = date_in_china(state.now());
-    let until = state.calendar.add_working_days(today, within)?;
+    // The window's end may be forecast across a year without a notice (a list's reach,
+    // not a deadline), so the list still answers late in December.
+    let until = state
+        .calendar()
+        .add_working_days_provisional(today, within)?
+        .date;
     let due = state.store.list_due(today, until, None).await?;
     let mut ids: Vec<String> = due.iter().map(|d| d.case_id.clone()).collect();
     ids.sort();
@@ -455,6 +474,7 @@ pub(crate) async fn due(
                 department: d.department,
                 state: d.state,
                 due_on: d.due_on,
+                due_on_provisional: d.due_on_provisional,
                 overdue: d.overdue,
             })
         })
