@@ -71,6 +71,8 @@ pub struct DueItem {
     pub department: DepartmentKind,
     pub state: ItemState,
     pub due_on: NaiveDate,
+    /// `due_on` is a forecast over a year without a published notice ("预计").
+    pub due_on_provisional: bool,
     pub overdue: bool,
 }
 
@@ -232,7 +234,8 @@ impl Store {
         department: Option<DepartmentKind>,
     ) -> Result<Vec<DueItem>, StoreError> {
         let rows = sqlx::query(
-            "SELECT i.case_id, c.bundle, i.item, i.department, i.state, i.due_on
+            "SELECT i.case_id, c.bundle, i.item, i.department, i.state, i.due_on,
+                    i.due_on_provisional
              FROM case_items i JOIN cases c ON c.id = i.case_id
              WHERE i.state IN ('accepted', 'in_progress') AND i.due_on IS NOT NULL
                AND i.due_on <= $1 AND ($2 IS NULL OR i.department = $2)
@@ -543,6 +546,7 @@ pub(crate) fn due_item_from_row(
             .ok_or_else(|| StoreError::corrupt(format!("department {department:?}")))?,
         state: parse_enum(&state)?,
         due_on,
+        due_on_provisional: row.try_get::<i64, _>("due_on_provisional")? != 0,
         overdue: due_on < today,
     })
 }

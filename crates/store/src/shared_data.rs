@@ -180,18 +180,18 @@ impl Store {
         })
     }
 
-    /// Birth certificates and delivery records since `since` of the people the employer
+    /// Birth certificates and delivery records up to `until` (today) of the people the employer
     /// insures or pays contributions for, with no claim yet for that person and date (the
     /// proactive offers of MA-2). Each record returned is audited.
     pub async fn employer_offer_records(
         &self,
         data_use: &DataUse,
         employer_uscc: &str,
-        since: NaiveDate,
+        until: NaiveDate,
     ) -> Result<Vec<SharedRecord>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {RECORD_COLUMNS} FROM shared_records s
-             WHERE s.is_current = 1 AND s.dataset IN ($1, $2) AND s.event_date >= $3
+             WHERE s.is_current = 1 AND s.dataset IN ($1, $2) AND s.event_date <= $3
                AND s.subject_id IN (SELECT e.subject_id FROM shared_records e
                    WHERE e.is_current = 1 AND e.dataset IN ($4, $5) AND e.employer_uscc = $6)
                AND NOT EXISTS (SELECT 1 FROM ma_claims c WHERE c.person_id = s.subject_id
@@ -200,7 +200,7 @@ impl Store {
         )))
         .bind(Dataset::BirthCertificates.as_str())
         .bind(Dataset::DeliveryRecords.as_str())
-        .bind(crate::text::date(since))
+        .bind(crate::text::date(until))
         .bind(Dataset::InsuranceEnrollments.as_str())
         .bind(Dataset::Contributions.as_str())
         .bind(employer_uscc)

@@ -191,9 +191,21 @@ impl From<onething_services::ServiceError> for ApiError {
             E::NoEvent => ApiError::new(
                 S::UNPROCESSABLE_ENTITY,
                 "NO_BIRTH_RECORD",
-                "未找到该人员近12个月内的出生医学证明或分娩记录，请待卫生健康部门或医疗机构推送后再申领",
+                "未找到该人员的出生医学证明或分娩记录，请待卫生健康部门或医疗机构推送后再申领",
             )
             .with_field("person_id"),
+            E::ApplicationTooLate {
+                months,
+                deadline,
+                event_date,
+            } => ApiError::new(
+                S::UNPROCESSABLE_ENTITY,
+                "APPLICATION_TOO_LATE",
+                format!(
+                    "已超过本地区规定的申领期限（生育之日起{months}个月内）：生育日期{event_date}，申领截止日期{deadline}"
+                ),
+            )
+            .with_field("event_date"),
             E::FactsIncomplete(missing) => {
                 let list: Vec<String> = missing.into_iter().map(|m| m.message).collect();
                 ApiError::new(

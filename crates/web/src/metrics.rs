@@ -98,7 +98,10 @@ pub(crate) async fn metrics(State(state): State<AppState>, request: Request) -> 
     let mut text = String::new();
     render_process(&state, &mut text);
     let today = date_in_china(state.now());
-    let until = state.calendar.add_working_days(today, 3).unwrap_or(today);
+    let until = state
+        .calendar()
+        .add_working_days_provisional(today, 3)
+        .map_or(today, |d| d.date);
     match state.store.gauges(today, until).await {
         Ok(gauges) => render_gauges(&gauges, &mut text),
         Err(e) => {

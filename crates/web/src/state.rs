@@ -3,6 +3,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use onething_domain::Calendar;
 use onething_domain::rules::MaternityParams;
+use onething_services::CalendarInForce;
 use onething_store::Store;
 
 use crate::auth::AuthConfig;
@@ -26,7 +27,8 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub calendar: Arc<Calendar>,
+    /// Replaced when an administrator loads a year's notice; read it with [`AppState::calendar`].
+    pub calendar_in_force: CalendarInForce,
     pub clock: Clock,
     /// Sign-in, session and cookie settings.
     pub auth: Arc<AuthConfig>,
@@ -54,7 +56,7 @@ impl AppState {
     pub fn new(store: Store, calendar: Calendar) -> Self {
         AppState {
             store,
-            calendar: Arc::new(calendar),
+            calendar_in_force: CalendarInForce::new(calendar),
             clock: Arc::new(Utc::now),
             auth: Arc::new(AuthConfig::default()),
             params: Arc::new(MaternityParams::shipped()),
@@ -108,12 +110,17 @@ impl AppState {
         (self.clock)()
     }
 
+    /// The working-day calendar in force now (a snapshot; see `services::calendar`).
+    pub fn calendar(&self) -> Arc<Calendar> {
+        self.calendar_in_force.current()
+    }
+
     /// The services layer over this state's store, rules and calendar (cheap: shared handles).
     pub fn services(&self) -> onething_services::Services {
-        onething_services::Services {
-            store: self.store.clone(),
-            params: self.params.clone(),
-            calendar: self.calendar.clone(),
-        }
+        onething_services::Services::new(
+            self.store.clone(),
+            self.params.clone(),
+            &self.calendar_in_force,
+        )
     }
 }

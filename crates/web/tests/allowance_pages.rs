@@ -374,11 +374,11 @@ fn employer_actor(f: &Fixture) -> Actor {
 }
 
 fn services(f: &Fixture) -> Services {
-    Services {
-        store: f.app.store.clone(),
-        params: Arc::new(MaternityParams::shipped()),
-        calendar: Arc::new(Calendar::shipped()),
-    }
+    Services::with_calendar(
+        f.app.store.clone(),
+        Arc::new(MaternityParams::shipped()),
+        Calendar::shipped(),
+    )
 }
 
 /// A draft claim opened by the employer for the fixture's mother.

@@ -104,6 +104,18 @@ fn rules() -> Vec<Rule> {
             &[Role::Admin, Role::Supervisor],
             Target::Scoped,
         ),
+        Rule {
+            body: Some(
+                serde_json::from_str(include_str!("../../domain/tests/data/holidays-2027.json"))
+                    .expect("2027 fixture"),
+            ),
+            ..rule(
+                "post",
+                "/api/v1/calendar/notices",
+                UseCase::LoadCalendarNotice.roles(),
+                Target::Scoped,
+            )
+        },
         rule(
             "get",
             "/api/v1/audit/data-use",

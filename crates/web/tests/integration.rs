@@ -17,8 +17,12 @@ mod allowance_e2e;
 mod allowance_pages;
 #[path = "api.rs"]
 mod api;
+#[path = "application_limit.rs"]
+mod application_limit;
 #[path = "authz.rs"]
 mod authz;
+#[path = "calendar.rs"]
+mod calendar;
 #[path = "cases.rs"]
 mod cases;
 #[path = "claims.rs"]

@@ -186,7 +186,7 @@ async fn a_delivery_is_retried_until_the_webhook_takes_it_then_the_result_comple
                 &case_id,
                 ITEM,
                 &actor(ActorRole::Handler, start()),
-                &state.calendar,
+                &state.calendar(),
             )
             .await
             .expect("route");
@@ -300,7 +300,7 @@ async fn a_denied_result_by_case_and_item_denies_the_item() {
                 &case_id,
                 ITEM,
                 &actor(ActorRole::Handler, start()),
-                &state.calendar,
+                &state.calendar(),
             )
             .await
             .expect("route");
@@ -352,7 +352,7 @@ async fn a_delivery_nobody_takes_fails_after_the_last_attempt_with_an_alert() {
                 &case_id,
                 ITEM,
                 &actor(ActorRole::Handler, start()),
-                &state.calendar,
+                &state.calendar(),
             )
             .await
             .expect("route");

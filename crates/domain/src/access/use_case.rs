@@ -48,6 +48,9 @@ pub enum UseCase {
     ViewCases,
     /// The overdue and near-due list (SV-3).
     ViewDue,
+    // Platform configuration.
+    /// Load a year's holiday notice at run time (provisional due dates recomputed).
+    LoadCalendarNotice,
 }
 
 use Role::{Admin, AgencyClerk, DeptOfficer, Employer, HospitalClerk, Person, Supervisor};
@@ -90,10 +93,11 @@ const TABLE: &[(UseCase, &[Role])] = &[
     (UseCase::ViewLatePayments, &[AgencyClerk, Supervisor, Admin]),
     (UseCase::ViewCases, &Role::ALL),
     (UseCase::ViewDue, &[Supervisor, Admin]),
+    (UseCase::LoadCalendarNotice, &[Admin]),
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 21] = [
+    pub const ALL: [UseCase; 22] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -115,6 +119,7 @@ impl UseCase {
         UseCase::ViewLatePayments,
         UseCase::ViewCases,
         UseCase::ViewDue,
+        UseCase::LoadCalendarNotice,
     ];
 
     /// The roles the table permits.
@@ -177,6 +182,17 @@ mod tests {
             let clerk = role == Role::AgencyClerk;
             assert_eq!(UseCase::ReviewClaim.permits(role), clerk, "{role}");
             assert_eq!(UseCase::Settle.permits(role), clerk, "{role}");
+        }
+    }
+
+    #[test]
+    fn only_administrators_load_a_holiday_notice() {
+        for role in Role::ALL {
+            assert_eq!(
+                UseCase::LoadCalendarNotice.permits(role),
+                role == Role::Admin,
+                "{role}"
+            );
         }
     }
 }

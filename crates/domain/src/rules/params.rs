@@ -219,6 +219,38 @@ impl MaternityParams {
     }
 }
 
+/// A region's application limit for one event (`application_limit_months`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApplicationLimit {
+    pub months: u32,
+    /// The last day a claim may be filed.
+    pub deadline: NaiveDate,
+}
+
+impl ApplicationLimit {
+    /// A claim filed on `today` is too late.
+    pub fn is_past(&self, today: NaiveDate) -> bool {
+        today > self.deadline
+    }
+}
+
+impl MaternityParams {
+    /// The application limit for an event in `region` on `event_date`, if the parameters in
+    /// force on that date set one (none, too, when no parameters apply: the rules then say
+    /// `UNKNOWN_REGION` or `NO_RULES_FOR_DATE` on the claim itself).
+    pub fn application_limit(
+        &self,
+        region: RegionCode,
+        event_date: NaiveDate,
+    ) -> Option<ApplicationLimit> {
+        let period = self.lookup(region, event_date).ok()?.period;
+        Some(ApplicationLimit {
+            months: period.application_limit_months?,
+            deadline: period.application_deadline(event_date)?,
+        })
+    }
+}
+
 impl Period {
     /// The last day a claim for an event on `event_date` may be filed, if the period sets
     /// an application deadline: the same day `application_limit_months` later (the month's

@@ -295,11 +295,7 @@ async fn file_claim(svc: &Services, mother: &Mother, employer: &Uscc) -> Result<
 
 /// The services over `store` with the rules and calendar of the run.
 fn services(store: &Store, params: &MaternityParams, calendar: &Calendar) -> Services {
-    Services {
-        store: store.clone(),
-        params: Arc::new(params.clone()),
-        calendar: Arc::new(calendar.clone()),
-    }
+    Services::with_calendar(store.clone(), Arc::new(params.clone()), calendar.clone())
 }
 
 fn ms(d: Duration) -> f64 {

@@ -55,8 +55,11 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         .with_auth(auth)
         .with_params(params_text, params)
         .with_font(config.documents.font);
-    let settlements =
-        super::settle::spawn_schedule(state.store.clone(), state.calendar.clone(), schedule);
+    let settlements = super::settle::spawn_schedule(
+        state.store.clone(),
+        state.calendar_in_force.clone(),
+        schedule,
+    );
     let served = serve_state(state, &listen, &db).await;
     if let Some(task) = settlements {
         task.abort();

@@ -25,7 +25,7 @@ use serde_json::Value;
 use crate::StoreError;
 
 pub use bank::BankAccount;
-pub use evidence::{ClaimSubject, LOOKBACK_DAYS};
+pub use evidence::ClaimSubject;
 pub use read::{ClaimFilter, DuplicateAttempt, Offer, OfferSource};
 pub use write::{
     Acting, Attachment, AttachmentMeta, Authorisation, ClaimWrite, NewAttachment, NewClaim,

@@ -41,6 +41,11 @@ pub(crate) struct Chrome {
     pub elder: bool,
     /// The path (and query) of this page, where the elder switch returns.
     pub here: String,
+    /// From 1 October, administrators and supervisors are told while next year's holiday
+    /// notice is missing (deadlines into it are provisional): that year.
+    pub notice_missing: Option<i32>,
+    /// The user may load it (`UseCase::LoadCalendarNotice`): the banner links the page.
+    pub may_load_notice: bool,
 }
 
 impl Chrome {
@@ -55,6 +60,8 @@ impl Chrome {
             csrf_token: user.map(|u| u.csrf_token.clone()).unwrap_or_default(),
             elder: elder_cookie(headers),
             here: here.to_owned(),
+            notice_missing: None,
+            may_load_notice: false,
         }
     }
 }
@@ -102,6 +109,7 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
             ("/admin/departments", "部门与密钥"),
             ("/admin/catalog", "服务目录"),
             ("/admin/params", "参数文件"),
+            ("/admin/calendar", "节假日安排"),
         ]);
     }
     links
@@ -154,7 +162,13 @@ impl FromRequestParts<AppState> for Signed {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let user = CurrentUser::from_request_parts(parts, state).await?;
-        let chrome = Chrome::new(&parts.headers, &here(parts), Some(&user));
+        let mut chrome = Chrome::new(&parts.headers, &here(parts), Some(&user));
+        if matches!(user.role(), Role::Admin | Role::Supervisor) {
+            let today = onething_domain::china_time::date_in_china(state.now());
+            chrome.notice_missing = state.calendar().next_notice_missing(today);
+            chrome.may_load_notice =
+                onething_domain::access::UseCase::LoadCalendarNotice.permits(user.role());
+        }
         Ok(Signed { user, chrome })
     }
 }

@@ -135,11 +135,8 @@ impl ClaimView {
                 .unwrap_or_else(|| "—".to_owned()),
             amount: claim.amount_fen.map(money),
             leave_days: decision.filter(|d| d.eligible).map(|d| d.leave_days),
-            payment_due: match (claim.payment_due, claim.payment_due_provisional) {
-                // A forecast over a year whose holiday notice is not published: never final.
-                (Some(due), true) => format!("预计 {}", due.format("%Y-%m-%d")),
-                (due, _) => day(due),
-            },
+            // A forecast over a year whose holiday notice is not published: never final.
+            payment_due: super::due_day(claim.payment_due, claim.payment_due_provisional),
             explanation: decision.map(|d| d.explanation.clone()).unwrap_or_default(),
             rule_reasons: decision
                 .map(|d| d.reasons.iter().map(|r| r.name_zh().to_owned()).collect())

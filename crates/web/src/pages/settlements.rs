@@ -414,7 +414,7 @@ pub(crate) async fn late(
     let today = date_in_china(state.now());
     let late = state
         .store
-        .late_payments(region_scope(&user), today, &state.calendar)
+        .late_payments(region_scope(&user), today, &state.calendar())
         .await
         .map_err(settlement_refusal)?;
     let rows = late

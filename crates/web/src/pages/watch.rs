@@ -16,10 +16,12 @@ use onething_store::cases::DueItem;
 use serde::Deserialize;
 
 use super::chrome::{Chrome, Signed};
-use super::{PageError, day, ok};
+use super::{PageError, day, due_day, ok};
 use crate::AppState;
 use crate::auth::CurrentUser;
 
+/// The near-due window. Across a year without a notice it is forecast like the due dates
+/// (a list's reach, not a deadline): late in December the lists must still answer.
 const NEAR_DUE_WORKING_DAYS: u32 = 3;
 /// The officer's list reaches this far ahead (calendar days): every open item with a deadline.
 const DEPT_HORIZON_DAYS: i64 = 400;
@@ -107,8 +109,9 @@ pub(crate) async fn due(
     let dept = query.dept.as_deref().and_then(DepartmentKind::parse);
     let today = date_in_china(state.now());
     let until = state
-        .calendar
-        .add_working_days(today, NEAR_DUE_WORKING_DAYS)?;
+        .calendar()
+        .add_working_days_provisional(today, NEAR_DUE_WORKING_DAYS)?
+        .date;
     let page = state
         .store
         .due_in_scope(&due_query(
@@ -167,8 +170,9 @@ pub(crate) async fn dept_items(
     let kind = *kind;
     let today = date_in_china(state.now());
     let near = state
-        .calendar
-        .add_working_days(today, NEAR_DUE_WORKING_DAYS)?;
+        .calendar()
+        .add_working_days_provisional(today, NEAR_DUE_WORKING_DAYS)?
+        .date;
     let horizon = today + Duration::days(DEPT_HORIZON_DAYS);
     let page = state
         .store
@@ -208,7 +212,7 @@ async fn visible_rows(
                     .map_or_else(|| d.item.clone(), |e| e.name.clone()),
                 department: d.department.label_zh(),
                 state: d.state.label_zh(),
-                due: day(Some(d.due_on)),
+                due: due_day(Some(d.due_on), d.due_on_provisional),
                 near: !d.overdue && d.due_on <= near_until,
                 overdue: d.overdue,
                 applicant: Applicant::parse(&case.applicant).masked().id_masked,

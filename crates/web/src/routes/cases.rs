@@ -69,6 +69,8 @@ pub(crate) struct ItemBrief {
     /// The applicant-facing progress: 未办结 / 已办结.
     progress: String,
     due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -82,6 +84,8 @@ pub(crate) struct CaseListItem {
     opened_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
     items: Vec<ItemBrief>,
 }
 
@@ -108,6 +112,8 @@ pub(crate) struct ItemDetail {
     started_on: Option<NaiveDate>,
     finished_on: Option<NaiveDate>,
     due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
     /// Against today, with a near-due window of 3 working days; absent if the calendar
     /// cannot tell (an unpublished year).
     due_status: Option<DueStatus>,
@@ -129,6 +135,8 @@ pub(crate) struct CaseDetail {
     opened_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
     items: Vec<ItemDetail>,
 }
 
@@ -173,6 +181,7 @@ fn list_item(case: &CaseSummary) -> CaseListItem {
         opened_at: case.opened_at,
         updated_at: case.updated_at,
         due_on: case.due_on,
+        due_on_provisional: case.due_on_provisional(),
         items: case.items.iter().map(item_brief).collect(),
     }
 }
@@ -185,6 +194,7 @@ fn item_brief(item: &CaseItemRow) -> ItemBrief {
         state_label: item.state.label_zh().to_owned(),
         progress: item.state.progress_zh().to_owned(),
         due_on: item.due_on,
+        due_on_provisional: item.due_on_provisional,
     }
 }
 
@@ -267,6 +277,7 @@ pub(crate) async fn get_case(
         opened_at: summary.opened_at,
         updated_at: summary.updated_at,
         due_on: record.state.due_on(),
+        due_on_provisional: record.state.due_on_provisional(),
         items,
     }))
 }
@@ -281,7 +292,7 @@ fn item_detail(
 ) -> ItemDetail {
     // The due label is a convenience: a calendar without next year's notice must not make
     // the case unreadable, so the status is then left out.
-    let due = due_status(item, today, DEFAULT_DUE_WITHIN, &state.calendar).ok();
+    let due = due_status(item, today, DEFAULT_DUE_WITHIN, &state.calendar()).ok();
     ItemDetail {
         item: code.to_owned(),
         name,
@@ -296,6 +307,7 @@ fn item_detail(
         started_on: item.started_on,
         finished_on: item.finished_on,
         due_on: item.due_on,
+        due_on_provisional: item.due_on_provisional,
         due_status: due,
         due_label: due.map(|d| d.label_zh().to_owned()),
         missing: item.missing.clone(),
@@ -404,6 +416,8 @@ pub(crate) struct DueView {
     department: DepartmentKind,
     state: ItemState,
     due_on: NaiveDate,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
     overdue: bool,
     region: Option<RegionCode>,
     applicant: MaskedApplicant,
@@ -444,7 +458,12 @@ pub(crate) async fn due(
         ));
     }
     let today = date_in_china(state.now());
-    let until = state.calendar.add_working_days(today, within)?;
+    // The window's end may be forecast across a year without a notice (a list's reach,
+    // not a deadline), so the list still answers late in December.
+    let until = state
+        .calendar()
+        .add_working_days_provisional(today, within)?
+        .date;
     let limit = query.limit.unwrap_or(DEFAULT_DUE_LIMIT);
     if limit == 0 || limit > MAX_DUE_LIMIT {
         return Err(ApiError::bad_request(
@@ -488,6 +507,7 @@ pub(crate) async fn due(
                 department: d.department,
                 state: d.state,
                 due_on: d.due_on,
+                due_on_provisional: d.due_on_provisional,
                 overdue: d.overdue,
             })
         })

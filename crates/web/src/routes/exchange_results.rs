@@ -97,7 +97,7 @@ pub(crate) async fn results(
             &delivery.item,
             action,
             &actor,
-            &state.calendar,
+            &state.calendar(),
         )
         .await?;
     Ok(Json(ResultResponse {

@@ -79,6 +79,23 @@ impl TestApp {
         TestApp::on(store).await
     }
 
+    /// A fresh SQLite app with another parameter file (its text, validated).
+    pub async fn with_params(text: &str) -> TestApp {
+        let params = onething_domain::rules::MaternityParams::from_toml(text).expect("params");
+        let mut app = TestApp::new().await;
+        let clock = app.now.clone();
+        let auth = AuthConfig {
+            passwords: app.passwords.clone(),
+            ..AuthConfig::default()
+        };
+        let state = AppState::new(app.store.clone(), Calendar::shipped())
+            .with_auth(auth)
+            .with_params(text.to_owned(), params)
+            .with_clock(move || *clock.lock().expect("clock"));
+        app.app = onething_web::app(state);
+        app
+    }
+
     /// The app on a given store (a PostgreSQL one from `support::test_dbs`, say).
     pub async fn on(store: Store) -> TestApp {
         store
