@@ -359,6 +359,25 @@ async fn claims_story(app: &TestApp) -> ([String; 3], onething_domain::CitizenId
         !text.contains(mum3.as_str()),
         "the id is masked on the form"
     );
+    // Citizens read the regulation and values in words, never parameter keys or codes.
+    for key in [
+        "min_contribution_months",
+        "cesarean_is_dystocia",
+        "regional_extra_days",
+        "base_days",
+        "= true",
+    ] {
+        assert!(!text.contains(key), "{key} on the printed form: {text}");
+    }
+    // The explanation people read (the frozen `params_used` is the integrators' record).
+    let explanation = hr_b_view.json["decision"]["explanation"].to_string();
+    for key in [
+        "min_contribution_months",
+        "cesarean_is_dystocia",
+        "regional_extra_days",
+    ] {
+        assert!(!explanation.contains(key), "{key} in {explanation}");
+    }
     let refused = app
         .bearer(
             &hr_a,
