@@ -12,19 +12,8 @@ mod claims_case;
 
 #[test]
 fn every_test_file_is_a_module() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
-    let me = include_str!("integration.rs");
-    for entry in std::fs::read_dir(dir).expect("tests dir") {
-        let path = entry.expect("entry").path();
-        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
-            continue;
-        };
-        if path.extension().is_some_and(|e| e == "rs") && stem != "integration" {
-            let declared = format!("mod {stem};");
-            assert!(
-                me.contains(&declared),
-                "tests/{stem}.rs is not in tests/integration.rs"
-            );
-        }
-    }
+    onething_test_support::assert_every_test_file_is_a_module(
+        env!("CARGO_MANIFEST_DIR"),
+        include_str!("integration.rs"),
+    );
 }

@@ -171,3 +171,23 @@ pub async fn clone_case(store: &Store, template: &str, prefix: &str, from: i64, 
     }
     tx.commit().await.expect("commit");
 }
+
+/// Fails naming any `tests/*.rs` file of the crate at `manifest_dir` that `integration`
+/// (the text of its `tests/integration.rs`) does not declare as a module: with one test
+/// binary per crate (`autotests = false`), a forgotten file would silently never run.
+pub fn assert_every_test_file_is_a_module(manifest_dir: &str, integration: &str) {
+    let dir = std::path::Path::new(manifest_dir).join("tests");
+    for entry in std::fs::read_dir(&dir).expect("tests dir") {
+        let path = entry.expect("entry").path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path.extension().is_some_and(|e| e == "rs") && stem != "integration" {
+            let declared = format!("mod {stem};");
+            assert!(
+                integration.contains(&declared),
+                "tests/{stem}.rs is not in tests/integration.rs"
+            );
+        }
+    }
+}
