@@ -18,6 +18,7 @@ mod db;
 pub mod departments;
 mod error;
 pub mod outbox;
+pub mod payables;
 pub mod sessions;
 pub mod shared_data;
 pub mod shared_records;
