@@ -9,6 +9,8 @@ mod support;
 mod claims;
 #[path = "claims_case.rs"]
 mod claims_case;
+#[path = "payables.rs"]
+mod payables;
 
 #[test]
 fn every_test_file_is_a_module() {

@@ -21,6 +21,7 @@ pub mod departments;
 mod error;
 mod gauges;
 pub mod outbox;
+pub mod payables;
 mod replays;
 pub mod sessions;
 pub mod shared_data;
