@@ -16,6 +16,7 @@ pub mod catalog;
 mod db;
 pub mod departments;
 mod error;
+pub mod newborn;
 pub mod outbox;
 pub mod sessions;
 pub mod shared_data;
