@@ -499,6 +499,16 @@ async fn an_incomplete_application_is_told_everything_once_then_accepted_after_a
         );
         assert_eq!(app.notice.as_ref().expect("n").kind, "supplement");
         assert!(app.case_id.is_none());
+        let (_, notice) = newborn::current_notice(&svc, &clerk, &app.id)
+            .await
+            .expect("notice");
+        let printed = newborn::notice_form(&notice, "");
+        assert_eq!(printed.title, "一次性告知书");
+        assert_eq!(
+            printed.lines.len(),
+            2,
+            "every missing material on the one notice"
+        );
 
         let me = mother_actor(&f, monday());
         newborn::supply_material(&svc, &me, &app.id, upload("MARRIAGE_CERTIFICATE"))

@@ -7,6 +7,7 @@ mod apply;
 pub mod commands;
 mod facts;
 mod payload;
+mod print;
 mod read;
 mod texts;
 mod view;
@@ -18,6 +19,7 @@ pub use commands::{
     ApplicationInput, Apply, ItemResult, MaterialInput, Rate, RatingInput, Reason, ReasonInput,
     ResultInput, SupplyMaterial,
 };
+pub use print::notice_form;
 pub use read::{application, applications, current_notice, supply_material, verify_notice};
 pub use view::{ApplicationView, MissingView, NoticeCheck, NoticeView, ReasonView};
 
