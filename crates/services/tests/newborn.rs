@@ -698,3 +698,83 @@ async fn bad_input_names_the_field_and_a_denial_ends_what_waits_for_it() {
         assert!(matches!(w, Err(ServiceError::NotNow(_))));
     }
 }
+
+#[tokio::test]
+async fn counterfoils_are_handed_over_by_the_30th_and_late_ones_listed() {
+    use onething_services::newborn::counterfoil::{self, quarter};
+    for db in test_dbs().await {
+        let store = &db.store;
+        departments(store).await;
+        for n in [10, 11] {
+            records(store, &family(n), &qualifying()).await;
+        }
+        let svc = services(store);
+        let q = quarter("2025Q1").expect("quarter");
+        let at = |d: &str| Utc.from_utc_datetime(&day(d).and_hms_opt(2, 0, 0).expect("t"));
+        let region = Scope::Region(RegionCode::new(450200).expect("r"));
+        let clerk = actor(
+            "hospital",
+            Role::HospitalClerk,
+            region.clone(),
+            at("2025-03-28"),
+        );
+        let list = counterfoil::counterfoils(&svc, &clerk, q)
+            .await
+            .expect("list");
+        assert_eq!(list.len(), 1, "{}", db.label);
+        assert_eq!(
+            (list[0].certificates, list[0].due_on),
+            (2, day("2025-03-30"))
+        );
+        let police_early = actor(
+            "police",
+            Role::DeptOfficer,
+            Scope::Department {
+                id: "ps".into(),
+                kind: DepartmentKind::PublicSecurity,
+            },
+            at("2025-03-28"),
+        );
+        let code = list[0].institution_code.clone();
+        let early = counterfoil::confirm_counterfoil(&svc, &police_early, &code, q).await;
+        assert!(
+            matches!(early, Err(ServiceError::NotNow(_))),
+            "nothing handed over yet"
+        );
+        let handed = counterfoil::confirm_counterfoil(&svc, &clerk, &code, q)
+            .await
+            .expect("handed");
+        assert_eq!(handed.status_label, "已移交待签收");
+        let cdc = actor(
+            "cdc",
+            Role::DeptOfficer,
+            Scope::Department {
+                id: "c".into(),
+                kind: DepartmentKind::Cdc,
+            },
+            at("2025-03-31"),
+        );
+        assert!(matches!(
+            counterfoil::confirm_counterfoil(&svc, &cdc, &code, q).await,
+            Err(ServiceError::Access(_))
+        ));
+        let police_late = actor(
+            "police",
+            Role::DeptOfficer,
+            Scope::Department {
+                id: "ps".into(),
+                kind: DepartmentKind::PublicSecurity,
+            },
+            at("2025-04-01"),
+        );
+        let received = counterfoil::confirm_counterfoil(&svc, &police_late, &code, q)
+            .await
+            .expect("received");
+        assert_eq!(received.received_on, Some(day("2025-04-01")));
+        let supervisor = actor("sup", Role::Supervisor, region, at("2025-04-02"));
+        let late = counterfoil::late_counterfoils(&svc, &supervisor, quarter("2025Q2").expect("q"))
+            .await
+            .expect("late");
+        assert_eq!(late.len(), 1, "received after the 30th: late");
+    }
+}

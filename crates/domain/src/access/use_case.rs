@@ -66,6 +66,10 @@ pub enum UseCase {
     RateCase,
     /// A department's queue of its items.
     ViewDepartmentQueue,
+    /// The certificate counterfoils' quarterly handover (NB-11).
+    ViewCounterfoils,
+    /// The hospital records handing counterfoils over; the police station receiving them.
+    ConfirmCounterfoil,
 }
 
 use Role::{Admin, AgencyClerk, DeptOfficer, Employer, HospitalClerk, Person, Supervisor};
@@ -123,10 +127,15 @@ const TABLE: &[(UseCase, &[Role])] = &[
         UseCase::ViewDepartmentQueue,
         &[DeptOfficer, Supervisor, Admin],
     ),
+    (
+        UseCase::ViewCounterfoils,
+        &[HospitalClerk, DeptOfficer, Supervisor, Admin],
+    ),
+    (UseCase::ConfirmCounterfoil, &[HospitalClerk, DeptOfficer]),
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 30] = [
+    pub const ALL: [UseCase; 32] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::ConfirmWage,
@@ -157,6 +166,8 @@ impl UseCase {
         UseCase::WithdrawCase,
         UseCase::RateCase,
         UseCase::ViewDepartmentQueue,
+        UseCase::ViewCounterfoils,
+        UseCase::ConfirmCounterfoil,
     ];
 
     /// The roles the table permits.

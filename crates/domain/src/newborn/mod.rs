@@ -8,7 +8,9 @@
 //! - [`items`]: the seven items, their departments, and where a finished item's result goes
 //!   (附件2 五(三), EX-6).
 //! - [`notice`]: the notices' kinds, numbers and verification codes.
+//! - [`counterfoil`]: the quarterly counterfoil handover to the police (NB-11).
 
+pub mod counterfoil;
 pub mod eligibility;
 pub mod form;
 pub mod items;

@@ -5,6 +5,7 @@
 
 mod apply;
 pub mod commands;
+pub mod counterfoil;
 mod facts;
 mod payload;
 mod print;

@@ -71,3 +71,17 @@ CREATE TABLE case_ratings (
 -- A delivery either asks a department to handle an item (`item`) or hands it another
 -- item's result (`result`, 附件2 五(三)); only `item` deliveries take results back.
 ALTER TABLE deliveries ADD COLUMN purpose TEXT NOT NULL DEFAULT 'item';
+
+-- The certificate counterfoils' quarterly handover (NB-11): per issuing hospital and
+-- quarter, the hospital records handing them over and the police station receiving them.
+CREATE TABLE counterfoil_handovers (
+    institution_code TEXT   NOT NULL,
+    quarter          TEXT   NOT NULL,
+    due_on           TEXT   NOT NULL,
+    certificates     BIGINT NOT NULL,
+    handed_by        TEXT,
+    handed_on        TEXT,
+    received_by      TEXT,
+    received_on      TEXT,
+    PRIMARY KEY (institution_code, quarter)
+);

@@ -4,6 +4,7 @@
 //! writes the application row, the notice, the case's events, the deliveries to the
 //! departments (the outbox), the family's notifications and the audit entry together.
 
+mod counterfoils;
 mod read;
 mod route;
 mod write;
@@ -12,6 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use onething_domain::newborn::{MissingMaterial, NewbornForm, NoticeKind, RefusalReason};
 use serde::{Deserialize, Serialize};
 
+pub use counterfoils::{HandoverRecord, IssuedCertificates};
 pub use read::DepartmentItem;
 pub use route::{Handover, Routing};
 pub use write::NewbornWrite;
