@@ -1,12 +1,17 @@
 //! A newborn case's actions after acceptance, one front door for every channel: a
 //! department system's signed result (`POST /api/v1/exchange/results`) and its officers'
 //! page or API (`…/items/{item}/complete`, `…/deny`) call the same [`complete_item`] and
-//! [`deny_item`]; the mother withdraws and rates. Acceptance, supplement and refusal are
-//! the application's (`crate::newborn`).
+//! [`deny_item`]; the mother withdraws and rates. Acceptance, the one-time supplement
+//! request and refusal are decided on the application (`crate::newborn::apply`, which
+//! opens the case accepted); a clerk's acceptance or refusal after checking supplied
+//! materials is [`accept_application`] / [`refuse_application`]. Routing is part of every
+//! change: the items whose prerequisites are done are started and queued in the outbox.
 //!
 //! A completed item's result is kept in the case's history (`item_result` step), handed to
 //! the items that wait for it (they are started and routed in the same transaction, their
 //! deliveries carrying it) and to the departments the seed names; the mother is told.
+
+pub use crate::newborn::{accept as accept_application, refuse as refuse_application};
 
 use onething_domain::access::{Applicant, Scope, UseCase};
 use onething_domain::case::{Action, ActorRole, CaseState, CaseStatus, ItemState};

@@ -547,6 +547,32 @@ async fn an_incomplete_application_is_told_everything_once_then_accepted_after_a
         );
         let again = newborn::accept(&svc, &city(), &clerk, &app.id).await;
         assert!(matches!(again, Err(ServiceError::NotNow(_))));
+
+        // Another family's uploaded marriage certificate shows the wedding after the birth.
+        let g = family(12);
+        records(store, &g, &r).await;
+        let mut input = form(&g, true);
+        input.ethnicity.as_mut().expect("e").confirmed_by = vec!["mother".into(), "father".into()];
+        let app = newborn::apply(&svc, &city(), &clerk, input.try_into().expect("form"))
+            .await
+            .expect("apply");
+        let her = mother_actor(&g, monday());
+        newborn::supply_material(&svc, &her, &app.id, upload("MARRIAGE_CERTIFICATE"))
+            .await
+            .expect("upload");
+        let empty = newborn::Refuse::try_from(newborn::RefuseInput::default());
+        assert_eq!(empty.expect_err("no reason").field, "reasons");
+        let refusal = newborn::Refuse::try_from(newborn::RefuseInput {
+            reasons: vec!["NOT_IN_WEDLOCK".into()],
+            note: Some("结婚证登记日期晚于出生日期".into()),
+        })
+        .expect("refusal");
+        let refused = newborn::refuse(&svc, &city(), &clerk, &app.id, refusal)
+            .await
+            .expect("refuse");
+        assert_eq!(refused.status, ApplicationStatus::Refused, "{}", db.label);
+        assert_eq!(refused.reasons, vec!["NOT_IN_WEDLOCK"]);
+        assert_eq!(refused.notice.as_ref().expect("n").kind, "refusal");
     }
 }
 

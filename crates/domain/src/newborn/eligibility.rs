@@ -70,6 +70,19 @@ pub enum RefusalReason {
 }
 
 impl RefusalReason {
+    pub const ALL: [RefusalReason; 6] = [
+        RefusalReason::NotTheMother,
+        RefusalReason::BornOutsideCity,
+        RefusalReason::ParentNotCitizen,
+        RefusalReason::NoLocalHousehold,
+        RefusalReason::NotInWedlock,
+        RefusalReason::AppliedTooLate,
+    ];
+
+    pub fn parse(code: &str) -> Option<RefusalReason> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             RefusalReason::NotTheMother => "NOT_THE_MOTHER",

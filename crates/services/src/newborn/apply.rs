@@ -21,7 +21,7 @@ use onething_store::shared_data::DataUse;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::commands::Apply;
+use super::commands::{Apply, Refuse};
 use super::facts::{Derived, derive};
 use super::payload::{self, Results};
 use super::view::ApplicationView;
@@ -96,7 +96,7 @@ pub async fn apply(
         created_at: actor.at,
         updated_at: actor.at,
     };
-    decide_and_write(svc, nb, actor, app, derived, false).await
+    decide_and_write(svc, nb, actor, app, derived, Decide::Rules).await
 }
 
 /// The mother herself, or (window) the mother named on the form.
@@ -146,10 +146,43 @@ pub async fn accept(
     id: &str,
 ) -> Result<ApplicationView, ServiceError> {
     actor.authorize(UseCase::AcceptApplication)?;
+    after_check(svc, nb, actor, id, Decide::Checked).await
+}
+
+/// A clerk refuses an application that waited for materials, because they show a
+/// condition failing (a marriage registered after the birth, a household elsewhere).
+pub async fn refuse(
+    svc: &Services,
+    nb: &Newborn,
+    actor: &Actor,
+    id: &str,
+    cmd: Refuse,
+) -> Result<ApplicationView, ServiceError> {
+    actor.authorize(UseCase::RefuseApplication)?;
+    after_check(svc, nb, actor, id, Decide::Refused(cmd)).await
+}
+
+/// How the verdict is reached.
+enum Decide {
+    /// By the rules on shared data (a new application).
+    Rules,
+    /// By the rules, the checked materials standing in for what was missing.
+    Checked,
+    /// A clerk's refusal after checking the materials.
+    Refused(Refuse),
+}
+
+async fn after_check(
+    svc: &Services,
+    nb: &Newborn,
+    actor: &Actor,
+    id: &str,
+    how: Decide,
+) -> Result<ApplicationView, ServiceError> {
     let app = read::visible(svc, actor, id).await?;
     if app.status != ApplicationStatus::NeedsSupplement {
         return Err(ServiceError::NotNow(format!(
-            "申请状态为“{}”，只有待补正的申请可在审核补正材料后受理",
+            "申请状态为“{}”，只有待补正的申请可在审核补正材料后受理或不予受理",
             status_zh(app.status)
         )));
     }
@@ -166,7 +199,7 @@ pub async fn accept(
         .filter(|m| !uploaded.contains(m))
         .map(|m| m.code())
         .collect();
-    if !absent.is_empty() {
+    if matches!(how, Decide::Checked) && !absent.is_empty() {
         return Err(ServiceError::NotNow(format!(
             "以下材料尚未上传，不能受理：{}",
             absent.join("、")
@@ -184,7 +217,7 @@ pub async fn accept(
         actor.today(),
     )
     .await?;
-    decide_and_write(svc, nb, actor, app, derived, true).await
+    decide_and_write(svc, nb, actor, app, derived, how).await
 }
 
 fn stored_id(text: &str) -> Result<CitizenId, ServiceError> {
@@ -207,10 +240,17 @@ async fn decide_and_write(
     actor: &Actor,
     mut app: Application,
     derived: Derived,
-    existing: bool,
+    how: Decide,
 ) -> Result<ApplicationView, ServiceError> {
     let today = actor.today();
-    let verdict = decide(&derived.facts, nb.city, today);
+    let existing = !matches!(how, Decide::Rules);
+    let mut verdict = decide(&derived.facts, nb.city, today);
+    let mut note = None;
+    if let Decide::Refused(refusal) = how {
+        verdict.reasons = refusal.reasons;
+        verdict.reasons.sort();
+        note = refusal.note;
+    }
     app.reasons = verdict.reasons.clone();
     app.missing = verdict.missing.clone();
     app.prefilled = derived.prefilled.clone();
@@ -269,7 +309,7 @@ async fn decide_and_write(
         payload::for_item(&snapshot, certificate.as_ref(), &results, item, state)
     };
     let audit = json!({"status": status.as_str(), "notice": notice.number,
-        "reasons": app.reasons, "missing": app.missing, "channel": app.channel});
+        "reasons": app.reasons, "missing": app.missing, "channel": app.channel, "note": note});
     let write = NewbornWrite {
         actor: case_actor(actor, &app.request_key, existing),
         role: Some(actor.role),

@@ -417,3 +417,53 @@ impl TryFrom<RatingInput> for Rate {
         Ok(Rate { score, comment })
     }
 }
+
+/// A clerk's refusal after checking supplied materials, as sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RefuseInput {
+    #[serde(default)]
+    pub reasons: Vec<String>,
+    pub note: Option<String>,
+}
+
+/// A validated refusal: at least one condition the materials showed failing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refuse {
+    pub reasons: Vec<onething_domain::newborn::RefusalReason>,
+    pub note: Option<String>,
+}
+
+impl TryFrom<RefuseInput> for Refuse {
+    type Error = Invalid;
+
+    fn try_from(input: RefuseInput) -> Result<Refuse, Invalid> {
+        use onething_domain::newborn::RefusalReason;
+        let mut reasons = Vec::new();
+        for (n, code) in input.reasons.iter().enumerate() {
+            let reason = RefusalReason::parse(code.trim()).ok_or_else(|| {
+                bad(
+                    "INVALID_ENUM",
+                    &format!("reasons[{n}]"),
+                    &format!(
+                        "不予受理理由须为 {} 之一",
+                        RefusalReason::ALL.map(RefusalReason::code).join("、")
+                    ),
+                )
+            })?;
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        }
+        if reasons.is_empty() {
+            return Err(Invalid::missing(
+                "reasons",
+                "请选择至少一项不予受理理由（reasons）",
+            ));
+        }
+        let note = optional_text(input.note.as_deref());
+        if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+            return Err(bad("INVALID_BODY", "note", "说明（note）不超过500个字符"));
+        }
+        Ok(Refuse { reasons, note })
+    }
+}

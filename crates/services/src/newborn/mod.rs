@@ -15,10 +15,10 @@ mod view;
 
 use onething_domain::RegionCode;
 
-pub use apply::{accept, apply};
+pub use apply::{accept, apply, refuse};
 pub use commands::{
     ApplicationInput, Apply, ItemResult, MaterialInput, Rate, RatingInput, Reason, ReasonInput,
-    ResultInput, SupplyMaterial,
+    Refuse, RefuseInput, ResultInput, SupplyMaterial,
 };
 pub use print::notice_form;
 pub use read::{application, applications, current_notice, supply_material, verify_notice};

@@ -31,6 +31,8 @@ CREATE INDEX newborn_applications_region ON newborn_applications (region, status
 CREATE TABLE newborn_notices (
     number            TEXT PRIMARY KEY,
     application_id    TEXT NOT NULL REFERENCES newborn_applications(id),
+    -- 1, 2, … per application: the latest is the application's current notice.
+    seq               BIGINT NOT NULL,
     kind              TEXT NOT NULL CHECK (kind IN ('acceptance', 'supplement', 'refusal')),
     verification_code TEXT NOT NULL,
     issued_on         TEXT NOT NULL,
@@ -40,7 +42,7 @@ CREATE TABLE newborn_notices (
     -- whenever it is printed.
     content           TEXT NOT NULL
 );
-CREATE INDEX newborn_notices_application ON newborn_notices (application_id, issued_at);
+CREATE UNIQUE INDEX newborn_notices_application ON newborn_notices (application_id, seq);
 
 CREATE TABLE newborn_materials (
     id             TEXT PRIMARY KEY,

@@ -103,7 +103,7 @@ impl Store {
     ) -> Result<Option<Notice>, StoreError> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {NOTICE_COLUMNS} FROM newborn_notices WHERE application_id = $1
-             ORDER BY issued_at DESC, number DESC LIMIT 1"
+             ORDER BY seq DESC LIMIT 1"
         )))
         .bind(application_id)
         .fetch_optional(self.pool())

@@ -283,9 +283,10 @@ async fn insert_notice(
     notice: &Notice,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO newborn_notices (number, application_id, kind, verification_code,
+        "INSERT INTO newborn_notices (number, application_id, seq, kind, verification_code,
              issued_on, issued_at, applicant_masked, content)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4, $5, $6, $7, $8
+         FROM newborn_notices WHERE application_id = $2",
     )
     .bind(&notice.number)
     .bind(&notice.application_id)
