@@ -35,7 +35,8 @@ impl Actor {
         date_in_china(self.at)
     }
 
-    /// The request's idempotency key, or a fresh one naming what it changes.
+    /// The request's idempotency key, or a fresh one, naming what it changes (`subject`
+    /// carries the action too, so one client key on two different actions does both).
     pub fn key_for(&self, subject: &str) -> String {
         match &self.idempotency_key {
             Some(key) => format!("{subject}:{key}"),

@@ -21,8 +21,15 @@ pub fn required_text(
     label: &str,
     max: usize,
 ) -> Result<String, Invalid> {
-    let text = optional_text(value)
-        .ok_or_else(|| Invalid::missing(field, format!("{label}（{field}）不能为空")))?;
+    let Some(raw) = value else {
+        return Err(Invalid::missing(
+            field,
+            format!("{label}（{field}）不能为空"),
+        ));
+    };
+    let text = optional_text(Some(raw)).ok_or_else(|| {
+        Invalid::new("INVALID_BODY", field, format!("{label}（{field}）不能为空"))
+    })?;
     if text.chars().count() > max {
         return Err(Invalid::new(
             "INVALID_BODY",

@@ -5,12 +5,16 @@ mod support;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use onething_domain::access::Role;
+use onething_domain::case::ActorRole;
 use onething_domain::department::DepartmentKind;
-use onething_domain::{CitizenId, RegionCode, Uscc};
+use onething_domain::{Calendar, CitizenId, RegionCode, Uscc};
 use onething_exchange::Dataset;
 use onething_exchange::signature::generate_signing_key;
 use onething_store::Store;
-use onething_store::allowance::claims::{Acting, Channel, NewAttachment, NewClaim};
+use onething_store::allowance::claims::{
+    Acting, AttachmentMeta, Channel, ClaimWrite, NewAttachment, NewClaim, duplicate_key,
+};
+use onething_store::cases::{CaseWrite, NewCase};
 use onething_store::departments::NewDepartment;
 use onething_store::shared_records::Push;
 use serde_json::{Value, json};
@@ -60,7 +64,34 @@ async fn mother(store: &Store, seq: u16, employer: &Uscc, date: &str) -> Citizen
     id
 }
 
+/// One change of a claim as the services layer hands it over: a step of its case, with a
+/// photo when given.
+fn step<'a>(
+    by: &Acting<'a>,
+    key: &str,
+    name: &str,
+    attachment: Option<(AttachmentMeta, Vec<u8>)>,
+) -> ClaimWrite<'a> {
+    ClaimWrite {
+        by: by.clone(),
+        idempotency_key: key.into(),
+        case: vec![CaseWrite::Step {
+            step: name.into(),
+            detail: json!({}),
+            role: ActorRole::Applicant,
+        }],
+        notifications: Vec::new(),
+        audit: None,
+        attachment,
+    }
+}
+
+/// The shipped catalogue (a claim opens a case of its bundle) and a department.
 async fn department(store: &Store) {
+    store
+        .ensure_shipped_catalog(now())
+        .await
+        .expect("catalogue");
     let key = generate_signing_key().expect("key").verifying_key();
     let dept = NewDepartment {
         id: "hub".into(),
@@ -104,29 +135,50 @@ async fn an_attachment_is_read_only_under_its_own_claim() {
             "avg_monthly_wage_fen": 900000, "avg_monthly_base_fen": 650000});
         push(store, Dataset::EmployerWages, &[wages]).await;
         let mum = mother(store, 302, &a, "2024-03-05").await;
-        let new = NewClaim {
-            person_id: mum,
-            employer: a,
-            certificate_no: None,
-            channel: Channel::Online,
-            authorisation: None,
-            actor: "hr".into(),
-            role: Role::Employer,
-            at: now(),
-        };
-        let claim = store.create_claim(&new).await.expect("claim");
         let by = Acting {
             actor: "hr",
             role: Role::Employer,
             at: now(),
         };
+        let new = NewClaim {
+            id: "MA-PAGES-1".into(),
+            duplicate_key: duplicate_key(mum.as_str(), day(2024, 3, 5)),
+            case: NewCase {
+                bundle: "maternity_allowance".into(),
+                applicant: format!("person:{mum}"),
+                region: Some("500228".into()),
+                filer: Some(format!("employer:{a}")),
+                id: None,
+            },
+            person_id: mum,
+            employer: a,
+            certificate_no: None,
+            channel: Channel::Online,
+            authorisation: None,
+            event_date: day(2024, 3, 5),
+            region: "500228".into(),
+            facts: Vec::new(),
+            missing: Vec::new(),
+        };
+        let calendar = Calendar::shipped();
+        let claim = store
+            .insert_claim(&new, &step(&by, "open", "created", None), &calendar)
+            .await
+            .expect("claim");
         let file = NewAttachment {
             filename: "证明.png".into(),
             content_type: "image/png".into(),
             bytes: vec![0x89, b'P', b'N', b'G', 0, 255],
         };
-        let meta = store
-            .add_attachment(&claim.id, &file, &by)
+        let meta = AttachmentMeta::of(&file, &by);
+        let upload = step(
+            &by,
+            "photo",
+            "photo_uploaded",
+            Some((meta.clone(), file.bytes.clone())),
+        );
+        store
+            .update_claim(&claim, &upload, &calendar)
             .await
             .expect("attach");
         let found = store

@@ -11,13 +11,23 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use onething_domain::access::Role;
 use onething_domain::allowance::ClaimStatus;
 use onething_domain::allowance::settlement::{Payee, PayeeAccount, parse_results};
+use onething_domain::case::{Action, ActorRole, ItemState};
 use onething_domain::{Calendar, CitizenId, Fen, RegionCode, Uscc};
 use onething_store::Store;
 use onething_store::allowance::Recipient;
 use onething_store::allowance::settlements::{Acting, SettleRun, SettlementError};
+use onething_store::allowance::steps::PAYMENT_ITEM;
 use onething_store::audit::AuditFilter;
+use onething_store::cases::{Actor as CaseActor, NewCase};
 use sqlx::Row;
 use support::test_dbs;
+
+/// The data items of the `maternity_allowance` bundle.
+const DATA_ITEMS: [&str; 3] = [
+    "HEALTH-BIRTH-CERT-INFO",
+    "TAX-EMPLOYER-WAGE",
+    "HOSPITAL-DELIVERY-INFO",
+];
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("date")
@@ -57,8 +67,9 @@ fn run(until: NaiveDate, scope: Option<u32>) -> SettleRun {
     }
 }
 
-/// Test fixture: an approved claim written straight into `ma_claims` (the claims flow is
-/// built elsewhere; settlement starts from `approved`).
+/// Test fixture: an approved claim written straight into `ma_claims` with its case as an
+/// approval leaves it (the claims flow is the services layer's; settlement starts from
+/// `approved`).
 struct Approved {
     id: String,
     employer: Uscc,
@@ -84,19 +95,66 @@ impl Approved {
     }
 }
 
+/// The claim's case as approval leaves it: every item accepted, the data items done and
+/// the payment item started, so the settlement's steps (and `paid`) land on it.
+async fn approved_case(store: &Store, claim: &Approved) -> String {
+    store.ensure_shipped_catalog(at()).await.expect("catalogue");
+    let calendar = Calendar::shipped();
+    let approved_at = claim
+        .approved_on
+        .and_hms_opt(2, 0, 0)
+        .expect("time")
+        .and_utc();
+    let actor = |key: &str| CaseActor {
+        name: "fixture".into(),
+        role: ActorRole::System,
+        idempotency_key: format!("{}:{key}", claim.id),
+        at: approved_at,
+    };
+    let new = NewCase {
+        bundle: "maternity_allowance".into(),
+        applicant: format!("person:{}", claim.person),
+        region: Some(claim.region.to_string()),
+        filer: None,
+        id: None,
+    };
+    let case = store.open_case(&new, &actor("open")).await.expect("case");
+    store
+        .accept_all(&case.id, &actor("accept"), &calendar)
+        .await
+        .expect("accepted");
+    let mut moves = Vec::new();
+    for item in DATA_ITEMS {
+        let done = Action::Complete {
+            certificate_ref: Some(format!("{item}:{}", claim.id)),
+        };
+        moves.extend([(item, Action::Start), (item, done)]);
+    }
+    moves.push((PAYMENT_ITEM, Action::Start));
+    for (n, (item, action)) in moves.into_iter().enumerate() {
+        store
+            .change_item(&case.id, item, action, &actor(&n.to_string()), &calendar)
+            .await
+            .expect("item moved");
+    }
+    case.id
+}
+
 async fn insert(store: &Store, claim: &Approved) {
+    let case_id = approved_case(store, claim).await;
     let (name, bank, number) = match claim.account {
         Some((n, b, a)) => (Some(n), Some(b), Some(a)),
         None => (None, None, None),
     };
     sqlx::query(
-        "INSERT INTO ma_claims (id, employer_uscc, person_id, channel, status, duplicate_key,
+        "INSERT INTO ma_claims (id, case_id, employer_uscc, person_id, channel, status, duplicate_key,
              event_date, region, amount_fen, payee, account_name, bank, account_number,
              created_by, created_at, approved_on, updated_at)
-         VALUES ($1, $2, $3, 'online', 'approved', $4, '2024-10-01', $5, $6, 'employer', $7, $8, $9,
-             'fixture', '2024-10-20T00:00:00.000000Z', $10, '2024-10-20T00:00:00.000000Z')",
+         VALUES ($1, $2, $3, $4, 'online', 'approved', $5, '2024-10-01', $6, $7, 'employer', $8, $9, $10,
+             'fixture', '2024-10-20T00:00:00.000000Z', $11, '2024-10-20T00:00:00.000000Z')",
     )
     .bind(&claim.id)
+    .bind(&case_id)
     .bind(claim.employer.as_str())
     .bind(claim.person.as_str())
     .bind(format!("{}|2024-10-01|{}", claim.person.as_str(), claim.id))
@@ -109,6 +167,17 @@ async fn insert(store: &Store, claim: &Approved) {
     .execute(store.pool())
     .await
     .expect("fixture claim");
+}
+
+/// The state of an item of the claim's case.
+async fn item_state(store: &Store, claim_id: &str, item: &str) -> ItemState {
+    let case_id: String = sqlx::query_scalar("SELECT case_id FROM ma_claims WHERE id = $1")
+        .bind(claim_id)
+        .fetch_one(store.pool())
+        .await
+        .expect("case id");
+    let case = store.load_case(&case_id).await.expect("case");
+    case.state.items[item].state
 }
 
 async fn status_of(store: &Store, id: &str) -> String {
@@ -383,6 +452,11 @@ async fn results_mark_paid_and_failed_and_report_unknown_and_duplicate_rows() {
             steps.last().map(|s| s.step.as_str()),
             Some("payment_failed")
         );
+        // The payment completes the case's payment item; a failed one leaves it open.
+        let paid_item = item_state(store, "c1", PAYMENT_ITEM).await;
+        assert_eq!(paid_item, ItemState::Done, "{}", db.label);
+        let failed_item = item_state(store, "c2", PAYMENT_ITEM).await;
+        assert_eq!(failed_item, ItemState::InProgress, "{}", db.label);
 
         // The same file again: every row is now a duplicate, nothing changes.
         let again = store

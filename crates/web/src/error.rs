@@ -130,6 +130,92 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<onething_services::ServiceError> for ApiError {
+    fn from(e: onething_services::ServiceError) -> Self {
+        use StatusCode as S;
+        use onething_services::{InvalidKind, ServiceError as E};
+        match e {
+            E::Access(denied) => denied.into(),
+            E::Invalid(invalid) => {
+                let status = match invalid.kind {
+                    InvalidKind::BadRequest => S::BAD_REQUEST,
+                    InvalidKind::TooLarge => S::PAYLOAD_TOO_LARGE,
+                    InvalidKind::UnsupportedType => S::UNSUPPORTED_MEDIA_TYPE,
+                };
+                ApiError::new(status, invalid.code, invalid.message).with_field(invalid.field)
+            }
+            E::FourEyes => ApiError::new(
+                S::FORBIDDEN,
+                "FOUR_EYES",
+                "本人受理或提交的申领须由其他经办人员审核（双人复核）",
+            ),
+            E::ClaimExists { existing } => {
+                let mut error = ApiError::new(
+                    S::CONFLICT,
+                    "CLAIM_EXISTS",
+                    format!("该职工的同一生育事件已有申领（申领号{existing}），不能重复申领"),
+                )
+                .with_field("person_id");
+                error.existing_claim_id = Some(existing);
+                error
+            }
+            E::InvalidState { from, .. } => ApiError::new(
+                S::CONFLICT,
+                "INVALID_STATE",
+                format!("申领当前状态为“{}”，不能进行此操作", from.label_zh()),
+            ),
+            E::NotEmployee => ApiError::new(
+                S::NOT_FOUND,
+                "NOT_FOUND",
+                "未找到该职工在该单位的参保或缴费记录",
+            )
+            .with_field("person_id"),
+            E::NoEvent => ApiError::new(
+                S::UNPROCESSABLE_ENTITY,
+                "NO_BIRTH_RECORD",
+                "未找到该人员近12个月内的出生医学证明或分娩记录，请待卫生健康部门或医疗机构推送后再申领",
+            )
+            .with_field("person_id"),
+            E::FactsIncomplete(missing) => {
+                let list: Vec<String> = missing.into_iter().map(|m| m.message).collect();
+                ApiError::new(
+                    S::CONFLICT,
+                    "FACTS_INCOMPLETE",
+                    format!("共享数据不全，不能核准：{}", list.join("；")),
+                )
+            }
+            E::NotEligible(reasons) => {
+                let list: Vec<&str> = reasons.iter().map(|r| r.name_zh()).collect();
+                ApiError::new(
+                    S::CONFLICT,
+                    "NOT_ELIGIBLE",
+                    format!("不符合享受条件（{}），请以 NOT_ELIGIBLE 原因不予支付", list.join("、")),
+                )
+                .with_field("decision")
+            }
+            E::NoBankAccount => ApiError::bad_request(
+                "BANK_ACCOUNT_REQUIRED",
+                "请填写单位银行账户（户名、开户行、账号），或先登记单位账户",
+                "bank_account",
+            ),
+            E::NotNow(message) => ApiError::new(S::CONFLICT, "INVALID_STATE", message),
+            E::AlreadyRated => ApiError::new(
+                S::CONFLICT,
+                "ALREADY_RATED",
+                "该办件已评价，每个办件只能评价一次",
+            ),
+            E::Calendar(c) => c.into(),
+            E::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<onething_services::Invalid> for ApiError {
+    fn from(e: onething_services::Invalid) -> Self {
+        onething_services::ServiceError::Invalid(e).into()
+    }
+}
+
 impl From<AccessDenied> for ApiError {
     fn from(e: AccessDenied) -> Self {
         match e {

@@ -3,6 +3,8 @@
 //! pushes, `X-Onething-Dept: platform`), and retries with exponential backoff. After
 //! [`MAX_ATTEMPTS`] the delivery is `failed` and an audit alert (`delivery_failed`) is written
 //! for supervisors. Delivery is at least once: receivers de-duplicate by `delivery_id`.
+//! The same worker hands waiting SMS notifications to the SMS gateway (written by every
+//! use case, whichever door it came through: `onething_services::notify`).
 
 use std::time::Duration;
 
@@ -12,6 +14,8 @@ use onething_store::audit::NewAuditEntry;
 use onething_store::outbox::{AttemptOutcome, Delivery};
 use onething_store::{Store, StoreError};
 use serde_json::json;
+
+use onething_services::notify::{LogOnlySms, send_pending_sms};
 
 use crate::AppState;
 
@@ -54,13 +58,22 @@ pub async fn platform_signing_key(
     signature::signing_key_from_pem(&pem).map_err(|e| OutboxError::Key(e.to_string()))
 }
 
-/// Sends every delivery due now; the number of attempts made (tests drain with it).
+/// Sends every delivery due now and every SMS waiting for the gateway; the number of
+/// attempts made (tests drain with it).
 pub async fn run_outbox_once(state: &AppState) -> usize {
-    match drain(state).await {
+    let deliveries = match drain(state).await {
         Ok(n) => n,
         Err(e) => {
             tracing::error!(error = %e, "outbox run failed");
             0
+        }
+    };
+    let sms = send_pending_sms(&state.store, &LogOnlySms, state.now()).await;
+    match sms {
+        Ok(n) => deliveries + n,
+        Err(e) => {
+            tracing::error!(error = %e, "SMS outbox run failed");
+            deliveries
         }
     }
 }

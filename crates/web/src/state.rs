@@ -68,4 +68,13 @@ impl AppState {
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
     }
+
+    /// The services layer over this state's store, rules and calendar (cheap: shared handles).
+    pub fn services(&self) -> onething_services::Services {
+        onething_services::Services {
+            store: self.store.clone(),
+            params: self.params.clone(),
+            calendar: self.calendar.clone(),
+        }
+    }
 }

@@ -6,6 +6,8 @@
 #[path = "support/auth.rs"]
 mod auth_support;
 
+use std::sync::Arc;
+
 use auth_support::{Reply, SignedIn, TestApp, employer_in, person_in, region, start};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -16,8 +18,12 @@ use onething_domain::rules::MaternityParams;
 use onething_domain::{Calendar, CitizenId, Uscc};
 use onething_exchange::Dataset;
 use onething_exchange::signature::generate_signing_key;
+use onething_services::allowance::{
+    self as service, ConfirmWage, OpenClaim, PersonKey, Photo, PhotoInput, Submit,
+};
+use onething_services::{Actor, ServiceError, Services};
 use onething_store::Store;
-use onething_store::allowance::claims::{Acting, Channel, Claim, NewAttachment, NewClaim};
+use onething_store::allowance::claims::{Authorisation, Claim};
 use onething_store::departments::NewDepartment;
 use onething_store::shared_records::Push;
 use serde_json::{Value, json};
@@ -357,37 +363,55 @@ async fn the_bank_account_page_checks_every_field() {
     assert!(!page.text.contains("50001000000000000001"), "number masked");
 }
 
+/// The fixture's employer as the services layer's actor (the pages' and API's use cases).
+fn employer_actor(f: &Fixture) -> Actor {
+    Actor {
+        username: "hr".into(),
+        role: Role::Employer,
+        scope: Scope::Employer(f.employer.clone()),
+        at: f.app.now(),
+        idempotency_key: None,
+    }
+}
+
+fn services(f: &Fixture) -> Services {
+    Services {
+        store: f.app.store.clone(),
+        params: Arc::new(MaternityParams::shipped()),
+        calendar: Arc::new(Calendar::shipped()),
+    }
+}
+
+/// A draft claim opened by the employer for the fixture's mother.
+async fn draft_claim(f: &Fixture) -> Claim {
+    let open = OpenClaim {
+        person: PersonKey::Id(f.mum.clone()),
+        certificate_no: None,
+        employer: None,
+        authorisation: None,
+    };
+    service::open_claim(&services(f), &employer_actor(f), open)
+        .await
+        .expect("claim")
+}
+
 /// A claim with a photo, submitted: in review.
 async fn claim_in_review(f: &Fixture) -> Claim {
-    let store = &f.app.store;
-    let at = f.app.now();
-    let new = NewClaim {
-        person_id: f.mum.clone(),
-        employer: f.employer.clone(),
-        certificate_no: None,
-        channel: Channel::Online,
-        authorisation: None,
-        actor: "hr".into(),
-        role: Role::Employer,
-        at,
+    let (svc, by) = (services(f), employer_actor(f));
+    let claim = draft_claim(f).await;
+    let wage = ConfirmWage {
+        basis: WageBasis::AvgWage,
     };
-    let claim = store.create_claim(&new).await.expect("claim");
-    let by = Acting {
-        actor: "hr",
-        role: Role::Employer,
-        at,
-    };
-    store
-        .confirm_wage(&claim.id, WageBasis::AvgWage, &by)
+    service::confirm_wage(&svc, &by, &claim.id, wage)
         .await
         .expect("wage");
-    let photo = NewAttachment {
-        filename: "证明.png".into(),
-        content_type: "image/png".into(),
+    let photo = Photo::try_from(PhotoInput {
+        filename: Some("证明.png".into()),
+        content_type: Some("image/png".into()),
         bytes: PNG.to_vec(),
-    };
-    store
-        .add_attachment(&claim.id, &photo, &by)
+    })
+    .expect("a PNG");
+    service::attach_photo(&svc, &by, &claim.id, photo)
         .await
         .expect("photo");
     let account = onething_store::allowance::claims::BankAccount {
@@ -395,10 +419,10 @@ async fn claim_in_review(f: &Fixture) -> Claim {
         bank: "测试银行".into(),
         number: "50001000000000000001".into(),
     };
-    let params = MaternityParams::shipped();
-    let calendar = Calendar::shipped();
-    let claim = store
-        .submit_claim(&claim.id, Some(account), &by, &params, &calendar)
+    let submit = Submit {
+        account: Some(account),
+    };
+    let claim = service::submit(&svc, &by, &claim.id, submit)
         .await
         .expect("submit");
     assert_eq!(claim.status, ClaimStatus::InReview);
@@ -564,17 +588,28 @@ async fn the_clerk_reviews_settles_and_imports_the_bank_results() {
 async fn supervisors_see_duplicate_attempts_of_their_region() {
     let f = fixture().await;
     let claim = claim_in_review(&f).await;
-    let again = NewClaim {
-        person_id: f.mum.clone(),
-        employer: f.employer.clone(),
-        certificate_no: None,
-        channel: Channel::Window,
-        authorisation: None,
-        actor: "clerk".into(),
+    let clerk = Actor {
+        username: "clerk".into(),
         role: Role::AgencyClerk,
+        scope: Scope::Region(f.employer.region()),
         at: f.app.now(),
+        idempotency_key: None,
     };
-    assert!(f.app.store.create_claim(&again).await.is_err());
+    let again = OpenClaim {
+        person: PersonKey::Id(f.mum.clone()),
+        certificate_no: None,
+        employer: Some(f.employer.clone()),
+        authorisation: Some(Authorisation {
+            number: "SQ-1".into(),
+            signer: "测试经办".into(),
+            signed_on: f.app.now().date_naive(),
+        }),
+    };
+    let refused = service::open_claim(&services(&f), &clerk, again).await;
+    assert!(
+        matches!(refused, Err(ServiceError::ClaimExists { .. })),
+        "{refused:?}"
+    );
     let sv = f.app.sign_in("sv").await;
     let page = get(&f.app, &sv, "/supervision/duplicates").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -709,17 +744,7 @@ fn multipart(uri: &str, who: &SignedIn, content_type: &str, bytes: &[u8]) -> Req
 async fn the_employer_uploads_a_photo_without_javascript() {
     let f = fixture().await;
     let (app, store) = (&f.app, &f.app.store);
-    let new = NewClaim {
-        person_id: f.mum.clone(),
-        employer: f.employer.clone(),
-        certificate_no: None,
-        channel: Channel::Online,
-        authorisation: None,
-        actor: "hr".into(),
-        role: Role::Employer,
-        at: app.now(),
-    };
-    let claim = store.create_claim(&new).await.expect("claim");
+    let claim = draft_claim(&f).await;
     let hr = app.sign_in("hr").await;
     let page = format!("/employer/claims/{}", claim.id);
     let wizard = get(app, &hr, &page).await;

@@ -20,7 +20,7 @@ mod world;
 use auth_support::{Reply, SignedIn, assert_error};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use onething_domain::access::Role;
+use onething_domain::access::{Role, UseCase};
 use serde_json::{Value, json};
 use world::World;
 
@@ -75,8 +75,10 @@ fn rule(method: &'static str, path: &'static str, roles: &'static [Role], target
 }
 
 fn rules() -> Vec<Rule> {
-    let all: &'static [Role] = &Role::ALL;
-    let settle: &'static [Role] = &[Role::AgencyClerk, Role::Admin];
+    // Every role list below is the policy table's (`UseCase::roles`): the page tests walk
+    // the same table, so a page and its API cannot disagree on who may do what.
+    let all: &'static [Role] = UseCase::ViewCases.roles();
+    let view: &'static [Role] = UseCase::ViewSettlements.roles();
     vec![
         rule("get", "/api/v1/session", all, Target::Scoped),
         rule("delete", "/api/v1/session", all, Target::Scoped),
@@ -95,7 +97,7 @@ fn rules() -> Vec<Rule> {
         rule(
             "get",
             "/api/v1/due",
-            &[Role::Supervisor, Role::Admin],
+            UseCase::ViewDue.roles(),
             Target::Scoped,
         ),
         rule(
@@ -112,19 +114,19 @@ fn rules() -> Vec<Rule> {
         ),
         Rule {
             body: Some(json!({"until": "2024-09-27"})),
-            ..rule("post", "/api/v1/settlements", settle, Target::Scoped)
+            ..rule(
+                "post",
+                "/api/v1/settlements",
+                UseCase::Settle.roles(),
+                Target::Scoped,
+            )
         },
-        rule("get", "/api/v1/settlements", settle, Target::Scoped),
-        rule(
-            "get",
-            "/api/v1/settlements/{id}",
-            settle,
-            Target::Settlement,
-        ),
+        rule("get", "/api/v1/settlements", view, Target::Scoped),
+        rule("get", "/api/v1/settlements/{id}", view, Target::Settlement),
         rule(
             "get",
             "/api/v1/settlements/{id}/payment-file",
-            settle,
+            UseCase::DownloadPaymentFile.roles(),
             Target::Settlement,
         ),
         Rule {
@@ -132,14 +134,14 @@ fn rules() -> Vec<Rule> {
             ..rule(
                 "post",
                 "/api/v1/settlements/{id}/results",
-                settle,
+                UseCase::ImportBankResults.roles(),
                 Target::Settlement,
             )
         },
         rule(
             "get",
             "/api/v1/maternity-allowance/late-payments",
-            &[Role::AgencyClerk, Role::Supervisor, Role::Admin],
+            UseCase::ViewLatePayments.roles(),
             Target::Scoped,
         ),
         Rule {
@@ -149,7 +151,7 @@ fn rules() -> Vec<Rule> {
             ..rule(
                 "put",
                 "/api/v1/maternity-allowance/claims/{id}/bank-account",
-                &[Role::Employer, Role::AgencyClerk],
+                UseCase::CorrectPaymentAccount.roles(),
                 Target::FailedClaim,
             )
         },
@@ -161,83 +163,60 @@ fn rules() -> Vec<Rule> {
 
 /// The maternity-allowance claim routes.
 fn allowance_rules() -> Vec<Rule> {
-    const FILERS: &[Role] = &[Role::Employer, Role::AgencyClerk];
-    const READERS: &[Role] = &[
-        Role::Employer,
-        Role::AgencyClerk,
-        Role::Person,
-        Role::Supervisor,
-        Role::Admin,
-    ];
-    const EMPLOYER: &[Role] = &[Role::Employer];
+    use UseCase as U;
     let missing = Target::Status(StatusCode::NOT_FOUND);
     let bad = Target::Status(StatusCode::BAD_REQUEST);
+    let claim = |method, tail: &str, case: U| {
+        let path: &'static str =
+            Box::leak(format!("/api/v1/maternity-allowance/claims/{{id}}{tail}").into_boxed_str());
+        rule(method, path, case.roles(), missing)
+    };
     vec![
         rule(
             "get",
             "/api/v1/maternity-allowance/offers",
-            EMPLOYER,
+            U::ViewOffers.roles(),
             Target::Scoped,
         ),
         Rule {
             body: Some(json!({})),
-            ..rule("post", "/api/v1/maternity-allowance/claims", FILERS, bad)
+            ..rule(
+                "post",
+                "/api/v1/maternity-allowance/claims",
+                U::OpenClaim.roles(),
+                bad,
+            )
         },
         rule(
             "get",
             "/api/v1/maternity-allowance/claims",
-            READERS,
+            U::ViewClaims.roles(),
             Target::Scoped,
         ),
-        rule(
-            "get",
-            "/api/v1/maternity-allowance/claims/{id}",
-            READERS,
-            missing,
-        ),
-        rule(
-            "get",
-            "/api/v1/maternity-allowance/claims/{id}/application-form.pdf",
-            FILERS,
-            missing,
-        ),
-        rule(
-            "post",
-            "/api/v1/maternity-allowance/claims/{id}/confirm-wage",
-            FILERS,
-            missing,
-        ),
-        rule(
-            "post",
-            "/api/v1/maternity-allowance/claims/{id}/attachments",
-            FILERS,
-            missing,
-        ),
-        rule(
-            "post",
-            "/api/v1/maternity-allowance/claims/{id}/submit",
-            FILERS,
-            missing,
-        ),
-        rule(
-            "post",
-            "/api/v1/maternity-allowance/claims/{id}/review",
-            &[Role::AgencyClerk],
-            missing,
-        ),
+        claim("get", "", U::ViewClaims),
+        claim("get", "/application-form.pdf", U::PrintApplicationForm),
+        claim("post", "/confirm-wage", U::ConfirmWage),
+        claim("post", "/attachments", U::AttachPhoto),
+        claim("post", "/submit", U::SubmitClaim),
+        claim("post", "/review", U::ReviewClaim),
         rule(
             "get",
             "/api/v1/maternity-allowance/lookup",
-            &[Role::AgencyClerk],
+            U::LookupPerson.roles(),
             bad,
         ),
         rule(
             "get",
             "/api/v1/maternity-allowance/duplicate-attempts",
-            &[Role::Supervisor, Role::Admin],
+            U::ViewDuplicateAttempts.roles(),
             Target::Scoped,
         ),
-        rule("get", "/api/v1/employer/bank-account", EMPLOYER, missing),
+        rule(
+            "get",
+            "/api/v1/employer/bank-account",
+            U::ManageEmployerAccount.roles(),
+            missing,
+        ),
         Rule {
             body: Some(
                 json!({"name": "测试单位", "bank": "测试银行", "number": "50001000000000000001"}),
@@ -245,11 +224,16 @@ fn allowance_rules() -> Vec<Rule> {
             ..rule(
                 "put",
                 "/api/v1/employer/bank-account",
-                EMPLOYER,
+                U::ManageEmployerAccount.roles(),
                 Target::Scoped,
             )
         },
-        rule("get", "/api/v1/notifications", &Role::ALL, Target::Scoped),
+        rule(
+            "get",
+            "/api/v1/notifications",
+            U::ViewNotifications.roles(),
+            Target::Scoped,
+        ),
     ]
 }
 
@@ -290,18 +274,22 @@ async fn fixture(w: &World) -> Fixture {
         (420281, &w.person_hb, 420000),
     ] {
         let claim = format!("claim-{code}");
+        let case_id =
+            onething_test_support::approved_claim_case(store, person.as_str(), &code.to_string())
+                .await;
         sqlx::query(
             "INSERT INTO ma_claims (id, employer_uscc, person_id, channel, status, duplicate_key,
                  region, amount_fen, payee, account_name, bank, account_number, created_by,
-                 created_at, approved_on, updated_at)
+                 created_at, approved_on, updated_at, case_id)
              VALUES ($1, $2, $3, 'online', 'approved', $1, $4, 100000, 'employer', '测试甲有限公司',
                  '测试银行', '31000123456789', 'fixture', '2024-09-01T00:00:00.000000Z',
-                 '2024-09-02', '2024-09-01T00:00:00.000000Z')",
+                 '2024-09-02', '2024-09-01T00:00:00.000000Z', $5)",
         )
         .bind(&claim)
         .bind(auth_support::employer_in(code).as_str())
         .bind(person.as_str())
         .bind(code.to_string())
+        .bind(case_id)
         .execute(store.pool())
         .await
         .expect("fixture claim");

@@ -332,7 +332,7 @@ async fn wrong_roles_and_wrong_states() {
     )
     .await;
     assert_error(&late, StatusCode::CONFLICT, "INVALID_STATE");
-    let (content_type, body) = multipart("image/jpeg", &[1, 2, 3]);
+    let (content_type, body) = multipart("image/jpeg", &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2]);
     let late_upload = s
         .app
         .send(
@@ -384,6 +384,13 @@ async fn uploads_are_checked_for_type_size_and_field() {
             .expect("test value")
     };
     let (ct, body) = multipart("text/plain", b"hello");
+    assert_error(
+        &s.app.send(send(ct, body)).await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "UNSUPPORTED_MEDIA_TYPE",
+    );
+    // A declared type is not trusted: the first bytes must show it.
+    let (ct, body) = multipart("image/jpeg", b"<html><script>alert(1)</script>");
     assert_error(
         &s.app.send(send(ct, body)).await,
         StatusCode::UNSUPPORTED_MEDIA_TYPE,

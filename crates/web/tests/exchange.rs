@@ -117,7 +117,7 @@ async fn versions(store: &Store, dataset: Dataset) -> i64 {
 
 #[tokio::test]
 async fn a_good_push_then_the_same_push_then_a_correction() {
-    for TestDb { label, store } in test_dbs().await {
+    for TestDb { label, store, .. } in test_dbs().await {
         let key = register(&store, "mi", DepartmentKind::MedicalInsurance).await;
         let clock = TestClock::at(start());
         let app = app_on(&store, &clock);
@@ -171,7 +171,7 @@ async fn a_good_push_then_the_same_push_then_a_correction() {
 
 #[tokio::test]
 async fn refused_requests_store_nothing() {
-    for TestDb { label, store } in test_dbs().await {
+    for TestDb { label, store, .. } in test_dbs().await {
         let key = register(&store, "health", DepartmentKind::Health).await;
         register(&store, "tax", DepartmentKind::Tax).await;
         let app = app_on(&store, &TestClock::at(start()));
@@ -283,7 +283,7 @@ async fn refused_requests_store_nothing() {
 
 #[tokio::test]
 async fn bad_records_are_reported_and_good_ones_stored() {
-    for TestDb { label, store } in test_dbs().await {
+    for TestDb { label, store, .. } in test_dbs().await {
         let key = register(&store, "health", DepartmentKind::Health).await;
         let app = app_on(&store, &TestClock::at(start()));
         let signed = Signed {
@@ -366,7 +366,7 @@ async fn bad_records_are_reported_and_good_ones_stored() {
 
 #[tokio::test]
 async fn ndjson_indexes_are_lines() {
-    for TestDb { label, store } in test_dbs().await {
+    for TestDb { label, store, .. } in test_dbs().await {
         let key = register(&store, "tax", DepartmentKind::Tax).await;
         let app = app_on(&store, &TestClock::at(start()));
         let signed = Signed {
@@ -408,7 +408,7 @@ async fn ndjson_indexes_are_lines() {
 
 #[tokio::test]
 async fn too_many_records_or_bytes_are_refused() {
-    for TestDb { label, store } in test_dbs().await {
+    for TestDb { label, store, .. } in test_dbs().await {
         let key = register(&store, "mi", DepartmentKind::MedicalInsurance).await;
         let app = app_on(&store, &TestClock::at(start()));
         let signed = Signed {
@@ -452,7 +452,7 @@ async fn too_many_records_or_bytes_are_refused() {
 
 #[tokio::test]
 async fn rotated_keys_overlap_and_revoked_keys_are_refused() {
-    for TestDb { label, store } in test_dbs().await {
+    for TestDb { label, store, .. } in test_dbs().await {
         let old = register(&store, "hr", DepartmentKind::Hr).await;
         let new = generate_signing_key().expect("key");
         let clock = TestClock::at(start());

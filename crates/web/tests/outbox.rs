@@ -171,7 +171,7 @@ async fn platform_key(state: &AppState) -> signature::VerifyingKey {
 
 #[tokio::test]
 async fn a_delivery_is_retried_until_the_webhook_takes_it_then_the_result_completes_the_item() {
-    for TestDb { label, store } in test_dbs().await {
+    for TestDb { label, store, .. } in test_dbs().await {
         let fake = FakeWebhook {
             fail_first: 2,
             ..FakeWebhook::default()
@@ -283,7 +283,7 @@ async fn a_delivery_is_retried_until_the_webhook_takes_it_then_the_result_comple
 
 #[tokio::test]
 async fn a_denied_result_by_case_and_item_denies_the_item() {
-    for TestDb { label, store } in test_dbs().await {
+    for TestDb { label, store, .. } in test_dbs().await {
         let url = serve_fake(FakeWebhook::default()).await;
         let key = add_health(&store, "health1", &url).await;
         let case_id = accepted_case(&store).await;
@@ -331,7 +331,7 @@ async fn a_denied_result_by_case_and_item_denies_the_item() {
 
 #[tokio::test]
 async fn a_delivery_nobody_takes_fails_after_the_last_attempt_with_an_alert() {
-    for TestDb { label, store } in test_dbs().await {
+    for TestDb { label, store, .. } in test_dbs().await {
         let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

@@ -14,39 +14,43 @@ mod world;
 use auth_support::{PASSWORD, Reply, SignedIn, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use onething_domain::access::Role;
+use onething_domain::access::{Role, UseCase};
 
 const SUPERVISORS: &[Role] = &[Role::Supervisor, Role::Admin];
 const ADMIN: &[Role] = &[Role::Admin];
-const CLERKS: &[Role] = &[Role::AgencyClerk, Role::Admin];
-const LATE: &[Role] = &[Role::AgencyClerk, Role::Supervisor, Role::Admin];
 
 /// Every page route that needs sign-in, with the roles it admits (`{case}`: the user's own
-/// case, or the first case for a role that sees none).
-const PAGES: &[(&str, &[Role])] = &[
-    ("/cases", &Role::ALL),
-    ("/cases?q=1234", &Role::ALL),
-    ("/cases/{case}", &Role::ALL),
-    ("/due", SUPERVISORS),
-    ("/due?dept=health", SUPERVISORS),
-    ("/dept/items", &[Role::DeptOfficer]),
-    ("/audit", SUPERVISORS),
-    ("/admin/catalog", ADMIN),
-    ("/admin/users", ADMIN),
-    ("/admin/departments", ADMIN),
-    ("/admin/params", ADMIN),
-    ("/employer/offers", &[Role::Employer]),
-    ("/employer/claims", &[Role::Employer]),
-    ("/employer/bank", &[Role::Employer]),
-    ("/my/claims", &[Role::Person]),
-    ("/clerk/review", CLERKS),
-    ("/clerk/window", CLERKS),
-    ("/clerk/lookup", CLERKS),
-    ("/clerk/claims", CLERKS),
-    ("/clerk/settlements", CLERKS),
-    ("/allowance/late", LATE),
-    ("/supervision/duplicates", SUPERVISORS),
-];
+/// case, or the first case for a role that sees none). A page of a use case admits exactly
+/// the policy table's roles for it, as its API route does (tests/authz.rs walks the same).
+fn pages() -> Vec<(&'static str, &'static [Role])> {
+    vec![
+        ("/cases", UseCase::ViewCases.roles()),
+        ("/cases?q=1234", UseCase::ViewCases.roles()),
+        ("/cases/{case}", UseCase::ViewCases.roles()),
+        ("/due", UseCase::ViewDue.roles()),
+        ("/due?dept=health", UseCase::ViewDue.roles()),
+        ("/dept/items", &[Role::DeptOfficer]),
+        ("/audit", SUPERVISORS),
+        ("/admin/catalog", ADMIN),
+        ("/admin/users", ADMIN),
+        ("/admin/departments", ADMIN),
+        ("/admin/params", ADMIN),
+        ("/employer/offers", UseCase::ViewOffers.roles()),
+        ("/employer/claims", &[Role::Employer]),
+        ("/employer/bank", UseCase::ManageEmployerAccount.roles()),
+        ("/my/claims", &[Role::Person]),
+        ("/clerk/review", UseCase::ReviewClaim.roles()),
+        ("/clerk/window", UseCase::FileAtWindow.roles()),
+        ("/clerk/lookup", UseCase::LookupPerson.roles()),
+        ("/clerk/claims", UseCase::ReviewClaim.roles()),
+        ("/clerk/settlements", UseCase::ViewSettlements.roles()),
+        ("/allowance/late", UseCase::ViewLatePayments.roles()),
+        (
+            "/supervision/duplicates",
+            UseCase::ViewDuplicateAttempts.roles(),
+        ),
+    ]
+}
 
 fn get(uri: &str) -> Request<Body> {
     Request::builder()
@@ -89,7 +93,7 @@ fn location(reply: &Reply) -> &str {
 #[tokio::test]
 async fn every_page_route_by_role_and_tenant() {
     let w = world::world().await;
-    for (route, _) in PAGES {
+    for (route, _) in pages() {
         let uri = route.replace("{case}", w.case("newborn_cq"));
         let reply = w.app.send(get(&uri)).await;
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "anonymous {uri}");
@@ -99,7 +103,7 @@ async fn every_page_route_by_role_and_tenant() {
         let who = w.app.sign_in(username).await;
         let (own, other) = w.own_and_other(visible);
         let hidden = w.hidden_ids(visible);
-        for (route, roles) in PAGES {
+        for (route, roles) in pages() {
             let uri = route.replace("{case}", own);
             let context = format!("{username} GET {uri}");
             let reply = page(&w.app, &who, &uri).await;

@@ -21,6 +21,8 @@ pub enum UseCase {
     ViewOffers,
     /// Open a claim online (employer) or at the window (agency clerk).
     OpenClaim,
+    /// Open a claim on an employer's behalf at a window (the 授权确认表 recorded).
+    FileAtWindow,
     ConfirmWage,
     AttachPhoto,
     SubmitClaim,
@@ -79,6 +81,7 @@ use Role::{Admin, AgencyClerk, DeptOfficer, Employer, HospitalClerk, Person, Sup
 const TABLE: &[(UseCase, &[Role])] = &[
     (UseCase::ViewOffers, &[Employer]),
     (UseCase::OpenClaim, &[Employer, AgencyClerk]),
+    (UseCase::FileAtWindow, &[AgencyClerk]),
     (UseCase::ConfirmWage, &[Employer, AgencyClerk]),
     (UseCase::AttachPhoto, &[Employer, AgencyClerk]),
     (UseCase::SubmitClaim, &[Employer, AgencyClerk]),
@@ -135,9 +138,10 @@ const TABLE: &[(UseCase, &[Role])] = &[
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 32] = [
+    pub const ALL: [UseCase; 33] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
+        UseCase::FileAtWindow,
         UseCase::ConfirmWage,
         UseCase::AttachPhoto,
         UseCase::SubmitClaim,
@@ -201,6 +205,7 @@ mod tests {
     fn administrators_read_but_do_no_clerks_or_employers_work() {
         let work = [
             UseCase::OpenClaim,
+            UseCase::FileAtWindow,
             UseCase::ConfirmWage,
             UseCase::AttachPhoto,
             UseCase::SubmitClaim,

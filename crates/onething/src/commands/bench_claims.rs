@@ -14,7 +14,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use onething_domain::access::Role;
+use std::sync::Arc;
+
+use onething_domain::access::{Role, Scope};
 use onething_domain::allowance::settlement::{PaymentLine, render_payment_csv};
 use onething_domain::allowance::{ClaimStatus, WageBasis};
 use onething_domain::china_time::date_in_china;
@@ -23,9 +25,12 @@ use onething_domain::rules::MaternityParams;
 use onething_domain::{Calendar, CitizenId, Fen, RegionCode, Sex, Uscc, YearMonth};
 use onething_exchange::Dataset;
 use onething_exchange::signature::generate_signing_key;
+use onething_services::allowance::{self as service, ConfirmWage, OpenClaim, PersonKey, Submit};
+use onething_services::{Actor, Services};
 use onething_store::Store;
-use onething_store::allowance::claims::{Acting, BankAccount, Channel, Claim, NewClaim};
+use onething_store::allowance::claims::{BankAccount, Claim};
 use onething_store::allowance::settlements::{self, SettleRun};
+use onething_store::audit::NewAuditEntry;
 use onething_store::departments::NewDepartment;
 use onething_store::shared_records::Push;
 use onething_synth::Synth;
@@ -228,8 +233,18 @@ async fn store_shared_data(
                     "avg_monthly_wage_fen": 900_000, "avg_monthly_base_fen": 650_000}),
             ));
         }
+        let audit = NewAuditEntry {
+            at,
+            actor: HR.into(),
+            role: None,
+            action: "employer_account_changed".into(),
+            subject_type: "employer".into(),
+            subject_id: uscc.to_string(),
+            case_id: None,
+            detail: json!({"bench": true}),
+        };
         store
-            .put_employer_account(uscc.as_str(), &bank_account(n), HR, at)
+            .put_employer_account(uscc.as_str(), &bank_account(n), &audit)
             .await?;
     }
     let mut count = ingest(store, wages, at).await?;
@@ -247,43 +262,43 @@ fn claim_failed(step: &str, e: impl std::fmt::Debug) -> Failure {
     Failure::environment("基准测试申领失败", format!("{step}: {e:?}"))
 }
 
-/// The employer's three steps for one mother, through the store functions the claims API
-/// calls: create, confirm the wage, submit (account on file; smart review decides).
-async fn file_claim(
-    store: &Store,
-    mother: &Mother,
-    employer: &Uscc,
-    params: &MaternityParams,
-    calendar: &Calendar,
-) -> Result<Claim, Failure> {
-    let at = Utc::now();
-    let new = NewClaim {
-        person_id: mother.id.clone(),
-        employer: employer.clone(),
-        certificate_no: None,
-        channel: Channel::Online,
-        authorisation: None,
-        actor: HR.into(),
+/// The employer's three steps for one mother, through the use cases the claims API and
+/// pages call: open, confirm the wage, submit (account on file; smart review decides).
+async fn file_claim(svc: &Services, mother: &Mother, employer: &Uscc) -> Result<Claim, Failure> {
+    let by = Actor {
+        username: HR.into(),
         role: Role::Employer,
-        at,
+        scope: Scope::Employer(employer.clone()),
+        at: Utc::now(),
+        idempotency_key: None,
     };
-    let claim = store
-        .create_claim(&new)
+    let open = OpenClaim {
+        person: PersonKey::Id(mother.id.clone()),
+        certificate_no: None,
+        employer: None,
+        authorisation: None,
+    };
+    let claim = service::open_claim(svc, &by, open)
         .await
         .map_err(|e| claim_failed("create", e))?;
-    let acting = Acting {
-        actor: HR,
-        role: Role::Employer,
-        at,
+    let wage = ConfirmWage {
+        basis: WageBasis::AvgWage,
     };
-    store
-        .confirm_wage(&claim.id, WageBasis::AvgWage, &acting)
+    service::confirm_wage(svc, &by, &claim.id, wage)
         .await
         .map_err(|e| claim_failed("confirm wage", e))?;
-    store
-        .submit_claim(&claim.id, None, &acting, params, calendar)
+    service::submit(svc, &by, &claim.id, Submit::default())
         .await
         .map_err(|e| claim_failed("submit", e))
+}
+
+/// The services over `store` with the rules and calendar of the run.
+fn services(store: &Store, params: &MaternityParams, calendar: &Calendar) -> Services {
+    Services {
+        store: store.clone(),
+        params: Arc::new(params.clone()),
+        calendar: Arc::new(calendar.clone()),
+    }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -320,13 +335,14 @@ pub async fn claims(db: String, n: usize, seed: u64) -> Result<ExitCode, Failure
     let records = store_shared_data(&store, &people, at).await?;
     let ingest_s = started.elapsed().as_secs_f64();
 
+    let svc = services(&store, &params, &calendar);
     let started = Instant::now();
     let mut latencies = Vec::with_capacity(n);
     let (mut approved, mut approved_fen) = (0u64, 0i64);
     for mother in &people.mothers {
         let t = Instant::now();
         let employer = &people.employers[mother.employer].0;
-        let claim = file_claim(&store, mother, employer, &params, &calendar).await?;
+        let claim = file_claim(&svc, mother, employer).await?;
         latencies.push(t.elapsed());
         if claim.status == ClaimStatus::Approved {
             approved += 1;
@@ -455,14 +471,8 @@ pub async fn seed_claims(db: String, count: u64) -> Result<ExitCode, Failure> {
     let at = Utc::now();
     let people = population(1, 1, date_in_china(at))?;
     store_shared_data(&store, &people, at).await?;
-    let template = file_claim(
-        &store,
-        &people.mothers[0],
-        &people.employers[0].0,
-        &params,
-        &calendar,
-    )
-    .await?;
+    let svc = services(&store, &params, &calendar);
+    let template = file_claim(&svc, &people.mothers[0], &people.employers[0].0).await?;
     let started = Instant::now();
     let mut from = 1;
     while from <= count {
@@ -480,26 +490,37 @@ pub async fn seed_claims(db: String, count: u64) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Copies the template claim and its steps to `bench-ma-FROM` … `bench-ma-TO` in one
-/// transaction.
+/// Copies the template claim and its case (events and items) to `bench-ma-FROM` …
+/// `bench-ma-TO` (cases `bench-case-…`) in one transaction.
 async fn copy_claim(store: &Store, template: &str, from: u64, to: u64) -> Result<(), Failure> {
     const NUMBERS: &str = "WITH RECURSIVE n(i) AS (SELECT CAST($2 AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < CAST($3 AS BIGINT))";
+    const CASE: &str = "(SELECT case_id FROM ma_claims WHERE id = $1)";
     const COLUMNS: &str = "employer_uscc, person_id, channel, status, certificate_no, event_date, region, wage_basis, facts, missing, decision, params_used, amount_fen, payee, needs_review, authorization_ref, account_name, bank, account_number, reject_code, reject_note, created_by, created_at, submitted_at, reviewed_at, reviewed_by, approved_on, payment_due, settlement_id, payment_id, account_corrected_at, paid_on, updated_at, version";
     let statements = [
         format!(
-            "{NUMBERS} INSERT INTO ma_claims (id, duplicate_key, {COLUMNS})
-             SELECT 'bench-ma-' || n.i, c.duplicate_key || '-' || n.i, {}
+            "{NUMBERS} INSERT INTO cases (id, bundle, catalog_version, applicant, region, status, version, opened_at, updated_at, due_on, filer)
+             SELECT 'bench-case-' || n.i, c.bundle, c.catalog_version, c.applicant, c.region, c.status, c.version, c.opened_at, c.updated_at, c.due_on, c.filer
+             FROM cases c, n WHERE c.id = {CASE}"
+        ),
+        format!(
+            "{NUMBERS} INSERT INTO case_events (case_id, seq, at, actor, role, kind, item, idempotency_key, body)
+             SELECT 'bench-case-' || n.i, e.seq, e.at, e.actor, e.role, e.kind, e.item, e.idempotency_key || '-' || n.i, e.body
+             FROM case_events e, n WHERE e.case_id = {CASE}"
+        ),
+        format!(
+            "{NUMBERS} INSERT INTO case_items (case_id, item, department, state, due_on, accepted_on, finished_on)
+             SELECT 'bench-case-' || n.i, i.item, i.department, i.state, i.due_on, i.accepted_on, i.finished_on
+             FROM case_items i, n WHERE i.case_id = {CASE}"
+        ),
+        format!(
+            "{NUMBERS} INSERT INTO ma_claims (id, case_id, duplicate_key, {COLUMNS})
+             SELECT 'bench-ma-' || n.i, 'bench-case-' || n.i, c.duplicate_key || '-' || n.i, {}
              FROM ma_claims c, n WHERE c.id = $1",
             COLUMNS
                 .split(", ")
                 .map(|col| format!("c.{col}"))
                 .collect::<Vec<_>>()
                 .join(", ")
-        ),
-        format!(
-            "{NUMBERS} INSERT INTO ma_claim_steps (claim_id, seq, step, at, by_actor, detail)
-             SELECT 'bench-ma-' || n.i, s.seq, s.step, s.at, s.by_actor, s.detail
-             FROM ma_claim_steps s, n WHERE s.claim_id = $1"
         ),
     ];
     let seed_error = |e: sqlx::Error| Failure::environment("无法写入基准测试申领", e);

@@ -285,9 +285,10 @@ impl TryFrom<PhotoInput> for Photo {
     fn try_from(raw: PhotoInput) -> Result<Self, Invalid> {
         const FIELD: &str = "file";
         if raw.bytes.is_empty() {
-            return Err(Invalid::missing(
+            return Err(Invalid::new(
+                "INVALID_UPLOAD",
                 FIELD,
-                "出生医学证明照片（file）：请选择要上传的文件",
+                "出生医学证明照片（file）：请选择要上传的文件（不能为空文件）",
             ));
         }
         if raw.bytes.len() > MAX_PHOTO_BYTES {
@@ -421,7 +422,7 @@ mod tests {
         );
         assert_eq!(
             photo("image/jpeg", b"").expect_err("empty").code,
-            "MISSING_FIELD"
+            "INVALID_UPLOAD"
         );
         let big = vec![0xFF; MAX_PHOTO_BYTES + 1];
         assert_eq!(

@@ -27,8 +27,8 @@ pub use commands::{
     PersonKey, Photo, PhotoInput, Review, ReviewInput, Submit, account as parse_account,
 };
 pub use open::{PersonLookup, lookup_person, offers, open_claim};
-pub use read::{ClaimDetail, claim, claims, duplicate_attempts, visible_claim};
-pub use steps::{attach_photo, confirm_wage, review, submit};
+pub use read::{ClaimDetail, claim, claims, duplicate_attempts, visible_claim, with_history};
+pub use steps::{attach_photo, confirm_wage, preview, review, submit};
 
 /// The catalogue bundle a claim's case belongs to.
 pub const BUNDLE: &str = "maternity_allowance";

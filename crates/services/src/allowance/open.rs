@@ -1,18 +1,20 @@
 //! Opening claims: the employer's proactive offers, a new claim (online by the employer, at
 //! the window by a clerk with the employer's authorisation), and the clerk's person look-up.
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 use onething_domain::access::policy::{PersonFacts, can_see_person};
 use onething_domain::access::{Applicant, Scope, UseCase};
 use onething_domain::allowance::visibility::{ClaimFacts, can_see_claim};
 use onething_domain::allowance::{Fact, Missing};
 use onething_domain::{CitizenId, RegionCode, Uscc};
 use onething_store::allowance::claims::{
-    Authorisation, Channel, Claim, ClaimSubject, ClaimWrite, NewClaim, Offer, duplicate_key,
+    Authorisation, Channel, Claim, ClaimSubject, ClaimWrite, LOOKBACK_DAYS, NewClaim, Offer,
+    duplicate_key,
 };
 use onething_store::audit::NewAuditEntry;
 use onething_store::cases::{CaseWrite, NewCase};
 use onething_store::shared_data::DataUse;
+use onething_store::shared_records::SharedRecord;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -158,7 +160,7 @@ async fn resolve_person(svc: &Services, key: &PersonKey) -> Result<CitizenId, Se
                     Invalid::new(
                         "INVALID_PERSON_REF",
                         "person_ref",
-                        "person_ref 无效或已失效，请刷新待申领名单",
+                        "职工：person_ref 无效或已失效，请从待申领名单中重新选择",
                     )
                     .into()
                 })
@@ -182,6 +184,7 @@ fn filer(
         }
         return Ok((uscc.clone(), Channel::Online, None));
     }
+    actor.authorize(UseCase::FileAtWindow)?;
     let uscc = cmd.employer.clone().ok_or_else(|| {
         Invalid::missing(
             "employer_uscc",
@@ -211,12 +214,19 @@ pub struct PersonLookup {
     pub person: CitizenId,
     pub region: Option<RegionCode>,
     pub event_date: Option<NaiveDate>,
+    /// The claim's facts as they would be derived now, and what is missing.
     pub facts: Vec<Fact>,
     pub missing: Vec<Missing>,
+    /// The shared records behind them: enrollment and employment today, births and
+    /// deliveries of the look-back window.
+    pub records: Vec<SharedRecord>,
+    /// The person's claims in the clerk's region.
+    pub claims: Vec<Claim>,
 }
 
-/// The window clerk's look-up: the shared data found for a person, in the clerk's region
-/// only (404 otherwise), every record read audited, the look-up itself audited.
+/// The window clerk's look-up: the shared data found for a person and the claim facts they
+/// give, in the clerk's region only (404 otherwise), every record read audited, the look-up
+/// itself audited.
 pub async fn lookup_person(
     svc: &Services,
     actor: &Actor,
@@ -229,11 +239,11 @@ pub async fn lookup_person(
         purpose: "maternity_allowance_window_lookup".into(),
     };
     let today = actor.today();
-    let on = svc
-        .store
+    let store = &svc.store;
+    let enrollment = store
         .insurance_enrollment_on(&data_use, person.as_str(), today)
         .await?;
-    let region = on
+    let region = enrollment
         .as_ref()
         .and_then(|r| r.content["region_code"].as_str())
         .and_then(|r| RegionCode::parse(r).ok());
@@ -243,34 +253,41 @@ pub async fn lookup_person(
         employer: None,
     };
     can_see_person(&actor.scope, &facts)?;
+    let records = person_records(svc, &data_use, person, enrollment.clone(), today).await?;
     // The wage is the employer's: looked up against the employer of the enrollment found.
-    let employer = on
+    let employer = enrollment
         .as_ref()
         .and_then(|r| r.employer_uscc.as_deref())
         .and_then(|u| Uscc::parse(u).ok());
-    let Some(employer) = employer else {
-        return Ok(PersonLookup {
-            person: person.clone(),
-            region,
-            event_date: None,
-            facts: Vec::new(),
-            missing: vec![Missing {
-                name: "insurance_enrollment".into(),
-                message: "医保部门尚未推送该人员的职工医保参保登记（参保单位）".into(),
-            }],
-        });
-    };
-    let subject = ClaimSubject {
-        claimant: person,
-        employer: &employer,
-        certificate_no: None,
-        basis: None,
-        uploaded_certificate_no: None,
+    let mut found = PersonLookup {
+        person: person.clone(),
+        region,
         event_date: None,
-        today,
+        facts: Vec::new(),
+        missing: vec![Missing {
+            name: "insurance_enrollment".into(),
+            message: "医保部门尚未推送该人员的职工医保参保登记（参保单位）".into(),
+        }],
+        records,
+        claims: super::read::claims_of_person(svc, actor, person).await?,
     };
-    let (_, derived) = svc.store.derive_claim(&data_use, &subject).await?;
-    svc.store
+    if let Some(employer) = &employer {
+        let subject = ClaimSubject {
+            claimant: person,
+            employer,
+            certificate_no: None,
+            basis: None,
+            uploaded_certificate_no: None,
+            event_date: None,
+            today,
+        };
+        let (_, derived) = store.derive_claim(&data_use, &subject).await?;
+        found.region = derived.region;
+        found.event_date = derived.event_date;
+        found.facts = derived.facts;
+        found.missing = derived.missing;
+    }
+    store
         .append_audit(&NewAuditEntry {
             at: actor.at,
             actor: actor.username.clone(),
@@ -279,14 +296,36 @@ pub async fn lookup_person(
             subject_type: "person".into(),
             subject_id: person.as_str().to_owned(),
             case_id: None,
-            detail: json!({"employer_uscc": employer.as_str()}),
+            detail: json!({"employer_uscc": employer.as_ref().map(Uscc::as_str)}),
         })
         .await?;
-    Ok(PersonLookup {
-        person: person.clone(),
-        region: derived.region,
-        event_date: derived.event_date,
-        facts: derived.facts,
-        missing: derived.missing,
-    })
+    Ok(found)
+}
+
+/// The person's shared records a window needs, each read audited.
+async fn person_records(
+    svc: &Services,
+    data_use: &DataUse,
+    person: &CitizenId,
+    enrollment: Option<SharedRecord>,
+    today: NaiveDate,
+) -> Result<Vec<SharedRecord>, ServiceError> {
+    let store = &svc.store;
+    let id = person.as_str();
+    let since = today - Duration::days(LOOKBACK_DAYS);
+    let mut out: Vec<SharedRecord> = enrollment.into_iter().collect();
+    out.extend(store.employment_status_on(data_use, id, today).await?);
+    out.extend(
+        store
+            .birth_certificates_of_mother(data_use, id, since, today)
+            .await?,
+    );
+    out.extend(
+        store
+            .delivery_records_of(data_use, id)
+            .await?
+            .into_iter()
+            .filter(|r| r.event_date.is_some_and(|d| d >= since)),
+    );
+    Ok(out)
 }

@@ -1,10 +1,10 @@
 //! Reading claims: one claim with its history, the claims a scope reaches, and the refused
 //! duplicates supervisors watch (RB-6).
 
-use onething_domain::RegionCode;
 use onething_domain::access::{Scope, UseCase};
 use onething_domain::allowance::ClaimStatus;
 use onething_domain::allowance::visibility::{ClaimFacts, can_see_claim, region_prefix};
+use onething_domain::{CitizenId, RegionCode};
 use onething_store::StoreError;
 use onething_store::allowance::ClaimStep;
 use onething_store::allowance::claims::{AttachmentMeta, Claim, ClaimFilter, DuplicateAttempt};
@@ -41,10 +41,11 @@ pub async fn visible_claim(svc: &Services, actor: &Actor, id: &str) -> Result<Cl
 pub async fn claim(svc: &Services, actor: &Actor, id: &str) -> Result<ClaimDetail, ServiceError> {
     actor.authorize(UseCase::ViewClaims)?;
     let claim = visible_claim(svc, actor, id).await?;
-    detail(svc, claim).await
+    with_history(svc, claim).await
 }
 
-pub(crate) async fn detail(svc: &Services, claim: Claim) -> Result<ClaimDetail, ServiceError> {
+/// A claim already read in scope, with its history.
+pub async fn with_history(svc: &Services, claim: Claim) -> Result<ClaimDetail, ServiceError> {
     let steps = svc.store.claim_steps(&claim.id).await?;
     let attachments = svc.store.claim_attachments(&claim.id).await?;
     Ok(ClaimDetail {
@@ -63,19 +64,40 @@ pub async fn claims(
     limit: u32,
 ) -> Result<Vec<Claim>, ServiceError> {
     actor.authorize(UseCase::ViewClaims)?;
+    let Some(mut filter) = scope_filter(&actor.scope, limit) else {
+        return Ok(Vec::new());
+    };
+    filter.status = status;
+    Ok(svc.store.claims(&filter).await?)
+}
+
+/// One person's claims within the actor's scope (the window's look-up).
+pub(super) async fn claims_of_person(
+    svc: &Services,
+    actor: &Actor,
+    person: &CitizenId,
+) -> Result<Vec<Claim>, ServiceError> {
+    let Some(mut filter) = scope_filter(&actor.scope, 500) else {
+        return Ok(Vec::new());
+    };
+    filter.person_id = Some(person.as_str().to_owned());
+    Ok(svc.store.claims(&filter).await?)
+}
+
+/// The claims filter of a scope; `None` for scopes that reach no claim.
+fn scope_filter(scope: &Scope, limit: u32) -> Option<ClaimFilter> {
     let mut filter = ClaimFilter {
-        status,
         limit: limit.clamp(1, 500),
         ..ClaimFilter::default()
     };
-    match &actor.scope {
+    match scope {
         Scope::Employer(uscc) => filter.employer_uscc = Some(uscc.to_string()),
         Scope::Person(id) => filter.person_id = Some(id.to_string()),
         Scope::Region(region) => filter.region_prefix = Some(region_prefix(*region)),
         Scope::Platform => {}
-        Scope::Department { .. } => return Ok(Vec::new()),
+        Scope::Department { .. } => return None,
     }
-    Ok(svc.store.claims(&filter).await?)
+    Some(filter)
 }
 
 /// Refused duplicate claims, newest first (supervisors, RB-6).
@@ -85,5 +107,14 @@ pub async fn duplicate_attempts(
     limit: u32,
 ) -> Result<Vec<DuplicateAttempt>, ServiceError> {
     actor.authorize(UseCase::ViewDuplicateAttempts)?;
-    Ok(svc.store.duplicate_attempts(limit.clamp(1, 500)).await?)
+    let attempts = svc.store.duplicate_attempts(limit.clamp(1, 500)).await?;
+    // A regional supervisor sees the attempts on employers of his region.
+    Ok(attempts
+        .into_iter()
+        .filter(|a| match &actor.scope {
+            Scope::Region(mine) => onething_domain::Uscc::parse(&a.employer_uscc)
+                .is_ok_and(|u| u.region().is_within(*mine)),
+            _ => true,
+        })
+        .collect())
 }

@@ -69,7 +69,7 @@ pub async fn confirm_wage(
     let detail = json!({"basis": cmd.basis.as_str()});
     let write = ClaimWrite {
         by: acting(actor),
-        idempotency_key: actor.key_for(&claim.id),
+        idempotency_key: actor.key_for(&format!("{}:confirm_wage", claim.id)),
         case: vec![step("wage_confirmed", detail, case_role(actor))],
         notifications: Vec::new(),
         audit: None,
@@ -93,11 +93,16 @@ pub async fn attach_photo(
     require_draft(&claim, "given an attachment")?;
     claim.needs_review = true;
     let by = acting(actor);
-    let meta = AttachmentMeta::of(&file, &by);
+    let key = actor.key_for(&format!("{}:attach_photo", claim.id));
+    let mut meta = AttachmentMeta::of(&file, &by);
+    if actor.idempotency_key.is_some() {
+        // A retry with the same key writes nothing and must answer the stored attachment.
+        meta = meta.keyed(&key);
+    }
     let detail = json!({"attachment": meta.id, "sha256": meta.sha256, "size": meta.size});
     let write = ClaimWrite {
         by,
-        idempotency_key: actor.key_for(&claim.id),
+        idempotency_key: key,
         case: vec![step("photo_uploaded", detail, case_role(actor))],
         notifications: Vec::new(),
         audit: None,
@@ -203,7 +208,7 @@ pub async fn submit(
     };
     let write = ClaimWrite {
         by: acting(actor),
-        idempotency_key: actor.key_for(&claim.id),
+        idempotency_key: actor.key_for(&format!("{}:submit", claim.id)),
         case: writes,
         notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, id, &notes),
         audit: Some((format!("claim_{audit_step}"), detail)),
@@ -280,7 +285,7 @@ pub async fn review(
     ));
     let write = ClaimWrite {
         by: acting(actor),
-        idempotency_key: actor.key_for(&claim.id),
+        idempotency_key: actor.key_for(&format!("{}:review", claim.id)),
         case: writes,
         notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, id, &body),
         audit: Some((format!("claim_{name}"), detail)),
@@ -361,4 +366,23 @@ async fn rederive(
             .unwrap_or_else(|| onething_domain::china_time::date_in_china(claim.created_at)),
     };
     Ok(svc.store.derive_claim(&data_use, &subject).await?.1)
+}
+
+/// What approval would decide now, for the clerk's review page: the facts derived again
+/// from the current shared data (each read audited for the claim's case) and the rules
+/// evaluated on them. `None` while data is missing.
+pub async fn preview(
+    svc: &Services,
+    actor: &Actor,
+    claim: &Claim,
+) -> Result<Option<onething_domain::rules::MaternityDecision>, ServiceError> {
+    actor.authorize(UseCase::ReviewClaim)?;
+    let uploaded = claim
+        .needs_review
+        .then_some(claim.certificate_no.as_deref())
+        .flatten();
+    let derived = rederive(svc, claim, &actor.username, uploaded).await?;
+    Ok(derived
+        .maternity
+        .map(|facts| evaluate(&with_claim(facts, &claim.id), &svc.params)))
 }

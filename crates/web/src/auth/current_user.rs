@@ -61,6 +61,33 @@ impl CurrentUser {
         Ok(require_role(self.user.role, allowed)?)
     }
 
+    /// The user as the services layer sees it, acting now. `idempotency_key` is the
+    /// request's `Idempotency-Key` header, if it sent one.
+    pub fn actor(
+        &self,
+        state: &AppState,
+        idempotency_key: Option<String>,
+    ) -> onething_services::Actor {
+        onething_services::Actor {
+            username: self.username().to_owned(),
+            role: self.role(),
+            scope: self.scope().clone(),
+            at: state.now(),
+            idempotency_key,
+        }
+    }
+
+    /// The actor, if the policy table lets this role do `use_case` (403 otherwise).
+    pub fn permit(
+        &self,
+        state: &AppState,
+        use_case: onething_domain::access::UseCase,
+    ) -> Result<onething_services::Actor, ApiError> {
+        let actor = self.actor(state, None);
+        actor.authorize(use_case)?;
+        Ok(actor)
+    }
+
     fn from_session(token: String, session: ActiveSession, via: Credential) -> CurrentUser {
         CurrentUser {
             user: session.user,

@@ -8,10 +8,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use onething_domain::access::{AccessDenied, Role, Scope, mask_id_text};
+use onething_domain::access::{AccessDenied, Scope, UseCase, mask_id_text};
 use onething_domain::allowance::{ClaimStatus, RejectionReason};
 use onething_domain::{Fen, RegionCode};
-use onething_store::allowance::claims::{Claim, ClaimError, ClaimFilter};
+use onething_services::ServiceError;
+use onething_services::allowance as service;
+use onething_store::allowance::claims::Claim;
 use onething_store::allowance::settlements::SettlementError;
 use onething_store::allowance::{ClaimStep, Recipient};
 
@@ -22,19 +24,36 @@ use crate::auth::CurrentUser;
 
 pub(crate) const LIST_LIMIT: u32 = 200;
 
-/// The claim `id` if it exists and the user's scope reaches it (the API's check); the 404
-/// page otherwise.
+/// The claim `id` if the user may view claims and its scope reaches it (the API's check);
+/// the 403 or 404 page otherwise.
 pub(crate) async fn visible_claim(
     state: &AppState,
     user: &CurrentUser,
     id: &str,
 ) -> Result<Claim, PageError> {
-    Ok(crate::routes::allowance::claims::visible_claim(state, user, id).await?)
+    let actor = user.actor(state, None);
+    actor.authorize(UseCase::ViewClaims).map_err(api)?;
+    Ok(service::visible_claim(&state.services(), &actor, id)
+        .await
+        .map_err(api)?)
 }
 
-/// The claims filter of the user's scope (the API's); `None` for scopes that reach no claim.
-pub(crate) fn scope_filter(user: &CurrentUser, status: Option<ClaimStatus>) -> Option<ClaimFilter> {
-    crate::routes::allowance::claims::view::scope_filter(user.scope(), status, LIST_LIMIT)
+/// The claims the user's scope reaches (the API's list), in `status` if given.
+pub(crate) async fn scoped_claims(
+    state: &AppState,
+    user: &CurrentUser,
+    status: Option<ClaimStatus>,
+) -> Result<Vec<Claim>, PageError> {
+    let actor = user.actor(state, None);
+    Ok(
+        service::claims(&state.services(), &actor, status, LIST_LIMIT)
+            .await
+            .map_err(api)?,
+    )
+}
+
+fn api(e: ServiceError) -> crate::ApiError {
+    e.into()
 }
 
 /// The settlements' scope argument of a user: `None` is the whole platform.
@@ -316,52 +335,27 @@ pub(crate) async fn claim_view(state: &AppState, claim: &Claim) -> Result<ClaimV
     Ok(ClaimView::new(claim, &steps))
 }
 
-/// A refusal of the claims store, as the page shows it: status and Chinese message.
-pub(crate) fn claim_refusal(e: ClaimError) -> Result<(StatusCode, String), PageError> {
-    let conflict = StatusCode::CONFLICT;
-    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(match e {
-        ClaimError::NotFound => return Err(AccessDenied::NotFound.into()),
-        ClaimError::Exists { existing } => (
-            conflict,
-            format!("该职工本次生育已有申领（申领号{existing}），不能重复申领"),
-        ),
-        ClaimError::InvalidState { from, .. } => (
-            conflict,
-            format!("申领当前状态为“{}”，不能进行此操作", from.label_zh()),
-        ),
-        ClaimError::NoEvent => (
-            unprocessable,
-            "近十二个月内没有该职工的出生医学证明或分娩记录".to_owned(),
-        ),
-        ClaimError::FactsIncomplete(missing) => (
-            unprocessable,
-            format!(
-                "共享数据不完整：{}",
-                missing
-                    .iter()
-                    .map(|m| m.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("；")
-            ),
-        ),
-        ClaimError::NotEligible(reasons) => (
-            unprocessable,
-            format!(
-                "按规则不符合领取条件：{}",
-                reasons
-                    .iter()
-                    .map(|r| r.name_zh())
-                    .collect::<Vec<_>>()
-                    .join("；")
-            ),
-        ),
-        ClaimError::NoBankAccount => (
-            unprocessable,
-            "收款账户：单位尚未登记银行账户，请填写账户后提交".to_owned(),
-        ),
-        ClaimError::Store(e) => return Err(e.into()),
-    })
+/// A refusal of the services layer, as a form page shows it again: the API's status and
+/// Chinese message (naming the field) for a client mistake; the error page otherwise.
+pub(crate) fn claim_refusal(e: ServiceError) -> Result<(StatusCode, String), PageError> {
+    let api = crate::ApiError::from(e);
+    let shown_on_form = api.status.is_client_error()
+        && !matches!(
+            api.status,
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        );
+    if shown_on_form {
+        // A form that fails its checks is 422 on the pages (the page is shown again).
+        let status = match api.status {
+            StatusCode::BAD_REQUEST
+            | StatusCode::PAYLOAD_TOO_LARGE
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE => StatusCode::UNPROCESSABLE_ENTITY,
+            other => other,
+        };
+        Ok((status, api.message))
+    } else {
+        Err(api.into())
+    }
 }
 
 /// A refusal of the settlements store, as the page shows it.
@@ -397,17 +391,11 @@ pub(crate) async fn my_claims(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
 ) -> Result<Response, PageError> {
-    user.require(&[Role::Person])?;
     let Scope::Person(me) = user.scope() else {
-        return Err(AccessDenied::NotFound.into());
-    };
-    let filter = ClaimFilter {
-        person_id: Some(me.as_str().to_owned()),
-        limit: LIST_LIMIT,
-        ..ClaimFilter::default()
+        return Err(AccessDenied::Forbidden.into());
     };
     let mut claims = Vec::new();
-    for claim in state.store.claims(&filter).await? {
+    for claim in scoped_claims(&state, &user, None).await? {
         claims.push(claim_view(&state, &claim).await?);
     }
     let recipient = Recipient::Person(me.as_str().to_owned());

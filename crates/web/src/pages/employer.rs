@@ -9,16 +9,15 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use onething_domain::Uscc;
 use onething_domain::access::{AccessDenied, Role, Scope, mask_id_text};
-use onething_domain::allowance::settlement::{Payee, PayeeAccount, mask_account};
-use onething_domain::china_time::date_in_china;
-use onething_domain::{CitizenId, Uscc};
-use onething_store::allowance::claims::{BankAccount, Channel, Claim, NewClaim};
-use onething_store::shared_data::DataUse;
+use onething_domain::allowance::settlement::{AccountKind, mask_account};
+use onething_services::allowance::{self as service, AccountInput, OpenClaim, OpenClaimInput};
+use onething_store::allowance::claims::{BankAccount, Claim};
 use serde::Deserialize;
 
 use super::chrome::{Chrome, Signed, redirect_with};
-use super::claims::{ClaimView, LIST_LIMIT, claim_refusal};
+use super::claims::{ClaimView, claim_refusal, scoped_claims};
 use super::{PageError, day, html, ok};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -53,28 +52,20 @@ pub(crate) async fn offers(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
 ) -> Result<Response, PageError> {
-    let uscc = my_uscc(&user)?;
-    render_offers(&state, &user, chrome, &uscc, None, StatusCode::OK).await
+    my_uscc(&user)?;
+    render_offers(&state, &user, chrome, None, StatusCode::OK).await
 }
 
 async fn render_offers(
     state: &AppState,
     user: &CurrentUser,
     chrome: Chrome,
-    uscc: &Uscc,
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let data_use = DataUse {
-        actor: user.username().to_owned(),
-        case_id: None,
-        purpose: "生育津贴主动服务：本单位职工的出生与分娩信息".to_owned(),
-    };
-    let today = date_in_china(state.now());
-    let offers = state
-        .store
-        .offers(&data_use, uscc.as_str(), today)
-        .await?
+    let offers = service::offers(&state.services(), &user.actor(state, None))
+        .await
+        .map_err(crate::ApiError::from)?
         .into_iter()
         .map(|o| OfferRow {
             person: mask_id_text(&o.person_id),
@@ -105,39 +96,24 @@ pub(crate) async fn open(
     Signed { user, chrome }: Signed,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let uscc = my_uscc(&user)?;
+    my_uscc(&user)?;
     let form: OpenForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let person = match state
-        .store
-        .resolve_person_ref(form.person_ref.trim())
-        .await?
-    {
-        Some(id) => CitizenId::parse(&id).ok(),
-        None => None,
+    let raw = OpenClaimInput {
+        person_ref: Some(form.person_ref.clone()),
+        ..OpenClaimInput::default()
     };
-    let Some(person) = person else {
-        let message = "职工：请从列表中选择要申领的职工".to_owned();
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return render_offers(&state, &user, chrome, &uscc, Some(message), status).await;
+    let opened = match OpenClaim::try_from(raw) {
+        Ok(cmd) => service::open_claim(&state.services(), &user.actor(&state, None), cmd).await,
+        Err(invalid) => Err(invalid.into()),
     };
-    let new = NewClaim {
-        person_id: person,
-        employer: uscc.clone(),
-        certificate_no: None,
-        channel: Channel::Online,
-        authorisation: None,
-        actor: user.username().to_owned(),
-        role: user.role(),
-        at: state.now(),
-    };
-    match state.store.create_claim(&new).await {
+    match opened {
         Ok(claim) => Ok(redirect_with(
             &format!("/employer/claims/{}", claim.id),
             None,
         )),
         Err(e) => {
             let (status, message) = claim_refusal(e)?;
-            render_offers(&state, &user, chrome, &uscc, Some(message), status).await
+            render_offers(&state, &user, chrome, Some(message), status).await
         }
     }
 }
@@ -179,15 +155,8 @@ pub(crate) async fn claims(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
 ) -> Result<Response, PageError> {
-    let uscc = my_uscc(&user)?;
-    let filter = onething_store::allowance::claims::ClaimFilter {
-        employer_uscc: Some(uscc.as_str().to_owned()),
-        limit: LIST_LIMIT,
-        ..Default::default()
-    };
-    let rows = state
-        .store
-        .claims(&filter)
+    my_uscc(&user)?;
+    let rows = scoped_claims(&state, &user, None)
         .await?
         .iter()
         .map(claim_row)
@@ -215,27 +184,14 @@ pub(crate) struct AccountForm {
 }
 
 impl AccountForm {
-    /// The account entered, checked; the message names the field at fault.
-    pub(crate) fn account(&self) -> Result<BankAccount, String> {
-        let account = PayeeAccount::parse(
-            &self.account_name,
-            &self.bank,
-            &self.account_number,
-            Payee::Employer,
-        )
-        .map_err(|e| {
-            let label = match e.field() {
-                "name" => "账户名称",
-                "bank" => "开户银行",
-                _ => "银行账号",
-            };
-            format!("{label}：{}", e.message_zh())
-        })?;
-        Ok(BankAccount {
-            name: account.name().to_owned(),
-            bank: account.bank().to_owned(),
-            number: account.number().to_owned(),
-        })
+    /// The account fields as the account command's raw input (the API's body gives the same).
+    pub(crate) fn input(&self) -> AccountInput {
+        AccountInput {
+            name: Some(self.account_name.clone()),
+            bank: Some(self.bank.clone()),
+            number: Some(self.account_number.clone()),
+            kind: AccountKind::Corporate,
+        }
     }
 }
 
@@ -294,18 +250,18 @@ pub(crate) async fn save_bank(
 ) -> Result<Response, PageError> {
     let uscc = my_uscc(&user)?;
     let form: AccountForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    match form.account() {
-        Ok(account) => {
-            state
-                .store
-                .put_employer_account(uscc.as_str(), &account, user.username(), state.now())
-                .await?;
-            Ok(redirect_with("/employer/bank?saved=1", None))
-        }
-        Err(message) => {
+    let actor = user.actor(&state, None);
+    let saved = match service::parse_account(&form.input(), "") {
+        Ok(account) => service::change_employer_account(&state.services(), &actor, &account).await,
+        Err(invalid) => Err(invalid.into()),
+    };
+    match saved {
+        Ok(()) => Ok(redirect_with("/employer/bank?saved=1", None)),
+        Err(e) => {
+            let (status, message) = claim_refusal(e)?;
             let on_file = state.store.employer_account(uscc.as_str()).await?;
             html(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                status,
                 &BankPage {
                     chrome,
                     on_file: on_file.as_ref().map(account_view),

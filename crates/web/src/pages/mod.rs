@@ -58,7 +58,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route(
             "/employer/claims/{id}/photo",
             post(wizard::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
-                wizard::PHOTO_LIMIT + 64 * 1024,
+                onething_services::allowance::MAX_PHOTO_BYTES + 64 * 1024,
             )),
         )
         .route(
@@ -75,7 +75,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route(
             "/clerk/claims/{id}/photo",
             post(wizard::upload_photo).layer(axum::extract::DefaultBodyLimit::max(
-                wizard::PHOTO_LIMIT + 64 * 1024,
+                onething_services::allowance::MAX_PHOTO_BYTES + 64 * 1024,
             )),
         )
         .route(
@@ -138,4 +138,14 @@ pub(crate) fn china_time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.with_timezone(&onething_domain::china_time::china_offset())
         .format("%Y-%m-%d %H:%M")
         .to_string()
+}
+
+/// The user as the services layer's actor, if the policy table lets the role do
+/// `use_case` (the same check the API makes); the 403 page otherwise.
+pub(crate) fn permit(
+    state: &crate::AppState,
+    user: &crate::auth::CurrentUser,
+    use_case: onething_domain::access::UseCase,
+) -> Result<onething_services::Actor, PageError> {
+    Ok(user.permit(state, use_case)?)
 }

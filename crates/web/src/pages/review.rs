@@ -10,23 +10,26 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_TYPE, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use onething_domain::access::{AccessDenied, Role};
+use onething_domain::access::{AccessDenied, UseCase};
 use onething_domain::allowance::{ClaimStatus, RejectionReason};
-use onething_domain::china_time::date_in_china;
-use onething_domain::rules::MaternityDecision;
-use onething_domain::{CitizenId, Uscc};
-use onething_store::allowance::claims::{Acting, Claim, ClaimSubject, ReviewDecision};
-use onething_store::shared_data::DataUse;
+use onething_services::allowance::{self as service, Review, ReviewInput};
+use onething_store::allowance::claims::Claim;
 use serde::Deserialize;
 
 use super::chrome::{Chrome, Signed, page_headers, redirect_with};
-use super::claims::{ClaimView, claim_refusal, claim_view, scope_filter, visible_claim};
+use super::claims::{ClaimView, claim_refusal, claim_view, scoped_claims, visible_claim};
 use super::employer::claim_row;
 use super::{PageError, china_time, html, ok};
 use crate::AppState;
 use crate::auth::CurrentUser;
 
-pub(crate) const CLERKS: &[Role] = &[Role::AgencyClerk, Role::Admin];
+/// The pages a clerk reviews on: the same use case as the API's review.
+fn require_reviewer(state: &AppState, user: &CurrentUser) -> Result<(), PageError> {
+    let actor = user.actor(state, None);
+    Ok(actor
+        .authorize(UseCase::ReviewClaim)
+        .map_err(crate::ApiError::from)?)
+}
 
 #[derive(Template)]
 #[template(path = "ma_claims.html")]
@@ -42,9 +45,8 @@ pub(crate) async fn queue(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
 ) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
-    let filter = scope_filter(&user, Some(ClaimStatus::InReview)).ok_or(AccessDenied::NotFound)?;
-    let mut claims = state.store.claims(&filter).await?;
+    require_reviewer(&state, &user)?;
+    let mut claims = scoped_claims(&state, &user, Some(ClaimStatus::InReview)).await?;
     claims.reverse();
     ok(&QueuePage {
         chrome,
@@ -59,9 +61,8 @@ pub(crate) async fn all(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
 ) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
-    let filter = scope_filter(&user, None).ok_or(AccessDenied::NotFound)?;
-    let claims = state.store.claims(&filter).await?;
+    require_reviewer(&state, &user)?;
+    let claims = scoped_claims(&state, &user, None).await?;
     ok(&QueuePage {
         chrome,
         heading: "本辖区的生育津贴申领",
@@ -121,7 +122,7 @@ pub(crate) async fn show(
     Signed { user, chrome }: Signed,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
+    require_reviewer(&state, &user)?;
     let claim = visible_claim(&state, &user, &id).await?;
     // A window claim still being filled in: the same wizard as the employer's.
     if claim.status == ClaimStatus::Draft {
@@ -163,7 +164,7 @@ async fn render(
         .collect();
     // Only a claim still to decide needs the preview (and its audited reads).
     let preview = if claim.status == ClaimStatus::InReview {
-        preview(state, claim, user.username()).await?
+        preview(state, user, claim).await?
     } else {
         None
     };
@@ -190,56 +191,15 @@ async fn render(
     )
 }
 
-/// What approval would decide: the facts derived again from the current shared data (each
-/// read audited for the claim) and the rules evaluated on them. `None` while data is missing.
-pub(crate) async fn derived_decision(
-    state: &AppState,
-    claim: &Claim,
-    actor: &str,
-) -> Result<Option<MaternityDecision>, PageError> {
-    let (Ok(claimant), Ok(employer)) = (
-        CitizenId::parse(&claim.person_id),
-        Uscc::parse(&claim.employer_uscc),
-    ) else {
-        return Ok(None);
-    };
-    let data_use = DataUse {
-        actor: actor.to_owned(),
-        case_id: Some(claim.id.clone()),
-        purpose: "生育津贴审核：核对共享数据".to_owned(),
-    };
-    let uploaded = claim
-        .needs_review
-        .then_some(claim.certificate_no.as_deref())
-        .flatten();
-    let subject = ClaimSubject {
-        claimant: &claimant,
-        employer: &employer,
-        certificate_no: claim.certificate_no.as_deref(),
-        basis: claim.wage_basis,
-        uploaded_certificate_no: uploaded,
-        event_date: claim.event_date,
-        today: claim
-            .event_date
-            .unwrap_or_else(|| date_in_china(claim.created_at)),
-    };
-    let (_, derived) = state.store.derive_claim(&data_use, &subject).await?;
-    let Some(mut facts) = derived.maternity else {
-        return Ok(None);
-    };
-    facts.case_id = claim.id.clone();
-    Ok(Some(onething_domain::rules::evaluate(
-        &facts,
-        &state.params,
-    )))
-}
-
 async fn preview(
     state: &AppState,
+    user: &CurrentUser,
     claim: &Claim,
-    actor: &str,
 ) -> Result<Option<Preview>, PageError> {
-    let decision = derived_decision(state, claim, actor).await?;
+    let actor = user.actor(state, None);
+    let decision = service::preview(&state.services(), &actor, claim)
+        .await
+        .map_err(crate::ApiError::from)?;
     Ok(decision.map(|decision| Preview {
         eligible: decision.eligible,
         amount: decision.amount_fen.to_string(),
@@ -260,26 +220,17 @@ pub(crate) async fn decide(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
+    require_reviewer(&state, &user)?;
     let claim = visible_claim(&state, &user, &id).await?;
     let form: ReviewForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let review = match review_of(&form) {
-        Ok(review) => review,
-        Err(message) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return render(&state, &user, chrome, &claim, form, Some(message), status).await;
+    let decided = match Review::try_from(ReviewInput::from(&form)) {
+        Ok(review) => {
+            let actor = user.actor(&state, None);
+            service::review(&state.services(), &actor, &id, review).await
         }
+        Err(invalid) => Err(invalid.into()),
     };
-    let by = Acting {
-        actor: user.username(),
-        role: user.role(),
-        at: state.now(),
-    };
-    let done = state
-        .store
-        .review_claim(&id, &review, &by, &state.params, &state.calendar)
-        .await;
-    match done {
+    match decided {
         Ok(_) => Ok(redirect_with(
             &format!("/clerk/claims/{id}?reviewed=1"),
             None,
@@ -291,31 +242,15 @@ pub(crate) async fn decide(
     }
 }
 
-fn non_empty(text: &str) -> Option<String> {
-    let text = text.trim();
-    (!text.is_empty()).then(|| text.to_owned())
-}
-
-/// The form as a decision; the message names the field at fault.
-fn review_of(form: &ReviewForm) -> Result<ReviewDecision, String> {
-    let note = non_empty(&form.note);
-    match form.decision.as_str() {
-        "approve" => Ok(ReviewDecision::Approve {
-            certificate_no: non_empty(&form.certificate_no),
-            note,
-        }),
-        "reject" => {
-            let reason = RejectionReason::parse(form.reason.trim())
-                .ok_or_else(|| "不予支付原因：请从列表中选择原因".to_owned())?;
-            if reason.needs_note() && note.is_none() {
-                return Err(format!(
-                    "审核说明：原因为“{}”时须填写说明",
-                    reason.label_zh()
-                ));
-            }
-            Ok(ReviewDecision::Reject { reason, note })
+/// The form's fields as the review command's raw input (the API's body gives the same).
+impl From<&ReviewForm> for ReviewInput {
+    fn from(form: &ReviewForm) -> Self {
+        ReviewInput {
+            decision: Some(form.decision.clone()),
+            reason_code: Some(form.reason.clone()),
+            note: Some(form.note.clone()),
+            certificate_no: Some(form.certificate_no.clone()),
         }
-        _ => Err("审核结论：请选择“通过”或“不予支付”".to_owned()),
     }
 }
 
@@ -325,7 +260,7 @@ pub(crate) async fn attachment(
     Signed { user, .. }: Signed,
     Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
+    require_reviewer(&state, &user)?;
     visible_claim(&state, &user, &id).await?;
     let found = state.store.attachment_file(&id, &file).await?;
     let found = found.ok_or(AccessDenied::NotFound)?;
@@ -342,40 +277,4 @@ pub(crate) async fn attachment(
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
     Ok(response)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn form(decision: &str, reason: &str, note: &str) -> ReviewForm {
-        ReviewForm {
-            decision: decision.into(),
-            reason: reason.into(),
-            note: note.into(),
-            certificate_no: String::new(),
-        }
-    }
-
-    #[test]
-    fn a_review_needs_a_decision_and_a_known_reason() {
-        assert!(review_of(&form("approve", "", "")).is_ok());
-        assert!(
-            review_of(&form("", "", ""))
-                .expect_err("refused")
-                .starts_with("审核结论")
-        );
-        assert!(
-            review_of(&form("reject", "NOPE", ""))
-                .expect_err("refused")
-                .starts_with("不予支付原因")
-        );
-        let other = RejectionReason::Other.code();
-        assert!(
-            review_of(&form("reject", other, ""))
-                .expect_err("refused")
-                .starts_with("审核说明")
-        );
-        assert!(review_of(&form("reject", other, "材料不符")).is_ok());
-    }
 }

@@ -10,7 +10,7 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use onething_domain::access::{AccessDenied, Role, mask_id_text};
+use onething_domain::access::{AccessDenied, Role, UseCase, mask_id_text};
 use onething_domain::allowance::settlement::{mask_account, parse_results};
 use onething_domain::china_time::date_in_china;
 use onething_store::allowance::settlements::{Acting, ImportReport, SettleRun, Settlement};
@@ -18,7 +18,6 @@ use serde::Deserialize;
 
 use super::chrome::{Chrome, Signed, redirect_with};
 use super::claims::{region_scope, settlement_refusal};
-use super::review::CLERKS;
 use super::{PageError, china_time, day, html, ok};
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -58,7 +57,7 @@ pub(crate) async fn list(
     Signed { user, chrome }: Signed,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
+    super::permit(&state, &user, UseCase::ViewSettlements)?;
     let notice = query
         .nothing
         .map(|_| "截至该日没有待结算的申领，未生成批次。".to_owned());
@@ -125,7 +124,7 @@ pub(crate) async fn run(
     Signed { user, chrome }: Signed,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
+    super::permit(&state, &user, UseCase::Settle)?;
     let form: RunForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let today = date_in_china(state.now());
     let until = match NaiveDate::parse_from_str(form.until.trim(), "%Y-%m-%d") {
@@ -236,7 +235,7 @@ pub(crate) async fn show(
     Signed { user, chrome }: Signed,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
+    super::permit(&state, &user, UseCase::ViewSettlements)?;
     let settlement = visible_settlement(&state, &user, &id).await?;
     render_one(
         chrome,
@@ -287,7 +286,7 @@ pub(crate) async fn payment_file(
     Signed { user, .. }: Signed,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
+    super::permit(&state, &user, UseCase::DownloadPaymentFile)?;
     Ok(download(&state, &user, &id, FileFormat::Csv).await?)
 }
 
@@ -306,7 +305,7 @@ pub(crate) async fn import(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
+    super::permit(&state, &user, UseCase::ImportBankResults)?;
     let settlement = visible_settlement(&state, &user, &id).await?;
     let form: ResultsForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     import_text(&state, &user, chrome, &settlement, form.csv).await
@@ -320,7 +319,7 @@ pub(crate) async fn import_file(
     Path(id): Path<String>,
     multipart: Option<Multipart>,
 ) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
+    super::permit(&state, &user, UseCase::ImportBankResults)?;
     let settlement = visible_settlement(&state, &user, &id).await?;
     let mut text = String::new();
     if let Some(mut multipart) = multipart {
@@ -414,7 +413,7 @@ pub(crate) async fn late(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
 ) -> Result<Response, PageError> {
-    user.require(&[Role::AgencyClerk, Role::Supervisor, Role::Admin])?;
+    super::permit(&state, &user, UseCase::ViewLatePayments)?;
     let today = date_in_china(state.now());
     let late = state
         .store

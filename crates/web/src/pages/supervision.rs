@@ -4,8 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use onething_domain::Uscc;
-use onething_domain::access::{Role, Scope};
+use onething_services::allowance as service;
 
 use super::chrome::{Chrome, Signed};
 use super::{PageError, china_time, ok};
@@ -33,28 +32,22 @@ pub(crate) async fn duplicates(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
 ) -> Result<Response, PageError> {
-    user.require(&[Role::Supervisor, Role::Admin])?;
-    let in_scope = |uscc: &str| match user.scope() {
-        Scope::Region(mine) => Uscc::parse(uscc).is_ok_and(|u| u.region().is_within(*mine)),
-        Scope::Platform => true,
-        _ => false,
-    };
-    let rows = state
-        .store
-        .duplicate_attempts(500)
-        .await?
+    let actor = user.actor(&state, None);
+    let attempts = service::duplicate_attempts(&state.services(), &actor, 500)
+        .await
+        .map_err(crate::ApiError::from)?;
+    let rows = attempts
         .into_iter()
-        .filter(|d| in_scope(&d.employer_uscc))
         .map(|d| DuplicateRow {
             at: china_time(d.attempted_at),
             claimant: d.claimant_masked,
             event_date: d.event_date,
             existing: d.existing_claim,
             employer: d.employer_uscc,
-            channel: if d.channel == "window" {
-                "窗口代办"
-            } else {
-                "网上申报"
+            channel: match d.channel.as_str() {
+                "window" => "窗口代办",
+                "hospital" => "医院窗口",
+                _ => "网上申报",
             },
             by: d.attempted_by,
         })

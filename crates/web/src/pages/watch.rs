@@ -18,7 +18,6 @@ use super::{PageError, day, ok};
 use crate::AppState;
 use crate::auth::CurrentUser;
 
-const DUE_ROLES: &[Role] = &[Role::Supervisor, Role::Admin];
 const NEAR_DUE_WORKING_DAYS: u32 = 3;
 /// The officer's list reaches this far ahead (calendar days): every open item with a deadline.
 const DEPT_HORIZON_DAYS: i64 = 400;
@@ -62,7 +61,7 @@ pub(crate) async fn due(
     Signed { user, chrome }: Signed,
     Query(query): Query<DueQuery>,
 ) -> Result<Response, PageError> {
-    user.require(DUE_ROLES)?;
+    super::permit(&state, &user, onething_domain::access::UseCase::ViewDue)?;
     let dept = query.dept.as_deref().and_then(DepartmentKind::parse);
     let today = date_in_china(state.now());
     let until = state

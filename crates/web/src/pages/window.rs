@@ -10,20 +10,17 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
-use onething_domain::access::Scope;
-use onething_domain::china_time::date_in_china;
-use onething_domain::{CitizenId, Uscc};
-use onething_store::allowance::claims::{Authorisation, Channel, ClaimError, NewClaim};
+use onething_domain::access::UseCase;
+use onething_services::allowance::{
+    self as service, AuthorisationInput, OpenClaim, OpenClaimInput,
+};
 use serde::Deserialize;
 
 use super::chrome::{Chrome, Signed, page_headers, redirect_with};
-use super::claims::claim_refusal;
-use super::review::CLERKS;
 use super::{PageError, html, ok};
-use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::routes::allowance::claims::form::application_form_bytes;
+use crate::{ApiError, AppState};
 
 /// The window form as posted (and shown again on a mistake).
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -48,9 +45,20 @@ struct WindowPage {
     error: Option<String>,
 }
 
+/// The user as a window clerk (the policy table's `FileAtWindow`, as the API asks).
+fn window_clerk(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<onething_services::Actor, PageError> {
+    super::permit(state, user, UseCase::FileAtWindow)
+}
+
 /// `GET /clerk/window`: the window submission form.
-pub(crate) async fn form(Signed { user, chrome }: Signed) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
+pub(crate) async fn form(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+) -> Result<Response, PageError> {
+    window_clerk(&state, &user)?;
     ok(&WindowPage {
         chrome,
         form: WindowForm::default(),
@@ -58,41 +66,21 @@ pub(crate) async fn form(Signed { user, chrome }: Signed) -> Result<Response, Pa
     })
 }
 
-/// The form checked: the employer, the person and the authorisation, or the message naming
-/// the field at fault.
-fn checked(
-    user: &CurrentUser,
-    form: &WindowForm,
-    today: NaiveDate,
-) -> Result<(Uscc, CitizenId, Authorisation), String> {
-    let employer =
-        Uscc::parse(form.employer_uscc.trim()).map_err(|e| format!("统一社会信用代码：{e}"))?;
-    if let Scope::Region(mine) = user.scope()
-        && !employer.region().is_within(*mine)
-    {
-        return Err("统一社会信用代码：该单位不在您的经办辖区".to_owned());
+/// The form's fields as the open-claim command's raw input (the API's body gives the same).
+impl From<&WindowForm> for OpenClaimInput {
+    fn from(form: &WindowForm) -> Self {
+        OpenClaimInput {
+            person_id: Some(form.person_id.clone()),
+            person_ref: None,
+            certificate_no: None,
+            employer_uscc: Some(form.employer_uscc.clone()),
+            authorisation: Some(AuthorisationInput {
+                number: Some(form.auth_number.clone()),
+                signer: Some(form.signer.clone()),
+                signed_on: Some(form.signed_on.clone()),
+            }),
+        }
     }
-    let person =
-        CitizenId::parse(form.person_id.trim()).map_err(|e| format!("公民身份号码：{e}"))?;
-    let number = form.auth_number.trim();
-    if number.is_empty() {
-        return Err("授权确认表编号：请填写单位授权确认表上的编号".to_owned());
-    }
-    let signer = form.signer.trim();
-    if signer.is_empty() {
-        return Err("单位经办人：请填写在授权确认表上签字的经办人".to_owned());
-    }
-    let signed_on = NaiveDate::parse_from_str(form.signed_on.trim(), "%Y-%m-%d")
-        .map_err(|_| "签署日期：请按 YYYY-MM-DD 填写日期".to_owned())?;
-    if signed_on > today {
-        return Err("签署日期：不能晚于今天".to_owned());
-    }
-    let authorisation = Authorisation {
-        number: number.to_owned(),
-        signer: signer.to_owned(),
-        signed_on,
-    };
-    Ok((employer, person, authorisation))
 }
 
 /// `POST /clerk/window`: opens the claim on the employer's behalf and goes to its wizard.
@@ -101,42 +89,38 @@ pub(crate) async fn submit(
     Signed { user, chrome }: Signed,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
+    let actor = window_clerk(&state, &user)?;
     let form: WindowForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let today = date_in_china(state.now());
-    let refuse = |chrome, form, message: String, status| {
-        let page = WindowPage {
+    let opened = match OpenClaim::try_from(OpenClaimInput::from(&form)) {
+        Ok(cmd) => service::open_claim(&state.services(), &actor, cmd).await,
+        Err(invalid) => Err(invalid.into()),
+    };
+    let error = match opened {
+        Ok(claim) => return Ok(redirect_with(&format!("/clerk/claims/{}", claim.id), None)),
+        Err(e) => ApiError::from(e),
+    };
+    if error.status.is_server_error() || error.status == StatusCode::UNAUTHORIZED {
+        return Err(error.into());
+    }
+    // At the window, "not found" means the employer or person is outside the clerk's
+    // region or not insured there: the clerk is told on the form.
+    let message = if error.status == StatusCode::NOT_FOUND && error.field.is_none() {
+        "统一社会信用代码：该单位或职工不在您的经办辖区".to_owned()
+    } else {
+        error.message
+    };
+    let status = match error.status {
+        StatusCode::NOT_FOUND | StatusCode::BAD_REQUEST => StatusCode::UNPROCESSABLE_ENTITY,
+        other => other,
+    };
+    html(
+        status,
+        &WindowPage {
             chrome,
             form,
             error: Some(message),
-        };
-        html(status, &page)
-    };
-    let (employer, person, authorisation) = match checked(&user, &form, today) {
-        Ok(parts) => parts,
-        Err(message) => return refuse(chrome, form, message, StatusCode::UNPROCESSABLE_ENTITY),
-    };
-    let new = NewClaim {
-        person_id: person,
-        employer,
-        certificate_no: None,
-        channel: Channel::Window,
-        authorisation: Some(authorisation),
-        actor: user.username().to_owned(),
-        role: user.role(),
-        at: state.now(),
-    };
-    match state.store.create_claim(&new).await {
-        Ok(claim) => Ok(redirect_with(&format!("/clerk/claims/{}", claim.id), None)),
-        Err(ClaimError::NotFound) => {
-            let message = "公民身份号码：未找到该职工在该单位的参保或缴费记录".to_owned();
-            refuse(chrome, form, message, StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        Err(e) => {
-            let (status, message) = claim_refusal(e)?;
-            refuse(chrome, form, message, status)
-        }
-    }
+        },
+    )
 }
 
 /// `GET /clerk/claims/{id}/application-form.pdf`: the same 申请表 as the API's (masked
@@ -147,7 +131,7 @@ pub(crate) async fn application_pdf(
     Signed { user, .. }: Signed,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    user.require(CLERKS)?;
+    window_clerk(&state, &user)?;
     let pdf = application_form_bytes(&state, &user, &id).await?;
     let mut response = (page_headers(), pdf).into_response();
     let headers = response.headers_mut();

@@ -10,9 +10,11 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use onething_domain::access::Role;
+use onething_domain::access::{Role, UseCase};
 use onething_domain::allowance::WageBasis;
-use onething_store::allowance::claims::{Acting, Claim, NewAttachment};
+use onething_services::ServiceError;
+use onething_services::allowance::{self as service, ConfirmWage, Photo, PhotoInput, Submit};
+use onething_store::allowance::claims::Claim;
 use serde::Deserialize;
 
 use super::chrome::{Chrome, Signed, redirect_with};
@@ -21,9 +23,6 @@ use super::employer::{AccountForm, AccountView, account_view, my_uscc};
 use super::{PageError, html};
 use crate::AppState;
 use crate::auth::CurrentUser;
-
-/// Who fills a claim in: the employer online, a clerk at the window on its behalf (MA-3).
-const FILERS: &[Role] = &[Role::Employer, Role::AgencyClerk, Role::Admin];
 
 /// Where a user's claim pages live.
 pub(crate) fn claims_base(user: &CurrentUser) -> &'static str {
@@ -178,42 +177,55 @@ pub(crate) async fn confirm_wage(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    user.require(FILERS)?;
+    let actor = filer(&state, &user, UseCase::ConfirmWage)?;
     let claim = visible_claim(&state, &user, &id).await?;
     let form: WageForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let refuse = |message: String, status| {
-        render_wizard(
-            &state,
-            &user,
-            chrome.clone(),
-            &claim,
-            AccountForm::default(),
-            Some(message),
-            status,
-        )
+    let done = match ConfirmWage::try_from(Some(form.basis.as_str())) {
+        Ok(cmd) => service::confirm_wage(&state.services(), &actor, &id, cmd).await,
+        Err(invalid) => Err(invalid.into()),
     };
-    let Some(basis) = WageBasis::parse(form.basis.trim()) else {
-        let message = "上年度月平均工资：请选择按月平均工资还是按月平均缴费基数".to_owned();
-        return refuse(message, StatusCode::UNPROCESSABLE_ENTITY).await;
-    };
-    let by = acting(&state, &user);
-    match state.store.confirm_wage(&id, basis, &by).await {
-        Ok(_) => Ok(redirect_with(
-            &format!("{}/{id}#step-3", claims_base(&user)),
+    let step = "#step-3";
+    after(
+        &state,
+        &user,
+        chrome,
+        &claim,
+        AccountForm::default(),
+        done.map(|_| step),
+    )
+    .await
+}
+
+/// The actor, if the policy table lets the user do `use_case` (the API's check).
+fn filer(
+    state: &AppState,
+    user: &CurrentUser,
+    use_case: UseCase,
+) -> Result<onething_services::Actor, PageError> {
+    let actor = user.actor(state, None);
+    actor.authorize(use_case).map_err(crate::ApiError::from)?;
+    Ok(actor)
+}
+
+/// After a wizard step: on to `anchor` of the claim's page, or the wizard again with the
+/// refusal's message (nothing was written).
+async fn after(
+    state: &AppState,
+    user: &CurrentUser,
+    chrome: Chrome,
+    claim: &Claim,
+    form: AccountForm,
+    done: Result<&str, ServiceError>,
+) -> Result<Response, PageError> {
+    match done {
+        Ok(anchor) => Ok(redirect_with(
+            &format!("{}/{}{anchor}", claims_base(user), claim.id),
             None,
         )),
         Err(e) => {
             let (status, message) = claim_refusal(e)?;
-            refuse(message, status).await
+            render_wizard(state, user, chrome, claim, form, Some(message), status).await
         }
-    }
-}
-
-fn acting<'a>(state: &AppState, user: &'a CurrentUser) -> Acting<'a> {
-    Acting {
-        actor: user.username(),
-        role: user.role(),
-        at: state.now(),
     }
 }
 
@@ -225,89 +237,36 @@ pub(crate) async fn submit(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    user.require(FILERS)?;
+    let actor = filer(&state, &user, UseCase::SubmitClaim)?;
     let claim = visible_claim(&state, &user, &id).await?;
     let form: AccountForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
-    if claim.wage_basis.is_none() {
-        let message = "上年度月平均工资：请先在第 2 步确认工资基数".to_owned();
-        return render_wizard(
-            &state,
-            &user,
-            chrome,
-            &claim,
-            form,
-            Some(message),
-            unprocessable,
-        )
-        .await;
-    }
-    let account = if form.account_choice == "new" {
-        match form.account() {
-            Ok(account) => Some(account),
-            Err(message) => {
-                return render_wizard(
-                    &state,
-                    &user,
-                    chrome,
-                    &claim,
-                    form,
-                    Some(message),
-                    unprocessable,
-                )
-                .await;
-            }
-        }
-    } else {
-        None
+    let entered = (form.account_choice == "new").then(|| form.input());
+    let done = match Submit::try_from(entered) {
+        Ok(cmd) => service::submit(&state.services(), &actor, &id, cmd).await,
+        Err(invalid) => Err(invalid.into()),
     };
-    let by = acting(&state, &user);
-    let submitted = state
-        .store
-        .submit_claim(&id, account, &by, &state.params, &state.calendar)
-        .await;
-    match submitted {
-        Ok(_) => Ok(redirect_with(
-            &format!("{}/{id}#result", claims_base(&user)),
-            None,
-        )),
-        Err(e) => {
-            let (status, message) = claim_refusal(e)?;
-            render_wizard(&state, &user, chrome, &claim, form, Some(message), status).await
-        }
-    }
+    after(&state, &user, chrome, &claim, form, done.map(|_| "#result")).await
 }
 
-/// Largest photo accepted (the request body limit is raised to match on the route).
-pub(crate) const PHOTO_LIMIT: usize = 5 * 1024 * 1024;
-
-/// The photo in a multipart body (field `file`), or the message naming the field.
-async fn read_photo(multipart: Option<Multipart>) -> Result<NewAttachment, String> {
-    const FIELD: &str = "出生医学证明照片";
-    let mut multipart = multipart.ok_or_else(|| format!("{FIELD}：请选择要上传的照片"))?;
+/// The photo in a multipart body (field `file`) as raw upload input: the command checks it.
+async fn read_photo(multipart: Option<Multipart>) -> PhotoInput {
+    let Some(mut multipart) = multipart else {
+        return PhotoInput::default();
+    };
     while let Ok(Some(field)) = multipart.next_field().await {
         if field.name() != Some("file") {
             continue;
         }
-        let filename = field.file_name().unwrap_or("photo").to_owned();
-        let content_type = field.content_type().unwrap_or_default().to_owned();
-        if !matches!(content_type.as_str(), "image/jpeg" | "image/png") {
-            return Err(format!("{FIELD}：只接受 JPG 或 PNG 图片"));
-        }
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|_| format!("{FIELD}：文件过大或上传中断（不超过 5 MB）"))?;
-        if bytes.is_empty() {
-            return Err(format!("{FIELD}：请选择要上传的照片"));
-        }
-        return Ok(NewAttachment {
+        let filename = field.file_name().map(str::to_owned);
+        let content_type = field.content_type().map(str::to_owned);
+        let bytes = field.bytes().await.unwrap_or_default();
+        return PhotoInput {
             filename,
             content_type,
             bytes: bytes.to_vec(),
-        });
+        };
     }
-    Err(format!("{FIELD}：请选择要上传的照片"))
+    PhotoInput::default()
 }
 
 /// `POST /employer/claims/{id}/photo` (multipart, field `file`; the CSRF token in the
@@ -319,37 +278,12 @@ pub(crate) async fn upload_photo(
     Path(id): Path<String>,
     multipart: Option<Multipart>,
 ) -> Result<Response, PageError> {
-    user.require(FILERS)?;
+    let actor = filer(&state, &user, UseCase::AttachPhoto)?;
     let claim = visible_claim(&state, &user, &id).await?;
-    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
-    let form = AccountForm::default();
-    let file = match read_photo(multipart).await {
-        Ok(file) => file,
-        Err(message) => {
-            return render_wizard(
-                &state,
-                &user,
-                chrome,
-                &claim,
-                form,
-                Some(message),
-                unprocessable,
-            )
-            .await;
-        }
+    let done = match Photo::try_from(read_photo(multipart).await) {
+        Ok(photo) => service::attach_photo(&state.services(), &actor, &id, photo).await,
+        Err(invalid) => Err(invalid.into()),
     };
-    match state
-        .store
-        .add_attachment(&id, &file, &acting(&state, &user))
-        .await
-    {
-        Ok(_) => Ok(redirect_with(
-            &format!("{}/{id}#step-1", claims_base(&user)),
-            None,
-        )),
-        Err(e) => {
-            let (status, message) = claim_refusal(e)?;
-            render_wizard(&state, &user, chrome, &claim, form, Some(message), status).await
-        }
-    }
+    let form = AccountForm::default();
+    after(&state, &user, chrome, &claim, form, done.map(|_| "#step-1")).await
 }

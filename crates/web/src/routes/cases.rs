@@ -33,7 +33,6 @@ use crate::{ApiError, AppState};
 /// Every role may list and read cases; each sees only its scope.
 const READ_ROLES: &[Role] = &Role::ALL;
 /// The due-date watch is the supervisors' (and administrators') tool.
-const DUE_ROLES: &[Role] = &[Role::Supervisor, Role::Admin];
 const DEFAULT_DUE_WITHIN: u32 = 3;
 const MAX_DUE_WITHIN: u32 = 60;
 
@@ -425,7 +424,7 @@ pub(crate) async fn due(
     user: CurrentUser,
     mut parts: Parts,
 ) -> Result<Json<DueList>, ApiError> {
-    user.require(DUE_ROLES)?;
+    user.permit(&state, onething_domain::access::UseCase::ViewDue)?;
     let ApiQuery(query) = ApiQuery::<DueQuery>::from_request_parts(&mut parts, &state).await?;
     let within = query.within.unwrap_or(DEFAULT_DUE_WITHIN);
     if within > MAX_DUE_WITHIN {

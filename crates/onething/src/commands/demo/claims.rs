@@ -5,18 +5,22 @@
 //! the rest stay on its proactive list for the visitor to claim. One claim of another employer
 //! shows that the demo employer cannot reach it.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use onething_domain::access::Role;
+use onething_domain::access::{Role, Scope};
 use onething_domain::allowance::settlement::{PaymentOutcome, ResultRow};
 use onething_domain::allowance::{ClaimStatus, WageBasis};
 use onething_domain::rules::MaternityParams;
 use onething_domain::{Calendar, CitizenId, Uscc};
-use onething_store::Store;
-use onething_store::allowance::claims::{
-    Acting, BankAccount, Channel, Claim, ClaimSubject, LOOKBACK_DAYS, NewAttachment, NewClaim,
-    Offer,
+use onething_services::allowance::{
+    self as service, ConfirmWage, OpenClaim, PersonKey, Photo, PhotoInput, Submit,
 };
+use onething_services::{Actor, Services};
+use onething_store::Store;
+use onething_store::allowance::claims::{BankAccount, Claim, ClaimSubject, LOOKBACK_DAYS, Offer};
 use onething_store::allowance::settlements::{self, SettleRun};
+use onething_store::audit::NewAuditEntry;
 use onething_store::shared_data::DataUse;
 
 use crate::failure::Failure;
@@ -42,51 +46,54 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn acting(&self, actor: &'static str) -> Acting<'static> {
-        Acting {
-            actor,
-            role: if actor == "demo-clerk" {
-                Role::AgencyClerk
-            } else {
-                Role::Employer
-            },
-            at: self.at,
+    fn services(&self) -> Services {
+        Services {
+            store: self.store.clone(),
+            params: Arc::new(self.params.clone()),
+            calendar: Arc::new(self.calendar.clone()),
         }
     }
 
-    /// Opens, confirms and (with a photo when `photo`) submits a claim for `offer`.
+    /// Opens, confirms and (with a photo when `photo`) submits a claim for `offer`, as the
+    /// demo employer through the same use cases as its pages.
     async fn claim(&self, employer: &Uscc, offer: &Offer, photo: bool) -> Result<Claim, Failure> {
         let person = CitizenId::parse(&offer.person_id)
             .map_err(|e| Failure::environment("演示职工证件号无效", e))?;
-        let new = NewClaim {
-            person_id: person,
-            employer: employer.clone(),
-            certificate_no: None,
-            channel: Channel::Online,
-            authorisation: None,
-            actor: "demo-employer".into(),
+        let svc = self.services();
+        let by = Actor {
+            username: "demo-employer".into(),
             role: Role::Employer,
+            scope: Scope::Employer(employer.clone()),
             at: self.at,
+            idempotency_key: None,
         };
-        let claim = self.store.create_claim(&new).await.map_err(failure)?;
-        let by = self.acting("demo-employer");
-        self.store
-            .confirm_wage(&claim.id, WageBasis::AvgWage, &by)
+        let open = OpenClaim {
+            person: PersonKey::Id(person),
+            certificate_no: None,
+            employer: None,
+            authorisation: None,
+        };
+        let claim = service::open_claim(&svc, &by, open)
+            .await
+            .map_err(failure)?;
+        let wage = ConfirmWage {
+            basis: WageBasis::AvgWage,
+        };
+        service::confirm_wage(&svc, &by, &claim.id, wage)
             .await
             .map_err(failure)?;
         if photo {
-            let file = NewAttachment {
-                filename: "出生医学证明照片.png".into(),
-                content_type: "image/png".into(),
+            let file = Photo::try_from(PhotoInput {
+                filename: Some("出生医学证明照片.png".into()),
+                content_type: Some("image/png".into()),
                 bytes: PHOTO.to_vec(),
-            };
-            self.store
-                .add_attachment(&claim.id, &file, &by)
+            })
+            .map_err(failure)?;
+            service::attach_photo(&svc, &by, &claim.id, file)
                 .await
                 .map_err(failure)?;
         }
-        self.store
-            .submit_claim(&claim.id, None, &by, &self.params, self.calendar)
+        service::submit(&svc, &by, &claim.id, Submit::default())
             .await
             .map_err(failure)
     }
@@ -153,6 +160,20 @@ impl Ctx<'_> {
     }
 }
 
+/// The audit entry of a demo account, recorded like any other account change.
+fn account_audit(employer: &Uscc, at: DateTime<Utc>) -> NewAuditEntry {
+    NewAuditEntry {
+        at,
+        actor: "demo".into(),
+        role: None,
+        action: "employer_account_changed".into(),
+        subject_type: "employer".into(),
+        subject_id: employer.to_string(),
+        case_id: None,
+        detail: serde_json::json!({"demo": true}),
+    }
+}
+
 fn failure(e: impl std::error::Error + Send + Sync + 'static) -> Failure {
     Failure::environment("演示生育津贴申领失败", e)
 }
@@ -180,7 +201,11 @@ pub(super) async fn seed(
         number: "310001234567890123".into(),
     };
     store
-        .put_employer_account(employer.as_str(), &account, "demo-employer", ctx.at)
+        .put_employer_account(
+            employer.as_str(),
+            &account,
+            &account_audit(&employer, ctx.at),
+        )
         .await?;
     let data_use = DataUse {
         actor: "demo".into(),
@@ -225,7 +250,7 @@ pub(super) async fn seed(
             ..account.clone()
         };
         store
-            .put_employer_account(other.as_str(), &account, "demo", ctx.at)
+            .put_employer_account(other.as_str(), &account, &account_audit(&other, ctx.at))
             .await?;
         let theirs = store.offers(&data_use, other.as_str(), today).await?;
         if let Some(offer) = theirs.first() {

@@ -83,6 +83,13 @@ impl AttachmentMeta {
             uploaded_at: by.at,
         }
     }
+
+    /// The same description with its id derived from the request's idempotency key, so a
+    /// retried upload (which writes nothing) answers the attachment stored the first time.
+    pub fn keyed(mut self, key: &str) -> AttachmentMeta {
+        self.id = hex::encode(Sha256::digest(key.as_bytes()))[..32].to_owned();
+        self
+    }
 }
 
 /// An attachment with its bytes.

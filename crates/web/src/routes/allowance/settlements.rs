@@ -19,7 +19,7 @@ mod run;
 mod views;
 
 use onething_domain::RegionCode;
-use onething_domain::access::{Role, Scope};
+use onething_domain::access::Scope;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -28,8 +28,6 @@ use crate::auth::CurrentUser;
 use crate::{ApiError, AppState};
 
 /// Who runs settlements and handles the bank's files.
-const SETTLE_ROLES: &[Role] = &[Role::AgencyClerk, Role::Admin];
-
 #[derive(OpenApi)]
 #[openapi(tags((name = "settlements", description = "maternity-allowance settlement (结算) and payment (支付): runs, payment files, bank results, late payments")))]
 struct SettlementsDoc;

@@ -6,14 +6,15 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
-use onething_domain::access::{Role, Scope};
+use onething_domain::access::{Scope, UseCase};
+use onething_domain::allowance::settlement::mask_account;
+use onething_services::allowance::{self as service, AccountInput};
 use onething_store::allowance::Recipient;
-use onething_store::audit::NewAuditEntry;
+use onething_store::allowance::claims::BankAccount;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::steps::AccountBody;
-use super::view::mask_account;
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
 use crate::extract::ApiQuery;
@@ -28,14 +29,6 @@ pub(crate) struct BankAccountView {
     number_masked: String,
 }
 
-fn employer_scope(user: &CurrentUser) -> Result<String, ApiError> {
-    user.require(&[Role::Employer])?;
-    match user.scope() {
-        Scope::Employer(uscc) => Ok(uscc.to_string()),
-        _ => Err(ApiError::not_found()),
-    }
-}
-
 /// The employer's bank account on file (404 `NOT_FOUND` when none is recorded).
 #[utoipa::path(get, path = "/employer/bank-account", tag = "maternity-allowance",
     security(("bearer" = []), ("session_cookie" = [])),
@@ -46,21 +39,23 @@ pub(crate) async fn get_bank_account(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<BankAccountView>, ApiError> {
-    let uscc = employer_scope(&user)?;
-    let account = state
-        .store
-        .employer_account(&uscc)
+    let account = service::employer_account(&state.services(), &user.actor(&state, None))
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(Json(BankAccountView {
+    Ok(Json(account_view(account)))
+}
+
+fn account_view(account: BankAccount) -> BankAccountView {
+    BankAccountView {
         number_masked: mask_account(&account.number),
         name: account.name,
         bank: account.bank,
         number: account.number,
-    }))
+    }
 }
 
-/// Records or replaces the employer's account (corporate: digits, 6–32 long), audited.
+/// Records or replaces the employer's account (corporate: digits, 6–32 long), audited,
+/// its history kept. Claims already approved keep the account they were approved with.
 #[utoipa::path(put, path = "/employer/bank-account", tag = "maternity-allowance",
     request_body = AccountBody, security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = BankAccountView),
@@ -72,33 +67,12 @@ pub(crate) async fn put_bank_account(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<BankAccountView>, ApiError> {
-    let uscc = employer_scope(&user)?;
+    let actor = user.actor(&state, None);
+    actor.authorize(UseCase::ManageEmployerAccount)?;
     let body: AccountBody = parse_json(&headers, &body)?;
-    let account = body.validate("")?;
-    let now = state.now();
-    state
-        .store
-        .put_employer_account(&uscc, &account, user.username(), now)
-        .await?;
-    state
-        .store
-        .append_audit(&NewAuditEntry {
-            at: now,
-            actor: user.username().to_owned(),
-            role: Some(user.role()),
-            action: "employer_account_changed".into(),
-            subject_type: "employer".into(),
-            subject_id: uscc,
-            case_id: None,
-            detail: serde_json::json!({"bank": account.bank, "number_masked": mask_account(&account.number)}),
-        })
-        .await?;
-    Ok(Json(BankAccountView {
-        number_masked: mask_account(&account.number),
-        name: account.name,
-        bank: account.bank,
-        number: account.number,
-    }))
+    let account = service::parse_account(&AccountInput::from(body), "")?;
+    service::change_employer_account(&state.services(), &actor, &account).await?;
+    Ok(Json(account_view(account)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -129,7 +103,8 @@ pub(crate) async fn notifications(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<NotificationQuery>,
 ) -> Result<Json<Vec<NotificationView>>, ApiError> {
-    user.require(&Role::ALL)?;
+    user.actor(&state, None)
+        .authorize(UseCase::ViewNotifications)?;
     let channel = query.channel.as_deref().unwrap_or("in_site");
     if !["in_site", "sms"].contains(&channel) {
         return Err(ApiError::bad_request(
@@ -184,16 +159,11 @@ pub(crate) async fn duplicate_attempts(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Vec<DuplicateAttemptView>>, ApiError> {
-    user.require(&[Role::Supervisor, Role::Admin])?;
-    let attempts = state.store.duplicate_attempts(200).await?;
-    // A regional supervisor sees the attempts on employers of his region.
-    let visible = attempts.into_iter().filter(|a| match user.scope() {
-        Scope::Region(mine) => onething_domain::Uscc::parse(&a.employer_uscc)
-            .is_ok_and(|u| u.region().is_within(*mine)),
-        _ => true,
-    });
+    let actor = user.actor(&state, None);
+    let attempts = service::duplicate_attempts(&state.services(), &actor, 200).await?;
     Ok(Json(
-        visible
+        attempts
+            .into_iter()
             .map(|a| DuplicateAttemptView {
                 id: a.id,
                 claimant_masked: a.claimant_masked,

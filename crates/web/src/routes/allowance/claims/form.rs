@@ -15,7 +15,9 @@ use onething_store::allowance::claims::Claim;
 use onething_store::audit::NewAuditEntry;
 use serde_json::{Value, json};
 
-use super::{FILERS, visible_claim};
+use onething_domain::access::UseCase;
+use onething_services::allowance as service;
+
 use crate::auth::CurrentUser;
 use crate::{ApiError, AppState};
 
@@ -35,7 +37,6 @@ pub(crate) async fn application_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    user.require(FILERS)?;
     let pdf = application_form_bytes(&state, &user, &id).await?;
     let disposition = format!("inline; filename=\"application-form-{id}.pdf\"");
     Ok((
@@ -56,7 +57,9 @@ pub(crate) async fn application_form_bytes(
     user: &CurrentUser,
     id: &str,
 ) -> Result<Vec<u8>, ApiError> {
-    let claim = visible_claim(state, user, id).await?;
+    let actor = user.actor(state, None);
+    actor.authorize(UseCase::PrintApplicationForm)?;
+    let claim = service::visible_claim(&state.services(), &actor, id).await?;
     let form = form_of(&claim, date_in_china(state.now()));
     let fonts = state.fonts.get().map_err(ApiError::from)?.clone();
     let pdf = tokio::task::spawn_blocking(move || application_form_pdf(&form, &fonts))
@@ -72,7 +75,7 @@ pub(crate) async fn application_form_bytes(
             action: "print_application_form".to_owned(),
             subject_type: "ma_claim".to_owned(),
             subject_id: claim.id.clone(),
-            case_id: None,
+            case_id: Some(claim.case_id.clone()),
             detail: json!({ "status": claim.status.as_str() }),
         })
         .await?;

@@ -6,18 +6,16 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::NaiveDate;
-use onething_domain::access::{Role, Scope, mask_id_text};
-use onething_domain::allowance::visibility::{ClaimFacts, can_see_claim};
-use onething_domain::china_time::date_in_china;
-use onething_domain::{CitizenId, Uscc};
-use onething_store::allowance::claims::{Authorisation, Channel, ClaimSubject, NewClaim};
-use onething_store::audit::NewAuditEntry;
-use onething_store::shared_data::DataUse;
+use onething_domain::access::{UseCase, mask_id_text};
+use onething_services::allowance::{
+    self as service, AuthorisationInput, OpenClaim, OpenClaimInput,
+};
+use onething_services::input::citizen_id;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::idempotency_key;
 use super::view::{ClaimView, claim_view};
-use super::{FILERS, send_sms};
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
 use crate::extract::ApiQuery;
@@ -67,17 +65,7 @@ pub(crate) async fn offers(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Vec<OfferView>>, ApiError> {
-    user.require(&[Role::Employer])?;
-    let Scope::Employer(uscc) = user.scope() else {
-        return Err(ApiError::not_found());
-    };
-    let data_use = DataUse {
-        actor: user.username().to_owned(),
-        case_id: None,
-        purpose: "maternity_allowance_offers".into(),
-    };
-    let today = date_in_china(state.now());
-    let offers = state.store.offers(&data_use, uscc.as_str(), today).await?;
+    let offers = service::offers(&state.services(), &user.actor(&state, None)).await?;
     Ok(Json(
         offers
             .into_iter()
@@ -109,131 +97,30 @@ pub(crate) async fn create_claim(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<ClaimView>), ApiError> {
-    user.require(FILERS)?;
+    let actor = user.actor(&state, idempotency_key(&headers));
+    actor.authorize(UseCase::OpenClaim)?;
     let body: CreateBody = parse_json(&headers, &body)?;
-    let person = person_of(&state, &body).await?;
-    let (employer, channel, authorisation) = filer(&user, &body)?;
-    if let Scope::Region(_) = user.scope() {
-        let facts = ClaimFacts {
-            employer_uscc: employer.as_str(),
-            person_id: person.as_str(),
-            region: None,
-        };
-        can_see_claim(user.scope(), &facts)?;
-    }
-    let certificate_no = body
-        .certificate_no
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty());
-    if let Some(no) = &certificate_no {
-        onething_domain::BirthCertificateNo::parse(no).map_err(|e| {
-            ApiError::bad_request(
-                e.code(),
-                format!("certificate_no：{}", e.message_zh()),
-                "certificate_no",
-            )
-        })?;
-    }
-    let new = NewClaim {
-        person_id: person,
-        employer,
-        certificate_no,
-        channel,
-        authorisation,
-        actor: user.username().to_owned(),
-        role: user.role(),
-        at: state.now(),
-    };
-    let claim = state.store.create_claim(&new).await?;
-    send_sms(&state, &claim).await;
-    Ok((StatusCode::CREATED, Json(claim_view(&state, claim).await?)))
+    let cmd = OpenClaim::try_from(OpenClaimInput::from(body))?;
+    let svc = state.services();
+    let claim = service::open_claim(&svc, &actor, cmd).await?;
+    let view = claim_view(service::with_history(&svc, claim).await?);
+    Ok((StatusCode::CREATED, Json(view)))
 }
 
-async fn person_of(state: &AppState, body: &CreateBody) -> Result<CitizenId, ApiError> {
-    let text = match (&body.person_id, &body.person_ref) {
-        (Some(id), _) => id.trim().to_owned(),
-        (None, Some(handle)) => state
-            .store
-            .resolve_person_ref(handle.trim())
-            .await?
-            .ok_or_else(|| {
-                ApiError::bad_request(
-                    "INVALID_PERSON_REF",
-                    "person_ref 无效或已失效，请刷新待申领名单",
-                    "person_ref",
-                )
-            })?,
-        (None, None) => {
-            return Err(ApiError::bad_request(
-                "MISSING_FIELD",
-                "请提供 person_id（身份证号）或 person_ref（待申领名单中的人员句柄）",
-                "person_id",
-            ));
-        }
-    };
-    CitizenId::parse(&text).map_err(|e| {
-        ApiError::bad_request(
-            e.code(),
-            format!("person_id：{}", e.message_zh()),
-            "person_id",
-        )
-    })
-}
-
-/// The employer a claim is filed for, the channel, and (window) the authorisation.
-fn filer(
-    user: &CurrentUser,
-    body: &CreateBody,
-) -> Result<(Uscc, Channel, Option<Authorisation>), ApiError> {
-    if let Scope::Employer(uscc) = user.scope() {
-        if body
-            .employer_uscc
-            .as_deref()
-            .is_some_and(|u| u != uscc.as_str())
-        {
-            return Err(ApiError::bad_request(
-                "INVALID_BODY",
-                "employer_uscc 只能是本单位的统一社会信用代码，或不填",
-                "employer_uscc",
-            ));
-        }
-        return Ok((uscc.clone(), Channel::Online, None));
-    }
-    let uscc = body.employer_uscc.as_deref().ok_or_else(|| {
-        ApiError::bad_request(
-            "MISSING_FIELD",
-            "窗口代办须填写 employer_uscc（申领单位统一社会信用代码）",
-            "employer_uscc",
-        )
-    })?;
-    let uscc = Uscc::parse(uscc.trim()).map_err(|e| {
-        ApiError::bad_request(
-            e.code(),
-            format!("employer_uscc：{}", e.message_zh()),
-            "employer_uscc",
-        )
-    })?;
-    let a = body.authorisation.as_ref().ok_or_else(|| {
-        ApiError::bad_request("MISSING_FIELD", "窗口代办须登记单位的《生育津贴办理授权确认表》（authorisation：编号、经办人、签署日期）", "authorisation")
-    })?;
-    for (field, value) in [
-        ("authorisation.number", &a.number),
-        ("authorisation.signer", &a.signer),
-    ] {
-        if value.trim().is_empty() || value.chars().count() > 64 {
-            return Err(ApiError::bad_request(
-                "INVALID_BODY",
-                format!("{field} 不能为空且不超过64个字符"),
-                field,
-            ));
+impl From<CreateBody> for OpenClaimInput {
+    fn from(body: CreateBody) -> Self {
+        OpenClaimInput {
+            person_id: body.person_id,
+            person_ref: body.person_ref,
+            certificate_no: body.certificate_no,
+            employer_uscc: body.employer_uscc,
+            authorisation: body.authorisation.map(|a| AuthorisationInput {
+                number: Some(a.number),
+                signer: Some(a.signer),
+                signed_on: Some(a.signed_on.format("%Y-%m-%d").to_string()),
+            }),
         }
     }
-    let authorisation = Authorisation {
-        number: a.number.trim().to_owned(),
-        signer: a.signer.trim().to_owned(),
-        signed_on: a.signed_on,
-    };
-    Ok((uscc, Channel::Window, Some(authorisation)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -266,87 +153,19 @@ pub(crate) async fn lookup(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<LookupQuery>,
 ) -> Result<Json<LookupView>, ApiError> {
-    user.require(&[Role::AgencyClerk])?;
-    let person_id = query.person_id.unwrap_or_default();
-    let person = CitizenId::parse(person_id.trim()).map_err(|e| {
-        ApiError::bad_request(
-            e.code(),
-            format!("person_id：{}", e.message_zh()),
-            "person_id",
-        )
-    })?;
-    let data_use = DataUse {
-        actor: user.username().to_owned(),
-        case_id: None,
-        purpose: "maternity_allowance_window_lookup".into(),
-    };
-    let today = date_in_china(state.now());
-    // The wage is the employer's: looked up against the employer of the enrollment found.
-    let on = state
-        .store
-        .insurance_enrollment_on(&data_use, person.as_str(), today)
-        .await?;
-    let region = on
-        .as_ref()
-        .and_then(|r| r.content["region_code"].as_str())
-        .and_then(|r| onething_domain::RegionCode::parse(r).ok());
-    let in_scope = region.unwrap_or_else(|| person.region());
-    onething_domain::access::policy::can_see_person(
-        user.scope(),
-        &onething_domain::access::policy::PersonFacts {
-            id: &person,
-            region: Some(in_scope),
-            employer: None,
-        },
-    )?;
-    let employer = on
-        .as_ref()
-        .and_then(|r| r.employer_uscc.as_deref())
-        .and_then(|u| Uscc::parse(u).ok());
-    let Some(employer) = employer else {
-        return Ok(Json(LookupView {
-            person_id_masked: person.masked(),
-            event_date: None,
-            region: region.map(|r| r.to_string()),
-            facts: Vec::new(),
-            missing: vec![onething_domain::allowance::Missing {
-                name: "insurance_enrollment".into(),
-                message: "医保部门尚未推送该人员的职工医保参保登记（参保单位）".into(),
-            }],
-        }));
-    };
-    let subject = ClaimSubject {
-        claimant: &person,
-        employer: &employer,
-        certificate_no: None,
-        basis: None,
-        uploaded_certificate_no: None,
-        event_date: None,
-        today,
-    };
-    let (_, derived) = state.store.derive_claim(&data_use, &subject).await?;
-    state
-        .store
-        .append_audit(&NewAuditEntry {
-            at: state.now(),
-            actor: user.username().to_owned(),
-            role: Some(user.role()),
-            action: "window_lookup".into(),
-            subject_type: "person".into(),
-            subject_id: person.as_str().to_owned(),
-            case_id: None,
-            detail: serde_json::json!({"employer_uscc": employer.as_str()}),
-        })
-        .await?;
+    let actor = user.actor(&state, None);
+    actor.authorize(UseCase::LookupPerson)?;
+    let person = citizen_id(query.person_id.as_deref().unwrap_or_default(), "person_id")?;
+    let found = service::lookup_person(&state.services(), &actor, &person).await?;
     Ok(Json(LookupView {
-        person_id_masked: mask_id_text(person.as_str()),
-        event_date: derived.event_date,
-        region: derived.region.map(|r| r.to_string()),
-        facts: derived
+        person_id_masked: found.person.masked(),
+        event_date: found.event_date,
+        region: found.region.map(|r| r.to_string()),
+        facts: found
             .facts
             .into_iter()
             .map(super::view::mask_fact)
             .collect(),
-        missing: derived.missing,
+        missing: found.missing,
     }))
 }

@@ -6,34 +6,23 @@ use axum::body::Bytes;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use onething_domain::allowance::settlement::{AccountKind, PayeeAccount};
-use onething_domain::allowance::{RejectionReason, WageBasis};
-use onething_store::allowance::claims::{Acting, BankAccount, NewAttachment, ReviewDecision};
+use onething_domain::access::UseCase;
+use onething_domain::allowance::WageBasis;
+use onething_domain::allowance::settlement::AccountKind;
+use onething_services::allowance::{
+    self as service, AccountInput, ConfirmWage, MAX_PHOTO_BYTES, Photo, PhotoInput, Review,
+    ReviewInput, Submit,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::idempotency_key;
 use super::view::{ClaimView, claim_view};
-use super::{FILERS, REVIEWERS, send_sms, visible_claim};
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
 use crate::{ApiError, AppState};
-
-/// The largest photo accepted.
-pub(crate) const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
-const ALLOWED_TYPES: &[&str] = &["image/jpeg", "image/png", "application/pdf"];
-
-fn acting(
-    user: &CurrentUser,
-    state: &AppState,
-) -> (
-    String,
-    onething_domain::access::Role,
-    chrono::DateTime<chrono::Utc>,
-) {
-    (user.username().to_owned(), user.role(), state.now())
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -57,23 +46,14 @@ pub(crate) async fn confirm_wage(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ClaimView>, ApiError> {
-    user.require(FILERS)?;
-    visible_claim(&state, &user, &id).await?;
+    let actor = user.actor(&state, idempotency_key(&headers));
+    actor.authorize(UseCase::ConfirmWage)?;
+    let svc = state.services();
+    service::visible_claim(&svc, &actor, &id).await?;
     let body: ConfirmWageBody = parse_json(&headers, &body)?;
-    let (actor, role, at) = acting(&user, &state);
-    let claim = state
-        .store
-        .confirm_wage(
-            &id,
-            body.basis,
-            &Acting {
-                actor: &actor,
-                role,
-                at,
-            },
-        )
-        .await?;
-    Ok(Json(claim_view(&state, claim).await?))
+    let cmd = ConfirmWage::try_from(Some(body.basis.as_str()))?;
+    let claim = service::confirm_wage(&svc, &actor, &id, cmd).await?;
+    Ok(Json(claim_view(service::with_history(&svc, claim).await?)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -89,7 +69,7 @@ pub(crate) struct UploadedView {
 pub(crate) fn upload_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload))
-        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024))
+        .layer(DefaultBodyLimit::max(MAX_PHOTO_BYTES + 64 * 1024))
 }
 
 /// A photo of the birth medical certificate when it cannot be fetched (拍照上传, EX-5):
@@ -109,10 +89,14 @@ pub(crate) async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
+    headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<UploadedView>), ApiError> {
-    user.require(FILERS)?;
-    visible_claim(&state, &user, &id).await?;
+    let actor = user.actor(&state, idempotency_key(&headers));
+    // The role is checked before the body is read.
+    actor.authorize(UseCase::AttachPhoto)?;
+    let svc = state.services();
+    service::visible_claim(&svc, &actor, &id).await?;
     let mut multipart = multipart.map_err(|_| {
         ApiError::bad_request(
             "INVALID_UPLOAD",
@@ -120,20 +104,8 @@ pub(crate) async fn upload(
             "file",
         )
     })?;
-    let file = read_file(&mut multipart).await?;
-    let (actor, role, at) = acting(&user, &state);
-    let meta = state
-        .store
-        .add_attachment(
-            &id,
-            &file,
-            &Acting {
-                actor: &actor,
-                role,
-                at,
-            },
-        )
-        .await?;
+    let photo = Photo::try_from(read_file(&mut multipart).await?)?;
+    let meta = service::attach_photo(&svc, &actor, &id, photo).await?;
     Ok((
         StatusCode::CREATED,
         Json(UploadedView {
@@ -146,7 +118,8 @@ pub(crate) async fn upload(
     ))
 }
 
-async fn read_file(multipart: &mut Multipart) -> Result<NewAttachment, ApiError> {
+/// The multipart field `file` as raw upload input (its checks are the command's).
+async fn read_file(multipart: &mut Multipart) -> Result<PhotoInput, ApiError> {
     let bad = |message: &str| ApiError::bad_request("INVALID_UPLOAD", message, "file");
     while let Some(field) = multipart
         .next_field()
@@ -156,32 +129,13 @@ async fn read_file(multipart: &mut Multipart) -> Result<NewAttachment, ApiError>
         if field.name() != Some("file") {
             continue;
         }
-        let filename = field
-            .file_name()
-            .unwrap_or("upload")
-            .chars()
-            .take(200)
-            .collect();
-        let content_type = field.content_type().unwrap_or("").to_owned();
-        if !ALLOWED_TYPES.contains(&content_type.as_str()) {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "UNSUPPORTED_MEDIA_TYPE",
-                format!("file 的类型“{content_type}”不支持：只接受 JPEG、PNG 图片或 PDF"),
-            )
-            .with_field("file"));
-        }
+        let filename = field.file_name().map(str::to_owned);
+        let content_type = field.content_type().map(str::to_owned);
         let bytes = field
             .bytes()
             .await
             .map_err(|e| too_large_or(e.status(), bad("文件读取失败，请重新上传")))?;
-        if bytes.len() > MAX_UPLOAD_BYTES {
-            return Err(too_large());
-        }
-        if bytes.is_empty() {
-            return Err(bad("file 为空文件"));
-        }
-        return Ok(NewAttachment {
+        return Ok(PhotoInput {
             filename,
             content_type,
             bytes: bytes.to_vec(),
@@ -190,18 +144,14 @@ async fn read_file(multipart: &mut Multipart) -> Result<NewAttachment, ApiError>
     Err(bad("缺少文件字段 file"))
 }
 
-fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "FILE_TOO_LARGE",
-        format!("file 超过{}MB，请压缩后上传", MAX_UPLOAD_BYTES >> 20),
-    )
-    .with_field("file")
-}
-
 fn too_large_or(status: StatusCode, other: ApiError) -> ApiError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        too_large()
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "FILE_TOO_LARGE",
+            format!("file 超过{}MB，请压缩后上传", MAX_PHOTO_BYTES >> 20),
+        )
+        .with_field("file")
     } else {
         other
     }
@@ -220,24 +170,14 @@ pub(crate) struct AccountBody {
     pub kind: AccountKind,
 }
 
-impl AccountBody {
-    /// Checks every field by the settlement's account rules (so an account accepted here is
-    /// one the payment file can carry), naming the field under `prefix` (`bank_account.`).
-    pub(crate) fn validate(self, prefix: &str) -> Result<BankAccount, ApiError> {
-        let account = PayeeAccount::parse(&self.name, &self.bank, &self.number, self.kind.payee())
-            .map_err(|e| {
-                let field = format!("{prefix}{}", e.field());
-                let code = match e.field() {
-                    "number" => "INVALID_BANK_ACCOUNT",
-                    _ => "INVALID_BODY",
-                };
-                ApiError::bad_request(code, format!("{field}：{}", e.message_zh()), &field)
-            })?;
-        Ok(BankAccount {
-            name: account.name().to_owned(),
-            bank: account.bank().to_owned(),
-            number: account.number().to_owned(),
-        })
+impl From<AccountBody> for AccountInput {
+    fn from(body: AccountBody) -> Self {
+        AccountInput {
+            name: Some(body.name),
+            bank: Some(body.bank),
+            number: Some(body.number),
+            kind: body.kind,
+        }
     }
 }
 
@@ -266,34 +206,18 @@ pub(crate) async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ClaimView>, ApiError> {
-    user.require(FILERS)?;
-    visible_claim(&state, &user, &id).await?;
+    let actor = user.actor(&state, idempotency_key(&headers));
+    actor.authorize(UseCase::SubmitClaim)?;
+    let svc = state.services();
+    service::visible_claim(&svc, &actor, &id).await?;
     let body: SubmitBody = if body.is_empty() {
         SubmitBody::default()
     } else {
         parse_json(&headers, &body)?
     };
-    let account = body
-        .bank_account
-        .map(|a| a.validate("bank_account."))
-        .transpose()?;
-    let (actor, role, at) = acting(&user, &state);
-    let claim = state
-        .store
-        .submit_claim(
-            &id,
-            account,
-            &Acting {
-                actor: &actor,
-                role,
-                at,
-            },
-            &state.params,
-            &state.calendar,
-        )
-        .await?;
-    send_sms(&state, &claim).await;
-    Ok(Json(claim_view(&state, claim).await?))
+    let cmd = Submit::try_from(body.bank_account.map(AccountInput::from))?;
+    let claim = service::submit(&svc, &actor, &id, cmd).await?;
+    Ok(Json(claim_view(service::with_history(&svc, claim).await?)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -333,77 +257,30 @@ pub(crate) async fn review(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ClaimView>, ApiError> {
-    user.require(REVIEWERS)?;
-    visible_claim(&state, &user, &id).await?;
+    let actor = user.actor(&state, idempotency_key(&headers));
+    // The role is checked before the body, so a stranger learns nothing from its errors.
+    actor.authorize(UseCase::ReviewClaim)?;
+    let svc = state.services();
+    service::visible_claim(&svc, &actor, &id).await?;
     let body: ReviewBody = parse_json(&headers, &body)?;
-    let note = body
-        .note
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        return Err(ApiError::bad_request(
-            "INVALID_BODY",
-            "审核意见（note）不超过500个字符",
-            "note",
-        ));
+    let cmd = Review::try_from(ReviewInput::from(body))?;
+    let claim = service::review(&svc, &actor, &id, cmd).await?;
+    Ok(Json(claim_view(service::with_history(&svc, claim).await?)))
+}
+
+impl From<ReviewBody> for ReviewInput {
+    fn from(body: ReviewBody) -> Self {
+        ReviewInput {
+            decision: Some(
+                match body.decision {
+                    Verdict::Approve => "approve",
+                    Verdict::Reject => "reject",
+                }
+                .to_owned(),
+            ),
+            reason_code: body.reason_code,
+            note: body.note,
+            certificate_no: body.certificate_no,
+        }
     }
-    let decision = match body.decision {
-        Verdict::Approve => {
-            if let Some(no) = &body.certificate_no {
-                onething_domain::BirthCertificateNo::parse(no.trim()).map_err(|e| {
-                    ApiError::bad_request(
-                        e.code(),
-                        format!("certificate_no：{}", e.message_zh()),
-                        "certificate_no",
-                    )
-                })?;
-            }
-            ReviewDecision::Approve {
-                certificate_no: body.certificate_no.map(|c| c.trim().to_owned()),
-                note,
-            }
-        }
-        Verdict::Reject => {
-            let code = body.reason_code.as_deref().ok_or_else(|| {
-                ApiError::bad_request(
-                    "MISSING_FIELD",
-                    "不予支付须选择原因（reason_code）",
-                    "reason_code",
-                )
-            })?;
-            let reason = RejectionReason::parse(code).ok_or_else(|| {
-                let known: Vec<&str> = RejectionReason::ALL.iter().map(|r| r.code()).collect();
-                ApiError::bad_request(
-                    "INVALID_ENUM",
-                    format!("reason_code“{code}”不在原因字典中：{}", known.join("、")),
-                    "reason_code",
-                )
-            })?;
-            if reason.needs_note() && note.is_none() {
-                return Err(ApiError::bad_request(
-                    "MISSING_FIELD",
-                    "原因为“其他”时须填写审核意见（note）",
-                    "note",
-                ));
-            }
-            ReviewDecision::Reject { reason, note }
-        }
-    };
-    let (actor, role, at) = acting(&user, &state);
-    let claim = state
-        .store
-        .review_claim(
-            &id,
-            &decision,
-            &Acting {
-                actor: &actor,
-                role,
-                at,
-            },
-            &state.params,
-            &state.calendar,
-        )
-        .await?;
-    send_sms(&state, &claim).await;
-    Ok(Json(claim_view(&state, claim).await?))
 }

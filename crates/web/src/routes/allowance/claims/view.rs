@@ -4,15 +4,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::{DateTime, NaiveDate, Utc};
-use onething_domain::access::{Scope, mask_id_text};
-use onething_domain::allowance::settlement::payment_due;
-use onething_domain::allowance::visibility::region_prefix;
+use onething_domain::access::mask_id_text;
+use onething_domain::allowance::settlement::mask_account;
 use onething_domain::allowance::{ClaimStatus, Fact, Missing, RejectionReason, WageBasis};
-use onething_store::allowance::claims::{Authorisation, Claim, ClaimFilter};
+use onething_services::allowance::{self as service, ClaimDetail};
+use onething_store::allowance::claims::Authorisation;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{READERS, visible_claim};
 use crate::auth::CurrentUser;
 use crate::extract::ApiQuery;
 use crate::{ApiError, AppState};
@@ -61,6 +60,8 @@ pub(crate) struct AttachmentView {
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ClaimView {
     pub id: String,
+    /// The claim's case (`GET /api/v1/cases/{id}`): its events are the claim's history.
+    case_id: String,
     status: ClaimStatus,
     status_label: String,
     channel: String,
@@ -129,16 +130,16 @@ fn step_label(step: &str) -> &'static str {
 }
 
 /// The claim as JSON, with its steps and attachments.
-pub(crate) async fn claim_view(state: &AppState, claim: Claim) -> Result<ClaimView, ApiError> {
-    let steps = state.store.claim_steps(&claim.id).await?;
-    let attachments = state.store.claim_attachments(&claim.id).await?;
+pub(crate) fn claim_view(detail: ClaimDetail) -> ClaimView {
+    let ClaimDetail {
+        claim,
+        steps,
+        attachments,
+    } = detail;
+    // Approval needs the payment deadline, so only a claim approved before the deadline
+    // came from the bundle's limit can lack one.
     let payment_due_note = match (claim.approved_on, claim.payment_due) {
-        (Some(approved), None) => Some(
-            payment_due(&state.calendar, approved)
-                .err()
-                .map(|e| format!("支付期限暂不能确定：{}", e.message_zh()))
-                .unwrap_or_else(|| "支付期限暂不能确定：节假日安排尚未发布".into()),
-        ),
+        (Some(_), None) => Some("支付期限暂不能确定：节假日安排尚未发布".to_owned()),
         _ => None,
     };
     let rejection = claim
@@ -152,7 +153,7 @@ pub(crate) async fn claim_view(state: &AppState, claim: Claim) -> Result<ClaimVi
                 .to_owned(),
             note: claim.reject_note.clone(),
         });
-    Ok(ClaimView {
+    ClaimView {
         status_label: claim.status.label_zh().to_owned(),
         person_id_masked: mask_id_text(&claim.person_id),
         decision: claim
@@ -194,6 +195,7 @@ pub(crate) async fn claim_view(state: &AppState, claim: Claim) -> Result<ClaimVi
         payment_due_note,
         rejection,
         id: claim.id,
+        case_id: claim.case_id,
         status: claim.status,
         channel: claim.channel,
         employer_uscc: claim.employer_uscc,
@@ -212,7 +214,7 @@ pub(crate) async fn claim_view(state: &AppState, claim: Claim) -> Result<ClaimVi
         created_at: claim.created_at,
         submitted_at: claim.submitted_at,
         reviewed_at: claim.reviewed_at,
-    })
+    }
 }
 
 /// Record keys carry citizen ids (`person|scheme|date`), and a department may send an id in
@@ -252,15 +254,6 @@ pub(crate) fn mask_ids_in(text: &str) -> String {
     out
 }
 
-pub(crate) fn mask_account(number: &str) -> String {
-    let keep = number.len().min(4);
-    format!(
-        "{}{}",
-        "*".repeat(number.len() - keep),
-        &number[number.len() - keep..]
-    )
-}
-
 /// The claims the user may see, newest first: an employer its own, a person her own, clerks
 /// and supervisors their region's, administrators all.
 #[utoipa::path(get, path = "/maternity-allowance/claims", tag = "maternity-allowance",
@@ -273,7 +266,6 @@ pub(crate) async fn list_claims(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<ClaimList>, ApiError> {
-    user.require(READERS)?;
     let status = match query.status.as_deref() {
         None | Some("") => None,
         Some(s) => Some(ClaimStatus::parse(s).ok_or_else(|| {
@@ -284,37 +276,14 @@ pub(crate) async fn list_claims(
             )
         })?),
     };
-    let limit = query.limit.unwrap_or(100).clamp(1, 500);
-    let Some(filter) = scope_filter(user.scope(), status, limit) else {
-        return Ok(Json(ClaimList { claims: Vec::new() }));
-    };
+    let svc = state.services();
+    let actor = user.actor(&state, None);
+    let limit = query.limit.unwrap_or(100);
     let mut claims = Vec::new();
-    for claim in state.store.claims(&filter).await? {
-        claims.push(claim_view(&state, claim).await?);
+    for claim in service::claims(&svc, &actor, status, limit).await? {
+        claims.push(claim_view(service::with_history(&svc, claim).await?));
     }
     Ok(Json(ClaimList { claims }))
-}
-
-/// The claims filter of a scope (the pages list with it too); `None` for scopes that reach
-/// no claim (department officers).
-pub(crate) fn scope_filter(
-    scope: &Scope,
-    status: Option<ClaimStatus>,
-    limit: u32,
-) -> Option<ClaimFilter> {
-    let mut filter = ClaimFilter {
-        status,
-        limit,
-        ..ClaimFilter::default()
-    };
-    match scope {
-        Scope::Employer(uscc) => filter.employer_uscc = Some(uscc.to_string()),
-        Scope::Person(id) => filter.person_id = Some(id.to_string()),
-        Scope::Region(region) => filter.region_prefix = Some(region_prefix(*region)),
-        Scope::Platform => {}
-        Scope::Department { .. } => return None,
-    }
-    Some(filter)
 }
 
 /// One claim with its facts, decision, steps and attachments.
@@ -329,7 +298,6 @@ pub(crate) async fn get_claim(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<ClaimView>, ApiError> {
-    user.require(READERS)?;
-    let claim = visible_claim(&state, &user, &id).await?;
-    Ok(Json(claim_view(&state, claim).await?))
+    let detail = service::claim(&state.services(), &user.actor(&state, None), &id).await?;
+    Ok(Json(claim_view(detail)))
 }

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use onething_domain::RegionCode;
-use onething_domain::access::{Role, Scope};
+use onething_domain::access::Scope;
 use onething_domain::allowance::ClaimStatus;
 use onething_domain::allowance::settlement::{Payee, PayeeAccount};
 use onething_domain::allowance::visibility::{ClaimFacts, can_see_claim};
@@ -19,8 +19,6 @@ use super::errors::bad_account;
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
 use crate::{ApiError, AppState};
-
-const ACCOUNT_ROLES: &[Role] = &[Role::Employer, Role::AgencyClerk];
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -64,7 +62,10 @@ pub(crate) async fn correct_bank_account(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<CorrectedView>, ApiError> {
-    user.require(ACCOUNT_ROLES)?;
+    user.permit(
+        &state,
+        onething_domain::access::UseCase::CorrectPaymentAccount,
+    )?;
     let claim = state
         .store
         .claim_ref(&id)

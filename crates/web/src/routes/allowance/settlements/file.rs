@@ -17,10 +17,11 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::IntoParams;
 
-use super::{SETTLE_ROLES, region_scope};
+use super::region_scope;
 use crate::auth::CurrentUser;
 use crate::extract::ApiQuery;
 use crate::{ApiError, AppState};
+use onething_domain::access::UseCase;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -56,7 +57,7 @@ pub(crate) async fn payment_file(
     Path(id): Path<String>,
     mut parts: Parts,
 ) -> Result<Response, ApiError> {
-    user.require(SETTLE_ROLES)?;
+    user.permit(&state, UseCase::DownloadPaymentFile)?;
     let ApiQuery(query) = ApiQuery::<FileQuery>::from_request_parts(&mut parts, &state).await?;
     download(&state, &user, &id, file_format(query.format.as_deref())?).await
 }

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::NaiveDate;
-use onething_domain::access::{Role, mask_id_text};
+use onething_domain::access::mask_id_text;
 use onething_domain::allowance::ClaimStatus;
 use onething_domain::china_time::date_in_china;
 use onething_store::allowance::settlements::LatePayment;
@@ -14,8 +14,6 @@ use utoipa::ToSchema;
 use super::region_scope;
 use crate::auth::CurrentUser;
 use crate::{ApiError, AppState};
-
-const LATE_ROLES: &[Role] = &[Role::AgencyClerk, Role::Supervisor, Role::Admin];
 
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct LatePaymentView {
@@ -65,7 +63,7 @@ pub(crate) async fn late_payments(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Vec<LatePaymentView>>, ApiError> {
-    user.require(LATE_ROLES)?;
+    user.permit(&state, onething_domain::access::UseCase::ViewLatePayments)?;
     let today = date_in_china(state.now());
     let late = state
         .store

@@ -11,10 +11,11 @@ use onething_domain::allowance::settlement::parse_results;
 use onething_store::allowance::settlements::Acting;
 
 use super::errors::rejected_file;
+use super::region_scope;
 use super::views::ImportView;
-use super::{SETTLE_ROLES, region_scope};
 use crate::auth::CurrentUser;
 use crate::{ApiError, AppState};
+use onething_domain::access::UseCase;
 
 /// Imports the bank's results for the settlement's payments: `paid` marks the payment and
 /// its claims paid (paid on the import date, China time); `failed` with a reason marks them
@@ -40,7 +41,7 @@ pub(crate) async fn import_results(
     Path(id): Path<String>,
     request: Request,
 ) -> Result<Json<ImportView>, ApiError> {
-    user.require(SETTLE_ROLES)?;
+    user.permit(&state, UseCase::ImportBankResults)?;
     // Outside the caller's region the settlement does not exist for it.
     state
         .store

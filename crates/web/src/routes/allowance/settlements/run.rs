@@ -10,11 +10,12 @@ use onething_store::allowance::settlements::{Acting, SettleRun};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::region_scope;
 use super::views::{RunView, SettlementListItem, SettlementView};
-use super::{SETTLE_ROLES, region_scope};
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
 use crate::{ApiError, AppState};
+use onething_domain::access::UseCase;
 
 const LIST_LIMIT: u32 = 200;
 
@@ -43,7 +44,7 @@ pub(crate) async fn run_settlement(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<RunView>, ApiError> {
-    user.require(SETTLE_ROLES)?;
+    user.permit(&state, UseCase::Settle)?;
     let request: RunRequest = parse_json(&headers, &body)?;
     let now = state.now();
     let until = parse_until(&request.until, date_in_china(now))?;
@@ -90,7 +91,7 @@ pub(crate) async fn list_settlements(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Vec<SettlementListItem>>, ApiError> {
-    user.require(SETTLE_ROLES)?;
+    user.permit(&state, UseCase::ViewSettlements)?;
     let list = state
         .store
         .list_settlements(region_scope(&user)?, LIST_LIMIT)
@@ -111,7 +112,7 @@ pub(crate) async fn get_settlement(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<SettlementView>, ApiError> {
-    user.require(SETTLE_ROLES)?;
+    user.permit(&state, UseCase::ViewSettlements)?;
     let settlement = state
         .store
         .settlement(&id, region_scope(&user)?)
