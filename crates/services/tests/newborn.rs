@@ -27,7 +27,6 @@ use onething_store::shared_records::Push;
 use serde_json::{Value, json};
 use support::test_dbs;
 
-
 fn day(s: &str) -> NaiveDate {
     s.parse().expect("date")
 }

@@ -5,7 +5,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::routes::{allowance, audit, cases, catalog, exchange, health, session};
+use crate::routes::{allowance, audit, cases, catalog, exchange, health, newborn, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,6 +33,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .nest("/api/v1", audit::router())
         .nest("/api/v1", allowance::claims::router())
         .nest("/api/v1", allowance::settlements::router())
+        .nest("/api/v1", newborn::router())
 }
 
 /// The document as served at `/api/openapi.json` (also used to snapshot it in tests).

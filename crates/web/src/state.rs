@@ -25,6 +25,9 @@ pub struct AppState {
     pub params_text: Arc<str>,
     /// The CJK fonts the printed forms embed, loaded on first use.
     pub fonts: Arc<DocumentFonts>,
+    /// The newborn bundle's city (`[newborn] city`); without it the bundle takes no
+    /// applications (503 `NEWBORN_NOT_CONFIGURED`).
+    pub newborn: Option<onething_services::newborn::Newborn>,
 }
 
 impl AppState {
@@ -37,7 +40,14 @@ impl AppState {
             params: Arc::new(MaternityParams::shipped()),
             params_text: Arc::from(onething_domain::rules::params::SHIPPED_MATERNITY_TOML),
             fonts: Arc::new(DocumentFonts::new(None)),
+            newborn: None,
         }
+    }
+
+    /// The same state serving the newborn bundle in `city` (`[newborn] city`).
+    pub fn with_newborn_city(mut self, city: onething_domain::RegionCode) -> Self {
+        self.newborn = Some(onething_services::newborn::Newborn { city });
+        self
     }
 
     /// The same state with a validated parameter file (`--params`, `[rules] params`).

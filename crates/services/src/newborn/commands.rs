@@ -15,12 +15,14 @@ use crate::input::{certificate_no, citizen_id, optional_text, required_text};
 
 /// `household` of the form.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HouseholdInput {
     pub register_with: Option<String>,
 }
 
 /// `ethnicity` of the form.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EthnicityInput {
     pub value: Option<String>,
     #[serde(default)]
@@ -29,6 +31,7 @@ pub struct EthnicityInput {
 
 /// `reimbursement` of the form.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReimbursementInput {
     pub to: Option<String>,
     pub bank: Option<String>,
@@ -37,6 +40,7 @@ pub struct ReimbursementInput {
 
 /// `delivery` of the form.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeliveryInput {
     pub method: Option<String>,
     pub collector: Option<String>,
@@ -49,6 +53,7 @@ pub struct DeliveryInput {
 
 /// The one form as sent (contract: "Application body").
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ApplicationInput {
     pub mother_id: Option<String>,
     pub father_id: Option<String>,
@@ -319,6 +324,7 @@ impl TryFrom<MaterialInput> for SupplyMaterial {
 
 /// A department's result for an item (contract: `certificate_ref` and `data`).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ResultInput {
     pub certificate_ref: Option<String>,
     pub data: Option<serde_json::Value>,
@@ -366,6 +372,7 @@ impl TryFrom<ResultInput> for ItemResult {
 
 /// A reason (denial, withdrawal, a clerk's refusal).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReasonInput {
     pub reason: Option<String>,
 }
@@ -384,6 +391,7 @@ impl TryFrom<ReasonInput> for Reason {
 
 /// A rating as sent.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RatingInput {
     pub score: Option<i64>,
     pub comment: Option<String>,
@@ -420,6 +428,7 @@ impl TryFrom<RatingInput> for Rate {
 
 /// A clerk's refusal after checking supplied materials, as sent.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RefuseInput {
     #[serde(default)]
     pub reasons: Vec<String>,

@@ -9,6 +9,7 @@ pub mod counterfoil;
 mod facts;
 mod payload;
 mod print;
+mod progress;
 mod read;
 mod texts;
 mod view;
@@ -21,6 +22,7 @@ pub use commands::{
     Refuse, RefuseInput, ResultInput, SupplyMaterial,
 };
 pub use print::notice_form;
+pub use progress::{Message, Progress, ResultView, progress};
 pub use read::{application, applications, current_notice, supply_material, verify_notice};
 pub use view::{ApplicationView, MissingView, NoticeCheck, NoticeView, ReasonView};
 
