@@ -126,10 +126,7 @@ const TABLE: &[(UseCase, &[Role])] = &[
     (UseCase::DenyItem, &[DeptOfficer]),
     (UseCase::WithdrawCase, &[Person]),
     (UseCase::RateCase, &[Person]),
-    (
-        UseCase::ViewDepartmentQueue,
-        &[DeptOfficer, Supervisor, Admin],
-    ),
+    (UseCase::ViewDepartmentQueue, &[DeptOfficer]),
     (
         UseCase::ViewCounterfoils,
         &[HospitalClerk, DeptOfficer, Supervisor, Admin],

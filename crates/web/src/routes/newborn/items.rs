@@ -53,8 +53,8 @@ fn changed(record: &CaseRecord, item: Option<&str>) -> Json<CaseChanged> {
 
 /// A department officer completes an item of its kind with its result
 /// (`{"certificate_ref", "data"}`); the items waiting for it are started and routed.
-#[utoipa::path(post, path = "/cases/{case_id}/items/{item}/complete", tag = "newborn",
-    params(("case_id" = String, Path), ("item" = String, Path)),
+#[utoipa::path(post, path = "/cases/{id}/items/{item}/complete", tag = "newborn",
+    params(("id" = String, Path, description = "case id"), ("item" = String, Path)),
     request_body(content = Object, description = "certificate_ref, data (object)"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = CaseChanged), (status = 400, body = crate::error::ErrorBody),
@@ -78,8 +78,8 @@ pub(crate) async fn complete(
 
 /// A department officer denies an item of its kind (`{"reason"}`); what waits for it is
 /// denied too.
-#[utoipa::path(post, path = "/cases/{case_id}/items/{item}/deny", tag = "newborn",
-    params(("case_id" = String, Path), ("item" = String, Path)),
+#[utoipa::path(post, path = "/cases/{id}/items/{item}/deny", tag = "newborn",
+    params(("id" = String, Path, description = "case id"), ("item" = String, Path)),
     request_body(content = Object, description = "reason"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = CaseChanged), (status = 400, body = crate::error::ErrorBody),
@@ -108,8 +108,8 @@ pub(crate) struct Rated {
 
 /// 好差评: the case's applicant rates it once every item has ended (`{"score": 1..5,
 /// "comment"}`); again → `409 ALREADY_RATED`, earlier → `409 INVALID_STATE`.
-#[utoipa::path(post, path = "/cases/{case_id}/rating", tag = "newborn",
-    params(("case_id" = String, Path)),
+#[utoipa::path(post, path = "/cases/{id}/rating", tag = "newborn",
+    params(("id" = String, Path, description = "case id")),
     request_body(content = Object, description = "score (1..5), comment"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 201, body = Rated), (status = 400, body = crate::error::ErrorBody),
@@ -132,8 +132,8 @@ pub(crate) async fn rate(
 }
 
 /// The mother withdraws what no department has started (`{"reason"}`). An addition.
-#[utoipa::path(post, path = "/cases/{case_id}/withdraw", tag = "newborn",
-    params(("case_id" = String, Path)),
+#[utoipa::path(post, path = "/cases/{id}/withdraw", tag = "newborn",
+    params(("id" = String, Path, description = "case id")),
     request_body(content = Object, description = "reason"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = CaseChanged), (status = 400, body = crate::error::ErrorBody),
