@@ -344,3 +344,28 @@ pub async fn department_queue(
     };
     Ok(svc.store.department_items(*kind, BUNDLE).await?)
 }
+
+/// What a department's officer sees of one of its items: the item, and exactly what a
+/// department system would receive with it (the application data it needs, ids masked
+/// where it does not, the results of the items it waits for).
+pub async fn department_item(
+    svc: &Services,
+    actor: &Actor,
+    case_id: &str,
+    item: &str,
+) -> Result<(onething_domain::case::ItemSnapshot, Value), ServiceError> {
+    actor.authorize(UseCase::ViewDepartmentQueue)?;
+    let (record, app, _) = department_case(svc, actor, case_id, item).await?;
+    let known = results(svc, case_id).await?;
+    let certificate = known
+        .get(NewbornItem::BirthCertificate.code())
+        .map(|r| r["data"].clone());
+    let payload = for_item(&app, certificate.as_ref(), &known, item, &record.state);
+    let snapshot = record
+        .state
+        .items
+        .get(item)
+        .cloned()
+        .ok_or_else(ServiceError::not_found)?;
+    Ok((snapshot, payload))
+}

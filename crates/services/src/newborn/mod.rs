@@ -18,7 +18,7 @@ use onething_domain::RegionCode;
 
 pub use apply::{accept, apply, refuse};
 pub use commands::{
-    ApplicationInput, Apply, ItemResult, MaterialInput, Rate, RatingInput, Reason, ReasonInput,
+    ApplicationInput, Apply, DeliveryInput, EthnicityInput, HouseholdInput, ReimbursementInput, ItemResult, MaterialInput, Rate, RatingInput, Reason, ReasonInput,
     Refuse, RefuseInput, ResultInput, SupplyMaterial,
 };
 pub use print::notice_form;

@@ -16,6 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(crate) use items::dept_actor;
+pub(crate) use notices::sealed_notice_pdf;
 
 use crate::{ApiError, AppState};
 
