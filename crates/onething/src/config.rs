@@ -43,13 +43,12 @@ impl NewbornSection {
         let Some(text) = &self.city else {
             return Ok(None);
         };
-        let code = onething_domain::RegionCode::parse(text.trim())
-            .map_err(|e| {
-                Failure::usage(
-                    format!("[newborn] city：{}", e.message_zh()),
-                    format!("[newborn] city: {e}"),
-                )
-            })?;
+        let code = onething_domain::RegionCode::parse(text.trim()).map_err(|e| {
+            Failure::usage(
+                format!("[newborn] city：{}", e.message_zh()),
+                format!("[newborn] city: {e}"),
+            )
+        })?;
         if !code.is_city() {
             return Err(Failure::usage(
                 format!("[newborn] city：{text} 不是地级市代码（应为 XXXX00，如 450200）"),

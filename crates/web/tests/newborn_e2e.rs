@@ -760,3 +760,133 @@ async fn one_notice_lists_every_missing_material_and_ineligible_families_get_eve
         assert_error(&other, StatusCode::NOT_FOUND, "NOT_FOUND");
     }
 }
+
+fn form_post(who: &SignedIn, uri: &str, body: &str) -> Request<Body> {
+    auth_support::cookie_request(who, "POST", uri, Some(&who.csrf))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .expect("request")
+}
+
+fn page(who: &SignedIn, uri: &str) -> Request<Body> {
+    auth_support::cookie_request(who, "GET", uri, None)
+        .body(Body::empty())
+        .expect("request")
+}
+
+#[tokio::test]
+async fn the_pages_take_the_form_show_the_progress_and_let_an_officer_finish_an_item() {
+    let db = support::test_dbs()
+        .await
+        .into_iter()
+        .next()
+        .expect("sqlite");
+    let w = world(db.store).await;
+    let f = family(8);
+    w.records(&f, &qualifying()).await;
+    let mum = mother_signs_in(&w, &f, "mum8").await;
+    w.app
+        .add_user(
+            "police",
+            Role::DeptOfficer,
+            Scope::Department {
+                id: "police-push".into(),
+                kind: DepartmentKind::PublicSecurity,
+            },
+        )
+        .await;
+    let police = w.app.sign_in("police").await;
+
+    let guide = w
+        .app
+        .send(
+            Request::get("/newborn/guide")
+                .body(Body::empty())
+                .expect("r"),
+        )
+        .await;
+    assert_eq!(guide.status, StatusCode::OK);
+    assert!(guide.text.contains("智能导引") && guide.text.contains("出生1个月内"));
+    let blank = w
+        .app
+        .send(form_post(&mum, "/newborn/apply", "father_id=123"))
+        .await;
+    assert_eq!(
+        blank.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        blank.text
+    );
+    assert!(blank.text.contains("father_id"), "the field is named");
+    let body = format!(
+        "father_id={}&register_with=father&ethnicity=%E6%B1%89%E6%97%8F&confirmed_mother=1&premium_channel=alipay&reimbursement_to=social_security_card&card_bank=icbc&delivery_method=pickup&collector=mother",
+        f.father.as_str()
+    );
+    let filed = w.app.send(form_post(&mum, "/newborn/apply", &body)).await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.text);
+    let location = filed.headers["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let shown = w.app.send(page(&mum, &location)).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+    for expected in [
+        "受理通知书",
+        "办理进度",
+        "出生登记",
+        "已办结",
+        "未办结",
+        "2025-03-12",
+        "birth-certificates",
+    ] {
+        assert!(
+            shown.text.contains(expected),
+            "{expected} on the mother's page"
+        );
+    }
+    assert!(
+        !shown.text.contains(f.mother.as_str()),
+        "no full id on the page"
+    );
+
+    let queue = w.app.send(page(&police, "/dept/newborn")).await;
+    assert_eq!(queue.status, StatusCode::OK);
+    let link = queue
+        .text
+        .split("href=\"/dept/newborn/")
+        .nth(1)
+        .expect("an item link")
+        .split('"')
+        .next()
+        .expect("href")
+        .to_owned();
+    let item = w
+        .app
+        .send(page(&police, &format!("/dept/newborn/{link}")))
+        .await;
+    assert_eq!(item.status, StatusCode::OK, "{}", item.text);
+    assert!(item.text.contains("出生登记") && item.text.contains("register_with"));
+    let done = w
+        .app
+        .send(form_post(
+            &police,
+            &format!("/dept/newborn/{link}/complete"),
+            "certificate_ref=HK-1&data=household_no%3D450202-0009",
+        ))
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let shown = w.app.send(page(&mum, &location)).await;
+    assert!(
+        shown.text.contains("HK-1") && shown.text.contains("450202-0009"),
+        "the result on her page"
+    );
+    let check = w
+        .app
+        .send(
+            Request::get("/notices?number=XSSL000&code=AAAA")
+                .body(Body::empty())
+                .expect("r"),
+        )
+        .await;
+    assert!(check.text.contains("未找到该文书"));
+}

@@ -82,7 +82,11 @@ fn fill(out: &mut Vec<Prefilled>, record: &SharedRecord, field: &str, value: &Va
         field: field.to_owned(),
         value: value.clone(),
         source: record.dataset.as_str().to_owned(),
-        record_key: record.key.clone(),
+        // A household record's key is the person's id: shown masked (the audit keeps it).
+        record_key: match CitizenId::parse(&record.key) {
+            Ok(id) => id.masked(),
+            Err(_) => record.key.clone(),
+        },
     });
 }
 

@@ -18,8 +18,9 @@ use onething_domain::RegionCode;
 
 pub use apply::{accept, apply, refuse};
 pub use commands::{
-    ApplicationInput, Apply, DeliveryInput, EthnicityInput, HouseholdInput, ReimbursementInput, ItemResult, MaterialInput, Rate, RatingInput, Reason, ReasonInput,
-    Refuse, RefuseInput, ResultInput, SupplyMaterial,
+    ApplicationInput, Apply, DeliveryInput, EthnicityInput, HouseholdInput, ItemResult,
+    MaterialInput, Rate, RatingInput, Reason, ReasonInput, Refuse, RefuseInput, ReimbursementInput,
+    ResultInput, SupplyMaterial,
 };
 pub use print::notice_form;
 pub use progress::{Message, Progress, ResultView, progress};

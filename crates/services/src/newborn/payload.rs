@@ -13,6 +13,21 @@ use serde_json::{Value, json};
 /// Results recorded so far, by item: `{"certificate_ref", "data"}`.
 pub type Results = BTreeMap<String, Value>;
 
+/// `value` with every citizen id in it masked (a certificate's `mother_id`, say).
+pub fn mask_ids(value: &Value) -> Value {
+    match value {
+        Value::String(text) => match onething_domain::CitizenId::parse(text) {
+            Ok(id) => Value::String(id.masked()),
+            Err(_) => value.clone(),
+        },
+        Value::Array(items) => Value::Array(items.iter().map(mask_ids).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), mask_ids(v))).collect())
+        }
+        other => other.clone(),
+    }
+}
+
 /// Whether the department of `item` needs the parents' full ids to do its work.
 fn needs_ids(item: NewbornItem) -> bool {
     !matches!(
@@ -47,6 +62,10 @@ pub fn for_item(
                 .collect()
         })
         .unwrap_or_default();
+    let certificate = match certificate {
+        Some(c) if !full => Some(mask_ids(c)),
+        other => other.cloned(),
+    };
     json!({
         "bundle": "newborn",
         "application_id": app.id,

@@ -65,7 +65,8 @@ pub async fn progress(svc: &Services, actor: &Actor, id: &str) -> Result<Progres
                 name: NewbornItem::parse(&item).map_or("", |i| i.label_zh()),
                 item,
                 certificate_ref: detail["certificate_ref"].as_str().map(str::to_owned),
-                data: detail["data"].clone(),
+                // Her page shows results, not ids: any citizen id in them is masked.
+                data: super::payload::mask_ids(&detail["data"]),
                 at: event.at,
             });
         }

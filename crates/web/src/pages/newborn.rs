@@ -42,7 +42,10 @@ pub(crate) async fn guide(Visitor { chrome, .. }: Visitor) -> Result<Response, P
     ok(&GuidePage {
         chrome,
         conditions: RefusalReason::ALL.iter().map(|r| r.message_zh()).collect(),
-        materials: MissingMaterial::ALL.iter().map(|m| m.message_zh()).collect(),
+        materials: MissingMaterial::ALL
+            .iter()
+            .map(|m| m.message_zh())
+            .collect(),
     })
 }
 
@@ -63,7 +66,10 @@ fn form_page(chrome: Chrome, window: bool, form: FormAnswers, error: Option<Stri
         window,
         form,
         error,
-        banks: CardBank::ALL.iter().map(|b| (b.as_str(), b.label_zh())).collect(),
+        banks: CardBank::ALL
+            .iter()
+            .map(|b| (b.as_str(), b.label_zh()))
+            .collect(),
         channels: PremiumChannel::ALL
             .iter()
             .map(|c| (c.as_str(), c.label_zh()))
@@ -95,7 +101,12 @@ pub(crate) async fn submit(
         Err(invalid) => Err(invalid.into()),
     };
     let error = match applied {
-        Ok(app) => return Ok(redirect_with(&format!("/newborn/applications/{}", app.id), None)),
+        Ok(app) => {
+            return Ok(redirect_with(
+                &format!("/newborn/applications/{}", app.id),
+                None,
+            ));
+        }
         Err(e) => ApiError::from(e),
     };
     if error.status.is_server_error() || error.status == StatusCode::FORBIDDEN {
@@ -156,7 +167,10 @@ pub(crate) async fn show(
     let (items, promised, ended, rated) = match &app.case_id {
         Some(case_id) => {
             let record = state.store.load_case(case_id).await?;
-            let catalog = state.store.catalog_version(record.state.catalog_version).await?;
+            let catalog = state
+                .store
+                .catalog_version(record.state.catalog_version)
+                .await?;
             let rated = state.store.case_rating(case_id).await?.map(|r| r.score);
             let ended = record.state.status() != onething_domain::case::CaseStatus::Open;
             let today = onething_domain::china_time::date_in_china(state.now());
@@ -202,7 +216,10 @@ pub(crate) async fn upload(
     service::supply_material(&state.services(), &actor, &id, cmd)
         .await
         .map_err(api)?;
-    Ok(redirect_with(&format!("/newborn/applications/{id}#materials"), None))
+    Ok(redirect_with(
+        &format!("/newborn/applications/{id}#materials"),
+        None,
+    ))
 }
 
 pub(crate) async fn accept(
@@ -235,15 +252,22 @@ pub(crate) async fn rate(
     let actor = permit(&state, &user, UseCase::RateCase)?;
     let svc = state.services();
     let app = service::application(&svc, &actor, &id).await.map_err(api)?;
-    let case_id = app.case_id.ok_or_else(|| PageError::from(ApiError::not_found()))?;
+    let case_id = app
+        .case_id
+        .ok_or_else(|| PageError::from(ApiError::not_found()))?;
     let form: RatingForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let input = onething_services::newborn::RatingInput {
         score: form.score.trim().parse().ok(),
         comment: Some(form.comment),
     };
     let rating = onething_services::newborn::Rate::try_from(input).map_err(|e| api(e.into()))?;
-    cases::rate(&svc, &actor, &case_id, rating).await.map_err(api)?;
-    Ok(redirect_with(&format!("/newborn/applications/{id}#rating"), None))
+    cases::rate(&svc, &actor, &case_id, rating)
+        .await
+        .map_err(api)?;
+    Ok(redirect_with(
+        &format!("/newborn/applications/{id}#rating"),
+        None,
+    ))
 }
 
 pub(crate) async fn notice_pdf(
@@ -291,7 +315,9 @@ pub(crate) async fn check(
     let code = query.code.unwrap_or_default();
     let asked = !number.is_empty();
     let found = if asked && !code.is_empty() {
-        service::verify_notice(&state.services(), &number, &code).await.ok()
+        service::verify_notice(&state.services(), &number, &code)
+            .await
+            .ok()
     } else {
         None
     };

@@ -122,7 +122,12 @@ fn data_of(lines: &str) -> serde_json::Value {
     let map: serde_json::Map<String, serde_json::Value> = lines
         .lines()
         .filter_map(|line| line.split_once(['=', '：', ':']))
-        .map(|(k, v)| (k.trim().to_owned(), serde_json::Value::String(v.trim().to_owned())))
+        .map(|(k, v)| {
+            (
+                k.trim().to_owned(),
+                serde_json::Value::String(v.trim().to_owned()),
+            )
+        })
         .filter(|(k, _)| !k.is_empty())
         .collect();
     serde_json::Value::Object(map)
@@ -144,7 +149,10 @@ pub(crate) async fn complete(
     cases::complete_item(&state.services(), &actor, &case_id, &item, result)
         .await
         .map_err(ApiError::from)?;
-    Ok(redirect_with(&format!("/dept/newborn/{case_id}/{item}"), None))
+    Ok(redirect_with(
+        &format!("/dept/newborn/{case_id}/{item}"),
+        None,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -168,5 +176,8 @@ pub(crate) async fn deny(
     cases::deny_item(&state.services(), &actor, &case_id, &item, reason)
         .await
         .map_err(ApiError::from)?;
-    Ok(redirect_with(&format!("/dept/newborn/{case_id}/{item}"), None))
+    Ok(redirect_with(
+        &format!("/dept/newborn/{case_id}/{item}"),
+        None,
+    ))
 }
