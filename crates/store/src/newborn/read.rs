@@ -146,7 +146,8 @@ impl Store {
         .transpose()
     }
 
-    /// A department kind's items (accepted onward), soonest due first, open ones first.
+    /// A department kind's items (accepted onward) of cases filed with the one form, open
+    /// ones first, soonest due first.
     pub async fn department_items(
         &self,
         kind: DepartmentKind,
@@ -157,6 +158,7 @@ impl Store {
              FROM case_items i JOIN cases c ON c.id = i.case_id
              WHERE i.department = $1 AND c.bundle = $2
                AND i.state IN ('accepted', 'in_progress', 'done', 'denied')
+               AND EXISTS (SELECT 1 FROM newborn_applications a WHERE a.case_id = i.case_id)
              ORDER BY CASE WHEN i.state IN ('accepted', 'in_progress') THEN 0 ELSE 1 END,
                       i.due_on, i.case_id, i.item",
         )
