@@ -17,6 +17,8 @@ use crate::{Actor, ServiceError, Services};
 #[derive(Debug, Clone, Serialize)]
 pub struct Message {
     pub at: DateTime<Utc>,
+    /// `at` in China, as people read it (`2026-09-21 10:00`).
+    pub at_china: String,
     pub body: String,
 }
 
@@ -48,6 +50,11 @@ pub async fn progress(svc: &Services, actor: &Actor, id: &str) -> Result<Progres
         .filter(|n| n.subject_type == "newborn" && n.subject_id == app.id)
         .map(|n| Message {
             at: n.created_at,
+            at_china: n
+                .created_at
+                .with_timezone(&onething_domain::china_time::china_offset())
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
             body: n.body,
         })
         .collect();
