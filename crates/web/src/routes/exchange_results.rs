@@ -89,8 +89,13 @@ pub(crate) async fn results(
         ));
     }
     let key = format!("{}:{}", delivery.id, result_text(report.result));
-    let bundle = state.store.load_case(&delivery.case_id).await?.state.bundle;
-    if bundle == onething_domain::newborn::BUNDLE {
+    // A case filed with the newborn bundle's one form goes through its use cases (results
+    // handed on, the family told); any other case moves its item by the engine alone.
+    let filed = state
+        .store
+        .newborn_application_of_case(&delivery.case_id)
+        .await?;
+    if filed.is_some() {
         let record = newborn_result(&state, &signed.dept, &delivery, report, key).await?;
         return Ok(Json(ResultResponse {
             delivery_id: delivery.id,
