@@ -16,7 +16,7 @@ pub mod newborn;
 pub mod rules;
 pub mod year_month;
 
-pub use calendar::{Calendar, CalendarError};
+pub use calendar::{Calendar, CalendarError, Dated};
 pub use ids::{BirthCertificateNo, CitizenId, IdError, RegionCode, Sex, Uscc};
 pub use money::{Fen, MoneyError};
 pub use year_month::YearMonth;

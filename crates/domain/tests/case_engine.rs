@@ -443,6 +443,7 @@ fn replay_refuses_corrupt_histories() {
             action: Action::Start,
             reason: None,
             due_on: Some(date("2024-11-18")),
+            due_on_provisional: false,
         },
     });
     let err = CaseState::replay(&early).expect_err("illegal start");
@@ -466,9 +467,10 @@ fn replay_refuses_corrupt_histories() {
 
 #[test]
 fn unpublished_years_and_bad_plans_are_errors() {
-    let h = History::open("2026-12-21");
-    let err = plan_accept_all(&h.state, ActorRole::System, date("2026-12-21"), &h.calendar)
-        .expect_err("2027");
+    // Past the statutory table (2040) not even a provisional date can be given.
+    let h = History::open("2040-12-21");
+    let err = plan_accept_all(&h.state, ActorRole::System, date("2040-12-21"), &h.calendar)
+        .expect_err("2041");
     assert_eq!(err.code(), "CALENDAR_YEAR_NOT_PUBLISHED");
     let mut bundle = newborn();
     bundle.items[0].depends_on = vec!["missing".into()];
@@ -476,6 +478,105 @@ fn unpublished_years_and_bad_plans_are_errors() {
         plan_open(&bundle, 1, "m").map_err(|e| e.code()),
         Err("INVALID_PLAN")
     );
+}
+
+const NOTICE_2027: &str = include_str!("data/holidays-2027.json");
+
+#[test]
+fn accepted_at_the_year_end_the_dates_in_2027_are_provisional_until_the_notice() {
+    let mut h = History::open("2026-12-20");
+    h.accept_all("2026-12-20");
+    let item = |h: &History, code: &str| {
+        let i = &h.state.items[code];
+        (i.due_on.map(|d| d.to_string()), i.due_on_provisional)
+    };
+    let day = |s: &str| Some(s.to_owned());
+    // Inside 2026: final. Reaching 2027: provisional (元旦 from the regulation).
+    assert_eq!(item(&h, "cert"), (day("2026-12-21"), false));
+    assert_eq!(item(&h, "registration"), (day("2026-12-23"), false));
+    assert_eq!(item(&h, "reimbursement"), (day("2027-01-14"), true));
+    assert_eq!(item(&h, "card"), (day("2027-02-04"), true));
+    assert_eq!(h.state.due_on(), Some(date("2027-02-04")));
+    assert!(h.state.due_on_provisional());
+    // Nothing to recompute while the notice is missing.
+    assert!(
+        plan_recompute(&h.state, &h.calendar)
+            .expect("plan")
+            .is_empty()
+    );
+    h.calendar.merge_json(NOTICE_2027).expect("fixture notice");
+    let bodies = plan_recompute(&h.state, &h.calendar).expect("plan");
+    let changed: Vec<(String, NaiveDate, NaiveDate, bool)> = bodies
+        .iter()
+        .map(|b| match b {
+            EventBody::DueDateRecomputed {
+                item,
+                from,
+                to,
+                provisional,
+            } => (item.clone(), *from, *to, *provisional),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        vec![
+            ("card".into(), date("2027-02-04"), date("2027-02-04"), false),
+            (
+                "reimbursement".into(),
+                date("2027-01-14"),
+                date("2027-01-14"),
+                false
+            ),
+        ]
+    );
+    for body in bodies {
+        h.push(body, ActorRole::System, "2026-12-24");
+    }
+    assert!(!h.state.due_on_provisional());
+    assert_eq!(CaseState::replay(&h.events).expect("replay"), h.state);
+    assert!(
+        plan_recompute(&h.state, &h.calendar)
+            .expect("plan")
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_recomputed_chain_moves_with_the_notices_longer_spring_festival() {
+    let mut h = History::open("2027-01-04");
+    h.accept_all("2027-01-04");
+    let provisional = h.due("card").expect("planned");
+    assert!(h.state.items["card"].due_on_provisional);
+    assert!(h.state.items["cert"].due_on_provisional, "2027 itself");
+    let mut with_notice = Calendar::shipped();
+    with_notice.merge_json(NOTICE_2027).expect("fixture");
+    let final_card = with_notice
+        .add_working_days(date("2027-01-04"), 33)
+        .expect("published");
+    assert_ne!(provisional, final_card, "the notice's break is longer");
+    h.calendar = with_notice;
+    for body in plan_recompute(&h.state, &h.calendar).expect("plan") {
+        h.push(body, ActorRole::System, "2027-01-05");
+    }
+    assert_eq!(h.due("card"), Some(final_card));
+    assert!(h.state.items.values().all(|i| !i.due_on_provisional));
+    // A forged recomputation of a final date is refused on replay.
+    let mut forged = h.events.clone();
+    forged.push(CaseEvent {
+        seq: h.state.last_seq + 1,
+        at: at("2027-01-06"),
+        actor: "x".into(),
+        role: ActorRole::System,
+        idempotency_key: "forged".into(),
+        body: EventBody::DueDateRecomputed {
+            item: "card".into(),
+            from: final_card,
+            to: date("2027-03-01"),
+            provisional: false,
+        },
+    });
+    assert!(CaseState::replay(&forged).is_err());
 }
 
 // ---------------------------------------------------------------- property

@@ -144,6 +144,17 @@ fn check_decision(case: &Case, facts: &MaternityFacts, decision: &MaternityDecis
 /// What must hold for every decision, whatever the input.
 pub(crate) fn check_invariants(facts: &MaternityFacts, decision: &MaternityDecision) {
     assert!(!decision.explanation.is_empty() && decision.explanation.iter().all(|l| !l.is_empty()));
+    // Printed on the 申请表 and shown to employers and mothers: values in words, never a
+    // parameter key (`cesarean_is_dystocia = true`) or a reason code (`UNKNOWN_REGION`).
+    for line in &decision.explanation {
+        let technical = line
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|word| word.contains('_'));
+        assert!(
+            !technical && !line.contains("= true") && !line.contains("= false"),
+            "{line}"
+        );
+    }
     assert!(
         decision.reasons.windows(2).all(|w| w[0] < w[1]),
         "sorted, no repeats"

@@ -35,6 +35,12 @@ pub enum Command {
     Catalog(CatalogCommand),
     /// Cases whose items are overdue or near their due date (SV-3).
     Due(DueArgs),
+    /// The audit log's integrity (addition).
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Copy the whole database to a file, and back (addition; see docs/operations.md).
+    Backup(BackupArgs),
+    Restore(RestoreArgs),
     /// Department systems: key pairs and registration.
     #[command(subcommand)]
     Dept(DeptCommand),
@@ -56,6 +62,35 @@ pub enum Command {
     /// Benchmark pieces run by `scripts/bench` (docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit log's hash chain: exit 1 naming every entry edited, deleted or moved.
+    Verify {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[arg(long, env = "ONETHING_DB")]
+    pub db: String,
+    /// The backup file to write (never overwritten): a SQLite file for SQLite, a pg_dump
+    /// custom-format archive for PostgreSQL.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Restore a backup made by `onething backup` into an empty database.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    #[arg(long, env = "ONETHING_DB")]
+    pub db: String,
+    /// The file `onething backup` wrote.
+    #[arg(long = "from")]
+    pub from: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,6 +235,21 @@ pub enum DeptCommand {
         db: String,
         #[arg(long)]
         id: String,
+    },
+    /// Give a shared record's key to another department (addition): from then on only that
+    /// department may correct it. Audited as `record_transferred`.
+    TransferRecord {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+        /// The dataset, e.g. delivery-records.
+        #[arg(long)]
+        dataset: String,
+        /// The record key as pushes report it (composite keys joined with `|`).
+        #[arg(long)]
+        key: String,
+        /// The department that owns the key from now on.
+        #[arg(long)]
+        to: String,
     },
 }
 
@@ -354,8 +404,19 @@ pub enum CalendarCommand {
     AddWorkingDays {
         date: NaiveDate,
         n: u32,
+        /// For a year without a published notice, answer from the national holiday
+        /// regulation's festival days (marked provisional on stderr) instead of exit 2.
+        #[arg(long)]
+        provisional: bool,
         #[command(flatten)]
         holidays: HolidayFiles,
+    },
+    /// Load a year's notice (JSON of the shape of data/calendar/cn-holidays.json) into the
+    /// database, then recompute every provisional due date and record each change.
+    Load {
+        file: PathBuf,
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
     },
     /// Print `true` or `false`.
     IsWorkingDay {

@@ -25,6 +25,8 @@ pub struct ConfigFile {
     #[serde(default)]
     pub settlement: crate::commands::settle::SettlementSection,
     #[serde(default)]
+    pub platform: PlatformSection,
+    #[serde(default)]
     pub newborn: NewbornSection,
 }
 
@@ -59,6 +61,20 @@ impl NewbornSection {
     }
 }
 
+/// The platform's signing key (deliveries to departments), kept in files, never in the
+/// database.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlatformSection {
+    /// PKCS#8 PEM private key, readable by the server's account only. Created on first start
+    /// if missing. Default `platform.key` beside a SQLite database; required with PostgreSQL
+    /// (every app server must read the same key). `ONETHING_PLATFORM_KEY` overrides it.
+    pub key: Option<PathBuf>,
+    /// Public keys (SPKI PEM) of earlier platform keys, still published during a rotation.
+    #[serde(default)]
+    pub retired_keys: Vec<PathBuf>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentsSection {
@@ -86,6 +102,9 @@ pub struct ServerSection {
     /// Throttle sign-ins by the last `X-Forwarded-For` entry: only behind a proxy that sets it.
     #[serde(default)]
     pub trust_forwarded_for: bool,
+    /// When set, `GET /metrics` wants `Authorization: Bearer` this token
+    /// (`ONETHING_METRICS_TOKEN` overrides it).
+    pub metrics_token: Option<String>,
 }
 
 impl ServerSection {

@@ -8,6 +8,8 @@ pub struct Failure {
     pub exit: u8,
     pub zh: String,
     pub en: String,
+    /// Ends the command without a word (stdout's reader has gone: `onething demo | head`).
+    pub quiet: bool,
 }
 
 impl Failure {
@@ -16,6 +18,7 @@ impl Failure {
             exit: 2,
             zh: zh.into(),
             en: en.into(),
+            quiet: false,
         }
     }
 
@@ -26,10 +29,24 @@ impl Failure {
             exit: 2,
             zh: format!("{zh}：{err}"),
             en: err.to_string(),
+            quiet: false,
+        }
+    }
+
+    /// Stdout was closed by its reader: exit 0, print nothing (see `out.rs`).
+    pub fn closed_pipe() -> Self {
+        Failure {
+            exit: 0,
+            zh: String::new(),
+            en: String::new(),
+            quiet: true,
         }
     }
 
     pub fn report(self) -> ExitCode {
+        if self.quiet {
+            return ExitCode::from(self.exit);
+        }
         eprintln!("错误：{}", self.zh);
         eprintln!("error: {}", self.en);
         ExitCode::from(self.exit)

@@ -8,7 +8,11 @@ use std::time::Duration;
 use onething_domain::allowance::settlement::{Payee, PayeeAccount, parse_results};
 use onething_store::Store;
 use onething_store::allowance::settlements::Acting;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::Row;
+
+use crate::seed;
+
+use seed::seed;
 
 const CLAIMS: usize = 20_000;
 const UNTIL: &str = "2024-11-15";
@@ -29,53 +33,6 @@ fn temp_db(name: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}/{name}.db", dir.path().display());
     (dir, url)
-}
-
-/// Test fixture: `n` approved claims written straight into `ma_claims` (the claims flow is
-/// built elsewhere; settlement starts from `approved`), over 200 employers' accounts.
-async fn seed(store: &Store, n: usize) -> i64 {
-    const ROWS: usize = 250;
-    let mut total = 0;
-    let mut tx = store.pool().begin().await.expect("tx");
-    for start in (0..n).step_by(ROWS) {
-        let end = (start + ROWS).min(n);
-        let values: Vec<String> = (0..end - start)
-            .map(|i| {
-                let p = i * 4;
-                format!(
-                    "(${}, ${}, ${}, 'online', 'approved', ${}, '500228', ${}, 'employer',
-                      '测试单位', '测试银行', ${}, 'fixture', '2024-10-20T00:00:00.000000Z',
-                      '2024-11-01', '2024-10-20T00:00:00.000000Z')",
-                    p + 1,
-                    p + 2,
-                    p + 3,
-                    p + 1,
-                    p + 4,
-                    p + 2
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO ma_claims (id, employer_uscc, person_id, channel, status, duplicate_key,
-                 region, amount_fen, payee, account_name, bank, account_number, created_by,
-                 created_at, approved_on, updated_at) VALUES {}",
-            values.join(", ")
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for i in start..end {
-            let amount = 1_000_000 + i64::try_from(i).expect("small") * 7;
-            total += amount;
-            // Fixture data: the employer column only scopes; 200 accounts, 100 claims each.
-            query = query
-                .bind(format!("claim-{i:05}"))
-                .bind(format!("3100000000{:04}", i % 200))
-                .bind(format!("person-{i:05}"))
-                .bind(amount);
-        }
-        query.execute(&mut *tx).await.expect("seed");
-    }
-    tx.commit().await.expect("commit");
-    total
 }
 
 /// Every claim is settled in exactly one payment; the batches' totals add up.

@@ -128,7 +128,7 @@ pub async fn complete_item(
         for_item(&snapshot, certificate.as_ref(), &known, next, state)
     };
     let today = actor.today();
-    let next_day = svc.calendar.add_working_days(today, 1)?;
+    let next_day = svc.calendar.add_working_days_provisional(today, 1)?.date;
     let tracking = result.data.get("tracking_no").and_then(Value::as_str);
     let body = item_done(code, today, next_day, &app.form, tracking);
     let write = NewbornWrite {

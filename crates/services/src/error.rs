@@ -76,6 +76,14 @@ pub enum ServiceError {
     /// No birth certificate or delivery record for the claimant (422 `NO_BIRTH_RECORD`).
     #[error("no birth or delivery found for the claimant")]
     NoEvent,
+    /// The region's application limit for the event has passed (422
+    /// `APPLICATION_TOO_LATE`); the attempt is kept in the audit log for the window.
+    #[error("the application limit of {months} months ended on {deadline}")]
+    ApplicationTooLate {
+        months: u32,
+        deadline: chrono::NaiveDate,
+        event_date: chrono::NaiveDate,
+    },
     /// Approval needs complete facts (409 `FACTS_INCOMPLETE`).
     #[error("facts incomplete")]
     FactsIncomplete(Vec<Missing>),

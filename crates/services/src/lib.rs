@@ -14,6 +14,7 @@
 
 mod actor;
 pub mod allowance;
+pub mod calendar;
 pub mod cases;
 mod error;
 pub mod input;
@@ -27,6 +28,7 @@ use onething_domain::rules::MaternityParams;
 use onething_store::Store;
 
 pub use actor::Actor;
+pub use calendar::CalendarInForce;
 pub use error::{Invalid, InvalidKind, ServiceError};
 
 /// What every use case needs: the store, and the rules and calendar in force.
@@ -34,5 +36,28 @@ pub use error::{Invalid, InvalidKind, ServiceError};
 pub struct Services {
     pub store: Store,
     pub params: Arc<MaternityParams>,
+    /// The calendar in force when the use case started; one use case uses one calendar.
     pub calendar: Arc<Calendar>,
+    /// Where a loaded notice is put in force (`calendar::load_notice`).
+    pub calendar_in_force: CalendarInForce,
+}
+
+impl Services {
+    pub fn new(
+        store: Store,
+        params: Arc<MaternityParams>,
+        calendar_in_force: &CalendarInForce,
+    ) -> Services {
+        Services {
+            store,
+            params,
+            calendar: calendar_in_force.current(),
+            calendar_in_force: calendar_in_force.clone(),
+        }
+    }
+
+    /// Services over a fixed calendar (tests, the demo and the benchmarks).
+    pub fn with_calendar(store: Store, params: Arc<MaternityParams>, calendar: Calendar) -> Self {
+        Services::new(store, params, &CalendarInForce::new(calendar))
+    }
 }

@@ -3,7 +3,7 @@
 //! refused by the database (also under concurrency) and recorded, offers, steps,
 //! notifications and audit entries.
 
-mod support;
+use crate::support;
 
 use chrono::{TimeZone, Utc};
 use onething_domain::access::{AccessDenied, Role, Scope};
@@ -513,7 +513,7 @@ async fn a_father_claims_his_paternity_leave_through_the_marriage_record() {
 }
 
 #[tokio::test]
-async fn payment_due_stays_null_when_the_calendar_year_is_unpublished() {
+async fn payment_due_is_provisional_across_an_unpublished_year_and_final_once_loaded() {
     for db in test_dbs().await {
         let store = &db.store;
         let svc = &services(store);
@@ -579,9 +579,34 @@ async fn payment_due_stays_null_when_the_calendar_year_is_unpublished() {
             .expect("submitted");
         assert_eq!(approved.status, ClaimStatus::Approved, "{}", db.label);
         assert_eq!(approved.approved_on, Some(day(2026, 12, 28)));
-        assert_eq!(approved.payment_due, None, "never guessed");
+        // Dec 29–31, then 2027 by the regulation's festival days (元旦 on Friday 1 January):
+        // a forecast, marked as such, never shown as final.
+        assert_eq!(approved.payment_due, Some(day(2027, 1, 12)), "{}", db.label);
+        assert!(approved.payment_due_provisional);
+        let case = store.load_case(&approved.case_id).await.expect("case");
+        let payment = &case.state.items["PS-05"];
+        assert_eq!(payment.due_on, approved.payment_due, "the case item agrees");
+        assert!(payment.due_on_provisional);
         // 98 + 80 = 178 days at 9000 元.
         assert_eq!(approved.amount_fen, Some(5_340_000));
+        // The 2027 notice is loaded: the deadline is recomputed and final, on the claim too.
+        let notice = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../domain/tests/data/holidays-2027.json"
+        ))
+        .expect("2027 fixture");
+        let mut loaded = onething_domain::Calendar::shipped();
+        loaded.merge_json(&notice).expect("2027 notice");
+        store
+            .recompute_provisional_due_dates(&loaded, "system", by.at)
+            .await
+            .expect("recomputed");
+        let after = store.claim(&approved.id).await.expect("claim");
+        assert!(!after.payment_due_provisional, "{}", db.label);
+        let expected = loaded
+            .add_working_days(day(2026, 12, 28), 10)
+            .expect("2027 published now");
+        assert_eq!(after.payment_due, Some(expected));
     }
 }
 

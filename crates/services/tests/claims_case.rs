@@ -4,7 +4,7 @@
 //! changed; the policy table and four eyes are checked; a retried request writes once; the
 //! employer's account changes are kept and audited.
 
-mod support;
+use crate::support;
 
 use onething_domain::access::{AccessDenied, Role};
 use onething_domain::allowance::{ClaimStatus, RejectionReason, WageBasis};

@@ -3,10 +3,9 @@
 //! results handed along the chain, due dates across the 2025 Spring Festival, the
 //! one-time supplement notice, every refusal, permissions, withdrawal and rating.
 
-mod support;
-
 use std::sync::Arc;
 
+use crate::support::test_dbs;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use onething_domain::access::{Role, Scope};
 use onething_domain::case::{CaseStatus, ItemState};
@@ -25,7 +24,6 @@ use onething_store::departments::NewDepartment;
 use onething_store::newborn::ApplicationStatus;
 use onething_store::shared_records::Push;
 use serde_json::{Value, json};
-use support::test_dbs;
 
 fn day(s: &str) -> NaiveDate {
     s.parse().expect("date")
@@ -168,11 +166,11 @@ async fn records(store: &Store, f: &Family, r: &Records) {
 }
 
 fn services(store: &Store) -> Services {
-    Services {
-        store: store.clone(),
-        params: Arc::new(MaternityParams::shipped()),
-        calendar: Arc::new(Calendar::shipped()),
-    }
+    Services::with_calendar(
+        store.clone(),
+        Arc::new(MaternityParams::shipped()),
+        Calendar::shipped(),
+    )
 }
 
 fn actor(username: &str, role: Role, scope: Scope, at: DateTime<Utc>) -> Actor {

@@ -4,6 +4,7 @@
 
 mod passwords;
 pub mod scoped_cases;
+pub mod scoped_due;
 
 use chrono::{DateTime, Utc};
 use onething_domain::access::{OwnedScopeFlags, Role, Scope, Username};

@@ -1,7 +1,8 @@
 //! The general audit log: who did what to which subject, when, and why. Sign-ins and
 //! sign-outs, every reveal of personal data, account changes, and later decisions and data
 //! reads are written here. Append-only: the database refuses UPDATE and DELETE (triggers in
-//! migration 0003), like `case_events`.
+//! migration 0003), like `case_events`; and tamper-evident: every entry is linked into a
+//! hash chain (`audit_chain.rs`), so an entry edited, deleted or moved is found.
 
 use chrono::{DateTime, Utc};
 use onething_domain::access::Role;
@@ -9,6 +10,7 @@ use serde_json::Value;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::audit_chain::{StoredFields, chain_tail, entry_hash};
 use crate::text::{instant, parse_instant, parse_json};
 use crate::{Store, StoreError};
 
@@ -54,8 +56,10 @@ pub struct AuditFilter {
 impl Store {
     /// Appends one entry and returns its id.
     pub async fn append_audit(&self, entry: &NewAuditEntry) -> Result<i64, StoreError> {
-        let mut conn = self.pool().acquire().await?;
-        append_audit_in(&mut conn, entry).await
+        let mut tx = self.begin_write().await?;
+        let id = append_audit_in(&mut tx, entry).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Entries matching `filter`, newest first.
@@ -103,24 +107,46 @@ fn entry_from_row(row: &AnyRow) -> Result<AuditEntry, StoreError> {
     })
 }
 
-/// Appends one entry on a connection or inside the caller's transaction (`&mut *tx`), so a
-/// change and its audit entry commit together.
+/// Appends one entry inside the caller's transaction (`&mut *tx`), so a change and its
+/// audit entry commit together. The entry is linked into the hash chain
+/// (`audit_chain.rs`): call it inside a write transaction, which keeps the chain's tail
+/// locked until commit.
 pub async fn append_audit_in(
     conn: &mut sqlx::AnyConnection,
     entry: &NewAuditEntry,
 ) -> Result<i64, StoreError> {
+    let prev_hash = chain_tail(conn).await?;
+    let at = instant(entry.at);
+    let detail = serde_json::to_string(&entry.detail).map_err(StoreError::corrupt)?;
+    let role = entry.role.map(Role::as_str);
+    let hash = entry_hash(
+        &prev_hash,
+        &StoredFields {
+            at: &at,
+            actor: &entry.actor,
+            role,
+            action: &entry.action,
+            subject_type: &entry.subject_type,
+            subject_id: &entry.subject_id,
+            case_id: entry.case_id.as_deref(),
+            detail: &detail,
+        },
+    );
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO audit_log (at, actor, role, action, subject_type, subject_id, case_id, detail)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO audit_log (at, actor, role, action, subject_type, subject_id, case_id, detail,
+                                prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
-    .bind(instant(entry.at))
+    .bind(at)
     .bind(&entry.actor)
-    .bind(entry.role.map(Role::as_str))
+    .bind(role)
     .bind(&entry.action)
     .bind(&entry.subject_type)
     .bind(&entry.subject_id)
     .bind(entry.case_id.as_deref())
-    .bind(serde_json::to_string(&entry.detail).map_err(StoreError::corrupt)?)
+    .bind(detail)
+    .bind(prev_hash)
+    .bind(hash)
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)

@@ -71,6 +71,8 @@ pub struct DueItem {
     pub department: DepartmentKind,
     pub state: ItemState,
     pub due_on: NaiveDate,
+    /// `due_on` is a forecast over a year without a published notice ("预计").
+    pub due_on_provisional: bool,
     pub overdue: bool,
 }
 
@@ -232,7 +234,8 @@ impl Store {
         department: Option<DepartmentKind>,
     ) -> Result<Vec<DueItem>, StoreError> {
         let rows = sqlx::query(
-            "SELECT i.case_id, c.bundle, i.item, i.department, i.state, i.due_on
+            "SELECT i.case_id, c.bundle, i.item, i.department, i.state, i.due_on,
+                    i.due_on_provisional
              FROM case_items i JOIN cases c ON c.id = i.case_id
              WHERE i.state IN ('accepted', 'in_progress') AND i.due_on IS NOT NULL
                AND i.due_on <= $1 AND ($2 IS NULL OR i.department = $2)
@@ -441,7 +444,9 @@ fn touched_items(events: &[CaseEvent]) -> Vec<String> {
     let mut items: Vec<String> = events
         .iter()
         .filter_map(|e| match &e.body {
-            EventBody::ItemChanged { item, .. } => Some(item.clone()),
+            EventBody::ItemChanged { item, .. } | EventBody::DueDateRecomputed { item, .. } => {
+                Some(item.clone())
+            }
             EventBody::Opened { .. } | EventBody::Service { .. } => None,
         })
         .collect();
@@ -460,6 +465,9 @@ async fn insert_event(
         EventBody::Service { step, .. } => (format!("service:{step}"), None),
         EventBody::ItemChanged { item, action, .. } => {
             (enum_text(&action.kind())?, Some(item.as_str()))
+        }
+        EventBody::DueDateRecomputed { item, .. } => {
+            ("due_date_recomputed".to_owned(), Some(item.as_str()))
         }
     };
     sqlx::query(
@@ -491,7 +499,8 @@ async fn update_item_row(
         .get(item)
         .ok_or_else(|| StoreError::corrupt(format!("case {case_id} has no item {item}")))?;
     sqlx::query(
-        "UPDATE case_items SET state = $1, due_on = $2, accepted_on = $3, finished_on = $4
+        "UPDATE case_items SET state = $1, due_on = $2, accepted_on = $3, finished_on = $4,
+                due_on_provisional = $7
          WHERE case_id = $5 AND item = $6",
     )
     .bind(enum_text(&snapshot.state)?)
@@ -500,6 +509,7 @@ async fn update_item_row(
     .bind(opt_date(snapshot.finished_on))
     .bind(case_id)
     .bind(item)
+    .bind(i64::from(snapshot.due_on_provisional))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -520,7 +530,10 @@ fn event_from_row(row: &sqlx::any::AnyRow) -> Result<CaseEvent, StoreError> {
     })
 }
 
-fn due_item_from_row(row: &sqlx::any::AnyRow, today: NaiveDate) -> Result<DueItem, StoreError> {
+pub(crate) fn due_item_from_row(
+    row: &sqlx::any::AnyRow,
+    today: NaiveDate,
+) -> Result<DueItem, StoreError> {
     let department: String = row.try_get("department")?;
     let state: String = row.try_get("state")?;
     let due: String = row.try_get("due_on")?;
@@ -533,6 +546,7 @@ fn due_item_from_row(row: &sqlx::any::AnyRow, today: NaiveDate) -> Result<DueIte
             .ok_or_else(|| StoreError::corrupt(format!("department {department:?}")))?,
         state: parse_enum(&state)?,
         due_on,
+        due_on_provisional: row.try_get::<i64, _>("due_on_provisional")? != 0,
         overdue: due_on < today,
     })
 }

@@ -10,14 +10,19 @@
 
 pub mod accounts;
 pub mod allowance;
+mod attempts;
 pub mod audit;
+pub mod audit_chain;
+pub mod calendar_notices;
 pub mod cases;
 pub mod catalog;
 mod db;
 pub mod departments;
 mod error;
+mod gauges;
 pub mod newborn;
 pub mod outbox;
+mod replays;
 pub mod sessions;
 pub mod shared_data;
 pub mod shared_records;
@@ -25,3 +30,4 @@ mod text;
 
 pub use db::{Backend, Store};
 pub use error::StoreError;
+pub use gauges::Gauges;

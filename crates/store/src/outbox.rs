@@ -183,37 +183,23 @@ impl Store {
         row.as_ref().map(delivery_of).transpose()
     }
 
-    /// The platform's signing key as PKCS#8 PEM, created (with `make`) on first use. Two
-    /// servers starting at once agree: the first insert wins and both read it back.
-    pub async fn platform_key_pem(
-        &self,
-        make: impl FnOnce() -> Result<(String, String), StoreError>,
-        now: DateTime<Utc>,
-    ) -> Result<String, StoreError> {
-        if let Some(pem) = self.stored_platform_key().await? {
-            return Ok(pem);
-        }
-        let (private_pem, public_pem) = make()?;
-        sqlx::query(
-            "INSERT INTO platform_keys (id, private_pem, public_pem, created_at)
-             VALUES ('platform', $1, $2, $3) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&private_pem)
-        .bind(&public_pem)
-        .bind(instant(now))
-        .execute(self.pool())
-        .await?;
-        self.stored_platform_key()
-            .await?
-            .ok_or_else(|| StoreError::corrupt("platform key missing after insert"))
-    }
-
-    async fn stored_platform_key(&self) -> Result<Option<String>, StoreError> {
-        Ok(
+    /// The platform key an earlier version kept in the database (`platform_keys`):
+    /// `onething serve` writes it to the key file on its first start after the upgrade (so
+    /// departments keep verifying deliveries with the key they know), then forgets it here.
+    pub async fn legacy_platform_key(&self) -> Result<Option<String>, StoreError> {
+        let pem: Option<String> =
             sqlx::query_scalar("SELECT private_pem FROM platform_keys WHERE id = 'platform'")
                 .fetch_optional(self.pool())
-                .await?,
-        )
+                .await?;
+        Ok(pem)
+    }
+
+    /// Deletes the legacy key once it is safely in its file.
+    pub async fn forget_legacy_platform_key(&self) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM platform_keys")
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 }
 

@@ -1,4 +1,4 @@
-//! Sessions and sign-in attempts. A session token is 256 random bits handed to the client
+//! Sessions (sign-in attempts: `attempts.rs`). A session token is 256 random bits handed to the client
 //! once; only its SHA-256 is stored, so reading the database does not let anyone sign in.
 //! A session ends at its absolute expiry, after its idle timeout without use, on sign-out,
 //! or when its account is disabled.
@@ -15,9 +15,6 @@ use crate::{Store, StoreError};
 /// `last_seen_at` is rewritten at most this often, so a busy client does not turn every read
 /// into a write; a session may therefore time out up to this much early.
 const TOUCH_EVERY: TimeDelta = TimeDelta::seconds(60);
-
-/// Attempts older than this are deleted: far beyond any throttling window.
-const KEEP_ATTEMPTS: TimeDelta = TimeDelta::days(1);
 
 /// How long sessions live.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,14 +45,7 @@ pub struct ActiveSession {
     pub idle_expires_at: DateTime<Utc>,
 }
 
-/// Whose failed sign-ins to count.
-#[derive(Debug, Clone, Copy)]
-pub enum AttemptKey<'a> {
-    /// Failures for one username since its last successful sign-in.
-    Account(&'a str),
-    /// Failures from one client address, whatever the username.
-    Client(&'a str),
-}
+pub use crate::attempts::AttemptKey;
 
 /// The SHA-256 (hex) of a token: the only form in which tokens are stored.
 pub fn token_digest(token: &str) -> String {
@@ -178,60 +168,6 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected())
-    }
-
-    /// Records one sign-in attempt, and forgets attempts too old to matter.
-    pub async fn record_sign_in_attempt(
-        &self,
-        username: &str,
-        client: &str,
-        succeeded: bool,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sign_in_attempts (username, client, at, succeeded) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(username)
-        .bind(client)
-        .bind(instant(at))
-        .bind(i64::from(succeeded))
-        .execute(self.pool())
-        .await?;
-        sqlx::query("DELETE FROM sign_in_attempts WHERE at < $1")
-            .bind(instant(at - KEEP_ATTEMPTS))
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    /// The instants of failed sign-ins for `key` after `since`, oldest first. For an
-    /// account, failures before its last successful sign-in no longer count.
-    pub async fn failed_sign_ins(
-        &self,
-        key: AttemptKey<'_>,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<DateTime<Utc>>, StoreError> {
-        let (sql, value) = match key {
-            AttemptKey::Account(username) => (
-                "SELECT at FROM sign_in_attempts
-                 WHERE username = $1 AND succeeded = 0 AND at > $2
-                   AND at > COALESCE((SELECT MAX(at) FROM sign_in_attempts
-                                      WHERE username = $1 AND succeeded = 1), '')
-                 ORDER BY at LIMIT 1000",
-                username,
-            ),
-            AttemptKey::Client(client) => (
-                "SELECT at FROM sign_in_attempts
-                 WHERE client = $1 AND succeeded = 0 AND at > $2 ORDER BY at LIMIT 1000",
-                client,
-            ),
-        };
-        let rows: Vec<String> = sqlx::query_scalar(sql)
-            .bind(value)
-            .bind(instant(since))
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(|at| parse_instant(at)).collect()
     }
 }
 

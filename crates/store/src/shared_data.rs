@@ -31,6 +31,9 @@ pub struct ContributionMonths {
     pub continuous: u32,
     /// Paid months among the N months before.
     pub total: u32,
+    /// Each of the N months, the month just before first: paid or not (the rules count
+    /// them under the region's continuous or cumulative reading).
+    pub paid: Vec<bool>,
     /// The records counted (each audited).
     pub records: Vec<SharedRecord>,
 }
@@ -165,28 +168,30 @@ impl Store {
         };
         let continuous = window.iter().take_while(|m| paid(m)).count();
         let total = window.iter().filter(|m| paid(m)).count();
+        let paid: Vec<bool> = window.iter().map(paid).collect();
         let records = self
             .audited(data_use, ("person", person_id), records)
             .await?;
         Ok(ContributionMonths {
             continuous: u32::try_from(continuous).unwrap_or(u32::MAX),
             total: u32::try_from(total).unwrap_or(u32::MAX),
+            paid,
             records,
         })
     }
 
-    /// Birth certificates and delivery records since `since` of the people the employer
+    /// Birth certificates and delivery records up to `until` (today) of the people the employer
     /// insures or pays contributions for, with no claim yet for that person and date (the
     /// proactive offers of MA-2). Each record returned is audited.
     pub async fn employer_offer_records(
         &self,
         data_use: &DataUse,
         employer_uscc: &str,
-        since: NaiveDate,
+        until: NaiveDate,
     ) -> Result<Vec<SharedRecord>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {RECORD_COLUMNS} FROM shared_records s
-             WHERE s.is_current = 1 AND s.dataset IN ($1, $2) AND s.event_date >= $3
+             WHERE s.is_current = 1 AND s.dataset IN ($1, $2) AND s.event_date <= $3
                AND s.subject_id IN (SELECT e.subject_id FROM shared_records e
                    WHERE e.is_current = 1 AND e.dataset IN ($4, $5) AND e.employer_uscc = $6)
                AND NOT EXISTS (SELECT 1 FROM ma_claims c WHERE c.person_id = s.subject_id
@@ -195,7 +200,7 @@ impl Store {
         )))
         .bind(Dataset::BirthCertificates.as_str())
         .bind(Dataset::DeliveryRecords.as_str())
-        .bind(crate::text::date(since))
+        .bind(crate::text::date(until))
         .bind(Dataset::InsuranceEnrollments.as_str())
         .bind(Dataset::Contributions.as_str())
         .bind(employer_uscc)

@@ -21,6 +21,7 @@ use sqlx::any::AnyRow;
 use crate::text::{parse_instant, parse_json, parse_opt_date};
 use crate::{Store, StoreError};
 
+mod owners;
 mod write;
 
 /// Keys per current-version look-up and per demoting `UPDATE`.
@@ -73,11 +74,13 @@ pub enum RecordOutcome {
     Corrected { version: i64 },
     /// Identical to the current version, which stays as it is.
     Duplicate { version: i64 },
+    /// The key belongs to another department: nothing written (`NOT_RECORD_OWNER`).
+    NotOwner,
 }
 
 impl RecordOutcome {
     pub fn is_accepted(self) -> bool {
-        !matches!(self, Self::Duplicate { .. })
+        matches!(self, Self::Inserted { .. } | Self::Corrected { .. })
     }
 }
 
@@ -90,6 +93,7 @@ pub struct IngestOutcome {
     pub accepted: usize,
     /// Records identical to what is stored.
     pub duplicates: usize,
+    /// (The rest were refused: keys owned by another department, see `outcomes`.)
     /// One outcome per record, in the order given.
     pub outcomes: Vec<RecordOutcome>,
 }

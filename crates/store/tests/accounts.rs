@@ -1,7 +1,7 @@
 //! Accounts, sessions, sign-in attempts, the audit log and scoped case lists, on SQLite and
 //! (when ONETHING_TEST_PG is set) PostgreSQL.
 
-mod support;
+use crate::support;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use onething_domain::access::{Applicant, Role, Scope, Username};

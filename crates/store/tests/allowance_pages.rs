@@ -1,7 +1,7 @@
 //! The reads the allowance pages add (`allowance::pages`): an attachment's bytes only under
 //! its own claim, and the employers with births pushed, on SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use onething_domain::access::Role;

@@ -1,6 +1,6 @@
 //! Departments, their keys and shared records, on SQLite and (when configured) PostgreSQL.
 
-mod support;
+use crate::support;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use onething_domain::department::DepartmentKind;

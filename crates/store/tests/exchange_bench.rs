@@ -8,7 +8,7 @@
 //! Pushes contributions in requests of 10,000 (the contract's maximum), then pushes them
 //! all again (every record a duplicate), on SQLite and, with `ONETHING_TEST_PG`, PostgreSQL.
 
-mod support;
+use crate::support;
 
 use std::time::Instant;
 

@@ -3,7 +3,7 @@
 //! and audit; results import marks paid and failed; a failed payment goes into the next run
 //! only after its account is corrected; runs at the same time never share a claim.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 

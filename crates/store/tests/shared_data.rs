@@ -1,7 +1,7 @@
 //! The audited query layer (EX-4): each query's answer, and one `data_read` audit entry per
 //! record read, on SQLite and (when configured) PostgreSQL.
 
-mod support;
+use crate::support;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use onething_domain::YearMonth;

@@ -1,6 +1,6 @@
 //! The store's contract, told as stories that run on SQLite and (when configured) PostgreSQL.
 
-mod support;
+use crate::support;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use onething_domain::Calendar;

@@ -135,3 +135,59 @@ pub async fn approved_claim_case(store: &Store, person_id: &str, region: &str) -
     }
     case.id
 }
+
+/// Copies the case `template` (with its events and items) to `{prefix}{i}` for every `i` in
+/// `from..=to`, in one statement per table: fixtures of thousands of claims (settlement's
+/// crash test) each get a case as real as the template's, at bulk-insert speed.
+pub async fn clone_case(store: &Store, template: &str, prefix: &str, from: i64, to: i64) {
+    const NUMBERS: &str = "WITH RECURSIVE n(i) AS (SELECT CAST($2 AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < CAST($3 AS BIGINT))";
+    let statements = [
+        format!(
+            "{NUMBERS} INSERT INTO cases (id, bundle, catalog_version, applicant, region, status, version, opened_at, updated_at, due_on, filer)
+             SELECT $4 || n.i, c.bundle, c.catalog_version, c.applicant, c.region, c.status, c.version, c.opened_at, c.updated_at, c.due_on, c.filer
+             FROM cases c, n WHERE c.id = $1"
+        ),
+        format!(
+            "{NUMBERS} INSERT INTO case_events (case_id, seq, at, actor, role, kind, item, idempotency_key, body)
+             SELECT $4 || n.i, e.seq, e.at, e.actor, e.role, e.kind, e.item, e.idempotency_key || '-' || $4 || n.i, e.body
+             FROM case_events e, n WHERE e.case_id = $1"
+        ),
+        format!(
+            "{NUMBERS} INSERT INTO case_items (case_id, item, department, state, due_on, accepted_on, finished_on)
+             SELECT $4 || n.i, i.item, i.department, i.state, i.due_on, i.accepted_on, i.finished_on
+             FROM case_items i, n WHERE i.case_id = $1"
+        ),
+    ];
+    let mut tx = store.pool().begin().await.expect("tx");
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(template)
+            .bind(from)
+            .bind(to)
+            .bind(prefix)
+            .execute(&mut *tx)
+            .await
+            .expect("clone case");
+    }
+    tx.commit().await.expect("commit");
+}
+
+/// Fails naming any `tests/*.rs` file of the crate at `manifest_dir` that `integration`
+/// (the text of its `tests/integration.rs`) does not declare as a module: with one test
+/// binary per crate (`autotests = false`), a forgotten file would silently never run.
+pub fn assert_every_test_file_is_a_module(manifest_dir: &str, integration: &str) {
+    let dir = std::path::Path::new(manifest_dir).join("tests");
+    for entry in std::fs::read_dir(&dir).expect("tests dir") {
+        let path = entry.expect("entry").path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        if path.extension().is_some_and(|e| e == "rs") && stem != "integration" {
+            let declared = format!("mod {stem};");
+            assert!(
+                integration.contains(&declared),
+                "tests/{stem}.rs is not in tests/integration.rs"
+            );
+        }
+    }
+}

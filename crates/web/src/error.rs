@@ -86,8 +86,26 @@ impl IntoResponse for ApiError {
                 existing_claim_id: self.existing_claim_id,
             },
         };
-        (self.status, Json(body)).into_response()
+        let busy = body.error.code == "SERVER_BUSY";
+        let mut response = (self.status, Json(body)).into_response();
+        if busy {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
+        }
+        response
     }
+}
+
+/// 503 `SERVER_BUSY` (answered with `Retry-After: 1`): a bounded resource (password
+/// hashing, unverified department uploads) is fully in use; nothing was done.
+pub(crate) fn busy() -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "SERVER_BUSY",
+        "服务器繁忙，请稍后重试",
+    )
 }
 
 impl From<CalendarError> for ApiError {
@@ -173,9 +191,21 @@ impl From<onething_services::ServiceError> for ApiError {
             E::NoEvent => ApiError::new(
                 S::UNPROCESSABLE_ENTITY,
                 "NO_BIRTH_RECORD",
-                "未找到该人员近12个月内的出生医学证明或分娩记录，请待卫生健康部门或医疗机构推送后再申领",
+                "未找到该人员的出生医学证明或分娩记录，请待卫生健康部门或医疗机构推送后再申领",
             )
             .with_field("person_id"),
+            E::ApplicationTooLate {
+                months,
+                deadline,
+                event_date,
+            } => ApiError::new(
+                S::UNPROCESSABLE_ENTITY,
+                "APPLICATION_TOO_LATE",
+                format!(
+                    "已超过本地区规定的申领期限（生育之日起{months}个月内）：生育日期{event_date}，申领截止日期{deadline}"
+                ),
+            )
+            .with_field("event_date"),
             E::FactsIncomplete(missing) => {
                 let list: Vec<String> = missing.into_iter().map(|m| m.message).collect();
                 ApiError::new(
@@ -256,6 +286,7 @@ impl From<crate::auth::AuthError> for ApiError {
                 "跨站请求校验失败：请从本站页面提交，并附上 csrf_token 表单字段或 X-CSRF-Token 请求头",
             )
             .with_field("csrf_token"),
+            A::Busy => busy(),
             A::Store(store) => store.into(),
         }
     }
@@ -368,6 +399,13 @@ impl From<crate::routes::exchange::PushRefusal> for ApiError {
                 "INVALID_BODY",
                 "请求体读取失败，请重试",
             ),
+            P::Replayed(_) => ApiError::new(
+                S::UNAUTHORIZED,
+                "REPLAYED_REQUEST",
+                "该签名的请求已被接收过（重放）：重试时请用新的时间戳重新签名",
+            )
+            .with_field(HEADER_SIGNATURE),
+            P::Busy => busy(),
             P::Batch(b) => {
                 let status = match b {
                     onething_exchange::batch::BatchError::TooManyRecords { .. } => {

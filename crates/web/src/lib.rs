@@ -6,9 +6,12 @@ mod auth;
 pub mod documents;
 pub mod error;
 mod extract;
+mod headers;
+mod metrics;
 mod openapi;
 pub mod outbox;
 mod pages;
+pub mod platform_key;
 mod routes;
 mod state;
 
@@ -22,10 +25,11 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use auth::{AuthConfig, ThrottleLimits};
+pub use auth::{AuthConfig, HashLimiter, ThrottleLimits};
 pub use error::ApiError;
 pub use openapi::openapi_json;
-pub use state::{AppState, Clock};
+pub use platform_key::PlatformKeys;
+pub use state::{AppState, Clock, UNVERIFIED_UPLOADS};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -42,11 +46,17 @@ pub fn app(state: AppState) -> Router {
                 async move { axum::Json(api.as_ref().clone()) }
             }),
         )
+        .route("/metrics", axum::routing::get(metrics::metrics))
+        .route("/readyz", axum::routing::get(metrics::readyz))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf::protect,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count,
         ))
         .with_state(state)
         .layer(CatchPanicLayer::custom(error::panic_response))
@@ -64,6 +74,7 @@ pub fn app(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(headers::security_headers))
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.

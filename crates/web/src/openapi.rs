@@ -5,7 +5,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::routes::{allowance, audit, cases, catalog, exchange, health, newborn, session};
+use crate::routes::{
+    allowance, audit, calendar, cases, catalog, exchange, health, newborn, session,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,6 +33,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .nest("/api/v1", session::router())
         .nest("/api/v1", cases::router())
         .nest("/api/v1", audit::router())
+        .nest("/api/v1", calendar::router())
         .nest("/api/v1", allowance::claims::router())
         .nest("/api/v1", allowance::settlements::router())
         .nest("/api/v1", newborn::router())

@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use onething_exchange::signature::{self, SigningKey};
+use onething_store::StoreError;
 use onething_store::audit::NewAuditEntry;
 use onething_store::outbox::{AttemptOutcome, Delivery};
-use onething_store::{Store, StoreError};
 use serde_json::json;
 
 use onething_services::notify::{LogOnlySms, send_pending_sms};
@@ -40,22 +40,6 @@ pub enum OutboxError {
     Key(String),
     #[error("HTTP 客户端无法创建：{0}")]
     Client(String),
-}
-
-/// The platform's signing key, generated and stored on first use.
-pub async fn platform_signing_key(
-    store: &Store,
-    now: DateTime<Utc>,
-) -> Result<SigningKey, OutboxError> {
-    let make = || {
-        let key_error = |e: onething_exchange::KeyError| StoreError::Corrupt(e.to_string());
-        let key = signature::generate_signing_key().map_err(key_error)?;
-        let private = signature::signing_key_to_pem(&key).map_err(key_error)?;
-        let public = signature::verifying_key_to_pem(&key.verifying_key()).map_err(key_error)?;
-        Ok((private, public))
-    };
-    let pem = store.platform_key_pem(make, now).await?;
-    signature::signing_key_from_pem(&pem).map_err(|e| OutboxError::Key(e.to_string()))
 }
 
 /// Sends every delivery due now and every SMS waiting for the gateway; the number of
@@ -87,7 +71,7 @@ pub async fn run_outbox_loop(state: AppState) {
 }
 
 async fn drain(state: &AppState) -> Result<usize, OutboxError> {
-    let key = platform_signing_key(&state.store, state.now()).await?;
+    let key = state.platform.signing_key().clone();
     let client = reqwest::Client::builder()
         .timeout(SEND_TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())

@@ -9,11 +9,9 @@
 //! one failed; the failed one is paid in the next batch after its account is corrected;
 //! the insured person sees every step. On SQLite, and on PostgreSQL when configured.
 
-#[path = "support/allowance.rs"]
-mod allowance;
-#[path = "support/auth.rs"]
-mod auth_support;
-mod support;
+use crate::allowance;
+use crate::auth_support;
+use crate::support;
 
 use allowance::{also_paid_by, departments, employer_a, employer_b, mother, multipart, wages};
 use auth_support::{SignedIn, TestApp, assert_error, region};
@@ -361,6 +359,25 @@ async fn claims_story(app: &TestApp) -> ([String; 3], onething_domain::CitizenId
         !text.contains(mum3.as_str()),
         "the id is masked on the form"
     );
+    // Citizens read the regulation and values in words, never parameter keys or codes.
+    for key in [
+        "min_contribution_months",
+        "cesarean_is_dystocia",
+        "regional_extra_days",
+        "base_days",
+        "= true",
+    ] {
+        assert!(!text.contains(key), "{key} on the printed form: {text}");
+    }
+    // The explanation people read (the frozen `params_used` is the integrators' record).
+    let explanation = hr_b_view.json["decision"]["explanation"].to_string();
+    for key in [
+        "min_contribution_months",
+        "cesarean_is_dystocia",
+        "regional_extra_days",
+    ] {
+        assert!(!explanation.contains(key), "{key} in {explanation}");
+    }
     let refused = app
         .bearer(
             &hr_a,

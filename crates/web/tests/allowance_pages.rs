@@ -3,8 +3,7 @@
 //! import — and every form's error path (422, a Chinese message naming the field, the form
 //! kept, nothing written), and other tenants' claims as the 404 page.
 
-#[path = "support/auth.rs"]
-mod auth_support;
+use crate::auth_support;
 
 use std::sync::Arc;
 
@@ -375,11 +374,11 @@ fn employer_actor(f: &Fixture) -> Actor {
 }
 
 fn services(f: &Fixture) -> Services {
-    Services {
-        store: f.app.store.clone(),
-        params: Arc::new(MaternityParams::shipped()),
-        calendar: Arc::new(Calendar::shipped()),
-    }
+    Services::with_calendar(
+        f.app.store.clone(),
+        Arc::new(MaternityParams::shipped()),
+        Calendar::shipped(),
+    )
 }
 
 /// A draft claim opened by the employer for the fixture's mother.
@@ -717,14 +716,45 @@ async fn the_clerk_submits_at_the_window_and_prints_the_application_form() {
     assert!(get(app, &hr, "/employer/claims").await.text.contains(&id));
 }
 
-/// A multipart body with one file field.
+/// A multipart body with one file field, as a page's upload form sends it: a
+/// `?csrf_token=` in `uri` moves into the form's `csrf_token` field, before the file (the
+/// token is never accepted in the URL).
 fn multipart(uri: &str, who: &SignedIn, content_type: &str, bytes: &[u8]) -> Request<Body> {
+    let (path, token) = match uri.split_once("?csrf_token=") {
+        Some((path, token)) => (path, Some(token)),
+        None => (uri, None),
+    };
+    multipart_raw(path, who, content_type, bytes, token)
+}
+
+fn multipart_raw(
+    uri: &str,
+    who: &SignedIn,
+    content_type: &str,
+    bytes: &[u8],
+    token: Option<&str>,
+) -> Request<Body> {
     let boundary = "XyZ-boundary-42";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.png\"\r\n\
-         Content-Type: {content_type}\r\n\r\n"
-    )
-    .into_bytes();
+    let mut body = Vec::new();
+    if let Some(token) = token {
+        let token: String = form_urlencoded::parse(format!("t={token}").as_bytes())
+            .map(|(_, v)| v.into_owned())
+            .next()
+            .unwrap_or_default();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.png\"\r\n\
+             Content-Type: {content_type}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     Request::builder()
@@ -749,11 +779,22 @@ async fn the_employer_uploads_a_photo_without_javascript() {
     let page = format!("/employer/claims/{}", claim.id);
     let wizard = get(app, &hr, &page).await;
     assert!(wizard.text.contains("enctype=\"multipart/form-data\""));
-    assert!(wizard.text.contains(&format!("{page}/photo?csrf_token=")));
+    assert!(wizard.text.contains(&format!("action=\"{page}/photo\"")));
+    assert!(
+        !wizard.text.contains("photo?csrf_token="),
+        "no token in the address"
+    );
+    assert!(wizard.text.contains("name=\"csrf_token\""));
     let no_token = multipart(&format!("{page}/photo"), &hr, "image/png", PNG);
     assert_eq!(app.send(no_token).await.status, StatusCode::FORBIDDEN);
     let token: String = form_urlencoded::byte_serialize(hr.csrf.as_bytes()).collect();
     let uri = format!("{page}/photo?csrf_token={token}");
+    let url_only = multipart_raw(&uri, &hr, "image/png", PNG, None);
+    assert_eq!(
+        app.send(url_only).await.status,
+        StatusCode::FORBIDDEN,
+        "a token in the URL is not accepted"
+    );
     let text = app.send(multipart(&uri, &hr, "text/plain", b"hello")).await;
     assert_refused(&text, "出生医学证明照片", "not an image");
     let empty = app.send(multipart(&uri, &hr, "image/png", b"")).await;

@@ -12,10 +12,8 @@
 //! Routes come from `onething_web::openapi_json()`, so a new route fails this test until it
 //! is added to [`rules`] (or, if public, to [`PUBLIC`]).
 
-#[path = "support/auth.rs"]
-mod auth_support;
-#[path = "support/world.rs"]
-mod world;
+use crate::auth_support;
+use crate::world;
 
 use auth_support::{Reply, SignedIn, assert_error};
 use axum::body::Body;
@@ -107,12 +105,42 @@ fn rules() -> Vec<Rule> {
             &[Role::Admin, Role::Supervisor],
             Target::Scoped,
         ),
+        Rule {
+            body: Some(
+                serde_json::from_str(include_str!("../../domain/tests/data/holidays-2027.json"))
+                    .expect("2027 fixture"),
+            ),
+            ..rule(
+                "post",
+                "/api/v1/calendar/notices",
+                UseCase::LoadCalendarNotice.roles(),
+                Target::Scoped,
+            )
+        },
         rule(
             "get",
             "/api/v1/audit/data-use",
             &[Role::Admin, Role::Supervisor, Role::DeptOfficer],
             Target::Scoped,
         ),
+        Rule {
+            body: Some(json!({"limit": 50})),
+            ..rule(
+                "post",
+                "/api/v1/audit/search",
+                &[Role::Admin, Role::Supervisor],
+                Target::Scoped,
+            )
+        },
+        Rule {
+            body: Some(json!({"limit": 50})),
+            ..rule(
+                "post",
+                "/api/v1/audit/data-use/search",
+                &[Role::Admin, Role::Supervisor, Role::DeptOfficer],
+                Target::Scoped,
+            )
+        },
         Rule {
             body: Some(json!({"until": "2024-09-27"})),
             ..rule(

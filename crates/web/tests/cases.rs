@@ -1,10 +1,8 @@
 //! Case reads through the policy: lists and details masked and scoped, the audited reveal,
 //! the due-date watch and the audit log endpoint.
 
-#[path = "support/auth.rs"]
-mod auth_support;
-#[path = "support/world.rs"]
-mod world;
+use crate::auth_support;
+use crate::world;
 
 use auth_support::assert_error;
 use axum::http::StatusCode;
@@ -245,6 +243,37 @@ async fn the_due_watch_shows_a_supervisor_its_region_overdue_first() {
         .bearer(&sup, "GET", "/api/v1/due?within=61", None)
         .await;
     assert_error(&too_far, StatusCode::BAD_REQUEST, "OUT_OF_RANGE");
+    // Paged in SQL: one item per page, each page continuing after the previous one, the
+    // whole walk giving exactly the unpaged list.
+    let everything: Vec<Value> = all.json["items"].as_array().expect("items").clone();
+    assert_eq!(all.json["next_after"], Value::Null);
+    let mut walked = Vec::new();
+    let mut uri = "/api/v1/due?limit=1".to_owned();
+    loop {
+        let page = w.app.bearer(&admin, "GET", &uri, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+        walked.extend(
+            page.json["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .cloned(),
+        );
+        match page.json["next_after"].as_str() {
+            Some(after) => {
+                let after: String = form_urlencoded::byte_serialize(after.as_bytes()).collect();
+                uri = format!("/api/v1/due?limit=1&after={after}");
+            }
+            None => break,
+        }
+        assert!(walked.len() <= everything.len(), "paging never ends");
+    }
+    assert_eq!(walked, everything);
+    let bad = w
+        .app
+        .bearer(&admin, "GET", "/api/v1/due?after=nonsense", None)
+        .await;
+    assert_error(&bad, StatusCode::BAD_REQUEST, "INVALID_CURSOR");
     for (username, role, _) in &w.users {
         if !matches!(role, Role::Supervisor | Role::Admin) {
             let who = w.app.sign_in(username).await;
@@ -279,17 +308,19 @@ async fn record_data_reads(w: &world::World) {
 async fn the_data_use_audit_is_for_officers_supervisors_and_admins_within_their_cases() {
     let w = world::world().await;
     record_data_reads(&w).await;
-    let by_person = "/api/v1/audit/data-use?person=500228199003050027";
+    let by_person = json!({"person": "500228199003050027"});
     let by_case = format!("/api/v1/audit/data-use?case_id={}", w.case("newborn_cq"));
-    for (username, uri, expected) in [
-        ("admin", by_person.to_owned(), 3),
-        ("sup_cq", by_person.to_owned(), 1),
-        ("cdc", by_person.to_owned(), 2),
-        ("cdc", by_case.clone(), 1),
-        ("tax", by_case.clone(), 0),
+    let search = "/api/v1/audit/data-use/search";
+    for (username, uri, body, expected) in [
+        ("admin", search, Some(by_person.clone()), 3),
+        ("sup_cq", search, Some(by_person.clone()), 1),
+        ("cdc", search, Some(by_person.clone()), 2),
+        ("cdc", by_case.as_str(), None, 1),
+        ("tax", by_case.as_str(), None, 0),
     ] {
         let who = w.app.sign_in(username).await;
-        let reply = w.app.bearer(&who, "GET", &uri, None).await;
+        let method = if body.is_some() { "POST" } else { "GET" };
+        let reply = w.app.bearer(&who, method, uri, body).await;
         assert_eq!(reply.status, StatusCode::OK, "{username}: {}", reply.text);
         let entries = reply.json["entries"].as_array().expect("entries");
         assert_eq!(entries.len(), expected, "{username} {uri}: {}", reply.text);
@@ -304,4 +335,24 @@ async fn the_data_use_audit_is_for_officers_supervisors_and_admins_within_their_
         let reply = w.app.bearer(&who, "GET", &by_case, None).await;
         assert_error(&reply, StatusCode::FORBIDDEN, "FORBIDDEN");
     }
+    // A full citizen id never travels in a URL (access logs keep URLs).
+    let admin = w.app.sign_in("admin").await;
+    for uri in [
+        "/api/v1/audit/data-use?person=500228199003050027",
+        "/api/v1/audit?subject=person:500228199003050027",
+    ] {
+        let reply = w.app.bearer(&admin, "GET", uri, None).await;
+        assert_error(&reply, StatusCode::BAD_REQUEST, "ID_IN_QUERY_STRING");
+    }
+    let reply = w
+        .app
+        .bearer(
+            &admin,
+            "POST",
+            "/api/v1/audit/search",
+            Some(json!({"subject": "person:500228199003050027"})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    assert_eq!(reply.json["entries"].as_array().map(Vec::len), Some(3));
 }

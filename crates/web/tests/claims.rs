@@ -1,10 +1,8 @@
 //! The claim endpoints' refusals and scopes: each error names its field in Chinese, wrong
 //! roles get 403, other tenants' claims 404, wrong statuses 409 `INVALID_STATE`.
 
-#[path = "support/allowance.rs"]
-mod allowance;
-#[path = "support/auth.rs"]
-mod auth_support;
+use crate::allowance;
+use crate::auth_support;
 
 use allowance::{departments, employer_a, employer_b, mother, multipart, wages};
 use auth_support::{SignedIn, TestApp, assert_error, region};

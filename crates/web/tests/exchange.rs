@@ -1,7 +1,7 @@
 //! `POST /api/v1/exchange/{dataset}` through the real router, on SQLite and (when
 //! configured) PostgreSQL: signatures, refusals, per-record errors, idempotency, rotation.
 
-mod support;
+use crate::support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -137,16 +137,24 @@ async fn a_good_push_then_the_same_push_then_a_correction() {
         );
         assert_eq!(first["rejected"], json!([]), "{label}");
 
-        let (status, again) = send(&app, signed.request(body)).await;
+        let replay = signed.request(body.clone());
+        let retry = Signed {
+            at: start() + Duration::seconds(1),
+            ..signed
+        };
+        let (status, again) = send(&app, retry.request(body)).await;
         assert_eq!(
             status,
             StatusCode::OK,
-            "{label}: replay within the window is harmless"
+            "{label}: a retry signed afresh is harmless"
         );
         assert_eq!(
             (again["accepted"].as_u64(), again["duplicates"].as_u64()),
             (Some(0), Some(2))
         );
+        let (status, refused) = send(&app, replay).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{label}: {refused}");
+        assert_eq!(refused["error"]["code"], "REPLAYED_REQUEST", "{label}");
         assert_eq!(versions(&store, Dataset::Contributions).await, 2, "{label}");
 
         let corrected = records(&[contribution(PERSON, 520_000)]);
@@ -166,6 +174,41 @@ async fn a_good_push_then_the_same_push_then_a_correction() {
             3,
             "{label}"
         );
+    }
+}
+
+/// A captured push replayed after a correction, still inside the 300 s window, is refused:
+/// it must not make the older content current again.
+#[tokio::test]
+async fn a_replayed_push_cannot_undo_a_correction() {
+    for TestDb { label, store, .. } in test_dbs().await {
+        let key = register(&store, "mi", DepartmentKind::MedicalInsurance).await;
+        let clock = TestClock::at(start());
+        let app = app_on(&store, &clock);
+        let at = |secs| Signed {
+            dept: "mi",
+            key: &key,
+            dataset: "contributions",
+            at: start() + Duration::seconds(secs),
+            content_type: "application/json",
+        };
+        let original = at(0).request(records(&[contribution(PERSON, 500_000)]));
+        let captured = at(0).request(records(&[contribution(PERSON, 500_000)]));
+        assert_eq!(send(&app, original).await.0, StatusCode::OK, "{label}");
+        let correction = at(5).request(records(&[contribution(PERSON, 520_000)]));
+        assert_eq!(send(&app, correction).await.0, StatusCode::OK, "{label}");
+        clock.set(start() + Duration::seconds(60));
+        let (status, body) = send(&app, captured).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{label}: {body}");
+        assert_eq!(body["error"]["code"], "REPLAYED_REQUEST", "{label}");
+        let current = store
+            .shared_record_history(Dataset::Contributions, &format!("{PERSON}|2024-03"))
+            .await
+            .expect("history")
+            .into_iter()
+            .find(|r| r.is_current)
+            .expect("current");
+        assert_eq!(current.content["base_fen"], 520_000, "{label}");
     }
 }
 
@@ -524,5 +567,143 @@ async fn the_endpoint_is_documented() {
         "UNKNOWN_DATASET",
     ] {
         assert!(text.contains(needle), "{needle} documented");
+    }
+}
+
+/// A key belongs to the department that first pushed it: another department of the same
+/// kind cannot correct it (a compromised hospital cannot rewrite every hospital's records)
+/// until an administrator transfers the key.
+#[tokio::test]
+async fn only_the_owner_corrects_a_record_until_it_is_transferred() {
+    for TestDb { label, store, .. } in test_dbs().await {
+        let tax_a = register(&store, "tax-a", DepartmentKind::Tax).await;
+        let tax_b = register(&store, "tax-b", DepartmentKind::Tax).await;
+        let clock = TestClock::at(start());
+        let app = app_on(&store, &clock);
+        let push = |dept, key, secs, base| {
+            Signed {
+                dept,
+                key,
+                dataset: "contributions",
+                at: start() + Duration::seconds(secs),
+                content_type: "application/json",
+            }
+            .request(records(&[
+                contribution(PERSON, base),
+                contribution(MOTHER, base),
+            ]))
+        };
+        let (status, first) = send(&app, push("tax-a", &tax_a, 0, 500_000)).await;
+        assert_eq!(
+            (status, first["accepted"].as_u64()),
+            (StatusCode::OK, Some(2))
+        );
+        let (status, other) = send(&app, push("tax-b", &tax_b, 1, 1)).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {other}");
+        assert_eq!(other["accepted"], 0, "{label}: {other}");
+        assert_eq!(other["duplicates"], 0, "{label}");
+        let rejected = other["rejected"].as_array().expect("rejected");
+        assert_eq!(rejected.len(), 2, "{label}");
+        assert_eq!(rejected[0]["index"], 0);
+        assert_eq!(rejected[1]["index"], 1);
+        assert_eq!(rejected[0]["errors"][0]["code"], "NOT_RECORD_OWNER");
+        let key = format!("{PERSON}|2024-03");
+        let current = store
+            .current_shared_record(Dataset::Contributions, &key)
+            .await
+            .expect("read")
+            .expect("current");
+        assert_eq!(current.content["base_fen"], 500_000, "{label}: untouched");
+
+        store
+            .transfer_record(Dataset::Contributions, &key, "tax-b", "admin", start())
+            .await
+            .expect("transfer");
+        let (_, after) = send(&app, push("tax-b", &tax_b, 2, 7)).await;
+        assert_eq!(after["accepted"], 1, "{label}: {after}");
+        assert_eq!(
+            after["rejected"][0]["index"], 1,
+            "{label}: the other key is still tax-a's"
+        );
+        let (_, old_owner) = send(&app, push("tax-a", &tax_a, 3, 9)).await;
+        assert_eq!(old_owner["rejected"][0]["index"], 0, "{label}: {old_owner}");
+        let entries = store
+            .list_audit(&onething_store::audit::AuditFilter {
+                action: Some("record_transferred".into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        assert_eq!(entries.len(), 1, "{label}");
+    }
+}
+
+/// Opens a push whose body never comes (headers promise 1000 bytes, 10 are sent); answers
+/// the status line if one arrives within `wait`, or `None`.
+async fn stalled_push(
+    addr: std::net::SocketAddr,
+    dept: &str,
+    at: DateTime<Utc>,
+    wait: std::time::Duration,
+) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /api/v1/exchange/contributions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+         x-onething-dept: {dept}\r\nx-onething-timestamp: {}\r\nx-onething-signature: c2ln\r\n\
+         content-length: 1000\r\n\r\n{{\"records\"",
+        at.timestamp()
+    );
+    stream.write_all(head.as_bytes()).await.expect("send");
+    let mut answer = vec![0u8; 4096];
+    match tokio::time::timeout(wait, stream.read(&mut answer)).await {
+        Ok(Ok(n)) if n > 0 => Some(String::from_utf8_lossy(&answer[..n]).into_owned()),
+        _ => None,
+    }
+}
+
+/// Who is sending is checked before any of the body is read (an unknown department or a
+/// stale timestamp is answered at once, while the body never comes), and only a few
+/// unverified bodies are read at once: beyond them, 503 SERVER_BUSY at once.
+#[tokio::test]
+async fn unverified_uploads_are_refused_early_and_bounded() {
+    let TestDb { store, .. } = test_dbs().await.remove(0);
+    register(&store, "mi", DepartmentKind::MedicalInsurance).await;
+    let clock = TestClock::at(start());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = app_on(&store, &clock);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let quick = std::time::Duration::from_secs(3);
+    for (dept, at, code) in [
+        ("nobody", start(), "UNKNOWN_DEPARTMENT"),
+        ("mi", start() - Duration::minutes(10), "STALE_TIMESTAMP"),
+    ] {
+        let answer = stalled_push(addr, dept, at, quick)
+            .await
+            .expect("answered at once");
+        assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+        assert!(answer.contains(code), "{answer}");
+    }
+    let mut stalled = Vec::new();
+    for _ in 0..onething_web::UNVERIFIED_UPLOADS {
+        let wait = std::time::Duration::from_secs(10);
+        stalled.push(tokio::spawn(stalled_push(addr, "mi", start(), wait)));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let answer = stalled_push(addr, "mi", start(), quick)
+        .await
+        .expect("answered at once");
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("SERVER_BUSY"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("retry-after: 1"),
+        "{answer}"
+    );
+    for task in stalled {
+        task.abort();
     }
 }

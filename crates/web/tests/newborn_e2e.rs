@@ -8,9 +8,7 @@
 //! deliveries; the mother sees every step and rates the service. Due dates across the 2025
 //! Spring Festival; the case's promise fixed at acceptance + 33 working days.
 
-#[path = "support/auth.rs"]
-mod auth_support;
-mod support;
+use crate::{auth_support, support};
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -147,8 +145,8 @@ async fn world(store: onething_store::Store) -> World {
             .expect("dept");
         keys.insert(id, key);
     }
-    let at = monday();
-    let state = AppState::new(store, Calendar::shipped()).with_clock(move || at);
+    // The outbox worker on the real clock: every delivery queued in the test's past is due.
+    let state = AppState::new(store, Calendar::shipped());
     World {
         app,
         keys,
@@ -426,12 +424,15 @@ async fn a_family_applies_once_and_five_departments_finish_seven_items() {
             )
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+        // A retrying system signs again (the same signature twice is a replay, refused).
+        w.app.advance(chrono::Duration::seconds(1));
         let again = w
             .result(
                 "cdc-sys",
                 done(&vaccination, json!({"certificate_no": "YM2025000123"})),
             )
             .await;
+        assert_eq!(again.status, StatusCode::OK, "{}", again.text);
         assert_eq!(
             again.json["case_version"], reply.json["case_version"],
             "a repeated result changes nothing"

@@ -2,7 +2,7 @@
 //! delivery retried until the department's webhook takes it, a delivery given up on with an
 //! alert, and the department's signed result callback moving the item.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 
@@ -186,7 +186,7 @@ async fn a_delivery_is_retried_until_the_webhook_takes_it_then_the_result_comple
                 &case_id,
                 ITEM,
                 &actor(ActorRole::Handler, start()),
-                &state.calendar,
+                &state.calendar(),
             )
             .await
             .expect("route");
@@ -271,12 +271,18 @@ async fn a_delivery_is_retried_until_the_webhook_takes_it_then_the_result_comple
             ItemState::Done,
             "{label}"
         );
-        let (status, again) =
-            send(&state, signed_result("health1", &key, clock.now(), &result)).await;
+        let (status, _) = send(&state, signed_result("health1", &key, clock.now(), &result)).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "{label}: the same signed request again is a replay (REPLAYED_REQUEST)"
+        );
+        let later = clock.now() + chrono::TimeDelta::seconds(1);
+        let (status, again) = send(&state, signed_result("health1", &key, later, &result)).await;
         assert_eq!(
             (status, again),
             (StatusCode::OK, first),
-            "{label}: a repeat is harmless"
+            "{label}: a repeat signed afresh is harmless"
         );
     }
 }
@@ -294,7 +300,7 @@ async fn a_denied_result_by_case_and_item_denies_the_item() {
                 &case_id,
                 ITEM,
                 &actor(ActorRole::Handler, start()),
-                &state.calendar,
+                &state.calendar(),
             )
             .await
             .expect("route");
@@ -346,7 +352,7 @@ async fn a_delivery_nobody_takes_fails_after_the_last_attempt_with_an_alert() {
                 &case_id,
                 ITEM,
                 &actor(ActorRole::Handler, start()),
-                &state.calendar,
+                &state.calendar(),
             )
             .await
             .expect("route");

@@ -1,8 +1,7 @@
 //! Sign-in, sign-out, bearer vs cookie, CSRF, throttling and session expiry, through the real
 //! router.
 
-#[path = "support/auth.rs"]
-mod auth_support;
+use crate::auth_support;
 
 use auth_support::{
     PASSWORD, TestApp, assert_error, cookie_request, person_in, region, sign_in_request,
@@ -45,6 +44,51 @@ async fn sign_in_answers_token_role_and_an_http_only_cookie() {
     let reply = app.send(over_tls).await;
     let cookie = reply.headers["set-cookie"].to_str().expect("ascii");
     assert!(cookie.ends_with("; Secure"), "{cookie}");
+    let token = reply.json["token"].as_str().expect("token");
+    assert!(
+        cookie.starts_with(&format!("__Host-onething_session={token};")),
+        "over TLS the cookie is host-only: {cookie}"
+    );
+    // Over TLS a plain-named cookie (planted from a sibling subdomain) is not a session.
+    let whoami = |cookie: String| {
+        Request::builder()
+            .uri("/api/v1/session")
+            .header("x-forwarded-proto", "https")
+            .header("cookie", cookie)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let tossed = app.send(whoami(format!("onething_session={token}"))).await;
+    assert_eq!(tossed.status, StatusCode::UNAUTHORIZED);
+    let host = app
+        .send(whoami(format!("__Host-onething_session={token}")))
+        .await;
+    assert_eq!(host.status, StatusCode::OK, "{}", host.text);
+}
+
+/// Every answer carries the security headers; API answers are never cached.
+#[tokio::test]
+async fn every_answer_has_security_headers_and_api_answers_are_not_cached() {
+    let app = app_with_clerk().await;
+    for uri in ["/healthz", "/api/v1/session", "/login", "/no-such-page"] {
+        let reply = app
+            .send(
+                Request::builder()
+                    .uri(uri)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(
+            reply.headers["strict-transport-security"], "max-age=31536000; includeSubDomains",
+            "{uri}"
+        );
+        assert_eq!(reply.headers["referrer-policy"], "same-origin", "{uri}");
+        assert_eq!(reply.headers["x-content-type-options"], "nosniff", "{uri}");
+        if uri.starts_with("/api/") || uri == "/login" {
+            assert_eq!(reply.headers["cache-control"], "no-store", "{uri}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -320,4 +364,74 @@ async fn sessions_expire_after_thirty_idle_minutes_and_twelve_hours() {
     app.advance(TimeDelta::minutes(20));
     let expired = app.bearer(&busy, "GET", "/api/v1/session", None).await;
     assert_error(&expired, StatusCode::UNAUTHORIZED, "UNAUTHENTICATED");
+}
+
+/// The failure count is written before it is checked and before the password is hashed, so
+/// a burst of parallel guesses gets no more than the limit's worth of answers (before the
+/// fix every guess of the burst was checked against a count of 0 and answered).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_cannot_pass_the_limit() {
+    let app = std::sync::Arc::new(app_with_clerk().await);
+    let mut burst = tokio::task::JoinSet::new();
+    for n in 0..16u8 {
+        let app = app.clone();
+        burst.spawn(async move {
+            app.send_from([198, 51, 100, n], sign_in_request("clerk", "wrong-guess"))
+                .await
+                .status
+        });
+    }
+    let statuses = burst.join_all().await;
+    let answered = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let throttled = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(answered + throttled, 16, "{statuses:?}");
+    assert!(answered <= 5, "{answered} guesses checked: {statuses:?}");
+    assert!(
+        app.hashing.peak() <= app.hashing.permits(),
+        "at most {} hashes at once, saw {}",
+        app.hashing.permits(),
+        app.hashing.peak()
+    );
+    assert!(answered >= 1, "{statuses:?}");
+}
+
+/// A burst of sign-ins of different accounts from different addresses is not throttled,
+/// but never runs more password hashes at once than the limiter allows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_password_hashes_are_bounded() {
+    let app = app_with_clerk().await;
+    for n in 0..8 {
+        app.add_user(
+            &format!("c{n}"),
+            Role::AgencyClerk,
+            Scope::Region(region(500228)),
+        )
+        .await;
+    }
+    let app = std::sync::Arc::new(app);
+    let mut burst = tokio::task::JoinSet::new();
+    for n in 0..8u8 {
+        let app = app.clone();
+        burst.spawn(async move {
+            app.send_from(
+                [203, 0, 113, n],
+                sign_in_request(&format!("c{n}"), PASSWORD),
+            )
+            .await
+            .status
+        });
+    }
+    let statuses = burst.join_all().await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert!(app.hashing.peak() >= 1);
+    assert!(app.hashing.peak() <= 2, "peak {}", app.hashing.peak());
 }

@@ -3,9 +3,8 @@
 //! change nothing, a failed payment's account correction and re-batching, late payments, and
 //! the scope rules (another region's settlement or claim is 404).
 
-#[path = "support/auth.rs"]
-mod auth_support;
-mod support;
+use crate::auth_support;
+use crate::support;
 
 use std::io::Cursor;
 

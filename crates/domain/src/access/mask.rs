@@ -86,6 +86,37 @@ pub fn mask_id_text(text: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(hidden))
 }
 
+/// Every citizen-id-shaped token inside `text` masked (17 digits and a digit or `X`/`x`,
+/// bounded by non-alphanumerics): record keys join ids with `|` and `,`, and a department may
+/// send an id in an unexpected field. The one masker of free text, for pages and API alike.
+pub fn mask_ids_in(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut token = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            token.push(c);
+        } else {
+            out.push_str(&mask_if_id(&token));
+            token.clear();
+            out.push(c);
+        }
+    }
+    out.push_str(&mask_if_id(&token));
+    out
+}
+
+fn mask_if_id(token: &str) -> String {
+    let bytes = token.as_bytes();
+    let id_shaped = bytes.len() == 18
+        && bytes[..17].iter().all(u8::is_ascii_digit)
+        && (bytes[17].is_ascii_digit() || bytes[17] == b'X' || bytes[17] == b'x');
+    if id_shaped {
+        mask_id_text(token)
+    } else {
+        token.to_owned()
+    }
+}
+
 /// Masks a phone number: mobile numbers keep their first 3 and last 4 digits
 /// (`138****5678`), longer numbers keep what precedes the last 8 digits (a country or area
 /// code), numbers of 7–10 digits keep only their last 4, shorter ones are starred whole.
@@ -117,6 +148,23 @@ pub fn mask_phone(phone: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_inside_text_are_masked_and_nothing_else() {
+        let key = mask_ids_in("500228199406023021|2024-03,11010519491231002X|2024-04");
+        assert_eq!(key, "500228********3021|2024-03,110105********002X|2024-04");
+        assert_eq!(mask_ids_in("11010519491231002x"), "110105********002x");
+        // Not id-shaped: a record number, a 19-digit card, a letter inside.
+        assert_eq!(mask_ids_in("DR20260000159"), "DR20260000159");
+        assert_eq!(mask_ids_in("6222021234567890123"), "6222021234567890123");
+        assert_eq!(mask_ids_in("5002281994A6023021"), "5002281994A6023021");
+        let id = CitizenId::parse("11010519491231002X").expect("valid");
+        assert_eq!(
+            mask_ids_in(id.as_str()),
+            id.masked(),
+            "one rule for text and ids"
+        );
+    }
 
     #[test]
     fn phones_are_masked_by_length() {

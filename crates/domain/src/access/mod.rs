@@ -23,7 +23,7 @@ mod scope;
 pub mod use_case;
 
 pub use account::{AccountError, Username, check_new_password};
-pub use mask::{Applicant, MaskedApplicant, mask_id_text, mask_phone};
+pub use mask::{Applicant, MaskedApplicant, mask_id_text, mask_ids_in, mask_phone};
 pub use policy::{AccessDenied, CaseFacts, PersonFacts, require_role};
 pub use role::Role;
 pub use scope::{OwnedScopeFlags, Scope, ScopeError, ScopeFlags, ScopeKind};

@@ -72,6 +72,9 @@ pub enum UseCase {
     ViewCounterfoils,
     /// The hospital records handing counterfoils over; the police station receiving them.
     ConfirmCounterfoil,
+    // Platform configuration.
+    /// Load a year's holiday notice at run time (provisional due dates recomputed).
+    LoadCalendarNotice,
 }
 
 use Role::{Admin, AgencyClerk, DeptOfficer, Employer, HospitalClerk, Person, Supervisor};
@@ -132,10 +135,11 @@ const TABLE: &[(UseCase, &[Role])] = &[
         &[HospitalClerk, DeptOfficer, Supervisor, Admin],
     ),
     (UseCase::ConfirmCounterfoil, &[HospitalClerk, DeptOfficer]),
+    (UseCase::LoadCalendarNotice, &[Admin]),
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 33] = [
+    pub const ALL: [UseCase; 34] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -169,6 +173,7 @@ impl UseCase {
         UseCase::ViewDepartmentQueue,
         UseCase::ViewCounterfoils,
         UseCase::ConfirmCounterfoil,
+        UseCase::LoadCalendarNotice,
     ];
 
     /// The roles the table permits.
@@ -247,6 +252,17 @@ mod tests {
             let clerk = role == Role::AgencyClerk;
             assert_eq!(UseCase::ReviewClaim.permits(role), clerk, "{role}");
             assert_eq!(UseCase::Settle.permits(role), clerk, "{role}");
+        }
+    }
+
+    #[test]
+    fn only_administrators_load_a_holiday_notice() {
+        for role in Role::ALL {
+            assert_eq!(
+                UseCase::LoadCalendarNotice.permits(role),
+                role == Role::Admin,
+                "{role}"
+            );
         }
     }
 }

@@ -9,8 +9,9 @@
 //! Choices (docs/maternity-allowance.md, "Facts and missing data"):
 //! - the region whose parameters apply is the insurance enrollment's `region_code` on the
 //!   event date (where the claimant is insured, which is the fund that pays);
-//! - contribution months are the unbroken paid months just before the event month
-//!   (参保缴费满6个月, read as continuous, the stricter reading);
+//! - contribution months are handed to the rules month by month, so the region's
+//!   `contribution_reading` decides whether they count as unbroken (the default) or
+//!   cumulative within a window (参保缴费满6个月 is read both ways by bureaus);
 //! - a father's claim (paternity leave) uses his wife's delivery, found through the
 //!   marriage record, and his own enrollment, employment and contributions.
 
@@ -94,6 +95,9 @@ pub struct ContributionEvidence {
     pub before: YearMonth,
     pub continuous: u32,
     pub total: u32,
+    /// Month by month, the month just before the event first: whether it was paid. The
+    /// rules count these under the region's reading (continuous or cumulative).
+    pub paid: Vec<bool>,
     /// The keys of the records counted.
     pub keys: Vec<String>,
 }
@@ -230,7 +234,8 @@ pub fn derive(e: &Evidence, case_id: &str) -> Derived {
             event_date: date,
             region: r,
             employer_avg_monthly_wage_fen: w,
-            contribution_months: m,
+            contribution_months: m.continuous(),
+            contribution_history: Some(m),
             insurance_status: ins,
             employment_status: emp,
             scheme: sch,

@@ -82,6 +82,7 @@ fn complete() -> Evidence {
             before: YearMonth::of(date(2024, 3, 5)),
             continuous: 14,
             total: 14,
+            paid: vec![true; 14],
             keys: vec!["c1".into()],
         }),
         basis: Some(WageBasis::AvgWage),

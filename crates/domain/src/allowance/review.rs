@@ -90,6 +90,7 @@ mod tests {
             region: RegionCode::new(500228).expect("test value"),
             employer_avg_monthly_wage_fen: Fen::new(900_000),
             contribution_months: months,
+            contribution_history: None,
             insurance_status: InsuranceStatus::Normal,
             employment_status: EmploymentStatus::Employed,
             scheme: Scheme::Employee,

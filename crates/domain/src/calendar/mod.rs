@@ -26,9 +26,19 @@
 //! neighbouring year (the 2023 notice starts 元旦 on 2022-12-31). Listed dates are
 //! indexed by the date itself; the *published* years are the notice years.
 //! `data/calendar/SOURCE.md` describes the data and how to add a year.
+//!
+//! # Provisional answers
+//!
+//! Work does not stop at the year end while next year's notice is missing: the
+//! `*_provisional` methods answer for such a year from the festival days the national
+//! holiday regulation itself fixes (`statutory`), without the make-up working days only a
+//! notice sets, and say so ([`Dated::provisional`]). Callers freeze the flag with the date
+//! and recompute it once the notice is loaded. The strict methods never do this.
 
 mod error;
 mod notice;
+mod provisional;
+pub mod statutory;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
@@ -37,6 +47,7 @@ use chrono::{Datelike, NaiveDate};
 
 pub use error::CalendarError;
 use notice::{ListedDay, Listing, Notice, is_weekend};
+pub use provisional::Dated;
 
 /// The notices shipped with the platform.
 const SHIPPED_JSON: &str = include_str!("../../../../data/calendar/cn-holidays.json");
@@ -119,6 +130,11 @@ impl Calendar {
     /// The notice years loaded, ascending.
     pub fn published_years(&self) -> Vec<i32> {
         self.notices.keys().copied().collect()
+    }
+
+    /// Whether the notice of `year` is loaded.
+    pub fn is_published(&self, year: i32) -> bool {
+        self.notices.contains_key(&year)
     }
 
     pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {

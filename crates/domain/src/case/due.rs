@@ -84,6 +84,7 @@ mod tests {
             started_on: None,
             finished_on: finished.map(date),
             due_on: Some(date(due)),
+            due_on_provisional: false,
             missing: vec![],
             certificate_ref: None,
             reason: None,

@@ -46,6 +46,20 @@ pub enum EventBody {
         /// The due date decided at this moment (on accept and start), frozen here so
         /// replay needs no calendar and a later calendar fix never rewrites history.
         due_on: Option<NaiveDate>,
+        /// The due date ran into a year without a published holiday notice and was
+        /// computed from the regulation's festival days only (`calendar::statutory`).
+        /// Absent in older events (= false).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        due_on_provisional: bool,
+    },
+    /// A provisional due date recomputed once the year's notice was loaded: the old and
+    /// new date are kept, so the history shows what was promised and what it became.
+    DueDateRecomputed {
+        item: String,
+        from: NaiveDate,
+        to: NaiveDate,
+        /// Still provisional (the walk reaches another year without a notice).
+        provisional: bool,
     },
     /// A step of the service that runs the case (a claim's wage confirmation, its smart
     /// review, its settlement and payment): kept in the case's append-only history, in

@@ -11,7 +11,7 @@ use super::graph::{PlanDefect, dependency_order};
 use super::projection::{CaseState, Change, ItemSnapshot};
 use super::state::{Action, ActorRole, ItemState};
 use super::transition::{TransitionError, decide};
-use crate::calendar::{Calendar, CalendarError};
+use crate::calendar::{Calendar, CalendarError, Dated};
 use crate::catalog::model::Bundle;
 
 /// Why a change cannot be planned.
@@ -86,12 +86,13 @@ pub fn plan_item_change(
     on: NaiveDate,
     calendar: &Calendar,
 ) -> Result<EventBody, PlanError> {
-    let (_, due_on) = plan_move(state, item, &action, role, on, calendar)?;
+    let (_, due) = plan_move(state, item, &action, role, on, calendar)?;
     Ok(EventBody::ItemChanged {
         item: item.to_string(),
         reason: action.reason().map(str::to_string),
         action,
-        due_on,
+        due_on: due.map(|d| d.date),
+        due_on_provisional: due.is_some_and(|d| d.provisional),
     })
 }
 
@@ -115,12 +116,18 @@ pub fn plan_accept_all(
             continue;
         }
         let body = plan_item_change(&scratch, &code, Action::Accept, role, on, calendar)?;
-        if let EventBody::ItemChanged { due_on, .. } = &body {
+        if let EventBody::ItemChanged {
+            due_on,
+            due_on_provisional,
+            ..
+        } = &body
+        {
             let change = Change {
                 item: &code,
                 action: &Action::Accept,
                 reason: None,
                 due_on: *due_on,
+                due_on_provisional: *due_on_provisional,
                 role,
                 on,
             };
@@ -141,7 +148,7 @@ fn plan_move(
     role: ActorRole,
     on: NaiveDate,
     calendar: &Calendar,
-) -> Result<(ItemState, Option<NaiveDate>), PlanError> {
+) -> Result<(ItemState, Option<Dated>), PlanError> {
     let snapshot = state
         .items
         .get(item)
@@ -167,14 +174,33 @@ fn accept_due(
     limit: u32,
     on: NaiveDate,
     calendar: &Calendar,
-) -> Result<NaiveDate, PlanError> {
+) -> Result<Dated, PlanError> {
     let ends = chain_ends(state, on, calendar)?;
-    let start = snapshot
-        .depends_on
-        .iter()
+    let start = latest(&snapshot.depends_on, &ends, on);
+    Ok(walk(calendar, start, limit)?)
+}
+
+/// The latest end among `deps`, or `on`; provisional if the one chosen is.
+fn latest(deps: &[String], ends: &BTreeMap<String, Dated>, on: NaiveDate) -> Dated {
+    deps.iter()
         .filter_map(|dep| ends.get(dep).copied())
-        .fold(on, Ord::max);
-    Ok(calendar.add_working_days(start, limit)?)
+        .fold(Dated::final_date(on), |a, b| {
+            if b.date > a.date || (b.date == a.date && b.provisional) {
+                b
+            } else {
+                a
+            }
+        })
+}
+
+/// `limit` working days after `start`; provisional if `start` was or the walk reaches a
+/// year without a published notice (work goes on at the year end, the date is marked).
+fn walk(calendar: &Calendar, start: Dated, limit: u32) -> Result<Dated, CalendarError> {
+    let due = calendar.add_working_days_provisional(start.date, limit)?;
+    Ok(Dated {
+        date: due.date,
+        provisional: due.provisional || start.provisional,
+    })
 }
 
 /// At start: an item with dependencies is re-planned from the day its last dependency
@@ -188,20 +214,23 @@ fn start_due(
     limit: u32,
     on: NaiveDate,
     calendar: &Calendar,
-) -> Result<NaiveDate, PlanError> {
+) -> Result<Dated, PlanError> {
     let accepted = snapshot.accepted_on.unwrap_or(on);
     if snapshot.depends_on.is_empty() {
         if let Some(due) = snapshot.due_on {
-            return Ok(due);
+            return Ok(Dated {
+                date: due,
+                provisional: snapshot.due_on_provisional,
+            });
         }
-        return Ok(calendar.add_working_days(accepted, limit)?);
+        return Ok(walk(calendar, Dated::final_date(accepted), limit)?);
     }
     let start = snapshot
         .depends_on
         .iter()
         .filter_map(|dep| state.items.get(dep).and_then(|d| d.finished_on))
         .fold(accepted, Ord::max);
-    Ok(calendar.add_working_days(start, limit)?)
+    Ok(walk(calendar, Dated::final_date(start), limit)?)
 }
 
 /// The day each item is expected to finish: its finish date if terminal, its frozen due
@@ -210,26 +239,76 @@ fn chain_ends(
     state: &CaseState,
     on: NaiveDate,
     calendar: &Calendar,
-) -> Result<BTreeMap<String, NaiveDate>, PlanError> {
+) -> Result<BTreeMap<String, Dated>, PlanError> {
     let mut ends = BTreeMap::new();
     for code in dependency_order(&plan_of(state))? {
         let Some(item) = state.items.get(&code) else {
             continue;
         };
-        let end = match item.finished_on.or(item.due_on) {
-            Some(end) => end,
-            None => {
-                let start = item
-                    .depends_on
-                    .iter()
-                    .filter_map(|dep| ends.get(dep).copied())
-                    .fold(on, Ord::max);
-                calendar.add_working_days(start, item.limit_working_days.unwrap_or(0))?
+        let end = match (item.finished_on, item.due_on) {
+            (Some(end), _) => Dated::final_date(end),
+            (None, Some(due)) => Dated {
+                date: due,
+                provisional: item.due_on_provisional,
+            },
+            (None, None) => {
+                let start = latest(&item.depends_on, &ends, on);
+                walk(calendar, start, item.limit_working_days.unwrap_or(0))?
             }
         };
         ends.insert(code, end);
     }
     Ok(ends)
+}
+
+/// Once a missing year's notice is loaded: every open item whose due date is provisional
+/// gets it recomputed by the same rule that planned it (from acceptance and the chain of
+/// its dependencies, or from the day its dependencies finished if it has started),
+/// dependencies first so a recomputed registration moves the card after it. Returns one
+/// `DueDateRecomputed` per item whose date or flag changed; empty if nothing was
+/// provisional or the notice still doesn't reach.
+pub fn plan_recompute(state: &CaseState, calendar: &Calendar) -> Result<Vec<EventBody>, PlanError> {
+    let mut scratch = state.clone();
+    let mut bodies = Vec::new();
+    for code in dependency_order(&plan_of(state))? {
+        let Some(item) = scratch.items.get(&code) else {
+            continue;
+        };
+        let (Some(from), Some(limit), Some(accepted)) =
+            (item.due_on, item.limit_working_days, item.accepted_on)
+        else {
+            continue;
+        };
+        if !item.due_on_provisional || item.state.is_terminal() {
+            continue;
+        }
+        let mut fresh = item.clone();
+        fresh.due_on = None;
+        let due = match item.started_on {
+            Some(started) => start_due(&scratch, &fresh, limit, started, calendar)?,
+            None => {
+                let mut without = scratch.clone();
+                if let Some(own) = without.items.get_mut(&code) {
+                    own.due_on = None;
+                }
+                accept_due(&without, &fresh, limit, accepted, calendar)?
+            }
+        };
+        if due.date == from && due.provisional {
+            continue;
+        }
+        if let Some(own) = scratch.items.get_mut(&code) {
+            own.due_on = Some(due.date);
+            own.due_on_provisional = due.provisional;
+        }
+        bodies.push(EventBody::DueDateRecomputed {
+            item: code,
+            from,
+            to: due.date,
+            provisional: due.provisional,
+        });
+    }
+    Ok(bodies)
 }
 
 fn plan_of(state: &CaseState) -> Vec<(&str, &[String])> {

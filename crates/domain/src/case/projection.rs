@@ -50,6 +50,9 @@ pub struct ItemSnapshot {
     pub finished_on: Option<NaiveDate>,
     /// The due date in force: planned at acceptance, re-planned at start.
     pub due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published holiday notice ("预计").
+    #[serde(default)]
+    pub due_on_provisional: bool,
     /// The open one-time supplement notice; cleared once the applicant resubmits.
     pub missing: Vec<MissingMaterial>,
     pub certificate_ref: Option<String>,
@@ -89,6 +92,7 @@ pub(super) struct Change<'a> {
     pub action: &'a Action,
     pub reason: Option<&'a str>,
     pub due_on: Option<NaiveDate>,
+    pub due_on_provisional: bool,
     pub role: ActorRole,
     pub on: NaiveDate,
 }
@@ -103,6 +107,7 @@ impl ItemSnapshot {
             started_on: None,
             finished_on: None,
             due_on: None,
+            due_on_provisional: false,
             missing: Vec::new(),
             certificate_ref: None,
             reason: None,
@@ -127,6 +132,7 @@ impl ItemSnapshot {
         }
         if change.due_on.is_some() {
             self.due_on = change.due_on;
+            self.due_on_provisional = change.due_on_provisional;
         }
         if let Some(reason) = change.action.reason().or(change.reason) {
             self.reason = Some(reason.to_string());
@@ -196,13 +202,25 @@ impl CaseState {
                 found: event.seq,
             });
         }
-        let (item, action, reason, due_on) = match &event.body {
+        let (item, action, reason, due_on, due_on_provisional) = match &event.body {
             EventBody::ItemChanged {
                 item,
                 action,
                 reason,
                 due_on,
-            } => (item, action, reason, due_on),
+                due_on_provisional,
+            } => (item, action, reason, due_on, *due_on_provisional),
+            EventBody::DueDateRecomputed {
+                item,
+                from,
+                to,
+                provisional,
+            } => {
+                self.recompute(item, *from, *to, *provisional)
+                    .map_err(|fault| fault.at(event.seq, item))?;
+                self.last_seq = event.seq;
+                return Ok(());
+            }
             // A service's own step moves no item; it only takes its place in the history.
             EventBody::Service { step, detail } => {
                 if step == PROMISE_STEP {
@@ -220,6 +238,7 @@ impl CaseState {
             action,
             reason: reason.as_deref(),
             due_on: *due_on,
+            due_on_provisional,
             role: event.role,
             on: date_in_china(event.at),
         };
@@ -246,6 +265,32 @@ impl CaseState {
         }
         snapshot.record(next, change);
         Ok(())
+    }
+
+    /// Replaces a provisional due date: only an item whose due date is `from` and
+    /// provisional can be recomputed, so a replayed history can't move a final date.
+    fn recompute(
+        &mut self,
+        item: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        provisional: bool,
+    ) -> Result<(), ChangeFault> {
+        let snapshot = self.items.get_mut(item).ok_or(ChangeFault::UnknownItem)?;
+        if snapshot.due_on != Some(from) || !snapshot.due_on_provisional {
+            return Err(ChangeFault::DueDateMismatch);
+        }
+        snapshot.due_on = Some(to);
+        snapshot.due_on_provisional = provisional;
+        Ok(())
+    }
+
+    /// Whether the case's due date (the latest of its items) is still a forecast.
+    pub fn due_on_provisional(&self) -> bool {
+        let due = self.due_on();
+        self.items
+            .values()
+            .any(|i| i.due_on_provisional && i.due_on == due)
     }
 
     /// Whether every item `item` depends on is done (false for an unknown item).

@@ -32,6 +32,7 @@ fn change(item: &str, action: Action, due_on: Option<NaiveDate>) -> EventBody {
         reason: action.reason().map(str::to_string),
         action,
         due_on,
+        due_on_provisional: false,
     }
 }
 
@@ -309,6 +310,7 @@ fn a_promise_step_fixes_the_case_due_date_whatever_the_items_forecast() {
         action: Action::Accept,
         reason: None,
         due_on: "2024-04-02".parse().ok(),
+        due_on_provisional: false,
     };
     let promise = |due: &str| EventBody::Service {
         step: PROMISE_STEP.into(),

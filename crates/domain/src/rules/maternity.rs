@@ -18,12 +18,13 @@ mod parse_raw;
 
 use chrono::NaiveDate;
 
-use crate::rules::params::{LookupError, MaternityParams, Selected};
+use crate::rules::params::{ContributionReading, LookupError, MaternityParams, Selected};
 use crate::{Fen, Sex};
 
 pub use decision::{MaternityDecision, Reason};
 pub use facts::{
-    EmploymentStatus, Event, EventType, InsuranceStatus, MaternityFacts, Procedure, Scheme,
+    EmploymentStatus, Event, EventType, InsuranceStatus, MaternityFacts, PaidMonths, Procedure,
+    Scheme,
 };
 pub use leave::{Leave, LeaveRule};
 pub use parse::{InputError, InputErrorCode, parse_facts};
@@ -112,6 +113,18 @@ fn check_without_params(facts: &MaternityFacts, out: &mut MaternityDecision) {
     explain::employment(out, facts.employment_status);
 }
 
+/// Contribution months under the region's reading: counted from the history of a real
+/// claim, or as the input line states them (already counted under that reading).
+fn counted_months(facts: &MaternityFacts, reading: ContributionReading) -> u32 {
+    match (&facts.contribution_history, reading) {
+        (None, _) => facts.contribution_months,
+        (Some(history), ContributionReading::Continuous) => history.continuous(),
+        (Some(history), ContributionReading::Cumulative { window_months }) => {
+            history.within(window_months)
+        }
+    }
+}
+
 /// The conditions that need the period's parameters; returns the leave they grant.
 fn check_with_params(
     facts: &MaternityFacts,
@@ -125,8 +138,9 @@ fn check_with_params(
             out.fail(Reason::FlexibleEmployment);
         }
     }
-    explain::contribution(out, facts.contribution_months, period);
-    if facts.contribution_months < period.min_contribution_months {
+    let months = counted_months(facts, period.contribution_reading);
+    explain::contribution(out, months, facts.contribution_history.is_some(), period);
+    if months < period.min_contribution_months {
         out.fail(Reason::ContributionTooShort);
     }
     let leave = leave::leave(facts.claimant_sex, facts.event, period);

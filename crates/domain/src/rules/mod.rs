@@ -14,4 +14,4 @@ pub use maternity::{
     Event, EventType, InputError, MaternityDecision, MaternityFacts, Reason, evaluate,
     evaluate_into, parse_facts,
 };
-pub use params::{MaternityParams, ParamsError, Payee, Period, RegionParams};
+pub use params::{ApplicationLimit, MaternityParams, ParamsError, Payee, Period, RegionParams};

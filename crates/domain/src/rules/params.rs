@@ -56,6 +56,39 @@ impl Payee {
     }
 }
 
+/// How "contributed at least N months" (参保缴费满N个月) is read: the seeds do not say,
+/// bureaus differ, so it is a dated parameter (`contribution_reading`). A file without the
+/// key keeps the platform's original reading, [`ContributionReading::Continuous`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "reading", rename_all = "snake_case")]
+pub enum ContributionReading {
+    /// Unbroken paid months just before the event month (连续缴费).
+    Continuous,
+    /// Paid months, gaps allowed, among the `window_months` months before the event month
+    /// (累计缴费).
+    Cumulative { window_months: u32 },
+}
+
+impl ContributionReading {
+    /// The parameter's value as written in the file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContributionReading::Continuous => "continuous",
+            ContributionReading::Cumulative { .. } => "cumulative",
+        }
+    }
+
+    /// "连续缴费" / "事件前24个月内累计缴费": the reading in words, for citizens.
+    pub fn words_zh(self) -> String {
+        match self {
+            ContributionReading::Continuous => "生育当月之前连续缴费".to_owned(),
+            ContributionReading::Cumulative { window_months } => {
+                format!("生育当月之前{window_months}个月内累计缴费")
+            }
+        }
+    }
+}
+
 /// Days of leave for each family-planning operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -87,6 +120,11 @@ pub struct Period {
     pub flexible_workers_eligible: bool,
     pub payee: Payee,
     pub family_planning_days: FamilyPlanningDays,
+    /// How contribution months are counted (optional key; absent = continuous).
+    pub contribution_reading: ContributionReading,
+    /// Months after the event within which a claim must be filed (optional key
+    /// `application_limit_months`; absent = no deadline, as in the seeds).
+    pub application_limit_months: Option<u32>,
     /// Optional per-value source notes (`[regions.periods.notes]`), keyed by parameter
     /// name; not used by the rules, printed by `onething params show`.
     pub notes: BTreeMap<String, String>,
@@ -178,6 +216,48 @@ impl MaternityParams {
         } else {
             LookupError::UnknownRegion
         })
+    }
+}
+
+/// A region's application limit for one event (`application_limit_months`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApplicationLimit {
+    pub months: u32,
+    /// The last day a claim may be filed.
+    pub deadline: NaiveDate,
+}
+
+impl ApplicationLimit {
+    /// A claim filed on `today` is too late.
+    pub fn is_past(&self, today: NaiveDate) -> bool {
+        today > self.deadline
+    }
+}
+
+impl MaternityParams {
+    /// The application limit for an event in `region` on `event_date`, if the parameters in
+    /// force on that date set one (none, too, when no parameters apply: the rules then say
+    /// `UNKNOWN_REGION` or `NO_RULES_FOR_DATE` on the claim itself).
+    pub fn application_limit(
+        &self,
+        region: RegionCode,
+        event_date: NaiveDate,
+    ) -> Option<ApplicationLimit> {
+        let period = self.lookup(region, event_date).ok()?.period;
+        Some(ApplicationLimit {
+            months: period.application_limit_months?,
+            deadline: period.application_deadline(event_date)?,
+        })
+    }
+}
+
+impl Period {
+    /// The last day a claim for an event on `event_date` may be filed, if the period sets
+    /// an application deadline: the same day `application_limit_months` later (the month's
+    /// last day where that month is shorter). `None` = no deadline.
+    pub fn application_deadline(&self, event_date: NaiveDate) -> Option<NaiveDate> {
+        let months = self.application_limit_months?;
+        event_date.checked_add_months(chrono::Months::new(months))
     }
 }
 

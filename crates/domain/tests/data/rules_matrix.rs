@@ -113,6 +113,7 @@ fn walk_statuses(
                             region,
                             employer_avg_monthly_wage_fen: Fen::new(900_007),
                             contribution_months,
+                            contribution_history: None,
                             insurance_status,
                             employment_status,
                             scheme,

@@ -110,8 +110,11 @@ impl Sender {
     pub async fn send(&self, body: &[u8], retries: &mut u64) -> Result<Outcome, PushError> {
         let attempts = self.retry.attempts.max(1);
         let mut attempt = 1;
+        let mut previous = None;
         loop {
-            match self.attempt(body).await {
+            let timestamp = fresh_timestamp(Utc::now().timestamp(), previous);
+            previous = Some(timestamp);
+            match self.attempt(body, timestamp).await {
                 Ok(outcome) => return Ok(outcome),
                 Err(Failure::Fatal(e)) => return Err(e),
                 Err(Failure::Retry { reason, .. }) if attempt >= attempts => {
@@ -130,9 +133,9 @@ impl Sender {
         }
     }
 
-    /// One signed request, with a fresh timestamp (a retry after minutes must not be stale).
-    async fn attempt(&self, body: &[u8]) -> Result<Outcome, Failure> {
-        let timestamp = Utc::now().timestamp();
+    /// One signed request, with a fresh timestamp (a retry after minutes must not be stale,
+    /// and the platform refuses a signature it has seen: `REPLAYED_REQUEST`).
+    async fn attempt(&self, body: &[u8], timestamp: i64) -> Result<Outcome, Failure> {
         let signature = signature::sign(&self.key, "POST", self.url.path(), timestamp, body);
         let response = self
             .client
@@ -150,6 +153,13 @@ impl Sender {
         let bytes = response.bytes().await.map_err(network_failure)?;
         classify(status, retry_after, &bytes)
     }
+}
+
+/// The timestamp to sign an attempt with: now, but always later than the previous attempt's.
+/// Ed25519 is deterministic, so a retry within the same second would otherwise carry the
+/// very signature the platform already accepted, and be refused as a replay.
+pub(crate) fn fresh_timestamp(now: i64, previous: Option<i64>) -> i64 {
+    previous.map_or(now, |p| now.max(p + 1))
 }
 
 /// `{base}/api/v1/exchange/{dataset}`; the base may carry a path prefix (a gateway's).
@@ -204,6 +214,12 @@ fn classify(
     }
     let detail = error_detail(status, body);
     match status.as_u16() {
+        // A replay refusal means an earlier attempt of this batch did arrive (its answer was
+        // lost): sending again, signed afresh, answers with duplicates.
+        401 if detail.code == "REPLAYED_REQUEST" => Err(Failure::Retry {
+            reason: format!("{status} {}", detail.code),
+            after: retry_after,
+        }),
         408 | 429 | 500..=599 => Err(Failure::Retry {
             reason: format!("{status} {}", detail.code),
             after: retry_after,
@@ -268,6 +284,27 @@ mod tests {
         );
         assert!(push_url("ftp://x", "marriages").is_err());
         assert!(push_url("not a url", "marriages").is_err());
+    }
+
+    #[test]
+    fn every_attempt_is_signed_with_a_new_timestamp() {
+        assert_eq!(fresh_timestamp(100, None), 100);
+        assert_eq!(
+            fresh_timestamp(100, Some(100)),
+            101,
+            "same second: one later"
+        );
+        assert_eq!(fresh_timestamp(100, Some(101)), 102);
+        assert_eq!(fresh_timestamp(130, Some(101)), 130);
+    }
+
+    #[test]
+    fn a_replay_refusal_is_retried() {
+        let body = br#"{"error":{"code":"REPLAYED_REQUEST","message":"m","field":null}}"#;
+        assert!(matches!(
+            classify(StatusCode::UNAUTHORIZED, None, body),
+            Err(Failure::Retry { .. })
+        ));
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub enum FieldCode {
     InvalidCertificateNo,
     /// The record is not a JSON object.
     InvalidRecord,
+    /// The key belongs to another department (the first to push it, or the one an
+    /// administrator transferred it to): only the owner may correct the record.
+    NotRecordOwner,
 }
 
 impl FieldCode {
@@ -47,6 +50,7 @@ impl FieldCode {
             Self::InvalidRegionCode => "INVALID_REGION_CODE",
             Self::InvalidCertificateNo => "INVALID_CERTIFICATE_NO",
             Self::InvalidRecord => "INVALID_RECORD",
+            Self::NotRecordOwner => "NOT_RECORD_OWNER",
         }
     }
 

@@ -221,6 +221,7 @@ async fn store_shared_data(
         kind: DepartmentKind::Health,
         webhook_url: None,
     };
+    store.ensure_shipped_catalog(at).await?;
     store.add_department(&dept, &key, at).await?;
     let year = date_in_china(at).year();
     let mut wages = Vec::new();
@@ -294,11 +295,7 @@ async fn file_claim(svc: &Services, mother: &Mother, employer: &Uscc) -> Result<
 
 /// The services over `store` with the rules and calendar of the run.
 fn services(store: &Store, params: &MaternityParams, calendar: &Calendar) -> Services {
-    Services {
-        store: store.clone(),
-        params: Arc::new(params.clone()),
-        calendar: Arc::new(calendar.clone()),
-    }
+    Services::with_calendar(store.clone(), Arc::new(params.clone()), calendar.clone())
 }
 
 fn ms(d: Duration) -> f64 {

@@ -50,6 +50,12 @@ pub async fn run(cmd: DeptCommand) -> Result<ExitCode, Failure> {
         } => rotate(&db, &id, &public_key, overlap_hours).await,
         DeptCommand::RevokeKey { db, id, key_id } => revoke(&db, &id, &key_id).await,
         DeptCommand::Keys { db, id } => list_keys(&db, &id).await,
+        DeptCommand::TransferRecord {
+            db,
+            dataset,
+            key,
+            to,
+        } => transfer(&db, &dataset, &key, &to).await,
     }
 }
 
@@ -86,7 +92,7 @@ fn with_suffix(prefix: &Path, suffix: &str) -> PathBuf {
 
 /// Creates `path` with `mode` (Unix permissions) and writes `bytes`; an existing file is
 /// never overwritten, so a second keygen cannot destroy a key in use.
-fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Failure> {
+pub(crate) fn write_new(path: &Path, bytes: &[u8], mode: u32) -> Result<(), Failure> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -170,6 +176,38 @@ async fn revoke(db: &str, id: &str, key_id: &str) -> Result<ExitCode, Failure> {
     revoked.map_err(|e| key_failure(e, id))?;
     println!("密钥 {key_id} 已吊销 / key {key_id} of {id} revoked");
     Ok(ExitCode::SUCCESS)
+}
+
+async fn transfer(db: &str, dataset: &str, key: &str, to: &str) -> Result<ExitCode, Failure> {
+    let Some(dataset) = onething_exchange::Dataset::from_path_segment(dataset) else {
+        return Err(Failure::usage(
+            format!("没有名为“{dataset}”的数据集"),
+            format!("unknown dataset {dataset:?}"),
+        ));
+    };
+    let store = Store::open(db).await?;
+    let done = store
+        .transfer_record(dataset, key, to, "cli", Utc::now())
+        .await;
+    store.close().await;
+    match done {
+        Ok(()) => {
+            println!("记录 {dataset}/{key} 已移交 {to} / record transferred to {to}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(StoreError::NotFound { what, id }) => Err(Failure::usage(
+            format!(
+                "未找到{}：{id}",
+                if what == "department" {
+                    "部门"
+                } else {
+                    "记录"
+                }
+            ),
+            format!("{what} {id} not found"),
+        )),
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn list_keys(db: &str, id: &str) -> Result<ExitCode, Failure> {

@@ -1,5 +1,7 @@
 //! One module per subcommand; each returns the process exit code or a [`Failure`].
 
+mod audit;
+mod backup;
 mod bench;
 mod bench_claims;
 mod calc;
@@ -9,6 +11,7 @@ mod demo;
 mod dept;
 mod due;
 mod r#gen;
+mod platform_key;
 mod push;
 mod serve;
 pub(crate) mod settle;
@@ -27,6 +30,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Migrate { db } => block_on(migrate(db)),
         Command::Catalog(cmd) => block_on(catalog::run(cmd)),
         Command::Due(args) => block_on(due::run(args)),
+        Command::Audit(cmd) => block_on(audit::run(cmd)),
+        Command::Backup(args) => block_on(backup::backup(args)),
+        Command::Restore(args) => block_on(backup::restore(args)),
         Command::Dept(cmd) => block_on(dept::run(cmd)),
         Command::Push(args) => block_on(push::run(args)),
         Command::Gen(args) => r#gen::run(args),

@@ -1,6 +1,8 @@
+use crate::out::say;
 use std::process::ExitCode;
 
 use chrono::Utc;
+use onething_domain::Calendar;
 use onething_store::Store;
 use onething_web::AppState;
 
@@ -20,7 +22,8 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         .listen
         .or(config.server.listen)
         .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-    let calendar = load_calendar(&config.calendar.extra_notices)?;
+    // Validated before anything starts; merged over the stored notices below.
+    load_calendar(&config.calendar.extra_notices)?;
     // An invalid parameter file stops the start, naming its line (contract: parameter file).
     let params_path = args.params.or(config.rules.params);
     let (params_text, params) = super::calc::load_params(params_path.as_deref())?;
@@ -28,18 +31,39 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     let schedule = config.settlement.validate()?;
     let newborn_city = config.newborn.city()?;
     init_logging();
-    warn_if_calendar_runs_out(&calendar);
     let store = Store::open(&db).await?;
     store.ensure_shipped_catalog(Utc::now()).await?;
+    // Notices loaded at run time (admin page, `onething calendar load`) are kept in the
+    // database; the config's extra notices are applied last, as the operator's final word.
+    let calendar = super::calendar::calendar_with_stored(&store, Calendar::shipped()).await?;
+    let calendar = merge_config_notices(calendar, &config.calendar.extra_notices)?;
+    // A notice that arrived through the config makes provisional dates final now.
+    let changes = store
+        .recompute_provisional_due_dates(&calendar, "system:calendar", Utc::now())
+        .await?;
+    if !changes.is_empty() {
+        tracing::info!(count = changes.len(), "provisional due dates recomputed");
+    }
+    warn_if_calendar_runs_out(&calendar);
+    let platform = super::platform_key::load(&store, &config.platform, &db).await?;
+    let metrics_token = std::env::var("ONETHING_METRICS_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .or(config.server.metrics_token);
     let mut state = AppState::new(store, calendar)
+        .with_platform_keys(platform)
+        .with_metrics_token(metrics_token)
         .with_auth(auth)
         .with_params(params_text, params)
         .with_font(config.documents.font);
     if let Some(city) = newborn_city {
         state = state.with_newborn_city(city);
     }
-    let settlements =
-        super::settle::spawn_schedule(state.store.clone(), state.calendar.clone(), schedule);
+    let settlements = super::settle::spawn_schedule(
+        state.store.clone(),
+        state.calendar_in_force.clone(),
+        schedule,
+    );
     let served = serve_state(state, &listen, &db).await;
     if let Some(task) = settlements {
         task.abort();
@@ -48,15 +72,36 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Deadlines of up to 60 working days are computed at acceptance; if that reaches a year
-/// without a published holiday notice, acceptances will be refused, so say so at start.
-pub fn warn_if_calendar_runs_out(calendar: &onething_domain::Calendar) {
+/// The config file's extra notices over `calendar`, in order.
+fn merge_config_notices(
+    mut calendar: Calendar,
+    files: &[std::path::PathBuf],
+) -> Result<Calendar, Failure> {
+    for path in files {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::environment(&format!("无法读取节假日文件 {}", path.display()), e)
+        })?;
+        calendar.merge_json(&text).map_err(|e| {
+            Failure::usage(
+                format!("节假日文件 {} 无效：{}", path.display(), e.message_zh()),
+                format!("invalid holiday file {}: {e}", path.display()),
+            )
+        })?;
+    }
+    Ok(calendar)
+}
+
+/// From 1 October while next year's notice is missing, due dates reaching it are only
+/// provisional: say so at start (the pages warn administrators and supervisors too).
+pub fn warn_if_calendar_runs_out(calendar: &Calendar) {
     let today = onething_domain::china_time::date_in_china(Utc::now());
-    if let Err(e) = calendar.add_working_days(today, 60) {
-        tracing::warn!(error = %e, "holiday calendar runs out soon: load next year's notice ([calendar] extra_notices)");
+    if let Some(year) = calendar.next_notice_missing(today) {
+        tracing::warn!(
+            year,
+            "next year's holiday notice is missing: due dates reaching it are provisional"
+        );
         eprintln!(
-            "警告：{}。请尽快加载下一年度节假日安排（配置 [calendar] extra_notices）",
-            e.message_zh()
+            "警告：{year}年节假日安排尚未加载，涉及该年的办理期限为预计日期。请在发布后加载（onething calendar load、管理页面或配置 [calendar] extra_notices）"
         );
     }
 }
@@ -88,18 +133,18 @@ pub async fn serve_state(state: AppState, listen: &str, db: &str) -> Result<(), 
     let addr = listener
         .local_addr()
         .map_err(|e| Failure::environment("无法读取监听地址", e))?;
-    println!(
+    say!(
         "onething 已启动 / listening on http://{addr}  (database {})",
         redact(db)
-    );
-    println!("  API 文档 / OpenAPI: http://{addr}/api/openapi.json");
+    )?;
+    say!("  API 文档 / OpenAPI: http://{addr}/api/openapi.json")?;
     tracing::info!(%addr, "serving");
     onething_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| Failure::environment("服务异常退出", e))?;
     outbox.abort();
     store.close().await;
-    println!("onething 已停止 / stopped");
+    say!("onething 已停止 / stopped")?;
     Ok(())
 }
 

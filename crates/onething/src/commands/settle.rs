@@ -5,7 +5,6 @@
 //! a restart on a settlement day simply runs it again.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -187,7 +186,7 @@ fn print_outcome(until: NaiveDate, outcome: &SettlementOutcome) {
 /// Starts the schedule in the background (nothing when it is turned off).
 pub fn spawn_schedule(
     store: Store,
-    calendar: Arc<Calendar>,
+    calendar: onething_services::CalendarInForce,
     config: ScheduleConfig,
 ) -> Option<tokio::task::JoinHandle<()>> {
     config
@@ -198,10 +197,15 @@ pub fn spawn_schedule(
 /// How often the schedule looks at the clock.
 const TICK: Duration = Duration::from_secs(300);
 
-async fn schedule_loop(store: Store, calendar: Arc<Calendar>, config: ScheduleConfig) {
+/// Reads the calendar in force at every tick, so a notice an administrator loads counts.
+async fn schedule_loop(
+    store: Store,
+    calendar: onething_services::CalendarInForce,
+    config: ScheduleConfig,
+) {
     let mut last_run: Option<NaiveDate> = None;
     loop {
-        match run_due(&config, &calendar, Utc::now(), last_run) {
+        match run_due(&config, &calendar.current(), Utc::now(), last_run) {
             Ok(Some(day)) => {
                 run_scheduled(&store, &config, day).await;
                 last_run = Some(day);

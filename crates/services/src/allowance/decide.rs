@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 use onething_domain::allowance::{Derived, RejectionReason};
+use onething_domain::calendar::Dated;
 use onething_domain::case::{Action, ActorRole, CaseState, ItemState};
 use onething_domain::rules::{MaternityDecision, MaternityFacts, MaternityParams};
 use onething_domain::{Calendar, CalendarError};
@@ -23,18 +24,20 @@ pub(super) fn keep_facts(claim: &mut Claim, derived: &Derived) {
     }
 }
 
-/// The payment deadline: the payment item's limit in working days from approval.
+/// The payment deadline: the payment item's limit in working days from approval (the
+/// date the case engine plans when the item starts). Provisional when it runs into a year
+/// whose holiday notice is not loaded: work goes on, the date is recomputed later.
 pub(super) fn payment_due(
     case: &CaseState,
     calendar: &Calendar,
     approved_on: NaiveDate,
-) -> Result<Option<NaiveDate>, CalendarError> {
+) -> Result<Option<Dated>, CalendarError> {
     let limit = case
         .items
         .get(PAYMENT_ITEM)
         .and_then(|i| i.limit_working_days);
     limit
-        .map(|days| calendar.add_working_days(approved_on, days))
+        .map(|days| calendar.add_working_days_provisional(approved_on, days))
         .transpose()
 }
 
@@ -45,13 +48,14 @@ pub(super) fn record_decision(
     facts: Option<&MaternityFacts>,
     params: &MaternityParams,
     approved_on: NaiveDate,
-    payment_due: Option<NaiveDate>,
+    payment_due: Option<Dated>,
 ) {
     if decision.eligible {
         claim.amount_fen = Some(decision.amount_fen.as_i64());
         claim.payee = decision.payee.map(|p| p.as_str().to_owned());
         claim.approved_on = Some(approved_on);
-        claim.payment_due = payment_due;
+        claim.payment_due = payment_due.map(|d| d.date);
+        claim.payment_due_provisional = payment_due.is_some_and(|d| d.provisional);
         claim.params_used = facts.and_then(|f| params_used(params, f));
     } else {
         claim.reject_code = Some(RejectionReason::NotEligible.code().into());

@@ -1,15 +1,15 @@
 //! Opening claims: the employer's proactive offers, a new claim (online by the employer, at
 //! the window by a clerk with the employer's authorisation), and the clerk's person look-up.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use onething_domain::access::policy::{PersonFacts, can_see_person};
 use onething_domain::access::{Applicant, Scope, UseCase};
 use onething_domain::allowance::visibility::{ClaimFacts, can_see_claim};
 use onething_domain::allowance::{Fact, Missing};
+use onething_domain::rules::ApplicationLimit;
 use onething_domain::{CitizenId, RegionCode, Uscc};
 use onething_store::allowance::claims::{
-    Authorisation, Channel, Claim, ClaimSubject, ClaimWrite, LOOKBACK_DAYS, NewClaim, Offer,
-    duplicate_key,
+    Authorisation, Channel, Claim, ClaimSubject, ClaimWrite, NewClaim, Offer, duplicate_key,
 };
 use onething_store::audit::NewAuditEntry;
 use onething_store::cases::{CaseWrite, NewCase};
@@ -22,8 +22,10 @@ use super::commands::{OpenClaim, PersonKey};
 use super::{BUNDLE, PURPOSE, texts};
 use crate::{Actor, Invalid, ServiceError, Services};
 
-/// Employees with a pushed birth or delivery and no claim yet: the claim the platform
-/// offers before anyone asks (MA-2). Reads audited.
+/// Employees with a pushed birth or delivery and no claim yet, however long ago: the claim
+/// the platform offers before anyone asks (MA-2). Reads audited. An offer past the
+/// application limit of the employer's region (`application_limit_months`) is still listed,
+/// marked `past_limit`: opening the claim decides, by the insured's own region.
 pub async fn offers(svc: &Services, actor: &Actor) -> Result<Vec<Offer>, ServiceError> {
     actor.authorize(UseCase::ViewOffers)?;
     let Scope::Employer(uscc) = &actor.scope else {
@@ -34,11 +36,53 @@ pub async fn offers(svc: &Services, actor: &Actor) -> Result<Vec<Offer>, Service
         case_id: None,
         purpose: "maternity_allowance_offers".into(),
     };
-    Ok(svc
-        .store
-        .offers(&data_use, uscc.as_str(), actor.today())
-        .await?)
+    let today = actor.today();
+    let mut offers = svc.store.offers(&data_use, uscc.as_str(), today).await?;
+    for offer in &mut offers {
+        let limit = svc
+            .params
+            .application_limit(uscc.region(), offer.event_date);
+        offer.limit_months = limit.map(|l| l.months);
+        offer.past_limit = limit.is_some_and(|l| l.is_past(today));
+    }
+    Ok(offers)
 }
+
+/// Refuses a claim filed after the region's application limit, keeping the attempt in the
+/// audit log (`claim_refused_too_late`, subject the person) so the window clerk's person
+/// look-up shows it: a refusal nobody can see would leave the mother without an answer.
+async fn refuse_too_late(
+    svc: &Services,
+    actor: &Actor,
+    person: &CitizenId,
+    employer: &Uscc,
+    event_date: NaiveDate,
+    limit: ApplicationLimit,
+) -> Result<(), ServiceError> {
+    svc.store
+        .append_audit(&NewAuditEntry {
+            at: actor.at,
+            actor: actor.username.clone(),
+            role: Some(actor.role),
+            action: TOO_LATE_ACTION.into(),
+            subject_type: "person".into(),
+            subject_id: person.as_str().to_owned(),
+            case_id: None,
+            detail: json!({
+                "employer_uscc": employer.as_str(), "event_date": event_date,
+                "limit_months": limit.months, "deadline": limit.deadline,
+            }),
+        })
+        .await?;
+    Err(ServiceError::ApplicationTooLate {
+        months: limit.months,
+        deadline: limit.deadline,
+        event_date,
+    })
+}
+
+/// The audit action of a claim refused as too late.
+pub const TOO_LATE_ACTION: &str = "claim_refused_too_late";
 
 /// Opens a claim with its case. The facts are derived from shared data at once (every
 /// read audited for the new case); the same claimant and event can be claimed once.
@@ -87,10 +131,13 @@ pub async fn open_claim(
     let event_date = derived.event_date.ok_or(ServiceError::NoEvent)?;
     // The enrollment's region; until it is pushed, the employer's registration region, so
     // the claim is in some clerk's queue (the rules never use this fallback).
-    let region = derived
-        .region
-        .unwrap_or_else(|| employer.region())
-        .to_string();
+    let region = derived.region.unwrap_or_else(|| employer.region());
+    if let Some(limit) = svc.params.application_limit(region, event_date)
+        && limit.is_past(today)
+    {
+        refuse_too_late(svc, actor, &person, &employer, event_date, limit).await?;
+    }
+    let region = region.to_string();
     let certificate_no = cmd.certificate_no.clone().or_else(|| {
         derived
             .facts
@@ -218,10 +265,15 @@ pub struct PersonLookup {
     pub facts: Vec<Fact>,
     pub missing: Vec<Missing>,
     /// The shared records behind them: enrollment and employment today, births and
-    /// deliveries of the look-back window.
+    /// deliveries (all of them).
     pub records: Vec<SharedRecord>,
     /// The person's claims in the clerk's region.
     pub claims: Vec<Claim>,
+    /// The region's application limit for the event found, if one applies.
+    pub application_limit: Option<ApplicationLimit>,
+    /// Claims for the person refused as too late (`claim_refused_too_late` audit entries),
+    /// newest first: when, by whom, and the detail (employer, event date, limit).
+    pub refused_too_late: Vec<onething_store::audit::AuditEntry>,
 }
 
 /// The window clerk's look-up: the shared data found for a person and the claim facts they
@@ -270,6 +322,8 @@ pub async fn lookup_person(
         }],
         records,
         claims: super::read::claims_of_person(svc, actor, person).await?,
+        application_limit: None,
+        refused_too_late: refused_too_late(svc, person).await?,
     };
     if let Some(employer) = &employer {
         let subject = ClaimSubject {
@@ -284,6 +338,10 @@ pub async fn lookup_person(
         let (_, derived) = store.derive_claim(&data_use, &subject).await?;
         found.region = derived.region;
         found.event_date = derived.event_date;
+        found.application_limit = derived
+            .event_date
+            .zip(derived.region.or(Some(employer.region())))
+            .and_then(|(date, region)| svc.params.application_limit(region, date));
         found.facts = derived.facts;
         found.missing = derived.missing;
     }
@@ -302,6 +360,20 @@ pub async fn lookup_person(
     Ok(found)
 }
 
+async fn refused_too_late(
+    svc: &Services,
+    person: &CitizenId,
+) -> Result<Vec<onething_store::audit::AuditEntry>, ServiceError> {
+    let filter = onething_store::audit::AuditFilter {
+        subject_type: Some("person".into()),
+        subject_id: Some(person.as_str().to_owned()),
+        action: Some(TOO_LATE_ACTION.into()),
+        limit: 20,
+        ..Default::default()
+    };
+    Ok(svc.store.list_audit(&filter).await?)
+}
+
 /// The person's shared records a window needs, each read audited.
 async fn person_records(
     svc: &Services,
@@ -312,20 +384,13 @@ async fn person_records(
 ) -> Result<Vec<SharedRecord>, ServiceError> {
     let store = &svc.store;
     let id = person.as_str();
-    let since = today - Duration::days(LOOKBACK_DAYS);
     let mut out: Vec<SharedRecord> = enrollment.into_iter().collect();
     out.extend(store.employment_status_on(data_use, id, today).await?);
     out.extend(
         store
-            .birth_certificates_of_mother(data_use, id, since, today)
+            .birth_certificates_of_mother(data_use, id, NaiveDate::MIN, today)
             .await?,
     );
-    out.extend(
-        store
-            .delivery_records_of(data_use, id)
-            .await?
-            .into_iter()
-            .filter(|r| r.event_date.is_some_and(|d| d >= since)),
-    );
+    out.extend(store.delivery_records_of(data_use, id).await?);
     Ok(out)
 }

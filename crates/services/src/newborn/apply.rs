@@ -340,7 +340,12 @@ async fn promise(svc: &Services, today: NaiveDate) -> Result<NaiveDate, ServiceE
         .bundle(BUNDLE)
         .and_then(|b| b.promised_limit_working_days)
         .ok_or_else(|| StoreError::Corrupt("the newborn bundle has no promised limit".into()))?;
-    Ok(svc.calendar.add_working_days(today, limit)?)
+    // A promise reaching into a year whose holiday notice is not out is given as
+    // provisional (the national festival days), never refused; docs/newborn.md.
+    Ok(svc
+        .calendar
+        .add_working_days_provisional(today, limit)?
+        .date)
 }
 
 fn case_actor(actor: &Actor, request_key: &str, existing: bool) -> cases::Actor {

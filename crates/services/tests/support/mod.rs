@@ -59,11 +59,11 @@ pub fn employer_b() -> Uscc {
 
 /// The services over `store`, with the shipped rules and calendar.
 pub fn services(store: &Store) -> Services {
-    Services {
-        store: store.clone(),
-        params: Arc::new(MaternityParams::shipped()),
-        calendar: Arc::new(Calendar::shipped()),
-    }
+    Services::with_calendar(
+        store.clone(),
+        Arc::new(MaternityParams::shipped()),
+        Calendar::shipped(),
+    )
 }
 
 fn actor(username: &str, role: Role, scope: Scope) -> Actor {

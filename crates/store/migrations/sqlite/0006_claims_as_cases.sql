@@ -3,6 +3,9 @@
 -- already refuses UPDATE and DELETE on case_events), so the claim row is a projection.
 
 ALTER TABLE ma_claims ADD COLUMN case_id TEXT REFERENCES cases(id);
+-- The payment deadline runs into a year without a published holiday notice: a forecast
+-- (预计), recomputed with the case's payment item when the notice is loaded.
+ALTER TABLE ma_claims ADD COLUMN payment_due_provisional BIGINT NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX ma_claims_case ON ma_claims (case_id);
 
 -- Who filed a case on the applicant's behalf (an employer for its employee's claim): the

@@ -40,9 +40,19 @@ pub struct CaseItemRow {
     pub department: DepartmentKind,
     pub state: ItemState,
     pub due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published notice ("预计").
+    pub due_on_provisional: bool,
 }
 
 impl CaseSummary {
+    /// The case's own due date (its latest item's) is provisional: an item due on that date
+    /// has a provisional due date (as `CaseState::due_on_provisional`).
+    pub fn due_on_provisional(&self) -> bool {
+        self.items
+            .iter()
+            .any(|i| i.due_on_provisional && i.due_on.is_some() && i.due_on == self.due_on)
+    }
+
     pub fn facts(&self) -> CaseFacts<'_> {
         CaseFacts {
             applicant: &self.applicant,
@@ -65,7 +75,8 @@ const CASE_COLUMNS: &str = "id, bundle, applicant, region, status, opened_at, up
 /// strings chosen by the scope's kind; every value is a bind parameter.
 fn scoped_sql(condition: &str) -> String {
     format!(
-        "SELECT c.*, i.item, i.department, i.state AS item_state, i.due_on AS item_due_on
+        "SELECT c.*, i.item, i.department, i.state AS item_state, i.due_on AS item_due_on,
+                i.due_on_provisional AS item_due_on_provisional
          FROM (SELECT {CASE_COLUMNS} FROM cases c WHERE {condition}
                ORDER BY opened_at DESC, id LIMIT $2 OFFSET $3) c
          LEFT JOIN case_items i ON i.case_id = c.id
@@ -74,7 +85,7 @@ fn scoped_sql(condition: &str) -> String {
 }
 
 /// The WHERE condition (on `$1`) and its value for a scope.
-fn scope_condition(scope: &Scope) -> (&'static str, Option<String>) {
+pub(crate) fn scope_condition(scope: &Scope) -> (&'static str, Option<String>) {
     match scope {
         Scope::Platform => ("$1 IS NULL", None),
         Scope::Person(id) => ("c.applicant = $1", Some(Applicant::person_ref(id))),
@@ -131,7 +142,8 @@ impl Store {
         }
         let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
-            "SELECT c.{}, i.item, i.department, i.state AS item_state, i.due_on AS item_due_on
+            "SELECT c.{}, i.item, i.department, i.state AS item_state, i.due_on AS item_due_on,
+                i.due_on_provisional AS item_due_on_provisional
              FROM cases c LEFT JOIN case_items i ON i.case_id = c.id
              WHERE c.id IN ({}) ORDER BY c.id, i.item",
             CASE_COLUMNS.replace(", ", ", c."),
@@ -197,6 +209,7 @@ fn item_from_row(row: &AnyRow) -> Result<Option<CaseItemRow>, StoreError> {
             .ok_or_else(|| StoreError::corrupt(format!("department {department:?}")))?,
         state: parse_enum(&state)?,
         due_on: parse_opt_date(row.try_get("item_due_on")?)?,
+        due_on_provisional: row.try_get::<i64, _>("item_due_on_provisional")? != 0,
     }))
 }
 

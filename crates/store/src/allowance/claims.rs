@@ -25,7 +25,7 @@ use serde_json::Value;
 use crate::StoreError;
 
 pub use bank::BankAccount;
-pub use evidence::{ClaimSubject, LOOKBACK_DAYS};
+pub use evidence::ClaimSubject;
 pub use read::{ClaimFilter, DuplicateAttempt, Offer, OfferSource};
 pub use write::{
     Acting, Attachment, AttachmentMeta, Authorisation, ClaimWrite, NewAttachment, NewClaim,
@@ -88,6 +88,8 @@ pub struct Claim {
     pub reviewed_by: Option<String>,
     pub approved_on: Option<NaiveDate>,
     pub payment_due: Option<NaiveDate>,
+    /// The deadline was computed over a year without a published notice (预计).
+    pub payment_due_provisional: bool,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
 }

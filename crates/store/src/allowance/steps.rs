@@ -192,6 +192,23 @@ impl Store {
         rows.iter().map(notification_of).collect()
     }
 
+    /// Copies the payment item's due date (after a recomputation) into the claim of case
+    /// `case_id`, if the claim has one: the claim row is a projection of its case.
+    pub async fn sync_payment_due(&self, case_id: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE ma_claims SET
+                 payment_due = (SELECT due_on FROM case_items WHERE case_id = $1 AND item = $2),
+                 payment_due_provisional =
+                     (SELECT due_on_provisional FROM case_items WHERE case_id = $1 AND item = $2)
+             WHERE case_id = $1 AND payment_due IS NOT NULL",
+        )
+        .bind(case_id)
+        .bind(PAYMENT_ITEM)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// Takes up to `limit` unsent SMS rows for the gateway, marking them sent as it takes
     /// them, so two workers (two app servers) never send one twice; a failed send is put
     /// back with [`Store::mark_sms`]. A crash between taking and sending loses that message

@@ -22,6 +22,8 @@ type Tx = sqlx::Transaction<'static, sqlx::Any>;
 struct Current {
     version: i64,
     sha256: String,
+    /// The department the key belongs to: only it may correct the record.
+    owner: String,
     /// True while the database still holds it as current (it must be demoted once).
     stored: bool,
 }
@@ -44,6 +46,11 @@ impl Plan {
     fn accepted(&self) -> usize {
         self.outcomes.iter().filter(|o| o.is_accepted()).count()
     }
+
+    fn duplicates(&self) -> usize {
+        let duplicate = |o: &&RecordOutcome| matches!(o, RecordOutcome::Duplicate { .. });
+        self.outcomes.iter().filter(duplicate).count()
+    }
 }
 
 pub(super) async fn ingest_once(
@@ -61,7 +68,7 @@ pub(super) async fn ingest_once(
     let push_id = Uuid::new_v4().simple().to_string();
     let mut tx = store.begin_write().await?;
     let current = current_versions(&mut tx, push.dataset, records).await?;
-    let plan = plan(records, current);
+    let plan = plan(&push.dept_id, records, current);
     insert_receipt(&mut tx, push, &push_id, &plan).await?;
     demote(&mut tx, push.dataset, &plan.demote).await?;
     insert_versions(
@@ -77,11 +84,10 @@ pub(super) async fn ingest_once(
     if store.backend() == Backend::Postgres && plan.inserts.len() >= STATISTICS_BATCH {
         refresh_statistics(store, plan.inserts.len()).await?;
     }
-    let accepted = plan.accepted();
     Ok(IngestOutcome {
         push_id,
-        accepted,
-        duplicates: plan.outcomes.len() - accepted,
+        accepted: plan.accepted(),
+        duplicates: plan.duplicates(),
         outcomes: plan.outcomes,
     })
 }
@@ -97,8 +103,11 @@ async fn current_versions(
     let mut found = HashMap::with_capacity(keys.len());
     for chunk in chunks(&keys, KEY_CHUNK) {
         let sql = format!(
-            "SELECT record_key, version, content_sha256 FROM shared_records
-             WHERE dataset = $1 AND is_current = 1 AND record_key IN ({})",
+            "SELECT s.record_key, s.version, s.content_sha256,
+                    COALESCE(o.dept_id, s.pushed_by) AS owner
+             FROM shared_records s
+             LEFT JOIN record_owners o ON o.dataset = s.dataset AND o.record_key = s.record_key
+             WHERE s.dataset = $1 AND s.is_current = 1 AND s.record_key IN ({})",
             numbered(2, chunk.len())
         );
         // Not persistent: PostgreSQL would otherwise keep the plan made when the table was
@@ -114,6 +123,7 @@ async fn current_versions(
             let current = Current {
                 version: row.try_get("version")?,
                 sha256: row.try_get("content_sha256")?,
+                owner: row.try_get("owner")?,
                 stored: true,
             };
             found.insert(row.try_get("record_key")?, current);
@@ -122,7 +132,10 @@ async fn current_versions(
     Ok(found)
 }
 
-fn plan(records: &[ValidRecord], mut current: HashMap<String, Current>) -> Plan {
+/// Every record's outcome. A key belongs to the department that first pushed it (or to the
+/// one an administrator transferred it to): another department's record of it is refused,
+/// so one compromised department cannot rewrite the others' records.
+fn plan(dept_id: &str, records: &[ValidRecord], mut current: HashMap<String, Current>) -> Plan {
     let mut plan = Plan {
         outcomes: Vec::with_capacity(records.len()),
         demote: Vec::new(),
@@ -132,6 +145,7 @@ fn plan(records: &[ValidRecord], mut current: HashMap<String, Current>) -> Plan 
     let mut pending: HashMap<&str, usize> = HashMap::new();
     for (index, record) in records.iter().enumerate() {
         let outcome = match current.get_mut(record.key()) {
+            Some(stored) if stored.owner != dept_id => RecordOutcome::NotOwner,
             Some(stored) if stored.sha256 == record.content_sha256() => RecordOutcome::Duplicate {
                 version: stored.version,
             },
@@ -149,6 +163,7 @@ fn plan(records: &[ValidRecord], mut current: HashMap<String, Current>) -> Plan 
                 let first = Current {
                     version: 1,
                     sha256: record.content_sha256().to_owned(),
+                    owner: dept_id.to_owned(),
                     stored: false,
                 };
                 current.insert(record.key().to_owned(), first);
@@ -192,8 +207,10 @@ async fn insert_receipt(
     .bind(push.signature.as_deref())
     .bind(count(push.received))
     .bind(count(accepted))
-    .bind(count(plan.outcomes.len() - accepted))
-    .bind(count(push.rejected))
+    .bind(count(plan.duplicates()))
+    .bind(count(
+        push.rejected + plan.outcomes.len() - accepted - plan.duplicates(),
+    ))
     .execute(&mut **tx)
     .await?;
     Ok(())

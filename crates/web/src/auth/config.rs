@@ -5,6 +5,8 @@ use chrono::TimeDelta;
 use onething_store::accounts::Passwords;
 use onething_store::sessions::SessionLimits;
 
+use super::HashLimiter;
+
 /// A session ends this long after sign-in, however busy.
 pub const SESSION_ABSOLUTE: TimeDelta = TimeDelta::hours(12);
 /// A session ends after this long without a request.
@@ -14,6 +16,8 @@ pub const FAILURES_PER_ACCOUNT: u32 = 5;
 /// Failed sign-ins per client address within [`THROTTLE_WINDOW`] before it is throttled.
 pub const FAILURES_PER_CLIENT: u32 = 20;
 pub const THROTTLE_WINDOW: TimeDelta = TimeDelta::minutes(15);
+/// Password hashes (19 MiB each) running at once; more sign-ins wait for a slot.
+pub const CONCURRENT_HASHES: usize = 4;
 
 /// How many failed sign-ins are tolerated, and over what window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +39,8 @@ pub struct AuthConfig {
     pub sessions: SessionLimits,
     pub throttle: ThrottleLimits,
     pub passwords: Passwords,
+    /// Bounds the password hashes running at once ([`CONCURRENT_HASHES`]).
+    pub hashing: HashLimiter,
 }
 
 impl Default for AuthConfig {
@@ -52,6 +58,7 @@ impl Default for AuthConfig {
                 window: THROTTLE_WINDOW,
             },
             passwords: Passwords::new(),
+            hashing: HashLimiter::new(CONCURRENT_HASHES),
         }
     }
 }

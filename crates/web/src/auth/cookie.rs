@@ -1,26 +1,45 @@
-//! The session cookie: `onething_session=TOKEN; HttpOnly; SameSite=Lax; Path=/` plus `Secure`
-//! when the request came over TLS. HttpOnly keeps scripts from reading the token; Lax keeps
-//! other sites' forms and scripts from sending it with state-changing requests (the CSRF
-//! middleware checks the rest).
+//! The session cookie. Over TLS (as far as the platform can tell: `X-Forwarded-Proto: https`
+//! or `secure_cookies`) it is `__Host-onething_session=TOKEN; HttpOnly; SameSite=Lax; Path=/;
+//! Secure`: browsers accept a `__Host-` cookie only from a secure origin, for this host
+//! alone, so a sibling subdomain cannot plant ("toss") a session cookie, and over TLS only
+//! that name is read. Over plain HTTP (local development on `http://127.0.0.1`) the cookie is
+//! `onething_session` without `Secure`, which browsers would refuse to send back otherwise.
+//! HttpOnly keeps scripts from reading the token; Lax keeps other sites' forms and scripts
+//! from sending it with state-changing requests (the CSRF middleware checks the rest).
 
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
 
 use crate::auth::AuthConfig;
 
+/// The cookie's name over plain HTTP (local development).
 pub(crate) const SESSION_COOKIE: &str = "onething_session";
+/// The cookie's name over TLS.
+pub(crate) const SECURE_SESSION_COOKIE: &str = "__Host-onething_session";
 
-/// The session token from the `Cookie` header, if any.
-pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.trim().to_owned())
-        .filter(|value| !value.is_empty())
+/// The session token from the `Cookie` header, if any. Over TLS only the `__Host-` cookie
+/// counts; over plain HTTP either (the `__Host-` one first).
+pub(crate) fn session_cookie(headers: &HeaderMap, tls: bool) -> Option<String> {
+    let find = |wanted: &str| {
+        headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == wanted)
+            .map(|(_, value)| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    };
+    find(SECURE_SESSION_COOKIE).or_else(|| if tls { None } else { find(SESSION_COOKIE) })
+}
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
 }
 
 /// True when the request reached the platform over TLS (as far as it can tell).
@@ -39,14 +58,14 @@ pub(crate) fn set_session(
     secure: bool,
 ) -> (axum::http::HeaderName, HeaderValue) {
     cookie_header(
-        &format!("{SESSION_COOKIE}={token}; Max-Age={max_age_secs}"),
+        &format!("{}={token}; Max-Age={max_age_secs}", cookie_name(secure)),
         secure,
     )
 }
 
 /// `Set-Cookie` that removes the session cookie (sign-out).
 pub(crate) fn clear_session(secure: bool) -> (axum::http::HeaderName, HeaderValue) {
-    cookie_header(&format!("{SESSION_COOKIE}=; Max-Age=0"), secure)
+    cookie_header(&format!("{}=; Max-Age=0", cookie_name(secure)), secure)
 }
 
 fn cookie_header(start: &str, secure: bool) -> (axum::http::HeaderName, HeaderValue) {
@@ -68,9 +87,20 @@ mod tests {
             COOKIE,
             HeaderValue::from_static("a=1; onething_session=abc ; b=2"),
         );
-        assert_eq!(session_cookie(&headers).as_deref(), Some("abc"));
+        assert_eq!(session_cookie(&headers, false).as_deref(), Some("abc"));
+        assert_eq!(
+            session_cookie(&headers, true),
+            None,
+            "over TLS only __Host-"
+        );
         headers.insert(COOKIE, HeaderValue::from_static("onething_session="));
-        assert_eq!(session_cookie(&headers), None);
+        assert_eq!(session_cookie(&headers, false), None);
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("onething_session=tossed; __Host-onething_session=mine"),
+        );
+        assert_eq!(session_cookie(&headers, true).as_deref(), Some("mine"));
+        assert_eq!(session_cookie(&headers, false).as_deref(), Some("mine"));
     }
 
     #[test]
@@ -78,7 +108,9 @@ mod tests {
         let (_, value) = set_session("ff00", 60, true);
         assert_eq!(
             value.to_str().ok(),
-            Some("onething_session=ff00; Max-Age=60; HttpOnly; SameSite=Lax; Path=/; Secure")
+            Some(
+                "__Host-onething_session=ff00; Max-Age=60; HttpOnly; SameSite=Lax; Path=/; Secure"
+            )
         );
         let (_, value) = clear_session(false);
         assert_eq!(

@@ -6,12 +6,13 @@
 //!    `same-origin` or `none` when present, and `Origin`, when present, must name this host.
 //!    Clients that send neither (scripts, department systems) pass this step.
 //! 3. When the request carries a live session cookie, it must also echo the session's CSRF
-//!    token, in the `X-CSRF-Token` header or the `csrf_token` field of a urlencoded form.
+//!    token, in the `X-CSRF-Token` header or the `csrf_token` field of a urlencoded or
+//!    multipart form (in a multipart form, before the file). Never in the URL.
 //!    Sign-in (`POST /api/v1/session`) is authenticated by the password, not the cookie, so a
 //!    stale or live cookie does not make it need a token.
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method};
@@ -19,7 +20,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AuthError;
-use super::cookie::session_cookie;
+use super::cookie::{over_tls, session_cookie};
 use super::current_user::{Credential, ResolvedSession, credential};
 use crate::AppState;
 
@@ -27,6 +28,8 @@ const TOKEN_HEADER: &str = "x-csrf-token";
 const TOKEN_FIELD: &str = "csrf_token";
 /// Larger urlencoded forms are not read for the token (send the header instead).
 const MAX_FORM_BYTES: usize = 1 << 20;
+/// Multipart uploads are read up to this size to find the token (uploads are 5 MiB at most).
+const MAX_MULTIPART_BYTES: usize = 6 << 20;
 const SIGN_IN_PATH: &str = "/api/v1/session";
 
 /// The middleware (`axum::middleware::from_fn_with_state`).
@@ -46,11 +49,12 @@ async fn check(state: &AppState, request: Request) -> Result<Request, AuthError>
         return Ok(request);
     }
     let (mut parts, body) = request.into_parts();
-    if matches!(credential(&parts), Ok(Some((_, Credential::Bearer)))) {
+    let tls = over_tls(&parts.headers, &state.auth);
+    if matches!(credential(&parts, tls), Ok(Some((_, Credential::Bearer)))) {
         return Ok(Request::from_parts(parts, body));
     }
     same_origin(&parts.headers)?;
-    let Some(token) = session_cookie(&parts.headers) else {
+    let Some(token) = session_cookie(&parts.headers, tls) else {
         return Ok(Request::from_parts(parts, body));
     };
     if parts.method == Method::POST && parts.uri.path() == SIGN_IN_PATH {
@@ -110,7 +114,7 @@ async fn presented_token(parts: &Parts, body: Body) -> Result<(Option<String>, B
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if content_type.starts_with("multipart/form-data") {
-        return Ok((multipart_page_token(parts), body));
+        return multipart_token(parts, body).await;
     }
     if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok((None, body));
@@ -126,18 +130,33 @@ async fn presented_token(parts: &Parts, body: Body) -> Result<(Option<String>, B
 
 /// Compares without stopping at the first difference, so timing does not reveal how much of
 /// a guessed token was right.
-/// A file upload from a page without JavaScript cannot set the header, and its body is not
-/// urlencoded: page forms (never `/api/`) carry the token in the action's query string
-/// (`?csrf_token=…`). The token is still checked against the session like any other.
-fn multipart_page_token(parts: &Parts) -> Option<String> {
-    if parts.uri.path().starts_with("/api/") {
-        return None;
+/// A file upload from a page without JavaScript cannot set the header: the token travels as
+/// the form's `csrf_token` field, before the file (never in the URL, which access logs and
+/// the `Referer` keep). The body is read (at most [`MAX_MULTIPART_BYTES`]) and put back.
+async fn multipart_token(parts: &Parts, body: Body) -> Result<(Option<String>, Body), AuthError> {
+    let bytes: Bytes = axum::body::to_bytes(body, MAX_MULTIPART_BYTES)
+        .await
+        .map_err(|_| AuthError::CsrfFailed("upload too large to find csrf_token"))?;
+    let mut probe = Request::new(Body::from(bytes.clone()));
+    if let Some(content_type) = parts.headers.get(CONTENT_TYPE) {
+        probe
+            .headers_mut()
+            .insert(CONTENT_TYPE, content_type.clone());
     }
-    form_urlencoded::parse(parts.uri.query()?.as_bytes())
-        .find(|(name, _)| name == TOKEN_FIELD)
-        .map(|(_, value)| value.into_owned())
+    let mut token = None;
+    if let Ok(mut form) = Multipart::from_request(probe, &()).await {
+        while let Ok(Some(field)) = form.next_field().await {
+            if field.name() == Some(TOKEN_FIELD) {
+                token = field.text().await.ok();
+                break;
+            }
+        }
+    }
+    Ok((token, Body::from(bytes)))
 }
 
+/// Compares without stopping at the first difference, so timing does not reveal how much of
+/// a guessed token was right.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -175,24 +194,35 @@ mod tests {
         assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")])).is_ok());
     }
 
-    #[test]
-    fn multipart_page_forms_carry_the_token_in_the_query_only_outside_the_api() {
-        let parts = |uri: &str| {
+    #[tokio::test]
+    async fn multipart_forms_carry_the_token_as_a_field_never_in_the_url() {
+        let request = |uri: &str, body: &'static str| {
             axum::http::Request::builder()
                 .uri(uri)
-                .body(())
+                .header(CONTENT_TYPE, "multipart/form-data; boundary=XyZ")
+                .body(Body::from(body))
                 .expect("request")
                 .into_parts()
-                .0
         };
-        let page = parts("/employer/claims/MA1/photo?csrf_token=t0k%2B");
-        assert_eq!(multipart_page_token(&page).as_deref(), Some("t0k+"));
+        let form = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nt0k+\r\n\
+                    --XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nx\r\n--XyZ--\r\n";
+        let (parts, _) = request("/employer/claims/MA1/photo", "");
+        let (token, body) = multipart_token(&parts, Body::from(form))
+            .await
+            .expect("read");
+        assert_eq!(token.as_deref(), Some("t0k+"));
+        let kept = axum::body::to_bytes(body, usize::MAX).await.expect("body");
         assert_eq!(
-            multipart_page_token(&parts("/employer/claims/MA1/photo")),
-            None
+            kept,
+            form.as_bytes(),
+            "the handler gets the whole body back"
         );
-        let api = parts("/api/v1/claims/MA1/attachments?csrf_token=t0k");
-        assert_eq!(multipart_page_token(&api), None, "the API keeps the header");
+        let no_field = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nx\r\n--XyZ--\r\n";
+        let (parts, _) = request("/employer/claims/MA1/photo?csrf_token=t0k%2B", "");
+        let (token, _) = multipart_token(&parts, Body::from(no_field))
+            .await
+            .expect("read");
+        assert_eq!(token, None, "a token in the URL is not accepted");
     }
 
     #[test]

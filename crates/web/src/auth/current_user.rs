@@ -9,7 +9,7 @@ use onething_store::accounts::User;
 use onething_store::sessions::ActiveSession;
 
 use super::AuthError;
-use super::cookie::session_cookie;
+use super::cookie::{over_tls, session_cookie};
 use crate::{ApiError, AppState};
 
 /// How the request proved who it is.
@@ -103,7 +103,10 @@ impl CurrentUser {
 /// The credential a request carries. An `Authorization` header that is not a bearer token
 /// is an error rather than a reason to fall back to the cookie, so a request is never
 /// authenticated by something other than what it meant to use.
-pub(crate) fn credential(parts: &Parts) -> Result<Option<(String, Credential)>, AuthError> {
+pub(crate) fn credential(
+    parts: &Parts,
+    tls: bool,
+) -> Result<Option<(String, Credential)>, AuthError> {
     if let Some(header) = parts.headers.get(AUTHORIZATION) {
         let text = header.to_str().map_err(|_| AuthError::Unauthenticated)?;
         let token = text
@@ -114,7 +117,7 @@ pub(crate) fn credential(parts: &Parts) -> Result<Option<(String, Credential)>, 
             .ok_or(AuthError::Unauthenticated)?;
         return Ok(Some((token.to_owned(), Credential::Bearer)));
     }
-    Ok(session_cookie(&parts.headers).map(|t| (t, Credential::Cookie)))
+    Ok(session_cookie(&parts.headers, tls).map(|t| (t, Credential::Cookie)))
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -124,7 +127,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let (token, via) = credential(parts)?.ok_or(AuthError::Unauthenticated)?;
+        let tls = over_tls(&parts.headers, &state.auth);
+        let (token, via) = credential(parts, tls)?.ok_or(AuthError::Unauthenticated)?;
         if let Some(resolved) = parts.extensions.get::<ResolvedSession>()
             && resolved.token == token
         {

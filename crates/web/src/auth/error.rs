@@ -14,6 +14,9 @@ pub enum AuthError {
     /// site (403 `CSRF_FAILED`).
     #[error("cross-site request check failed: {0}")]
     CsrfFailed(&'static str),
+    /// Every password-hashing slot stayed busy (503 `SERVER_BUSY` with `Retry-After`).
+    #[error("too many sign-ins at once")]
+    Busy,
     #[error(transparent)]
     Store(#[from] onething_store::StoreError),
 }

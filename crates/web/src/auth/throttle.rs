@@ -1,7 +1,8 @@
 //! Sign-in throttling: after too many failures within the window, per account and per client
 //! address, sign-ins are refused (429 with `Retry-After`) without checking the password, so
 //! guessing gets no answers. Attempts refused this way are not recorded, which keeps the
-//! stored failures per key bounded by the limit.
+//! stored failures per key bounded by the limit. The counts live in the database, so the
+//! limits hold across several app servers.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use onething_store::Store;
@@ -9,26 +10,44 @@ use onething_store::sessions::AttemptKey;
 
 use super::{AuthError, ThrottleLimits};
 
-/// Refuses the attempt if the account or the client address has used up its failures.
-pub(crate) async fn check(
+/// Reserves a sign-in attempt (written as a failure), then refuses it if, counting itself,
+/// the account or the client address is over its limit; the refused reservation is
+/// withdrawn. Returns the reservation's id, to settle once the password is checked.
+///
+/// Writing before counting makes the check atomic across requests and servers: of any
+/// burst, at most `limit` reservations see a count within the limit (`attempts.rs` in the
+/// store explains why).
+pub(crate) async fn reserve(
     store: &Store,
     limits: ThrottleLimits,
     username: &str,
     client: &str,
     now: DateTime<Utc>,
-) -> Result<(), AuthError> {
+) -> Result<i64, AuthError> {
+    let id = store.reserve_sign_in_attempt(username, client, now).await?;
     let since = now - limits.window;
     let keys = [
         (AttemptKey::Account(username), limits.per_account),
         (AttemptKey::Client(client), limits.per_client),
     ];
     for (key, limit) in keys {
-        let failures = store.failed_sign_ins(key, since).await?;
-        if let Some(retry_after_secs) = retry_after(&failures, limit, limits.window, now) {
+        let failures = store.failed_sign_ins_with_ids(key, since).await?;
+        let limit_len = usize::try_from(limit).unwrap_or(usize::MAX).max(1);
+        // Only reservations made before this one (lower ids) count against it: the first
+        // `limit` of a burst are answered, every later one is refused, whatever the timing.
+        let ahead = failures.iter().filter(|(other, _)| *other <= id).count();
+        if ahead > limit_len {
+            let others: Vec<DateTime<Utc>> = failures
+                .iter()
+                .filter(|(other, _)| *other != id)
+                .map(|(_, at)| *at)
+                .collect();
+            let retry_after_secs = retry_after(&others, limit, limits.window, now).unwrap_or(1);
+            store.withdraw_sign_in_attempt(id).await?;
             return Err(AuthError::TooManyAttempts { retry_after_secs });
         }
     }
-    Ok(())
+    Ok(id)
 }
 
 /// Seconds until fewer than `limit` of `failures` (oldest first, all inside the window) remain

@@ -14,7 +14,7 @@ use onething_store::accounts::scoped_cases::{CaseSummary, Page};
 use serde::Deserialize;
 
 use super::chrome::{Chrome, Signed};
-use super::{PageError, china_time, day, ok};
+use super::{PageError, china_time, day, due_day, ok};
 use crate::AppState;
 
 const NEAR_DUE_WORKING_DAYS: u32 = 3;
@@ -100,7 +100,7 @@ fn case_row(case: &CaseSummary, catalog: &Catalog) -> CaseRow {
         opened: china_time(case.opened_at),
         done: case.items.iter().filter(|i| i.state.is_terminal()).count(),
         total: case.items.len(),
-        due: day(case.due_on),
+        due: due_day(case.due_on, case.due_on_provisional()),
     }
 }
 
@@ -179,7 +179,7 @@ pub(crate) async fn show(
         applicant: Applicant::parse(&summary.applicant).masked().id_masked,
         status: summary.status.label_zh(),
         opened: china_time(summary.opened_at),
-        due: day(record.state.due_on()),
+        due: due_day(record.state.due_on(), record.state.due_on_provisional()),
         items,
         missing,
     })
@@ -194,7 +194,7 @@ fn item_view(
 ) -> ItemView {
     use onething_domain::case::DueStatus as D;
     // "No deadline" says nothing to the applicant; it is left out.
-    let due = due_status(item, today, NEAR_DUE_WORKING_DAYS, &state.calendar)
+    let due = due_status(item, today, NEAR_DUE_WORKING_DAYS, &state.calendar())
         .ok()
         .filter(|d| *d != D::NoDeadline);
     ItemView {
@@ -204,7 +204,7 @@ fn item_view(
         progress: item.state.progress_zh(),
         finished: item.state.is_terminal(),
         accepted: day(item.accepted_on),
-        due: day(item.due_on),
+        due: due_day(item.due_on, item.due_on_provisional),
         finished_on: day(item.finished_on),
         due_label: due.map_or("—", |d| d.label_zh()),
         due_class: match due {

@@ -41,6 +41,11 @@ pub(crate) struct Chrome {
     pub elder: bool,
     /// The path (and query) of this page, where the elder switch returns.
     pub here: String,
+    /// From 1 October, administrators and supervisors are told while next year's holiday
+    /// notice is missing (deadlines into it are provisional): that year.
+    pub notice_missing: Option<i32>,
+    /// The user may load it (`UseCase::LoadCalendarNotice`): the banner links the page.
+    pub may_load_notice: bool,
 }
 
 impl Chrome {
@@ -55,6 +60,8 @@ impl Chrome {
             csrf_token: user.map(|u| u.csrf_token.clone()).unwrap_or_default(),
             elder: elder_cookie(headers),
             here: here.to_owned(),
+            notice_missing: None,
+            may_load_notice: false,
         }
     }
 }
@@ -111,6 +118,7 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
             ("/admin/departments", "部门与密钥"),
             ("/admin/catalog", "服务目录"),
             ("/admin/params", "参数文件"),
+            ("/admin/calendar", "节假日安排"),
         ]);
     }
     links
@@ -163,7 +171,13 @@ impl FromRequestParts<AppState> for Signed {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let user = CurrentUser::from_request_parts(parts, state).await?;
-        let chrome = Chrome::new(&parts.headers, &here(parts), Some(&user));
+        let mut chrome = Chrome::new(&parts.headers, &here(parts), Some(&user));
+        if matches!(user.role(), Role::Admin | Role::Supervisor) {
+            let today = onething_domain::china_time::date_in_china(state.now());
+            chrome.notice_missing = state.calendar().next_notice_missing(today);
+            chrome.may_load_notice =
+                onething_domain::access::UseCase::LoadCalendarNotice.permits(user.role());
+        }
         Ok(Signed { user, chrome })
     }
 }
@@ -209,9 +223,15 @@ pub(crate) async fn elder_switch(Query(query): Query<ElderQuery>) -> Response {
     redirect_with(&back, Some(HeaderValue::from_static(cookie)))
 }
 
-/// Only paths of this site, so the switch cannot send a visitor elsewhere.
+/// Only paths of this site, so the switch cannot send a visitor elsewhere. Browsers drop
+/// tabs and newlines from URLs and read `\` as `/`, so `/\t/evil.example` would become
+/// `//evil.example` (another site): any control character, space or backslash is refused.
 fn is_local(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
 }
 
 /// 303 See Other to `to`, optionally setting a cookie.
@@ -284,6 +304,10 @@ mod tests {
         assert!(!is_local("//evil.example"));
         assert!(!is_local("https://evil.example"));
         assert!(!is_local("/\\evil.example"));
+        // `/elder?back=/%09/evil.example`: the decoded tab is dropped by browsers.
+        assert!(!is_local("/\t/evil.example"));
+        assert!(!is_local("/\n/evil.example"));
+        assert!(!is_local("/ /evil.example"));
     }
 
     #[test]

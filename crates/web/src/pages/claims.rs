@@ -135,7 +135,8 @@ impl ClaimView {
                 .unwrap_or_else(|| "—".to_owned()),
             amount: claim.amount_fen.map(money),
             leave_days: decision.filter(|d| d.eligible).map(|d| d.leave_days),
-            payment_due: day(claim.payment_due),
+            // A forecast over a year whose holiday notice is not published: never final.
+            payment_due: super::due_day(claim.payment_due, claim.payment_due_provisional),
             explanation: decision.map(|d| d.explanation.clone()).unwrap_or_default(),
             rule_reasons: decision
                 .map(|d| d.reasons.iter().map(|r| r.name_zh().to_owned()).collect())
@@ -230,31 +231,9 @@ fn code_zh(code: &str) -> Option<&'static str> {
     })
 }
 
-/// Every citizen id inside `text` masked (record keys join ids with `|` and `,`).
+/// Every citizen id inside `text` masked (the one masker: `access::mask_ids_in`).
 pub(crate) fn mask_ids(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut token = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            token.push(c);
-        } else {
-            out.push_str(&mask_if_id(&token));
-            token.clear();
-            out.push(c);
-        }
-    }
-    out.push_str(&mask_if_id(&token));
-    out
-}
-
-/// A citizen id (17 digits and a check character) masked; any other text as it is.
-fn mask_if_id(text: &str) -> String {
-    let looks_like_id = text.len() == 18 && text.chars().take(17).all(|c| c.is_ascii_digit());
-    if looks_like_id {
-        mask_id_text(text)
-    } else {
-        text.to_owned()
-    }
+    onething_domain::access::mask_ids_in(text)
 }
 
 /// The Chinese name of a shared dataset.

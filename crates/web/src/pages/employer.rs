@@ -37,6 +37,9 @@ struct OfferRow {
     person_ref: String,
     event_date: String,
     certificate: String,
+    certificate_no: Option<String>,
+    /// "已超过申领期限（生育之日起12个月内）" when the region's limit has passed.
+    past_limit: Option<String>,
 }
 
 #[derive(Template)]
@@ -71,7 +74,15 @@ async fn render_offers(
             person: mask_id_text(&o.person_id),
             person_ref: o.person_ref,
             event_date: day(Some(o.event_date)),
-            certificate: o.certificate_no.unwrap_or_else(|| "未推送".to_owned()),
+            certificate: o
+                .certificate_no
+                .clone()
+                .unwrap_or_else(|| "未推送".to_owned()),
+            certificate_no: o.certificate_no,
+            past_limit: o.past_limit.then(|| {
+                let months = o.limit_months.unwrap_or_default();
+                format!("已超过本地区规定的申领期限（生育之日起{months}个月内）")
+            }),
         })
         .collect();
     html(
@@ -88,6 +99,9 @@ async fn render_offers(
 struct OpenForm {
     #[serde(default)]
     person_ref: String,
+    /// The offer's certificate, so a mother with several births is claimed for this one.
+    #[serde(default)]
+    certificate_no: String,
 }
 
 /// `POST /employer/offers` with `person_ref`: opens the claim and goes to its wizard.
@@ -100,6 +114,7 @@ pub(crate) async fn open(
     let form: OpenForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let raw = OpenClaimInput {
         person_ref: Some(form.person_ref.clone()),
+        certificate_no: Some(form.certificate_no.clone()).filter(|c| !c.is_empty()),
         ..OpenClaimInput::default()
     };
     let opened = match OpenClaim::try_from(raw) {

@@ -1,6 +1,6 @@
 //! The clerk's person lookup (窗口查询): by citizen id, the shared data found for the person
-//! (insurance enrollment and employment today, births and deliveries of the last twelve
-//! months) — every record read is audited with the clerk as actor — and the person's claims
+//! (insurance enrollment and employment today, every birth and delivery pushed, the
+//! region's application limit for the event and claims refused as too late) — every record read is audited with the clerk as actor — and the person's claims
 //! in the clerk's region. Ids are masked everywhere; a person insured outside the clerk's
 //! region shows nothing.
 
@@ -44,6 +44,10 @@ struct LookupPage {
     masked: String,
     records: Vec<RecordRow>,
     claims: Vec<ClaimRow>,
+    /// The application limit of the event found: "申领截止日期 2025-03-05（已超过）".
+    limit: Option<String>,
+    /// Claims refused as too late: "2026-03-05 14:03 hr_a：生育日期 2024-03-05，截止 2025-03-05".
+    refused_too_late: Vec<String>,
     error: Option<String>,
 }
 
@@ -63,6 +67,8 @@ pub(crate) async fn form(
         masked: String::new(),
         records: Vec::new(),
         claims: Vec::new(),
+        limit: None,
+        refused_too_late: Vec::new(),
         error: None,
     };
     html(StatusCode::OK, &page)
@@ -88,6 +94,8 @@ pub(crate) async fn lookup(
         masked: String::new(),
         records: Vec::new(),
         claims: Vec::new(),
+        limit: None,
+        refused_too_late: Vec::new(),
         error: None,
     };
     let person = match citizen_id(&id, "id") {
@@ -103,6 +111,20 @@ pub(crate) async fn lookup(
         Ok(found) => {
             page.records = found.records.iter().map(record_row).collect();
             page.claims = found.claims.iter().map(claim_row).collect();
+            let today = actor.today();
+            page.limit = found.application_limit.map(|l| {
+                let past = if l.is_past(today) {
+                    "（已超过）"
+                } else {
+                    ""
+                };
+                format!(
+                    "生育之日起{}个月内，截至{}{past}",
+                    l.months,
+                    day(Some(l.deadline))
+                )
+            });
+            page.refused_too_late = found.refused_too_late.iter().map(refused_row).collect();
         }
         Err(ServiceError::Access(AccessDenied::NotFound)) => {}
         Err(e) => return Err(ApiError::from(e).into()),
@@ -110,6 +132,18 @@ pub(crate) async fn lookup(
     // The typed id is not echoed back in full.
     page.id = page.masked.clone();
     html(StatusCode::OK, &page)
+}
+
+fn refused_row(entry: &onething_store::audit::AuditEntry) -> String {
+    let detail = &entry.entry.detail;
+    let text = |key: &str| detail[key].as_str().unwrap_or("—").to_owned();
+    format!(
+        "{} {}：生育日期 {}，申领截止 {}",
+        super::china_time(entry.entry.at),
+        entry.entry.actor,
+        text("event_date"),
+        text("deadline")
+    )
 }
 
 fn record_row(record: &SharedRecord) -> RecordRow {

@@ -9,6 +9,7 @@
 //! renders the page with the visitor's header, navigation and elder mode.
 
 mod admin;
+mod calendar;
 mod cases;
 mod chrome;
 mod claims;
@@ -50,6 +51,10 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/admin/users/{id}/disabled", post(users::set_disabled))
         .route("/admin/departments", get(admin::departments))
         .route("/admin/params", get(admin::params))
+        .route(
+            "/admin/calendar",
+            get(calendar::show).post(calendar::upload),
+        )
         .route(
             "/employer/offers",
             get(employer::offers).post(employer::open),
@@ -158,6 +163,16 @@ pub(crate) fn ok<T: askama::Template>(template: &T) -> Result<axum::response::Re
 /// A date for display: `2026-03-05`, or a dash.
 pub(crate) fn day(date: Option<chrono::NaiveDate>) -> String {
     date.map_or_else(|| "—".to_owned(), |d| d.format("%Y-%m-%d").to_string())
+}
+
+/// A due date, with "预计" before one forecast over a year whose holiday notice is not
+/// published yet (docs/case-engine.md, "Provisional due dates"): nothing provisional is shown
+/// as final.
+pub(crate) fn due_day(date: Option<chrono::NaiveDate>, provisional: bool) -> String {
+    match date {
+        Some(d) if provisional => format!("预计 {}", d.format("%Y-%m-%d")),
+        other => day(other),
+    }
 }
 
 /// An instant as a date and time in China: `2026-03-05 14:03`.

@@ -174,7 +174,7 @@ pub(crate) async fn show(
             let rated = state.store.case_rating(case_id).await?.map(|r| r.score);
             let ended = record.state.status() != onething_domain::case::CaseStatus::Open;
             let today = onething_domain::china_time::date_in_china(state.now());
-            let rows = item_rows(&record.state, &catalog.catalog, &state.calendar, today);
+            let rows = item_rows(&record.state, &catalog.catalog, &state.calendar(), today);
             (rows, super::day(record.state.due_on()), ended, rated)
         }
         None => (Vec::new(), String::new(), false, None),

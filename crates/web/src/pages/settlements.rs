@@ -255,11 +255,8 @@ fn render_one(
     error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let token: String = form_urlencoded::byte_serialize(chrome.csrf_token.as_bytes()).collect();
-    let upload_action = format!(
-        "/clerk/settlements/{}/results-file?csrf_token={token}",
-        s.id
-    );
+    // The CSRF token travels in the multipart body's first field, never in the address.
+    let upload_action = format!("/clerk/settlements/{}/results-file", s.id);
     html(
         status,
         &SettlementPage {
@@ -311,7 +308,7 @@ pub(crate) async fn import(
     import_text(&state, &user, chrome, &settlement, form.csv).await
 }
 
-/// `POST /clerk/settlements/{id}/results-file?csrf_token=…` (multipart, field `file`): the
+/// `POST /clerk/settlements/{id}/results-file` (multipart: `csrf_token` first, then `file`): the
 /// bank's CSV as a file, imported like the pasted text.
 pub(crate) async fn import_file(
     State(state): State<AppState>,
@@ -417,7 +414,7 @@ pub(crate) async fn late(
     let today = date_in_china(state.now());
     let late = state
         .store
-        .late_payments(region_scope(&user), today, &state.calendar)
+        .late_payments(region_scope(&user), today, &state.calendar())
         .await
         .map_err(settlement_refusal)?;
     let rows = late

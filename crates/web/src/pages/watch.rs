@@ -10,14 +10,18 @@ use onething_domain::access::policy::can_see_case;
 use onething_domain::access::{Applicant, Role, Scope};
 use onething_domain::china_time::date_in_china;
 use onething_domain::department::DepartmentKind;
+use onething_store::accounts::scoped_cases::CaseSummary;
+use onething_store::accounts::scoped_due::{DueCursor, DueQuery as StoreDueQuery};
 use onething_store::cases::DueItem;
 use serde::Deserialize;
 
 use super::chrome::{Chrome, Signed};
-use super::{PageError, day, ok};
+use super::{PageError, day, due_day, ok};
 use crate::AppState;
 use crate::auth::CurrentUser;
 
+/// The near-due window. Across a year without a notice it is forecast like the due dates
+/// (a list's reach, not a deadline): late in December the lists must still answer.
 const NEAR_DUE_WORKING_DAYS: u32 = 3;
 /// The officer's list reaches this far ahead (calendar days): every open item with a deadline.
 const DEPT_HORIZON_DAYS: i64 = 400;
@@ -47,12 +51,52 @@ struct DuePage {
     until: String,
     departments: Vec<DeptOption>,
     rows: Vec<DueRow>,
-    overdue: usize,
+    /// Over the whole scope, not just this page.
+    overdue: i64,
+    /// The next page, if any.
+    next: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct DueQuery {
     dept: Option<String>,
+    /// The next page starts after this item (`DueCursor::encode`).
+    after: Option<String>,
+}
+
+/// Rows per page of the deadline lists.
+const PAGE_ROWS: u32 = 200;
+
+fn due_query<'a>(
+    user: &'a CurrentUser,
+    today: NaiveDate,
+    until: NaiveDate,
+    department: Option<DepartmentKind>,
+    after: Option<&str>,
+) -> StoreDueQuery<'a> {
+    StoreDueQuery {
+        scope: user.scope(),
+        today,
+        until,
+        department,
+        after: after.and_then(DueCursor::decode),
+        limit: PAGE_ROWS,
+    }
+}
+
+/// The link to the page after `cursor` (query values percent-encoded).
+fn next_link(
+    path: &str,
+    dept: Option<DepartmentKind>,
+    cursor: Option<DueCursor>,
+) -> Option<String> {
+    let cursor = cursor?;
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if let Some(dept) = dept {
+        query.append_pair("dept", dept.as_str());
+    }
+    query.append_pair("after", &cursor.encode());
+    Some(format!("{path}?{}", query.finish()))
 }
 
 /// `GET /due?dept=`.
@@ -65,11 +109,25 @@ pub(crate) async fn due(
     let dept = query.dept.as_deref().and_then(DepartmentKind::parse);
     let today = date_in_china(state.now());
     let until = state
-        .calendar
-        .add_working_days(today, NEAR_DUE_WORKING_DAYS)?;
-    let due = state.store.list_due(today, until, dept).await?;
-    let mut rows = visible_rows(&state, &user, due, until).await?;
-    rows.sort_by(|a, b| (!a.overdue, &a.due).cmp(&(!b.overdue, &b.due)));
+        .calendar()
+        .add_working_days_provisional(today, NEAR_DUE_WORKING_DAYS)?
+        .date;
+    let page = state
+        .store
+        .due_in_scope(&due_query(
+            &user,
+            today,
+            until,
+            dept,
+            query.after.as_deref(),
+        ))
+        .await?;
+    let (_, overdue) = state
+        .store
+        .due_counts_in_scope(user.scope(), today, until, dept)
+        .await?;
+    let rows = visible_rows(&state, &user, page.items, until).await?;
+    let next = next_link("/due", dept, page.next);
     let departments = DepartmentKind::ALL
         .into_iter()
         .map(|d| DeptOption {
@@ -83,8 +141,9 @@ pub(crate) async fn due(
         today: day(Some(today)),
         until: day(Some(until)),
         departments,
-        overdue: rows.iter().filter(|r| r.overdue).count(),
+        overdue,
         rows,
+        next,
     })
 }
 
@@ -95,12 +154,14 @@ struct DeptPage {
     department: &'static str,
     today: String,
     rows: Vec<DueRow>,
+    next: Option<String>,
 }
 
 /// `GET /dept/items`: department officers only.
 pub(crate) async fn dept_items(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
+    Query(query): Query<DueQuery>,
 ) -> Result<Response, PageError> {
     user.require(&[Role::DeptOfficer])?;
     let Scope::Department { kind, .. } = user.scope() else {
@@ -109,35 +170,41 @@ pub(crate) async fn dept_items(
     let kind = *kind;
     let today = date_in_china(state.now());
     let near = state
-        .calendar
-        .add_working_days(today, NEAR_DUE_WORKING_DAYS)?;
+        .calendar()
+        .add_working_days_provisional(today, NEAR_DUE_WORKING_DAYS)?
+        .date;
     let horizon = today + Duration::days(DEPT_HORIZON_DAYS);
-    let due = state.store.list_due(today, horizon, Some(kind)).await?;
-    let rows = visible_rows(&state, &user, due, near).await?;
+    let page = state
+        .store
+        .due_in_scope(&due_query(
+            &user,
+            today,
+            horizon,
+            Some(kind),
+            query.after.as_deref(),
+        ))
+        .await?;
+    let rows = visible_rows(&state, &user, page.items, near).await?;
     ok(&DeptPage {
         chrome,
         department: kind.label_zh(),
         today: day(Some(today)),
         rows,
+        next: next_link("/dept/items", None, page.next),
     })
 }
 
-/// The rows whose case the user may see (the policy has the last word), soonest first.
+/// The rows whose case the user may see (the policy has the last word), in the page's order.
 async fn visible_rows(
     state: &AppState,
     user: &CurrentUser,
-    due: Vec<DueItem>,
+    due: Vec<(DueItem, CaseSummary)>,
     near_until: NaiveDate,
 ) -> Result<Vec<DueRow>, PageError> {
-    let mut ids: Vec<String> = due.iter().map(|d| d.case_id.clone()).collect();
-    ids.sort();
-    ids.dedup();
-    let cases = state.store.case_summaries(&ids).await?;
     let catalog = state.store.current_catalog().await?.catalog;
     Ok(due
         .into_iter()
-        .filter_map(|d| {
-            let case = cases.iter().find(|c| c.id == d.case_id)?;
+        .filter_map(|(d, case)| {
             can_see_case(user.scope(), &case.facts()).ok()?;
             Some(DueRow {
                 item: catalog
@@ -145,7 +212,7 @@ async fn visible_rows(
                     .map_or_else(|| d.item.clone(), |e| e.name.clone()),
                 department: d.department.label_zh(),
                 state: d.state.label_zh(),
-                due: day(Some(d.due_on)),
+                due: due_day(Some(d.due_on), d.due_on_provisional),
                 near: !d.overdue && d.due_on <= near_until,
                 overdue: d.overdue,
                 applicant: Applicant::parse(&case.applicant).masked().id_masked,

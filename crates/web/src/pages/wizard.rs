@@ -130,12 +130,8 @@ pub(crate) async fn render_wizard(
         .into_iter()
         .map(|a| a.filename)
         .collect();
-    let token: String = form_urlencoded::byte_serialize(chrome.csrf_token.as_bytes()).collect();
-    let upload_action = format!(
-        "{}/{}/photo?csrf_token={token}",
-        claims_base(user),
-        claim.id
-    );
+    // The CSRF token travels in the multipart body's first field, never in the address.
+    let upload_action = format!("{}/{}/photo", claims_base(user), claim.id);
     let wage_confirmed = claim.wage_basis.is_some();
     let step = if !view.is_draft() {
         4

@@ -1,10 +1,14 @@
 //! `GET /api/v1/audit`: the audit log for administrators (all of it) and supervisors (entries
-//! about the cases of their region).
+//! about the cases of their region). Filters naming a citizen id go in a POST body
+//! (`…/search`), never in a URL.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{FromRequestParts, State};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
+use onething_domain::CitizenId;
 use onething_domain::access::Role;
 use onething_domain::access::Scope;
 use onething_domain::access::policy::{
@@ -19,6 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::CurrentUser;
+use crate::auth::json::parse_json;
 use crate::extract::ApiQuery;
 use crate::{ApiError, AppState};
 
@@ -32,10 +37,12 @@ struct AuditDoc;
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(AuditDoc::openapi())
         .routes(routes!(list_audit))
+        .routes(routes!(search_audit))
         .routes(routes!(list_data_use))
+        .routes(routes!(search_data_use))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct AuditQuery {
     /// `TYPE:ID` (e.g. `case:3f2a…`, `user:clerk01`), or an id of any type.
@@ -87,12 +94,40 @@ pub(crate) async fn list_audit(
 ) -> Result<Json<AuditPage>, ApiError> {
     user.require(MAY_READ_AUDIT)?;
     let ApiQuery(query) = ApiQuery::<AuditQuery>::from_request_parts(&mut parts, &state).await?;
+    refuse_id_in_url(query.subject.as_deref(), "subject")?;
+    audit_page(&state, &user, query).await
+}
+
+/// The same as `GET /audit`, the filters in a JSON body: for a subject that is a citizen id,
+/// which must not travel in a URL (proxies and access logs keep URLs).
+#[utoipa::path(post, path = "/audit/search", tag = "audit", request_body = AuditQuery,
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = AuditPage),
+              (status = 400, body = crate::error::ErrorBody, description = "bad body"),
+              (status = 401, body = crate::error::ErrorBody, description = "UNAUTHENTICATED"),
+              (status = 403, body = crate::error::ErrorBody, description = "FORBIDDEN: administrators and supervisors only; CSRF_FAILED")))]
+pub(crate) async fn search_audit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<AuditPage>, ApiError> {
+    user.require(MAY_READ_AUDIT)?;
+    let query: AuditQuery = parse_json(&headers, &body)?;
+    audit_page(&state, &user, query).await
+}
+
+async fn audit_page(
+    state: &AppState,
+    user: &CurrentUser,
+    query: AuditQuery,
+) -> Result<Json<AuditPage>, ApiError> {
     let filter = filter_of(query);
     let entries = state.store.list_audit(&filter).await?;
     let next_before = (entries.len() == filter.limit as usize)
         .then(|| entries.last().map(|e| e.id))
         .flatten();
-    let visible = visible_entries(&state, &user, entries, can_see_audit_entry).await?;
+    let visible = visible_entries(state, user, entries, can_see_audit_entry).await?;
     Ok(Json(AuditPage {
         entries: visible.into_iter().map(view).collect(),
         next_before,
@@ -146,7 +181,7 @@ pub(crate) async fn visible_entries(
         .collect())
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct DataUseQuery {
     /// The case the records were read for.
@@ -174,6 +209,34 @@ pub(crate) async fn list_data_use(
 ) -> Result<Json<AuditPage>, ApiError> {
     user.require(MAY_READ_DATA_USE)?;
     let ApiQuery(query) = ApiQuery::<DataUseQuery>::from_request_parts(&mut parts, &state).await?;
+    refuse_id_in_url(query.person.as_deref(), "person")?;
+    data_use_page(&state, &user, query).await
+}
+
+/// The same as `GET /audit/data-use`, the filters in a JSON body: the way to ask about one
+/// person, whose citizen id must not travel in a URL.
+#[utoipa::path(post, path = "/audit/data-use/search", tag = "audit", request_body = DataUseQuery,
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = AuditPage),
+              (status = 400, body = crate::error::ErrorBody, description = "bad body"),
+              (status = 401, body = crate::error::ErrorBody, description = "UNAUTHENTICATED"),
+              (status = 403, body = crate::error::ErrorBody, description = "FORBIDDEN: administrators, supervisors and department officers only; CSRF_FAILED")))]
+pub(crate) async fn search_data_use(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<AuditPage>, ApiError> {
+    user.require(MAY_READ_DATA_USE)?;
+    let query: DataUseQuery = parse_json(&headers, &body)?;
+    data_use_page(&state, &user, query).await
+}
+
+async fn data_use_page(
+    state: &AppState,
+    user: &CurrentUser,
+    query: DataUseQuery,
+) -> Result<Json<AuditPage>, ApiError> {
     let filter = AuditFilter {
         subject_type: None,
         subject_id: query.person,
@@ -187,11 +250,30 @@ pub(crate) async fn list_data_use(
     let next_before = (entries.len() == filter.limit as usize)
         .then(|| entries.last().map(|e| e.id))
         .flatten();
-    let visible = visible_entries(&state, &user, entries, can_see_data_use).await?;
+    let visible = visible_entries(state, user, entries, can_see_data_use).await?;
     Ok(Json(AuditPage {
         entries: visible.into_iter().map(view).collect(),
         next_before,
     }))
+}
+
+/// Full citizen ids never travel in a URL (proxies and access logs keep URLs): a GET whose
+/// filter holds one is refused, pointing to the POST form of the same query.
+fn refuse_id_in_url(value: Option<&str>, field: &str) -> Result<(), ApiError> {
+    let holds_id = value.is_some_and(|text| {
+        text.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|part| CitizenId::parse(part).is_ok())
+    });
+    if holds_id {
+        return Err(ApiError::bad_request(
+            "ID_IN_QUERY_STRING",
+            format!(
+                "查询参数 {field} 含完整公民身份号码：请改用 POST …/search，在请求体中提交查询条件"
+            ),
+            field,
+        ));
+    }
+    Ok(())
 }
 
 fn view(entry: AuditEntry) -> AuditEntryView {

@@ -19,6 +19,7 @@ use onething_domain::case::{
 use onething_domain::china_time::date_in_china;
 use onething_domain::department::DepartmentKind;
 use onething_store::accounts::scoped_cases::{CaseItemRow, CaseSummary, Page};
+use onething_store::accounts::scoped_due::{DueCursor, DueQuery as StoreDueQuery};
 use onething_store::audit::NewAuditEntry;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -35,6 +36,8 @@ const READ_ROLES: &[Role] = &Role::ALL;
 /// The due-date watch is the supervisors' (and administrators') tool.
 const DEFAULT_DUE_WITHIN: u32 = 3;
 const MAX_DUE_WITHIN: u32 = 60;
+const DEFAULT_DUE_LIMIT: u32 = 100;
+const MAX_DUE_LIMIT: u32 = 500;
 
 #[derive(OpenApi)]
 #[openapi(tags((name = "cases", description = "cases (办件) the signed-in user may see; ids masked, reveals audited")))]
@@ -66,6 +69,8 @@ pub(crate) struct ItemBrief {
     /// The applicant-facing progress: 未办结 / 已办结.
     progress: String,
     due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -79,6 +84,8 @@ pub(crate) struct CaseListItem {
     opened_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
     items: Vec<ItemBrief>,
 }
 
@@ -105,6 +112,8 @@ pub(crate) struct ItemDetail {
     started_on: Option<NaiveDate>,
     finished_on: Option<NaiveDate>,
     due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
     /// Against today, with a near-due window of 3 working days; absent if the calendar
     /// cannot tell (an unpublished year).
     due_status: Option<DueStatus>,
@@ -128,6 +137,8 @@ pub(crate) struct CaseDetail {
     opened_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     due_on: Option<NaiveDate>,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
     items: Vec<ItemDetail>,
 }
 
@@ -172,6 +183,7 @@ fn list_item(case: &CaseSummary) -> CaseListItem {
         opened_at: case.opened_at,
         updated_at: case.updated_at,
         due_on: case.due_on,
+        due_on_provisional: case.due_on_provisional(),
         items: case.items.iter().map(item_brief).collect(),
     }
 }
@@ -184,6 +196,7 @@ fn item_brief(item: &CaseItemRow) -> ItemBrief {
         state_label: item.state.label_zh().to_owned(),
         progress: item.state.progress_zh().to_owned(),
         due_on: item.due_on,
+        due_on_provisional: item.due_on_provisional,
     }
 }
 
@@ -266,6 +279,7 @@ pub(crate) async fn get_case(
         opened_at: summary.opened_at,
         updated_at: summary.updated_at,
         due_on: record.state.due_on(),
+        due_on_provisional: record.state.due_on_provisional(),
         items,
     }))
 }
@@ -280,7 +294,7 @@ fn item_detail(
 ) -> ItemDetail {
     // The due label is a convenience: a calendar without next year's notice must not make
     // the case unreadable, so the status is then left out.
-    let due = due_status(item, today, DEFAULT_DUE_WITHIN, &state.calendar).ok();
+    let due = due_status(item, today, DEFAULT_DUE_WITHIN, &state.calendar()).ok();
     ItemDetail {
         item: code.to_owned(),
         name,
@@ -295,6 +309,7 @@ fn item_detail(
         started_on: item.started_on,
         finished_on: item.finished_on,
         due_on: item.due_on,
+        due_on_provisional: item.due_on_provisional,
         due_status: due,
         due_label: due.map(|d| d.label_zh().to_owned()),
         missing: item.missing.clone(),
@@ -390,6 +405,10 @@ fn checked_reason(reason: &str) -> Result<String, ApiError> {
 pub(crate) struct DueQuery {
     /// Near-due window in working days (default 3, at most 60).
     within: Option<u32>,
+    /// At most this many items (default 100, at most 500).
+    limit: Option<u32>,
+    /// Continue after this item: the `next_after` of the previous page.
+    after: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -400,6 +419,8 @@ pub(crate) struct DueView {
     department: DepartmentKind,
     state: ItemState,
     due_on: NaiveDate,
+    /// `due_on` is a forecast over a year without a published holiday notice (shown "预计").
+    due_on_provisional: bool,
     overdue: bool,
     region: Option<RegionCode>,
     applicant: MaskedApplicant,
@@ -409,8 +430,10 @@ pub(crate) struct DueView {
 pub(crate) struct DueList {
     today: NaiveDate,
     until: NaiveDate,
-    /// Overdue first, then by due date.
+    /// Overdue first, then by due date (then case and item).
     items: Vec<DueView>,
+    /// Pass as `after` for the next page; null on the last page.
+    next_after: Option<String>,
 }
 
 /// Open items overdue or due within `within` working days, in the supervisor's region
@@ -418,7 +441,7 @@ pub(crate) struct DueList {
 #[utoipa::path(get, path = "/due", tag = "cases", params(DueQuery),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = DueList),
-              (status = 400, body = crate::error::ErrorBody, description = "bad `within`"),
+              (status = 400, body = crate::error::ErrorBody, description = "bad `within`, `limit` or `after`"),
               (status = 401, body = crate::error::ErrorBody, description = "UNAUTHENTICATED"),
               (status = 403, body = crate::error::ErrorBody, description = "FORBIDDEN: supervisors and administrators only"),
               (status = 503, body = crate::error::ErrorBody, description = "the calendar lacks a year")))]
@@ -438,16 +461,45 @@ pub(crate) async fn due(
         ));
     }
     let today = date_in_china(state.now());
-    let until = state.calendar.add_working_days(today, within)?;
-    let due = state.store.list_due(today, until, None).await?;
-    let mut ids: Vec<String> = due.iter().map(|d| d.case_id.clone()).collect();
-    ids.sort();
-    ids.dedup();
-    let cases = state.store.case_summaries(&ids).await?;
-    let mut items: Vec<DueView> = due
+    // The window's end may be forecast across a year without a notice (a list's reach,
+    // not a deadline), so the list still answers late in December.
+    let until = state
+        .calendar()
+        .add_working_days_provisional(today, within)?
+        .date;
+    let limit = query.limit.unwrap_or(DEFAULT_DUE_LIMIT);
+    if limit == 0 || limit > MAX_DUE_LIMIT {
+        return Err(ApiError::bad_request(
+            "OUT_OF_RANGE",
+            format!("查询参数 limit 应在1到{MAX_DUE_LIMIT}之间，实为{limit}"),
+            "limit",
+        ));
+    }
+    let after = match query.after.as_deref() {
+        None => None,
+        Some(text) => Some(DueCursor::decode(text).ok_or_else(|| {
+            ApiError::bad_request(
+                "INVALID_CURSOR",
+                "查询参数 after 无效：请使用上一页的 next_after",
+                "after",
+            )
+        })?),
+    };
+    let page = state
+        .store
+        .due_in_scope(&StoreDueQuery {
+            scope: user.scope(),
+            today,
+            until,
+            department: None,
+            after,
+            limit,
+        })
+        .await?;
+    let items: Vec<DueView> = page
+        .items
         .into_iter()
-        .filter_map(|d| {
-            let case = cases.iter().find(|c| c.id == d.case_id)?;
+        .filter_map(|(d, case)| {
             can_see_case(user.scope(), &case.facts()).ok()?;
             Some(DueView {
                 applicant: Applicant::parse(&case.applicant).masked(),
@@ -458,14 +510,15 @@ pub(crate) async fn due(
                 department: d.department,
                 state: d.state,
                 due_on: d.due_on,
+                due_on_provisional: d.due_on_provisional,
                 overdue: d.overdue,
             })
         })
         .collect();
-    items.sort_by_key(|d| (!d.overdue, d.due_on));
     Ok(Json(DueList {
         today,
         until,
         items,
+        next_after: page.next.map(|c| c.encode()),
     }))
 }

@@ -8,8 +8,11 @@
 //! receipt. A request refused as a whole stores nothing.
 //!
 //! Replays: a captured request can be sent again only while its timestamp is within 300 s
-//! of the server's clock, and then it is harmless: ingest is idempotent, so every record
-//! is a duplicate and nothing changes (a receipt records the attempt).
+//! of the server's clock, and within that window its signature is remembered (the
+//! `seen_signatures` table), so the copy is refused with 401 `REPLAYED_REQUEST`: a replay
+//! cannot make older content current again after a correction. Clients sign every retry
+//! afresh. Until a signature verifies, only a few bodies are read at once (503
+//! `SERVER_BUSY` beyond), each at most 64 MiB and within 30 s.
 
 use axum::Json;
 use axum::body::{Body, Bytes};
@@ -20,19 +23,21 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use onething_domain::department::DepartmentKind;
 use onething_exchange::batch::{BatchError, BodyFormat, MAX_BODY_BYTES, parse_batch};
 use onething_exchange::signature::{self, SignatureError};
-use onething_exchange::{Dataset, FieldError, ValidRecord};
+use onething_exchange::{Dataset, FieldCode, FieldError, ValidRecord};
 use onething_store::departments::Department;
-use onething_store::shared_records::Push;
+use onething_store::shared_records::{Push, RecordOutcome};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::metrics::Metrics;
 use crate::{ApiError, AppState};
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(super::exchange_results::platform_key))
+        .routes(routes!(super::exchange_results::platform_keys))
         .routes(routes!(super::exchange_results::results))
         .routes(routes!(push))
 }
@@ -62,6 +67,10 @@ pub enum PushRefusal {
     PayloadTooLarge,
     #[error("body could not be read: {0}")]
     UnreadableBody(String),
+    #[error("signature of department {0} already accepted once")]
+    Replayed(String),
+    #[error("too many unverified requests at once")]
+    Busy,
     #[error(transparent)]
     Batch(#[from] BatchError),
     #[error("validation task failed: {0}")]
@@ -122,7 +131,9 @@ pub(crate) struct RejectedRecord {
 ///
 /// Idempotent: a record identical to the stored one counts as a duplicate and changes
 /// nothing; a known key with new content is a correction (new version, history kept). A
-/// replayed request within the 300 s window is therefore harmless.
+/// request whose exact signature was already accepted is refused (401 `REPLAYED_REQUEST`):
+/// sign every retry afresh. A key belongs to the department that first pushed it: another
+/// department's record of that key is rejected (`NOT_RECORD_OWNER`).
 ///
 /// Record error codes: `MISSING_FIELD`, `UNKNOWN_FIELD`, `INVALID_TYPE`, `OUT_OF_RANGE`,
 /// `INVALID_ENUM`, `INVALID_DATE`, `INVALID_TIME`, `INVALID_CITIZEN_ID`, `INVALID_USCC`,
@@ -144,11 +155,12 @@ pub(crate) struct RejectedRecord {
     responses(
         (status = 200, body = PushResponse, description = "pushed; every record accepted, duplicate or rejected"),
         (status = 400, body = crate::error::ErrorBody, description = "INVALID_JSON (the body or an NDJSON line is not JSON: line and column named), INVALID_BODY"),
-        (status = 401, body = crate::error::ErrorBody, description = "UNKNOWN_DEPARTMENT, BAD_SIGNATURE (missing, malformed or not verifying; also a missing or non-numeric timestamp), STALE_TIMESTAMP"),
+        (status = 401, body = crate::error::ErrorBody, description = "UNKNOWN_DEPARTMENT, BAD_SIGNATURE (missing, malformed or not verifying; also a missing or non-numeric timestamp), STALE_TIMESTAMP, REPLAYED_REQUEST (this exact signature was already accepted: sign again)"),
         (status = 403, body = crate::error::ErrorBody, description = "DATASET_NOT_ALLOWED: the dataset is not one of the department's kind"),
         (status = 404, body = crate::error::ErrorBody, description = "UNKNOWN_DATASET"),
         (status = 413, body = crate::error::ErrorBody, description = "PAYLOAD_TOO_LARGE (over 64 MiB), TOO_MANY_RECORDS (over 10,000)"),
         (status = 415, body = crate::error::ErrorBody, description = "UNSUPPORTED_MEDIA_TYPE: neither application/json nor application/x-ndjson"),
+        (status = 503, body = crate::error::ErrorBody, description = "SERVER_BUSY: too many unverified uploads at once; retry after `Retry-After`"),
     ))]
 pub(crate) async fn push(
     State(state): State<AppState>,
@@ -157,16 +169,30 @@ pub(crate) async fn push(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<PushResponse>, ApiError> {
+    let answer = receive(&state, dataset, uri.path(), &headers, body).await;
+    if answer.is_err() {
+        Metrics::add(&state.metrics.pushes_refused, 1);
+    }
+    answer
+}
+
+async fn receive(
+    state: &AppState,
+    dataset: String,
+    path: &str,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Json<PushResponse>, ApiError> {
     let dataset =
         Dataset::from_path_segment(&dataset).ok_or(PushRefusal::UnknownDataset(dataset))?;
-    let format = body_format(&headers)?;
+    let format = body_format(headers)?;
     let now = state.now();
     let Authenticated {
         dept,
         key_id,
         body,
         signature: signature_b64,
-    } = authenticate(&state, &headers, uri.path(), body).await?;
+    } = authenticate(state, headers, path, body).await?;
     if !dataset.allows(dept.kind) {
         return Err(PushRefusal::DatasetNotAllowed {
             dept: dept.id,
@@ -190,12 +216,24 @@ pub(crate) async fn push(
         rejected: checked.rejected.len(),
     };
     let outcome = state.store.ingest(&push, &checked.valid).await?;
+    let mut rejected = checked.rejected;
+    rejected.extend(not_owned(
+        dataset,
+        &checked.valid,
+        &checked.indexes,
+        &outcome.outcomes,
+    ));
+    rejected.sort_by_key(|r| r.index);
+    let metrics = &state.metrics;
+    Metrics::add(&metrics.records_accepted, outcome.accepted);
+    Metrics::add(&metrics.records_duplicate, outcome.duplicates);
+    Metrics::add(&metrics.records_rejected, rejected.len());
     tracing::info!(dept = %dept.id, %dataset, accepted = outcome.accepted,
-        duplicates = outcome.duplicates, rejected = checked.rejected.len(), "push ingested");
+        duplicates = outcome.duplicates, rejected = rejected.len(), "push ingested");
     Ok(Json(PushResponse {
         accepted: outcome.accepted,
         duplicates: outcome.duplicates,
-        rejected: checked.rejected,
+        rejected,
         receipt: outcome.push_id,
     }))
 }
@@ -256,7 +294,17 @@ pub(crate) async fn authenticate(
     let timestamp = timestamp(headers)?;
     signature::check_timestamp(timestamp, now.timestamp()).map_err(PushRefusal::from)?;
     let signature_b64 = header(headers, signature::HEADER_SIGNATURE)?.to_owned();
-    let body = read_body(headers, body).await?;
+    // Until the signature verifies, anyone who knows a department id can send a body: only
+    // a few such bodies are read at once, each at most 64 MiB and within READ_TIMEOUT, so
+    // unauthenticated uploads are bounded in memory and time. Over the bound: 503 at once.
+    let gate = state
+        .unverified
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| PushRefusal::Busy)?;
+    let body = tokio::time::timeout(READ_TIMEOUT, read_body(headers, body))
+        .await
+        .map_err(|_| PushRefusal::UnreadableBody("timed out".to_owned()))??;
     let signed = Signed {
         path,
         timestamp,
@@ -264,6 +312,15 @@ pub(crate) async fn authenticate(
         signature: &signature_b64,
     };
     let key_id = verify(state, &dept, &signed, now).await?;
+    drop(gate);
+    // Ed25519 signatures are deterministic: the same signature means the same request.
+    let fresh = state
+        .store
+        .remember_signature(&dept.id, &signature_b64, now, REPLAY_MEMORY)
+        .await?;
+    if !fresh {
+        return Err(PushRefusal::Replayed(dept.id).into());
+    }
     Ok(Authenticated {
         dept,
         key_id,
@@ -271,6 +328,13 @@ pub(crate) async fn authenticate(
         signature: signature_b64,
     })
 }
+
+/// How long reading an unverified body may take (a slow sender holds a scarce slot).
+const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// How long accepted signatures are remembered: longer than a timestamp stays fresh
+/// (300 s either way of the server's clock, so a signature can verify for at most 600 s).
+const REPLAY_MEMORY: chrono::TimeDelta = chrono::TimeDelta::minutes(15);
 
 /// Reads at most [`MAX_BODY_BYTES`], refusing early when `Content-Length` says more.
 async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, PushRefusal> {
@@ -331,7 +395,36 @@ async fn verify(
 
 struct Checked {
     valid: Vec<ValidRecord>,
+    /// The position in the request of each valid record.
+    indexes: Vec<usize>,
     rejected: Vec<RejectedRecord>,
+}
+
+/// The records ingest refused because another department owns their key.
+fn not_owned(
+    dataset: Dataset,
+    valid: &[ValidRecord],
+    indexes: &[usize],
+    outcomes: &[RecordOutcome],
+) -> Vec<RejectedRecord> {
+    let field = dataset.key_fields().first().copied().unwrap_or("records");
+    outcomes
+        .iter()
+        .zip(valid.iter().zip(indexes))
+        .filter(|(outcome, _)| **outcome == RecordOutcome::NotOwner)
+        .map(|(_, (record, index))| RejectedRecord {
+            index: *index,
+            key: Some(record.key().to_owned()),
+            errors: vec![FieldError::new(
+                field,
+                FieldCode::NotRecordOwner,
+                format!(
+                    "记录“{}”由其他部门首次推送，只有该部门可以更正；如需移交请联系平台管理员",
+                    record.key()
+                ),
+            )],
+        })
+        .collect()
 }
 
 /// Splits the body and validates every record (CPU work: run off the async threads).
@@ -343,11 +436,15 @@ fn check_records(
     let records = parse_batch(format, body)?;
     let mut checked = Checked {
         valid: Vec::with_capacity(records.len()),
+        indexes: Vec::with_capacity(records.len()),
         rejected: Vec::new(),
     };
     for record in records {
         match dataset.validate(&record.value) {
-            Ok(valid) => checked.valid.push(valid),
+            Ok(valid) => {
+                checked.valid.push(valid);
+                checked.indexes.push(record.index);
+            }
             Err(errors) => checked.rejected.push(RejectedRecord {
                 index: record.index,
                 key: dataset.key_of(&record.value),

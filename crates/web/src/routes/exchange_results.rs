@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::exchange::authenticate;
-use crate::outbox::platform_signing_key;
 use crate::{ApiError, AppState};
 
 /// What the department decided.
@@ -118,7 +117,7 @@ pub(crate) async fn results(
             &delivery.item,
             action,
             &actor,
-            &state.calendar,
+            &state.calendar(),
         )
         .await?;
     Ok(Json(ResultResponse {
@@ -211,10 +210,42 @@ fn action_of(report: &ResultBody) -> Result<Action, ApiError> {
 pub(crate) async fn platform_key(
     State(state): State<AppState>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let key = platform_signing_key(&state.store, state.now())
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", e.to_string()))?;
-    let pem = signature::verifying_key_to_pem(&key.verifying_key())
+    let key = state.platform.signing_key().verifying_key();
+    let pem = signature::verifying_key_to_pem(&key)
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, "application/x-pem-file")], pem))
+}
+
+/// Every public key of the platform a delivery may be signed with: the current one, and
+/// during a rotation the retired ones (a receiver accepts a signature by any of them).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PlatformKeysView {
+    keys: Vec<PlatformKeyView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PlatformKeyView {
+    /// The first 16 hex digits of the SHA-256 of the raw public key.
+    key_id: String,
+    /// SPKI PEM.
+    public_key_pem: String,
+    /// True for the key that signs new deliveries.
+    current: bool,
+}
+
+/// The platform's public keys (current first), for receivers that follow key rotation.
+#[utoipa::path(get, path = "/exchange/platform-keys", tag = "exchange",
+    responses((status = 200, body = PlatformKeysView)))]
+pub(crate) async fn platform_keys(State(state): State<AppState>) -> Json<PlatformKeysView> {
+    let keys = state
+        .platform
+        .published()
+        .into_iter()
+        .map(|k| PlatformKeyView {
+            key_id: k.key_id,
+            public_key_pem: k.public_key_pem,
+            current: k.current,
+        })
+        .collect();
+    Json(PlatformKeysView { keys })
 }

@@ -1,5 +1,6 @@
 pub(crate) mod allowance;
 pub(crate) mod audit;
+pub(crate) mod calendar;
 pub(crate) mod cases;
 pub(crate) mod catalog;
 pub(crate) mod exchange;

@@ -100,7 +100,9 @@ pub(crate) async fn sign_in(
         .chars()
         .take(64)
         .collect();
-    throttle::check(
+    // The attempt is written before it is counted and before the password is hashed, so a
+    // burst of parallel guesses cannot all pass the limit (see `throttle::reserve`).
+    let attempt = throttle::reserve(
         &state.store,
         state.auth.throttle,
         &counted_name,
@@ -110,17 +112,11 @@ pub(crate) async fn sign_in(
     .await?;
     match authenticate(&state, &request).await? {
         Some(user) => {
-            state
-                .store
-                .record_sign_in_attempt(&counted_name, &client, true, now)
-                .await?;
+            state.store.settle_sign_in_attempt(attempt).await?;
             start_session(&state, &parts.headers, user, &client, now).await
         }
         None => {
-            state
-                .store
-                .record_sign_in_attempt(&counted_name, &client, false, now)
-                .await?;
+            // The reservation already is the recorded failure.
             audit(&state, &counted_name, None, "sign_in_failed", &client, now).await?;
             Err(AuthError::InvalidCredentials)
         }
@@ -142,6 +138,8 @@ async fn authenticate(
     };
     let passwords = state.auth.passwords.clone();
     let password = request.password.clone();
+    // At most a few hashes at once: each takes 19 MiB and a core.
+    let slot = state.auth.hashing.acquire().await?;
     let verified = tokio::task::spawn_blocking(move || match credentials {
         Some(Credentials {
             user,
@@ -157,6 +155,7 @@ async fn authenticate(
         tracing::error!(error = %e, "password check panicked");
         AuthError::InvalidCredentials
     })?;
+    drop(slot);
     Ok(verified)
 }
 

@@ -16,7 +16,7 @@ use onething_domain::access::{Role, Scope, Username};
 use onething_domain::{Calendar, CitizenId, RegionCode, Uscc};
 use onething_store::Store;
 use onething_store::accounts::Passwords;
-use onething_web::{AppState, AuthConfig, app};
+use onething_web::{AppState, AuthConfig, HashLimiter, app};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -27,6 +27,8 @@ pub struct TestApp {
     pub store: Store,
     now: Arc<Mutex<DateTime<Utc>>>,
     passwords: Passwords,
+    /// The bound on concurrent password hashes (2 in tests, so a burst must queue).
+    pub hashing: HashLimiter,
 }
 
 /// A response, its body parsed as JSON (null when empty or not JSON).
@@ -77,6 +79,23 @@ impl TestApp {
         TestApp::on(store).await
     }
 
+    /// A fresh SQLite app with another parameter file (its text, validated).
+    pub async fn with_params(text: &str) -> TestApp {
+        let params = onething_domain::rules::MaternityParams::from_toml(text).expect("params");
+        let mut app = TestApp::new().await;
+        let clock = app.now.clone();
+        let auth = AuthConfig {
+            passwords: app.passwords.clone(),
+            ..AuthConfig::default()
+        };
+        let state = AppState::new(app.store.clone(), Calendar::shipped())
+            .with_auth(auth)
+            .with_params(text.to_owned(), params)
+            .with_clock(move || *clock.lock().expect("clock"));
+        app.app = onething_web::app(state);
+        app
+    }
+
     /// The app on a given store (a PostgreSQL one from `support::test_dbs`, say).
     pub async fn on(store: Store) -> TestApp {
         TestApp::on_with(store, |state| state).await
@@ -91,8 +110,10 @@ impl TestApp {
         let passwords = Passwords::with_cost(64, 1).expect("test cost");
         let now = Arc::new(Mutex::new(start()));
         let clock = now.clone();
+        let hashing = HashLimiter::new(2);
         let auth = AuthConfig {
             passwords: passwords.clone(),
+            hashing: hashing.clone(),
             ..AuthConfig::default()
         };
         let state = configure(
@@ -105,6 +126,7 @@ impl TestApp {
             store,
             now,
             passwords,
+            hashing,
         }
     }
 

@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use super::{CONTRIBUTIONS, Evidence, Fact, Missing, SourceRecord, UPLOAD, WageBasis, wage_year};
-use crate::rules::maternity::{EmploymentStatus, Event, InsuranceStatus, Procedure, Scheme};
+use crate::rules::maternity::{
+    EmploymentStatus, Event, InsuranceStatus, PaidMonths, Procedure, Scheme,
+};
 use crate::{Fen, RegionCode, Sex, YearMonth};
 
 #[derive(Default)]
@@ -279,18 +281,22 @@ pub(super) fn employment(
     status
 }
 
-pub(super) fn contributions(e: &Evidence, date: NaiveDate, out: &mut Collector) -> Option<u32> {
+pub(super) fn contributions(
+    e: &Evidence,
+    date: NaiveDate,
+    out: &mut Collector,
+) -> Option<PaidMonths> {
     let month = YearMonth::of(date);
     match &e.contributions {
         Some(c) if !c.keys.is_empty() => {
             out.facts.push(Fact {
                 name: "contribution_months".into(),
-                label: format!("{month}前连续缴费月数"),
+                label: format!("{month}之前的缴费月数（连续 / 近24个月累计）"),
                 value: json!({"continuous": c.continuous, "total": c.total}),
                 source: CONTRIBUTIONS.into(),
                 record_key: c.keys.join(","),
             });
-            Some(c.continuous)
+            Some(PaidMonths(c.paid.clone()))
         }
         _ => {
             out.missing(

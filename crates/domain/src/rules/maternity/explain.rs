@@ -1,5 +1,8 @@
 //! The Chinese explanation: one line per rule applied, naming the regulation and the
-//! values used. Lines are written into the decision's reused strings (no allocation
+//! values used, in words a citizen reads ("剖宫产按难产增加产假15天"): never a parameter
+//! key or a reason code, since the lines are printed on the 申请表 and shown to employers
+//! and mothers. The keys are on the administrators' parameter page and the codes in
+//! `reasons`. Lines are written into the decision's reused strings (no allocation
 //! once warm), so the wording lives here and the logic in `maternity.rs`.
 
 use std::fmt;
@@ -49,12 +52,12 @@ pub(super) fn region(
             chosen.period.source
         )),
         Err(LookupError::UnknownRegion) => out.explain(format_args!(
-            "适用参数：事件地区 {place}及其所属市（{}）、省（{}）均无生育津贴参数，无法认定（UNKNOWN_REGION）",
+            "适用参数：事件地区 {place}及其所属市（{}）、省（{}）均无生育津贴规定，无法认定",
             facts.region.city(),
             facts.region.province()
         )),
         Err(LookupError::NoRulesForDate) => out.explain(format_args!(
-            "适用参数：事件地区 {place}所属地区的参数均在事件日期 {date} 之后才施行，该日无可适用的规定（NO_RULES_FOR_DATE）"
+            "适用参数：事件地区 {place}所属地区的参数均在事件日期 {date} 之后才施行，该日无可适用的规定"
         )),
     }
 }
@@ -114,26 +117,39 @@ pub(super) fn employment(out: &mut MaternityDecision, status: EmploymentStatus) 
 pub(super) fn flexible(out: &mut MaternityDecision, period: &Period) {
     if period.flexible_workers_eligible {
         out.explain(format_args!(
-            "就业状态：灵活就业，本期参数允许享受（flexible_workers_eligible = true）"
+            "就业状态：灵活就业，本地区规定灵活就业人员可以享受生育津贴，符合"
         ));
     } else {
         out.explain(format_args!(
-            "就业状态：灵活就业，不享受生育津贴待遇（flexible_workers_eligible = false；{EXCLUDED}）"
+            "就业状态：灵活就业，本地区规定灵活就业人员不享受生育津贴待遇（{EXCLUDED}）"
         ));
     }
 }
 
 pub(super) fn flexible_undecided(out: &mut MaternityDecision) {
     out.explain(format_args!(
-        "就业状态：灵活就业，能否享受由地区参数 flexible_workers_eligible 决定，因无可适用参数未作判断"
+        "就业状态：灵活就业，能否享受由本地区规定决定，因事件地区和日期没有可适用的规定，未作判断"
     ));
 }
 
-pub(super) fn contribution(out: &mut MaternityDecision, months: u32, period: &Period) {
+/// Names the reading (连续 / 累计) every time: the same months give different answers.
+pub(super) fn contribution(
+    out: &mut MaternityDecision,
+    months: u32,
+    counted_here: bool,
+    period: &Period,
+) {
     let min = period.min_contribution_months;
     let verdict = if months >= min { "不少于" } else { "少于" };
+    let ok = if months >= min { "符合" } else { "不符合" };
+    let words = period.contribution_reading.words_zh();
+    let how = if counted_here {
+        "按缴费记录"
+    } else {
+        "按申报"
+    };
     out.explain(format_args!(
-        "参保缴费：已缴{months}个月，{verdict}{min}个月（min_contribution_months = {min}；{TARGETS}(一)）"
+        "参保缴费：须缴费满{min}个月，本地区按{words}计算，{how}已缴{months}个月，{verdict}{min}个月，{ok}（{TARGETS}(一)）"
     ));
 }
 
@@ -181,15 +197,21 @@ fn base_rule(out: &mut MaternityDecision, event: Event, leave: Leave, period: &P
     let threshold = period.miscarriage_threshold_weeks;
     let late = period.late_induction_birth_weeks;
     match (leave.rule, event) {
-        (LeaveRule::LateInductionAsBirth, Event::Induced { weeks, .. }) => out.explain(format_args!(
-            "产假：妊娠{weeks}周引产，满{late}周按生育计（late_induction_birth_weeks = {late}），基本产假{days}天（{ART7}）"
-        )),
-        (LeaveRule::LossUnderThreshold, _) => loss(out, event, late, format_args!(
-            "不满{threshold}周（“怀孕未满4个月”，miscarriage_threshold_weeks = {threshold}），产假{days}天（{ART7}）"
-        )),
-        (LeaveRule::LossOverThreshold, _) => loss(out, event, late, format_args!(
-            "满{threshold}周（“怀孕满4个月”，miscarriage_threshold_weeks = {threshold}），产假{days}天（{ART7}）"
-        )),
+        (LeaveRule::LateInductionAsBirth, Event::Induced { weeks, .. }) => out.explain(
+            format_args!("产假：妊娠{weeks}周引产，满{late}周按生育计，基本产假{days}天（{ART7}）"),
+        ),
+        (LeaveRule::LossUnderThreshold, _) => loss(
+            out,
+            event,
+            late,
+            format_args!("不满{threshold}周（“怀孕未满4个月”），产假{days}天（{ART7}）"),
+        ),
+        (LeaveRule::LossOverThreshold, _) => loss(
+            out,
+            event,
+            late,
+            format_args!("满{threshold}周（“怀孕满4个月”），产假{days}天（{ART7}）"),
+        ),
         (LeaveRule::FamilyPlanning | LeaveRule::MaleVasectomy, Event::FamilyPlanningSurgery(p)) => {
             out.explain(format_args!(
                 "计划生育手术休假：{}，{}天（{SIL56}第二项；{}）",
@@ -203,7 +225,10 @@ fn base_rule(out: &mut MaternityDecision, event: Event, leave: Leave, period: &P
             event.name_zh(),
             period.source
         )),
-        _ => out.explain(format_args!("产假：{}，基本产假{days}天（{ART7}）", event.name_zh())),
+        _ => out.explain(format_args!(
+            "产假：{}，基本产假{days}天（{ART7}）",
+            event.name_zh()
+        )),
     }
 }
 
@@ -226,12 +251,10 @@ fn birth_exceptions(out: &mut MaternityDecision, event: Event, leave: Leave, per
             out.explain(format_args!("难产：增加产假{}天（{ART7}）", leave.dystocia))
         }
         Event::Cesarean { .. } if period.cesarean_is_dystocia => out.explain(format_args!(
-            "剖宫产按难产计（cesarean_is_dystocia = true）：增加产假{}天（{ART7}）",
+            "剖宫产按难产增加产假{}天（{ART7}）",
             leave.dystocia
         )),
-        Event::Cesarean { .. } => out.explain(format_args!(
-            "剖宫产不按难产计（cesarean_is_dystocia = false）：不增加产假"
-        )),
+        Event::Cesarean { .. } => out.explain(format_args!("本地区剖宫产不按难产计，不增加产假")),
         _ => {}
     }
     if leave.additional_babies > 0 {
@@ -244,7 +267,7 @@ fn birth_exceptions(out: &mut MaternityDecision, event: Event, leave: Leave, per
     }
     if leave.regional > 0 {
         out.explain(format_args!(
-            "地方延长产假：{}天（regional_extra_days；{}）",
+            "地方延长产假：{}天（{}）",
             leave.regional, period.source
         ));
     }
@@ -274,11 +297,7 @@ pub(super) fn amount(out: &mut MaternityDecision, wage: Fen, days: u32, amount: 
 }
 
 pub(super) fn payee(out: &mut MaternityDecision, period: &Period) {
-    out.explain(format_args!(
-        "支付对象：{}（payee = {}）",
-        period.payee.name_zh(),
-        period.payee.as_str()
-    ));
+    out.explain(format_args!("支付对象：{}", period.payee.name_zh()));
 }
 
 /// The closing line of a refusal, listing every failed condition.
@@ -299,7 +318,7 @@ impl fmt::Display for ReasonList<'_> {
             if i > 0 {
                 f.write_str("；")?;
             }
-            write!(f, "{} {}", reason.code(), reason.name_zh())?;
+            f.write_str(reason.name_zh())?;
         }
         Ok(())
     }

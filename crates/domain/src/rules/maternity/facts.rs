@@ -168,10 +168,35 @@ pub struct MaternityFacts {
     pub region: RegionCode,
     /// The employer's previous-year average monthly wage (MA-7), never negative.
     pub employer_avg_monthly_wage_fen: Fen,
+    /// Paid contribution months as the input line states them (for a real claim: the
+    /// unbroken months, kept for display; the rules count `contribution_history`).
     pub contribution_months: u32,
+    /// For a real claim, month by month whether contributions were paid, so the rules can
+    /// count them under the region's reading; `None` for an input line, whose
+    /// `contribution_months` is taken as counted under that reading.
+    pub contribution_history: Option<PaidMonths>,
     pub insurance_status: InsuranceStatus,
     pub employment_status: EmploymentStatus,
     pub scheme: Scheme,
     /// Whether the maternity medical costs were settled through the city's network.
     pub settled_in_network: bool,
+}
+
+/// Whether each month before the event month was paid, the month just before first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PaidMonths(pub Vec<bool>);
+
+impl PaidMonths {
+    /// Unbroken paid months just before the event month (连续缴费).
+    pub fn continuous(&self) -> u32 {
+        let n = self.0.iter().take_while(|paid| **paid).count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
+    /// Paid months among the `window` months before the event month (累计缴费).
+    pub fn within(&self, window: u32) -> u32 {
+        let window = usize::try_from(window).unwrap_or(usize::MAX);
+        let n = self.0.iter().take(window).filter(|paid| **paid).count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
 }

@@ -153,6 +153,7 @@ fn facts(raw: &RawLine<'_>) -> Result<MaternityFacts, Problem> {
         region: region(raw)?,
         employer_avg_monthly_wage_fen: Fen::new(integer(raw, Field::Wage, 0, MAX_WAGE_FEN)?),
         contribution_months: count(raw, Field::ContributionMonths, 0, MAX_CONTRIBUTION_MONTHS)?,
+        contribution_history: None,
         insurance_status: choice(raw, Field::InsuranceStatus, &INSURANCE_STATUSES)?,
         employment_status: choice(raw, Field::EmploymentStatus, &EMPLOYMENT_STATUSES)?,
         scheme: choice(

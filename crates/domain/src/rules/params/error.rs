@@ -48,6 +48,10 @@ pub enum ParamsProblem {
         "late_induction_birth_weeks ({late}) is below miscarriage_threshold_weeks ({threshold})"
     )]
     ThresholdsOutOfOrder { late: u32, threshold: u32 },
+    #[error("contribution_reading = \"cumulative\" needs contribution_window_months")]
+    CumulativeWithoutWindow,
+    #[error("contribution_window_months is only for contribution_reading = \"cumulative\"")]
+    WindowWithoutCumulative,
 }
 
 impl ParamsError {
@@ -90,6 +94,8 @@ impl ParamsProblem {
             Self::ThresholdsOutOfOrder { late, threshold } => format!(
                 "late_induction_birth_weeks（{late}）不能小于 miscarriage_threshold_weeks（{threshold}）"
             ),
+            Self::CumulativeWithoutWindow => "contribution_reading = \"cumulative\"（累计缴费）须同时写明 contribution_window_months（在生育当月之前多少个月内累计）".to_owned(),
+            Self::WindowWithoutCumulative => "contribution_window_months 只用于 contribution_reading = \"cumulative\"（累计缴费）；连续缴费不需要计算期间".to_owned(),
         }
     }
 }

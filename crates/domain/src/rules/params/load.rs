@@ -9,11 +9,14 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{FamilyPlanningDays, ParamsError, ParamsProblem, Payee, Period, RegionParams};
+use super::{
+    ContributionReading, FamilyPlanningDays, ParamsError, ParamsProblem, Payee, Period,
+    RegionParams,
+};
 use crate::RegionCode;
 
 /// Every key of a period, in file order: the names a note may refer to.
-pub const PERIOD_KEYS: [&str; 17] = [
+pub const PERIOD_KEYS: [&str; 20] = [
     "effective_from",
     "source",
     "base_days",
@@ -30,6 +33,9 @@ pub const PERIOD_KEYS: [&str; 17] = [
     "flexible_workers_eligible",
     "payee",
     "family_planning_days",
+    "contribution_reading",
+    "contribution_window_months",
+    "application_limit_months",
     "notes",
 ];
 
@@ -38,6 +44,18 @@ const MAX_DAYS: u32 = 365;
 /// Pregnancy weeks accepted anywhere (the same bound as the facts).
 const MAX_WEEKS: u32 = 45;
 const MAX_CONTRIBUTION_MONTHS: u32 = 120;
+/// The store looks at the 24 months before the event; a cumulative window can't be longer.
+pub const MAX_CONTRIBUTION_WINDOW: u32 = 24;
+/// The longest application deadline accepted (10 years).
+const MAX_APPLICATION_LIMIT_MONTHS: u32 = 120;
+
+/// `contribution_reading` as written.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum RawReading {
+    Continuous,
+    Cumulative,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,6 +91,14 @@ struct RawPeriod {
     flexible_workers_eligible: bool,
     payee: Payee,
     family_planning_days: Spanned<FamilyPlanningDays>,
+    // Keys added later are optional: their absence keeps the file's earlier meaning
+    // (continuous months, no application deadline). Unknown keys are still refused.
+    #[serde(default)]
+    contribution_reading: Option<Spanned<RawReading>>,
+    #[serde(default)]
+    contribution_window_months: Option<Spanned<u32>>,
+    #[serde(default)]
+    application_limit_months: Option<Spanned<u32>>,
     #[serde(default)]
     notes: Option<Spanned<BTreeMap<String, String>>>,
 }
@@ -171,6 +197,18 @@ fn period(lines: &Lines<'_>, raw: RawPeriod) -> Result<Period, ParamsError> {
     let days = |key, value| ranged(lines, key, value, 0, MAX_DAYS);
     let weeks = |key, value| ranged(lines, key, value, 1, MAX_WEEKS);
     let threshold_span = raw.late_induction_birth_weeks.span();
+    let contribution_reading = reading(
+        lines,
+        raw.contribution_reading,
+        raw.contribution_window_months,
+    )?;
+    let application_limit_months = raw
+        .application_limit_months
+        .map(|value| {
+            let max = MAX_APPLICATION_LIMIT_MONTHS;
+            ranged(lines, "application_limit_months", value, 1, max)
+        })
+        .transpose()?;
     let period = Period {
         effective_from: date(lines, "effective_from", raw.effective_from)?,
         source: non_empty(lines, "source", raw.source)?,
@@ -209,6 +247,8 @@ fn period(lines: &Lines<'_>, raw: RawPeriod) -> Result<Period, ParamsError> {
         flexible_workers_eligible: raw.flexible_workers_eligible,
         payee: raw.payee,
         family_planning_days: family_planning(lines, raw.family_planning_days)?,
+        contribution_reading,
+        application_limit_months,
         notes: notes(lines, raw.notes)?,
     };
     if period.late_induction_birth_weeks < period.miscarriage_threshold_weeks {
@@ -219,6 +259,33 @@ fn period(lines: &Lines<'_>, raw: RawPeriod) -> Result<Period, ParamsError> {
         return Err(lines.error(threshold_span, problem));
     }
     Ok(period)
+}
+
+/// `contribution_reading` with its window: `cumulative` needs
+/// `contribution_window_months`, `continuous` (or no reading) must not have one.
+fn reading(
+    lines: &Lines<'_>,
+    reading: Option<Spanned<RawReading>>,
+    window: Option<Spanned<u32>>,
+) -> Result<ContributionReading, ParamsError> {
+    let kind = reading.as_ref().map(|r| *r.get_ref());
+    match (kind, window) {
+        (None | Some(RawReading::Continuous), None) => Ok(ContributionReading::Continuous),
+        (None | Some(RawReading::Continuous), Some(window)) => {
+            Err(lines.error(window.span(), ParamsProblem::WindowWithoutCumulative))
+        }
+        (Some(RawReading::Cumulative), Some(window)) => {
+            let max = MAX_CONTRIBUTION_WINDOW;
+            let months = ranged(lines, "contribution_window_months", window, 1, max)?;
+            Ok(ContributionReading::Cumulative {
+                window_months: months,
+            })
+        }
+        (Some(RawReading::Cumulative), None) => {
+            let span = reading.map_or(0..0, |r| r.span());
+            Err(lines.error(span, ParamsProblem::CumulativeWithoutWindow))
+        }
+    }
 }
 
 fn ranged(

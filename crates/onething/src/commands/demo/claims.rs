@@ -18,7 +18,7 @@ use onething_services::allowance::{
 };
 use onething_services::{Actor, Services};
 use onething_store::Store;
-use onething_store::allowance::claims::{BankAccount, Claim, ClaimSubject, LOOKBACK_DAYS, Offer};
+use onething_store::allowance::claims::{BankAccount, Claim, ClaimSubject, Offer};
 use onething_store::allowance::settlements::{self, SettleRun};
 use onething_store::audit::NewAuditEntry;
 use onething_store::shared_data::DataUse;
@@ -47,11 +47,11 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn services(&self) -> Services {
-        Services {
-            store: self.store.clone(),
-            params: Arc::new(self.params.clone()),
-            calendar: Arc::new(self.calendar.clone()),
-        }
+        Services::with_calendar(
+            self.store.clone(),
+            Arc::new(self.params.clone()),
+            self.calendar.clone(),
+        )
     }
 
     /// Opens, confirms and (with a photo when `photo`) submits a claim for `offer`, as the
@@ -178,12 +178,16 @@ fn failure(e: impl std::error::Error + Send + Sync + 'static) -> Failure {
     Failure::environment("演示生育津贴申领失败", e)
 }
 
+/// The demo's employer is one with births in the last year (a choice of the demo, not a
+/// rule: claims are open for any pushed birth).
+const DEMO_RECENT_DAYS: i64 = 366;
+
 pub(super) async fn seed(
     store: &Store,
     calendar: &Calendar,
     today: NaiveDate,
 ) -> Result<DemoClaims, Failure> {
-    let since = today - Duration::days(LOOKBACK_DAYS);
+    let since = today - Duration::days(DEMO_RECENT_DAYS);
     let employers = store.employers_with_births(since).await?;
     let (uscc, _) = employers
         .first()

@@ -6,6 +6,7 @@ mod claims;
 mod departments;
 mod newborn;
 
+use crate::out::say;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -38,27 +39,27 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     let store = Store::open(&db).await?;
     let today = date_in_china(Utc::now());
     let summary = seed(&store, &calendar, args.seed, today).await?;
-    println!(
+    say!(
         "演示数据已生成 / demo data ready: {} ({summary})",
         args.file.display()
-    );
+    )?;
     let city_dir = city_dir(&args.file);
     let pushed = departments::seed(&store, &calendar, args.seed, today, &city_dir).await?;
-    println!("  演示部门 / demo departments: {pushed}");
+    say!("  演示部门 / demo departments: {pushed}")?;
     let claims = claims::seed(&store, &calendar, departments::city_today(&calendar, today)).await?;
-    println!(
+    say!(
         "  生育津贴申领 / maternity-allowance claims: {}",
         claims.summary
-    );
+    )?;
     if let Some(mother) = &claims.mother {
         seed_mother_case(&store, &calendar, args.seed, today, mother).await?;
     }
     let newborn = newborn::seed(&store, &calendar).await?;
-    println!(
+    say!(
         "  新生儿出生一件事 / newborn applications: {}",
         newborn.summary
-    );
-    println!("  所有人员与单位均为合成数据 / every person and employer is synthetic");
+    )?;
+    say!("  所有人员与单位均为合成数据 / every person and employer is synthetic")?;
     let passwords = onething_store::accounts::Passwords::new();
     let accounts = accounts::seed_demo_accounts(
         &store,
@@ -68,15 +69,15 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
         Utc::now(),
     )
     .await?;
-    println!("  演示账号 / demo accounts (username / password):");
+    say!("  演示账号 / demo accounts (username / password):")?;
     for a in &accounts {
-        println!(
+        say!(
             "    {} / {}  {}：{}",
             a.username,
             a.password,
             a.role.label_zh(),
             a.can_do
-        );
+        )?;
     }
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);

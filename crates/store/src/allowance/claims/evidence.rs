@@ -1,7 +1,7 @@
 //! Gathers a claim's evidence from shared data, every read audited for the claim (EX-4),
 //! and hands it to the pure derivation in `domain::allowance::derive`.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use onething_domain::allowance::derive::{
     self, BIRTH_CERTIFICATES, ContributionEvidence, DELIVERY_RECORDS, EMPLOYER_WAGES,
     EMPLOYMENT_STATUS, INSURANCE_ENROLLMENTS, MARRIAGES,
@@ -13,8 +13,6 @@ use crate::shared_data::DataUse;
 use crate::shared_records::SharedRecord;
 use crate::{Store, StoreError};
 
-/// How far back a birth or delivery opens a claim (and an offer): twelve months.
-pub const LOOKBACK_DAYS: i64 = 366;
 /// Months of contributions looked at before the event month.
 const CONTRIBUTION_WINDOW: u32 = 24;
 
@@ -30,7 +28,8 @@ pub struct ClaimSubject<'a> {
     /// The event date already fixed on the claim (re-derivation at submit and review keeps
     /// the claim on the same delivery).
     pub event_date: Option<NaiveDate>,
-    /// Today in China: the look-back window ends here.
+    /// Today in China: births and deliveries up to today open a claim, however long ago
+    /// (a region's application limit is the services layer's to apply).
     pub today: NaiveDate,
 }
 
@@ -56,9 +55,8 @@ impl Store {
         } else {
             (Some(claimant.clone()), None)
         };
-        let from = subject.today - Duration::days(LOOKBACK_DAYS);
         let (certificate, delivery) = match &mother {
-            Some(m) => self.birth_and_delivery(data_use, m, subject, from).await?,
+            Some(m) => self.birth_and_delivery(data_use, m, subject).await?,
             None => (None, None),
         };
         let mut evidence = Evidence {
@@ -107,11 +105,10 @@ impl Store {
         data_use: &DataUse,
         mother: &CitizenId,
         subject: &ClaimSubject<'_>,
-        from: NaiveDate,
     ) -> Result<(Option<SourceRecord>, Option<SourceRecord>), StoreError> {
         let (from, to) = match subject.event_date {
             Some(date) => (date, date),
-            None => (from, subject.today),
+            None => (NaiveDate::MIN, subject.today),
         };
         let certificates = self
             .birth_certificates_of_mother(data_use, mother.as_str(), from, to)
@@ -164,6 +161,7 @@ impl Store {
             before: month,
             continuous: months.continuous,
             total: months.total,
+            paid: months.paid,
             keys: months.records.into_iter().map(|r| r.key).collect(),
         });
         Ok(())

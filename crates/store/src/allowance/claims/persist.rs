@@ -24,7 +24,7 @@ pub(super) async fn save_in(
              needs_review = $11, account_name = $12, bank = $13, account_number = $14,
              reject_code = $15, reject_note = $16, submitted_at = $17, reviewed_at = $18,
              reviewed_by = $19, approved_on = $20, payment_due = $21, updated_at = $22,
-             version = version + 1
+             payment_due_provisional = $25, version = version + 1
          WHERE id = $23 AND version = $24",
     )
     .bind(c.status.as_str())
@@ -51,6 +51,7 @@ pub(super) async fn save_in(
     .bind(instant(at))
     .bind(&c.id)
     .bind(c.version)
+    .bind(i64::from(c.payment_due_provisional))
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 1 {

@@ -1,7 +1,7 @@
 //! Reading claims: one claim, the claims a scope reaches, the employer's offers, and the
 //! duplicate attempts kept for supervision.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use onething_domain::access::mask_id_text;
 use onething_domain::allowance::derive::certificate_birth_date;
 use onething_domain::allowance::{ClaimStatus, SourceRecord, WageBasis};
@@ -9,7 +9,7 @@ use onething_exchange::Dataset;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{BankAccount, Claim, LOOKBACK_DAYS};
+use super::{BankAccount, Claim};
 use crate::shared_data::DataUse;
 use crate::text::{parse_instant, parse_json, parse_opt_date};
 use crate::{Store, StoreError};
@@ -18,7 +18,7 @@ pub(super) const CLAIM_COLUMNS: &str = "id, case_id, employer_uscc, person_id, c
     certificate_no, event_date, region, wage_basis, facts, missing, decision, params_used, amount_fen, \
     payee, needs_review, authorization_ref, account_name, bank, account_number, reject_code, \
     reject_note, created_by, created_at, submitted_at, reviewed_at, reviewed_by, approved_on, \
-    payment_due, updated_at, version";
+    payment_due, payment_due_provisional, updated_at, version";
 
 /// Which claims to list; `None` matches all.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +40,12 @@ pub struct Offer {
     pub person_ref: String,
     pub event_date: NaiveDate,
     pub certificate_no: Option<String>,
+    /// The region's application limit has passed for this event (`application_limit_months`):
+    /// still offered, since only opening the claim decides, but marked. Set by the services
+    /// layer, which knows the parameters; the store leaves it false.
+    pub past_limit: bool,
+    /// The limit in months, when one applies to the event.
+    pub limit_months: Option<u32>,
 }
 
 /// Where an offer's `person_ref` points: a shared record whose subject is the person.
@@ -119,17 +125,16 @@ impl Store {
         rows.iter().map(claim_of).collect()
     }
 
-    /// The employer's offers: one per employee and event date in the last twelve months
-    /// with no claim yet (reads audited).
+    /// The employer's offers: one per employee and event date with no claim yet, however
+    /// long ago (reads audited).
     pub async fn offers(
         &self,
         data_use: &DataUse,
         employer_uscc: &str,
         today: NaiveDate,
     ) -> Result<Vec<Offer>, StoreError> {
-        let since = today - Duration::days(LOOKBACK_DAYS);
         let records = self
-            .employer_offer_records(data_use, employer_uscc, since)
+            .employer_offer_records(data_use, employer_uscc, today)
             .await?;
         let mut offers: Vec<Offer> = Vec::new();
         for r in records {
@@ -166,6 +171,8 @@ impl Store {
                     person_ref: handle.encode(),
                     event_date: date,
                     certificate_no,
+                    past_limit: false,
+                    limit_months: None,
                 }),
             }
         }
@@ -271,6 +278,7 @@ pub(super) fn claim_of(row: &AnyRow) -> Result<Claim, StoreError> {
         reviewed_by: row.try_get("reviewed_by")?,
         approved_on: parse_opt_date(row.try_get("approved_on")?)?,
         payment_due: parse_opt_date(row.try_get("payment_due")?)?,
+        payment_due_provisional: row.try_get::<i64, _>("payment_due_provisional")? != 0,
         updated_at: parse_instant(&row.try_get::<String, _>("updated_at")?)?,
         version: row.try_get("version")?,
     })

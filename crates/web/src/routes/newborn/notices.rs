@@ -12,7 +12,6 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::CurrentUser;
-use crate::outbox::platform_signing_key;
 use crate::{ApiError, AppState};
 
 /// Where people check a notice (printed on it).
@@ -30,10 +29,7 @@ pub(crate) async fn sealed_notice_pdf(
         .await
         .map_err(|e| ApiError::internal(&e))?
         .map_err(|e| ApiError::from(&e))?;
-    let key = platform_signing_key(&state.store, state.now())
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    Ok(seal(&key, &pdf))
+    Ok(seal(state.platform.signing_key(), &pdf))
 }
 
 /// The application's current notice (受理通知书 / 一次性告知书 / 不予受理通知书), sealed.

@@ -28,6 +28,9 @@ pub(crate) struct OfferView {
     person_ref: String,
     event_date: NaiveDate,
     certificate_no: Option<String>,
+    /// The region's application limit (`application_limit_months`) has passed for this
+    /// event: still listed, but opening the claim will be refused (`APPLICATION_TOO_LATE`).
+    past_limit: bool,
 }
 
 /// The employer's authorisation of a window submission (授权确认表, seed 000 附件2).
@@ -55,8 +58,9 @@ pub(crate) struct CreateBody {
     authorisation: Option<AuthorisationBody>,
 }
 
-/// Employees with a birth or delivery pushed in the last twelve months and no claim yet:
-/// the claim the platform offers before anyone asks (MA-2).
+/// Employees with a pushed birth or delivery and no claim yet, however long ago: the claim
+/// the platform offers before anyone asks (MA-2); those past the region's application limit
+/// are marked `past_limit`.
 #[utoipa::path(get, path = "/maternity-allowance/offers", tag = "maternity-allowance",
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Vec<OfferView>),
@@ -74,6 +78,7 @@ pub(crate) async fn offers(
                 person_ref: o.person_ref,
                 event_date: o.event_date,
                 certificate_no: o.certificate_no,
+                past_limit: o.past_limit,
             })
             .collect(),
     ))
@@ -138,6 +143,37 @@ pub(crate) struct LookupView {
     region: Option<String>,
     facts: Vec<onething_domain::allowance::Fact>,
     missing: Vec<onething_domain::allowance::Missing>,
+    /// The last day to claim for the event found, when the region sets a limit.
+    application_deadline: Option<NaiveDate>,
+    /// That day has passed: a claim would be refused (`APPLICATION_TOO_LATE`).
+    past_limit: bool,
+    /// Claims for the person refused as too late, newest first (from the audit log).
+    refused_too_late: Vec<RefusedTooLate>,
+}
+
+/// A claim refused because the application limit had passed.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RefusedTooLate {
+    at: chrono::DateTime<chrono::Utc>,
+    /// Who tried (username).
+    by: String,
+    employer_uscc: Option<String>,
+    event_date: Option<NaiveDate>,
+    deadline: Option<NaiveDate>,
+}
+
+impl From<&onething_store::audit::AuditEntry> for RefusedTooLate {
+    fn from(e: &onething_store::audit::AuditEntry) -> Self {
+        let detail = &e.entry.detail;
+        let date = |key: &str| detail[key].as_str().and_then(|d| d.parse().ok());
+        RefusedTooLate {
+            at: e.entry.at,
+            by: e.entry.actor.clone(),
+            employer_uscc: detail["employer_uscc"].as_str().map(str::to_owned),
+            event_date: date("event_date"),
+            deadline: date("deadline"),
+        }
+    }
 }
 
 /// The window clerk's look-up (MA-3): the shared data found for a person, in the clerk's
@@ -157,7 +193,11 @@ pub(crate) async fn lookup(
     actor.authorize(UseCase::LookupPerson)?;
     let person = citizen_id(query.person_id.as_deref().unwrap_or_default(), "person_id")?;
     let found = service::lookup_person(&state.services(), &actor, &person).await?;
+    let today = actor.today();
     Ok(Json(LookupView {
+        application_deadline: found.application_limit.map(|l| l.deadline),
+        past_limit: found.application_limit.is_some_and(|l| l.is_past(today)),
+        refused_too_late: found.refused_too_late.iter().map(Into::into).collect(),
         person_id_masked: found.person.masked(),
         event_date: found.event_date,
         region: found.region.map(|r| r.to_string()),

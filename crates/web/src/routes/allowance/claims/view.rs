@@ -85,8 +85,11 @@ pub(crate) struct ClaimView {
     #[schema(value_type = Option<Object>)]
     params_used: Option<serde_json::Value>,
     approved_on: Option<NaiveDate>,
-    /// 10 working days after approval; null while the calendar lacks the year's notice.
+    /// The payment item's limit (10 working days) after approval.
     payment_due: Option<NaiveDate>,
+    /// True when `payment_due` runs into a year whose holiday notice is not published yet:
+    /// a forecast (预计), recomputed when the notice is loaded.
+    payment_due_provisional: bool,
     payment_due_note: Option<String>,
     needs_review: bool,
     authorisation: Option<AuthorisationView>,
@@ -210,6 +213,7 @@ pub(crate) fn claim_view(detail: ClaimDetail) -> ClaimView {
         params_used: claim.params_used,
         approved_on: claim.approved_on,
         payment_due: claim.payment_due,
+        payment_due_provisional: claim.payment_due_provisional,
         needs_review: claim.needs_review,
         created_at: claim.created_at,
         submitted_at: claim.submitted_at,
@@ -221,37 +225,10 @@ pub(crate) fn claim_view(detail: ClaimDetail) -> ClaimView {
 /// an unexpected field: every id-shaped token in a fact is masked.
 pub(crate) fn mask_fact(mut fact: Fact) -> Fact {
     if let Some(text) = fact.value.as_str() {
-        fact.value = serde_json::Value::String(mask_ids_in(text));
+        fact.value = serde_json::Value::String(onething_domain::access::mask_ids_in(text));
     }
-    fact.record_key = mask_ids_in(&fact.record_key);
+    fact.record_key = onething_domain::access::mask_ids_in(&fact.record_key);
     fact
-}
-
-/// Masks every 18-character citizen-id-shaped token (17 digits and a digit or `X`).
-pub(crate) fn mask_ids_in(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut token = String::new();
-    let flush = |token: &mut String, out: &mut String| {
-        let id_shaped = token.len() == 18
-            && token[..17].bytes().all(|b| b.is_ascii_digit())
-            && token[17..].bytes().all(|b| b.is_ascii_digit() || b == b'X');
-        if id_shaped {
-            out.push_str(&mask_id_text(token));
-        } else {
-            out.push_str(token);
-        }
-        token.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            token.push(c);
-        } else {
-            flush(&mut token, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut token, &mut out);
-    out
 }
 
 /// The claims the user may see, newest first: an employer its own, a person her own, clerks

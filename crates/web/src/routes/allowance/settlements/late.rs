@@ -67,7 +67,7 @@ pub(crate) async fn late_payments(
     let today = date_in_china(state.now());
     let late = state
         .store
-        .late_payments(region_scope(&user)?, today, &state.calendar)
+        .late_payments(region_scope(&user)?, today, &state.calendar())
         .await?;
     Ok(Json(late.into_iter().map(Into::into).collect()))
 }

@@ -1,0 +1,21 @@
+//! The integration tests of `services` in one binary: each file beside this one is a module
+//! of it, so the whole application is linked once instead of once per file (CI time on two
+//! cores). A new test file must be added below; `every_test_file_is_a_module` fails until it is.
+
+// Shared test support, declared once for every module below.
+mod support;
+
+#[path = "claims.rs"]
+mod claims;
+#[path = "claims_case.rs"]
+mod claims_case;
+#[path = "newborn.rs"]
+mod newborn;
+
+#[test]
+fn every_test_file_is_a_module() {
+    onething_test_support::assert_every_test_file_is_a_module(
+        env!("CARGO_MANIFEST_DIR"),
+        include_str!("integration.rs"),
+    );
+}
