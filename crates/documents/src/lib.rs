@@ -3,6 +3,9 @@
 //! employer to check and sign, and the employer's authorisation form (授权确认表,
 //! 附件2) that its clerk brings to the agency (domain.md MA-3).
 //!
+//! The newborn bundle's notices (受理通知书, 一次性告知书, 不予受理通知书, seed 003) are
+//! here too ([`notice_pdf`]).
+//!
 //! The API is pure apart from reading the font once: plain data in, PDF bytes out. No
 //! database, no HTTP; the caller decides what to show (for instance a masked citizen
 //! id) and where the bytes go. Fonts are loaded once ([`Fonts`]) and shared.
@@ -12,6 +15,7 @@ mod authorization;
 mod fonts;
 mod format;
 mod layout;
+mod notice;
 
 pub use application::{
     APPLICATION_TITLE, ApplicationForm, BankAccount, Fact, application_form_pdf,
@@ -19,6 +23,7 @@ pub use application::{
 pub use authorization::{AUTHORIZATION_TITLE, AuthorizationForm, authorization_form_pdf};
 pub use fonts::{DEBIAN_FONT_PATHS, Fonts};
 pub use format::{amount_in_words, format_date, format_yuan};
+pub use notice::{NoticeForm, notice_pdf};
 
 use std::path::PathBuf;
 

@@ -219,3 +219,39 @@ fn fonts_are_shared_between_threads() {
     fn shareable<T: Send + Sync + Clone>() {}
     shareable::<Fonts>();
 }
+
+#[test]
+fn a_newborn_notice_shows_its_number_code_and_every_line() {
+    let Some(fonts) = fonts_or_skip("a_newborn_notice_shows_its_number_code_and_every_line") else {
+        return;
+    };
+    let form = onething_documents::NoticeForm {
+        title: "一次性告知书".into(),
+        number: "XSBZ20250120A1B2C3D4".into(),
+        verification_code: "K7M2Q9XA".into(),
+        issued_on: chrono::NaiveDate::from_ymd_opt(2025, 1, 20).expect("date"),
+        application_id: "NB0123456789AB".into(),
+        applicant_masked: "450202********0024".into(),
+        decision: "您的申请符合受理条件，但材料不齐全，请一次性补正以下材料。".into(),
+        lines: vec![
+            "父亲的居民户口簿首页、户主页、本人页".into(),
+            "父母双方结婚证首页、主页".into(),
+        ],
+        closing: "补正材料经窗口审核后予以受理。".into(),
+        verify_hint: "可在平台“文书核验”页面输入编号和核验码核验。".into(),
+    };
+    let pdf = onething_documents::notice_pdf(&form, &fonts).expect("renders");
+    let text = flat_text(&pdf);
+    for expected in [
+        "一次性告知书",
+        "XSBZ20250120A1B2C3D4",
+        "K7M2Q9XA",
+        "450202********0024",
+        "父亲的居民户口簿首页",
+        "结婚证首页",
+        "电子印章",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from {text}");
+    }
+    assert!(pdf.len() < MAX_FORM_BYTES, "{} bytes", pdf.len());
+}

@@ -12,6 +12,7 @@ pub mod china_time;
 pub mod department;
 pub mod ids;
 pub mod money;
+pub mod newborn;
 pub mod rules;
 pub mod year_month;
 

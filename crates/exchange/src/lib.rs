@@ -11,6 +11,7 @@ pub mod batch;
 #[cfg(feature = "client")]
 pub mod client;
 pub mod datasets;
+pub mod seal;
 pub mod signature;
 
 pub use datasets::{Dataset, FieldCode, FieldError, FieldType, ValidRecord};

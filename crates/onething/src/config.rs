@@ -26,6 +26,39 @@ pub struct ConfigFile {
     pub settlement: crate::commands::settle::SettlementSection,
     #[serde(default)]
     pub platform: PlatformSection,
+    #[serde(default)]
+    pub newborn: NewbornSection,
+}
+
+/// 新生儿出生一件事 (docs/newborn.md): the city the bundle serves.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewbornSection {
+    /// GB/T 2260 city code (`XXXX00`); its counties are included. Without it the bundle
+    /// takes no applications.
+    pub city: Option<String>,
+}
+
+impl NewbornSection {
+    /// The configured city, checked: a valid code at city level.
+    pub fn city(&self) -> Result<Option<onething_domain::RegionCode>, Failure> {
+        let Some(text) = &self.city else {
+            return Ok(None);
+        };
+        let code = onething_domain::RegionCode::parse(text.trim()).map_err(|e| {
+            Failure::usage(
+                format!("[newborn] city：{}", e.message_zh()),
+                format!("[newborn] city: {e}"),
+            )
+        })?;
+        if !code.is_city() {
+            return Err(Failure::usage(
+                format!("[newborn] city：{text} 不是地级市代码（应为 XXXX00，如 450200）"),
+                format!("[newborn] city: {text} is not a city code (XXXX00, e.g. 450200)"),
+            ));
+        }
+        Ok(Some(code))
+    }
 }
 
 /// The platform's signing key (deliveries to departments), kept in files, never in the

@@ -95,6 +95,13 @@ pub enum ServiceError {
     /// Submit without an account given or on file (400 `BANK_ACCOUNT_REQUIRED`).
     #[error("no bank account")]
     NoBankAccount,
+    /// A newborn application or case is not in a state that allows this (409
+    /// `INVALID_STATE`); the message says why, in Chinese.
+    #[error("{0}")]
+    NotNow(String),
+    /// The case was rated already (409 `ALREADY_RATED`).
+    #[error("the case was already rated")]
+    AlreadyRated,
     /// A deadline runs into a year whose holiday notice is not loaded.
     #[error(transparent)]
     Calendar(#[from] onething_domain::CalendarError),

@@ -15,8 +15,10 @@
 mod actor;
 pub mod allowance;
 pub mod calendar;
+pub mod cases;
 mod error;
 pub mod input;
+pub mod newborn;
 pub mod notify;
 
 use std::sync::Arc;

@@ -9,6 +9,8 @@ mod support;
 mod claims;
 #[path = "claims_case.rs"]
 mod claims_case;
+#[path = "newborn.rs"]
+mod newborn;
 #[path = "payables.rs"]
 mod payables;
 

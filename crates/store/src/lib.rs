@@ -20,6 +20,7 @@ mod db;
 pub mod departments;
 mod error;
 mod gauges;
+pub mod newborn;
 pub mod outbox;
 pub mod payables;
 mod replays;

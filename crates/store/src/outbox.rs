@@ -47,7 +47,7 @@ pub enum AttemptOutcome {
     },
 }
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, dept_id, case_id, item, payload, status, attempts, next_attempt_at, last_error";
 
 impl Store {
@@ -166,14 +166,14 @@ impl Store {
         row.as_ref().map(delivery_of).transpose()
     }
 
-    /// The latest delivery of an item.
+    /// The latest delivery asking a department to handle an item (not a result handed over).
     pub async fn delivery_for_item(
         &self,
         case_id: &str,
         item: &str,
     ) -> Result<Option<Delivery>, StoreError> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM deliveries WHERE case_id = $1 AND item = $2
+            "SELECT {COLUMNS} FROM deliveries WHERE case_id = $1 AND item = $2 AND purpose = 'item'
              ORDER BY created_at DESC, id LIMIT 1"
         )))
         .bind(case_id)
@@ -203,7 +203,7 @@ impl Store {
     }
 }
 
-fn delivery_of(row: &AnyRow) -> Result<Delivery, StoreError> {
+pub(crate) fn delivery_of(row: &AnyRow) -> Result<Delivery, StoreError> {
     Ok(Delivery {
         id: row.try_get("id")?,
         dept_id: row.try_get("dept_id")?,

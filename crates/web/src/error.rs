@@ -229,6 +229,12 @@ impl From<onething_services::ServiceError> for ApiError {
                 "请填写单位银行账户（户名、开户行、账号），或先登记单位账户",
                 "bank_account",
             ),
+            E::NotNow(message) => ApiError::new(S::CONFLICT, "INVALID_STATE", message),
+            E::AlreadyRated => ApiError::new(
+                S::CONFLICT,
+                "ALREADY_RATED",
+                "该办件已评价，每个办件只能评价一次",
+            ),
             E::Calendar(c) => c.into(),
             E::Settlement(s) => s.into(),
             E::Store(s) => s.into(),

@@ -5,7 +5,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::routes::{allowance, audit, calendar, cases, catalog, exchange, health, session};
+use crate::routes::{
+    allowance, audit, calendar, cases, catalog, exchange, health, newborn, session,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,6 +36,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .nest("/api/v1", calendar::router())
         .nest("/api/v1", allowance::claims::router())
         .nest("/api/v1", allowance::settlements::router())
+        .nest("/api/v1", newborn::router())
 }
 
 /// The document as served at `/api/openapi.json` (also used to snapshot it in tests).

@@ -47,6 +47,9 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// When set, `/metrics` wants `Authorization: Bearer` this token.
     pub metrics_token: Option<Arc<str>>,
+    /// The newborn bundle's city (`[newborn] city`); without it the bundle takes no
+    /// applications (503 `NEWBORN_NOT_CONFIGURED`).
+    pub newborn: Option<onething_services::newborn::Newborn>,
 }
 
 /// Department bodies read at once before their signature verifies (64 MiB each at most).
@@ -66,7 +69,14 @@ impl AppState {
             platform: Arc::new(ephemeral_key()),
             metrics: Arc::default(),
             metrics_token: None,
+            newborn: None,
         }
+    }
+
+    /// The same state serving the newborn bundle in `city` (`[newborn] city`).
+    pub fn with_newborn_city(mut self, city: onething_domain::RegionCode) -> Self {
+        self.newborn = Some(onething_services::newborn::Newborn { city });
+        self
     }
 
     /// The same state asking `/metrics` scrapers for `token` (`[server] metrics_token`).

@@ -29,6 +29,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("post", "/api/v1/session"),
     ("*", "/api/v1/catalog/"),
     ("*", "/api/v1/exchange/"),
+    ("get", "/api/v1/notices/{number}"),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -186,7 +187,103 @@ fn rules() -> Vec<Rule> {
     ]
     .into_iter()
     .chain(allowance_rules())
+    .chain(newborn_rules())
     .collect()
+}
+
+/// The newborn bundle's routes. The world's newborn cases were opened without an
+/// application and the bundle's city is not configured, so permitted roles reach the
+/// answer of the first thing the use case looks at (404, or 503 `NEWBORN_NOT_CONFIGURED`).
+fn newborn_rules() -> Vec<Rule> {
+    use UseCase as U;
+    let missing = Target::Status(StatusCode::NOT_FOUND);
+    let unconfigured = Target::Status(StatusCode::SERVICE_UNAVAILABLE);
+    let app = |method, tail: &str, case: U, target| {
+        let path: &'static str =
+            Box::leak(format!("/api/v1/newborn/applications/{{id}}{tail}").into_boxed_str());
+        rule(method, path, case.roles(), target)
+    };
+    let reason = Some(json!({"reason": "测试理由"}));
+    vec![
+        Rule {
+            body: Some(json!({})),
+            ..rule(
+                "post",
+                "/api/v1/newborn/applications",
+                U::ApplyNewborn.roles(),
+                unconfigured,
+            )
+        },
+        rule(
+            "get",
+            "/api/v1/newborn/applications",
+            U::ViewNewbornApplications.roles(),
+            Target::Scoped,
+        ),
+        app("get", "", U::ViewNewbornApplications, missing),
+        app("get", "/progress", U::ViewNewbornApplications, missing),
+        app("get", "/notice.pdf", U::ViewNewbornApplications, missing),
+        app("post", "/materials", U::SupplyMaterial, missing),
+        app("post", "/accept", U::AcceptApplication, unconfigured),
+        Rule {
+            body: Some(json!({"reasons": ["NOT_IN_WEDLOCK"]})),
+            ..app("post", "/refuse", U::RefuseApplication, unconfigured)
+        },
+        Rule {
+            body: Some(json!({})),
+            ..rule(
+                "post",
+                "/api/v1/cases/{id}/items/{item}/complete",
+                U::CompleteItem.roles(),
+                missing,
+            )
+        },
+        Rule {
+            body: reason.clone(),
+            ..rule(
+                "post",
+                "/api/v1/cases/{id}/items/{item}/deny",
+                U::DenyItem.roles(),
+                missing,
+            )
+        },
+        Rule {
+            body: Some(json!({"score": 5})),
+            ..rule(
+                "post",
+                "/api/v1/cases/{id}/rating",
+                U::RateCase.roles(),
+                missing,
+            )
+        },
+        Rule {
+            body: reason,
+            ..rule(
+                "post",
+                "/api/v1/cases/{id}/withdraw",
+                U::WithdrawCase.roles(),
+                missing,
+            )
+        },
+        rule(
+            "get",
+            "/api/v1/newborn/department/items",
+            U::ViewDepartmentQueue.roles(),
+            Target::Scoped,
+        ),
+        rule(
+            "get",
+            "/api/v1/newborn/counterfoils",
+            U::ViewCounterfoils.roles(),
+            Target::Scoped,
+        ),
+        rule(
+            "post",
+            "/api/v1/newborn/counterfoils/{institution_code}/{quarter}/confirm",
+            U::ConfirmCounterfoil.roles(),
+            missing,
+        ),
+    ]
 }
 
 /// The maternity-allowance claim routes.
@@ -389,7 +486,12 @@ fn documented_routes() -> Vec<(String, String)> {
 }
 
 async fn call(w: &World, who: Option<&SignedIn>, rule: &Rule, case_id: &str) -> Reply {
-    let uri = rule.path.replace("{id}", case_id);
+    let uri = rule
+        .path
+        .replace("{id}", case_id)
+        .replace("{item}", "POLICE-BIRTH-REGISTRATION")
+        .replace("{institution_code}", "H000000000")
+        .replace("{quarter}", "2024Q3");
     let mut builder = Request::builder()
         .method(rule.method.to_uppercase().as_str())
         .uri(uri);

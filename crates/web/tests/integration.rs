@@ -31,6 +31,8 @@ mod claims;
 mod exchange;
 #[path = "metrics.rs"]
 mod metrics;
+#[path = "newborn_e2e.rs"]
+mod newborn_e2e;
 #[path = "outbox.rs"]
 mod outbox;
 #[path = "pages.rs"]

@@ -15,6 +15,9 @@ export const ACCOUNTS = {
   health: ['demo-health', 'demo-health-2026'],
   mother: ['demo-mother', 'demo-mother-2026'],
   employer: ['demo-employer', 'demo-employer-2026'],
+  hospital: ['demo-hospital', 'demo-hospital-2026'],
+  police: ['demo-police', 'demo-police-2026'],
+  newbornMother: ['demo-newborn-mother', 'demo-newborn-mother-2026'],
 };
 
 export async function launch() {

@@ -48,6 +48,30 @@ pub enum UseCase {
     ViewCases,
     /// The overdue and near-due list (SV-3).
     ViewDue,
+    // Newborn bundle (新生儿出生一件事, NB-1..NB-12).
+    /// File the one form: the mother online, the hospital clerk at the window for her.
+    ApplyNewborn,
+    ViewNewbornApplications,
+    /// Upload a material a one-time notice asked for.
+    SupplyMaterial,
+    /// Accept an application after checking the supplied materials.
+    AcceptApplication,
+    /// Refuse an application after checking the supplied materials.
+    RefuseApplication,
+    /// A department completes one of its items with its result (officer or system).
+    CompleteItem,
+    /// A department denies one of its items with a reason.
+    DenyItem,
+    /// The applicant withdraws what no department has started yet.
+    WithdrawCase,
+    /// 好差评: the applicant rates a finished case (NB-12).
+    RateCase,
+    /// A department's queue of its items.
+    ViewDepartmentQueue,
+    /// The certificate counterfoils' quarterly handover (NB-11).
+    ViewCounterfoils,
+    /// The hospital records handing counterfoils over; the police station receiving them.
+    ConfirmCounterfoil,
     // Platform configuration.
     /// Load a year's holiday notice at run time (provisional due dates recomputed).
     LoadCalendarNotice,
@@ -93,11 +117,29 @@ const TABLE: &[(UseCase, &[Role])] = &[
     (UseCase::ViewLatePayments, &[AgencyClerk, Supervisor, Admin]),
     (UseCase::ViewCases, &Role::ALL),
     (UseCase::ViewDue, &[Supervisor, Admin]),
+    (UseCase::ApplyNewborn, &[Person, HospitalClerk]),
+    (
+        UseCase::ViewNewbornApplications,
+        &[Person, HospitalClerk, AgencyClerk, Supervisor, Admin],
+    ),
+    (UseCase::SupplyMaterial, &[Person, HospitalClerk]),
+    (UseCase::AcceptApplication, &[HospitalClerk, AgencyClerk]),
+    (UseCase::RefuseApplication, &[HospitalClerk, AgencyClerk]),
+    (UseCase::CompleteItem, &[DeptOfficer]),
+    (UseCase::DenyItem, &[DeptOfficer]),
+    (UseCase::WithdrawCase, &[Person]),
+    (UseCase::RateCase, &[Person]),
+    (UseCase::ViewDepartmentQueue, &[DeptOfficer]),
+    (
+        UseCase::ViewCounterfoils,
+        &[HospitalClerk, DeptOfficer, Supervisor, Admin],
+    ),
+    (UseCase::ConfirmCounterfoil, &[HospitalClerk, DeptOfficer]),
     (UseCase::LoadCalendarNotice, &[Admin]),
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 22] = [
+    pub const ALL: [UseCase; 34] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -119,6 +161,18 @@ impl UseCase {
         UseCase::ViewLatePayments,
         UseCase::ViewCases,
         UseCase::ViewDue,
+        UseCase::ApplyNewborn,
+        UseCase::ViewNewbornApplications,
+        UseCase::SupplyMaterial,
+        UseCase::AcceptApplication,
+        UseCase::RefuseApplication,
+        UseCase::CompleteItem,
+        UseCase::DenyItem,
+        UseCase::WithdrawCase,
+        UseCase::RateCase,
+        UseCase::ViewDepartmentQueue,
+        UseCase::ViewCounterfoils,
+        UseCase::ConfirmCounterfoil,
         UseCase::LoadCalendarNotice,
     ];
 
@@ -174,6 +228,22 @@ mod tests {
         ] {
             assert!(case.permits(Role::Admin), "{case:?}");
         }
+    }
+
+    #[test]
+    fn only_the_mother_rates_and_withdraws_and_only_departments_decide_items() {
+        for role in Role::ALL {
+            let person = role == Role::Person;
+            assert_eq!(UseCase::RateCase.permits(role), person, "{role}");
+            assert_eq!(UseCase::WithdrawCase.permits(role), person, "{role}");
+            let officer = role == Role::DeptOfficer;
+            assert_eq!(UseCase::CompleteItem.permits(role), officer, "{role}");
+            assert_eq!(UseCase::DenyItem.permits(role), officer, "{role}");
+            let window = matches!(role, Role::HospitalClerk | Role::AgencyClerk);
+            assert_eq!(UseCase::AcceptApplication.permits(role), window, "{role}");
+        }
+        assert!(UseCase::ApplyNewborn.permits(Role::HospitalClerk));
+        assert!(!UseCase::ApplyNewborn.permits(Role::Admin));
     }
 
     #[test]

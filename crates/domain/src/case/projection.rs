@@ -25,7 +25,16 @@ pub struct CaseState {
     pub items: BTreeMap<String, ItemSnapshot>,
     /// `seq` of the last applied event; the next event must carry `last_seq + 1`.
     pub last_seq: u64,
+    /// The bundle's promise to the applicant, fixed when the case was accepted (a
+    /// [`PROMISE_STEP`] service step): the case's due date whatever its items forecast.
+    #[serde(default)]
+    pub promised_due_on: Option<NaiveDate>,
 }
+
+/// The service step that fixes a case's promised due date: `{"due_on": "YYYY-MM-DD"}`.
+/// A bundle with a promised limit (the newborn bundle's 33 working days) records it at
+/// acceptance, so replay needs no calendar and early or late items never move the promise.
+pub const PROMISE_STEP: &str = "promised";
 
 /// Where one item stands, with the dates a supervisor and the applicant need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +189,7 @@ impl CaseState {
                 .map(|i| (i.item.clone(), ItemSnapshot::planned(i)))
                 .collect(),
             last_seq: 1,
+            promised_due_on: None,
         })
     }
 
@@ -212,7 +222,12 @@ impl CaseState {
                 return Ok(());
             }
             // A service's own step moves no item; it only takes its place in the history.
-            EventBody::Service { .. } => {
+            EventBody::Service { step, detail } => {
+                if step == PROMISE_STEP {
+                    self.promised_due_on = promised_date(detail)
+                        .ok_or(ReplayError::BadPromise { seq: event.seq })?
+                        .into();
+                }
                 self.last_seq = event.seq;
                 return Ok(());
             }
@@ -305,8 +320,15 @@ impl CaseState {
         }
     }
 
-    /// The case's due date: the latest due date of its items (the critical path's end).
+    /// The case's due date: the promise fixed at acceptance when the bundle makes one,
+    /// else the latest due date of its items (the critical path's end).
     pub fn due_on(&self) -> Option<NaiveDate> {
-        self.items.values().filter_map(|i| i.due_on).max()
+        self.promised_due_on
+            .or_else(|| self.items.values().filter_map(|i| i.due_on).max())
     }
+}
+
+/// The date a promise step carries.
+fn promised_date(detail: &serde_json::Value) -> Option<NaiveDate> {
+    detail["due_on"].as_str()?.parse().ok()
 }

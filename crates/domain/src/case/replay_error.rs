@@ -28,6 +28,8 @@ pub enum ReplayError {
     },
     #[error("event {seq} on item {item} carries a due date where none is planned, or lacks one")]
     DueDateMismatch { seq: u64, item: String },
+    #[error("event {seq} promises a due date it does not carry")]
+    BadPromise { seq: u64 },
     #[error("event {seq} repeats idempotency key {key}")]
     DuplicateIdempotencyKey { seq: u64, key: String },
 }

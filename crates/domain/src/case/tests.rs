@@ -279,3 +279,56 @@ fn replay_refuses_an_invalid_plan() {
         Err(ReplayError::InvalidPlan(PlanDefect::Cycle(_)))
     ));
 }
+
+#[test]
+fn a_promise_step_fixes_the_case_due_date_whatever_the_items_forecast() {
+    use chrono::{TimeZone, Utc};
+    let at = Utc
+        .with_ymd_and_hms(2024, 4, 1, 2, 0, 0)
+        .single()
+        .expect("at");
+    let event = |seq, body| CaseEvent {
+        seq,
+        at,
+        actor: "t".into(),
+        role: ActorRole::System,
+        idempotency_key: format!("k{seq}"),
+        body,
+    };
+    let opened = EventBody::Opened {
+        bundle: "b".into(),
+        catalog_version: 1,
+        applicant: "person:x".into(),
+        items: vec![OpenedItem {
+            item: "A".into(),
+            limit_working_days: Some(1),
+            depends_on: vec![],
+        }],
+    };
+    let accept = EventBody::ItemChanged {
+        item: "A".into(),
+        action: Action::Accept,
+        reason: None,
+        due_on: "2024-04-02".parse().ok(),
+        due_on_provisional: false,
+    };
+    let promise = |due: &str| EventBody::Service {
+        step: PROMISE_STEP.into(),
+        detail: serde_json::json!({"due_on": due}),
+    };
+    let mut events = vec![event(1, opened), event(2, accept)];
+    let state = CaseState::replay(&events).expect("replay");
+    assert_eq!(
+        state.due_on(),
+        "2024-04-02".parse().ok(),
+        "no promise: the items' latest"
+    );
+    events.push(event(3, promise("2024-05-20")));
+    let state = CaseState::replay(&events).expect("replay");
+    assert_eq!(state.due_on(), "2024-05-20".parse().ok());
+    events.push(event(4, promise("someday")));
+    assert_eq!(
+        CaseState::replay(&events),
+        Err(ReplayError::BadPromise { seq: 4 })
+    );
+}

@@ -29,6 +29,7 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     let (params_text, params) = super::calc::load_params(params_path.as_deref())?;
     // The settlement schedule is validated before anything starts (exit 2 on a mistake).
     let schedule = config.settlement.validate()?;
+    let newborn_city = config.newborn.city()?;
     init_logging();
     let store = Store::open(&db).await?;
     store.ensure_shipped_catalog(Utc::now()).await?;
@@ -49,12 +50,15 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
         .ok()
         .filter(|t| !t.is_empty())
         .or(config.server.metrics_token);
-    let state = AppState::new(store, calendar)
+    let mut state = AppState::new(store, calendar)
         .with_platform_keys(platform)
         .with_metrics_token(metrics_token)
         .with_auth(auth)
         .with_params(params_text, params)
         .with_font(config.documents.font);
+    if let Some(city) = newborn_city {
+        state = state.with_newborn_city(city);
+    }
     let settlements = super::settle::spawn_schedule(
         state.store.clone(),
         state.calendar_in_force.clone(),

@@ -70,7 +70,14 @@ impl Chrome {
 fn nav(role: Role, path: &str) -> Vec<NavLink> {
     let mut links: Vec<(&'static str, &'static str)> = Vec::new();
     match role {
-        Role::DeptOfficer => links.push(("/dept/items", "本部门事项")),
+        Role::DeptOfficer => links.extend([
+            ("/dept/items", "本部门事项"),
+            ("/dept/newborn", "新生儿出生一件事"),
+        ]),
+        Role::HospitalClerk => links.extend([
+            ("/newborn/apply", "新生儿一窗受理"),
+            ("/newborn/applications", "新生儿申请"),
+        ]),
         Role::Supervisor => links.push(("/due", "超期预警")),
         Role::Admin => links.push(("/due", "超期预警")),
         Role::Employer => links.extend([
@@ -78,7 +85,10 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
             ("/employer/claims", "生育津贴申领"),
             ("/employer/bank", "银行账户"),
         ]),
-        Role::Person => links.push(("/my/claims", "我的生育津贴")),
+        Role::Person => links.extend([
+            ("/my/claims", "我的生育津贴"),
+            ("/newborn/applications", "新生儿出生一件事"),
+        ]),
         Role::AgencyClerk => links.extend([
             ("/clerk/review", "待审核"),
             ("/clerk/lookup", "参保人查询"),
@@ -86,7 +96,6 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
             ("/clerk/claims", "生育津贴申领"),
             ("/clerk/settlements", "结算批次"),
         ]),
-        _ => {}
     }
     links.push((
         "/cases",

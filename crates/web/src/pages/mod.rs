@@ -16,6 +16,9 @@ mod claims;
 mod employer;
 mod error;
 mod lookup;
+mod newborn;
+mod newborn_dept;
+mod newborn_parts;
 mod review;
 mod settlements;
 mod sign_in;
@@ -109,6 +112,30 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         )
         .route("/allowance/late", get(settlements::late))
         .route("/supervision/duplicates", get(supervision::duplicates))
+        .route("/newborn/guide", get(newborn::guide))
+        .route("/newborn/apply", get(newborn::form).post(newborn::submit))
+        .route("/newborn/applications", get(newborn::list))
+        .route("/newborn/applications/{id}", get(newborn::show))
+        .route(
+            "/newborn/applications/{id}/materials",
+            post(newborn::upload).layer(axum::extract::DefaultBodyLimit::max(
+                onething_services::newborn::commands::MAX_MATERIAL_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/newborn/applications/{id}/accept", post(newborn::accept))
+        .route("/newborn/applications/{id}/rating", post(newborn::rate))
+        .route(
+            "/newborn/applications/{id}/notice.pdf",
+            get(newborn::notice_pdf),
+        )
+        .route("/notices", get(newborn::check))
+        .route("/dept/newborn", get(newborn_dept::queue))
+        .route("/dept/newborn/{id}/{item}", get(newborn_dept::item))
+        .route(
+            "/dept/newborn/{id}/{item}/complete",
+            post(newborn_dept::complete),
+        )
+        .route("/dept/newborn/{id}/{item}/deny", post(newborn_dept::deny))
         .route("/elder", get(chrome::elder_switch))
         .layer(axum::middleware::from_fn_with_state(
             state,

@@ -120,6 +120,8 @@ pub(crate) struct ItemDetail {
     due_label: Option<String>,
     missing: Vec<MissingMaterial>,
     reason: Option<String>,
+    /// The electronic certificate (电子证照) a finished item produced.
+    certificate_ref: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -312,6 +314,7 @@ fn item_detail(
         due_label: due.map(|d| d.label_zh().to_owned()),
         missing: item.missing.clone(),
         reason: item.reason.clone(),
+        certificate_ref: item.certificate_ref.clone(),
     }
 }
 

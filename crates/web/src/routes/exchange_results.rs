@@ -35,6 +35,10 @@ pub(crate) struct ResultBody {
     result: ResultKind,
     /// The electronic certificate (电子证照) the next item can use; with `done`.
     certificate_ref: Option<String>,
+    /// The item's result (e.g. the registration's household number), handed to the items
+    /// that depend on it; with `done`, an object.
+    #[schema(value_type = Object)]
+    data: Option<serde_json::Value>,
     /// Required with `denied`.
     reason: Option<String>,
 }
@@ -83,6 +87,22 @@ pub(crate) async fn results(
             "该事项并未投递给本部门",
         ));
     }
+    let key = format!("{}:{}", delivery.id, result_text(report.result));
+    // A case filed with the newborn bundle's one form goes through its use cases (results
+    // handed on, the family told); any other case moves its item by the engine alone.
+    let filed = state
+        .store
+        .newborn_application_of_case(&delivery.case_id)
+        .await?;
+    if filed.is_some() {
+        let record = newborn_result(&state, &signed.dept, &delivery, report, key).await?;
+        return Ok(Json(ResultResponse {
+            delivery_id: delivery.id,
+            case_id: delivery.case_id,
+            item: delivery.item,
+            case_version: record.version,
+        }));
+    }
     let action = action_of(&report)?;
     let actor = Actor {
         name: signed.dept.id.clone(),
@@ -106,6 +126,38 @@ pub(crate) async fn results(
         item: delivery.item,
         case_version: record.version,
     }))
+}
+
+/// A newborn item's result goes through the same use cases as the officers' page: the
+/// department system acts as its kind's officer, the delivery and result its idempotency key.
+async fn newborn_result(
+    state: &AppState,
+    dept: &onething_store::departments::Department,
+    delivery: &Delivery,
+    report: ResultBody,
+    key: String,
+) -> Result<onething_store::cases::CaseRecord, ApiError> {
+    use onething_services::cases;
+    use onething_services::newborn::{ItemResult, Reason, ReasonInput, ResultInput};
+    let actor = super::newborn::dept_actor(state, dept, key);
+    let svc = state.services();
+    let (case_id, item) = (&delivery.case_id, &delivery.item);
+    let record = match report.result {
+        ResultKind::Done => {
+            let result = ItemResult::try_from(ResultInput {
+                certificate_ref: report.certificate_ref,
+                data: report.data,
+            })?;
+            cases::complete_item(&svc, &actor, case_id, item, result).await?
+        }
+        ResultKind::Denied => {
+            let reason = Reason::try_from(ReasonInput {
+                reason: report.reason,
+            })?;
+            cases::deny_item(&svc, &actor, case_id, item, reason).await?
+        }
+    };
+    Ok(record)
 }
 
 fn result_text(kind: ResultKind) -> &'static str {

@@ -98,6 +98,11 @@ impl TestApp {
 
     /// The app on a given store (a PostgreSQL one from `support::test_dbs`, say).
     pub async fn on(store: Store) -> TestApp {
+        TestApp::on_with(store, |state| state).await
+    }
+
+    /// The app on a given store, with `configure` applied to its state (a newborn city).
+    pub async fn on_with(store: Store, configure: impl FnOnce(AppState) -> AppState) -> TestApp {
         store
             .ensure_shipped_catalog(start())
             .await
@@ -111,9 +116,11 @@ impl TestApp {
             hashing: hashing.clone(),
             ..AuthConfig::default()
         };
-        let state = AppState::new(store.clone(), Calendar::shipped())
-            .with_auth(auth)
-            .with_clock(move || *clock.lock().expect("clock"));
+        let state = configure(
+            AppState::new(store.clone(), Calendar::shipped())
+                .with_auth(auth)
+                .with_clock(move || *clock.lock().expect("clock")),
+        );
         TestApp {
             app: app(state),
             store,

@@ -36,10 +36,13 @@ pub async fn seed_demo_accounts(
     store: &Store,
     passwords: &Passwords,
     claims: &DemoClaims,
+    newborn_mother: Option<&CitizenId>,
     at: DateTime<Utc>,
 ) -> Result<Vec<DemoAccount>, Failure> {
     let mut accounts = Vec::new();
-    for (name, role, scope, can_do) in plan(store, claims).await? {
+    let mut planned = plan(store, claims).await?;
+    planned.extend(newborn_accounts(newborn_mother)?);
+    for (name, role, scope, can_do) in planned {
         let password = format!("demo-{name}-2026");
         let username = Username::parse(&format!("demo-{name}"))
             .map_err(|e| Failure::environment("演示用户名无效", e))?;
@@ -127,6 +130,34 @@ async fn plan(store: &Store, claims: &DemoClaims) -> Result<Vec<Planned>, Failur
             "本人的生育津贴申领进度（提交、审核、结算、到账）、站内消息、本人的办件",
         ),
     ])
+}
+
+/// The newborn bundle's accounts: the police officer who registers births on the page, and
+/// the mother whose newborn case is half done.
+fn newborn_accounts(mother: Option<&CitizenId>) -> Result<Vec<Planned>, Failure> {
+    let police = Scope::for_role(
+        Role::DeptOfficer,
+        ScopeFlags {
+            dept: Some(("demo-police", Some(DepartmentKind::PublicSecurity))),
+            ..ScopeFlags::default()
+        },
+    )
+    .map_err(|e| Failure::environment("演示部门范围无效", e))?;
+    let mut out: Vec<Planned> = vec![(
+        "police",
+        Role::DeptOfficer,
+        police,
+        "公安部门：新生儿出生登记（本部门事项、办结并填写户号、不予办理）",
+    )];
+    if let Some(mother) = mother {
+        out.push((
+            "newborn-mother",
+            Role::Person,
+            Scope::Person(mother.clone()),
+            "新生儿出生一件事：办理登记表、七个事项的进度、消息、电子证照、好差评",
+        ));
+    }
+    Ok(out)
 }
 
 fn region(code: &str) -> Result<RegionCode, Failure> {

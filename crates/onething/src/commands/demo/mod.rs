@@ -4,6 +4,7 @@
 mod accounts;
 mod claims;
 mod departments;
+mod newborn;
 
 use crate::out::say;
 use std::path::Path;
@@ -53,9 +54,21 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     if let Some(mother) = &claims.mother {
         seed_mother_case(&store, &calendar, args.seed, today, mother).await?;
     }
+    let newborn = newborn::seed(&store, &calendar).await?;
+    say!(
+        "  新生儿出生一件事 / newborn applications: {}",
+        newborn.summary
+    )?;
     say!("  所有人员与单位均为合成数据 / every person and employer is synthetic")?;
     let passwords = onething_store::accounts::Passwords::new();
-    let accounts = accounts::seed_demo_accounts(&store, &passwords, &claims, Utc::now()).await?;
+    let accounts = accounts::seed_demo_accounts(
+        &store,
+        &passwords,
+        &claims,
+        Some(&newborn.mother),
+        Utc::now(),
+    )
+    .await?;
     say!("  演示账号 / demo accounts (username / password):")?;
     for a in &accounts {
         say!(
@@ -72,7 +85,10 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     init_logging();
     crate::commands::serve::warn_if_calendar_runs_out(&calendar);
     let listen = args.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-    serve_state(onething_web::AppState::new(store, calendar), &listen, &db).await?;
+    let city =
+        RegionCode::new(newborn::CITY).map_err(|e| Failure::environment("演示城市代码无效", e))?;
+    let state = onething_web::AppState::new(store, calendar).with_newborn_city(city);
+    serve_state(state, &listen, &db).await?;
     Ok(ExitCode::SUCCESS)
 }
 

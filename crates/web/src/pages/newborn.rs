@@ -1,0 +1,331 @@
+//! 新生儿出生一件事 pages (docs/newborn.md): the guide (智能导引), the one form for the
+//! mother and for the hospital's one-window clerk filing for her, the applications list, and
+//! the application's page: its notice, the materials to upload, the clerk's acceptance, the
+//! seven items with their dates, the messages, the electronic results and the rating. Every
+//! action calls the same use case as the API.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::multipart::Multipart;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use onething_domain::access::{Role, UseCase};
+use onething_domain::newborn::{CardBank, MissingMaterial, PremiumChannel, RefusalReason};
+use onething_services::newborn::{
+    self as service, ApplicationInput, ApplicationView, Apply, MaterialInput, Progress,
+    SupplyMaterial,
+};
+use onething_services::{ServiceError, cases};
+
+use super::chrome::{Chrome, Signed, Visitor, page_headers, redirect_with};
+use super::newborn_parts::{FormAnswers, ItemRow, item_rows};
+use super::{PageError, html, ok, permit};
+use crate::routes::newborn::{configured, sealed_notice_pdf};
+use crate::{ApiError, AppState};
+
+fn api(e: ServiceError) -> PageError {
+    ApiError::from(e).into()
+}
+
+#[derive(Template)]
+#[template(path = "newborn_guide.html")]
+struct GuidePage {
+    chrome: Chrome,
+    conditions: Vec<&'static str>,
+    materials: Vec<&'static str>,
+}
+
+/// 智能导引: whether the family qualifies and what will be asked, before starting.
+pub(crate) async fn guide(Visitor { chrome, .. }: Visitor) -> Result<Response, PageError> {
+    ok(&GuidePage {
+        chrome,
+        conditions: RefusalReason::ALL.iter().map(|r| r.message_zh()).collect(),
+        materials: MissingMaterial::ALL
+            .iter()
+            .map(|m| m.message_zh())
+            .collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "newborn_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    window: bool,
+    form: FormAnswers,
+    error: Option<String>,
+    banks: Vec<(&'static str, &'static str)>,
+    channels: Vec<(&'static str, &'static str)>,
+}
+
+fn form_page(chrome: Chrome, window: bool, form: FormAnswers, error: Option<String>) -> FormPage {
+    FormPage {
+        chrome,
+        window,
+        form,
+        error,
+        banks: CardBank::ALL
+            .iter()
+            .map(|b| (b.as_str(), b.label_zh()))
+            .collect(),
+        channels: PremiumChannel::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.label_zh()))
+            .collect(),
+    }
+}
+
+/// The one form: the mother's own, or the window clerk's for her (`mother_id` asked).
+pub(crate) async fn form(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+) -> Result<Response, PageError> {
+    permit(&state, &user, UseCase::ApplyNewborn)?;
+    let window = user.role() == Role::HospitalClerk;
+    ok(&form_page(chrome, window, FormAnswers::default(), None))
+}
+
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let actor = permit(&state, &user, UseCase::ApplyNewborn)?;
+    let nb = configured(&state)?;
+    let answers: FormAnswers = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let window = user.role() == Role::HospitalClerk;
+    let applied = match Apply::try_from(ApplicationInput::from(&answers)) {
+        Ok(cmd) => service::apply(&state.services(), &nb, &actor, cmd).await,
+        Err(invalid) => Err(invalid.into()),
+    };
+    let error = match applied {
+        Ok(app) => {
+            return Ok(redirect_with(
+                &format!("/newborn/applications/{}", app.id),
+                None,
+            ));
+        }
+        Err(e) => ApiError::from(e),
+    };
+    if error.status.is_server_error() || error.status == StatusCode::FORBIDDEN {
+        return Err(error.into());
+    }
+    html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &form_page(chrome, window, answers, Some(error.message)),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "newborn_list.html")]
+struct ListPage {
+    chrome: Chrome,
+    applications: Vec<ApplicationView>,
+    may_apply: bool,
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+) -> Result<Response, PageError> {
+    let actor = user.actor(&state, None);
+    let applications = service::applications(&state.services(), &actor)
+        .await
+        .map_err(api)?;
+    ok(&ListPage {
+        chrome,
+        applications,
+        may_apply: UseCase::ApplyNewborn.permits(user.role()),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "newborn_show.html")]
+struct ShowPage {
+    chrome: Chrome,
+    app: ApplicationView,
+    items: Vec<ItemRow>,
+    promised: String,
+    progress: Progress,
+    may_upload: bool,
+    may_accept: bool,
+    may_rate: bool,
+    rated: Option<i64>,
+}
+
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let actor = user.actor(&state, None);
+    let svc = state.services();
+    let app = service::application(&svc, &actor, &id).await.map_err(api)?;
+    let progress = service::progress(&svc, &actor, &id).await.map_err(api)?;
+    let (items, promised, ended, rated) = match &app.case_id {
+        Some(case_id) => {
+            let record = state.store.load_case(case_id).await?;
+            let catalog = state
+                .store
+                .catalog_version(record.state.catalog_version)
+                .await?;
+            let rated = state.store.case_rating(case_id).await?.map(|r| r.score);
+            let ended = record.state.status() != onething_domain::case::CaseStatus::Open;
+            let today = onething_domain::china_time::date_in_china(state.now());
+            let rows = item_rows(&record.state, &catalog.catalog, &state.calendar(), today);
+            (rows, super::day(record.state.due_on()), ended, rated)
+        }
+        None => (Vec::new(), String::new(), false, None),
+    };
+    let waiting = app.status == onething_store::newborn::ApplicationStatus::NeedsSupplement;
+    ok(&ShowPage {
+        chrome,
+        may_upload: waiting && UseCase::SupplyMaterial.permits(user.role()),
+        may_accept: waiting && UseCase::AcceptApplication.permits(user.role()),
+        may_rate: ended && rated.is_none() && UseCase::RateCase.permits(user.role()),
+        rated,
+        app,
+        items,
+        promised,
+        progress,
+    })
+}
+
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let actor = permit(&state, &user, UseCase::SupplyMaterial)?;
+    let mut input = MaterialInput::default();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name() {
+            Some("material") => input.material = field.text().await.ok(),
+            Some("file") => {
+                input.filename = field.file_name().map(str::to_owned);
+                input.content_type = field.content_type().map(str::to_owned);
+                input.bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            }
+            _ => {}
+        }
+    }
+    let cmd = SupplyMaterial::try_from(input).map_err(|e| api(e.into()))?;
+    service::supply_material(&state.services(), &actor, &id, cmd)
+        .await
+        .map_err(api)?;
+    Ok(redirect_with(
+        &format!("/newborn/applications/{id}#materials"),
+        None,
+    ))
+}
+
+pub(crate) async fn accept(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let actor = permit(&state, &user, UseCase::AcceptApplication)?;
+    let nb = configured(&state)?;
+    service::accept(&state.services(), &nb, &actor, &id)
+        .await
+        .map_err(api)?;
+    Ok(redirect_with(&format!("/newborn/applications/{id}"), None))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct RatingForm {
+    #[serde(default)]
+    score: String,
+    #[serde(default)]
+    comment: String,
+}
+
+pub(crate) async fn rate(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let actor = permit(&state, &user, UseCase::RateCase)?;
+    let svc = state.services();
+    let app = service::application(&svc, &actor, &id).await.map_err(api)?;
+    let case_id = app
+        .case_id
+        .ok_or_else(|| PageError::from(ApiError::not_found()))?;
+    let form: RatingForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let input = onething_services::newborn::RatingInput {
+        score: form.score.trim().parse().ok(),
+        comment: Some(form.comment),
+    };
+    let rating = onething_services::newborn::Rate::try_from(input).map_err(|e| api(e.into()))?;
+    cases::rate(&svc, &actor, &case_id, rating)
+        .await
+        .map_err(api)?;
+    Ok(redirect_with(
+        &format!("/newborn/applications/{id}#rating"),
+        None,
+    ))
+}
+
+pub(crate) async fn notice_pdf(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let actor = user.actor(&state, None);
+    let (_, notice) = service::current_notice(&state.services(), &actor, &id)
+        .await
+        .map_err(api)?;
+    let pdf = sealed_notice_pdf(&state, &notice).await?;
+    let mut response = (page_headers(), pdf).into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{}.pdf\"", notice.number)) {
+        headers.insert(CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "notice_check.html")]
+struct CheckPage {
+    chrome: Chrome,
+    number: String,
+    code: String,
+    found: Option<service::NoticeCheck>,
+    asked: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct CheckQuery {
+    number: Option<String>,
+    code: Option<String>,
+}
+
+/// The public notice check for people (文书核验).
+pub(crate) async fn check(
+    State(state): State<AppState>,
+    Visitor { chrome, .. }: Visitor,
+    axum::extract::Query(query): axum::extract::Query<CheckQuery>,
+) -> Result<Response, PageError> {
+    let number = query.number.unwrap_or_default();
+    let code = query.code.unwrap_or_default();
+    let asked = !number.is_empty();
+    let found = if asked && !code.is_empty() {
+        service::verify_notice(&state.services(), &number, &code)
+            .await
+            .ok()
+    } else {
+        None
+    };
+    ok(&CheckPage {
+        chrome,
+        number,
+        code,
+        found,
+        asked,
+    })
+}
