@@ -861,3 +861,126 @@ async fn the_clerk_looks_a_person_up_masked_and_within_the_region() {
     );
     assert!(!far.text.contains("参保登记（医保部门）"));
 }
+
+/// One front door: the same use case behind the page and the API. A claim opened on the
+/// employer's page is a case both the employer (its filer) and the mother (its applicant)
+/// open in the case API, another employer cannot; its SMS rows are written by the use case
+/// and sent by the outbox's sender, page or API alike.
+#[tokio::test]
+async fn a_claim_opened_on_the_page_is_a_case_and_its_sms_go_out() {
+    let f = fixture().await;
+    let (app, store) = (&f.app, &f.app.store);
+    let hr = app.sign_in("hr").await;
+    let offers = get(app, &hr, "/employer/offers").await;
+    let handle = field_value(&offers.text, "person_ref");
+    let opened = post(app, &hr, "/employer/offers", &[("person_ref", &handle)]).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text);
+    let id = location(&opened)
+        .trim_start_matches("/employer/claims/")
+        .to_owned();
+    let claim = store.claim(&id).await.expect("claim");
+    for who in ["hr", "mum"] {
+        let signed = app.sign_in(who).await;
+        let case = app
+            .bearer(
+                &signed,
+                "GET",
+                &format!("/api/v1/cases/{}", claim.case_id),
+                None,
+            )
+            .await;
+        assert_eq!(case.status, StatusCode::OK, "{who}: {}", case.text);
+        assert_eq!(case.json["bundle"], "maternity_allowance", "{}", case.text);
+    }
+    let other = app.sign_in("hr_other").await;
+    let hidden = app
+        .bearer(
+            &other,
+            "GET",
+            &format!("/api/v1/cases/{}", claim.case_id),
+            None,
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let waiting = store.unsent_sms().await.expect("count");
+    assert!(
+        waiting >= 2,
+        "the employer and the mother are texted: {waiting}"
+    );
+    let sent = onething_services::notify::send_pending_sms(
+        store,
+        &onething_services::notify::LogOnlySms,
+        app.now(),
+    )
+    .await
+    .expect("sent");
+    assert_eq!(i64::try_from(sent).expect("count"), waiting);
+    assert_eq!(store.unsent_sms().await.expect("count"), 0);
+}
+
+/// Four eyes over HTTP: the clerk who filed a window claim gets 403 `FOUR_EYES` reviewing
+/// it, another clerk of the region decides it.
+#[tokio::test]
+async fn the_clerk_who_filed_a_window_claim_cannot_review_it() {
+    let f = fixture().await;
+    let app = &f.app;
+    app.add_user("clerk2", Role::AgencyClerk, Scope::Region(region(500000)))
+        .await;
+    let clerk = app.sign_in("clerk").await;
+    let filed = app
+        .bearer(
+            &clerk,
+            "POST",
+            "/api/v1/maternity-allowance/claims",
+            Some(serde_json::json!({
+                "person_id": f.mum.as_str(), "employer_uscc": f.employer.as_str(),
+                "authorisation": {"number": "SQ-9", "signer": "测试经办", "signed_on": "2024-09-02"}})),
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::CREATED, "{}", filed.text);
+    let id = filed.json["id"].as_str().expect("id").to_owned();
+    let by_clerk = Actor {
+        username: "clerk".into(),
+        role: Role::AgencyClerk,
+        scope: Scope::Region(region(500000)),
+        at: app.now(),
+        idempotency_key: None,
+    };
+    let photo = Photo::try_from(PhotoInput {
+        filename: Some("证明.png".into()),
+        content_type: Some("image/png".into()),
+        bytes: PNG.to_vec(),
+    })
+    .expect("a PNG");
+    let svc = services(&f);
+    service::attach_photo(&svc, &by_clerk, &id, photo)
+        .await
+        .expect("photo");
+    let account = onething_store::allowance::claims::BankAccount {
+        name: "测试单位".into(),
+        bank: "测试银行".into(),
+        number: "50001000000000000001".into(),
+    };
+    let submitted = service::submit(
+        &svc,
+        &by_clerk,
+        &id,
+        Submit {
+            account: Some(account),
+        },
+    )
+    .await
+    .expect("submitted");
+    assert_eq!(submitted.status, ClaimStatus::InReview);
+    let review = format!("/api/v1/maternity-allowance/claims/{id}/review");
+    let approve = serde_json::json!({"decision": "approve", "certificate_no": "Q500000302"});
+    let own = app
+        .bearer(&clerk, "POST", &review, Some(approve.clone()))
+        .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.text);
+    assert_eq!(own.json["error"]["code"], "FOUR_EYES");
+    let second = app.sign_in("clerk2").await;
+    let decided = app.bearer(&second, "POST", &review, Some(approve)).await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.text);
+    assert_eq!(decided.json["status"], "approved", "{}", decided.text);
+}

@@ -48,6 +48,9 @@ pub fn require_role(role: Role, allowed: &[Role]) -> Result<(), AccessDenied> {
 pub struct CaseFacts<'a> {
     /// The case's applicant reference (`person:…`, `employer:…`).
     pub applicant: &'a str,
+    /// Who filed on the applicant's behalf (an employer for its employee's claim): sees the
+    /// case as the applicant does.
+    pub filer: Option<&'a str>,
     pub region: Option<RegionCode>,
     /// The kinds of department that own at least one item of the case.
     pub departments: &'a [DepartmentKind],
@@ -61,7 +64,8 @@ pub fn can_see_case(scope: &Scope, case: &CaseFacts<'_>) -> Result<(), AccessDen
         Scope::Platform => true,
         Scope::Person(id) => Applicant::parse(case.applicant) == Applicant::Person(id.clone()),
         Scope::Employer(uscc) => {
-            Applicant::parse(case.applicant) == Applicant::Employer(uscc.clone())
+            let me = Applicant::Employer(uscc.clone());
+            Applicant::parse(case.applicant) == me || case.filer.map(Applicant::parse) == Some(me)
         }
         Scope::Department { kind, .. } => case.departments.contains(kind),
         Scope::Region(region) => within(case.region, *region),

@@ -22,6 +22,8 @@ pub struct CaseSummary {
     pub bundle: String,
     /// The opaque applicant reference (`person:…`, `employer:…`): mask before showing.
     pub applicant: String,
+    /// Who filed on the applicant's behalf (`employer:…` for an employee's claim), if anyone.
+    pub filer: Option<String>,
     /// The case's region, when it has a valid one; a case without one is in no region.
     pub region: Option<RegionCode>,
     pub status: CaseStatus,
@@ -56,6 +58,7 @@ impl CaseSummary {
     pub fn facts(&self) -> CaseFacts<'_> {
         CaseFacts {
             applicant: &self.applicant,
+            filer: self.filer.as_deref(),
             region: self.region,
             departments: &self.departments,
         }
@@ -69,7 +72,8 @@ pub struct Page {
     pub offset: u32,
 }
 
-const CASE_COLUMNS: &str = "id, bundle, applicant, region, status, opened_at, updated_at, due_on";
+const CASE_COLUMNS: &str =
+    "id, bundle, applicant, filer, region, status, opened_at, updated_at, due_on";
 
 /// The list query: the scoped page of cases, joined to their items. Fragments are static
 /// strings chosen by the scope's kind; every value is a bind parameter.
@@ -89,7 +93,10 @@ pub(crate) fn scope_condition(scope: &Scope) -> (&'static str, Option<String>) {
     match scope {
         Scope::Platform => ("$1 IS NULL", None),
         Scope::Person(id) => ("c.applicant = $1", Some(Applicant::person_ref(id))),
-        Scope::Employer(uscc) => ("c.applicant = $1", Some(Applicant::employer_ref(uscc))),
+        Scope::Employer(uscc) => (
+            "(c.applicant = $1 OR c.filer = $1)",
+            Some(Applicant::employer_ref(uscc)),
+        ),
         Scope::Department { kind, .. } => (
             "EXISTS (SELECT 1 FROM case_items d WHERE d.case_id = c.id AND d.department = $1)",
             Some(kind.as_str().to_owned()),
@@ -186,6 +193,7 @@ fn case_from_row(row: &AnyRow, id: String) -> Result<CaseSummary, StoreError> {
         id,
         bundle: row.try_get("bundle")?,
         applicant: row.try_get("applicant")?,
+        filer: row.try_get("filer")?,
         // An unparsable region is no region: only administrators see such a case.
         region: region.and_then(|r| RegionCode::parse(&r).ok()),
         status: parse_enum(&status)?,

@@ -112,6 +112,7 @@ fn case_visibility_table() {
             .filter(|(_, applicant, region, departments)| {
                 let facts = CaseFacts {
                     applicant,
+                    filer: None,
                     region: *region,
                     departments,
                 };
@@ -139,6 +140,7 @@ fn a_county_clerk_does_not_see_its_neighbour_county() {
     let scope = Scope::Region(region(500228));
     let facts = CaseFacts {
         applicant: "person:x",
+        filer: None,
         region: Some(region(500229)),
         departments: &[],
     };
@@ -192,6 +194,7 @@ fn department_items_and_audit_entries() {
     }
     let facts = CaseFacts {
         applicant: "person:x",
+        filer: None,
         region: Some(region(500228)),
         departments: &[DepartmentKind::Cdc],
     };
@@ -218,4 +221,22 @@ fn roles_are_checked_against_the_route_list() {
         );
         assert_eq!(require_role(role, &[]), Err(AccessDenied::Forbidden));
     }
+}
+
+#[test]
+fn the_filer_sees_the_case_as_the_applicant_does() {
+    let employer = crate::Uscc::parse("91110000600037341L").expect("valid");
+    let filer = Applicant::employer_ref(&employer);
+    let facts = CaseFacts {
+        applicant: "person:11010519491231002X",
+        filer: Some(&filer),
+        region: None,
+        departments: &[],
+    };
+    assert_eq!(can_see_case(&Scope::Employer(employer), &facts), Ok(()));
+    let other = crate::Uscc::parse("91500228MA5U7CHX2B").expect("valid");
+    assert_eq!(
+        can_see_case(&Scope::Employer(other), &facts),
+        Err(AccessDenied::NotFound)
+    );
 }
