@@ -8,13 +8,16 @@ use std::time::Duration;
 use onething_domain::allowance::settlement::{Payee, PayeeAccount, parse_results};
 use onething_store::Store;
 use onething_store::allowance::settlements::Acting;
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 
 use crate::seed;
 
 use seed::seed;
 
 const CLAIMS: usize = 20_000;
+/// Which claims each payment carries: the payment lines over the claims' payables.
+const LINES: &str = "(SELECT l.payment_id, y.subject_id AS claim_id, l.amount_fen
+     FROM payment_lines l JOIN payables y ON y.id = l.payable_id)";
 const UNTIL: &str = "2024-11-15";
 
 fn onething(args: &[&str]) -> Output {
@@ -37,15 +40,15 @@ fn temp_db(name: &str) -> (tempfile::TempDir, String) {
 
 /// Every claim is settled in exactly one payment; the batches' totals add up.
 async fn assert_settled_exactly_once(store: &Store, n: usize, total: i64) {
-    let one: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM (SELECT claim_id FROM payment_claims GROUP BY claim_id HAVING COUNT(*) = 1) x",
-    )
+    let one: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM (SELECT claim_id FROM {LINES} GROUP BY claim_id HAVING COUNT(*) = 1) x"
+    )))
     .fetch_one(store.pool())
     .await
     .expect("count");
-    let twice: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM (SELECT claim_id FROM payment_claims GROUP BY claim_id HAVING COUNT(*) > 1) x",
-    )
+    let twice: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM (SELECT claim_id FROM {LINES} GROUP BY claim_id HAVING COUNT(*) > 1) x"
+    )))
     .fetch_one(store.pool())
     .await
     .expect("count");
@@ -61,12 +64,12 @@ async fn assert_settled_exactly_once(store: &Store, n: usize, total: i64) {
     .await
     .expect("count");
     assert_eq!(unsettled, 0, "no claim lost");
-    let row = sqlx::query(
+    let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT CAST(SUM(total_fen) AS BIGINT) AS batches, CAST(SUM(claims) AS BIGINT) AS claims,
                 (SELECT CAST(SUM(amount_fen) AS BIGINT) FROM payments) AS payments,
-                (SELECT CAST(SUM(amount_fen) AS BIGINT) FROM payment_claims) AS lines
-         FROM settlements",
-    )
+                (SELECT CAST(SUM(amount_fen) AS BIGINT) FROM {LINES}) AS lines
+         FROM settlements"
+    )))
     .fetch_one(store.pool())
     .await
     .expect("sums");
@@ -78,10 +81,10 @@ async fn assert_settled_exactly_once(store: &Store, n: usize, total: i64) {
         );
     }
     assert_eq!(row.get::<i64, _>("claims"), i64::try_from(n).expect("n"));
-    let mislinked: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM ma_claims c JOIN payment_claims pc ON pc.claim_id = c.id
-         WHERE pc.payment_id <> c.payment_id OR pc.amount_fen <> c.amount_fen",
-    )
+    let mislinked: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM ma_claims c JOIN {LINES} pc ON pc.claim_id = c.id
+         WHERE pc.payment_id <> c.payment_id OR pc.amount_fen <> c.amount_fen"
+    )))
     .fetch_one(store.pool())
     .await
     .expect("count");

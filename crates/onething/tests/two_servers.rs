@@ -231,7 +231,7 @@ async fn two_app_servers_share_limits_replays_and_the_settlement_schedule() {
         .expect("count");
     assert_eq!(batches, 1, "one settlement batch");
     let twice: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM (SELECT claim_id FROM payment_claims GROUP BY claim_id HAVING COUNT(*) > 1) x",
+        "SELECT COUNT(*) FROM (SELECT payable_id FROM payment_lines GROUP BY payable_id HAVING COUNT(*) > 1) x",
     )
     .fetch_one(store.pool())
     .await

@@ -11,6 +11,8 @@ mod claims;
 mod claims_case;
 #[path = "newborn.rs"]
 mod newborn;
+#[path = "payables.rs"]
+mod payables;
 
 #[test]
 fn every_test_file_is_a_module() {

@@ -22,6 +22,7 @@ mod error;
 mod gauges;
 pub mod newborn;
 pub mod outbox;
+pub mod payables;
 mod replays;
 pub mod sessions;
 pub mod shared_data;

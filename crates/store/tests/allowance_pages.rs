@@ -83,6 +83,7 @@ fn step<'a>(
         notifications: Vec::new(),
         audit: None,
         attachment,
+        payable: None,
     }
 }
 

@@ -167,6 +167,8 @@ async fn insert(store: &Store, claim: &Approved) {
     .execute(store.pool())
     .await
     .expect("fixture claim");
+    // What approval writes with the claim: its payable.
+    support::claim_payables(store).await;
 }
 
 /// The state of an item of the claim's case.
@@ -190,10 +192,13 @@ async fn status_of(store: &Store, id: &str) -> String {
 
 /// claim id → how many payments carry it.
 async fn payments_per_claim(store: &Store) -> HashMap<String, i64> {
-    let rows = sqlx::query("SELECT claim_id, COUNT(*) AS n FROM payment_claims GROUP BY claim_id")
-        .fetch_all(store.pool())
-        .await
-        .expect("rows");
+    let rows = sqlx::query(
+        "SELECT y.subject_id AS claim_id, COUNT(*) AS n FROM payment_lines l
+         JOIN payables y ON y.id = l.payable_id GROUP BY y.subject_id",
+    )
+    .fetch_all(store.pool())
+    .await
+    .expect("rows");
     rows.iter()
         .map(|r| (r.get::<String, _>("claim_id"), r.get::<i64, _>("n")))
         .collect()
@@ -225,7 +230,7 @@ async fn a_run_takes_every_due_claim_once_grouped_per_account() {
         assert_eq!(settlement.payments.len(), 2);
         let first = &settlement.payments[1];
         assert_eq!(first.payee_name, "测试甲有限公司");
-        assert_eq!(first.claim_ids, vec!["c1", "c2"]);
+        assert_eq!(first.subject_ids, vec!["c1", "c2"]);
         assert_eq!(first.amount, Fen::new(30_001));
         assert!(outcome.skipped.is_empty());
         assert_eq!(status_of(store, "c1").await, "settled");
@@ -308,9 +313,7 @@ async fn unusable_claims_are_reported_and_the_employer_account_on_file_stands_in
         on_file.account = None;
         let mut bad = Approved::new("c3", 500228, 3, 3, 10_000);
         bad.account = Some(("测试丙", "测试银行", "12AB"));
-        for claim in [&no_account, &on_file, &bad] {
-            insert(store, claim).await;
-        }
+        // On file when the claims were approved: the payable copies it.
         sqlx::query(
             "INSERT INTO employer_accounts (employer_uscc, account_name, bank, number, updated_at, updated_by)
              VALUES ($1, '测试乙有限公司', '测试银行', '55556666777', '2024-01-01T00:00:00.000000Z', 'fixture')",
@@ -319,6 +322,9 @@ async fn unusable_claims_are_reported_and_the_employer_account_on_file_stands_in
         .execute(store.pool())
         .await
         .expect("account on file");
+        for claim in [&no_account, &on_file, &bad] {
+            insert(store, claim).await;
+        }
         let outcome = store
             .settle(&run(day(2024, 11, 15), None))
             .await
@@ -329,7 +335,7 @@ async fn unusable_claims_are_reported_and_the_employer_account_on_file_stands_in
         let skipped: Vec<(&str, &str)> = outcome
             .skipped
             .iter()
-            .map(|s| (s.claim_id.as_str(), s.code.as_str()))
+            .map(|s| (s.subject_id.as_str(), s.code.as_str()))
             .collect();
         assert_eq!(
             skipped,
@@ -350,7 +356,7 @@ async fn a_clerk_settles_the_claims_of_the_region_and_sees_only_those_settlement
             .await
             .expect("settle");
         let cq = cq.settlement.expect("cq settlement");
-        assert_eq!(cq.payments[0].claim_ids, vec!["cq1"], "{}", db.label);
+        assert_eq!(cq.payments[0].subject_ids, vec!["cq1"], "{}", db.label);
         assert_eq!(status_of(store, "hb1").await, "approved");
         let hb = store
             .settle(&run(day(2024, 11, 15), Some(420281)))
@@ -525,7 +531,7 @@ async fn a_failed_payment_is_rebatched_only_after_its_account_is_corrected() {
         let after = after.settlement.expect("re-batched");
         assert_eq!(after.claims, 1);
         assert_eq!(after.payments[0].account, "31000999888777");
-        assert_eq!(after.payments[0].claim_ids, vec!["c1"]);
+        assert_eq!(after.payments[0].subject_ids, vec!["c1"]);
         assert_eq!(status_of(store, "c1").await, "settled");
         // Once re-batched it is not taken again.
         let third = store
@@ -629,10 +635,12 @@ async fn late_payments_are_the_unpaid_claims_past_their_due_date() {
             2
         );
         // Paid claims are no longer late.
-        sqlx::query("UPDATE ma_claims SET status = 'paid' WHERE id = 'old'")
-            .execute(store.pool())
-            .await
-            .expect("paid");
+        for sql in [
+            "UPDATE ma_claims SET status = 'paid' WHERE id = 'old'",
+            "UPDATE payables SET status = 'paid' WHERE subject_id = 'old'",
+        ] {
+            sqlx::query(sql).execute(store.pool()).await.expect("paid");
+        }
         assert!(
             store
                 .late_payments(Some(region(500000)), today, &calendar)

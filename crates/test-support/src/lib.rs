@@ -191,3 +191,29 @@ pub fn assert_every_test_file_is_a_module(manifest_dir: &str, integration: &str)
         }
     }
 }
+
+/// The payables of fixture claims written straight into `ma_claims` as `approved` (what
+/// approval creates through the services): for every approved claim without one, a `due`
+/// payable with the claim's amount, payee, account (else the employer's on file), approval
+/// date, due date and region — the same copy the migration makes of an upgraded database.
+pub async fn claim_payables(store: &Store) {
+    sqlx::query(
+        "INSERT INTO payables (id, service, subject_type, subject_id, case_id, case_item, payee_kind,
+             payee_name, bank, account_number, amount_fen, owed_on, due_on, due_on_provisional,
+             region, status, created_at, updated_at)
+         SELECT 'ma_claim-' || c.id, 'maternity_allowance', 'ma_claim', c.id, c.case_id, 'PS-05',
+             c.payee, COALESCE(c.account_name, e.account_name), COALESCE(c.bank, e.bank),
+             COALESCE(c.account_number, e.number), COALESCE(c.amount_fen, 0),
+             COALESCE(c.approved_on, substr(c.created_at, 1, 10)), c.payment_due,
+             c.payment_due_provisional, COALESCE(c.region, substr(c.employer_uscc, 3, 6)), 'due',
+             c.updated_at, c.updated_at
+         FROM ma_claims c
+         LEFT JOIN employer_accounts e ON e.employer_uscc = c.employer_uscc AND c.payee = 'employer'
+         WHERE c.status = 'approved'
+           AND NOT EXISTS (SELECT 1 FROM payables p
+                           WHERE p.service = 'maternity_allowance' AND p.subject_id = c.id)",
+    )
+    .execute(store.pool())
+    .await
+    .expect("fixture payables");
+}

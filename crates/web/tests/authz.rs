@@ -418,6 +418,8 @@ async fn fixture(w: &World) -> Fixture {
         .execute(store.pool())
         .await
         .expect("fixture claim");
+        // What approval writes with the claim: its payable.
+        onething_test_support::claim_payables(store).await;
         let acting = Acting {
             name: "fixture".into(),
             role: None,

@@ -41,6 +41,8 @@ async fn approved(store: &Store, id: &str, region_code: u32, seq: u16, amount: i
     .execute(store.pool())
     .await
     .expect("fixture claim");
+    // What approval writes with the claim: its payable.
+    onething_test_support::claim_payables(store).await;
 }
 
 struct Setup {

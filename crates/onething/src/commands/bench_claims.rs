@@ -422,7 +422,11 @@ async fn settle_and_render(store: &Store, today: NaiveDate) -> Result<Settled, F
         .ok_or_else(|| Failure::environment("结算失败", "settlement not found"))?;
     let total = Fen::checked_sum(settlement.payments.iter().map(|p| p.amount))
         .map_err(|e| Failure::environment("金额溢出", e))?;
-    let claims: usize = settlement.payments.iter().map(|p| p.claim_ids.len()).sum();
+    let claims: usize = settlement
+        .payments
+        .iter()
+        .map(|p| p.subject_ids.len())
+        .sum();
     if total != settlement.total || claims as i64 != settlement.claims {
         return Err(Failure::environment("结算控制总数不符", &settlement.id));
     }
@@ -435,7 +439,7 @@ async fn settle_and_render(store: &Store, today: NaiveDate) -> Result<Settled, F
             bank: p.bank.clone(),
             account: p.account.clone(),
             amount: p.amount,
-            claims: p.claim_ids.clone(),
+            claims: p.subject_ids.clone(),
         })
         .collect();
     let file = render_payment_csv(&lines);
@@ -518,6 +522,19 @@ async fn copy_claim(store: &Store, template: &str, from: u64, to: u64) -> Result
                 .map(|col| format!("c.{col}"))
                 .collect::<Vec<_>>()
                 .join(", ")
+        ),
+        // The template's payable, when it was approved (the settlement benchmark pays it).
+        format!(
+            "{NUMBERS} INSERT INTO payables (id, service, subject_type, subject_id, case_id, case_item,
+                 payee_kind, payee_name, bank, account_number, amount_fen, owed_on, due_on,
+                 due_on_provisional, region, status, settlement_id, payment_id,
+                 account_corrected_at, paid_on, created_at, updated_at)
+             SELECT p.subject_type || '-bench-ma-' || n.i, p.service, p.subject_type, 'bench-ma-' || n.i,
+                 'bench-case-' || n.i, p.case_item, p.payee_kind, p.payee_name, p.bank,
+                 p.account_number, p.amount_fen, p.owed_on, p.due_on, p.due_on_provisional,
+                 p.region, p.status, p.settlement_id, p.payment_id, p.account_corrected_at,
+                 p.paid_on, p.created_at, p.updated_at
+             FROM payables p, n WHERE p.service = 'maternity_allowance' AND p.subject_id = $1"
         ),
     ];
     let seed_error = |e: sqlx::Error| Failure::environment("无法写入基准测试申领", e);

@@ -170,7 +170,7 @@ fn print_outcome(until: NaiveDate, outcome: &SettlementOutcome) {
                     p.bank,
                     mask_account(&p.account),
                     p.amount.as_i64(),
-                    p.claim_ids.len()
+                    p.subject_ids.len()
                 );
             }
         }
@@ -178,7 +178,7 @@ fn print_outcome(until: NaiveDate, outcome: &SettlementOutcome) {
     for s in &outcome.skipped {
         eprintln!(
             "未结算 / not settled: {} {} {}",
-            s.claim_id, s.code, s.message
+            s.subject_id, s.code, s.message
         );
     }
 }

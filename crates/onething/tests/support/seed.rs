@@ -58,5 +58,7 @@ pub async fn seed(store: &Store, n: usize) -> i64 {
         query.execute(&mut *tx).await.expect("seed");
     }
     tx.commit().await.expect("commit");
+    // What approval writes with each claim: its payable.
+    onething_test_support::claim_payables(store).await;
     total
 }

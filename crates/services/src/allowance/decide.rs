@@ -12,8 +12,15 @@ use onething_store::allowance::claims::Claim;
 use onething_store::cases::CaseWrite;
 use serde_json::{Value, json};
 
-use super::DATA_ITEMS;
+use super::{BUNDLE, DATA_ITEMS};
+use chrono::{DateTime, Utc};
+use onething_domain::Fen;
+use onething_domain::allowance::ClaimStatus;
+use onething_domain::allowance::settlement::Payee;
+use onething_domain::china_time::date_in_china;
+use onething_store::allowance::settlements::SUBJECT_TYPE;
 use onething_store::allowance::steps::PAYMENT_ITEM;
+use onething_store::payables::{Account, NewPayable};
 
 /// Keeps freshly derived facts on the claim.
 pub(super) fn keep_facts(claim: &mut Claim, derived: &Derived) {
@@ -166,4 +173,37 @@ fn source_key(claim: &Claim, item: &str) -> Option<String> {
         }
         (found, _) => found,
     }
+}
+
+/// The payable an approved claim creates: its amount, payee, account (the one given at
+/// submission, else the employer's on file then) and payment deadline frozen, so a later
+/// change of the employer's account reaches only a failed payment corrected by hand.
+pub(super) fn payable_of(claim: &Claim, by: &str, at: DateTime<Utc>) -> Option<NewPayable> {
+    if claim.status != ClaimStatus::Approved {
+        return None;
+    }
+    let region = claim
+        .region
+        .clone()
+        .unwrap_or_else(|| claim.employer_uscc.get(2..8).unwrap_or_default().to_owned());
+    Some(NewPayable {
+        service: BUNDLE.to_owned(),
+        subject_type: SUBJECT_TYPE.to_owned(),
+        subject_id: claim.id.clone(),
+        case_id: Some(claim.case_id.clone()),
+        case_item: Some(PAYMENT_ITEM.to_owned()),
+        payee: claim.payee.as_deref().and_then(Payee::parse),
+        account: claim.bank_account.as_ref().map(|a| Account {
+            name: a.name.clone(),
+            bank: a.bank.clone(),
+            number: a.number.clone(),
+        }),
+        amount: Fen::new(claim.amount_fen.unwrap_or(0)),
+        owed_on: claim.approved_on.unwrap_or_else(|| date_in_china(at)),
+        due_on: claim.payment_due,
+        due_on_provisional: claim.payment_due_provisional,
+        region,
+        created_by: by.to_owned(),
+        at,
+    })
 }

@@ -192,6 +192,7 @@ pub async fn open_claim(
         ),
         audit: Some(("claim_created".into(), detail)),
         attachment: None,
+        payable: None,
     };
     Ok(svc.store.insert_claim(&new, &write, &svc.calendar).await?)
 }

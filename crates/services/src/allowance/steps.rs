@@ -17,7 +17,8 @@ use serde_json::json;
 
 use super::commands::{ConfirmWage, Photo, Review, Submit};
 use super::decide::{
-    decided_detail, decision_moves, keep_facts, payment_due, record_decision, rejection_reason,
+    decided_detail, decision_moves, keep_facts, payable_of, payment_due, record_decision,
+    rejection_reason,
 };
 use super::read::visible_claim;
 use super::{PURPOSE, SMART_REVIEW, texts};
@@ -74,6 +75,7 @@ pub async fn confirm_wage(
         notifications: Vec::new(),
         audit: None,
         attachment: None,
+        payable: None,
     };
     Ok(svc
         .store
@@ -107,6 +109,7 @@ pub async fn attach_photo(
         notifications: Vec::new(),
         audit: None,
         attachment: Some((meta.clone(), file.bytes)),
+        payable: None,
     };
     svc.store
         .update_claim(&claim, &write, &svc.calendar)
@@ -213,6 +216,7 @@ pub async fn submit(
         notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, id, &notes),
         audit: Some((format!("claim_{audit_step}"), detail)),
         attachment: None,
+        payable: payable_of(&claim, SMART_REVIEW, actor.at),
     };
     Ok(svc
         .store
@@ -290,6 +294,7 @@ pub async fn review(
         notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, id, &body),
         audit: Some((format!("claim_{name}"), detail)),
         attachment: None,
+        payable: payable_of(&claim, &actor.username, actor.at),
     };
     Ok(svc
         .store

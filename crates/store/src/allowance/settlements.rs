@@ -1,71 +1,34 @@
-//! Settlements and payments (MA-5): a settlement run takes every approved, unsettled claim up
-//! to a date — and every failed payment whose account was corrected since — exactly once,
-//! groups them into one payment per payee account and moves them to `settled`, all in one
-//! write transaction ([`run`]). The bank's results are imported in one transaction too
-//! ([`results`]); a failed payment's account is corrected by the employer or a clerk
-//! ([`account`]) and the claim goes into the next run. [`read`] lists settlements, their
-//! payment files and the late payments.
-//!
-//! Concurrency: each claim is taken by a conditional `UPDATE … WHERE <still eligible>
-//! RETURNING id`, so two runs at once (two servers on one PostgreSQL, or the schedule and a
-//! clerk) never take the same claim; SQLite serialises the runs with `BEGIN IMMEDIATE`.
-//! Interrupted at any point (kill -9), a run leaves nothing: its transaction never commits.
+//! Settlement and payment of the maternity allowance (MA-5) over the generic payables
+//! (`crate::payables`): a claim's approval creates its payable; runs, payment files and bank
+//! results move payables. What is the allowance's own is here: [`ClaimPayments`] keeps the
+//! claim row's status and payment columns (a projection) in step with its payable and writes
+//! the messages to the employer and the person, in the transaction of the change; the
+//! account correction and the late list by claim; and the `Store` methods the routes, pages
+//! and command call, which register [`ClaimPayments`] for the `maternity_allowance` service.
 
 mod account;
-mod read;
-mod results;
-mod run;
-mod sql;
-mod write;
+mod late;
+mod projection;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use onething_domain::access::Role;
+use onething_domain::MoneyError;
 use onething_domain::allowance::ClaimStatus;
-use onething_domain::{Fen, MoneyError, RegionCode};
+use onething_domain::allowance::settlement::ResultRow;
 
+pub use crate::payables::{
+    Acting, ImportReport, Payment, RowRef, SettleRun, Settlement, SettlementOutcome,
+    SettlementSummary, Skipped as SkippedClaim,
+};
 pub use account::ClaimRef;
-pub use read::{LatePayment, SettlementSummary};
-pub use results::{ImportReport, RowRef};
-pub use run::{SettleRun, SettlementOutcome, SkippedClaim};
+pub use late::LatePayment;
+pub use projection::ClaimPayments;
 
-use crate::StoreError;
+use crate::payables::{PayableError, PayableSubjects, Subjects};
+use crate::{Store, StoreError};
 
-/// Who acts, in which role, when.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Acting {
-    /// A username, `cli` or `schedule`.
-    pub name: String,
-    pub role: Option<Role>,
-    pub at: DateTime<Utc>,
-}
-
-/// A settlement with its payments.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settlement {
-    pub id: String,
-    pub until: NaiveDate,
-    pub claims: i64,
-    pub total: Fen,
-    pub created_by: String,
-    pub created_at: DateTime<Utc>,
-    pub payments: Vec<Payment>,
-}
-
-/// One transfer to one payee account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Payment {
-    pub id: String,
-    pub payee_name: String,
-    pub bank: String,
-    /// The full number: the payment file needs it; views mask it.
-    pub account: String,
-    pub amount: Fen,
-    pub claim_ids: Vec<String>,
-    /// `pending`, `paid` or `failed`.
-    pub status: String,
-    pub reason: Option<String>,
-    pub result_at: Option<DateTime<Utc>>,
-}
+/// The service name of the allowance's payables.
+pub const SERVICE: &str = "maternity_allowance";
+/// The subject type of the allowance's payables: a claim.
+pub const SUBJECT_TYPE: &str = "ma_claim";
 
 /// What can go wrong with settlements beyond storage itself.
 #[derive(Debug, thiserror::Error)]
@@ -91,43 +54,49 @@ impl From<sqlx::Error> for SettlementError {
     }
 }
 
-/// A `LIKE` pattern matching the claim regions inside `scope` (all of them for `None`): a
-/// province covers its cities and counties, a city its counties, as `RegionCode::is_within`.
-pub(crate) fn region_pattern(scope: Option<RegionCode>) -> String {
-    match scope {
-        None => "%".to_owned(),
-        Some(region) => {
-            let code = region.to_string();
-            if region.is_province() {
-                format!("{}%", &code[..2])
-            } else if region.is_city() {
-                format!("{}%", &code[..4])
-            } else {
-                code
-            }
+impl From<PayableError> for SettlementError {
+    fn from(e: PayableError) -> Self {
+        match e {
+            PayableError::NotFound { what, id } => SettlementError::NotFound { what, id },
+            PayableError::InvalidState { id, status } => SettlementError::Store(
+                StoreError::corrupt(format!("payable {id} is {}", status.as_str())),
+            ),
+            PayableError::Money(e) => SettlementError::Money(e),
+            PayableError::ControlTotals(e) => SettlementError::ControlTotals(e),
+            PayableError::Store(e) => SettlementError::Store(e),
         }
+    }
+}
+
+/// The services with their own writes when their payables change: the allowance's claims.
+/// A service added later lists its own here (or passes its own [`Subjects`]).
+pub static CLAIM_PAYMENTS: ClaimPayments = ClaimPayments;
+const REGISTERED: &[(&str, &dyn PayableSubjects)] = &[(SERVICE, &CLAIM_PAYMENTS)];
+
+/// The platform's registered services (see [`CLAIM_PAYMENTS`]).
+pub fn subjects() -> Subjects<'static> {
+    Subjects::new(REGISTERED)
+}
+
+impl Store {
+    /// Runs a settlement over every service's payables.
+    pub async fn settle(&self, run: &SettleRun) -> Result<SettlementOutcome, SettlementError> {
+        Ok(self.settle_payables(run, subjects()).await?)
+    }
+
+    /// Applies the bank's results for one settlement.
+    pub async fn import_results(
+        &self,
+        settlement_id: &str,
+        rows: &[ResultRow],
+        acting: &Acting,
+    ) -> Result<ImportReport, SettlementError> {
+        Ok(self
+            .import_payment_results(settlement_id, rows, acting, subjects())
+            .await?)
     }
 }
 
 /// The region a claim belongs to for scoping: its own region, else the one inside the
 /// employer's USCC (as `access::policy::can_see_employer`). `c` is the claims table's alias.
 pub(crate) const CLAIM_REGION: &str = "COALESCE(c.region, substr(c.employer_uscc, 3, 6))";
-
-/// [`CLAIM_REGION`] for a statement that cannot alias the table (SQLite's UPDATE).
-pub(crate) fn claim_region_of(table: &str) -> String {
-    CLAIM_REGION.replace("c.", &format!("{table}."))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn region_patterns_follow_the_code_levels() {
-        let region = |code| RegionCode::new(code).ok();
-        assert_eq!(region_pattern(None), "%");
-        assert_eq!(region_pattern(region(500000)), "50%");
-        assert_eq!(region_pattern(region(420200)), "4202%");
-        assert_eq!(region_pattern(region(500228)), "500228");
-    }
-}

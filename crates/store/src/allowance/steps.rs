@@ -73,8 +73,7 @@ pub struct Notification {
 /// `maternity_allowance` bundle, `data/catalog/bundles.toml`).
 pub const PAYMENT_ITEM: &str = "PS-05";
 
-/// Appends a step of a claim's workflow to its case, in the caller's transaction (the
-/// settlement's steps: `settled`, `paid`, `payment_failed`, `account_corrected`). `paid`
+/// Appends a step of a claim's workflow to its case, in the caller's transaction. `paid`
 /// also completes the case's payment item, with the payment as its result.
 pub async fn append_step_in(
     tx: &mut Transaction<'static, Any>,
@@ -84,8 +83,6 @@ pub async fn append_step_in(
     by: &str,
     detail: &Value,
 ) -> Result<(), StoreError> {
-    // Completing an item plans no due date, so any calendar serves; loaded once.
-    static NO_DUE_DATES: LazyLock<Calendar> = LazyLock::new(Calendar::shipped);
     let case_id: Option<String> = sqlx::query_scalar("SELECT case_id FROM ma_claims WHERE id = $1")
         .bind(claim_id)
         .fetch_optional(&mut **tx)
@@ -93,27 +90,58 @@ pub async fn append_step_in(
         .flatten();
     let case_id =
         case_id.ok_or_else(|| StoreError::corrupt(format!("claim {claim_id} has no case")))?;
+    let complete = (step == "paid").then_some(PAYMENT_ITEM);
+    let step = CaseStep {
+        step,
+        at,
+        by,
+        detail,
+        complete,
+    };
+    append_case_step_in(tx, &case_id, &step).await
+}
+
+/// A step to append to a case (a payable's: `settled`, `paid`, `payment_failed`,
+/// `account_corrected`), and the item it completes, if any (`paid` completes the payable's
+/// case item, with the payment as its result).
+#[derive(Debug, Clone, Copy)]
+pub struct CaseStep<'a> {
+    pub step: &'a str,
+    pub at: DateTime<Utc>,
+    pub by: &'a str,
+    pub detail: &'a Value,
+    pub complete: Option<&'a str>,
+}
+
+/// Appends `step` to the case `case_id` in the caller's transaction.
+pub async fn append_case_step_in(
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+    step: &CaseStep<'_>,
+) -> Result<(), StoreError> {
+    // Completing an item plans no due date, so any calendar serves; loaded once.
+    static NO_DUE_DATES: LazyLock<Calendar> = LazyLock::new(Calendar::shipped);
     let mut writes = vec![CaseWrite::Step {
-        step: step.to_owned(),
-        detail: detail.clone(),
+        step: step.step.to_owned(),
+        detail: step.detail.clone(),
         role: ActorRole::System,
     }];
-    if step == "paid" {
+    if let Some(item) = step.complete {
         writes.push(CaseWrite::Move {
-            item: PAYMENT_ITEM.to_owned(),
+            item: item.to_owned(),
             action: Action::Complete {
-                certificate_ref: detail["payment_id"].as_str().map(str::to_owned),
+                certificate_ref: step.detail["payment_id"].as_str().map(str::to_owned),
             },
             role: ActorRole::System,
         });
     }
     let actor = Actor {
-        name: by.to_owned(),
+        name: step.by.to_owned(),
         role: ActorRole::System,
-        idempotency_key: format!("{claim_id}:{step}:{}", Uuid::new_v4().simple()),
-        at,
+        idempotency_key: format!("{case_id}:{}:{}", step.step, Uuid::new_v4().simple()),
+        at: step.at,
     };
-    advance_in(tx, &case_id, &writes, &actor, &NO_DUE_DATES).await?;
+    advance_in(tx, case_id, &writes, &actor, &NO_DUE_DATES).await?;
     Ok(())
 }
 

@@ -222,7 +222,7 @@ fn payment_row(p: &onething_store::allowance::settlements::Payment) -> PaymentRo
         bank: p.bank.clone(),
         account: mask_account(&p.account),
         amount: p.amount.to_string(),
-        claims: p.claim_ids.clone(),
+        claims: p.subject_ids.clone(),
         status,
         status_class,
         reason: p.reason.clone().unwrap_or_default(),

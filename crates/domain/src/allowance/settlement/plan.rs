@@ -10,7 +10,7 @@ use crate::{Fen, MoneyError};
 /// One claim taken into a settlement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettleItem {
-    pub claim_id: String,
+    pub payable_id: String,
     /// The amount frozen at approval.
     pub amount: Fen,
     pub account: PayeeAccount,
@@ -56,7 +56,7 @@ pub fn plan_payments(items: Vec<SettleItem>) -> Result<SettlementPlan, MoneyErro
         groups
             .entry(item.account)
             .or_default()
-            .entry(item.claim_id)
+            .entry(item.payable_id)
             .or_insert(item.amount);
     }
     let mut payments = Vec::with_capacity(groups.len());
@@ -88,7 +88,7 @@ mod tests {
 
     fn item(id: &str, fen: i64, acc: &PayeeAccount) -> SettleItem {
         SettleItem {
-            claim_id: id.into(),
+            payable_id: id.into(),
             amount: Fen::new(fen),
             account: acc.clone(),
         }

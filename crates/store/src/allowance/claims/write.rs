@@ -17,6 +17,7 @@ use super::persist::{audit_raw_in, save_in};
 use super::{Channel, Claim, ClaimError};
 use crate::allowance::steps::{NewNotification, notify_in};
 use crate::cases::{Actor, CaseWrite, NewCase, advance_in, open_case_in};
+use crate::payables::{NewPayable, create_payable_in};
 use crate::text::{date, instant, json as to_json};
 use crate::{Store, StoreError};
 
@@ -121,6 +122,8 @@ pub struct ClaimWrite<'a> {
     pub audit: Option<(String, Value)>,
     /// A photo stored with the change.
     pub attachment: Option<(AttachmentMeta, Vec<u8>)>,
+    /// The payable an approval creates (the amount, payee, account and due date frozen).
+    pub payable: Option<NewPayable>,
 }
 
 impl ClaimWrite<'_> {
@@ -177,6 +180,9 @@ impl Store {
         }
         let mut tx = self.begin_write().await?;
         save_in(&mut tx, claim, write.by.at).await?;
+        if let Some(payable) = &write.payable {
+            create_payable_in(&mut tx, payable).await?;
+        }
         if let Some((meta, bytes)) = &write.attachment {
             insert_attachment(&mut tx, &claim.id, meta, bytes).await?;
         }

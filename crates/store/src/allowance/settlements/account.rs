@@ -1,15 +1,13 @@
-//! Correcting the account of a failed payment (更正收款账户): the claim keeps its status
-//! `payment_failed` and is marked `account_corrected_at`, which puts it into the next run.
+//! Correcting the account of a claim's failed payment (更正收款账户): its payable keeps the
+//! status `failed` and is marked corrected, which puts it into the next run; the claim row
+//! (`payment_failed`, the new account, `account_corrected_at`) follows.
 
 use onething_domain::allowance::ClaimStatus;
-use onething_domain::allowance::settlement::{Payee, PayeeAccount, mask_account};
-use serde_json::json;
+use onething_domain::allowance::settlement::{Payee, PayeeAccount};
 use sqlx::Row;
 
-use super::sql::{AuditIn, audit_in};
-use super::{Acting, CLAIM_REGION, SettlementError};
-use crate::allowance::steps::append_step_in;
-use crate::text::instant;
+use super::{Acting, CLAIM_REGION, SERVICE, SettlementError, subjects};
+use crate::payables::{PayableError, PayableStatus};
 use crate::{Store, StoreError};
 
 /// What scope checks and the account rules need to know about a claim.
@@ -49,57 +47,28 @@ impl Store {
         }))
     }
 
-    /// Sets a new account on a `payment_failed` claim and marks it corrected, with a step and
-    /// an audit entry, in one transaction.
+    /// Sets a new account on the payable of a `payment_failed` claim and marks it
+    /// corrected (the claim row follows), with its account history, a step and an audit
+    /// entry, in one transaction.
     pub async fn correct_account(
         &self,
         claim_id: &str,
         account: &PayeeAccount,
         acting: &Acting,
     ) -> Result<(), SettlementError> {
-        let mut tx = self.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE ma_claims SET account_name = $2, bank = $3, account_number = $4,
-                    account_corrected_at = $5, updated_at = $5, version = version + 1
-             WHERE id = $1 AND status = 'payment_failed'",
-        )
-        .bind(claim_id)
-        .bind(account.name())
-        .bind(account.bank())
-        .bind(account.number())
-        .bind(instant(acting.at))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if done != 1 {
-            drop(tx);
-            return Err(self.not_failed(claim_id).await);
+        let payable = self.payable_of(SERVICE, claim_id).await?;
+        match payable {
+            Some((id, PayableStatus::Failed)) => {
+                let done = self
+                    .correct_payable_account(&id, account, acting, subjects())
+                    .await;
+                match done {
+                    Err(PayableError::InvalidState { .. }) => Err(self.not_failed(claim_id).await),
+                    other => Ok(other?),
+                }
+            }
+            _ => Err(self.not_failed(claim_id).await),
         }
-        let detail = json!({"bank": account.bank(), "account": account.masked_number()});
-        append_step_in(
-            &mut tx,
-            claim_id,
-            "account_corrected",
-            acting.at,
-            &acting.name,
-            &detail,
-        )
-        .await?;
-        audit_in(
-            &mut tx,
-            AuditIn {
-                at: acting.at,
-                actor: &acting.name,
-                role: acting.role,
-                action: "payee_account_corrected",
-                subject_type: "ma_claim",
-                subject_id: claim_id,
-                detail: json!({"bank": account.bank(), "account": mask_account(account.number())}),
-            },
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(())
     }
 
     /// Why a correction did not apply: no such claim, or not a failed payment.

@@ -24,6 +24,22 @@ use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
 use crate::{ApiError, AppState};
 
+/// The services and the actor for a change of claim `id`: the role (403), then the scope
+/// (404) are checked before the body is read, so a stranger learns nothing from its errors.
+async fn on_claim(
+    state: &AppState,
+    user: &CurrentUser,
+    headers: &HeaderMap,
+    id: &str,
+    use_case: UseCase,
+) -> Result<(onething_services::Services, onething_services::Actor), ApiError> {
+    let actor = user.actor(state, idempotency_key(headers));
+    actor.authorize(use_case)?;
+    let svc = state.services();
+    service::visible_claim(&svc, &actor, id).await?;
+    Ok((svc, actor))
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ConfirmWageBody {
@@ -46,10 +62,7 @@ pub(crate) async fn confirm_wage(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ClaimView>, ApiError> {
-    let actor = user.actor(&state, idempotency_key(&headers));
-    actor.authorize(UseCase::ConfirmWage)?;
-    let svc = state.services();
-    service::visible_claim(&svc, &actor, &id).await?;
+    let (svc, actor) = on_claim(&state, &user, &headers, &id, UseCase::ConfirmWage).await?;
     let body: ConfirmWageBody = parse_json(&headers, &body)?;
     let cmd = ConfirmWage::try_from(Some(body.basis.as_str()))?;
     let claim = service::confirm_wage(&svc, &actor, &id, cmd).await?;
@@ -92,11 +105,7 @@ pub(crate) async fn upload(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<UploadedView>), ApiError> {
-    let actor = user.actor(&state, idempotency_key(&headers));
-    // The role is checked before the body is read.
-    actor.authorize(UseCase::AttachPhoto)?;
-    let svc = state.services();
-    service::visible_claim(&svc, &actor, &id).await?;
+    let (svc, actor) = on_claim(&state, &user, &headers, &id, UseCase::AttachPhoto).await?;
     let mut multipart = multipart.map_err(|_| {
         ApiError::bad_request(
             "INVALID_UPLOAD",
@@ -206,10 +215,7 @@ pub(crate) async fn submit(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ClaimView>, ApiError> {
-    let actor = user.actor(&state, idempotency_key(&headers));
-    actor.authorize(UseCase::SubmitClaim)?;
-    let svc = state.services();
-    service::visible_claim(&svc, &actor, &id).await?;
+    let (svc, actor) = on_claim(&state, &user, &headers, &id, UseCase::SubmitClaim).await?;
     let body: SubmitBody = if body.is_empty() {
         SubmitBody::default()
     } else {
@@ -257,11 +263,7 @@ pub(crate) async fn review(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ClaimView>, ApiError> {
-    let actor = user.actor(&state, idempotency_key(&headers));
-    // The role is checked before the body, so a stranger learns nothing from its errors.
-    actor.authorize(UseCase::ReviewClaim)?;
-    let svc = state.services();
-    service::visible_claim(&svc, &actor, &id).await?;
+    let (svc, actor) = on_claim(&state, &user, &headers, &id, UseCase::ReviewClaim).await?;
     let body: ReviewBody = parse_json(&headers, &body)?;
     let cmd = Review::try_from(ReviewInput::from(body))?;
     let claim = service::review(&svc, &actor, &id, cmd).await?;

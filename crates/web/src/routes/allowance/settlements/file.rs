@@ -110,7 +110,11 @@ fn file_format(text: Option<&str>) -> Result<FileFormat, ApiError> {
 
 /// The file's rows, after checking the control totals fixed when the batch was cut.
 fn lines_checked(settlement: &Settlement) -> Result<Vec<PaymentLine>, ApiError> {
-    let claims: usize = settlement.payments.iter().map(|p| p.claim_ids.len()).sum();
+    let claims: usize = settlement
+        .payments
+        .iter()
+        .map(|p| p.subject_ids.len())
+        .sum();
     let total = Fen::checked_sum(settlement.payments.iter().map(|p| p.amount))
         .map_err(SettlementError::from)?;
     if i64::try_from(claims).ok() != Some(settlement.claims) || total != settlement.total {
@@ -132,7 +136,7 @@ fn lines_checked(settlement: &Settlement) -> Result<Vec<PaymentLine>, ApiError> 
             bank: p.bank.clone(),
             account: p.account.clone(),
             amount: p.amount,
-            claims: p.claim_ids.clone(),
+            claims: p.subject_ids.clone(),
         })
         .collect())
 }

@@ -33,11 +33,11 @@ impl From<Payment> for PaymentView {
         PaymentView {
             account_masked: mask_account(&p.account),
             amount_fen: p.amount.as_i64(),
-            claims: p.claim_ids.len(),
+            claims: p.subject_ids.len(),
             id: p.id,
             payee_name: p.payee_name,
             bank: p.bank,
-            claim_ids: p.claim_ids,
+            claim_ids: p.subject_ids,
             status: p.status,
             reason: p.reason,
             result_at: p.result_at,
@@ -56,7 +56,7 @@ pub(crate) struct SkippedView {
 impl From<SkippedClaim> for SkippedView {
     fn from(s: SkippedClaim) -> Self {
         SkippedView {
-            claim_id: s.claim_id,
+            claim_id: s.subject_id,
             code: s.code,
             message: s.message,
         }

@@ -1,15 +1,14 @@
-//! Reading settlements (scoped to a region: a clerk sees a settlement when every claim in it
-//! lies in the clerk's region), their payments, and the late payments.
+//! Reading settlements (scoped to a region: a clerk sees a settlement when every payable in
+//! it lies in the clerk's region), their payments, and the late payables.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use onething_domain::allowance::ClaimStatus;
 use onething_domain::allowance::settlement::{overdue_working_days, payment_due};
 use onething_domain::{Calendar, Fen, RegionCode};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
-use super::{CLAIM_REGION, Payment, Settlement, SettlementError, region_pattern};
-use crate::text::{parse_date, parse_instant, parse_opt_date};
+use super::{PayableError, PayableStatus, Payment, Settlement, region_pattern};
+use crate::text::{date, parse_date, parse_instant, parse_opt_date};
 use crate::{Store, StoreError};
 
 /// A settlement in a list.
@@ -26,16 +25,17 @@ pub struct SettlementSummary {
     pub failed: i64,
 }
 
-/// An unpaid claim past its payment due date (MA-5: 10 working days after approval).
+/// An unpaid payable past its due date.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LatePayment {
-    pub claim_id: String,
-    pub status: ClaimStatus,
-    pub employer_uscc: String,
-    pub person_id: String,
-    pub amount: Option<Fen>,
-    pub approved_on: NaiveDate,
-    pub payment_due: NaiveDate,
+pub struct LatePayable {
+    pub payable_id: String,
+    pub service: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub status: PayableStatus,
+    pub amount: Fen,
+    pub owed_on: NaiveDate,
+    pub due_on: NaiveDate,
     pub overdue_working_days: i64,
     pub settlement_id: Option<String>,
     pub payment_id: Option<String>,
@@ -43,13 +43,13 @@ pub struct LatePayment {
     pub failure_reason: Option<String>,
 }
 
-/// Every claim of the settlement lies in the scope (parameter `pattern` is the region pattern).
+/// Every payable of the settlement lies in the scope (`pattern` is the region pattern).
 fn visible(settlement: &str, pattern: &str) -> String {
     format!(
         "NOT EXISTS (SELECT 1 FROM payments vp
-                     JOIN payment_claims vpc ON vpc.payment_id = vp.id
-                     JOIN ma_claims c ON c.id = vpc.claim_id
-                     WHERE vp.settlement_id = {settlement} AND NOT ({CLAIM_REGION} LIKE {pattern}))"
+                     JOIN payment_lines vl ON vl.payment_id = vp.id
+                     JOIN payables y ON y.id = vl.payable_id
+                     WHERE vp.settlement_id = {settlement} AND NOT (y.region LIKE {pattern}))"
     )
 }
 
@@ -109,9 +109,10 @@ impl Store {
     async fn payments_of(&self, settlement_id: &str) -> Result<Vec<Payment>, StoreError> {
         let rows = sqlx::query(
             "SELECT p.id, p.payee_name, p.bank, p.account, p.amount_fen, p.status, p.reason,
-                    p.result_at, pc.claim_id
-             FROM payments p JOIN payment_claims pc ON pc.payment_id = p.id
-             WHERE p.settlement_id = $1 ORDER BY p.id, pc.claim_id",
+                    p.result_at, y.subject_id
+             FROM payments p JOIN payment_lines l ON l.payment_id = p.id
+             JOIN payables y ON y.id = l.payable_id
+             WHERE p.settlement_id = $1 ORDER BY p.id, y.subject_id",
         )
         .bind(settlement_id)
         .fetch_all(self.pool())
@@ -123,37 +124,35 @@ impl Store {
                 payments.push(payment_from_row(row)?);
             }
             if let Some(last) = payments.last_mut() {
-                last.claim_ids.push(row.try_get("claim_id")?);
+                last.subject_ids.push(row.try_get("subject_id")?);
             }
         }
         Ok(payments)
     }
 
-    /// Unpaid claims in scope whose payment due date has passed on `today`, most overdue
-    /// first. The due date is the one stored at approval, else computed from the approval.
-    pub async fn late_payments(
+    /// Unpaid payables in scope whose due date has passed on `today`, most overdue first.
+    /// A payable without a stored due date is due 10 working days after it was owed.
+    pub async fn late_payables(
         &self,
         scope: Option<RegionCode>,
         today: NaiveDate,
         calendar: &Calendar,
-    ) -> Result<Vec<LatePayment>, SettlementError> {
-        // Ten working days are at least ten calendar days: older approvals are the only ones
+    ) -> Result<Vec<LatePayable>, PayableError> {
+        // Ten working days are at least ten calendar days: older debts are the only ones
         // that can be late, which keeps the scan small.
         let newest = today - chrono::Days::new(10);
-        let sql = format!(
-            "SELECT c.id, c.status, c.employer_uscc, c.person_id, c.amount_fen, c.approved_on,
-                    c.payment_due, c.settlement_id, c.payment_id, p.reason
-             FROM ma_claims c LEFT JOIN payments p ON p.id = c.payment_id
-             WHERE c.status IN ('approved', 'settled', 'payment_failed')
-               AND c.approved_on IS NOT NULL AND c.approved_on < $1
-               AND {CLAIM_REGION} LIKE $2
-             ORDER BY c.approved_on, c.id"
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(crate::text::date(newest))
-            .bind(region_pattern(scope))
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(
+            "SELECT y.id, y.service, y.subject_type, y.subject_id, y.status, y.amount_fen,
+                    y.owed_on, y.due_on, y.settlement_id, y.payment_id, p.reason
+             FROM payables y LEFT JOIN payments p ON p.id = y.payment_id
+             WHERE y.status IN ('due', 'settled', 'failed') AND y.owed_on < $1
+               AND y.region LIKE $2
+             ORDER BY y.owed_on, y.id",
+        )
+        .bind(date(newest))
+        .bind(region_pattern(scope))
+        .fetch_all(self.pool())
+        .await?;
         let mut late = Vec::new();
         for row in &rows {
             if let Some(item) = late_from_row(row, today, calendar)? {
@@ -169,28 +168,27 @@ fn late_from_row(
     row: &AnyRow,
     today: NaiveDate,
     calendar: &Calendar,
-) -> Result<Option<LatePayment>, SettlementError> {
-    let approved_on = parse_date(&row.try_get::<String, _>("approved_on")?)?;
-    let stored: Option<NaiveDate> = parse_opt_date(row.try_get("payment_due")?)?;
-    let due = match stored {
+) -> Result<Option<LatePayable>, PayableError> {
+    let owed_on = parse_date(&row.try_get::<String, _>("owed_on")?)?;
+    let due = match parse_opt_date(row.try_get("due_on")?)? {
         Some(due) => due,
-        None => payment_due(calendar, approved_on).map_err(StoreError::from)?,
+        None => payment_due(calendar, owed_on).map_err(StoreError::from)?,
     };
     let Some(overdue) = overdue_working_days(calendar, due, today).map_err(StoreError::from)?
     else {
         return Ok(None);
     };
     let status: String = row.try_get("status")?;
-    let amount: Option<i64> = row.try_get("amount_fen")?;
-    Ok(Some(LatePayment {
-        claim_id: row.try_get("id")?,
-        status: ClaimStatus::parse(&status)
-            .ok_or_else(|| StoreError::corrupt(format!("claim status {status:?}")))?,
-        employer_uscc: row.try_get("employer_uscc")?,
-        person_id: row.try_get("person_id")?,
-        amount: amount.map(Fen::new),
-        approved_on,
-        payment_due: due,
+    Ok(Some(LatePayable {
+        payable_id: row.try_get("id")?,
+        service: row.try_get("service")?,
+        subject_type: row.try_get("subject_type")?,
+        subject_id: row.try_get("subject_id")?,
+        status: PayableStatus::parse(&status)
+            .ok_or_else(|| StoreError::corrupt(format!("payable status {status:?}")))?,
+        amount: Fen::new(row.try_get("amount_fen")?),
+        owed_on,
+        due_on: due,
         overdue_working_days: overdue,
         settlement_id: row.try_get("settlement_id")?,
         payment_id: row.try_get("payment_id")?,
@@ -220,7 +218,7 @@ fn payment_from_row(row: &AnyRow) -> Result<Payment, StoreError> {
         bank: row.try_get("bank")?,
         account: row.try_get("account")?,
         amount: Fen::new(row.try_get("amount_fen")?),
-        claim_ids: Vec::new(),
+        subject_ids: Vec::new(),
         status: row.try_get("status")?,
         reason: row.try_get("reason")?,
         result_at: result_at.as_deref().map(parse_instant).transpose()?,

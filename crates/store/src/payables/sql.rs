@@ -1,4 +1,4 @@
-//! Small SQL helpers shared by the settlement modules.
+//! Small SQL helpers shared by the payables modules (and their services' projections).
 
 use std::fmt::Write;
 
@@ -10,7 +10,7 @@ use sqlx::{Any, Transaction};
 use crate::StoreError;
 
 /// `$start, $start+1, …` (n placeholders).
-pub(super) fn numbered(start: usize, n: usize) -> String {
+pub(crate) fn numbered(start: usize, n: usize) -> String {
     let mut text = String::with_capacity(n * 6);
     for i in 0..n {
         let sep = if i == 0 { "" } else { ", " };
@@ -20,7 +20,7 @@ pub(super) fn numbered(start: usize, n: usize) -> String {
 }
 
 /// Pieces of at most 256, in a few fixed sizes so the prepared statements stay few.
-pub(super) fn pieces<T>(items: &[T]) -> Vec<&[T]> {
+pub(crate) fn pieces<T>(items: &[T]) -> Vec<&[T]> {
     let mut out = Vec::new();
     let mut rest = items;
     while !rest.is_empty() {
@@ -35,13 +35,13 @@ pub(super) fn pieces<T>(items: &[T]) -> Vec<&[T]> {
     out
 }
 
-pub(super) fn count(n: usize) -> i64 {
+pub(crate) fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// An audit entry written in the caller's transaction, so a run and its audit commit
 /// together (the same columns as `Store::append_audit`).
-pub(super) struct AuditIn<'a> {
+pub(crate) struct AuditIn<'a> {
     pub at: DateTime<Utc>,
     pub actor: &'a str,
     pub role: Option<Role>,
@@ -51,7 +51,7 @@ pub(super) struct AuditIn<'a> {
     pub detail: Value,
 }
 
-pub(super) async fn audit_in(
+pub(crate) async fn audit_in(
     tx: &mut Transaction<'static, Any>,
     entry: AuditIn<'_>,
 ) -> Result<(), StoreError> {

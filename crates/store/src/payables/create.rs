@@ -1,0 +1,73 @@
+//! Creating a payable inside the caller's transaction (the service's approval), with the
+//! frozen copy of the account as the first entry of its account history.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use onething_domain::Fen;
+use onething_domain::allowance::settlement::Payee;
+
+use super::{Account, Tx};
+use crate::StoreError;
+use crate::text::{date, instant};
+
+/// A payable to create. Its id is `{subject_type}-{subject_id}`; a service owes one payable
+/// per subject (the database refuses a second).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPayable {
+    /// The service that owes (`maternity_allowance`).
+    pub service: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    /// The case whose steps record the payment, and the item `paid` completes.
+    pub case_id: Option<String>,
+    pub case_item: Option<String>,
+    pub payee: Option<Payee>,
+    /// The payee's account as it is now: later changes elsewhere do not reach it.
+    pub account: Option<Account>,
+    pub amount: Fen,
+    /// The date the debt arose (approval, China date).
+    pub owed_on: NaiveDate,
+    pub due_on: Option<NaiveDate>,
+    pub due_on_provisional: bool,
+    /// The region whose clerks settle it.
+    pub region: String,
+    pub created_by: String,
+    pub at: DateTime<Utc>,
+}
+
+impl NewPayable {
+    pub fn id(&self) -> String {
+        format!("{}-{}", self.subject_type, self.subject_id)
+    }
+}
+
+/// Writes `new` as a `due` payable in `tx`.
+pub async fn create_payable_in(tx: &mut Tx, new: &NewPayable) -> Result<String, StoreError> {
+    let id = new.id();
+    let account = new.account.as_ref();
+    sqlx::query(
+        "INSERT INTO payables (id, service, subject_type, subject_id, case_id, case_item,
+             payee_kind, payee_name, bank, account_number, amount_fen, owed_on, due_on,
+             due_on_provisional, region, status, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'due', $16, $16)",
+    )
+    .bind(&id)
+    .bind(&new.service)
+    .bind(&new.subject_type)
+    .bind(&new.subject_id)
+    .bind(new.case_id.as_deref())
+    .bind(new.case_item.as_deref())
+    .bind(new.payee.map(|p| p.as_str()))
+    .bind(account.map(|a| a.name.clone()))
+    .bind(account.map(|a| a.bank.clone()))
+    .bind(account.map(|a| a.number.clone()))
+    .bind(new.amount.as_i64())
+    .bind(date(new.owed_on))
+    .bind(new.due_on.map(date))
+    .bind(i64::from(new.due_on_provisional))
+    .bind(&new.region)
+    .bind(instant(new.at))
+    .execute(&mut **tx)
+    .await?;
+    super::account::keep_version_in(tx, &id, account, "approval", new.at, &new.created_by).await?;
+    Ok(id)
+}

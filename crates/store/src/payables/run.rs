@@ -1,0 +1,261 @@
+//! One settlement run, in one write transaction: every due payable owed by `until` and
+//! every failed one whose account was corrected since, each exactly once, one payment per
+//! payee account.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use onething_domain::allowance::settlement::{Payee, PayeeAccount, SettleItem, plan_payments};
+use onething_domain::{Fen, RegionCode};
+use serde_json::json;
+use sqlx::{AssertSqlSafe, Row};
+use uuid::Uuid;
+
+use super::sql::{AuditIn, audit_in, numbered, pieces};
+use super::{Acting, PayableError, Settlement, Subjects, Tx, region_pattern};
+use crate::text::{date, instant};
+use crate::{Store, StoreError};
+
+/// What to settle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettleRun {
+    /// Payables owed on or before this date.
+    pub until: NaiveDate,
+    /// Only payables of this region (a clerk's); `None` for the whole platform.
+    pub scope: Option<RegionCode>,
+    pub acting: Acting,
+}
+
+/// A payable that is due but could not be taken (no usable account, no amount): it stays
+/// where it is and is reported, so someone fixes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub service: String,
+    pub subject_id: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// The result of a run: the settlement, or `None` when there was nothing to settle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementOutcome {
+    pub settlement: Option<Settlement>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl SettlementOutcome {
+    pub fn claims(&self) -> i64 {
+        self.settlement.as_ref().map_or(0, |s| s.claims)
+    }
+
+    pub fn total(&self) -> Fen {
+        self.settlement.as_ref().map_or(Fen::ZERO, |s| s.total)
+    }
+}
+
+/// A due payable as read, before validation.
+pub(super) struct Candidate {
+    pub(super) id: String,
+    pub(super) service: String,
+    pub(super) subject_type: String,
+    pub(super) subject_id: String,
+    pub(super) case_id: Option<String>,
+    pub(super) case_item: Option<String>,
+    pub(super) failed: bool,
+    amount: i64,
+    payee: Option<String>,
+    account: [Option<String>; 3],
+}
+
+/// A payable that will be in the settlement.
+pub(super) struct Taken {
+    pub(super) item: SettleItem,
+    pub(super) from: Candidate,
+}
+
+/// Due and unsettled up to `until` (`$1`), or failed with a corrected account.
+const ELIGIBLE: &str = "((status = 'due' AND settlement_id IS NULL AND owed_on <= $1)
+      OR (status = 'failed' AND account_corrected_at IS NOT NULL)) AND region LIKE $2";
+
+impl Store {
+    /// Runs a settlement (see the module documentation of `payables`); `subjects` are the
+    /// services' own writes for their payables.
+    pub async fn settle_payables(
+        &self,
+        run: &SettleRun,
+        subjects: Subjects<'_>,
+    ) -> Result<SettlementOutcome, PayableError> {
+        let mut tx = self.begin_write().await?;
+        let (ready, skipped) = validate(candidates(&mut tx, run).await?);
+        let id = new_settlement_id(run.until);
+        let taken = take(&mut tx, &id, run, ready).await?;
+        let plan = plan_payments(taken.iter().map(|t| t.item.clone()).collect())?;
+        let settlement = if plan.is_empty() {
+            None
+        } else {
+            Some(super::write::write_settlement(&mut tx, &id, run, &plan, &taken, subjects).await?)
+        };
+        audit_run(&mut tx, run, settlement.as_ref(), &skipped).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(SettlementOutcome {
+            settlement,
+            skipped,
+        })
+    }
+}
+
+async fn candidates(tx: &mut Tx, run: &SettleRun) -> Result<Vec<Candidate>, PayableError> {
+    let sql = format!(
+        "SELECT id, service, subject_type, subject_id, case_id, case_item, status, amount_fen,
+                payee_kind, payee_name, bank, account_number
+         FROM payables WHERE {ELIGIBLE} ORDER BY id"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(date(run.until))
+        .bind(region_pattern(run.scope))
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Candidate {
+                id: row.try_get("id")?,
+                service: row.try_get("service")?,
+                subject_type: row.try_get("subject_type")?,
+                subject_id: row.try_get("subject_id")?,
+                case_id: row.try_get("case_id")?,
+                case_item: row.try_get("case_item")?,
+                failed: row.try_get::<String, _>("status")? == "failed",
+                amount: row.try_get("amount_fen")?,
+                payee: row.try_get("payee_kind")?,
+                account: [
+                    row.try_get("payee_name")?,
+                    row.try_get("bank")?,
+                    row.try_get("account_number")?,
+                ],
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(PayableError::from)
+}
+
+/// Splits the candidates into payables ready to settle and payables to report.
+fn validate(candidates: Vec<Candidate>) -> (Vec<Taken>, Vec<Skipped>) {
+    let mut ready = Vec::new();
+    let mut skipped = Vec::new();
+    for candidate in candidates {
+        match ready_item(&candidate) {
+            Ok(item) => ready.push(Taken {
+                item,
+                from: candidate,
+            }),
+            Err((code, message)) => skipped.push(Skipped {
+                service: candidate.service,
+                subject_id: candidate.subject_id,
+                code: code.to_owned(),
+                message,
+            }),
+        }
+    }
+    (ready, skipped)
+}
+
+fn ready_item(c: &Candidate) -> Result<SettleItem, (&'static str, String)> {
+    if c.amount <= 0 {
+        return Err(("NO_AMOUNT", "应付款没有核定金额，无法结算".to_owned()));
+    }
+    let payee = c
+        .payee
+        .as_deref()
+        .and_then(Payee::parse)
+        .ok_or(("NO_PAYEE", "应付款没有确定收款对象，无法结算".to_owned()))?;
+    let [name, bank, number] = &c.account;
+    let account = PayeeAccount::parse(
+        name.as_deref().unwrap_or(""),
+        bank.as_deref().unwrap_or(""),
+        number.as_deref().unwrap_or(""),
+        payee,
+    )
+    .map_err(|e| {
+        (
+            "INVALID_ACCOUNT",
+            format!("收款账户无效：{}", e.message_zh()),
+        )
+    })?;
+    Ok(SettleItem {
+        payable_id: c.id.clone(),
+        amount: Fen::new(c.amount),
+        account,
+    })
+}
+
+/// `ST20241115-3f2a9c1b`: the cut-off date, readable for the bank and the clerk.
+fn new_settlement_id(until: NaiveDate) -> String {
+    let random = Uuid::new_v4().simple().to_string();
+    format!("ST{}-{}", until.format("%Y%m%d"), &random[..8])
+}
+
+/// Moves the payables to `settled` with a conditional update; only the rows it returns are
+/// this run's (another run may have taken some in the meantime).
+async fn take(
+    tx: &mut Tx,
+    settlement_id: &str,
+    run: &SettleRun,
+    ready: Vec<Taken>,
+) -> Result<Vec<Taken>, PayableError> {
+    let ids: Vec<&str> = ready.iter().map(|t| t.item.payable_id.as_str()).collect();
+    let mut taken: HashSet<String> = HashSet::with_capacity(ids.len());
+    for piece in pieces(&ids) {
+        let sql = format!(
+            "UPDATE payables SET status = 'settled', settlement_id = $3, payment_id = NULL,
+                    account_corrected_at = NULL, updated_at = $4, version = version + 1
+             WHERE {ELIGIBLE} AND id IN ({})
+             RETURNING id",
+            numbered(5, piece.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql))
+            .bind(date(run.until))
+            .bind(region_pattern(run.scope))
+            .bind(settlement_id)
+            .bind(instant(run.acting.at));
+        for id in piece {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            taken.insert(row.try_get("id")?);
+        }
+    }
+    Ok(ready
+        .into_iter()
+        .filter(|t| taken.contains(&t.item.payable_id))
+        .collect())
+}
+
+async fn audit_run(
+    tx: &mut Tx,
+    run: &SettleRun,
+    settlement: Option<&Settlement>,
+    skipped: &[Skipped],
+) -> Result<(), StoreError> {
+    let detail = json!({
+        "until": date(run.until),
+        "scope": run.scope.map(|r| r.to_string()),
+        "claims": settlement.map_or(0, |s| s.claims),
+        "total_fen": settlement.map_or(0, |s| s.total.as_i64()),
+        "payments": settlement.map_or(0, |s| s.payments.len()),
+        "skipped": skipped.iter().map(|s| json!({"service": s.service, "subject_id": s.subject_id, "claim_id": s.subject_id, "code": s.code})).collect::<Vec<_>>(),
+    });
+    let subject = settlement.map_or("none", |s| s.id.as_str());
+    audit_in(
+        tx,
+        AuditIn {
+            at: run.acting.at,
+            actor: &run.acting.name,
+            role: run.acting.role,
+            action: "settlement_run",
+            subject_type: "settlement",
+            subject_id: subject,
+            detail,
+        },
+    )
+    .await
+}
