@@ -15,6 +15,8 @@ pub enum InvalidKind {
     TooLarge,
     /// 415: a file of a type not accepted.
     UnsupportedType,
+    /// 422: well-formed but not acceptable (a cut-off date in the future).
+    Unprocessable,
 }
 
 /// An input the client must correct, naming the field.
@@ -103,6 +105,9 @@ pub enum ServiceError {
     /// A deadline runs into a year whose holiday notice is not loaded.
     #[error(transparent)]
     Calendar(#[from] onething_domain::CalendarError),
+    /// Settlement refused (not found, a claim not in a failed payment, …).
+    #[error(transparent)]
+    Settlement(#[from] onething_store::allowance::settlements::SettlementError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -159,6 +159,7 @@ impl From<onething_services::ServiceError> for ApiError {
                     InvalidKind::BadRequest => S::BAD_REQUEST,
                     InvalidKind::TooLarge => S::PAYLOAD_TOO_LARGE,
                     InvalidKind::UnsupportedType => S::UNSUPPORTED_MEDIA_TYPE,
+                    InvalidKind::Unprocessable => S::UNPROCESSABLE_ENTITY,
                 };
                 ApiError::new(status, invalid.code, invalid.message).with_field(invalid.field)
             }
@@ -235,6 +236,7 @@ impl From<onething_services::ServiceError> for ApiError {
                 "该办件已评价，每个办件只能评价一次",
             ),
             E::Calendar(c) => c.into(),
+            E::Settlement(s) => s.into(),
             E::Store(s) => s.into(),
         }
     }

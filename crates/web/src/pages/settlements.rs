@@ -9,11 +9,11 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::NaiveDate;
-use onething_domain::access::{AccessDenied, Role, UseCase, mask_id_text};
+use onething_domain::access::{Role, UseCase, mask_id_text};
 use onething_domain::allowance::settlement::{mask_account, parse_results};
 use onething_domain::china_time::date_in_china;
-use onething_store::allowance::settlements::{Acting, ImportReport, SettleRun, Settlement};
+use onething_services::allowance as service;
+use onething_store::allowance::settlements::{Acting, ImportReport, Settlement};
 use serde::Deserialize;
 
 use super::chrome::{Chrome, Signed, redirect_with};
@@ -83,10 +83,9 @@ async fn render_list(
     notice: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let rows = state
-        .store
-        .list_settlements(region_scope(user), LIMIT)
-        .await?
+    let rows = service::settlements(&state.services(), &user.actor(state, None), LIMIT)
+        .await
+        .map_err(crate::ApiError::from)?
         .into_iter()
         .map(|s| BatchRow {
             id: s.id,
@@ -124,28 +123,20 @@ pub(crate) async fn run(
     Signed { user, chrome }: Signed,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    super::permit(&state, &user, UseCase::Settle)?;
+    let actor = super::permit(&state, &user, UseCase::Settle)?;
     let form: RunForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let today = date_in_china(state.now());
-    let until = match NaiveDate::parse_from_str(form.until.trim(), "%Y-%m-%d") {
-        Ok(d) if d <= today => d,
-        parsed => {
-            let message = if parsed.is_ok() {
-                "结算截止日期：不能晚于今天"
-            } else {
-                "结算截止日期：请按 YYYY-MM-DD 填写日期"
-            };
+    // The API's command and use case: the same date checks, the same region.
+    let cmd = match service::Settle::parse(Some(&form.until), actor.today()) {
+        Ok(cmd) => cmd,
+        Err(invalid) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            let (until, error) = (form.until, Some(message.to_owned()));
+            let (until, error) = (form.until, Some(invalid.message));
             return render_list(&state, &user, chrome, until, error, None, status).await;
         }
     };
-    let run = SettleRun {
-        until,
-        scope: region_scope(&user),
-        acting: acting(&state, &user),
-    };
-    let outcome = state.store.settle(&run).await.map_err(settlement_refusal)?;
+    let outcome = service::settle(&state.services(), &actor, cmd)
+        .await
+        .map_err(crate::ApiError::from)?;
     Ok(match outcome.settlement {
         Some(s) => redirect_with(&format!("/clerk/settlements/{}", s.id), None),
         None => redirect_with("/clerk/settlements?nothing=1", None),
@@ -203,11 +194,10 @@ async fn visible_settlement(
     user: &CurrentUser,
     id: &str,
 ) -> Result<Settlement, PageError> {
-    state
-        .store
-        .settlement(id, region_scope(user))
-        .await?
-        .ok_or_else(|| AccessDenied::NotFound.into())
+    let actor = user.actor(state, None);
+    Ok(service::settlement(&state.services(), &actor, id)
+        .await
+        .map_err(crate::ApiError::from)?)
 }
 
 fn payment_row(p: &onething_store::allowance::settlements::Payment) -> PaymentRow {

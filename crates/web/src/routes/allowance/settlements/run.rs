@@ -3,19 +3,16 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use chrono::NaiveDate;
-use onething_domain::china_time::date_in_china;
-use onething_store::allowance::settlements::{Acting, SettleRun};
+use axum::http::HeaderMap;
+use onething_domain::access::UseCase;
+use onething_services::allowance as service;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::region_scope;
 use super::views::{RunView, SettlementListItem, SettlementView};
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
 use crate::{ApiError, AppState};
-use onething_domain::access::UseCase;
 
 const LIST_LIMIT: u32 = 200;
 
@@ -44,41 +41,11 @@ pub(crate) async fn run_settlement(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<RunView>, ApiError> {
-    user.permit(&state, UseCase::Settle)?;
+    let actor = user.permit(&state, UseCase::Settle)?;
     let request: RunRequest = parse_json(&headers, &body)?;
-    let now = state.now();
-    let until = parse_until(&request.until, date_in_china(now))?;
-    let run = SettleRun {
-        until,
-        scope: region_scope(&user)?,
-        acting: Acting {
-            name: user.username().to_owned(),
-            role: Some(user.role()),
-            at: now,
-        },
-    };
-    let outcome = state.store.settle(&run).await?;
-    Ok(Json(RunView::new(until, outcome)))
-}
-
-/// A cut-off date: a real date, not after today in China.
-fn parse_until(text: &str, today: NaiveDate) -> Result<NaiveDate, ApiError> {
-    let until = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        ApiError::bad_request(
-            "INVALID_DATE",
-            format!("until“{text}”不是有效日期，应为 YYYY-MM-DD"),
-            "until",
-        )
-    })?;
-    if until > today {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "UNTIL_IN_FUTURE",
-            format!("结算截止日期 {until} 晚于今天（{today}），不能结算尚未到来的日期"),
-        )
-        .with_field("until"));
-    }
-    Ok(until)
+    let cmd = service::Settle::parse(Some(&request.until), actor.today())?;
+    let outcome = service::settle(&state.services(), &actor, cmd).await?;
+    Ok(Json(RunView::new(cmd.until, outcome)))
 }
 
 /// Settlements the caller may see, newest first (at most 200).
@@ -91,11 +58,8 @@ pub(crate) async fn list_settlements(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Vec<SettlementListItem>>, ApiError> {
-    user.permit(&state, UseCase::ViewSettlements)?;
-    let list = state
-        .store
-        .list_settlements(region_scope(&user)?, LIST_LIMIT)
-        .await?;
+    let actor = user.actor(&state, None);
+    let list = service::settlements(&state.services(), &actor, LIST_LIMIT).await?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
 
@@ -112,29 +76,7 @@ pub(crate) async fn get_settlement(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<SettlementView>, ApiError> {
-    user.permit(&state, UseCase::ViewSettlements)?;
-    let settlement = state
-        .store
-        .settlement(&id, region_scope(&user)?)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let actor = user.actor(&state, None);
+    let settlement = service::settlement(&state.services(), &actor, &id).await?;
     Ok(Json(settlement.into()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn until_must_be_a_past_or_present_date() {
-        let today = NaiveDate::from_ymd_opt(2024, 11, 15).expect("date");
-        assert_eq!(parse_until(" 2024-11-15", today).ok(), Some(today));
-        let future = parse_until("2024-11-16", today).expect_err("future");
-        assert_eq!(future.code, "UNTIL_IN_FUTURE");
-        let bad = parse_until("2024-02-30", today).expect_err("bad");
-        assert_eq!(
-            (bad.code.as_str(), bad.field.as_deref()),
-            ("INVALID_DATE", Some("until"))
-        );
-    }
 }
