@@ -808,6 +808,17 @@ async fn the_pages_take_the_form_show_the_progress_and_let_an_officer_finish_an_
         .await;
     assert_eq!(guide.status, StatusCode::OK);
     assert!(guide.text.contains("智能导引") && guide.text.contains("出生1个月内"));
+    // 智能导引's check on the family's shared data, before anything is filed.
+    let pre = w
+        .app
+        .send(page(
+            &mum,
+            &format!("/newborn/guide?father_id={}", f.father.as_str()),
+        ))
+        .await;
+    assert!(pre.text.contains("符合条件，材料齐全"), "{}", pre.text);
+    let stranger = w.app.send(page(&mum, "/newborn/guide?father_id=123")).await;
+    assert!(stranger.text.contains("father_id"), "a bad id is named");
     let blank = w
         .app
         .send(form_post(&mum, "/newborn/apply", "father_id=123"))

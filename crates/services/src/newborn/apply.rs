@@ -468,3 +468,25 @@ pub(crate) fn in_region(scope_region: RegionCode, app_region: &str) -> bool {
     RegionCode::parse(app_region)
         .is_ok_and(|r| r.is_within(scope_region) || scope_region.is_within(r))
 }
+
+/// 智能导引's check before the family starts: the rules on what shared data holds now, for
+/// the signed-in mother and the father she names. Nothing is written; the reads are audited.
+pub async fn precheck(
+    svc: &Services,
+    nb: &Newborn,
+    actor: &Actor,
+    father: &CitizenId,
+) -> Result<onething_domain::newborn::Acceptance, ServiceError> {
+    actor.authorize(UseCase::ApplyNewborn)?;
+    let Scope::Person(mother) = &actor.scope else {
+        return Err(ServiceError::not_found());
+    };
+    let data_use = DataUse {
+        actor: actor.username.clone(),
+        case_id: None,
+        purpose: "newborn_guide".into(),
+    };
+    let today = actor.today();
+    let derived = derive(svc, &data_use, mother, father, None, Vec::new(), today).await?;
+    Ok(decide(&derived.facts, nb.city, today))
+}
