@@ -802,3 +802,41 @@ async fn counterfoils_are_handed_over_by_the_30th_and_late_ones_listed() {
         assert_eq!(late.len(), 1, "received after the 30th: late");
     }
 }
+
+#[tokio::test]
+async fn a_promise_into_a_year_without_a_holiday_notice_is_given_provisionally() {
+    for db in test_dbs().await {
+        let store = &db.store;
+        departments(store).await;
+        let f = family(13);
+        let mut r = qualifying();
+        r.born = "2026-11-20";
+        records(store, &f, &r).await;
+        let svc = services(store);
+        // Tuesday 1 December 2026: 33 working days reach into 2027, which has no notice.
+        let at = Utc
+            .with_ymd_and_hms(2026, 12, 1, 2, 0, 0)
+            .single()
+            .expect("at");
+        let app = newborn::apply(
+            &svc,
+            &city(),
+            &mother_actor(&f, at),
+            form(&f, false).try_into().expect("form"),
+        )
+        .await
+        .expect("accepted, not refused for the calendar");
+        assert_eq!(app.status, ApplicationStatus::Accepted, "{}", db.label);
+        let case = store
+            .load_case(app.case_id.as_deref().expect("case"))
+            .await
+            .expect("case");
+        let due = case.state.due_on().expect("promise");
+        assert!(due > day("2027-01-01"), "{due}");
+        assert!(
+            case.state.due_on_provisional(),
+            "{}: shown as provisional",
+            db.label
+        );
+    }
+}

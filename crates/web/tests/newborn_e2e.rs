@@ -808,6 +808,17 @@ async fn the_pages_take_the_form_show_the_progress_and_let_an_officer_finish_an_
         .await;
     assert_eq!(guide.status, StatusCode::OK);
     assert!(guide.text.contains("智能导引") && guide.text.contains("出生1个月内"));
+    // 智能导引's check on the family's shared data, before anything is filed.
+    let pre = w
+        .app
+        .send(page(
+            &mum,
+            &format!("/newborn/guide?father_id={}", f.father.as_str()),
+        ))
+        .await;
+    assert!(pre.text.contains("符合条件，材料齐全"), "{}", pre.text);
+    let stranger = w.app.send(page(&mum, "/newborn/guide?father_id=123")).await;
+    assert!(stranger.text.contains("father_id"), "a bad id is named");
     let blank = w
         .app
         .send(form_post(&mum, "/newborn/apply", "father_id=123"))
@@ -881,6 +892,27 @@ async fn the_pages_take_the_form_show_the_progress_and_let_an_officer_finish_an_
         shown.text.contains("HK-1") && shown.text.contains("450202-0009"),
         "the result on her page"
     );
+    // The counterfoils of the quarter: the hospital hands them over, the police receive them.
+    w.app
+        .add_user("window", Role::HospitalClerk, Scope::Region(city()))
+        .await;
+    let window = w.app.sign_in("window").await;
+    let list = w
+        .app
+        .send(page(&window, "/newborn/counterfoils?quarter=2025Q1"))
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    assert!(list.text.contains("H450203001") && list.text.contains("2025-03-30"));
+    let confirm = "/newborn/counterfoils/H450203001/2025Q1/confirm";
+    let handed = w.app.send(form_post(&window, confirm, "")).await;
+    assert_eq!(handed.status, StatusCode::SEE_OTHER, "{}", handed.text);
+    let received = w.app.send(form_post(&police, confirm, "")).await;
+    assert_eq!(received.status, StatusCode::SEE_OTHER, "{}", received.text);
+    let list = w
+        .app
+        .send(page(&police, "/newborn/counterfoils?quarter=2025Q1"))
+        .await;
+    assert!(list.text.contains("已交接"), "both sides recorded");
     let check = w
         .app
         .send(

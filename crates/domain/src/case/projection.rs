@@ -29,6 +29,10 @@ pub struct CaseState {
     /// [`PROMISE_STEP`] service step): the case's due date whatever its items forecast.
     #[serde(default)]
     pub promised_due_on: Option<NaiveDate>,
+    /// The promise was computed for a year whose holiday notice was not out (national
+    /// festival days only), and is shown as such.
+    #[serde(default)]
+    pub promised_due_provisional: bool,
 }
 
 /// The service step that fixes a case's promised due date: `{"due_on": "YYYY-MM-DD"}`.
@@ -190,6 +194,7 @@ impl CaseState {
                 .collect(),
             last_seq: 1,
             promised_due_on: None,
+            promised_due_provisional: false,
         })
     }
 
@@ -227,6 +232,8 @@ impl CaseState {
                     self.promised_due_on = promised_date(detail)
                         .ok_or(ReplayError::BadPromise { seq: event.seq })?
                         .into();
+                    self.promised_due_provisional =
+                        detail["provisional"].as_bool().unwrap_or(false);
                 }
                 self.last_seq = event.seq;
                 return Ok(());
@@ -285,8 +292,12 @@ impl CaseState {
         Ok(())
     }
 
-    /// Whether the case's due date (the latest of its items) is still a forecast.
+    /// Whether the case's due date (the promise, or the latest of its items) is still a
+    /// forecast.
     pub fn due_on_provisional(&self) -> bool {
+        if self.promised_due_on.is_some() {
+            return self.promised_due_provisional;
+        }
         let due = self.due_on();
         self.items
             .values()

@@ -261,10 +261,12 @@ async fn decide_and_write(
         Outcome::Refuse => (NoticeKind::Refusal, ApplicationStatus::Refused),
     };
     app.status = status;
-    let promised = match kind {
+    let dated = match kind {
         NoticeKind::Acceptance => Some(promise(svc, today).await?),
         _ => None,
     };
+    let promised = dated.map(|d| d.date);
+    let provisional = dated.is_some_and(|d| d.provisional);
     let notice = notice(
         &app,
         kind,
@@ -287,7 +289,7 @@ async fn decide_and_write(
         (NoticeKind::Acceptance, Some(due)) => {
             let case_id = Uuid::new_v4().simple().to_string();
             app.case_id = Some(case_id.clone());
-            writes = acceptance_writes(actor, &app, &notice, due, &derived);
+            writes = acceptance_writes(actor, &app, &notice, (due, provisional), &derived);
             if let Some(no) = &derived.certificate_no {
                 let result = json!({"certificate_ref": no, "data": derived.certificate});
                 results.insert(NewbornItem::BirthCertificate.code().into(), result.clone());
@@ -333,7 +335,10 @@ async fn decide_and_write(
 }
 
 /// The bundle's promise: acceptance plus its promised limit (33 working days).
-async fn promise(svc: &Services, today: NaiveDate) -> Result<NaiveDate, ServiceError> {
+async fn promise(
+    svc: &Services,
+    today: NaiveDate,
+) -> Result<onething_domain::calendar::Dated, ServiceError> {
     let catalog = svc.store.current_catalog().await?;
     let limit = catalog
         .catalog
@@ -342,10 +347,7 @@ async fn promise(svc: &Services, today: NaiveDate) -> Result<NaiveDate, ServiceE
         .ok_or_else(|| StoreError::Corrupt("the newborn bundle has no promised limit".into()))?;
     // A promise reaching into a year whose holiday notice is not out is given as
     // provisional (the national festival days), never refused; docs/newborn.md.
-    Ok(svc
-        .calendar
-        .add_working_days_provisional(today, limit)?
-        .date)
+    Ok(svc.calendar.add_working_days_provisional(today, limit)?)
 }
 
 fn case_actor(actor: &Actor, request_key: &str, existing: bool) -> cases::Actor {
@@ -371,7 +373,7 @@ fn acceptance_writes(
     actor: &Actor,
     app: &Application,
     notice: &Notice,
-    due: NaiveDate,
+    (due, provisional): (NaiveDate, bool),
     derived: &Derived,
 ) -> Vec<CaseWrite> {
     let role = case_actor(actor, "", false).role;
@@ -379,7 +381,7 @@ fn acceptance_writes(
         CaseWrite::AcceptAll { role },
         CaseWrite::Step {
             step: PROMISE_STEP.into(),
-            detail: json!({"due_on": due}),
+            detail: json!({"due_on": due, "provisional": provisional}),
             role,
         },
         CaseWrite::Step {
@@ -465,4 +467,26 @@ fn notice(
 pub(crate) fn in_region(scope_region: RegionCode, app_region: &str) -> bool {
     RegionCode::parse(app_region)
         .is_ok_and(|r| r.is_within(scope_region) || scope_region.is_within(r))
+}
+
+/// 智能导引's check before the family starts: the rules on what shared data holds now, for
+/// the signed-in mother and the father she names. Nothing is written; the reads are audited.
+pub async fn precheck(
+    svc: &Services,
+    nb: &Newborn,
+    actor: &Actor,
+    father: &CitizenId,
+) -> Result<onething_domain::newborn::Acceptance, ServiceError> {
+    actor.authorize(UseCase::ApplyNewborn)?;
+    let Scope::Person(mother) = &actor.scope else {
+        return Err(ServiceError::not_found());
+    };
+    let data_use = DataUse {
+        actor: actor.username.clone(),
+        case_id: None,
+        purpose: "newborn_guide".into(),
+    };
+    let today = actor.today();
+    let derived = derive(svc, &data_use, mother, father, None, Vec::new(), today).await?;
+    Ok(decide(&derived.facts, nb.city, today))
 }

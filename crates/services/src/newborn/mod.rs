@@ -16,7 +16,7 @@ mod view;
 
 use onething_domain::RegionCode;
 
-pub use apply::{accept, apply, refuse};
+pub use apply::{accept, apply, precheck, refuse};
 pub use commands::{
     ApplicationInput, Apply, DeliveryInput, EthnicityInput, HouseholdInput, ItemResult,
     MaterialInput, Rate, RatingInput, Reason, ReasonInput, Refuse, RefuseInput, ReimbursementInput,

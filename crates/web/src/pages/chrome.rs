@@ -73,12 +73,17 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
         Role::DeptOfficer => links.extend([
             ("/dept/items", "本部门事项"),
             ("/dept/newborn", "新生儿出生一件事"),
+            ("/newborn/counterfoils", "副页移交"),
         ]),
         Role::HospitalClerk => links.extend([
             ("/newborn/apply", "新生儿一窗受理"),
             ("/newborn/applications", "新生儿申请"),
+            ("/newborn/counterfoils", "副页移交"),
         ]),
-        Role::Supervisor => links.push(("/due", "超期预警")),
+        Role::Supervisor => links.extend([
+            ("/due", "超期预警"),
+            ("/newborn/counterfoils?late=1", "副页逾期移交"),
+        ]),
         Role::Admin => links.push(("/due", "超期预警")),
         Role::Employer => links.extend([
             ("/employer/offers", "待申领生育津贴"),

@@ -130,6 +130,11 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         )
         .route("/notices", get(newborn::check))
         .route("/dept/newborn", get(newborn_dept::queue))
+        .route("/newborn/counterfoils", get(newborn_dept::counterfoils))
+        .route(
+            "/newborn/counterfoils/{id}/{quarter}/confirm",
+            post(newborn_dept::confirm_counterfoil),
+        )
         .route("/dept/newborn/{id}/{item}", get(newborn_dept::item))
         .route(
             "/dept/newborn/{id}/{item}/complete",

@@ -35,10 +35,37 @@ struct GuidePage {
     chrome: Chrome,
     conditions: Vec<&'static str>,
     materials: Vec<&'static str>,
+    /// A signed-in mother may check her family against the rules before she starts.
+    may_check: bool,
+    father_id: String,
+    check: Option<Check>,
 }
 
-/// 智能导引: whether the family qualifies and what will be asked, before starting.
-pub(crate) async fn guide(Visitor { chrome, .. }: Visitor) -> Result<Response, PageError> {
+/// The rules' answer on the family's shared data now.
+struct Check {
+    reasons: Vec<&'static str>,
+    missing: Vec<&'static str>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct GuideQuery {
+    father_id: Option<String>,
+}
+
+/// 智能导引: whether the family qualifies and what will be asked, before starting; a
+/// signed-in mother who names the father gets the rules' answer on their shared data.
+pub(crate) async fn guide(
+    State(state): State<AppState>,
+    Visitor { user, chrome }: Visitor,
+    axum::extract::Query(query): axum::extract::Query<GuideQuery>,
+) -> Result<Response, PageError> {
+    let may_check = user.as_ref().is_some_and(|u| u.role() == Role::Person);
+    let father_id = query.father_id.unwrap_or_default();
+    let check = match (&user, may_check && !father_id.trim().is_empty()) {
+        (Some(user), true) => Some(precheck(&state, user, &father_id).await?),
+        _ => None,
+    };
     ok(&GuidePage {
         chrome,
         conditions: RefusalReason::ALL.iter().map(|r| r.message_zh()).collect(),
@@ -46,6 +73,36 @@ pub(crate) async fn guide(Visitor { chrome, .. }: Visitor) -> Result<Response, P
             .iter()
             .map(|m| m.message_zh())
             .collect(),
+        may_check,
+        father_id,
+        check,
+    })
+}
+
+async fn precheck(
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+    father_id: &str,
+) -> Result<Check, PageError> {
+    let actor = permit(state, user, UseCase::ApplyNewborn)?;
+    let nb = configured(state)?;
+    let father = match onething_services::input::citizen_id(father_id, "father_id") {
+        Ok(id) => id,
+        Err(e) => {
+            return Ok(Check {
+                reasons: Vec::new(),
+                missing: Vec::new(),
+                error: Some(e.message),
+            });
+        }
+    };
+    let verdict = service::precheck(&state.services(), &nb, &actor, &father)
+        .await
+        .map_err(api)?;
+    Ok(Check {
+        reasons: verdict.reasons.iter().map(|r| r.message_zh()).collect(),
+        missing: verdict.missing.iter().map(|m| m.message_zh()).collect(),
+        error: None,
     })
 }
 

@@ -181,3 +181,68 @@ pub(crate) async fn deny(
         None,
     ))
 }
+
+#[derive(Template)]
+#[template(path = "newborn_counterfoils.html")]
+struct CounterfoilPage {
+    chrome: Chrome,
+    quarter: String,
+    rows: Vec<onething_services::newborn::counterfoil::CounterfoilView>,
+    may_confirm: bool,
+    late_only: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct QuarterQuery {
+    quarter: Option<String>,
+    late: Option<String>,
+}
+
+/// The counterfoils' quarterly handover (NB-11): the hospital clerk records handing them
+/// over, the police officer receiving them; supervisors see the late ones.
+pub(crate) async fn counterfoils(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    axum::extract::Query(query): axum::extract::Query<QuarterQuery>,
+) -> Result<Response, PageError> {
+    use onething_services::newborn::counterfoil as service;
+    let actor = permit(&state, &user, UseCase::ViewCounterfoils)?;
+    let q = match query.quarter.as_deref().filter(|q| !q.is_empty()) {
+        Some(text) => service::quarter(text)
+            .map_err(|e| ApiError::from(onething_services::ServiceError::from(e)))?,
+        None => onething_domain::newborn::counterfoil::Quarter::of(actor.today()),
+    };
+    let late_only = query.late.as_deref() == Some("1");
+    let svc = state.services();
+    let rows = if late_only {
+        service::late_counterfoils(&svc, &actor, q).await
+    } else {
+        service::counterfoils(&svc, &actor, q).await
+    }
+    .map_err(ApiError::from)?;
+    ok(&CounterfoilPage {
+        chrome,
+        quarter: q.to_string(),
+        rows,
+        may_confirm: UseCase::ConfirmCounterfoil.permits(user.role()),
+        late_only,
+    })
+}
+
+pub(crate) async fn confirm_counterfoil(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    Path((institution, quarter)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    use onething_services::newborn::counterfoil as service;
+    let actor = permit(&state, &user, UseCase::ConfirmCounterfoil)?;
+    let q = service::quarter(&quarter)
+        .map_err(|e| ApiError::from(onething_services::ServiceError::from(e)))?;
+    service::confirm_counterfoil(&state.services(), &actor, &institution, q)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(redirect_with(
+        &format!("/newborn/counterfoils?quarter={q}"),
+        None,
+    ))
+}
