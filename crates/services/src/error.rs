@@ -66,6 +66,9 @@ pub enum ServiceError {
     /// The same claimant and event already has a claim (409 `CLAIM_EXISTS`).
     #[error("claim {existing} already exists")]
     ClaimExists { existing: String },
+    /// The child already has an application that was not refused (409 `APPLICATION_EXISTS`).
+    #[error("application {existing} already exists for this child")]
+    ApplicationExists { existing: String },
     /// The claim's status does not allow this (409 `INVALID_STATE`).
     #[error("a claim in status {from:?} cannot be {action}")]
     InvalidState {

@@ -242,6 +242,13 @@ async fn accepted_at_once_then_every_department_finishes_and_the_mother_rates() 
             .expect("apply");
         assert_eq!(app.status, ApplicationStatus::Accepted, "{}", db.label);
         assert!(app.reasons.is_empty() && app.missing.is_empty());
+        // One application per child: the same birth again is refused, naming the first.
+        let again = form(&f, false).try_into().expect("form");
+        let twice = newborn::apply(&svc, &city(), &mother_actor(&f, monday()), again).await;
+        assert!(
+            matches!(&twice, Err(ServiceError::ApplicationExists { existing }) if *existing == app.id),
+            "{twice:?}"
+        );
         let notice = app.notice.clone().expect("notice");
         assert_eq!(notice.kind, "acceptance");
         assert!(

@@ -178,6 +178,12 @@ impl From<onething_services::ServiceError> for ApiError {
                 error.existing_claim_id = Some(existing);
                 error
             }
+            E::ApplicationExists { existing } => ApiError::new(
+                S::CONFLICT,
+                "APPLICATION_EXISTS",
+                format!("该新生儿已有办理中的申请（申请号{existing}），不能重复申请"),
+            )
+            .with_field("birth_certificate_no"),
             E::InvalidState { from, .. } => ApiError::new(
                 S::CONFLICT,
                 "INVALID_STATE",

@@ -53,6 +53,15 @@ pub async fn apply(
         today,
     )
     .await?;
+    let certificate = cmd
+        .certificate_no
+        .clone()
+        .or(derived.certificate_no.clone());
+    if let Some(no) = &certificate
+        && let Some(existing) = svc.store.newborn_application_of_certificate(no).await?
+    {
+        return Err(ServiceError::ApplicationExists { existing });
+    }
     let mut form = cmd.form.clone();
     if actor.role == Role::Person {
         // Her own application records her authorisation for the father to collect.
@@ -73,10 +82,7 @@ pub async fn apply(
         request_key: actor.key_for("newborn_apply"),
         mother_id: mother.as_str().to_owned(),
         father_id: cmd.father.as_str().to_owned(),
-        birth_certificate_no: cmd
-            .certificate_no
-            .clone()
-            .or(derived.certificate_no.clone()),
+        birth_certificate_no: certificate,
         born_on: derived.facts.birth.as_ref().map(|b| b.born_on),
         region: region_of(nb, &derived),
         channel: if actor.role == Role::Person {

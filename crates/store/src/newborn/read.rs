@@ -48,6 +48,20 @@ impl Store {
         self.one_application("request_key", key).await
     }
 
+    /// The application (not refused) of the child with certificate `certificate_no`, if any.
+    pub async fn newborn_application_of_certificate(
+        &self,
+        certificate_no: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM newborn_applications
+             WHERE birth_certificate_no = $1 AND status <> 'refused'",
+        )
+        .bind(certificate_no)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
     /// The application whose case this is.
     pub async fn newborn_application_of_case(
         &self,
