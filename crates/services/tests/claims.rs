@@ -661,3 +661,43 @@ async fn a_clerk_cannot_approve_what_the_rules_refuse() {
         assert_eq!(store.list_audit(&audit).await.expect("audit").len(), 1);
     }
 }
+
+/// A draft is not a file store: at most five photos, 20 MB in all; nothing is written past.
+#[tokio::test]
+async fn photos_per_claim_are_bounded_in_count_and_total_size() {
+    for db in test_dbs().await {
+        let store = &db.store;
+        let svc = &services(store);
+        let hr_a = hr("hr_a", employer_a());
+        base(store).await;
+        let mum = mother(store, 310, false, 14).await;
+        let claim = open(svc, &hr_a, &mum).await.expect("opened");
+        let mut big = vec![0u8; 5 * 1024 * 1024 - 16];
+        big[..3].copy_from_slice(&[0xff, 0xd8, 0xff]);
+        for n in 0..4 {
+            let file = photo(&format!("{n}.jpg"), "image/jpeg", &big);
+            allowance::attach_photo(svc, &hr_a, &claim.id, file)
+                .await
+                .expect("within the limits");
+        }
+        let fifth = photo("4.jpg", "image/jpeg", &big);
+        let refused = allowance::attach_photo(svc, &hr_a, &claim.id, fifth).await;
+        assert!(
+            matches!(&refused, Err(ServiceError::Invalid(i)) if i.code == "FILES_TOO_LARGE"),
+            "{refused:?} ({})",
+            db.label
+        );
+        let small = photo("5.jpg", "image/jpeg", &[0xff, 0xd8, 0xff, 1]);
+        allowance::attach_photo(svc, &hr_a, &claim.id, small)
+            .await
+            .expect("a fifth small one fits");
+        let sixth = photo("6.jpg", "image/jpeg", &[0xff, 0xd8, 0xff, 2]);
+        let refused = allowance::attach_photo(svc, &hr_a, &claim.id, sixth).await;
+        assert!(
+            matches!(&refused, Err(ServiceError::Invalid(i)) if i.code == "TOO_MANY_FILES"),
+            "{refused:?}"
+        );
+        let stored = store.claim_attachments(&claim.id).await.expect("files");
+        assert_eq!(stored.len(), 5, "nothing written past the limits");
+    }
+}

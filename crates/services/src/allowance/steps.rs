@@ -93,6 +93,7 @@ pub async fn attach_photo(
     actor.authorize(UseCase::AttachPhoto)?;
     let mut claim = visible_claim(svc, actor, id).await?;
     require_draft(&claim, "given an attachment")?;
+    within_upload_limits(svc, &claim, file.bytes.len()).await?;
     claim.needs_review = true;
     let by = acting(actor);
     let key = actor.key_for(&format!("{}:attach_photo", claim.id));
@@ -115,6 +116,47 @@ pub async fn attach_photo(
         .update_claim(&claim, &write, &svc.calendar)
         .await?;
     Ok(meta)
+}
+
+/// Photos a claim may carry, and their total size: a draft is not a file store.
+const MAX_PHOTOS_PER_CLAIM: usize = 5;
+const MAX_PHOTO_BYTES_PER_CLAIM: i64 = 20 * 1024 * 1024;
+
+/// Refuses a photo past the claim's count (409 `TOO_MANY_FILES`) or total size (413
+/// `FILES_TOO_LARGE`).
+async fn within_upload_limits(
+    svc: &Services,
+    claim: &Claim,
+    size: usize,
+) -> Result<(), ServiceError> {
+    let stored = svc.store.claim_attachments(&claim.id).await?;
+    if stored.len() >= MAX_PHOTOS_PER_CLAIM {
+        return Err(crate::Invalid::new(
+            "TOO_MANY_FILES",
+            "file",
+            format!(
+                "每件申领最多上传{MAX_PHOTOS_PER_CLAIM}个文件（file），已有{}个",
+                stored.len()
+            ),
+        )
+        .with_kind(crate::InvalidKind::Unprocessable)
+        .into());
+    }
+    let total: i64 = stored.iter().map(|a| a.size).sum();
+    let size = i64::try_from(size).unwrap_or(i64::MAX);
+    if total.saturating_add(size) > MAX_PHOTO_BYTES_PER_CLAIM {
+        return Err(crate::Invalid::new(
+            "FILES_TOO_LARGE",
+            "file",
+            format!(
+                "每件申领上传文件（file）合计不超过{}MB",
+                MAX_PHOTO_BYTES_PER_CLAIM >> 20
+            ),
+        )
+        .with_kind(crate::InvalidKind::TooLarge)
+        .into());
+    }
+    Ok(())
 }
 
 /// Submits a claim: the account (given, or the employer's on file), fresh facts, then

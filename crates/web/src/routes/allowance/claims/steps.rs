@@ -96,7 +96,8 @@ pub(crate) fn upload_router() -> OpenApiRouter<AppState> {
               (status = 400, body = crate::error::ErrorBody, description = "INVALID_UPLOAD naming the field"),
               (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
-              (status = 413, body = crate::error::ErrorBody, description = "FILE_TOO_LARGE"),
+              (status = 413, body = crate::error::ErrorBody, description = "FILE_TOO_LARGE (over 5 MiB), FILES_TOO_LARGE (the claim's photos over 20 MiB in all)"),
+              (status = 422, body = crate::error::ErrorBody, description = "TOO_MANY_FILES: the claim has 5 already"),
               (status = 415, body = crate::error::ErrorBody, description = "UNSUPPORTED_MEDIA_TYPE")))]
 pub(crate) async fn upload(
     State(state): State<AppState>,
