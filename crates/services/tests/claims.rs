@@ -53,12 +53,39 @@ async fn complete_shared_data_is_approved_at_submission_with_steps_and_notices()
         assert_eq!(offers.len(), 1, "{}", db.label);
         assert_eq!(offers[0].certificate_no.as_deref(), Some("Q500000302"));
         assert_eq!(offers[0].event_date, day(2024, 3, 5));
+        let handle = &offers[0].person_ref;
         let resolved = store
-            .resolve_person_ref(&offers[0].person_ref)
+            .resolve_person_ref(employer_a().as_str(), handle)
             .await
             .expect("resolved");
         assert_eq!(resolved.as_deref(), Some(mum.as_str()));
-        assert!(!offers[0].person_ref.contains(mum.as_str()));
+        // Opaque: nothing of the person or the record in it, stable for the employer, and
+        // worth nothing to another employer (nor to a clerk).
+        assert!(!handle.contains(mum.as_str()) && !handle.contains("Q500000302"));
+        assert!(
+            hex_text(handle).is_none_or(|t| !t.contains(':')),
+            "not hex of dataset:key"
+        );
+        let again = allowance::offers(svc, &hr_a).await.expect("offers");
+        assert_eq!(
+            &again[0].person_ref, handle,
+            "the same record keeps its handle"
+        );
+        let foreign = store
+            .resolve_person_ref(employer_b().as_str(), handle)
+            .await
+            .expect("looked up");
+        assert_eq!(foreign, None, "bound to the employer it was given to");
+        let stolen = OpenClaim::try_from(OpenClaimInput {
+            person_ref: Some(handle.clone()),
+            ..OpenClaimInput::default()
+        })
+        .expect("command");
+        let by_b = allowance::open_claim(svc, &hr("hr_b", employer_b()), stolen).await;
+        assert!(
+            matches!(&by_b, Err(ServiceError::Invalid(i)) if i.code == "INVALID_PERSON_REF"),
+            "{by_b:?}"
+        );
 
         // The offer's opaque handle opens the claim.
         let cmd = OpenClaim::try_from(OpenClaimInput {
@@ -700,4 +727,16 @@ async fn photos_per_claim_are_bounded_in_count_and_total_size() {
         let stored = store.claim_attachments(&claim.id).await.expect("files");
         assert_eq!(stored.len(), 5, "nothing written past the limits");
     }
+}
+
+/// The text a hex string decodes to, if it is hex of UTF-8 (the old, decodable handles).
+fn hex_text(handle: &str) -> Option<String> {
+    if !handle.len().is_multiple_of(2) || !handle.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..handle.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&handle[i..i + 2], 16).ok())
+        .collect();
+    String::from_utf8(bytes?).ok()
 }

@@ -92,7 +92,7 @@ pub async fn open_claim(
     cmd: OpenClaim,
 ) -> Result<Claim, ServiceError> {
     actor.authorize(UseCase::OpenClaim)?;
-    let person = resolve_person(svc, &cmd.person).await?;
+    let person = resolve_person(svc, actor, &cmd.person).await?;
     let (employer, channel, authorisation) = filer(actor, &cmd)?;
     if let Scope::Region(_) = actor.scope {
         let facts = ClaimFacts {
@@ -197,11 +197,22 @@ pub async fn open_claim(
     Ok(svc.store.insert_claim(&new, &write, &svc.calendar).await?)
 }
 
-async fn resolve_person(svc: &Services, key: &PersonKey) -> Result<CitizenId, ServiceError> {
+/// The person a claim is for: the id given, or the one an offer's handle stands for. A
+/// handle resolves only for the employer it was given to (it is bound to its offers).
+async fn resolve_person(
+    svc: &Services,
+    actor: &Actor,
+    key: &PersonKey,
+) -> Result<CitizenId, ServiceError> {
     match key {
         PersonKey::Id(id) => Ok(id.clone()),
         PersonKey::Ref(handle) => {
-            let found = svc.store.resolve_person_ref(handle).await?;
+            let found = match &actor.scope {
+                Scope::Employer(uscc) => {
+                    svc.store.resolve_person_ref(uscc.as_str(), handle).await?
+                }
+                _ => None,
+            };
             found
                 .and_then(|id| CitizenId::parse(&id).ok())
                 .ok_or_else(|| {

@@ -55,28 +55,6 @@ pub struct OfferSource {
     pub key: String,
 }
 
-impl OfferSource {
-    /// `hex("dataset:key")`: it names a record, not a citizen id, and resolves only through
-    /// the employer's own employment link (see `Store::resolve_person_ref`).
-    pub fn encode(&self) -> String {
-        hex::encode(format!("{}:{}", self.dataset.as_str(), self.key))
-    }
-
-    pub fn decode(text: &str) -> Option<OfferSource> {
-        let raw = String::from_utf8(hex::decode(text).ok()?).ok()?;
-        let (dataset, key) = raw.split_once(':')?;
-        let dataset = Dataset::from_path_segment(dataset)?;
-        matches!(
-            dataset,
-            Dataset::BirthCertificates | Dataset::DeliveryRecords
-        )
-        .then(|| OfferSource {
-            dataset,
-            key: key.to_owned(),
-        })
-    }
-}
-
 /// A refused duplicate (RB-6), for supervisors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DuplicateAttempt {
@@ -168,7 +146,7 @@ impl Store {
                 }
                 None => offers.push(Offer {
                     person_id: person,
-                    person_ref: handle.encode(),
+                    person_ref: self.offer_handle(employer_uscc, &handle).await?,
                     event_date: date,
                     certificate_no,
                     past_limit: false,
@@ -179,14 +157,56 @@ impl Store {
         Ok(offers)
     }
 
-    /// The person a `person_ref` points at, if the handle names a birth or delivery record.
-    pub async fn resolve_person_ref(&self, person_ref: &str) -> Result<Option<String>, StoreError> {
-        let Some(source) = OfferSource::decode(person_ref) else {
+    /// The opaque handle of `source` for `employer_uscc` (made on first use): random, so it
+    /// reveals and predicts nothing; the same record keeps its handle for that employer.
+    async fn offer_handle(
+        &self,
+        employer_uscc: &str,
+        source: &OfferSource,
+    ) -> Result<String, StoreError> {
+        sqlx::query(
+            "INSERT INTO offer_handles (handle, employer_uscc, dataset, record_key, created_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (employer_uscc, dataset, record_key) DO NOTHING",
+        )
+        .bind(uuid::Uuid::new_v4().simple().to_string())
+        .bind(employer_uscc)
+        .bind(source.dataset.as_str())
+        .bind(&source.key)
+        .bind(crate::text::instant(chrono::Utc::now()))
+        .execute(self.pool())
+        .await?;
+        Ok(sqlx::query_scalar(
+            "SELECT handle FROM offer_handles
+             WHERE employer_uscc = $1 AND dataset = $2 AND record_key = $3",
+        )
+        .bind(employer_uscc)
+        .bind(source.dataset.as_str())
+        .bind(&source.key)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// The person a `person_ref` points at, if it is a handle given to `employer_uscc` and
+    /// its record is still there; a handle of another employer resolves to nothing.
+    pub async fn resolve_person_ref(
+        &self,
+        employer_uscc: &str,
+        person_ref: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT dataset, record_key FROM offer_handles WHERE handle = $1 AND employer_uscc = $2",
+        )
+        .bind(person_ref)
+        .bind(employer_uscc)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((dataset, key)) = row else {
             return Ok(None);
         };
-        let record = self
-            .current_shared_record(source.dataset, &source.key)
-            .await?;
+        let Some(dataset) = Dataset::from_path_segment(&dataset) else {
+            return Ok(None);
+        };
+        let record = self.current_shared_record(dataset, &key).await?;
         Ok(record.and_then(|r| r.subject_id))
     }
 
