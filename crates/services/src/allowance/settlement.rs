@@ -5,8 +5,9 @@
 use chrono::NaiveDate;
 use onething_domain::RegionCode;
 use onething_domain::access::{Scope, UseCase};
+use onething_domain::allowance::settlement::ResultRow;
 use onething_store::allowance::settlements::{
-    Acting, SettleRun, Settlement, SettlementOutcome, SettlementSummary,
+    Acting, ImportReport, SettleRun, Settlement, SettlementOutcome, SettlementSummary,
 };
 
 use crate::input::optional_text;
@@ -62,11 +63,7 @@ pub async fn settle(
     let run = SettleRun {
         until: cmd.until,
         scope: region_of(actor)?,
-        acting: Acting {
-            name: actor.username.clone(),
-            role: Some(actor.role),
-            at: actor.at,
-        },
+        acting: acting(actor),
     };
     Ok(svc.store.settle(&run).await?)
 }
@@ -79,6 +76,33 @@ pub async fn settlements(
 ) -> Result<Vec<SettlementSummary>, ServiceError> {
     actor.authorize(UseCase::ViewSettlements)?;
     Ok(svc.store.list_settlements(region_of(actor)?, limit).await?)
+}
+
+/// Imports the bank's results (rows already parsed and checked by
+/// `settlement::parse_results`) into a settlement the actor's region reaches (404 otherwise).
+pub async fn import_results(
+    svc: &Services,
+    actor: &Actor,
+    settlement_id: &str,
+    rows: &[ResultRow],
+) -> Result<ImportReport, ServiceError> {
+    actor.authorize(UseCase::ImportBankResults)?;
+    svc.store
+        .settlement(settlement_id, region_of(actor)?)
+        .await?
+        .ok_or_else(ServiceError::not_found)?;
+    Ok(svc
+        .store
+        .import_results(settlement_id, rows, &acting(actor))
+        .await?)
+}
+
+fn acting(actor: &Actor) -> Acting {
+    Acting {
+        name: actor.username.clone(),
+        role: Some(actor.role),
+        at: actor.at,
+    }
 }
 
 /// One settlement with its payments, if the actor's region reaches it (404 otherwise).

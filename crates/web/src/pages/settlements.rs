@@ -13,7 +13,7 @@ use onething_domain::access::{Role, UseCase, mask_id_text};
 use onething_domain::allowance::settlement::{mask_account, parse_results};
 use onething_domain::china_time::date_in_china;
 use onething_services::allowance as service;
-use onething_store::allowance::settlements::{Acting, ImportReport, Settlement};
+use onething_store::allowance::settlements::{ImportReport, Settlement};
 use serde::Deserialize;
 
 use super::chrome::{Chrome, Signed, redirect_with};
@@ -141,14 +141,6 @@ pub(crate) async fn run(
         Some(s) => redirect_with(&format!("/clerk/settlements/{}", s.id), None),
         None => redirect_with("/clerk/settlements?nothing=1", None),
     })
-}
-
-fn acting(state: &AppState, user: &CurrentUser) -> Acting {
-    Acting {
-        name: user.username().to_owned(),
-        role: Some(user.role()),
-        at: state.now(),
-    }
 }
 
 struct PaymentRow {
@@ -344,11 +336,10 @@ async fn import_text(
             return render_one(chrome, settlement, csv, None, error, unprocessable);
         }
     };
-    let report = state
-        .store
-        .import_results(&settlement.id, &rows, &acting(state, user))
+    let actor = user.actor(state, None);
+    let report = service::import_results(&state.services(), &actor, &settlement.id, &rows)
         .await
-        .map_err(settlement_refusal)?;
+        .map_err(crate::ApiError::from)?;
     let settlement = visible_settlement(state, user, &settlement.id).await?;
     let view = report_view(&report);
     render_one(

@@ -8,10 +8,9 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use onething_domain::allowance::settlement::parse_results;
-use onething_store::allowance::settlements::Acting;
+use onething_services::allowance as service;
 
 use super::errors::rejected_file;
-use super::region_scope;
 use super::views::ImportView;
 use crate::auth::CurrentUser;
 use crate::{ApiError, AppState};
@@ -41,21 +40,13 @@ pub(crate) async fn import_results(
     Path(id): Path<String>,
     request: Request,
 ) -> Result<Json<ImportView>, ApiError> {
-    user.permit(&state, UseCase::ImportBankResults)?;
-    // Outside the caller's region the settlement does not exist for it.
-    state
-        .store
-        .settlement(&id, region_scope(&user)?)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let actor = user.permit(&state, UseCase::ImportBankResults)?;
+    let svc = state.services();
+    // Outside the caller's region the settlement does not exist for it (before the body).
+    service::settlement(&svc, &actor, &id).await?;
     let bytes = read_file(request, &state).await?;
     let rows = parse_results(&bytes).map_err(|rejected| rejected_file(&rejected))?;
-    let acting = Acting {
-        name: user.username().to_owned(),
-        role: Some(user.role()),
-        at: state.now(),
-    };
-    let report = state.store.import_results(&id, &rows, &acting).await?;
+    let report = service::import_results(&svc, &actor, &id, &rows).await?;
     Ok(Json(report.into()))
 }
 
