@@ -29,7 +29,7 @@ pub use commands::{
 };
 pub use open::{PersonLookup, lookup_person, offers, open_claim};
 pub use read::{ClaimDetail, claim, claims, duplicate_attempts, visible_claim, with_history};
-pub use settlement::{Settle, import_results, settle, settlement, settlements};
+pub use settlement::{Settle, correct_account, import_results, settle, settlement, settlements};
 pub use steps::{attach_photo, confirm_wage, preview, review, submit};
 
 /// The catalogue bundle a claim's case belongs to.

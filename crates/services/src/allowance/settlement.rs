@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use onething_domain::RegionCode;
 use onething_domain::access::{Scope, UseCase};
-use onething_domain::allowance::settlement::ResultRow;
+use onething_domain::allowance::settlement::{Payee, PayeeAccount, ResultRow};
 use onething_store::allowance::settlements::{
     Acting, ImportReport, SettleRun, Settlement, SettlementOutcome, SettlementSummary,
 };
@@ -95,6 +95,39 @@ pub async fn import_results(
         .store
         .import_results(settlement_id, rows, &acting(actor))
         .await?)
+}
+
+/// Sets a new payee account on a claim whose payment failed (the employer its own claim, a
+/// clerk a claim of the region; 404 outside), checked by the payee's account rules (422
+/// naming the field); the claim goes into the next settlement run, and only then. Audited,
+/// the account's history kept on the claim's payable.
+pub async fn correct_account(
+    svc: &Services,
+    actor: &Actor,
+    claim_id: &str,
+    raw: &super::AccountInput,
+) -> Result<PayeeAccount, ServiceError> {
+    actor.authorize(UseCase::CorrectPaymentAccount)?;
+    let claim = super::visible_claim(svc, actor, claim_id).await?;
+    let payee = claim
+        .payee
+        .as_deref()
+        .and_then(Payee::parse)
+        .unwrap_or(Payee::Employer);
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let account = PayeeAccount::parse(
+        &text(&raw.name),
+        &text(&raw.bank),
+        &text(&raw.number),
+        payee,
+    )
+    .map_err(|e| {
+        Invalid::new(e.code(), e.field(), e.message_zh()).with_kind(InvalidKind::Unprocessable)
+    })?;
+    svc.store
+        .correct_account(claim_id, &account, &acting(actor))
+        .await?;
+    Ok(account)
 }
 
 fn acting(actor: &Actor) -> Acting {

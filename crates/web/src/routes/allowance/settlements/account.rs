@@ -6,16 +6,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
-use onething_domain::RegionCode;
-use onething_domain::access::Scope;
 use onething_domain::allowance::ClaimStatus;
-use onething_domain::allowance::settlement::{Payee, PayeeAccount};
-use onething_domain::allowance::visibility::{ClaimFacts, can_see_claim};
-use onething_store::allowance::settlements::{Acting, ClaimRef};
+use onething_services::allowance as service;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::errors::bad_account;
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
 use crate::{ApiError, AppState};
@@ -62,42 +57,26 @@ pub(crate) async fn correct_bank_account(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<CorrectedView>, ApiError> {
-    user.permit(
+    let actor = user.permit(
         &state,
         onething_domain::access::UseCase::CorrectPaymentAccount,
     )?;
-    let claim = state
-        .store
-        .claim_ref(&id)
-        .await?
-        .filter(|claim| may_correct(user.scope(), claim))
-        .ok_or_else(ApiError::not_found)?;
+    let svc = state.services();
+    // The role, then the scope (404), before the body.
+    service::visible_claim(&svc, &actor, &id).await?;
     let request: BankAccountRequest = parse_json(&headers, &body)?;
-    let payee = claim.payee.unwrap_or(Payee::Employer);
-    let account = PayeeAccount::parse(&request.name, &request.bank, &request.number, payee)
-        .map_err(|e| bad_account(&e))?;
-    let acting = Acting {
-        name: user.username().to_owned(),
-        role: Some(user.role()),
-        at: state.now(),
+    let raw = service::AccountInput {
+        name: Some(request.name),
+        bank: Some(request.bank),
+        number: Some(request.number),
+        ..service::AccountInput::default()
     };
-    state.store.correct_account(&id, &account, &acting).await?;
+    let account = service::correct_account(&svc, &actor, &id, &raw).await?;
     Ok(Json(CorrectedView {
-        claim_id: claim.id,
+        claim_id: id,
         status: ClaimStatus::PaymentFailed,
         bank: account.bank().to_owned(),
         account_masked: account.masked_number(),
-        corrected_at: acting.at,
+        corrected_at: actor.at,
     }))
-}
-
-/// An employer corrects its own claims, a clerk the claims of the clerk's region: the claims
-/// policy (`can_see_claim`), with the route's roles deciding who may act at all.
-fn may_correct(scope: &Scope, claim: &ClaimRef) -> bool {
-    let facts = ClaimFacts {
-        employer_uscc: &claim.employer_uscc,
-        person_id: &claim.person_id,
-        region: RegionCode::parse(&claim.region).ok(),
-    };
-    can_see_claim(scope, &facts).is_ok()
 }

@@ -1,7 +1,7 @@
 //! Settlement errors as HTTP answers.
 
 use axum::http::StatusCode;
-use onething_domain::allowance::settlement::{AccountError, ResultsRejected};
+use onething_domain::allowance::settlement::ResultsRejected;
 use onething_store::allowance::settlements::SettlementError;
 
 use crate::ApiError;
@@ -51,8 +51,4 @@ pub(super) fn rejected_file(rejected: &ResultsRejected) -> ApiError {
         None => format!("file[{}]", first.line()),
     };
     ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, first.code(), message).with_field(field)
-}
-
-pub(super) fn bad_account(e: &AccountError) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.message_zh()).with_field(e.field())
 }
