@@ -13,6 +13,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::process::{free_port, onething_ok};
 use onething_exchange::Dataset;
 use onething_exchange::signature::{read_signing_key, sign};
 use onething_store::Store;
@@ -25,26 +26,6 @@ fn env_or(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn onething(args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_onething"))
-        .args(args)
-        .env("ONETHING_LOG", "warn")
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
 }
 
 fn start(db: &str, port: u16) -> Child {
@@ -157,10 +138,10 @@ fn every_acknowledged_record_survives_kill_9() {
     let db = format!("sqlite://{}/crash.db", dir.path().display());
     let prefix = dir.path().join("civil");
     let prefix_text = prefix.display().to_string();
-    onething(&["migrate", "--db", &db]);
-    onething(&["dept", "keygen", "--out", &prefix_text]);
+    onething_ok(&["migrate", "--db", &db]);
+    onething_ok(&["dept", "keygen", "--out", &prefix_text]);
     let public = format!("{prefix_text}.pub");
-    onething(&[
+    onething_ok(&[
         "dept",
         "add",
         "--db",

@@ -3,6 +3,8 @@
 //! cores). A new test file must be added below; `every_test_file_is_a_module` fails until it is.
 
 // Shared test support, declared once for every module below.
+#[path = "support/process.rs"]
+mod process;
 #[path = "support/seed.rs"]
 mod seed;
 

@@ -5,22 +5,11 @@
 
 use std::process::{Command, Output};
 
+use crate::process::{onething, text};
 use chrono::{TimeZone, Utc};
 use onething_store::Store;
 use onething_store::audit::NewAuditEntry;
 use sqlx::{AssertSqlSafe, Executor};
-
-fn onething(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_onething"))
-        .args(args)
-        .env("ONETHING_LOG", "warn")
-        .output()
-        .expect("runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn entry(n: u32) -> NewAuditEntry {
     NewAuditEntry {

@@ -2,7 +2,7 @@
 //! interrupted at any point and rerun pays no claim twice and loses none), a failed payment
 //! re-batched after its account is corrected and not before, and the exit codes.
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use onething_domain::allowance::settlement::{Payee, PayeeAccount, parse_results};
@@ -12,6 +12,7 @@ use sqlx::{AssertSqlSafe, Row};
 
 use crate::seed;
 
+use crate::process::{onething, text};
 use seed::seed;
 
 const CLAIMS: usize = 20_000;
@@ -19,18 +20,6 @@ const CLAIMS: usize = 20_000;
 const LINES: &str = "(SELECT l.payment_id, y.subject_id AS claim_id, l.amount_fen
      FROM payment_lines l JOIN payables y ON y.id = l.payable_id)";
 const UNTIL: &str = "2024-11-15";
-
-fn onething(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_onething"))
-        .args(args)
-        .env("ONETHING_LOG", "warn")
-        .output()
-        .expect("runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn temp_db(name: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("temp dir");

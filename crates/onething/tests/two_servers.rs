@@ -13,6 +13,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::process::{free_port, onething_ok};
 use chrono::{Datelike, Utc};
 use onething_domain::Calendar;
 use onething_domain::case::ActorRole;
@@ -31,26 +32,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn onething(args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_onething"))
-        .args(args)
-        .env("ONETHING_LOG", "warn")
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
 }
 
 fn request(port: u16, head: &str, body: &[u8]) -> (u16, String) {
@@ -136,15 +117,15 @@ async fn two_app_servers_share_limits_replays_and_the_settlement_schedule() {
         .expect("db");
     let (base, _) = server.rsplit_once('/').expect("database in URL");
     let db = format!("{base}/{name}");
-    onething(&["migrate", "--db", &db]);
+    onething_ok(&["migrate", "--db", &db]);
     let store = Store::open(&db).await.expect("store");
     seed::seed(&store, CLAIMS).await;
 
     let dir = tempfile::tempdir().expect("dir");
     let path = |p: &str| dir.path().join(p).display().to_string();
-    onething(&["dept", "keygen", "--out", &path("platform")]);
-    onething(&["dept", "keygen", "--out", &path("civil")]);
-    onething(&[
+    onething_ok(&["dept", "keygen", "--out", &path("platform")]);
+    onething_ok(&["dept", "keygen", "--out", &path("civil")]);
+    onething_ok(&[
         "dept",
         "add",
         "--db",
@@ -352,14 +333,14 @@ async fn both_outboxes_deliver_each_message_once_and_one_result_transition_wins(
         return;
     };
     let db = fresh_db(&server).await;
-    onething(&["migrate", "--db", &db]);
+    onething_ok(&["migrate", "--db", &db]);
     let store = Store::open(&db).await.expect("store");
     let dir = tempfile::tempdir().expect("dir");
     let path = |p: &str| dir.path().join(p).display().to_string();
     let (hook, seen) = webhook();
-    onething(&["dept", "keygen", "--out", &path("platform")]);
-    onething(&["dept", "keygen", "--out", &path("health")]);
-    onething(&[
+    onething_ok(&["dept", "keygen", "--out", &path("platform")]);
+    onething_ok(&["dept", "keygen", "--out", &path("health")]);
+    onething_ok(&[
         "dept",
         "add",
         "--db",
