@@ -2,6 +2,7 @@
 //! interrupted at any point and rerun pays no claim twice and loses none), a failed payment
 //! re-batched after its account is corrected and not before, and the exit codes.
 
+use onething_services::allowance::payment_texts;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -165,7 +166,7 @@ async fn a_failed_payment_goes_into_the_next_run_only_after_its_account_is_corre
         parse_results(format!("payment_id,result,reason\n{payment},failed,账户冻结\n").as_bytes())
             .expect("rows");
     store
-        .import_results(&settlement_id, &rows, &acting)
+        .import_results(&settlement_id, &rows, &acting, payment_texts)
         .await
         .expect("import");
 

@@ -15,6 +15,7 @@ pub use crate::newborn::{accept as accept_application, refuse as refuse_applicat
 
 use onething_domain::access::{Applicant, Scope, UseCase};
 use onething_domain::case::{Action, ActorRole, CaseState, CaseStatus, ItemState};
+use onething_domain::ids::CaseId;
 use onething_domain::newborn::{BUNDLE, NewbornItem};
 use onething_store::cases::{self, CaseRecord, CaseWrite};
 use onething_store::newborn::{Application, NewbornWrite, Routing};
@@ -89,11 +90,12 @@ fn case_actor(actor: &Actor, subject: &str, role: ActorRole) -> cases::Actor {
 pub async fn complete_item(
     svc: &Services,
     actor: &Actor,
-    case_id: &str,
+    case: &CaseId,
     item: &str,
     result: ItemResult,
 ) -> Result<CaseRecord, ServiceError> {
     actor.authorize(UseCase::CompleteItem)?;
+    let case_id = case.as_str();
     let (record, app, code) = department_case(svc, actor, case_id, item).await?;
     let data = Value::Object(result.data.clone());
     let mut writes = Vec::new();
@@ -159,11 +161,12 @@ pub async fn complete_item(
 pub async fn deny_item(
     svc: &Services,
     actor: &Actor,
-    case_id: &str,
+    case: &CaseId,
     item: &str,
     reason: Reason,
 ) -> Result<CaseRecord, ServiceError> {
     actor.authorize(UseCase::DenyItem)?;
+    let case_id = case.as_str();
     let (record, app, code) = department_case(svc, actor, case_id, item).await?;
     let mut writes = vec![CaseWrite::Move {
         item: item.into(),
@@ -225,10 +228,11 @@ fn dependents(state: &CaseState, item: &str) -> Vec<String> {
 pub async fn withdraw(
     svc: &Services,
     actor: &Actor,
-    case_id: &str,
+    case: &CaseId,
     reason: Reason,
 ) -> Result<CaseRecord, ServiceError> {
     actor.authorize(UseCase::WithdrawCase)?;
+    let case_id = case.as_str();
     let record = load(svc, case_id).await?;
     let app = own_application(svc, actor, case_id, &record).await?;
     let open: Vec<String> = record
@@ -351,10 +355,11 @@ pub async fn department_queue(
 pub async fn department_item(
     svc: &Services,
     actor: &Actor,
-    case_id: &str,
+    case: &CaseId,
     item: &str,
 ) -> Result<(onething_domain::case::ItemSnapshot, Value), ServiceError> {
     actor.authorize(UseCase::ViewDepartmentQueue)?;
+    let case_id = case.as_str();
     let (record, app, _) = department_case(svc, actor, case_id, item).await?;
     let known = results(svc, case_id).await?;
     let certificate = known

@@ -131,3 +131,10 @@ impl ServiceError {
         ServiceError::Access(AccessDenied::NotFound)
     }
 }
+
+/// A text that cannot be a record id (a claim, case, settlement or payment id).
+impl From<onething_domain::ids::RecordIdError> for ServiceError {
+    fn from(e: onething_domain::ids::RecordIdError) -> Self {
+        ServiceError::Invalid(Invalid::new("INVALID_ID", "id", e.message_zh()))
+    }
+}

@@ -9,6 +9,7 @@ use chrono::{TimeZone, Utc};
 use onething_domain::access::{AccessDenied, Role, Scope};
 use onething_domain::allowance::{ClaimStatus, RejectionReason, WageBasis};
 use onething_domain::department::DepartmentKind;
+use onething_domain::ids::ClaimId;
 use onething_domain::rules::Reason;
 use onething_domain::{Calendar, CitizenId, RegionCode};
 use onething_exchange::Dataset;
@@ -17,6 +18,7 @@ use onething_services::{Actor, ServiceError};
 use onething_store::allowance::Recipient;
 use onething_store::allowance::claims::ClaimFilter;
 use onething_store::audit::AuditFilter;
+use onething_test_support::ClaimIdOf;
 use serde_json::{Value, json};
 use support::{
     account, admin, also_paid_by, base, clerk, confirm, county, day, employer, employer_a,
@@ -127,7 +129,7 @@ async fn complete_shared_data_is_approved_at_submission_with_steps_and_notices()
         );
         assert_eq!(claim.decision.as_ref().expect("decision").leave_days, 208);
         assert_eq!(claim.reviewed_by.as_deref(), Some("smart_review"));
-        let detail = allowance::claim(svc, &hr_a, &claim.id)
+        let detail = allowance::claim(svc, &hr_a, &claim.claim_id())
             .await
             .expect("detail");
         let steps: Vec<&str> = detail.steps.iter().map(|s| s.step.as_str()).collect();
@@ -215,7 +217,7 @@ async fn duplicates_are_refused_by_the_database_and_recorded() {
             reason: RejectionReason::NotEmployee,
             note: Some("非本单位职工".into()),
         };
-        let rejected = allowance::review(svc, &clerk("clerk"), &first.id, reject)
+        let rejected = allowance::review(svc, &clerk("clerk"), &first.claim_id(), reject)
             .await
             .expect("rejected");
         assert_eq!(rejected.status, ClaimStatus::Rejected);
@@ -263,7 +265,7 @@ async fn a_photo_goes_to_a_clerk_who_approves_with_frozen_amount() {
             claim.missing
         );
         let file = photo("cert.jpg", "image/jpeg", &[0xff, 0xd8, 0xff, 1, 2]);
-        let meta = allowance::attach_photo(svc, &hr_a, &claim.id, file)
+        let meta = allowance::attach_photo(svc, &hr_a, &claim.claim_id(), file)
             .await
             .expect("attached");
         assert_eq!(meta.size, 5);
@@ -271,7 +273,7 @@ async fn a_photo_goes_to_a_clerk_who_approves_with_frozen_amount() {
             store.claim_attachments(&claim.id).await.expect("files"),
             vec![meta.clone()]
         );
-        let detail = allowance::claim(svc, &hr_a, &claim.id)
+        let detail = allowance::claim(svc, &hr_a, &claim.claim_id())
             .await
             .expect("detail");
         assert_eq!(detail.attachments, vec![meta]);
@@ -284,16 +286,18 @@ async fn a_photo_goes_to_a_clerk_who_approves_with_frozen_amount() {
         assert_eq!(claim.status, ClaimStatus::InReview);
         assert!(claim.needs_review);
         let clerk = clerk("clerk");
-        let approved = allowance::review(svc, &clerk, &claim.id, approve(Some("Q500000308")))
-            .await
-            .expect("approved");
+        let approved =
+            allowance::review(svc, &clerk, &claim.claim_id(), approve(Some("Q500000308")))
+                .await
+                .expect("approved");
         assert_eq!(approved.status, ClaimStatus::Approved, "{}", db.label);
         // The confirmed base (6500 元) is the wage used: 6500 × 208 ÷ 30.
         assert_eq!(approved.amount_fen, Some(4_506_667));
         assert_eq!(approved.certificate_no.as_deref(), Some("Q500000308"));
         assert!(approved.facts.iter().any(|f| f.source == "upload"));
         assert_eq!(approved.reviewed_by.as_deref(), Some("clerk"));
-        let again = allowance::review(svc, &clerk, &claim.id, approve(Some("Q500000308"))).await;
+        let again =
+            allowance::review(svc, &clerk, &claim.claim_id(), approve(Some("Q500000308"))).await;
         assert!(
             matches!(
                 again,
@@ -303,6 +307,35 @@ async fn a_photo_goes_to_a_clerk_who_approves_with_frozen_amount() {
                 })
             ),
             "{again:?}"
+        );
+        // A list reads every claim's history in two queries and gets what one read gets.
+        let other = open(svc, &hr_a, &mother(store, 310, true, 14).await)
+            .await
+            .expect("second claim");
+        let one_by_one = [
+            allowance::claim(svc, &hr_a, &approved.claim_id())
+                .await
+                .expect("one"),
+            allowance::claim(svc, &hr_a, &other.claim_id())
+                .await
+                .expect("two"),
+        ];
+        let listed = allowance::with_histories(svc, vec![approved.clone(), other.clone()])
+            .await
+            .expect("histories");
+        assert_eq!(listed.len(), 2);
+        for (list, one) in listed.iter().zip(&one_by_one) {
+            assert_eq!(list.claim.id, one.claim.id);
+            assert_eq!(list.steps, one.steps, "{}", db.label);
+            assert_eq!(list.attachments, one.attachments, "{}", db.label);
+        }
+        assert_eq!(listed[0].attachments.len(), 1);
+        assert!(listed[0].steps.len() > listed[1].steps.len());
+        assert!(
+            allowance::with_histories(svc, Vec::new())
+                .await
+                .expect("none")
+                .is_empty()
         );
     }
 }
@@ -348,7 +381,7 @@ async fn refusals_name_what_is_wrong() {
         confirm(svc, &hr_a, &claim, WageBasis::AvgWage)
             .await
             .expect("confirmed");
-        let early = allowance::review(svc, &clerk, &claim.id, approve(None)).await;
+        let early = allowance::review(svc, &clerk, &claim.claim_id(), approve(None)).await;
         assert!(
             matches!(
                 early,
@@ -395,7 +428,7 @@ async fn refusals_name_what_is_wrong() {
             .await
             .expect("submitted");
         assert_eq!(claim.status, ClaimStatus::InReview);
-        match allowance::review(svc, &clerk, &claim.id, approve(None)).await {
+        match allowance::review(svc, &clerk, &claim.claim_id(), approve(None)).await {
             Err(ServiceError::FactsIncomplete(missing)) => {
                 assert!(missing.iter().any(|m| m.name == "employer_wage"))
             }
@@ -470,13 +503,14 @@ async fn scoped_lists_filter_by_employer_person_region_and_status() {
             1
         );
         // One claim: in scope as stored, out of scope or unknown as if it did not exist.
-        let read = allowance::claim(svc, &hr_a, &claim.id)
+        let read = allowance::claim(svc, &hr_a, &claim.claim_id())
             .await
             .expect("claim");
         assert_eq!(read.claim, claim);
         assert_eq!(store.claim(&claim.id).await.expect("stored"), claim);
-        for (who, id) in [(&hr_b, claim.id.as_str()), (&hr_a, "MA-none")] {
-            let hidden = allowance::claim(svc, who, id).await;
+        let unknown = ClaimId::parse("MA-none").expect("id");
+        for (who, id) in [(&hr_b, claim.claim_id()), (&hr_a, unknown)] {
+            let hidden = allowance::claim(svc, who, &id).await;
             assert!(
                 matches!(hidden, Err(ServiceError::Access(AccessDenied::NotFound))),
                 "{hidden:?}"
@@ -647,7 +681,7 @@ async fn a_clerk_cannot_approve_what_the_rules_refuse() {
         let mum = mother(store, 322, false, 3).await;
         let claim = open(svc, &hr_a, &mum).await.expect("claim");
         let file = photo("c.png", "image/png", b"\x89PNG\r\n\x1a\n1");
-        allowance::attach_photo(svc, &hr_a, &claim.id, file)
+        allowance::attach_photo(svc, &hr_a, &claim.claim_id(), file)
             .await
             .expect("photo");
         confirm(svc, &hr_a, &claim, WageBasis::AvgWage)
@@ -662,7 +696,7 @@ async fn a_clerk_cannot_approve_what_the_rules_refuse() {
             "an upload always goes to a clerk"
         );
         let clerk = clerk("clerk");
-        match allowance::review(svc, &clerk, &claim.id, approve(Some("Q500000322"))).await {
+        match allowance::review(svc, &clerk, &claim.claim_id(), approve(Some("Q500000322"))).await {
             Err(ServiceError::NotEligible(reasons)) => {
                 assert_eq!(reasons, vec![Reason::ContributionTooShort])
             }
@@ -675,7 +709,7 @@ async fn a_clerk_cannot_approve_what_the_rules_refuse() {
             reason: RejectionReason::NotEligible,
             note: None,
         };
-        let rejected = allowance::review(svc, &clerk, &claim.id, reject)
+        let rejected = allowance::review(svc, &clerk, &claim.claim_id(), reject)
             .await
             .expect("rejected");
         assert_eq!(rejected.status, ClaimStatus::Rejected);
@@ -703,23 +737,23 @@ async fn photos_per_claim_are_bounded_in_count_and_total_size() {
         big[..3].copy_from_slice(&[0xff, 0xd8, 0xff]);
         for n in 0..4 {
             let file = photo(&format!("{n}.jpg"), "image/jpeg", &big);
-            allowance::attach_photo(svc, &hr_a, &claim.id, file)
+            allowance::attach_photo(svc, &hr_a, &claim.claim_id(), file)
                 .await
                 .expect("within the limits");
         }
         let fifth = photo("4.jpg", "image/jpeg", &big);
-        let refused = allowance::attach_photo(svc, &hr_a, &claim.id, fifth).await;
+        let refused = allowance::attach_photo(svc, &hr_a, &claim.claim_id(), fifth).await;
         assert!(
             matches!(&refused, Err(ServiceError::Invalid(i)) if i.code == "FILES_TOO_LARGE"),
             "{refused:?} ({})",
             db.label
         );
         let small = photo("5.jpg", "image/jpeg", &[0xff, 0xd8, 0xff, 1]);
-        allowance::attach_photo(svc, &hr_a, &claim.id, small)
+        allowance::attach_photo(svc, &hr_a, &claim.claim_id(), small)
             .await
             .expect("a fifth small one fits");
         let sixth = photo("6.jpg", "image/jpeg", &[0xff, 0xd8, 0xff, 2]);
-        let refused = allowance::attach_photo(svc, &hr_a, &claim.id, sixth).await;
+        let refused = allowance::attach_photo(svc, &hr_a, &claim.claim_id(), sixth).await;
         assert!(
             matches!(&refused, Err(ServiceError::Invalid(i)) if i.code == "TOO_MANY_FILES"),
             "{refused:?}"

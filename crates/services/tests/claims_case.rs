@@ -14,6 +14,7 @@ use onething_services::{ServiceError, Services};
 use onething_store::Store;
 use onething_store::allowance::claims::{BankAccount, Claim};
 use onething_store::audit::AuditFilter;
+use onething_test_support::ClaimIdOf;
 use support::{
     account, admin, base, clerk, confirm, employer_a, hr, insured, mother, open, open_at_window,
     services, submit, test_dbs,
@@ -96,7 +97,7 @@ async fn a_claim_is_a_case_whose_items_follow_the_decision() {
         assert_eq!(payment.due_on, approved.payment_due, "{}", db.label);
 
         let refused = in_review(svc, 332).await;
-        allowance::review(svc, &clerk("clerk"), &refused.id, reject())
+        allowance::review(svc, &clerk("clerk"), &refused.claim_id(), reject())
             .await
             .expect("rejected");
         let case = store.load_case(&refused.case_id).await.expect("case");
@@ -134,7 +135,7 @@ async fn the_status_rebuilt_from_the_case_events_is_the_stored_status() {
         let (replayed, stored) = replayed_and_stored(store, &queued.id).await;
         assert_eq!(stored, ClaimStatus::InReview);
         assert_eq!(replayed, stored, "{}", db.label);
-        allowance::review(svc, &clerk("clerk"), &queued.id, reject())
+        allowance::review(svc, &clerk("clerk"), &queued.claim_id(), reject())
             .await
             .expect("rejected");
         let (replayed, stored) = replayed_and_stored(store, &queued.id).await;
@@ -202,7 +203,7 @@ async fn the_clerk_who_opened_or_submitted_a_claim_may_not_review_it() {
             .expect("submitted");
         assert_eq!(claim.status, ClaimStatus::InReview, "wage not confirmed");
         for clerk in [&opener, &submitter] {
-            let refused = allowance::review(svc, clerk, &claim.id, approve()).await;
+            let refused = allowance::review(svc, clerk, &claim.claim_id(), approve()).await;
             assert!(
                 matches!(refused, Err(ServiceError::FourEyes)),
                 "{}: {}: {refused:?}",
@@ -212,7 +213,7 @@ async fn the_clerk_who_opened_or_submitted_a_claim_may_not_review_it() {
         }
         let still = store.claim(&claim.id).await.expect("claim");
         assert_eq!(still.version, claim.version, "nothing written");
-        let approved = allowance::review(svc, &reviewer, &claim.id, approve())
+        let approved = allowance::review(svc, &reviewer, &claim.claim_id(), approve())
             .await
             .expect("another clerk reviews");
         assert_eq!(approved.status, ClaimStatus::Approved, "{}", db.label);
@@ -234,7 +235,7 @@ async fn the_policy_table_refuses_roles_it_does_not_list() {
         let by_admin = open(svc, &admin(), &mum).await;
         assert!(forbidden(&by_admin), "{}: {by_admin:?}", db.label);
         let claim = in_review(svc, 346).await;
-        let review = allowance::review(svc, &admin(), &claim.id, approve()).await;
+        let review = allowance::review(svc, &admin(), &claim.claim_id(), approve()).await;
         assert!(forbidden(&review), "{review:?}");
         let draft = open(svc, &hr_a, &mum).await.expect("opened");
         let mine = insured(&mum);

@@ -329,7 +329,7 @@ async fn accepted_at_once_then_every_department_finishes_and_the_mother_rates() 
         let refused = cases::complete_item(
             &svc,
             &wrong,
-            &case_id,
+            &onething_test_support::case_id(&case_id),
             "POLICE-BIRTH-REGISTRATION",
             result(json!({})),
         )
@@ -342,7 +342,7 @@ async fn accepted_at_once_then_every_department_finishes_and_the_mother_rates() 
         let registered = cases::complete_item(
             &svc,
             &police,
-            &case_id,
+            &onething_test_support::case_id(&case_id),
             "POLICE-BIRTH-REGISTRATION",
             result(json!({"household_no": "450202-0001234", "child_id": "450202202501100028"})),
         )
@@ -381,7 +381,7 @@ async fn accepted_at_once_then_every_department_finishes_and_the_mother_rates() 
                 cases::complete_item(
                     svc,
                     &officer(kind),
-                    &case_id,
+                    &onething_test_support::case_id(&case_id),
                     item,
                     result(json!({"no": item})),
                 )
@@ -695,7 +695,7 @@ async fn bad_input_names_the_field_and_a_denial_ends_what_waits_for_it() {
         let denied = cases::deny_item(
             &svc,
             &police,
-            &case_id,
+            &onething_test_support::case_id(&case_id),
             "POLICE-BIRTH-REGISTRATION",
             Reason("父母户籍信息与出生医学证明不一致".into()),
         )
@@ -712,7 +712,7 @@ async fn bad_input_names_the_field_and_a_denial_ends_what_waits_for_it() {
         let late = cases::complete_item(
             &svc,
             &police,
-            &case_id,
+            &onething_test_support::case_id(&case_id),
             "POLICE-BIRTH-REGISTRATION",
             result(json!({})),
         )
@@ -722,7 +722,7 @@ async fn bad_input_names_the_field_and_a_denial_ends_what_waits_for_it() {
         let w = cases::withdraw(
             &svc,
             &mother_actor(&f, monday()),
-            &case_id,
+            &onething_test_support::case_id(&case_id),
             Reason("不办了".into()),
         )
         .await;

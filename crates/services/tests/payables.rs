@@ -5,6 +5,7 @@
 //! settles in the same run and file beside claims; a claim's status replays from its case.
 
 use crate::support;
+use onething_services::allowance::payment_texts;
 
 use chrono::Duration;
 use onething_domain::Fen;
@@ -37,7 +38,7 @@ async fn settle(store: &Store, days: i64) -> Settlement {
         scope: None,
         acting: acting("clerk", days),
     };
-    let outcome = store.settle(&run).await.expect("settled");
+    let outcome = store.settle(&run, payment_texts).await.expect("settled");
     assert!(outcome.skipped.is_empty(), "{:?}", outcome.skipped);
     outcome.settlement.expect("a settlement")
 }
@@ -54,7 +55,7 @@ async fn bank_says(store: &Store, settlement: &Settlement, result: &str, days: i
     );
     let rows = parse_results(csv.as_bytes()).expect("results");
     let report = store
-        .import_results(&settlement.id, &rows, &acting("clerk", days))
+        .import_results(&settlement.id, &rows, &acting("clerk", days), payment_texts)
         .await
         .expect("imported");
     assert_eq!(report.matched, 1);
@@ -118,11 +119,14 @@ async fn the_account_is_frozen_at_approval_and_changed_only_by_a_correction_afte
             (ClaimStatus::PaymentFailed, ClaimStatus::PaymentFailed)
         );
         let nothing = store
-            .settle(&SettleRun {
-                until: date_in_china(now() + Duration::days(2)),
-                scope: None,
-                acting: acting("clerk", 2),
-            })
+            .settle(
+                &SettleRun {
+                    until: date_in_china(now() + Duration::days(2)),
+                    scope: None,
+                    acting: acting("clerk", 2),
+                },
+                payment_texts,
+            )
             .await
             .expect("run");
         assert!(nothing.settlement.is_none(), "{}", db.label);
@@ -230,7 +234,7 @@ async fn a_payable_of_another_service_settles_beside_claims() {
             }),
             amount: Fen::new(12_345),
             owed_on: date_in_china(now()),
-            due_on: None,
+            due_on: date_in_china(now()),
             due_on_provisional: false,
             region: "500228".into(),
             created_by: "test".into(),

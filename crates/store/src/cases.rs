@@ -515,7 +515,7 @@ async fn update_item_row(
     Ok(())
 }
 
-fn event_from_row(row: &sqlx::any::AnyRow) -> Result<CaseEvent, StoreError> {
+pub(crate) fn event_from_row(row: &sqlx::any::AnyRow) -> Result<CaseEvent, StoreError> {
     let seq: i64 = row.try_get("seq")?;
     let at: String = row.try_get("at")?;
     let role: String = row.try_get("role")?;

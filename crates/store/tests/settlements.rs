@@ -15,10 +15,11 @@ use onething_domain::case::{Action, ActorRole, ItemState};
 use onething_domain::{Calendar, CitizenId, Fen, RegionCode, Uscc};
 use onething_store::Store;
 use onething_store::allowance::Recipient;
-use onething_store::allowance::settlements::{Acting, SettleRun, SettlementError};
+use onething_store::allowance::settlements::{Acting, PaymentNotice, SettleRun, SettlementError};
 use onething_store::allowance::steps::PAYMENT_ITEM;
 use onething_store::audit::AuditFilter;
 use onething_store::cases::{Actor as CaseActor, NewCase};
+use onething_store::payables::PayableEvent;
 use sqlx::Row;
 use support::test_dbs;
 
@@ -49,6 +50,21 @@ fn person(code: u32, seq: u16) -> CitizenId {
 
 fn employer(code: u32, n: u8) -> Uscc {
     Uscc::from_parts('9', '1', region(code), &format!("MA5U7C{n:02}")).expect("uscc")
+}
+
+/// Test double for the services crate's wording of payment messages: the step, the claim
+/// and the recipient, so a test can tell which message went where.
+fn texts_double(notice: &PaymentNotice<'_>) -> Option<[String; 2]> {
+    if matches!(notice.event, PayableEvent::AccountCorrected { .. }) {
+        return None;
+    }
+    let what = format!(
+        "{} {} {}",
+        notice.event.step(),
+        notice.claim_id,
+        notice.amount
+    );
+    Some([format!("employer: {what}"), format!("person: {what}")])
 }
 
 fn acting(name: &str) -> Acting {
@@ -149,9 +165,9 @@ async fn insert(store: &Store, claim: &Approved) {
     sqlx::query(
         "INSERT INTO ma_claims (id, case_id, employer_uscc, person_id, channel, status, duplicate_key,
              event_date, region, amount_fen, payee, account_name, bank, account_number,
-             created_by, created_at, approved_on, updated_at)
+             created_by, created_at, approved_on, payment_due, updated_at)
          VALUES ($1, $2, $3, $4, 'online', 'approved', $5, '2024-10-01', $6, $7, 'employer', $8, $9, $10,
-             'fixture', '2024-10-20T00:00:00.000000Z', $11, '2024-10-20T00:00:00.000000Z')",
+             'fixture', '2024-10-20T00:00:00.000000Z', $11, $12, '2024-10-20T00:00:00.000000Z')",
     )
     .bind(&claim.id)
     .bind(&case_id)
@@ -164,6 +180,14 @@ async fn insert(store: &Store, claim: &Approved) {
     .bind(bank)
     .bind(number)
     .bind(claim.approved_on.format("%Y-%m-%d").to_string())
+    // As approval fixes it: the payment item PS-05's limit, 10 working days.
+    .bind(
+        Calendar::shipped()
+            .add_working_days(claim.approved_on, 10)
+            .expect("published year")
+            .format("%Y-%m-%d")
+            .to_string(),
+    )
     .execute(store.pool())
     .await
     .expect("fixture claim");
@@ -221,7 +245,7 @@ async fn a_run_takes_every_due_claim_once_grouped_per_account() {
             insert(store, &claim).await;
         }
         let outcome = store
-            .settle(&run(day(2024, 11, 15), None))
+            .settle(&run(day(2024, 11, 15), None), texts_double)
             .await
             .expect("settle");
         let settlement = outcome.settlement.expect("a settlement");
@@ -264,7 +288,11 @@ async fn a_run_takes_every_due_claim_once_grouped_per_account() {
             .await
             .expect("notes");
         assert_eq!(to_person.len(), 1);
-        assert!(to_person[0].body.contains("已结算"));
+        assert!(
+            to_person[0].body.starts_with("person: settled c1"),
+            "{:?}",
+            to_person
+        );
         let to_employer = store
             .notifications_for(
                 &Recipient::Employer(employer(500228, 1).as_str().into()),
@@ -275,13 +303,14 @@ async fn a_run_takes_every_due_claim_once_grouped_per_account() {
             .expect("notes");
         assert_eq!(to_employer.len(), 2);
         assert!(
-            !to_employer[0].body.contains(person(500228, 1).as_str()),
-            "masked id"
+            to_employer[0].body.starts_with("employer: settled"),
+            "{:?}",
+            to_employer
         );
 
         // A second run finds nothing new: no settlement is written.
         let again = store
-            .settle(&run(day(2024, 11, 15), None))
+            .settle(&run(day(2024, 11, 15), None), texts_double)
             .await
             .expect("settle");
         assert_eq!(again.settlement, None);
@@ -326,7 +355,7 @@ async fn unusable_claims_are_reported_and_the_employer_account_on_file_stands_in
             insert(store, claim).await;
         }
         let outcome = store
-            .settle(&run(day(2024, 11, 15), None))
+            .settle(&run(day(2024, 11, 15), None), texts_double)
             .await
             .expect("settle");
         let settlement = outcome.settlement.expect("settlement");
@@ -335,7 +364,7 @@ async fn unusable_claims_are_reported_and_the_employer_account_on_file_stands_in
         let skipped: Vec<(&str, &str)> = outcome
             .skipped
             .iter()
-            .map(|s| (s.subject_id.as_str(), s.code.as_str()))
+            .map(|s| (s.subject_id.as_str(), s.reason.code()))
             .collect();
         assert_eq!(
             skipped,
@@ -352,14 +381,14 @@ async fn a_clerk_settles_the_claims_of_the_region_and_sees_only_those_settlement
         insert(store, &Approved::new("cq1", 500228, 1, 1, 10_000)).await;
         insert(store, &Approved::new("hb1", 420281, 1, 2, 20_000)).await;
         let cq = store
-            .settle(&run(day(2024, 11, 15), Some(500000)))
+            .settle(&run(day(2024, 11, 15), Some(500000)), texts_double)
             .await
             .expect("settle");
         let cq = cq.settlement.expect("cq settlement");
         assert_eq!(cq.payments[0].subject_ids, vec!["cq1"], "{}", db.label);
         assert_eq!(status_of(store, "hb1").await, "approved");
         let hb = store
-            .settle(&run(day(2024, 11, 15), Some(420281)))
+            .settle(&run(day(2024, 11, 15), Some(420281)), texts_double)
             .await
             .expect("settle");
         let hb = hb.settlement.expect("hb settlement");
@@ -399,13 +428,13 @@ async fn results_mark_paid_and_failed_and_report_unknown_and_duplicate_rows() {
         insert(store, &Approved::new("c1", 500228, 1, 1, 10_000)).await;
         insert(store, &other).await;
         let first = store
-            .settle(&run(day(2024, 11, 15), None))
+            .settle(&run(day(2024, 11, 15), None), texts_double)
             .await
             .expect("settle");
         let first = first.settlement.expect("settlement");
         insert(store, &Approved::new("c3", 500228, 3, 3, 30_000)).await;
         let second = store
-            .settle(&run(day(2024, 11, 15), None))
+            .settle(&run(day(2024, 11, 15), None), texts_double)
             .await
             .expect("settle");
         let second = second.settlement.expect("settlement");
@@ -416,7 +445,7 @@ async fn results_mark_paid_and_failed_and_report_unknown_and_duplicate_rows() {
         );
         let rows = parse_results(text.as_bytes()).expect("rows");
         let report = store
-            .import_results(&first.id, &rows, &acting("clerk"))
+            .import_results(&first.id, &rows, &acting("clerk"), texts_double)
             .await
             .expect("import");
         assert_eq!(
@@ -466,12 +495,12 @@ async fn results_mark_paid_and_failed_and_report_unknown_and_duplicate_rows() {
 
         // The same file again: every row is now a duplicate, nothing changes.
         let again = store
-            .import_results(&first.id, &rows, &acting("clerk"))
+            .import_results(&first.id, &rows, &acting("clerk"), texts_double)
             .await
             .expect("import");
         assert_eq!((again.matched, again.duplicates.len()), (0, 3));
         let missing = store
-            .import_results("ST-none", &rows, &acting("clerk"))
+            .import_results("ST-none", &rows, &acting("clerk"), texts_double)
             .await;
         assert!(matches!(missing, Err(SettlementError::NotFound { .. })));
     }
@@ -483,7 +512,7 @@ async fn a_failed_payment_is_rebatched_only_after_its_account_is_corrected() {
         let store = &db.store;
         insert(store, &Approved::new("c1", 500228, 1, 1, 10_000)).await;
         let first = store
-            .settle(&run(day(2024, 11, 15), None))
+            .settle(&run(day(2024, 11, 15), None), texts_double)
             .await
             .expect("settle");
         let first = first.settlement.expect("settlement");
@@ -493,12 +522,12 @@ async fn a_failed_payment_is_rebatched_only_after_its_account_is_corrected() {
         );
         let rows = parse_results(text.as_bytes()).expect("rows");
         store
-            .import_results(&first.id, &rows, &acting("clerk"))
+            .import_results(&first.id, &rows, &acting("clerk"), texts_double)
             .await
             .expect("import");
 
         let before = store
-            .settle(&run(day(2024, 11, 29), None))
+            .settle(&run(day(2024, 11, 29), None), texts_double)
             .await
             .expect("settle");
         assert_eq!(
@@ -525,7 +554,7 @@ async fn a_failed_payment_is_rebatched_only_after_its_account_is_corrected() {
         );
 
         let after = store
-            .settle(&run(day(2024, 11, 29), None))
+            .settle(&run(day(2024, 11, 29), None), texts_double)
             .await
             .expect("settle");
         let after = after.settlement.expect("re-batched");
@@ -535,7 +564,7 @@ async fn a_failed_payment_is_rebatched_only_after_its_account_is_corrected() {
         assert_eq!(status_of(store, "c1").await, "settled");
         // Once re-batched it is not taken again.
         let third = store
-            .settle(&run(day(2024, 11, 29), None))
+            .settle(&run(day(2024, 11, 29), None), texts_double)
             .await
             .expect("settle");
         assert_eq!(third.settlement, None);
@@ -578,7 +607,11 @@ async fn simultaneous_runs_never_take_the_same_claim() {
         }
         let runs = (0..4).map(|_| {
             let store = store.clone();
-            tokio::spawn(async move { store.settle(&run(day(2024, 11, 15), None)).await })
+            tokio::spawn(async move {
+                store
+                    .settle(&run(day(2024, 11, 15), None), texts_double)
+                    .await
+            })
         });
         let mut settled = 0;
         for handle in runs {
@@ -648,5 +681,43 @@ async fn late_payments_are_the_unpaid_claims_past_their_due_date() {
                 .expect("late")
                 .is_empty()
         );
+    }
+}
+
+/// Migration 0020: a payable copied from a claim approved before due dates were recorded
+/// gets its approval date, so the late list flags it at once instead of failing on it.
+#[tokio::test]
+async fn a_payable_without_a_due_date_is_due_from_its_approval_after_migration_0020() {
+    for db in test_dbs().await {
+        let store = &db.store;
+        let calendar = Calendar::shipped();
+        let mut old = Approved::new("undated", 500228, 1, 1, 10_000);
+        old.approved_on = day(2024, 10, 8);
+        insert(store, &old).await;
+        sqlx::query("UPDATE payables SET due_on = NULL")
+            .execute(store.pool())
+            .await
+            .expect("as copied by 0008");
+        let today = day(2024, 10, 9);
+        let unseen = store
+            .late_payments(None, today, &calendar)
+            .await
+            .expect("late");
+        assert!(unseen.is_empty(), "{}: {unseen:?}", db.label);
+        let migration = match db.label {
+            "postgres" => include_str!("../migrations/postgres/0020_payables_due.sql"),
+            _ => include_str!("../migrations/sqlite/0020_payables_due.sql"),
+        };
+        sqlx::raw_sql(migration)
+            .execute(store.pool())
+            .await
+            .expect("0020");
+        let late = store
+            .late_payments(None, today, &calendar)
+            .await
+            .expect("late");
+        assert_eq!(late.len(), 1, "{}", db.label);
+        assert_eq!(late[0].payment_due, day(2024, 10, 8));
+        assert_eq!(late[0].overdue_working_days, 1);
     }
 }

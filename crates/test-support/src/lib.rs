@@ -204,7 +204,8 @@ pub async fn claim_payables(store: &Store) {
          SELECT 'ma_claim-' || c.id, 'maternity_allowance', 'ma_claim', c.id, c.case_id, 'PS-05',
              c.payee, COALESCE(c.account_name, e.account_name), COALESCE(c.bank, e.bank),
              COALESCE(c.account_number, e.number), COALESCE(c.amount_fen, 0),
-             COALESCE(c.approved_on, substr(c.created_at, 1, 10)), c.payment_due,
+             COALESCE(c.approved_on, substr(c.created_at, 1, 10)),
+             COALESCE(c.payment_due, c.approved_on, substr(c.created_at, 1, 10)),
              c.payment_due_provisional, COALESCE(c.region, substr(c.employer_uscc, 3, 6)), 'due',
              c.updated_at, c.updated_at
          FROM ma_claims c
@@ -216,4 +217,21 @@ pub async fn claim_payables(store: &Store) {
     .execute(store.pool())
     .await
     .expect("fixture payables");
+}
+
+/// The validated id of a claim a test holds, for the use cases that take one (the store's
+/// rows keep the plain text they were written with).
+pub trait ClaimIdOf {
+    fn claim_id(&self) -> onething_domain::ids::ClaimId;
+}
+
+impl ClaimIdOf for onething_store::allowance::claims::Claim {
+    fn claim_id(&self) -> onething_domain::ids::ClaimId {
+        onething_domain::ids::ClaimId::parse(&self.id).expect("the platform issues valid claim ids")
+    }
+}
+
+/// A case id a test read back from the platform, validated for the use cases that take one.
+pub fn case_id(text: &str) -> onething_domain::ids::CaseId {
+    onething_domain::ids::CaseId::parse(text).expect("the platform issues valid case ids")
 }

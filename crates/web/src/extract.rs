@@ -1,8 +1,9 @@
 //! Extractors that turn malformed requests into the contract's error body, naming the
 //! offending field, instead of axum's plain-text rejections.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use onething_domain::ids::{CaseId, ClaimId, PaymentId, RecordIdError, SettlementId};
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
@@ -33,5 +34,77 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                     &field,
                 )
             })
+    }
+}
+
+/// Path parameters parsed into validated ids (`ClaimId`, `CaseId`, …); a text that cannot be
+/// one is a 400 `INVALID_ID` naming the path parameter, instead of axum's plain-text answer
+/// or a look-up of garbage.
+pub struct ApiPath<T>(pub T);
+
+/// What a route's path parameters parse into.
+pub trait FromPathParams: Sized {
+    fn from_params(params: &[(String, String)]) -> Result<Self, ApiError>;
+}
+
+fn id_param<T>(params: &[(String, String)], at: usize) -> Result<T, ApiError>
+where
+    T: TryFrom<String, Error = RecordIdError>,
+{
+    let (name, value) = params.get(at).ok_or_else(ApiError::not_found)?;
+    T::try_from(value.clone())
+        .map_err(|e| ApiError::bad_request("INVALID_ID", e.message_zh(), name))
+}
+
+macro_rules! single_id_path {
+    ($($ty:ty),*) => {$(
+        impl FromPathParams for $ty {
+            fn from_params(params: &[(String, String)]) -> Result<Self, ApiError> {
+                id_param(params, 0)
+            }
+        }
+    )*};
+}
+single_id_path!(ClaimId, CaseId, SettlementId, PaymentId);
+
+/// A case and one of its items (`/cases/{case_id}/items/{item}/…`): the item code is checked
+/// against the case's bundle by the use case itself.
+impl FromPathParams for (CaseId, String) {
+    fn from_params(params: &[(String, String)]) -> Result<Self, ApiError> {
+        let case = id_param(params, 0)?;
+        let (_, item) = params.get(1).ok_or_else(ApiError::not_found)?;
+        Ok((case, item.clone()))
+    }
+}
+
+/// A claim and one of its attachments (`/claims/{id}/attachments/{file}`).
+impl FromPathParams for (ClaimId, String) {
+    fn from_params(params: &[(String, String)]) -> Result<Self, ApiError> {
+        let claim = id_param(params, 0)?;
+        let (_, file) = params.get(1).ok_or_else(ApiError::not_found)?;
+        Ok((claim, file.clone()))
+    }
+}
+
+impl<S: Send + Sync, T: FromPathParams> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::not_found())?;
+        T::from_params(&params).map(ApiPath)
+    }
+}
+
+/// The same validated path ids for the pages: a bad one is the error page, not JSON.
+pub(crate) struct PagePath<T>(pub T);
+
+impl<S: Send + Sync, T: FromPathParams> FromRequestParts<S> for PagePath<T> {
+    type Rejection = crate::pages::PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiPath(value) = ApiPath::<T>::from_request_parts(parts, state).await?;
+        Ok(PagePath(value))
     }
 }

@@ -13,6 +13,7 @@ use axum::http::{Request, StatusCode};
 use onething_domain::access::{Role, Scope};
 use onething_domain::allowance::{ClaimStatus, WageBasis};
 use onething_domain::department::DepartmentKind;
+use onething_domain::ids::ClaimId;
 use onething_domain::rules::MaternityParams;
 use onething_domain::{Calendar, CitizenId, Uscc};
 use onething_exchange::Dataset;
@@ -25,6 +26,7 @@ use onething_store::Store;
 use onething_store::allowance::claims::{Authorisation, Claim};
 use onething_store::departments::NewDepartment;
 use onething_store::shared_records::Push;
+use onething_test_support::ClaimIdOf;
 use serde_json::{Value, json};
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\nnot-really-a-picture";
@@ -401,7 +403,7 @@ async fn claim_in_review(f: &Fixture) -> Claim {
     let wage = ConfirmWage {
         basis: WageBasis::AvgWage,
     };
-    service::confirm_wage(&svc, &by, &claim.id, wage)
+    service::confirm_wage(&svc, &by, &claim.claim_id(), wage)
         .await
         .expect("wage");
     let photo = Photo::try_from(PhotoInput {
@@ -410,7 +412,7 @@ async fn claim_in_review(f: &Fixture) -> Claim {
         bytes: PNG.to_vec(),
     })
     .expect("a PNG");
-    service::attach_photo(&svc, &by, &claim.id, photo)
+    service::attach_photo(&svc, &by, &claim.claim_id(), photo)
         .await
         .expect("photo");
     let account = onething_store::allowance::claims::BankAccount {
@@ -421,7 +423,7 @@ async fn claim_in_review(f: &Fixture) -> Claim {
     let submit = Submit {
         account: Some(account),
     };
-    let claim = service::submit(&svc, &by, &claim.id, submit)
+    let claim = service::submit(&svc, &by, &claim.claim_id(), submit)
         .await
         .expect("submit");
     assert_eq!(claim.status, ClaimStatus::InReview);
@@ -953,9 +955,14 @@ async fn the_clerk_who_filed_a_window_claim_cannot_review_it() {
     })
     .expect("a PNG");
     let svc = services(&f);
-    service::attach_photo(&svc, &by_clerk, &id, photo)
-        .await
-        .expect("photo");
+    service::attach_photo(
+        &svc,
+        &by_clerk,
+        &ClaimId::parse(&id).expect("claim id"),
+        photo,
+    )
+    .await
+    .expect("photo");
     let account = onething_store::allowance::claims::BankAccount {
         name: "测试单位".into(),
         bank: "测试银行".into(),
@@ -964,7 +971,7 @@ async fn the_clerk_who_filed_a_window_claim_cannot_review_it() {
     let submitted = service::submit(
         &svc,
         &by_clerk,
-        &id,
+        &ClaimId::parse(&id).expect("claim id"),
         Submit {
             account: Some(account),
         },

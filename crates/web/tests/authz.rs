@@ -14,6 +14,7 @@
 
 use crate::auth_support;
 use crate::world;
+use onething_services::allowance::payment_texts;
 
 use auth_support::{Reply, SignedIn, assert_error};
 use axum::body::Body;
@@ -431,7 +432,7 @@ async fn fixture(w: &World) -> Fixture {
             acting: acting.clone(),
         };
         let settlement = store
-            .settle(&run)
+            .settle(&run, payment_texts)
             .await
             .expect("settle")
             .settlement
@@ -442,7 +443,7 @@ async fn fixture(w: &World) -> Fixture {
         );
         let rows = parse_results(csv.as_bytes()).expect("rows");
         store
-            .import_results(&settlement.id, &rows, &acting)
+            .import_results(&settlement.id, &rows, &acting, payment_texts)
             .await
             .expect("failed");
         settlements.push(settlement.id);

@@ -425,3 +425,49 @@ async fn uploads_are_checked_for_type_size_and_field() {
         .await;
     assert_error(&account, StatusCode::NOT_FOUND, "NOT_FOUND");
 }
+
+/// A path id that no claim, case or settlement can have is a 400 naming the parameter,
+/// before anything is looked up or any body read; the pages answer with their error page.
+#[tokio::test]
+async fn ids_that_cannot_exist_are_400s_naming_the_path_parameter() {
+    let s = setup().await;
+    let long = "a".repeat(65);
+    let uris = [
+        "/api/v1/maternity-allowance/claims/bad!id".to_owned(),
+        "/api/v1/maternity-allowance/claims/%E7%94%B3%E9%A2%86/submit".to_owned(),
+        "/api/v1/settlements/ST%201".to_owned(),
+        format!("/api/v1/cases/{long}"),
+    ];
+    for uri in &uris {
+        let method = if uri.ends_with("/submit") {
+            "POST"
+        } else {
+            "GET"
+        };
+        let body = (method == "POST").then(|| json!({}));
+        let reply = s.app.bearer(&s.clerk, method, uri, body).await;
+        assert_error(&reply, StatusCode::BAD_REQUEST, "INVALID_ID");
+        assert_eq!(reply.json["error"]["field"], "id", "{uri}: {}", reply.text);
+    }
+    // A well-formed id that does not exist stays a 404.
+    let unknown = s
+        .app
+        .bearer(
+            &s.clerk,
+            "GET",
+            "/api/v1/maternity-allowance/claims/MA-none",
+            None,
+        )
+        .await;
+    assert_error(&unknown, StatusCode::NOT_FOUND, "NOT_FOUND");
+    let page = s
+        .app
+        .send(
+            auth_support::cookie_request(&s.clerk, "GET", "/clerk/claims/bad!id", None)
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.text);
+    assert!(page.text.contains("申领号"), "{}", page.text);
+}

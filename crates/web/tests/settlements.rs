@@ -18,17 +18,18 @@ use onething_test_support::approved_claim_case;
 use serde_json::json;
 
 /// Test fixture: an approved claim written straight into `ma_claims` (the claims flow is
-/// built elsewhere; settlement starts from `approved`).
+/// built elsewhere; settlement starts from `approved`), due as approval fixes it: 2024-09-02
+/// plus PS-05's 10 working days is 2024-09-14 (a make-up Saturday).
 async fn approved(store: &Store, id: &str, region_code: u32, seq: u16, amount: i64, account: &str) {
     let person = person_in(region_code, seq);
     let case_id = approved_claim_case(store, person.as_str(), &region_code.to_string()).await;
     sqlx::query(
         "INSERT INTO ma_claims (id, employer_uscc, person_id, channel, status, duplicate_key,
              event_date, region, amount_fen, payee, account_name, bank, account_number,
-             created_by, created_at, approved_on, updated_at, case_id)
+             created_by, created_at, approved_on, payment_due, updated_at, case_id)
          VALUES ($1, $2, $3, 'online', 'approved', $4, '2024-08-01', $5, $6, 'employer',
              '测试甲有限公司', '测试银行, 梁平支行', $7, 'fixture', '2024-09-01T00:00:00.000000Z',
-             '2024-09-02', '2024-09-01T00:00:00.000000Z', $8)",
+             '2024-09-02', '2024-09-14', '2024-09-01T00:00:00.000000Z', $8)",
     )
     .bind(id)
     .bind(employer_in(region_code).as_str())

@@ -19,9 +19,9 @@ pub mod results;
 pub mod schedule;
 
 pub use account::{AccountError, AccountKind, Payee, PayeeAccount, mask_account};
-pub use due::{PAYMENT_WORKING_DAYS, overdue_working_days, payment_due};
+pub use due::overdue_working_days;
 pub use payment_file::{PAYMENT_FILE_HEADER, PaymentLine, render_payment_csv};
-pub use plan::{PlannedPayment, SettleItem, SettlementPlan, plan_payments};
+pub use plan::{PlannedPayment, SettleItem, SettlementPlan, SkipReason, plan_payments};
 pub use results::{
     PaymentOutcome, RESULTS_HEADER, ResultRow, ResultsError, ResultsRejected, parse_results,
 };

@@ -44,6 +44,7 @@ pub(crate) use string_value;
 mod birth_certificate;
 mod citizen;
 mod error;
+mod record;
 mod region;
 mod scan;
 #[cfg(feature = "openapi")]
@@ -54,6 +55,7 @@ mod uscc;
 pub use birth_certificate::BirthCertificateNo;
 pub use citizen::CitizenId;
 pub use error::{IdError, IdKind};
+pub use record::{CaseId, ClaimId, PaymentId, RECORD_ID_MAX_LEN, RecordIdError, SettlementId};
 pub use region::{RegionCode, RegionLevel};
 pub use sex::Sex;
 pub use uscc::Uscc;

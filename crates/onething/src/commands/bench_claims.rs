@@ -21,10 +21,12 @@ use onething_domain::allowance::settlement::{PaymentLine, render_payment_csv};
 use onething_domain::allowance::{ClaimStatus, WageBasis};
 use onething_domain::china_time::date_in_china;
 use onething_domain::department::DepartmentKind;
+use onething_domain::ids::ClaimId;
 use onething_domain::rules::MaternityParams;
 use onething_domain::{Calendar, CitizenId, Fen, RegionCode, Sex, Uscc, YearMonth};
 use onething_exchange::Dataset;
 use onething_exchange::signature::generate_signing_key;
+use onething_services::allowance::payment_texts;
 use onething_services::allowance::{self as service, ConfirmWage, OpenClaim, PersonKey, Submit};
 use onething_services::{Actor, Services};
 use onething_store::Store;
@@ -282,13 +284,14 @@ async fn file_claim(svc: &Services, mother: &Mother, employer: &Uscc) -> Result<
     let claim = service::open_claim(svc, &by, open)
         .await
         .map_err(|e| claim_failed("create", e))?;
+    let id = ClaimId::parse(&claim.id).map_err(|e| claim_failed("create", e))?;
     let wage = ConfirmWage {
         basis: WageBasis::AvgWage,
     };
-    service::confirm_wage(svc, &by, &claim.id, wage)
+    service::confirm_wage(svc, &by, &id, wage)
         .await
         .map_err(|e| claim_failed("confirm wage", e))?;
-    service::submit(svc, &by, &claim.id, Submit::default())
+    service::submit(svc, &by, &id, Submit::default())
         .await
         .map_err(|e| claim_failed("submit", e))
 }
@@ -410,7 +413,10 @@ async fn settle_and_render(store: &Store, today: NaiveDate) -> Result<Settled, F
             at: Utc::now(),
         },
     };
-    let outcome = store.settle(&run).await.map_err(settle_failed)?;
+    let outcome = store
+        .settle(&run, payment_texts)
+        .await
+        .map_err(settle_failed)?;
     let settle_s = started.elapsed().as_secs_f64();
     let Some(settlement) = outcome.settlement else {
         return Err(Failure::environment("结算失败", "nothing was settled"));

@@ -13,6 +13,7 @@ use onething_domain::allowance::settlement::{
 };
 use onething_domain::china_time::{china_offset, date_in_china};
 use onething_domain::{Calendar, CalendarError, RegionCode};
+use onething_services::allowance::payment_texts;
 use onething_store::Store;
 use onething_store::allowance::settlements::{Acting, SettleRun, SettlementOutcome};
 use serde::Deserialize;
@@ -129,11 +130,14 @@ pub async fn run(args: SettleArgs) -> Result<ExitCode, Failure> {
         .transpose()?;
     let store = Store::open(&args.db).await?;
     let outcome = store
-        .settle(&SettleRun {
-            until: args.until,
-            scope,
-            acting: acting("cli"),
-        })
+        .settle(
+            &SettleRun {
+                until: args.until,
+                scope,
+                acting: acting("cli"),
+            },
+            payment_texts,
+        )
         .await
         .map_err(|e| Failure::environment("结算失败，未写入任何数据", e))?;
     store.close().await;
@@ -178,7 +182,9 @@ fn print_outcome(until: NaiveDate, outcome: &SettlementOutcome) {
     for s in &outcome.skipped {
         eprintln!(
             "未结算 / not settled: {} {} {}",
-            s.subject_id, s.code, s.message
+            s.subject_id,
+            s.reason.code(),
+            s.reason.message_zh()
         );
     }
 }
@@ -250,7 +256,7 @@ async fn run_scheduled(store: &Store, config: &ScheduleConfig, day: NaiveDate) {
             scope,
             acting: acting("schedule"),
         };
-        match store.settle(&run).await {
+        match store.settle(&run, payment_texts).await {
             Ok(outcome) => tracing::info!(
                 until = %day,
                 region = ?scope.map(|r| r.to_string()),

@@ -186,6 +186,7 @@ pub(super) fn payable_of(claim: &Claim, by: &str, at: DateTime<Utc>) -> Option<N
         .region
         .clone()
         .unwrap_or_else(|| claim.employer_uscc.get(2..8).unwrap_or_default().to_owned());
+    let owed_on = claim.approved_on.unwrap_or_else(|| date_in_china(at));
     Some(NewPayable {
         service: BUNDLE.to_owned(),
         subject_type: SUBJECT_TYPE.to_owned(),
@@ -199,8 +200,10 @@ pub(super) fn payable_of(claim: &Claim, by: &str, at: DateTime<Utc>) -> Option<N
             number: a.number.clone(),
         }),
         amount: Fen::new(claim.amount_fen.unwrap_or(0)),
-        owed_on: claim.approved_on.unwrap_or_else(|| date_in_china(at)),
-        due_on: claim.payment_due,
+        owed_on,
+        // Approval records the due date first (`record_decision`); were it ever missing,
+        // the payment would be due at once rather than never flagged late.
+        due_on: claim.payment_due.unwrap_or(owed_on),
         due_on_provisional: claim.payment_due_provisional,
         region,
         created_by: by.to_owned(),

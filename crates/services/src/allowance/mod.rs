@@ -22,13 +22,19 @@ mod settlement;
 mod steps;
 mod texts;
 
+/// How the allowance's payment messages are worded, for callers that settle through the
+/// store directly (the settlement command and the demo).
+pub use texts::payment as payment_texts;
+
 pub use account::{change_employer_account, employer_account};
 pub use commands::{
     AccountInput, AuthorisationInput, ConfirmWage, MAX_PHOTO_BYTES, OpenClaim, OpenClaimInput,
     PersonKey, Photo, PhotoInput, Review, ReviewInput, Submit, account as parse_account,
 };
 pub use open::{PersonLookup, lookup_person, offers, open_claim};
-pub use read::{ClaimDetail, claim, claims, duplicate_attempts, visible_claim, with_history};
+pub use read::{
+    ClaimDetail, claim, claims, duplicate_attempts, visible_claim, with_histories, with_history,
+};
 pub use settlement::{Settle, correct_account, import_results, settle, settlement, settlements};
 pub use steps::{attach_photo, confirm_wage, preview, review, submit};
 

@@ -4,6 +4,7 @@
 use onething_domain::access::{Scope, UseCase};
 use onething_domain::allowance::ClaimStatus;
 use onething_domain::allowance::visibility::{ClaimFacts, can_see_claim, region_prefix};
+use onething_domain::ids::ClaimId;
 use onething_domain::{CitizenId, RegionCode};
 use onething_store::StoreError;
 use onething_store::allowance::ClaimStep;
@@ -20,8 +21,12 @@ pub struct ClaimDetail {
 }
 
 /// The claim, if the actor's scope reaches it; 404 otherwise (as if it did not exist).
-pub async fn visible_claim(svc: &Services, actor: &Actor, id: &str) -> Result<Claim, ServiceError> {
-    let claim = match svc.store.claim(id).await {
+pub async fn visible_claim(
+    svc: &Services,
+    actor: &Actor,
+    id: &ClaimId,
+) -> Result<Claim, ServiceError> {
+    let claim = match svc.store.claim(id.as_str()).await {
         Err(StoreError::NotFound { .. }) => return Err(ServiceError::not_found()),
         other => other?,
     };
@@ -38,7 +43,11 @@ pub async fn visible_claim(svc: &Services, actor: &Actor, id: &str) -> Result<Cl
 }
 
 /// One claim with its history.
-pub async fn claim(svc: &Services, actor: &Actor, id: &str) -> Result<ClaimDetail, ServiceError> {
+pub async fn claim(
+    svc: &Services,
+    actor: &Actor,
+    id: &ClaimId,
+) -> Result<ClaimDetail, ServiceError> {
     actor.authorize(UseCase::ViewClaims)?;
     let claim = visible_claim(svc, actor, id).await?;
     with_history(svc, claim).await
@@ -53,6 +62,25 @@ pub async fn with_history(svc: &Services, claim: Claim) -> Result<ClaimDetail, S
         steps,
         attachments,
     })
+}
+
+/// Claims already read in scope, each with its history: two queries for the whole list.
+pub async fn with_histories(
+    svc: &Services,
+    claims: Vec<Claim>,
+) -> Result<Vec<ClaimDetail>, ServiceError> {
+    let case_ids: Vec<&str> = claims.iter().map(|c| c.case_id.as_str()).collect();
+    let claim_ids: Vec<&str> = claims.iter().map(|c| c.id.as_str()).collect();
+    let mut steps = svc.store.steps_by_case(&case_ids).await?;
+    let mut attachments = svc.store.attachments_by_claim(&claim_ids).await?;
+    Ok(claims
+        .into_iter()
+        .map(|claim| ClaimDetail {
+            steps: steps.remove(&claim.case_id).unwrap_or_default(),
+            attachments: attachments.remove(&claim.id).unwrap_or_default(),
+            claim,
+        })
+        .collect())
 }
 
 /// The claims the actor may see, newest first: an employer its own, a person her own,

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use onething_domain::RegionCode;
 use onething_domain::access::{Scope, UseCase};
 use onething_domain::allowance::settlement::{Payee, PayeeAccount, ResultRow};
+use onething_domain::ids::{ClaimId, SettlementId};
 use onething_store::allowance::settlements::{
     Acting, ImportReport, SettleRun, Settlement, SettlementOutcome, SettlementSummary,
 };
@@ -65,7 +66,7 @@ pub async fn settle(
         scope: region_of(actor)?,
         acting: acting(actor),
     };
-    Ok(svc.store.settle(&run).await?)
+    Ok(svc.store.settle(&run, super::texts::payment).await?)
 }
 
 /// The settlements the actor may see, newest first.
@@ -83,17 +84,22 @@ pub async fn settlements(
 pub async fn import_results(
     svc: &Services,
     actor: &Actor,
-    settlement_id: &str,
+    settlement_id: &SettlementId,
     rows: &[ResultRow],
 ) -> Result<ImportReport, ServiceError> {
     actor.authorize(UseCase::ImportBankResults)?;
     svc.store
-        .settlement(settlement_id, region_of(actor)?)
+        .settlement(settlement_id.as_str(), region_of(actor)?)
         .await?
         .ok_or_else(ServiceError::not_found)?;
     Ok(svc
         .store
-        .import_results(settlement_id, rows, &acting(actor))
+        .import_results(
+            settlement_id.as_str(),
+            rows,
+            &acting(actor),
+            super::texts::payment,
+        )
         .await?)
 }
 
@@ -104,7 +110,7 @@ pub async fn import_results(
 pub async fn correct_account(
     svc: &Services,
     actor: &Actor,
-    claim_id: &str,
+    claim_id: &ClaimId,
     raw: &super::AccountInput,
 ) -> Result<PayeeAccount, ServiceError> {
     actor.authorize(UseCase::CorrectPaymentAccount)?;
@@ -125,7 +131,7 @@ pub async fn correct_account(
         Invalid::new(e.code(), e.field(), e.message_zh()).with_kind(InvalidKind::Unprocessable)
     })?;
     svc.store
-        .correct_account(claim_id, &account, &acting(actor))
+        .correct_account(claim_id.as_str(), &account, &acting(actor))
         .await?;
     Ok(account)
 }
@@ -142,11 +148,11 @@ fn acting(actor: &Actor) -> Acting {
 pub async fn settlement(
     svc: &Services,
     actor: &Actor,
-    id: &str,
+    id: &SettlementId,
 ) -> Result<Settlement, ServiceError> {
     actor.authorize(UseCase::ViewSettlements)?;
     svc.store
-        .settlement(id, region_of(actor)?)
+        .settlement(id.as_str(), region_of(actor)?)
         .await?
         .ok_or_else(ServiceError::not_found)
 }

@@ -8,6 +8,7 @@ use onething_domain::allowance::{
     ClaimAction, ClaimStatus, Derived, Outcome, Submission, smart_review,
 };
 use onething_domain::case::ActorRole;
+use onething_domain::ids::ClaimId;
 use onething_domain::rules::{MaternityFacts, evaluate};
 use onething_store::StoreError;
 use onething_store::allowance::claims::{Acting, AttachmentMeta, Claim, ClaimSubject, ClaimWrite};
@@ -60,7 +61,7 @@ fn require_draft(claim: &Claim, action: &'static str) -> Result<(), ServiceError
 pub async fn confirm_wage(
     svc: &Services,
     actor: &Actor,
-    id: &str,
+    id: &ClaimId,
     cmd: ConfirmWage,
 ) -> Result<Claim, ServiceError> {
     actor.authorize(UseCase::ConfirmWage)?;
@@ -87,7 +88,7 @@ pub async fn confirm_wage(
 pub async fn attach_photo(
     svc: &Services,
     actor: &Actor,
-    id: &str,
+    id: &ClaimId,
     Photo(file): Photo,
 ) -> Result<AttachmentMeta, ServiceError> {
     actor.authorize(UseCase::AttachPhoto)?;
@@ -164,7 +165,7 @@ async fn within_upload_limits(
 pub async fn submit(
     svc: &Services,
     actor: &Actor,
-    id: &str,
+    id: &ClaimId,
     cmd: Submit,
 ) -> Result<Claim, ServiceError> {
     actor.authorize(UseCase::SubmitClaim)?;
@@ -184,7 +185,10 @@ pub async fn submit(
     claim.bank_account = Some(account);
     claim.submitted_at = Some(actor.at);
     let derived = rederive(svc, &claim, &actor.username, None).await?;
-    let facts = derived.maternity.clone().map(|f| with_claim(f, id));
+    let facts = derived
+        .maternity
+        .clone()
+        .map(|f| with_claim(f, id.as_str()));
     let outcome = smart_review(
         Submission {
             facts: facts.as_ref(),
@@ -244,7 +248,7 @@ pub async fn submit(
             let labels: Vec<&str> = reasons.iter().map(|r| r.label_zh()).collect();
             let detail = json!({"reasons": labels});
             writes.push(step("queued_for_review", detail, ActorRole::System));
-            ("queued_for_review", texts::queued(id, &reasons))
+            ("queued_for_review", texts::queued(id.as_str(), &reasons))
         }
     };
     let detail = match claim.status {
@@ -255,7 +259,7 @@ pub async fn submit(
         by: acting(actor),
         idempotency_key: actor.key_for(&format!("{}:submit", claim.id)),
         case: writes,
-        notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, id, &notes),
+        notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, id.as_str(), &notes),
         audit: Some((format!("claim_{audit_step}"), detail)),
         attachment: None,
         payable: payable_of(&claim, SMART_REVIEW, actor.at),
@@ -272,7 +276,7 @@ pub async fn submit(
 pub async fn review(
     svc: &Services,
     actor: &Actor,
-    id: &str,
+    id: &ClaimId,
     cmd: Review,
 ) -> Result<Claim, ServiceError> {
     actor.authorize(UseCase::ReviewClaim)?;
@@ -295,7 +299,11 @@ pub async fn review(
             let upload = certificate_no.or_else(|| claim.certificate_no.clone());
             let upload = upload.filter(|_| claim.needs_review);
             let derived = rederive(svc, &claim, &actor.username, upload.as_deref()).await?;
-            let Some(facts) = derived.maternity.clone().map(|f| with_claim(f, id)) else {
+            let Some(facts) = derived
+                .maternity
+                .clone()
+                .map(|f| with_claim(f, id.as_str()))
+            else {
                 return Err(ServiceError::FactsIncomplete(derived.missing));
             };
             let decision = evaluate(&facts, &svc.params);
@@ -333,7 +341,7 @@ pub async fn review(
         by: acting(actor),
         idempotency_key: actor.key_for(&format!("{}:review", claim.id)),
         case: writes,
-        notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, id, &body),
+        notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, id.as_str(), &body),
         audit: Some((format!("claim_{name}"), detail)),
         attachment: None,
         payable: payable_of(&claim, &actor.username, actor.at),

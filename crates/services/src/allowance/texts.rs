@@ -1,8 +1,11 @@
 //! What the employer and the insured person are told, in Chinese, at each step of a claim.
 //! Every message goes to both, in-site and by SMS, through the notifications outbox.
 
+use onething_domain::access::mask_id_text;
 use onething_domain::allowance::{ManualReason, RejectionReason};
+use onething_store::allowance::settlements::PaymentNotice;
 use onething_store::allowance::{NewNotification, Recipient};
+use onething_store::payables::PayableEvent;
 
 /// In-site and SMS messages to the employer and the insured person.
 pub(super) fn to_both(
@@ -45,4 +48,66 @@ pub(super) fn approved(id: &str, amount_fen: i64) -> String {
 
 pub(super) fn rejected(id: &str, reason: RejectionReason) -> String {
     format!("生育津贴申领（申领号{id}）不予支付：{}", reason.label_zh())
+}
+
+/// The messages of a claim's payment: settled, paid or failed (`[to the employer, to the
+/// person]`); none for an account correction, which whoever made it already knows.
+pub fn payment(notice: &PaymentNotice<'_>) -> Option<[String; 2]> {
+    let (claim, amount) = (notice.claim_id, notice.amount);
+    let masked = mask_id_text(notice.person_id);
+    Some(match notice.event {
+        PayableEvent::Settled { .. } => [
+            format!("职工{masked}的生育津贴申领（{claim}）已结算，金额{amount}，等待银行到账"),
+            format!("您的生育津贴申领（{claim}）已结算，金额{amount}，等待银行到账"),
+        ],
+        PayableEvent::Paid { .. } => [
+            format!("职工{masked}的生育津贴（申领{claim}）已支付到账"),
+            format!("您的生育津贴（申领{claim}）已支付到账"),
+        ],
+        PayableEvent::Failed { reason, .. } => [
+            format!(
+                "职工{masked}的生育津贴（申领{claim}）支付失败：{reason}。请更正收款账户，更正后将纳入下一批结算"
+            ),
+            format!(
+                "您的生育津贴（申领{claim}）支付失败：{reason}。请联系单位或经办机构更正收款账户"
+            ),
+        ],
+        PayableEvent::AccountCorrected { .. } => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onething_domain::Fen;
+
+    fn notice(event: &PayableEvent) -> PaymentNotice<'_> {
+        PaymentNotice {
+            claim_id: "c1",
+            person_id: "500228199001011234",
+            amount: Fen::new(326_000),
+            event,
+        }
+    }
+
+    #[test]
+    fn payment_messages_mask_the_id_and_name_the_claim_and_reason() {
+        let failed = PayableEvent::Failed {
+            payment_id: "P1".into(),
+            reason: "账户已销户".into(),
+        };
+        let [employer, person] = payment(&notice(&failed)).expect("messages");
+        assert!(
+            employer.contains("c1") && employer.contains("账户已销户"),
+            "{employer}"
+        );
+        assert!(!employer.contains("500228199001011234"), "{employer}");
+        assert!(person.starts_with("您的生育津贴"), "{person}");
+        let corrected = PayableEvent::AccountCorrected {
+            name: "测试甲".into(),
+            bank: "测试银行".into(),
+            number: "6222000000000000".into(),
+        };
+        assert_eq!(payment(&notice(&corrected)), None);
+    }
 }

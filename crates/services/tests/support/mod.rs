@@ -22,6 +22,7 @@ use onething_store::Store;
 use onething_store::allowance::claims::{BankAccount, Claim};
 use onething_store::departments::NewDepartment;
 use onething_store::shared_records::Push;
+use onething_test_support::ClaimIdOf;
 use serde_json::{Value, json};
 
 pub use onething_test_support::test_dbs;
@@ -252,7 +253,7 @@ pub async fn confirm(
     claim: &Claim,
     basis: WageBasis,
 ) -> Result<Claim, ServiceError> {
-    allowance::confirm_wage(svc, actor, &claim.id, ConfirmWage { basis }).await
+    allowance::confirm_wage(svc, actor, &claim.claim_id(), ConfirmWage { basis }).await
 }
 
 pub async fn submit(
@@ -261,7 +262,7 @@ pub async fn submit(
     claim: &Claim,
     account: Option<BankAccount>,
 ) -> Result<Claim, ServiceError> {
-    allowance::submit(svc, actor, &claim.id, Submit { account }).await
+    allowance::submit(svc, actor, &claim.claim_id(), Submit { account }).await
 }
 
 /// A photo of the birth certificate, checked as an upload is.

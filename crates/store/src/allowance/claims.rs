@@ -27,6 +27,7 @@ use crate::StoreError;
 pub use bank::BankAccount;
 pub use evidence::ClaimSubject;
 pub use read::{ClaimFilter, DuplicateAttempt, Offer, OfferSource};
+pub(crate) use write::attachment_from_row;
 pub use write::{
     Acting, Attachment, AttachmentMeta, Authorisation, ClaimWrite, NewAttachment, NewClaim,
 };

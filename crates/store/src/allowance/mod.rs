@@ -4,6 +4,7 @@
 //! step and writes the notifications, so a reader never sees one without the others.
 
 pub mod claims;
+mod history;
 pub mod pages;
 pub mod settlements;
 pub mod steps;

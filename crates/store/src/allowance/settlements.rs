@@ -4,7 +4,8 @@
 //! claim row's status and payment columns (a projection) in step with its payable and writes
 //! the messages to the employer and the person, in the transaction of the change; the
 //! account correction and the late list by claim; and the `Store` methods the routes, pages
-//! and command call, which register [`ClaimPayments`] for the `maternity_allowance` service.
+//! and command call, which register [`ClaimPayments`] for the `maternity_allowance` service
+//! with the messages' wording the caller (the services crate) passes in.
 
 mod account;
 mod late;
@@ -20,7 +21,7 @@ pub use crate::payables::{
 };
 pub use account::ClaimRef;
 pub use late::LatePayment;
-pub use projection::ClaimPayments;
+pub use projection::{ClaimPayments, PaymentNotice, PaymentTexts};
 
 use crate::payables::{PayableError, PayableSubjects, Subjects};
 use crate::{Store, StoreError};
@@ -68,20 +69,24 @@ impl From<PayableError> for SettlementError {
     }
 }
 
-/// The services with their own writes when their payables change: the allowance's claims.
-/// A service added later lists its own here (or passes its own [`Subjects`]).
-pub static CLAIM_PAYMENTS: ClaimPayments = ClaimPayments;
-const REGISTERED: &[(&str, &dyn PayableSubjects)] = &[(SERVICE, &CLAIM_PAYMENTS)];
-
-/// The platform's registered services (see [`CLAIM_PAYMENTS`]).
-pub fn subjects() -> Subjects<'static> {
-    Subjects::new(REGISTERED)
+/// The services that have their own writes when their payables change: the allowance's
+/// claims, their messages worded by `texts`. A service added later lists its own here.
+fn registered(claims: &ClaimPayments) -> [(&'static str, &dyn PayableSubjects); 1] {
+    [(SERVICE, claims)]
 }
 
 impl Store {
     /// Runs a settlement over every service's payables.
-    pub async fn settle(&self, run: &SettleRun) -> Result<SettlementOutcome, SettlementError> {
-        Ok(self.settle_payables(run, subjects()).await?)
+    pub async fn settle(
+        &self,
+        run: &SettleRun,
+        texts: PaymentTexts,
+    ) -> Result<SettlementOutcome, SettlementError> {
+        let claims = ClaimPayments { texts };
+        let registered = registered(&claims);
+        Ok(self
+            .settle_payables(run, Subjects::new(&registered))
+            .await?)
     }
 
     /// Applies the bank's results for one settlement.
@@ -90,9 +95,13 @@ impl Store {
         settlement_id: &str,
         rows: &[ResultRow],
         acting: &Acting,
+        texts: PaymentTexts,
     ) -> Result<ImportReport, SettlementError> {
+        let claims = ClaimPayments { texts };
+        let registered = registered(&claims);
+        let subjects = Subjects::new(&registered);
         Ok(self
-            .import_payment_results(settlement_id, rows, acting, subjects())
+            .import_payment_results(settlement_id, rows, acting, subjects)
             .await?)
     }
 }

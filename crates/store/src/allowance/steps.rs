@@ -185,19 +185,7 @@ impl Store {
             });
         };
         let events = self.case_events(&case_id).await?;
-        Ok(events
-            .into_iter()
-            .filter_map(|e| match e.body {
-                EventBody::Service { step, detail } => Some(ClaimStep {
-                    seq: e.seq as i64,
-                    step,
-                    at: e.at,
-                    by: e.actor,
-                    detail,
-                }),
-                _ => None,
-            })
-            .collect())
+        Ok(events.into_iter().filter_map(step_of).collect())
     }
 
     /// A recipient's notifications of one channel, newest first.
@@ -293,4 +281,18 @@ fn notification_of(row: &sqlx::any::AnyRow) -> Result<Notification, StoreError> 
         created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
         read_at: read_at.as_deref().map(parse_instant).transpose()?,
     })
+}
+
+/// A case event as a claim step, if it is one (a `Service` event).
+pub(crate) fn step_of(event: onething_domain::case::CaseEvent) -> Option<ClaimStep> {
+    match event.body {
+        EventBody::Service { step, detail } => Some(ClaimStep {
+            seq: event.seq as i64,
+            step,
+            at: event.at,
+            by: event.actor,
+            detail,
+        }),
+        _ => None,
+    }
 }

@@ -26,7 +26,8 @@ pub struct NewPayable {
     pub amount: Fen,
     /// The date the debt arose (approval, China date).
     pub owed_on: NaiveDate,
-    pub due_on: Option<NaiveDate>,
+    /// The date it must be paid by (the paying item's limit, counted in working days).
+    pub due_on: NaiveDate,
     pub due_on_provisional: bool,
     /// The region whose clerks settle it.
     pub region: String,
@@ -62,7 +63,7 @@ pub async fn create_payable_in(tx: &mut Tx, new: &NewPayable) -> Result<String, 
     .bind(account.map(|a| a.number.clone()))
     .bind(new.amount.as_i64())
     .bind(date(new.owed_on))
-    .bind(new.due_on.map(date))
+    .bind(date(new.due_on))
     .bind(i64::from(new.due_on_provisional))
     .bind(&new.region)
     .bind(instant(new.at))

@@ -2,7 +2,7 @@
 //! it lies in the clerk's region), their payments, and the late payables.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use onething_domain::allowance::settlement::{overdue_working_days, payment_due};
+use onething_domain::allowance::settlement::overdue_working_days;
 use onething_domain::{Calendar, Fen, RegionCode};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -130,26 +130,23 @@ impl Store {
         Ok(payments)
     }
 
-    /// Unpaid payables in scope whose due date has passed on `today`, most overdue first.
-    /// A payable without a stored due date is due 10 working days after it was owed.
+    /// Unpaid payables in scope whose due date has passed on `today`, most overdue first
+    /// (each payable's own due date: its paying item's limit, fixed when it was owed).
     pub async fn late_payables(
         &self,
         scope: Option<RegionCode>,
         today: NaiveDate,
         calendar: &Calendar,
     ) -> Result<Vec<LatePayable>, PayableError> {
-        // Ten working days are at least ten calendar days: older debts are the only ones
-        // that can be late, which keeps the scan small.
-        let newest = today - chrono::Days::new(10);
         let rows = sqlx::query(
             "SELECT y.id, y.service, y.subject_type, y.subject_id, y.status, y.amount_fen,
                     y.owed_on, y.due_on, y.settlement_id, y.payment_id, p.reason
              FROM payables y LEFT JOIN payments p ON p.id = y.payment_id
-             WHERE y.status IN ('due', 'settled', 'failed') AND y.owed_on < $1
+             WHERE y.status IN ('due', 'settled', 'failed') AND y.due_on < $1
                AND y.region LIKE $2
              ORDER BY y.owed_on, y.id",
         )
-        .bind(date(newest))
+        .bind(date(today))
         .bind(region_pattern(scope))
         .fetch_all(self.pool())
         .await?;
@@ -170,10 +167,9 @@ fn late_from_row(
     calendar: &Calendar,
 ) -> Result<Option<LatePayable>, PayableError> {
     let owed_on = parse_date(&row.try_get::<String, _>("owed_on")?)?;
-    let due = match parse_opt_date(row.try_get("due_on")?)? {
-        Some(due) => due,
-        None => payment_due(calendar, owed_on).map_err(StoreError::from)?,
-    };
+    // Migration 0020 gave every payable a due date; none is written without one.
+    let due = parse_opt_date(row.try_get("due_on")?)?
+        .ok_or_else(|| StoreError::corrupt(format!("payable owed on {owed_on} has no due date")))?;
     let Some(overdue) = overdue_working_days(calendar, due, today).map_err(StoreError::from)?
     else {
         return Ok(None);

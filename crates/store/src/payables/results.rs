@@ -54,9 +54,9 @@ impl Store {
         for row in rows {
             let reference = || RowRef {
                 line: row.line,
-                payment_id: row.payment_id.clone(),
+                payment_id: row.payment_id.to_string(),
             };
-            match payments.get(&row.payment_id) {
+            match payments.get(row.payment_id.as_str()) {
                 None => report.unknown.push(reference()),
                 Some(pending) if !pending || !seen.insert(row.payment_id.clone()) => {
                     report.duplicates.push(reference());
@@ -127,7 +127,7 @@ async fn apply(
             "paid",
             None,
             PayableEvent::Paid {
-                payment_id: row.payment_id.clone(),
+                payment_id: row.payment_id.to_string(),
                 paid_on,
             },
         ),
@@ -135,7 +135,7 @@ async fn apply(
             "failed",
             Some(reason.as_str()),
             PayableEvent::Failed {
-                payment_id: row.payment_id.clone(),
+                payment_id: row.payment_id.to_string(),
                 reason: reason.clone(),
             },
         ),
@@ -144,7 +144,7 @@ async fn apply(
         "UPDATE payments SET status = $2, reason = $3, result_at = $4
          WHERE id = $1 AND status = 'pending'",
     )
-    .bind(&row.payment_id)
+    .bind(row.payment_id.as_str())
     .bind(status)
     .bind(reason)
     .bind(instant(acting.at))
@@ -160,7 +160,7 @@ async fn apply(
          WHERE payment_id = $1 AND settlement_id = $2 AND status = 'settled'
          RETURNING id, service, subject_type, subject_id, case_id, case_item, amount_fen",
     )
-    .bind(&row.payment_id)
+    .bind(row.payment_id.as_str())
     .bind(settlement_id)
     .bind(status)
     .bind(paid_on)

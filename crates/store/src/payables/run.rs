@@ -5,7 +5,9 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use onething_domain::allowance::settlement::{Payee, PayeeAccount, SettleItem, plan_payments};
+use onething_domain::allowance::settlement::{
+    Payee, PayeeAccount, SettleItem, SkipReason, plan_payments,
+};
 use onething_domain::{Fen, RegionCode};
 use serde_json::json;
 use sqlx::{AssertSqlSafe, Row};
@@ -32,8 +34,7 @@ pub struct SettleRun {
 pub struct Skipped {
     pub service: String,
     pub subject_id: String,
-    pub code: String,
-    pub message: String,
+    pub reason: SkipReason,
 }
 
 /// The result of a run: the settlement, or `None` when there was nothing to settle.
@@ -148,26 +149,25 @@ fn validate(candidates: Vec<Candidate>) -> (Vec<Taken>, Vec<Skipped>) {
                 item,
                 from: candidate,
             }),
-            Err((code, message)) => skipped.push(Skipped {
+            Err(reason) => skipped.push(Skipped {
                 service: candidate.service,
                 subject_id: candidate.subject_id,
-                code: code.to_owned(),
-                message,
+                reason,
             }),
         }
     }
     (ready, skipped)
 }
 
-fn ready_item(c: &Candidate) -> Result<SettleItem, (&'static str, String)> {
+fn ready_item(c: &Candidate) -> Result<SettleItem, SkipReason> {
     if c.amount <= 0 {
-        return Err(("NO_AMOUNT", "应付款没有核定金额，无法结算".to_owned()));
+        return Err(SkipReason::NoAmount);
     }
     let payee = c
         .payee
         .as_deref()
         .and_then(Payee::parse)
-        .ok_or(("NO_PAYEE", "应付款没有确定收款对象，无法结算".to_owned()))?;
+        .ok_or(SkipReason::NoPayee)?;
     let [name, bank, number] = &c.account;
     let account = PayeeAccount::parse(
         name.as_deref().unwrap_or(""),
@@ -175,12 +175,7 @@ fn ready_item(c: &Candidate) -> Result<SettleItem, (&'static str, String)> {
         number.as_deref().unwrap_or(""),
         payee,
     )
-    .map_err(|e| {
-        (
-            "INVALID_ACCOUNT",
-            format!("收款账户无效：{}", e.message_zh()),
-        )
-    })?;
+    .map_err(SkipReason::InvalidAccount)?;
     Ok(SettleItem {
         payable_id: c.id.clone(),
         amount: Fen::new(c.amount),
@@ -242,7 +237,7 @@ async fn audit_run(
         "claims": settlement.map_or(0, |s| s.claims),
         "total_fen": settlement.map_or(0, |s| s.total.as_i64()),
         "payments": settlement.map_or(0, |s| s.payments.len()),
-        "skipped": skipped.iter().map(|s| json!({"service": s.service, "subject_id": s.subject_id, "claim_id": s.subject_id, "code": s.code})).collect::<Vec<_>>(),
+        "skipped": skipped.iter().map(|s| json!({"service": s.service, "subject_id": s.subject_id, "claim_id": s.subject_id, "code": s.reason.code()})).collect::<Vec<_>>(),
     });
     let subject = settlement.map_or("none", |s| s.id.as_str());
     audit_in(

@@ -2,14 +2,16 @@
 //! digits of the applicant's id) and `/cases/{id}` (each item's progress, dates, the one-time
 //! notice of missing materials, certificates and reasons).
 
+use crate::extract::PagePath;
 use crate::routes::cases::{visible_case, visible_cases};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use onething_domain::access::{Applicant, Role};
 use onething_domain::case::{ItemSnapshot, due_status};
 use onething_domain::catalog::Catalog;
 use onething_domain::china_time::date_in_china;
+use onething_domain::ids::CaseId;
 use onething_store::accounts::scoped_cases::{CaseSummary, Page};
 use serde::Deserialize;
 
@@ -143,11 +145,11 @@ struct CasePage {
 pub(crate) async fn show(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<CaseId>,
 ) -> Result<Response, PageError> {
     user.require(&Role::ALL)?;
     let summary = visible_case(&state, &user, &id).await?;
-    let record = state.store.load_case(&id).await?;
+    let record = state.store.load_case(id.as_str()).await?;
     let catalog = state
         .store
         .catalog_version(record.state.catalog_version)

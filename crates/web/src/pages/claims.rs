@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use onething_domain::access::{AccessDenied, Scope, UseCase, mask_id_text};
 use onething_domain::allowance::{ClaimStatus, RejectionReason};
+use onething_domain::ids::ClaimId;
 use onething_domain::{Fen, RegionCode};
 use onething_services::ServiceError;
 use onething_services::allowance as service;
@@ -29,7 +30,7 @@ pub(crate) const LIST_LIMIT: u32 = 200;
 pub(crate) async fn visible_claim(
     state: &AppState,
     user: &CurrentUser,
-    id: &str,
+    id: &ClaimId,
 ) -> Result<Claim, PageError> {
     let actor = user.actor(state, None);
     actor.authorize(UseCase::ViewClaims).map_err(api)?;

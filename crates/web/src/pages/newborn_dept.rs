@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::NaiveDate;
 use onething_domain::access::UseCase;
+use onething_domain::ids::CaseId;
 use onething_domain::newborn::NewbornItem;
 use onething_services::cases;
 use onething_services::newborn::{ItemResult, Reason, ReasonInput, ResultInput};
@@ -17,6 +18,7 @@ use serde::Deserialize;
 
 use super::chrome::{Chrome, Signed, redirect_with};
 use super::{PageError, day, ok, permit};
+use crate::extract::PagePath;
 use crate::{ApiError, AppState};
 
 struct QueueRow {
@@ -90,7 +92,7 @@ struct ItemPage {
 pub(crate) async fn item(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
-    Path((case_id, item)): Path<(String, String)>,
+    PagePath((case_id, item)): PagePath<(CaseId, String)>,
 ) -> Result<Response, PageError> {
     let actor = permit(&state, &user, UseCase::ViewDepartmentQueue)?;
     let (snapshot, payload) = cases::department_item(&state.services(), &actor, &case_id, &item)
@@ -103,7 +105,7 @@ pub(crate) async fn item(
         due_on: day(snapshot.due_on),
         open: !snapshot.state.is_terminal(),
         payload: serde_json::to_string_pretty(&payload).unwrap_or_default(),
-        case_id,
+        case_id: case_id.to_string(),
         item,
     })
 }
@@ -136,7 +138,7 @@ fn data_of(lines: &str) -> serde_json::Value {
 pub(crate) async fn complete(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    Path((case_id, item)): Path<(String, String)>,
+    PagePath((case_id, item)): PagePath<(CaseId, String)>,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let actor = permit(&state, &user, UseCase::CompleteItem)?;
@@ -164,7 +166,7 @@ pub(crate) struct DenyForm {
 pub(crate) async fn deny(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    Path((case_id, item)): Path<(String, String)>,
+    PagePath((case_id, item)): PagePath<(CaseId, String)>,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let actor = permit(&state, &user, UseCase::DenyItem)?;

@@ -6,12 +6,13 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_TYPE, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use onething_domain::access::{AccessDenied, UseCase};
 use onething_domain::allowance::{ClaimStatus, RejectionReason};
+use onething_domain::ids::ClaimId;
 use onething_services::allowance::{self as service, Review, ReviewInput};
 use onething_store::allowance::claims::Claim;
 use serde::Deserialize;
@@ -22,6 +23,7 @@ use super::employer::claim_row;
 use super::{PageError, china_time, html, ok};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::extract::PagePath;
 
 /// The pages a clerk reviews on: the same use case as the API's review.
 fn require_reviewer(state: &AppState, user: &CurrentUser) -> Result<(), PageError> {
@@ -120,7 +122,7 @@ struct ReviewPage {
 pub(crate) async fn show(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ClaimId>,
 ) -> Result<Response, PageError> {
     require_reviewer(&state, &user)?;
     let claim = visible_claim(&state, &user, &id).await?;
@@ -217,7 +219,7 @@ async fn preview(
 pub(crate) async fn decide(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ClaimId>,
     body: Bytes,
 ) -> Result<Response, PageError> {
     require_reviewer(&state, &user)?;
@@ -258,11 +260,11 @@ impl From<&ReviewForm> for ReviewInput {
 pub(crate) async fn attachment(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    Path((id, file)): Path<(String, String)>,
+    PagePath((id, file)): PagePath<(ClaimId, String)>,
 ) -> Result<Response, PageError> {
     require_reviewer(&state, &user)?;
     visible_claim(&state, &user, &id).await?;
-    let found = state.store.attachment_file(&id, &file).await?;
+    let found = state.store.attachment_file(id.as_str(), &file).await?;
     let found = found.ok_or(AccessDenied::NotFound)?;
     // Only image types are served as such; anything else downloads as bytes.
     let content_type = if found.content_type.starts_with("image/") {

@@ -6,12 +6,13 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use onething_domain::access::{Role, UseCase, mask_id_text};
 use onething_domain::allowance::settlement::{mask_account, parse_results};
 use onething_domain::china_time::date_in_china;
+use onething_domain::ids::SettlementId;
 use onething_services::allowance as service;
 use onething_store::allowance::settlements::{ImportReport, Settlement};
 use serde::Deserialize;
@@ -21,6 +22,7 @@ use super::claims::{region_scope, settlement_refusal};
 use super::{PageError, china_time, day, html, ok};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::extract::PagePath;
 use crate::routes::allowance::settlements::file::{FileFormat, download};
 
 const LIMIT: u32 = 100;
@@ -184,7 +186,7 @@ struct ReportView {
 async fn visible_settlement(
     state: &AppState,
     user: &CurrentUser,
-    id: &str,
+    id: &SettlementId,
 ) -> Result<Settlement, PageError> {
     let actor = user.actor(state, None);
     Ok(service::settlement(&state.services(), &actor, id)
@@ -215,7 +217,7 @@ fn payment_row(p: &onething_store::allowance::settlements::Payment) -> PaymentRo
 pub(crate) async fn show(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<SettlementId>,
 ) -> Result<Response, PageError> {
     super::permit(&state, &user, UseCase::ViewSettlements)?;
     let settlement = visible_settlement(&state, &user, &id).await?;
@@ -263,7 +265,7 @@ fn render_one(
 pub(crate) async fn payment_file(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<SettlementId>,
 ) -> Result<Response, PageError> {
     super::permit(&state, &user, UseCase::DownloadPaymentFile)?;
     Ok(download(&state, &user, &id, FileFormat::Csv).await?)
@@ -281,13 +283,13 @@ struct ResultsForm {
 pub(crate) async fn import(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<SettlementId>,
     body: Bytes,
 ) -> Result<Response, PageError> {
     super::permit(&state, &user, UseCase::ImportBankResults)?;
     let settlement = visible_settlement(&state, &user, &id).await?;
     let form: ResultsForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    import_text(&state, &user, chrome, &settlement, form.csv).await
+    import_text(&state, &user, chrome, (&id, &settlement), form.csv).await
 }
 
 /// `POST /clerk/settlements/{id}/results-file` (multipart: `csrf_token` first, then `file`): the
@@ -295,7 +297,7 @@ pub(crate) async fn import(
 pub(crate) async fn import_file(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<SettlementId>,
     multipart: Option<Multipart>,
 ) -> Result<Response, PageError> {
     super::permit(&state, &user, UseCase::ImportBankResults)?;
@@ -312,7 +314,7 @@ pub(crate) async fn import_file(
             }
         }
     }
-    import_text(&state, &user, chrome, &settlement, text).await
+    import_text(&state, &user, chrome, (&id, &settlement), text).await
 }
 
 /// Parses and imports the bank's results; a bad file is refused whole, naming every problem.
@@ -320,7 +322,7 @@ async fn import_text(
     state: &AppState,
     user: &CurrentUser,
     chrome: Chrome,
-    settlement: &Settlement,
+    (id, settlement): (&SettlementId, &Settlement),
     csv: String,
 ) -> Result<Response, PageError> {
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
@@ -337,10 +339,10 @@ async fn import_text(
         }
     };
     let actor = user.actor(state, None);
-    let report = service::import_results(&state.services(), &actor, &settlement.id, &rows)
+    let report = service::import_results(&state.services(), &actor, id, &rows)
         .await
         .map_err(crate::ApiError::from)?;
-    let settlement = visible_settlement(state, user, &settlement.id).await?;
+    let settlement = visible_settlement(state, user, id).await?;
     let view = report_view(&report);
     render_one(
         chrome,

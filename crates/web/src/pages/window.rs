@@ -6,11 +6,12 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use onething_domain::access::UseCase;
+use onething_domain::ids::ClaimId;
 use onething_services::allowance::{
     self as service, AuthorisationInput, OpenClaim, OpenClaimInput,
 };
@@ -19,6 +20,7 @@ use serde::Deserialize;
 use super::chrome::{Chrome, Signed, page_headers, redirect_with};
 use super::{PageError, html, ok};
 use crate::auth::CurrentUser;
+use crate::extract::PagePath;
 use crate::routes::allowance::claims::form::application_form_bytes;
 use crate::{ApiError, AppState};
 
@@ -129,7 +131,7 @@ pub(crate) async fn submit(
 pub(crate) async fn application_pdf(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ClaimId>,
 ) -> Result<Response, PageError> {
     window_clerk(&state, &user)?;
     let pdf = application_form_bytes(&state, &user, &id).await?;

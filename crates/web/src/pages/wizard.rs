@@ -7,11 +7,12 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use onething_domain::access::{Role, UseCase};
 use onething_domain::allowance::WageBasis;
+use onething_domain::ids::ClaimId;
 use onething_services::ServiceError;
 use onething_services::allowance::{self as service, ConfirmWage, Photo, PhotoInput, Submit};
 use onething_store::allowance::claims::Claim;
@@ -23,6 +24,7 @@ use super::employer::{AccountForm, AccountView, account_view, my_uscc};
 use super::{PageError, html};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::extract::PagePath;
 
 /// Where a user's claim pages live.
 pub(crate) fn claims_base(user: &CurrentUser) -> &'static str {
@@ -67,7 +69,7 @@ struct WizardPage {
 pub(crate) async fn wizard(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ClaimId>,
 ) -> Result<Response, PageError> {
     my_uscc(&user)?;
     let claim = visible_claim(&state, &user, &id).await?;
@@ -170,7 +172,7 @@ struct WageForm {
 pub(crate) async fn confirm_wage(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ClaimId>,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let actor = filer(&state, &user, UseCase::ConfirmWage)?;
@@ -230,7 +232,7 @@ async fn after(
 pub(crate) async fn submit(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ClaimId>,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let actor = filer(&state, &user, UseCase::SubmitClaim)?;
@@ -271,7 +273,7 @@ async fn read_photo(multipart: Option<Multipart>) -> PhotoInput {
 pub(crate) async fn upload_photo(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ClaimId>,
     multipart: Option<Multipart>,
 ) -> Result<Response, PageError> {
     let actor = filer(&state, &user, UseCase::AttachPhoto)?;

@@ -6,7 +6,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -18,6 +18,7 @@ use onething_domain::case::{
 };
 use onething_domain::china_time::date_in_china;
 use onething_domain::department::DepartmentKind;
+use onething_domain::ids::CaseId;
 use onething_store::accounts::scoped_cases::{CaseItemRow, CaseSummary, Page};
 use onething_store::accounts::scoped_due::{DueCursor, DueQuery as StoreDueQuery};
 use onething_store::audit::NewAuditEntry;
@@ -28,7 +29,7 @@ use utoipa_axum::routes;
 
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState};
 
 /// Every role may list and read cases; each sees only its scope.
@@ -218,16 +219,16 @@ pub(crate) async fn visible_cases(
 pub(crate) async fn visible_case(
     state: &AppState,
     user: &CurrentUser,
-    id: &str,
+    id: &CaseId,
 ) -> Result<CaseSummary, ApiError> {
-    let summary = state.store.case_summary(id).await?;
+    let summary = state.store.case_summary(id.as_str()).await?;
     can_see_case(user.scope(), &summary.facts())?;
     Ok(summary)
 }
 
 /// One case with its items, states, due dates and progress labels.
 #[utoipa::path(get, path = "/cases/{id}", tag = "cases",
-    params(("id" = String, Path, description = "case id")),
+    params(("id" = CaseId, Path, description = "case id")),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = CaseDetail),
               (status = 401, body = crate::error::ErrorBody, description = "UNAUTHENTICATED"),
@@ -235,11 +236,11 @@ pub(crate) async fn visible_case(
 pub(crate) async fn get_case(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<CaseId>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     user.require(READ_ROLES)?;
     let summary = visible_case(&state, &user, &id).await?;
-    let record = state.store.load_case(&id).await?;
+    let record = state.store.load_case(id.as_str()).await?;
     let catalog = state
         .store
         .catalog_version(record.state.catalog_version)
@@ -339,7 +340,7 @@ pub(crate) struct RevealResponse {
 /// The applicant's full id, for window clerks and supervisors within their region. Every
 /// reveal is written to the audit log (who, when, which case, why) before the id is sent.
 #[utoipa::path(post, path = "/cases/{id}/reveal", tag = "cases",
-    params(("id" = String, Path, description = "case id")),
+    params(("id" = CaseId, Path, description = "case id")),
     request_body = RevealRequest,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = RevealResponse),
@@ -350,7 +351,7 @@ pub(crate) struct RevealResponse {
 pub(crate) async fn reveal_applicant(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<CaseId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<RevealResponse>, ApiError> {

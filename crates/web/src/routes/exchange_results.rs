@@ -30,7 +30,7 @@ pub(crate) enum ResultKind {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ResultBody {
     delivery_id: Option<String>,
-    case_id: Option<String>,
+    case_id: Option<onething_domain::ids::CaseId>,
     item: Option<String>,
     result: ResultKind,
     /// The electronic certificate (电子证照) the next item can use; with `done`.
@@ -141,7 +141,10 @@ async fn newborn_result(
     use onething_services::newborn::{ItemResult, Reason, ReasonInput, ResultInput};
     let actor = super::newborn::dept_actor(state, dept, key);
     let svc = state.services();
-    let (case_id, item) = (&delivery.case_id, &delivery.item);
+    // The delivery row holds an id the platform issued; one that does not parse is unknown.
+    let case_id = &onething_domain::ids::CaseId::parse(&delivery.case_id)
+        .map_err(|_| ApiError::not_found())?;
+    let item = &delivery.item;
     let record = match report.result {
         ResultKind::Done => {
             let result = ItemResult::try_from(ResultInput {
@@ -170,7 +173,12 @@ fn result_text(kind: ResultKind) -> &'static str {
 async fn find_delivery(state: &AppState, report: &ResultBody) -> Result<Delivery, ApiError> {
     let found = match (&report.delivery_id, &report.case_id, &report.item) {
         (Some(id), _, _) => state.store.delivery(id).await?,
-        (None, Some(case_id), Some(item)) => state.store.delivery_for_item(case_id, item).await?,
+        (None, Some(case_id), Some(item)) => {
+            state
+                .store
+                .delivery_for_item(case_id.as_str(), item)
+                .await?
+        }
         _ => {
             return Err(ApiError::bad_request(
                 "INVALID_BODY",

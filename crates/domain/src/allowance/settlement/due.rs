@@ -1,20 +1,9 @@
-//! When a claim must be paid (MA-5: within 10 working days of approval) and how late it is.
+//! How late an unpaid payable is. When it is due comes from the paying item's limit on the
+//! case engine (MA-5: 10 working days for the allowance's PS-05), fixed at approval.
 
 use chrono::NaiveDate;
 
 use crate::{Calendar, CalendarError};
-
-/// Working days between approval and the payment due date (seed 001 二(五)).
-pub const PAYMENT_WORKING_DAYS: u32 = 10;
-
-/// The date by which an approved claim must be paid: 10 working days after approval.
-/// An approval in (or a walk into) a year without a published notice is an error.
-pub fn payment_due(
-    calendar: &Calendar,
-    approved_on: NaiveDate,
-) -> Result<NaiveDate, CalendarError> {
-    calendar.add_working_days(approved_on, PAYMENT_WORKING_DAYS)
-}
 
 /// How many working days past `due` an unpaid claim is on `today`, or `None` when it is not
 /// late. A claim is late from the day after its due date, so a claim due on a Friday and
@@ -36,25 +25,6 @@ mod tests {
 
     fn d(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
-    }
-
-    #[test]
-    fn due_is_ten_working_days_after_approval() {
-        let cal = Calendar::shipped();
-        // Thursday 2024-08-01 + 10 working days, no holiday in between.
-        assert_eq!(payment_due(&cal, d("2024-08-01")), Ok(d("2024-08-15")));
-        // Across 国庆节 2024 (1–7 October off, 29 Sep and 12 Oct worked):
-        // 27 Sep → 29 Sep(1), 30 Sep(2), 8–11 Oct(3–6), 12 Oct(7), 14–16 Oct(8–10).
-        assert_eq!(payment_due(&cal, d("2024-09-27")), Ok(d("2024-10-16")));
-    }
-
-    #[test]
-    fn an_unpublished_year_is_an_error() {
-        let cal = Calendar::shipped();
-        assert_eq!(
-            payment_due(&cal, d("2026-12-28")),
-            Err(CalendarError::YearNotPublished { year: 2027 })
-        );
     }
 
     #[test]

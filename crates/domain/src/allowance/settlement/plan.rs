@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::account::PayeeAccount;
+use super::account::{AccountError, PayeeAccount};
 use crate::{Fen, MoneyError};
 
 /// One claim taken into a settlement.
@@ -148,5 +148,46 @@ mod tests {
         let mut plan = plan_payments(vec![item("c1", 100, &a)]).expect("plan");
         plan.total = Fen::new(101);
         assert!(!plan.totals_hold());
+    }
+}
+
+/// Why a due payable was left out of a run, to be fixed and settled next time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    NoAmount,
+    NoPayee,
+    InvalidAccount(AccountError),
+}
+
+impl SkipReason {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SkipReason::NoAmount => "NO_AMOUNT",
+            SkipReason::NoPayee => "NO_PAYEE",
+            SkipReason::InvalidAccount(_) => "INVALID_ACCOUNT",
+        }
+    }
+
+    pub fn message_zh(&self) -> String {
+        match self {
+            SkipReason::NoAmount => "应付款没有核定金额，无法结算".to_owned(),
+            SkipReason::NoPayee => "应付款没有确定收款对象，无法结算".to_owned(),
+            SkipReason::InvalidAccount(e) => format!("收款账户无效：{}", e.message_zh()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod skip_tests {
+    use super::*;
+
+    #[test]
+    fn each_reason_has_its_code_and_a_chinese_message() {
+        let bad = SkipReason::InvalidAccount(AccountError::BadCheckDigit);
+        assert_eq!(bad.code(), "INVALID_ACCOUNT");
+        assert!(bad.message_zh().starts_with("收款账户无效："));
+        assert_eq!(SkipReason::NoAmount.code(), "NO_AMOUNT");
+        assert_eq!(SkipReason::NoPayee.code(), "NO_PAYEE");
+        assert!(SkipReason::NoPayee.message_zh().contains("收款对象"));
     }
 }

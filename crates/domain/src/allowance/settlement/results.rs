@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+use crate::ids::PaymentId;
+
 /// The columns of the results file.
 pub const RESULTS_HEADER: [&str; 3] = ["payment_id", "result", "reason"];
 
@@ -21,7 +23,7 @@ pub enum PaymentOutcome {
 pub struct ResultRow {
     /// The line in the file (header = 1).
     pub line: u64,
-    pub payment_id: String,
+    pub payment_id: PaymentId,
     pub outcome: PaymentOutcome,
 }
 
@@ -46,6 +48,8 @@ pub enum ResultsError {
     },
     #[error("line {line}: payment_id is empty")]
     MissingPaymentId { line: u64 },
+    #[error("line {line}: payment_id {found:?} is not one the platform issues")]
+    BadPaymentId { line: u64, found: String },
     #[error("line {line}: result {found:?} is neither paid nor failed")]
     BadResult { line: u64, found: String },
     #[error("line {line}: a failed payment needs its reason")]
@@ -67,6 +71,7 @@ impl ResultsError {
                 "MISSING_FIELD"
             }
             ResultsError::BadResult { .. } => "INVALID_ENUM",
+            ResultsError::BadPaymentId { .. } => "INVALID_ID",
         }
     }
 
@@ -81,6 +86,7 @@ impl ResultsError {
             | ResultsError::FieldCount { line, .. }
             | ResultsError::MissingPaymentId { line }
             | ResultsError::BadResult { line, .. }
+            | ResultsError::BadPaymentId { line, .. }
             | ResultsError::MissingReason { line }
             | ResultsError::Unreadable { line, .. } => *line,
         }
@@ -93,7 +99,9 @@ impl ResultsError {
                 Some(column)
             }
             ResultsError::MissingColumn { column } => Some(column),
-            ResultsError::MissingPaymentId { .. } => Some("payment_id"),
+            ResultsError::MissingPaymentId { .. } | ResultsError::BadPaymentId { .. } => {
+                Some("payment_id")
+            }
             ResultsError::BadResult { .. } => Some("result"),
             ResultsError::MissingReason { .. } => Some("reason"),
             _ => None,
@@ -114,6 +122,9 @@ impl ResultsError {
                 expected, found, ..
             } => format!("第{line}行：有{found}个字段，表头为{expected}个"),
             ResultsError::MissingPaymentId { .. } => format!("第{line}行：payment_id 不能为空"),
+            ResultsError::BadPaymentId { found, .. } => {
+                format!("第{line}行：payment_id“{found}”不是本平台的支付编号")
+            }
             ResultsError::BadResult { found, .. } => {
                 format!("第{line}行：result“{found}”无效，应为 paid 或 failed")
             }
@@ -230,6 +241,12 @@ fn row(
     if payment_id.is_empty() {
         return Err(ResultsError::MissingPaymentId { line });
     }
+    let Ok(payment_id) = PaymentId::parse(payment_id) else {
+        return Err(ResultsError::BadPaymentId {
+            line,
+            found: payment_id.to_owned(),
+        });
+    };
     let outcome = match result {
         "paid" => PaymentOutcome::Paid,
         "failed" if reason.is_empty() => return Err(ResultsError::MissingReason { line }),
@@ -245,7 +262,7 @@ fn row(
     };
     Ok(Some(ResultRow {
         line,
-        payment_id: payment_id.to_owned(),
+        payment_id,
         outcome,
     }))
 }
@@ -327,7 +344,7 @@ mod tests {
     fn columns_in_any_order() {
         let rows =
             parse_results(b"reason,payment_id,result\nno account,P9,failed\n").expect("parses");
-        assert_eq!(rows[0].payment_id, "P9");
+        assert_eq!(rows[0].payment_id.as_str(), "P9");
         assert_eq!(
             rows[0].outcome,
             PaymentOutcome::Failed {
@@ -360,7 +377,7 @@ mod tests {
     #[test]
     fn every_bad_row_is_reported() {
         let found = errors(
-            "payment_id,result,reason\nP1,paid,\nP2,refunded,\nP3,failed,\n,paid,\nP5,paid\n",
+            "payment_id,result,reason\nP1,paid,\nP2,refunded,\nP3,failed,\n,paid,\nP5,paid\nP/6,paid,\n",
         );
         assert_eq!(
             found,
@@ -375,6 +392,10 @@ mod tests {
                     line: 6,
                     expected: 3,
                     found: 2
+                },
+                ResultsError::BadPaymentId {
+                    line: 7,
+                    found: "P/6".into()
                 },
             ]
         );

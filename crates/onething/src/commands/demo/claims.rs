@@ -11,8 +11,10 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onething_domain::access::{Role, Scope};
 use onething_domain::allowance::settlement::{PaymentOutcome, ResultRow};
 use onething_domain::allowance::{ClaimStatus, WageBasis};
+use onething_domain::ids::{ClaimId, PaymentId, RecordIdError};
 use onething_domain::rules::MaternityParams;
 use onething_domain::{Calendar, CitizenId, Uscc};
+use onething_services::allowance::payment_texts;
 use onething_services::allowance::{
     self as service, ConfirmWage, OpenClaim, PersonKey, Photo, PhotoInput, Submit,
 };
@@ -76,10 +78,11 @@ impl Ctx<'_> {
         let claim = service::open_claim(&svc, &by, open)
             .await
             .map_err(failure)?;
+        let id = ClaimId::parse(&claim.id).map_err(failure)?;
         let wage = ConfirmWage {
             basis: WageBasis::AvgWage,
         };
-        service::confirm_wage(&svc, &by, &claim.id, wage)
+        service::confirm_wage(&svc, &by, &id, wage)
             .await
             .map_err(failure)?;
         if photo {
@@ -89,11 +92,11 @@ impl Ctx<'_> {
                 bytes: PHOTO.to_vec(),
             })
             .map_err(failure)?;
-            service::attach_photo(&svc, &by, &claim.id, file)
+            service::attach_photo(&svc, &by, &id, file)
                 .await
                 .map_err(failure)?;
         }
-        service::submit(&svc, &by, &claim.id, Submit::default())
+        service::submit(&svc, &by, &id, Submit::default())
             .await
             .map_err(failure)
     }
@@ -138,7 +141,11 @@ impl Ctx<'_> {
             scope: None,
             acting: acting.clone(),
         };
-        let outcome = self.store.settle(&run).await.map_err(failure)?;
+        let outcome = self
+            .store
+            .settle(&run, payment_texts)
+            .await
+            .map_err(failure)?;
         let Some(settlement) = outcome.settlement else {
             return Ok(());
         };
@@ -146,14 +153,17 @@ impl Ctx<'_> {
             .payments
             .iter()
             .zip(2..)
-            .map(|(p, line)| ResultRow {
-                line,
-                payment_id: p.id.clone(),
-                outcome: PaymentOutcome::Paid,
+            .map(|(p, line)| {
+                Ok(ResultRow {
+                    line,
+                    payment_id: PaymentId::parse(&p.id)?,
+                    outcome: PaymentOutcome::Paid,
+                })
             })
-            .collect();
+            .collect::<Result<_, RecordIdError>>()
+            .map_err(failure)?;
         self.store
-            .import_results(&settlement.id, &rows, &acting)
+            .import_results(&settlement.id, &rows, &acting, payment_texts)
             .await
             .map_err(failure)?;
         Ok(())

@@ -327,7 +327,7 @@ impl Seeder {
         cases::complete_item(
             &self.svc,
             &police,
-            case_id,
+            &onething_domain::ids::CaseId::parse(case_id).map_err(fail)?,
             "POLICE-BIRTH-REGISTRATION",
             result,
         )

@@ -247,7 +247,6 @@ impl Store {
 
     /// A claim's attachments (without bytes).
     pub async fn claim_attachments(&self, id: &str) -> Result<Vec<AttachmentMeta>, StoreError> {
-        use sqlx::Row;
         let rows = sqlx::query(
             "SELECT id, filename, content_type, sha256, CAST(LENGTH(bytes) AS BIGINT) AS size, uploaded_by, uploaded_at
              FROM ma_attachments WHERE claim_id = $1 ORDER BY uploaded_at, id",
@@ -255,21 +254,7 @@ impl Store {
         .bind(id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AttachmentMeta {
-                    id: r.try_get("id")?,
-                    filename: r.try_get("filename")?,
-                    content_type: r.try_get("content_type")?,
-                    sha256: r.try_get("sha256")?,
-                    size: r.try_get::<i64, _>("size")?,
-                    uploaded_by: r.try_get("uploaded_by")?,
-                    uploaded_at: crate::text::parse_instant(
-                        &r.try_get::<String, _>("uploaded_at")?,
-                    )?,
-                })
-            })
-            .collect()
+        rows.iter().map(attachment_from_row).collect()
     }
 }
 
@@ -344,4 +329,18 @@ async fn finish_in(
         audit_raw_in(tx, claim_id, case_id, by, action, detail).await?;
     }
     Ok(())
+}
+
+/// The columns `SELECT id, filename, content_type, sha256, size, uploaded_by, uploaded_at`.
+pub(crate) fn attachment_from_row(r: &sqlx::any::AnyRow) -> Result<AttachmentMeta, StoreError> {
+    use sqlx::Row;
+    Ok(AttachmentMeta {
+        id: r.try_get("id")?,
+        filename: r.try_get("filename")?,
+        content_type: r.try_get("content_type")?,
+        sha256: r.try_get("sha256")?,
+        size: r.try_get::<i64, _>("size")?,
+        uploaded_by: r.try_get("uploaded_by")?,
+        uploaded_at: crate::text::parse_instant(&r.try_get::<String, _>("uploaded_at")?)?,
+    })
 }

@@ -6,8 +6,9 @@ use onething_domain::allowance::ClaimStatus;
 use onething_domain::allowance::settlement::{Payee, PayeeAccount};
 use sqlx::Row;
 
-use super::{Acting, CLAIM_REGION, SERVICE, SettlementError, subjects};
+use super::{Acting, CLAIM_REGION, ClaimPayments, SERVICE, SettlementError};
 use crate::payables::{PayableError, PayableStatus};
+use crate::payables::{PayableSubjects, Subjects};
 use crate::{Store, StoreError};
 
 /// What scope checks and the account rules need to know about a claim.
@@ -60,7 +61,7 @@ impl Store {
         match payable {
             Some((id, PayableStatus::Failed)) => {
                 let done = self
-                    .correct_payable_account(&id, account, acting, subjects())
+                    .correct_payable_account(&id, account, acting, silent())
                     .await;
                 match done {
                     Err(PayableError::InvalidState { .. }) => Err(self.not_failed(claim_id).await),
@@ -85,4 +86,11 @@ impl Store {
             Err(e) => e.into(),
         }
     }
+}
+
+/// The claim projection without messages: a correction is known to whoever made it.
+fn silent() -> Subjects<'static> {
+    static CLAIMS: ClaimPayments = ClaimPayments { texts: |_| None };
+    static REGISTERED: [(&str, &dyn PayableSubjects); 1] = [(SERVICE, &CLAIMS)];
+    Subjects::new(&REGISTERED)
 }

@@ -1,8 +1,8 @@
 //! The allowance's part of a payable's status change: the claim row's status and payment
 //! columns follow the payable (a projection, replayable from the case's steps), checked
-//! against the claim's one transition table, and the employer and the person get a message.
+//! against the claim's one transition table, and the employer and the person get a message
+//! worded by the services crate.
 
-use onething_domain::access::mask_id_text;
 use onething_domain::allowance::{ClaimAction, ClaimStatus};
 use sqlx::Row;
 
@@ -11,9 +11,12 @@ use crate::allowance::steps::{NewNotification, Recipient, notify_in};
 use crate::payables::{Acting, PayableChange, PayableEvent, PayableSubjects, SubjectsFuture, Tx};
 use crate::text::{date, instant};
 
-/// The allowance's [`PayableSubjects`]: claim projection and messages.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ClaimPayments;
+/// The allowance's [`PayableSubjects`]: the claim projection, and the messages worded by
+/// `texts` (the services crate's; the store holds no Chinese text of its own).
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimPayments {
+    pub texts: PaymentTexts,
+}
 
 impl PayableSubjects for ClaimPayments {
     fn changed<'a>(
@@ -26,7 +29,7 @@ impl PayableSubjects for ClaimPayments {
             let mut notes = Vec::new();
             for change in changes {
                 let (person, employer) = project(tx, acting, change).await?;
-                notes.extend(messages(change, &person, &employer));
+                notes.extend(messages(self.texts, change, &person, &employer));
                 if notes.len() >= 512 {
                     notify_in(tx, &notes, acting.at).await?;
                     notes.clear();
@@ -111,36 +114,41 @@ async fn project(
     Ok((row.try_get("person_id")?, row.try_get("employer_uscc")?))
 }
 
-/// The in-site messages of a change to the employer and the person (none for a correction:
-/// whoever corrected it knows).
-fn messages(change: &PayableChange, person: &str, employer: &str) -> Vec<NewNotification> {
-    let claim = &change.subject_id;
-    let amount = change.amount;
-    let masked = mask_id_text(person);
-    let (to_employer, to_person) = match &change.event {
-        PayableEvent::Settled { .. } => (
-            format!("职工{masked}的生育津贴申领（{claim}）已结算，金额{amount}，等待银行到账"),
-            format!("您的生育津贴申领（{claim}）已结算，金额{amount}，等待银行到账"),
-        ),
-        PayableEvent::Paid { .. } => (
-            format!("职工{masked}的生育津贴（申领{claim}）已支付到账"),
-            format!("您的生育津贴（申领{claim}）已支付到账"),
-        ),
-        PayableEvent::Failed { reason, .. } => (
-            format!(
-                "职工{masked}的生育津贴（申领{claim}）支付失败：{reason}。请更正收款账户，更正后将纳入下一批结算"
-            ),
-            format!(
-                "您的生育津贴（申领{claim}）支付失败：{reason}。请联系单位或经办机构更正收款账户"
-            ),
-        ),
-        PayableEvent::AccountCorrected { .. } => return Vec::new(),
+/// What a payment message is about; the services crate words it ([`PaymentTexts`]).
+#[derive(Debug, Clone, Copy)]
+pub struct PaymentNotice<'a> {
+    pub claim_id: &'a str,
+    /// The person's citizen id as stored: the wording masks it.
+    pub person_id: &'a str,
+    pub amount: onething_domain::Fen,
+    pub event: &'a PayableEvent,
+}
+
+/// Words a payment's messages: `[to the employer, to the person]`, or none for a change
+/// that whoever made it already knows (an account correction).
+pub type PaymentTexts = fn(&PaymentNotice<'_>) -> Option<[String; 2]>;
+
+/// The messages of one change, in the transaction of the change.
+fn messages(
+    texts: PaymentTexts,
+    change: &PayableChange,
+    person: &str,
+    employer: &str,
+) -> Vec<NewNotification> {
+    let notice = PaymentNotice {
+        claim_id: &change.subject_id,
+        person_id: person,
+        amount: change.amount,
+        event: &change.event,
+    };
+    let Some([to_employer, to_person]) = texts(&notice) else {
+        return Vec::new();
     };
     let note = |recipient, body| NewNotification {
         recipient,
         channel: "in_site",
         subject_type: "ma_claim",
-        subject_id: claim.clone(),
+        subject_id: change.subject_id.clone(),
         body,
     };
     vec![

@@ -3,9 +3,10 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use onething_domain::access::{Role, Scope, UseCase};
+use onething_domain::ids::CaseId;
 use onething_services::newborn::{ItemResult, Rate, RatingInput, Reason, ReasonInput, ResultInput};
 use onething_services::{Actor, cases};
 use onething_store::cases::CaseRecord;
@@ -17,6 +18,7 @@ use utoipa::ToSchema;
 use super::idempotency_key;
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
+use crate::extract::ApiPath;
 use crate::{ApiError, AppState};
 
 /// A department system acting through the signed results endpoint: its kind's officer.
@@ -54,7 +56,7 @@ fn changed(record: &CaseRecord, item: Option<&str>) -> Json<CaseChanged> {
 /// A department officer completes an item of its kind with its result
 /// (`{"certificate_ref", "data"}`); the items waiting for it are started and routed.
 #[utoipa::path(post, path = "/cases/{id}/items/{item}/complete", tag = "newborn",
-    params(("id" = String, Path, description = "case id"), ("item" = String, Path)),
+    params(("id" = CaseId, Path, description = "case id"), ("item" = String, Path)),
     request_body(content = Object, description = "certificate_ref, data (object)"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = CaseChanged), (status = 400, body = crate::error::ErrorBody),
@@ -64,7 +66,7 @@ fn changed(record: &CaseRecord, item: Option<&str>) -> Json<CaseChanged> {
 pub(crate) async fn complete(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((case_id, item)): Path<(String, String)>,
+    ApiPath((case_id, item)): ApiPath<(CaseId, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<CaseChanged>, ApiError> {
@@ -79,7 +81,7 @@ pub(crate) async fn complete(
 /// A department officer denies an item of its kind (`{"reason"}`); what waits for it is
 /// denied too.
 #[utoipa::path(post, path = "/cases/{id}/items/{item}/deny", tag = "newborn",
-    params(("id" = String, Path, description = "case id"), ("item" = String, Path)),
+    params(("id" = CaseId, Path, description = "case id"), ("item" = String, Path)),
     request_body(content = Object, description = "reason"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = CaseChanged), (status = 400, body = crate::error::ErrorBody),
@@ -88,7 +90,7 @@ pub(crate) async fn complete(
 pub(crate) async fn deny(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((case_id, item)): Path<(String, String)>,
+    ApiPath((case_id, item)): ApiPath<(CaseId, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<CaseChanged>, ApiError> {
@@ -109,7 +111,7 @@ pub(crate) struct Rated {
 /// 好差评: the case's applicant rates it once every item has ended (`{"score": 1..5,
 /// "comment"}`); again → `409 ALREADY_RATED`, earlier → `409 INVALID_STATE`.
 #[utoipa::path(post, path = "/cases/{id}/rating", tag = "newborn",
-    params(("id" = String, Path, description = "case id")),
+    params(("id" = CaseId, Path, description = "case id")),
     request_body(content = Object, description = "score (1..5), comment"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 201, body = Rated), (status = 400, body = crate::error::ErrorBody),
@@ -118,7 +120,7 @@ pub(crate) struct Rated {
 pub(crate) async fn rate(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(case_id): Path<String>,
+    ApiPath(case_id): ApiPath<CaseId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Rated>), ApiError> {
@@ -127,13 +129,19 @@ pub(crate) async fn rate(
     let input: RatingInput = parse_json(&headers, &body)?;
     let rating = Rate::try_from(input)?;
     let score = rating.score;
-    cases::rate(&state.services(), &actor, &case_id, rating).await?;
-    Ok((StatusCode::CREATED, Json(Rated { case_id, score })))
+    cases::rate(&state.services(), &actor, case_id.as_str(), rating).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Rated {
+            case_id: case_id.to_string(),
+            score,
+        }),
+    ))
 }
 
 /// The mother withdraws what no department has started (`{"reason"}`). An addition.
 #[utoipa::path(post, path = "/cases/{id}/withdraw", tag = "newborn",
-    params(("id" = String, Path, description = "case id")),
+    params(("id" = CaseId, Path, description = "case id")),
     request_body(content = Object, description = "reason"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = CaseChanged), (status = 400, body = crate::error::ErrorBody),
@@ -142,7 +150,7 @@ pub(crate) async fn rate(
 pub(crate) async fn withdraw(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(case_id): Path<String>,
+    ApiPath(case_id): ApiPath<CaseId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<CaseChanged>, ApiError> {

@@ -3,12 +3,13 @@
 //! form (the agency has it in full); a form printed before review shows 待核定 where the
 //! agency has not assessed yet. Every print is audited.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use onething_documents::{ApplicationForm, BankAccount, Fact as FormFact, application_form_pdf};
 use onething_domain::allowance::Fact;
 use onething_domain::china_time::date_in_china;
+use onething_domain::ids::ClaimId;
 use onething_domain::rules::EventType;
 use onething_domain::{CitizenId, Fen};
 use onething_store::allowance::claims::Claim;
@@ -19,12 +20,13 @@ use onething_domain::access::UseCase;
 use onething_services::allowance as service;
 
 use crate::auth::CurrentUser;
+use crate::extract::ApiPath;
 use crate::{ApiError, AppState};
 
 /// The 申请表 of one claim as a PDF.
 #[utoipa::path(get, path = "/maternity-allowance/claims/{id}/application-form.pdf",
     tag = "maternity-allowance",
-    params(("id" = String, Path, description = "claim id")),
+    params(("id" = ClaimId, Path, description = "claim id")),
     security(("bearer" = []), ("session_cookie" = [])),
     responses(
         (status = 200, content_type = "application/pdf", description = "the 申请表, A4, Chinese, font subset embedded"),
@@ -35,7 +37,7 @@ use crate::{ApiError, AppState};
 pub(crate) async fn application_form(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ClaimId>,
 ) -> Result<Response, ApiError> {
     let pdf = application_form_bytes(&state, &user, &id).await?;
     let disposition = format!("inline; filename=\"application-form-{id}.pdf\"");
@@ -55,7 +57,7 @@ pub(crate) async fn application_form(
 pub(crate) async fn application_form_bytes(
     state: &AppState,
     user: &CurrentUser,
-    id: &str,
+    id: &ClaimId,
 ) -> Result<Vec<u8>, ApiError> {
     let actor = user.actor(state, None);
     actor.authorize(UseCase::PrintApplicationForm)?;

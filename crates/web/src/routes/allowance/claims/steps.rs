@@ -4,11 +4,12 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use onething_domain::access::UseCase;
 use onething_domain::allowance::WageBasis;
 use onething_domain::allowance::settlement::AccountKind;
+use onething_domain::ids::ClaimId;
 use onething_services::allowance::{
     self as service, AccountInput, ConfirmWage, MAX_PHOTO_BYTES, Photo, PhotoInput, Review,
     ReviewInput, Submit,
@@ -22,6 +23,7 @@ use super::idempotency_key;
 use super::view::{ClaimView, claim_view};
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
+use crate::extract::ApiPath;
 use crate::{ApiError, AppState};
 
 /// The services and the actor for a change of claim `id`: the role (403), then the scope
@@ -30,7 +32,7 @@ async fn on_claim(
     state: &AppState,
     user: &CurrentUser,
     headers: &HeaderMap,
-    id: &str,
+    id: &ClaimId,
     use_case: UseCase,
 ) -> Result<(onething_services::Services, onething_services::Actor), ApiError> {
     let actor = user.actor(state, idempotency_key(headers));
@@ -49,7 +51,7 @@ pub(crate) struct ConfirmWageBody {
 
 /// The employer confirms the previous-year average monthly wage (or base) tax pushed.
 #[utoipa::path(post, path = "/maternity-allowance/claims/{id}/confirm-wage", tag = "maternity-allowance",
-    params(("id" = String, Path, description = "claim id")), request_body = ConfirmWageBody,
+    params(("id" = ClaimId, Path, description = "claim id")), request_body = ConfirmWageBody,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = ClaimView),
               (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
@@ -58,7 +60,7 @@ pub(crate) struct ConfirmWageBody {
 pub(crate) async fn confirm_wage(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ClaimId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ClaimView>, ApiError> {
@@ -89,7 +91,7 @@ pub(crate) fn upload_router() -> OpenApiRouter<AppState> {
 /// multipart field `file` (image/jpeg, image/png or application/pdf, at most 5 MiB). The
 /// claim then goes to a clerk's review.
 #[utoipa::path(post, path = "/maternity-allowance/claims/{id}/attachments", tag = "maternity-allowance",
-    params(("id" = String, Path, description = "claim id")),
+    params(("id" = ClaimId, Path, description = "claim id")),
     request_body(content_type = "multipart/form-data", description = "field `file`: the photo"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 201, body = UploadedView),
@@ -102,7 +104,7 @@ pub(crate) fn upload_router() -> OpenApiRouter<AppState> {
 pub(crate) async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ClaimId>,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<UploadedView>), ApiError> {
@@ -203,7 +205,7 @@ pub(crate) struct SubmitBody {
 /// frozen), rejects it when the rules find it ineligible on complete data, and otherwise
 /// puts it in the agency's review queue.
 #[utoipa::path(post, path = "/maternity-allowance/claims/{id}/submit", tag = "maternity-allowance",
-    params(("id" = String, Path, description = "claim id")), request_body = SubmitBody,
+    params(("id" = ClaimId, Path, description = "claim id")), request_body = SubmitBody,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = ClaimView, description = "the claim after smart review"),
               (status = 400, body = crate::error::ErrorBody, description = "bank account invalid or missing"),
@@ -212,7 +214,7 @@ pub(crate) struct SubmitBody {
 pub(crate) async fn submit(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ClaimId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ClaimView>, ApiError> {
@@ -250,7 +252,7 @@ pub(crate) struct ReviewBody {
 /// facts (a reviewed photo stands in for the certificate) and freezes the amount with the
 /// parameters used; rejection takes a reason from the dictionary and a note.
 #[utoipa::path(post, path = "/maternity-allowance/claims/{id}/review", tag = "maternity-allowance",
-    params(("id" = String, Path, description = "claim id")), request_body = ReviewBody,
+    params(("id" = ClaimId, Path, description = "claim id")), request_body = ReviewBody,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = ClaimView),
               (status = 400, body = crate::error::ErrorBody, description = "reason_code missing or unknown"),
@@ -260,7 +262,7 @@ pub(crate) struct ReviewBody {
 pub(crate) async fn review(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ClaimId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<ClaimView>, ApiError> {

@@ -2,18 +2,19 @@
 //! `facts`, `missing`, `decision`, `payment_due`, `steps`, …) and the scoped reads.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
 use onething_domain::access::mask_id_text;
 use onething_domain::allowance::settlement::mask_account;
 use onething_domain::allowance::{ClaimStatus, Fact, Missing, RejectionReason, WageBasis};
+use onething_domain::ids::ClaimId;
 use onething_services::allowance::{self as service, ClaimDetail};
 use onething_store::allowance::claims::Authorisation;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::CurrentUser;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -256,16 +257,18 @@ pub(crate) async fn list_claims(
     let svc = state.services();
     let actor = user.actor(&state, None);
     let limit = query.limit.unwrap_or(100);
-    let mut claims = Vec::new();
-    for claim in service::claims(&svc, &actor, status, limit).await? {
-        claims.push(claim_view(service::with_history(&svc, claim).await?));
-    }
+    let found = service::claims(&svc, &actor, status, limit).await?;
+    let claims: Vec<ClaimView> = service::with_histories(&svc, found)
+        .await?
+        .into_iter()
+        .map(claim_view)
+        .collect();
     Ok(Json(ClaimList { claims }))
 }
 
 /// One claim with its facts, decision, steps and attachments.
 #[utoipa::path(get, path = "/maternity-allowance/claims/{id}", tag = "maternity-allowance",
-    params(("id" = String, Path, description = "claim id (申领号)")),
+    params(("id" = ClaimId, Path, description = "claim id (申领号)")),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = ClaimView),
               (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
@@ -273,7 +276,7 @@ pub(crate) async fn list_claims(
 pub(crate) async fn get_claim(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ClaimId>,
 ) -> Result<Json<ClaimView>, ApiError> {
     let detail = service::claim(&state.services(), &user.actor(&state, None), &id).await?;
     Ok(Json(claim_view(detail)))

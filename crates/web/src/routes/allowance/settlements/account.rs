@@ -3,16 +3,18 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use onething_domain::allowance::ClaimStatus;
+use onething_domain::ids::ClaimId;
 use onething_services::allowance as service;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
+use crate::extract::ApiPath;
 use crate::{ApiError, AppState};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -40,7 +42,7 @@ pub(crate) struct CorrectedView {
 /// Sets a new payee account on a claim whose payment failed; the claim goes into the next
 /// settlement run (and only then: an uncorrected failed payment is never re-sent).
 #[utoipa::path(put, path = "/maternity-allowance/claims/{id}/bank-account", tag = "settlements",
-    params(("id" = String, Path, description = "claim id")),
+    params(("id" = ClaimId, Path, description = "claim id")),
     request_body = BankAccountRequest,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = CorrectedView),
@@ -53,7 +55,7 @@ pub(crate) struct CorrectedView {
 pub(crate) async fn correct_bank_account(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ClaimId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<CorrectedView>, ApiError> {
@@ -73,7 +75,7 @@ pub(crate) async fn correct_bank_account(
     };
     let account = service::correct_account(&svc, &actor, &id, &raw).await?;
     Ok(Json(CorrectedView {
-        claim_id: id,
+        claim_id: id.to_string(),
         status: ClaimStatus::PaymentFailed,
         bank: account.bank().to_owned(),
         account_masked: account.masked_number(),

@@ -2,7 +2,7 @@
 //! control totals are checked again before the file is written, and every download is
 //! audited (the file holds full account numbers).
 
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -10,6 +10,7 @@ use onething_domain::Fen;
 use onething_domain::allowance::settlement::{
     PAYMENT_FILE_HEADER, PaymentLine, render_payment_csv,
 };
+use onething_domain::ids::SettlementId;
 use onething_store::allowance::settlements::{Settlement, SettlementError};
 use onething_store::audit::NewAuditEntry;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -19,7 +20,7 @@ use utoipa::IntoParams;
 
 use super::region_scope;
 use crate::auth::CurrentUser;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState};
 use onething_domain::access::UseCase;
 
@@ -42,7 +43,7 @@ pub(crate) enum FileFormat {
 /// the claim ids separated by `;`). CSV is UTF-8 with CRLF line ends; .xlsx has the same
 /// columns, amounts as integer numbers.
 #[utoipa::path(get, path = "/settlements/{id}/payment-file", tag = "settlements",
-    params(("id" = String, Path, description = "settlement id"), FileQuery),
+    params(("id" = SettlementId, Path, description = "settlement id"), FileQuery),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, description = "the payment file", content(
                   (String = "text/csv"),
@@ -54,7 +55,7 @@ pub(crate) enum FileFormat {
 pub(crate) async fn payment_file(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<SettlementId>,
     mut parts: Parts,
 ) -> Result<Response, ApiError> {
     user.permit(&state, UseCase::DownloadPaymentFile)?;
@@ -67,12 +68,12 @@ pub(crate) async fn payment_file(
 pub(crate) async fn download(
     state: &AppState,
     user: &CurrentUser,
-    id: &str,
+    id: &SettlementId,
     format: FileFormat,
 ) -> Result<Response, ApiError> {
     let settlement = state
         .store
-        .settlement(id, region_scope(user)?)
+        .settlement(id.as_str(), region_scope(user)?)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let lines = lines_checked(&settlement)?;

@@ -4,15 +4,17 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use onething_domain::allowance::settlement::parse_results;
+use onething_domain::ids::SettlementId;
 use onething_services::allowance as service;
 
 use super::errors::rejected_file;
 use super::views::ImportView;
 use crate::auth::CurrentUser;
+use crate::extract::ApiPath;
 use crate::{ApiError, AppState};
 use onething_domain::access::UseCase;
 
@@ -21,7 +23,7 @@ use onething_domain::access::UseCase;
 /// `payment_failed` until the account is corrected. Rows naming no payment of this settlement
 /// are reported as `unknown`, rows whose payment already has a result as `duplicates`.
 #[utoipa::path(post, path = "/settlements/{id}/results", tag = "settlements",
-    params(("id" = String, Path, description = "settlement id")),
+    params(("id" = SettlementId, Path, description = "settlement id")),
     request_body(content(
         (String = "text/csv", example = "payment_id,result,reason\nST20241115-3f2a9c1b-P0001,paid,\n"),
         (String = "multipart/form-data")),
@@ -37,7 +39,7 @@ use onething_domain::access::UseCase;
 pub(crate) async fn import_results(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<SettlementId>,
     request: Request,
 ) -> Result<Json<ImportView>, ApiError> {
     let actor = user.permit(&state, UseCase::ImportBankResults)?;

@@ -2,9 +2,10 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use onething_domain::access::UseCase;
+use onething_domain::ids::SettlementId;
 use onething_services::allowance as service;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -12,6 +13,7 @@ use utoipa::ToSchema;
 use super::views::{RunView, SettlementListItem, SettlementView};
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
+use crate::extract::ApiPath;
 use crate::{ApiError, AppState};
 
 const LIST_LIMIT: u32 = 200;
@@ -65,7 +67,7 @@ pub(crate) async fn list_settlements(
 
 /// One settlement with its payments (account numbers masked).
 #[utoipa::path(get, path = "/settlements/{id}", tag = "settlements",
-    params(("id" = String, Path, description = "settlement id")),
+    params(("id" = SettlementId, Path, description = "settlement id")),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = SettlementView),
               (status = 401, body = crate::error::ErrorBody, description = "UNAUTHENTICATED"),
@@ -74,7 +76,7 @@ pub(crate) async fn list_settlements(
 pub(crate) async fn get_settlement(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<SettlementId>,
 ) -> Result<Json<SettlementView>, ApiError> {
     let actor = user.actor(&state, None);
     let settlement = service::settlement(&state.services(), &actor, &id).await?;

@@ -57,8 +57,8 @@ impl From<SkippedClaim> for SkippedView {
     fn from(s: SkippedClaim) -> Self {
         SkippedView {
             claim_id: s.subject_id,
-            code: s.code,
-            message: s.message,
+            code: s.reason.code().to_owned(),
+            message: s.reason.message_zh(),
         }
     }
 }
