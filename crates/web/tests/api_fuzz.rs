@@ -195,3 +195,28 @@ async fn metrics_without_the_scrape_token_answers_the_error_body() {
         .await;
     assert_error(&reply, StatusCode::UNAUTHORIZED, "UNAUTHENTICATED");
 }
+
+/// Strings the handlers refuse when empty or malformed are declared so (schemathesis sent
+/// `""` for each and was refused although the document allowed it).
+#[test]
+fn required_strings_declare_their_length_or_pattern() {
+    let doc = document();
+    let schema = |name: &str| doc["components"]["schemas"][name]["properties"].clone();
+    let reveal = schema("RevealRequest");
+    assert_eq!(reveal["reason"]["minLength"], 2);
+    assert_eq!(reveal["reason"]["maxLength"], 500);
+    for body in ["AccountBody", "BankAccountRequest"] {
+        for field in ["name", "bank"] {
+            assert_eq!(schema(body)[field]["minLength"], 1, "{body}.{field}");
+        }
+    }
+    assert_eq!(schema("RunRequest")["until"]["format"], "date");
+    let person = param(
+        &doc,
+        "/api/v1/maternity-allowance/lookup",
+        "get",
+        "person_id",
+    );
+    assert_eq!(person["pattern"], "^[0-9]{17}[0-9X]$");
+    assert_eq!(param(&doc, "/api/v1/due", "get", "after")["minLength"], 1);
+}

@@ -323,6 +323,7 @@ fn item_detail(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct RevealRequest {
     /// Why the full id is needed (2–500 characters); kept in the audit log.
+    #[schema(min_length = 2, max_length = 500)]
     reason: String,
 }
 
@@ -412,6 +413,7 @@ pub(crate) struct DueQuery {
     #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
     /// Continue after this item: the `next_after` of the previous page.
+    #[param(min_length = 1)]
     after: Option<String>,
 }
 
