@@ -10,6 +10,10 @@ mod case_engine;
 mod catalog;
 #[path = "contribution_reading.rs"]
 mod contribution_reading;
+#[path = "fuzz.rs"]
+mod fuzz;
+#[path = "fuzz/harness.rs"]
+mod fuzz_harness;
 #[path = "ids_props.rs"]
 mod ids_props;
 #[path = "maternity_rules.rs"]

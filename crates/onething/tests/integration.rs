@@ -16,6 +16,8 @@ mod calc;
 mod calendar_cli;
 #[path = "crash.rs"]
 mod crash;
+#[path = "crash_outbox.rs"]
+mod crash_outbox;
 #[path = "operations.rs"]
 mod operations;
 #[path = "push.rs"]

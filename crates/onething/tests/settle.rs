@@ -17,6 +17,7 @@ use crate::process::{onething, text};
 use seed::seed;
 
 const CLAIMS: usize = 20_000;
+const CLAIMS_PG: usize = 3_000;
 /// Which claims each payment carries: the payment lines over the claims' payables.
 const LINES: &str = "(SELECT l.payment_id, y.subject_id AS claim_id, l.amount_fen
      FROM payment_lines l JOIN payables y ON y.id = l.payable_id)";
@@ -31,13 +32,13 @@ fn temp_db(name: &str) -> (tempfile::TempDir, String) {
 /// Every claim is settled in exactly one payment; the batches' totals add up.
 async fn assert_settled_exactly_once(store: &Store, n: usize, total: i64) {
     let one: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM (SELECT claim_id FROM {LINES} GROUP BY claim_id HAVING COUNT(*) = 1) x"
+        "SELECT COUNT(*) FROM (SELECT claim_id FROM {LINES} pl GROUP BY claim_id HAVING COUNT(*) = 1) x"
     )))
     .fetch_one(store.pool())
     .await
     .expect("count");
     let twice: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
-        "SELECT COUNT(*) FROM (SELECT claim_id FROM {LINES} GROUP BY claim_id HAVING COUNT(*) > 1) x"
+        "SELECT COUNT(*) FROM (SELECT claim_id FROM {LINES} pl GROUP BY claim_id HAVING COUNT(*) > 1) x"
     )))
     .fetch_one(store.pool())
     .await
@@ -57,7 +58,7 @@ async fn assert_settled_exactly_once(store: &Store, n: usize, total: i64) {
     let row = sqlx::query(AssertSqlSafe(format!(
         "SELECT CAST(SUM(total_fen) AS BIGINT) AS batches, CAST(SUM(claims) AS BIGINT) AS claims,
                 (SELECT CAST(SUM(amount_fen) AS BIGINT) FROM payments) AS payments,
-                (SELECT CAST(SUM(amount_fen) AS BIGINT) FROM {LINES}) AS lines
+                (SELECT CAST(SUM(amount_fen) AS BIGINT) FROM {LINES} pl) AS lines
          FROM settlements"
     )))
     .fetch_one(store.pool())
@@ -81,11 +82,43 @@ async fn assert_settled_exactly_once(store: &Store, n: usize, total: i64) {
     assert_eq!(mislinked, 0);
 }
 
+/// Each claim's settlement messages (to the employer and the person) were written exactly
+/// once: in the settlement's own transaction, so a killed run leaves none behind and the
+/// rerun writes them for the claims it settles.
+async fn assert_notified_once(store: &Store, n: usize) {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS claims, MIN(c) AS fewest, MAX(c) AS most FROM
+           (SELECT subject_id, COUNT(*) AS c FROM notifications
+             WHERE subject_type = 'ma_claim' GROUP BY subject_id) x",
+    )
+    .fetch_one(store.pool())
+    .await
+    .expect("counts");
+    let (claims, fewest, most): (i64, i64, i64) =
+        (row.get("claims"), row.get("fewest"), row.get("most"));
+    assert_eq!(claims, i64::try_from(n).expect("n"), "every claim notified");
+    assert_eq!(
+        (fewest, most),
+        (2, 2),
+        "the employer and the person, once each"
+    );
+}
+
+/// On a SQLite file with 20,000 claims, and on PostgreSQL with 3,000 when
+/// `ONETHING_TEST_PG` names a server.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_settlement_killed_at_any_point_and_rerun_pays_each_claim_once() {
     let (_dir, url) = temp_db("kill");
+    kill_and_rerun(&url, CLAIMS).await;
+    if let Ok(server) = std::env::var("ONETHING_TEST_PG") {
+        kill_and_rerun(&crate::two_servers::fresh_db(&server).await, CLAIMS_PG).await;
+    }
+}
+
+async fn kill_and_rerun(url: &str, claims: usize) {
+    let url = url.to_owned();
     let store = Store::open(&url).await.expect("store");
-    let total = seed(&store, CLAIMS).await;
+    let total = seed(&store, claims).await;
     store.close().await;
     let mut finished_early = 0;
     for delay_ms in [5_u64, 20, 60, 150, 400, 900, 2_000, 3_000] {
@@ -108,7 +141,9 @@ async fn a_settlement_killed_at_any_point_and_rerun_pays_each_claim_once() {
     let out = onething(&["settle", "--db", &url, "--until", UNTIL]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     eprintln!(
-        "rerun to completion took {:?}; {finished_early} of 8 runs finished before their kill",
+        "{} claims on {}: rerun to completion took {:?}; {finished_early} of 8 runs finished before their kill",
+        claims,
+        url.split(':').next().unwrap_or_default(),
         started.elapsed()
     );
     assert!(
@@ -116,7 +151,8 @@ async fn a_settlement_killed_at_any_point_and_rerun_pays_each_claim_once() {
         "no kill landed before a run finished: the test proves nothing"
     );
     let store = Store::open(&url).await.expect("store");
-    assert_settled_exactly_once(&store, CLAIMS, total).await;
+    assert_settled_exactly_once(&store, claims, total).await;
+    assert_notified_once(&store, claims).await;
     let batches: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM settlements")
         .fetch_one(store.pool())
         .await

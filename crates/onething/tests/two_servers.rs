@@ -25,7 +25,7 @@ use sqlx::{AssertSqlSafe, Executor};
 
 const CLAIMS: usize = 2_000;
 
-struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -62,7 +62,7 @@ fn request(port: u16, head: &str, body: &[u8]) -> (u16, String) {
     )
 }
 
-fn serve(db: &str, config: &str) -> (u16, Server) {
+pub(crate) fn serve(db: &str, config: &str) -> (u16, Server) {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_onething"))
         .args([
@@ -221,7 +221,7 @@ async fn two_app_servers_share_limits_replays_and_the_settlement_schedule() {
 }
 
 /// A fresh database on the test server: its URL.
-async fn fresh_db(server: &str) -> String {
+pub(crate) async fn fresh_db(server: &str) -> String {
     let admin = Store::connect(server).await.expect("server");
     let name = format!(
         "two{}x{}",
@@ -239,6 +239,14 @@ async fn fresh_db(server: &str) -> String {
 
 /// A department's webhook: answers 200 to every POST and records the body of each.
 fn webhook() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    slow_webhook(Duration::ZERO)
+}
+
+/// A webhook that records each body, then waits `delay` before answering (so that a kill
+/// can land while a delivery is in flight).
+pub(crate) fn slow_webhook(
+    delay: Duration,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -270,6 +278,7 @@ fn webhook() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
                     }
                 }
             }
+            std::thread::sleep(delay);
             let _ = stream
                 .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
         }
@@ -289,7 +298,7 @@ fn actor(role: ActorRole) -> Actor {
 }
 
 /// Routes the birth-certificate item of `n` newborn cases: `n` deliveries.
-async fn routed_cases(store: &Store, n: usize) -> Vec<(String, String)> {
+pub(crate) async fn routed_cases(store: &Store, n: usize) -> Vec<(String, String)> {
     let calendar = Calendar::shipped();
     store
         .ensure_shipped_catalog(actor(ActorRole::Applicant).at)

@@ -108,3 +108,27 @@ impl<S: Send + Sync, T: FromPathParams> FromRequestParts<S> for PagePath<T> {
         Ok(PagePath(value))
     }
 }
+
+/// A page size or offset from the query string: `default` when absent, else it must lie in
+/// `range` (the API document declares the same bounds), or 400 `OUT_OF_RANGE` naming it.
+pub(crate) fn bounded(
+    value: Option<u32>,
+    default: u32,
+    range: std::ops::RangeInclusive<u32>,
+    field: &str,
+) -> Result<u32, ApiError> {
+    let value = value.unwrap_or(default);
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(ApiError::bad_request(
+            "OUT_OF_RANGE",
+            format!(
+                "查询参数 {field} 应在{}到{}之间，实为{value}",
+                range.start(),
+                range.end()
+            ),
+            field,
+        ))
+    }
+}

@@ -9,6 +9,7 @@ mod extract;
 mod headers;
 mod metrics;
 mod openapi;
+mod openapi_rules;
 pub mod outbox;
 mod pages;
 pub mod platform_key;
@@ -35,7 +36,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole application: API routes, the OpenAPI document, and the cross-cutting layers.
 pub fn app(state: AppState) -> Router {
-    let (router, api) = openapi::router().split_for_parts();
+    let (router, mut api) = openapi::router().split_for_parts();
+    openapi_rules::complete(&mut api);
     let api = std::sync::Arc::new(api);
     router
         .merge(pages::router(state.clone()))
@@ -46,8 +48,6 @@ pub fn app(state: AppState) -> Router {
                 async move { axum::Json(api.as_ref().clone()) }
             }),
         )
-        .route("/metrics", axum::routing::get(metrics::metrics))
-        .route("/readyz", axum::routing::get(metrics::readyz))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

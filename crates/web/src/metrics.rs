@@ -83,7 +83,16 @@ pub(crate) async fn count(State(state): State<AppState>, request: Request, next:
     response
 }
 
-/// `GET /metrics`.
+/// Prometheus text format 0.0.4: requests by route template and status, latency
+/// histograms, pushed records, password hashes running, deliveries by status, settlement
+/// batches, items due and overdue. When the server is configured with a scrape token it
+/// wants `Authorization: Bearer TOKEN` (401 otherwise); the reverse proxy should not
+/// publish it (docs/operations.md).
+#[utoipa::path(get, path = "/metrics", tag = "platform",
+    responses((status = 200, content_type = "text/plain; version=0.0.4; charset=utf-8", body = String,
+               description = "the metrics"),
+              (status = 401, body = crate::error::ErrorBody,
+               description = "a scrape token is configured and was not presented")))]
 pub(crate) async fn metrics(State(state): State<AppState>, request: Request) -> Response {
     if let Some(token) = state.metrics_token.as_deref() {
         let presented = request
@@ -92,7 +101,12 @@ pub(crate) async fn metrics(State(state): State<AppState>, request: Request) -> 
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "));
         if presented != Some(token) {
-            return StatusCode::UNAUTHORIZED.into_response();
+            return crate::ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+                "读取运行指标须提供指标令牌",
+            )
+            .into_response();
         }
     }
     let mut text = String::new();
@@ -215,6 +229,11 @@ fn render_gauges(g: &onething_store::Gauges, out: &mut String) {
 
 /// `GET /readyz`: 200 when this server can take traffic (the database answers and holds
 /// the current schema), else 503, so a load balancer sends requests elsewhere.
+#[utoipa::path(get, path = "/readyz", tag = "platform",
+    responses((status = 200, content_type = "text/plain", body = String,
+               description = "this server can take traffic"),
+              (status = 503, content_type = "text/plain", body = String,
+               description = "the database does not answer or lacks the current schema")))]
 pub(crate) async fn readyz(State(state): State<AppState>) -> Response {
     if state.store.schema_ready().await {
         (StatusCode::OK, "ready\n").into_response()

@@ -28,6 +28,8 @@ struct ApiDoc;
 pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::healthz))
+        .routes(routes!(crate::metrics::metrics))
+        .routes(routes!(crate::metrics::readyz))
         .nest("/api/v1", catalog::router())
         .nest("/api/v1", exchange::router())
         .nest("/api/v1", session::router())
@@ -41,5 +43,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 
 /// The document as served at `/api/openapi.json` (also used to snapshot it in tests).
 pub fn openapi_json() -> String {
-    router().into_openapi().to_pretty_json().unwrap_or_default()
+    let mut api = router().into_openapi();
+    crate::openapi_rules::complete(&mut api);
+    api.to_pretty_json().unwrap_or_default()
 }

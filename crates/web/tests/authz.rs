@@ -27,6 +27,10 @@ use world::World;
 /// (authenticated by their Ed25519 signature instead of a session).
 const PUBLIC: &[(&str, &str)] = &[
     ("get", "/healthz"),
+    // Readiness for the load balancer; metrics behind the optional scrape token
+    // (tests/metrics.rs), neither for users, both kept off the proxy.
+    ("get", "/readyz"),
+    ("get", "/metrics"),
     ("post", "/api/v1/session"),
     ("*", "/api/v1/catalog/"),
     ("*", "/api/v1/exchange/"),

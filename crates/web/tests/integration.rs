@@ -17,6 +17,8 @@ mod allowance_e2e;
 mod allowance_pages;
 #[path = "api.rs"]
 mod api;
+#[path = "api_fuzz.rs"]
+mod api_fuzz;
 #[path = "application_limit.rs"]
 mod application_limit;
 #[path = "authz.rs"]

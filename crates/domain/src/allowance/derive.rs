@@ -130,7 +130,7 @@ pub struct Fact {
     pub name: String,
     /// What it is, in Chinese.
     pub label: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    /// A string, a number, a boolean or an object, as the fact needs.
     pub value: Value,
     /// The dataset it came from (or `upload`).
     pub source: String,

@@ -236,4 +236,6 @@ impl PushError {
 }
 
 #[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
 mod tests;

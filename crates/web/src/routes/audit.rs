@@ -55,6 +55,8 @@ pub(crate) struct AuditQuery {
     /// Entries older than this id (the `next_before` of the previous page).
     before: Option<i64>,
     /// At most this many entries are read (default 100, at most 1000).
+    #[param(minimum = 1, maximum = 1000)]
+    #[schema(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
 }
 
@@ -122,7 +124,7 @@ async fn audit_page(
     user: &CurrentUser,
     query: AuditQuery,
 ) -> Result<Json<AuditPage>, ApiError> {
-    let filter = filter_of(query);
+    let filter = filter_of(query)?;
     let entries = state.store.list_audit(&filter).await?;
     let next_before = (entries.len() == filter.limit as usize)
         .then(|| entries.last().map(|e| e.id))
@@ -134,7 +136,7 @@ async fn audit_page(
     }))
 }
 
-fn filter_of(query: AuditQuery) -> AuditFilter {
+fn filter_of(query: AuditQuery) -> Result<AuditFilter, ApiError> {
     let (subject_type, subject_id) = match query.subject {
         Some(subject) => match subject.split_once(':') {
             Some((kind, id)) => (Some(kind.to_owned()), Some(id.to_owned())),
@@ -142,15 +144,15 @@ fn filter_of(query: AuditQuery) -> AuditFilter {
         },
         None => (None, None),
     };
-    AuditFilter {
+    Ok(AuditFilter {
         subject_type,
         subject_id,
         actor: query.actor,
         action: query.action,
         case_id: query.case_id,
         before_id: query.before,
-        limit: query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
-    }
+        limit: crate::extract::bounded(query.limit, DEFAULT_LIMIT, 1..=MAX_LIMIT, "limit")?,
+    })
 }
 
 /// The entries the policy lets the user see (supervisors: those about their region's cases).
@@ -191,6 +193,8 @@ pub(crate) struct DataUseQuery {
     /// Entries older than this id (the `next_before` of the previous page).
     before: Option<i64>,
     /// At most this many entries are read (default 100, at most 1000).
+    #[param(minimum = 1, maximum = 1000)]
+    #[schema(minimum = 1, maximum = 1000)]
     limit: Option<u32>,
 }
 
@@ -244,7 +248,7 @@ async fn data_use_page(
         action: Some(DATA_READ.to_owned()),
         case_id: query.case_id,
         before_id: query.before,
-        limit: query.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+        limit: crate::extract::bounded(query.limit, DEFAULT_LIMIT, 1..=MAX_LIMIT, "limit")?,
     };
     let entries = state.store.list_audit(&filter).await?;
     let next_before = (entries.len() == filter.limit as usize)

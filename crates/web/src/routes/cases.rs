@@ -29,7 +29,7 @@ use utoipa_axum::routes;
 
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
-use crate::extract::{ApiPath, ApiQuery};
+use crate::extract::{ApiPath, ApiQuery, bounded};
 use crate::{ApiError, AppState};
 
 /// Every role may list and read cases; each sees only its scope.
@@ -55,9 +55,11 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ListQuery {
-    /// At most this many cases (default 50, at most 200).
+    /// At most this many cases (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
     /// Skip this many (newest first).
+    #[param(minimum = 0, maximum = 1000000)]
     offset: Option<u32>,
 }
 
@@ -158,8 +160,8 @@ pub(crate) async fn list_cases(
 ) -> Result<Json<CaseList>, ApiError> {
     user.require(READ_ROLES)?;
     let page = Page {
-        limit: query.limit.unwrap_or(50).clamp(1, 200),
-        offset: query.offset.unwrap_or(0),
+        limit: bounded(query.limit, 50, 1..=200, "limit")?,
+        offset: bounded(query.offset, 0, 0..=1_000_000, "offset")?,
     };
     let cases = visible_cases(&state, &user, page)
         .await?
@@ -322,6 +324,7 @@ fn item_detail(
 #[derive(Debug, Deserialize, ToSchema)]
 pub(crate) struct RevealRequest {
     /// Why the full id is needed (2–500 characters); kept in the audit log.
+    #[schema(min_length = 2, max_length = 500)]
     reason: String,
 }
 
@@ -405,10 +408,13 @@ fn checked_reason(reason: &str) -> Result<String, ApiError> {
 #[into_params(parameter_in = Query)]
 pub(crate) struct DueQuery {
     /// Near-due window in working days (default 3, at most 60).
+    #[param(minimum = 0, maximum = 60)]
     within: Option<u32>,
     /// At most this many items (default 100, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
     /// Continue after this item: the `next_after` of the previous page.
+    #[param(min_length = 1)]
     after: Option<String>,
 }
 

@@ -161,6 +161,7 @@ fn summarise(catalog: &Catalog, list: ItemList) -> ListSummary {
 /// The one-thing bundles: their items, departments, limits and dependencies.
 #[utoipa::path(get, path = "/catalog/bundles", tag = "catalog", params(CatalogQuery),
     responses((status = 200, body = BundlesResponse),
+              (status = 400, body = crate::error::ErrorBody, description = "INVALID_QUERY: version is not an integer"),
               (status = 404, body = crate::error::ErrorBody, description = "no such catalogue version")))]
 pub(crate) async fn bundles(
     State(state): State<AppState>,

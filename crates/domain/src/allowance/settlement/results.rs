@@ -149,9 +149,10 @@ pub struct ResultsRejected {
 /// Parses the whole file, or lists every problem in it.
 pub fn parse_results(bytes: &[u8]) -> Result<Vec<ResultRow>, ResultsRejected> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    // The reader counts lines by LF but leaves a CRLF's LF for the next record, which would
-    // put every row of a Windows file one line early: read CRLF as LF.
-    let bytes = crlf_to_lf(bytes);
+    // The reader ends a record at CR, LF or CRLF, but our line numbers count LFs: a CRLF
+    // would put every row of a Windows file one line early, and a lone CR (old Mac files)
+    // would put every row on line 1. Read both as LF.
+    let bytes = line_ends_to_lf(bytes);
     let reject = |errors: Vec<ResultsError>| ResultsRejected { errors };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -299,11 +300,13 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-fn crlf_to_lf(bytes: &[u8]) -> Vec<u8> {
+fn line_ends_to_lf(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     for (i, &b) in bytes.iter().enumerate() {
-        if !(b == b'\r' && bytes.get(i + 1) == Some(&b'\n')) {
-            out.push(b);
+        match b {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {}
+            b'\r' => out.push(b'\n'),
+            _ => out.push(b),
         }
     }
     out
@@ -338,6 +341,24 @@ mod tests {
             }
         );
         assert_eq!((rows[2].line, rows[2].payment_id.as_str()), (5, "P3"));
+    }
+
+    /// Found by the fuzz test (`tests/fuzz/regressions/results.txt`): with CR line ends
+    /// every row was reported on line 1, so an error named the header's line.
+    #[test]
+    fn rows_of_a_file_with_cr_line_ends_keep_their_lines() {
+        let rows = parse_results(b"payment_id,result,reason\rP1,paid,\r\nP2,paid,\rP3,paid,")
+            .expect("parses");
+        let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 4]);
+        let errors = errors("payment_id,result,reason\rP1,paid,\rP2,lost,\r");
+        assert_eq!(
+            errors,
+            [ResultsError::BadResult {
+                line: 3,
+                found: "lost".into()
+            }]
+        );
     }
 
     #[test]

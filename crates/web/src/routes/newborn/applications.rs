@@ -47,8 +47,9 @@ pub(crate) async fn apply(
 /// The applications the user may see: the mother her own, clerks and supervisors their
 /// region's, newest first.
 #[utoipa::path(get, path = "/newborn/applications", tag = "newborn",
+    operation_id = "list_newborn_applications",
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = Object), (status = 401, body = crate::error::ErrorBody),
+    responses((status = 200, body = [Object], description = "the applications the caller may see"), (status = 401, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
 pub(crate) async fn list(
     State(state): State<AppState>,
@@ -82,7 +83,8 @@ pub(crate) async fn one(
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody),
-              (status = 409, body = crate::error::ErrorBody, description = "INVALID_STATE: not waiting, or a material not uploaded")))]
+              (status = 409, body = crate::error::ErrorBody, description = "INVALID_STATE: not waiting, or a material not uploaded"),
+              (status = 503, body = crate::error::ErrorBody, description = "NEWBORN_NOT_CONFIGURED")))]
 pub(crate) async fn accept(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -105,7 +107,8 @@ pub(crate) async fn accept(
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
-              (status = 409, body = crate::error::ErrorBody)))]
+              (status = 409, body = crate::error::ErrorBody),
+              (status = 503, body = crate::error::ErrorBody, description = "NEWBORN_NOT_CONFIGURED")))]
 pub(crate) async fn refuse(
     State(state): State<AppState>,
     user: CurrentUser,

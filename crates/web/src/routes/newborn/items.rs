@@ -165,7 +165,8 @@ pub(crate) async fn withdraw(
 /// The officer's department's newborn items, open ones first, soonest due first. An addition.
 #[utoipa::path(get, path = "/newborn/department/items", tag = "newborn",
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = [Object], description = "the officer's department's open items"),
+              (status = 403, body = crate::error::ErrorBody)))]
 pub(crate) async fn queue(
     State(state): State<AppState>,
     user: CurrentUser,

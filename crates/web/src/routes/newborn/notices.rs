@@ -1,7 +1,7 @@
 //! The current notice as a sealed PDF, and the public notice check.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::CurrentUser;
+use crate::extract::ApiQuery;
 use crate::{ApiError, AppState};
 
 /// Where people check a notice (printed on it).
@@ -75,7 +76,7 @@ pub(crate) struct CodeQuery {
 pub(crate) async fn verify(
     State(state): State<AppState>,
     Path(number): Path<String>,
-    Query(query): Query<CodeQuery>,
+    ApiQuery(query): ApiQuery<CodeQuery>,
 ) -> Result<Json<NoticeCheck>, ApiError> {
     let code = query.code.unwrap_or_default();
     if code.is_empty() || code.len() > 32 || number.len() > 64 {

@@ -89,7 +89,12 @@ pub(crate) struct NotificationView {
 #[into_params(parameter_in = Query)]
 pub(crate) struct NotificationQuery {
     /// `in_site` (default) or `sms` (the messages the SMS gateway was given).
+    #[param(schema_with = channels)]
     channel: Option<String>,
+}
+
+fn channels() -> utoipa::openapi::Object {
+    crate::openapi_rules::string_enum(&["in_site", "sms"])
 }
 
 /// The signed-in employer's or person's messages, newest first (other roles have none).

@@ -132,7 +132,8 @@ impl From<CreateBody> for OpenClaimInput {
 #[into_params(parameter_in = Query)]
 pub(crate) struct LookupQuery {
     /// The citizen id of the person looked up at the window (required; optional here so
-    /// the role is checked before the query).
+    /// the role is checked before the query). 18 characters, the last a check character.
+    #[param(pattern = "^[0-9]{17}[0-9X]$")]
     person_id: Option<String>,
 }
 

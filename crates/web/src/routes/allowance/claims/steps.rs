@@ -173,9 +173,12 @@ fn too_large_or(status: StatusCode, other: ApiError) -> ApiError {
 #[serde(deny_unknown_fields)]
 pub(crate) struct AccountBody {
     /// 户名.
+    #[schema(min_length = 1)]
     pub name: String,
     /// 开户行.
+    #[schema(min_length = 1)]
     pub bank: String,
+    #[schema(min_length = 1)]
     pub number: String,
     /// `corporate` (default, the employer's account) or `personal` (a debit card, Luhn-checked).
     #[serde(default)]

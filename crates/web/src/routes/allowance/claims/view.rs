@@ -111,10 +111,18 @@ pub(crate) struct ClaimList {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ListQuery {
-    /// Only claims in this status (`draft`, `in_review`, `approved`, …).
+    /// Only claims in this status; all when absent or empty.
+    #[param(schema_with = claim_statuses)]
     status: Option<String>,
     /// At most this many (default 100, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
+}
+
+fn claim_statuses() -> utoipa::openapi::Object {
+    let mut all = vec![""];
+    all.extend(ClaimStatus::ALL.iter().map(|s| s.as_str()));
+    crate::openapi_rules::string_enum(&all)
 }
 
 fn step_label(step: &str) -> &'static str {
@@ -256,7 +264,7 @@ pub(crate) async fn list_claims(
     };
     let svc = state.services();
     let actor = user.actor(&state, None);
-    let limit = query.limit.unwrap_or(100);
+    let limit = crate::extract::bounded(query.limit, 100, 1..=500, "limit")?;
     let found = service::claims(&svc, &actor, status, limit).await?;
     let claims: Vec<ClaimView> = service::with_histories(&svc, found)
         .await?

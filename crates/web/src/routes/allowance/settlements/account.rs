@@ -21,8 +21,10 @@ use crate::{ApiError, AppState};
 #[serde(deny_unknown_fields)]
 pub(crate) struct BankAccountRequest {
     /// 户名: the account holder's name.
+    #[schema(min_length = 1)]
     name: String,
     /// 开户银行.
+    #[schema(min_length = 1)]
     bank: String,
     /// 账号: a corporate account (8–30 digits) when the employer is paid, a personal card
     /// (16–19 digits with its check digit) when the insured person is.

@@ -30,7 +30,12 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 #[into_params(parameter_in = Query)]
 pub(crate) struct FileQuery {
     /// `csv` (default) or `xlsx`.
+    #[param(schema_with = file_formats)]
     format: Option<String>,
+}
+
+fn file_formats() -> utoipa::openapi::Object {
+    crate::openapi_rules::string_enum(&["csv", "xlsx"])
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

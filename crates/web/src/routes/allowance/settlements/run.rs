@@ -22,7 +22,7 @@ const LIST_LIMIT: u32 = 200;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RunRequest {
     /// Settle the claims approved on or before this date (YYYY-MM-DD), at the latest today.
-    #[schema(example = "2024-11-15")]
+    #[schema(example = "2024-11-15", format = Date)]
     until: String,
 }
 
