@@ -21,7 +21,12 @@ use crate::routes::{
         (name = "platform", description = "health and the API document"),
         (name = "catalog", description = "service catalogue (事项目录) and one-thing bundles (一件事)")
     ),
-    components(schemas(crate::error::ErrorBody))
+    components(schemas(
+        crate::error::ErrorBody,
+        onething_domain::ids::ClaimId,
+        onething_domain::ids::CaseId,
+        onething_domain::ids::SettlementId
+    ))
 )]
 struct ApiDoc;
 

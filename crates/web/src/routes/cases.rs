@@ -232,7 +232,8 @@ pub(crate) async fn visible_case(
 #[utoipa::path(get, path = "/cases/{id}", tag = "cases",
     params(("id" = CaseId, Path, description = "case id")),
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = CaseDetail),
+    responses((status = 400, body = crate::error::ErrorBody, description = "INVALID_ID: the path's id cannot be one the platform issues"),
+              (status = 200, body = CaseDetail),
               (status = 401, body = crate::error::ErrorBody, description = "UNAUTHENTICATED"),
               (status = 404, body = crate::error::ErrorBody, description = "no such case, or not in the user's scope")))]
 pub(crate) async fn get_case(

@@ -29,7 +29,8 @@ use crate::{ApiError, AppState};
     params(("id" = ClaimId, Path, description = "claim id")),
     security(("bearer" = []), ("session_cookie" = [])),
     responses(
-        (status = 200, content_type = "application/pdf", description = "the 申请表, A4, Chinese, font subset embedded"),
+        (status = 400, body = crate::error::ErrorBody, description = "INVALID_ID: the path's id cannot be one the platform issues"),
+              (status = 200, content_type = "application/pdf", description = "the 申请表, A4, Chinese, font subset embedded"),
         (status = 401, body = crate::error::ErrorBody, description = "UNAUTHENTICATED"),
         (status = 403, body = crate::error::ErrorBody, description = "FORBIDDEN: not an employer or agency clerk"),
         (status = 404, body = crate::error::ErrorBody, description = "NOT_FOUND, also for another tenant's claim"),

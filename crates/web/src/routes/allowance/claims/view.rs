@@ -278,7 +278,8 @@ pub(crate) async fn list_claims(
 #[utoipa::path(get, path = "/maternity-allowance/claims/{id}", tag = "maternity-allowance",
     params(("id" = ClaimId, Path, description = "claim id (申领号)")),
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = ClaimView),
+    responses((status = 400, body = crate::error::ErrorBody, description = "INVALID_ID: the path's id cannot be one the platform issues"),
+              (status = 200, body = ClaimView),
               (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody, description = "no such claim, or not in the user's scope")))]
 pub(crate) async fn get_claim(

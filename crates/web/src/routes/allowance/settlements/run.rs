@@ -69,7 +69,8 @@ pub(crate) async fn list_settlements(
 #[utoipa::path(get, path = "/settlements/{id}", tag = "settlements",
     params(("id" = SettlementId, Path, description = "settlement id")),
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = SettlementView),
+    responses((status = 400, body = crate::error::ErrorBody, description = "INVALID_ID: the path's id cannot be one the platform issues"),
+              (status = 200, body = SettlementView),
               (status = 401, body = crate::error::ErrorBody, description = "UNAUTHENTICATED"),
               (status = 403, body = crate::error::ErrorBody, description = "FORBIDDEN: agency clerks and administrators only"),
               (status = 404, body = crate::error::ErrorBody, description = "NOT_FOUND, also outside the caller's region")))]
