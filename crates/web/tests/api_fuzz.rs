@@ -50,6 +50,22 @@ fn the_document_describes_metrics_readiness_and_the_401_of_every_signed_in_opera
     for status in ["200", "503"] {
         assert!(doc["paths"]["/readyz"]["get"]["responses"][status].is_object());
     }
+    // Answers the handlers give that the document did not list.
+    for (method, path, status) in [
+        ("get", "/api/v1/catalog/bundles", "400"),
+        ("post", "/api/v1/newborn/applications/{id}/accept", "503"),
+        ("post", "/api/v1/newborn/applications/{id}/refuse", "503"),
+        (
+            "post",
+            "/api/v1/newborn/counterfoils/{institution_code}/{quarter}/confirm",
+            "400",
+        ),
+    ] {
+        assert!(
+            doc["paths"][path][method]["responses"][status].is_object(),
+            "{method} {path}: {status} not listed"
+        );
+    }
     let mut ids = std::collections::BTreeSet::new();
     for (method, path, operation) in operations(&doc) {
         let id = operation["operationId"].as_str().expect("operationId");
