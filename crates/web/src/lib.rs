@@ -13,6 +13,7 @@ mod openapi_rules;
 pub mod outbox;
 mod pages;
 pub mod platform_key;
+mod rejections;
 mod routes;
 mod state;
 
@@ -64,6 +65,7 @@ pub fn app(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),
         ))
+        .layer(axum::middleware::from_fn(rejections::json_errors))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let id = req

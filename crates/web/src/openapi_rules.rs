@@ -1,6 +1,8 @@
 //! Answers every operation of a kind can give, added to the generated document in one place
 //! instead of in each handler's annotation: a `401` for every operation that wants a session
-//! (the session extractor refuses a missing, ended or unknown one before the handler runs).
+//! (the session extractor refuses a missing, ended or unknown one before the handler runs),
+//! and a `413` for every operation that takes a body (the body limit refuses it before the
+//! handler runs; `crate::rejections` gives it the error body).
 
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::{OpenApi, Ref, RefOr};
@@ -22,6 +24,14 @@ pub(crate) fn complete(api: &mut OpenApi) {
                     "401",
                     "未登录或会话已过期 (no session, or it ended)",
                 );
+            }
+            if operation.request_body.is_some() {
+                let limit = format!(
+                    "BODY_TOO_LARGE: the body is over the size limit ({} MiB for a JSON body; \
+                     uploads: see the operation)",
+                    crate::rejections::MAX_BODY_BYTES >> 20
+                );
+                add_error(operation, "413", &limit);
             }
         }
     }

@@ -131,9 +131,10 @@ impl From<CreateBody> for OpenClaimInput {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct LookupQuery {
-    /// The citizen id of the person looked up at the window (required; optional here so
-    /// the role is checked before the query). 18 characters, the last a check character.
-    #[param(pattern = "^[0-9]{17}[0-9X]$")]
+    /// The citizen id of the person looked up at the window (required: `Option` here only
+    /// so that the role is checked before the query). Format `citizen-id`: 18 characters,
+    /// the last a check character over the first 17 (GB 11643).
+    #[param(required = true, format = "citizen-id")]
     person_id: Option<String>,
 }
 
