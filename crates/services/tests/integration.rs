@@ -13,6 +13,8 @@ mod claims_case;
 mod newborn;
 #[path = "payables.rs"]
 mod payables;
+#[path = "supervision.rs"]
+mod supervision;
 
 #[test]
 fn every_test_file_is_a_module() {

@@ -397,6 +397,7 @@ async fn accepted_at_once_then_every_department_finishes_and_the_mother_rates() 
             Rate {
                 score: 5,
                 comment: None,
+                ..Rate::default()
             },
         )
         .await;
@@ -436,6 +437,7 @@ async fn accepted_at_once_then_every_department_finishes_and_the_mother_rates() 
             Rate {
                 score: 5,
                 comment: Some("很方便".into()),
+                ..Rate::default()
             },
         )
         .await
@@ -447,6 +449,7 @@ async fn accepted_at_once_then_every_department_finishes_and_the_mother_rates() 
             Rate {
                 score: 1,
                 comment: None,
+                ..Rate::default()
             },
         )
         .await;

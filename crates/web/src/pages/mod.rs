@@ -19,6 +19,7 @@ mod lookup;
 mod newborn;
 mod newborn_dept;
 mod newborn_parts;
+mod rating_form;
 mod review;
 mod settlements;
 mod sign_in;

@@ -210,6 +210,7 @@ struct ShowPage {
     may_accept: bool,
     may_rate: bool,
     rated: Option<i64>,
+    reasons: Vec<super::rating_form::ReasonOption>,
 }
 
 pub(crate) async fn show(
@@ -243,6 +244,7 @@ pub(crate) async fn show(
         may_accept: waiting && UseCase::AcceptApplication.permits(user.role()),
         may_rate: ended && rated.is_none() && UseCase::RateCase.permits(user.role()),
         rated,
+        reasons: super::rating_form::reason_options(),
         app,
         items,
         promised,
@@ -292,14 +294,6 @@ pub(crate) async fn accept(
     Ok(redirect_with(&format!("/newborn/applications/{id}"), None))
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-pub(crate) struct RatingForm {
-    #[serde(default)]
-    score: String,
-    #[serde(default)]
-    comment: String,
-}
-
 pub(crate) async fn rate(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
@@ -312,11 +306,7 @@ pub(crate) async fn rate(
     let case_id = app
         .case_id
         .ok_or_else(|| PageError::from(ApiError::not_found()))?;
-    let form: RatingForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let input = onething_services::newborn::RatingInput {
-        score: form.score.trim().parse().ok(),
-        comment: Some(form.comment),
-    };
+    let input = super::rating_form::rating_input(&body);
     let rating = onething_services::newborn::Rate::try_from(input).map_err(|e| api(e.into()))?;
     cases::rate(&svc, &actor, &case_id, rating)
         .await

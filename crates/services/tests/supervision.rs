@@ -1,0 +1,677 @@
+//! Supervision through the services layer on SQLite and PostgreSQL: 好差评 per case and per
+//! item with the rating period, the rectification a bad rating opens and its only way to
+//! close (investigation → rectification → revisit), window visits, complaints, and the
+//! measures of a period computed from a fixture whose right answers are worked out by hand
+//! below (September 2024: the Mid-Autumn holiday is 15–17 September, Saturday 14 September
+//! a make-up working day).
+
+use std::sync::Arc;
+
+use crate::support::test_dbs;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use onething_domain::access::{Role, Scope};
+use onething_domain::case::{Action, ActorRole};
+use onething_domain::department::DepartmentKind;
+use onething_domain::rules::MaternityParams;
+use onething_domain::supervision::RectificationStatus;
+use onething_domain::{Calendar, CitizenId, RegionCode};
+use onething_services::supervision::{
+    self, ComplaintInput, FileComplaint, Note, Period, PeriodInput, Rate, RatingInput, Revisit,
+    RevisitInput, VisitInput, WindowVisit,
+};
+use onething_services::{Actor, ServiceError, Services};
+use onething_store::Store;
+use onething_store::cases::{Actor as CaseActor, NewCase};
+use serde_json::json;
+
+const HERE: &str = "500114";
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().expect("date")
+}
+
+/// 10:00 in China on `s`.
+fn at(s: &str) -> DateTime<Utc> {
+    let d = day(s);
+    Utc.from_utc_datetime(&d.and_hms_opt(2, 0, 0).expect("time"))
+}
+
+fn person(seq: u16) -> CitizenId {
+    CitizenId::from_parts(
+        RegionCode::new(500114).expect("region"),
+        day("1990-05-01"),
+        seq,
+    )
+    .expect("citizen id")
+}
+
+fn services(store: &Store) -> Services {
+    Services::with_calendar(
+        store.clone(),
+        Arc::new(MaternityParams::shipped()),
+        Calendar::shipped(),
+    )
+}
+
+fn actor(name: &str, role: Role, scope: Scope, when: &str) -> Actor {
+    Actor {
+        username: name.into(),
+        role,
+        scope,
+        at: at(when),
+        idempotency_key: None,
+    }
+}
+
+fn citizen(seq: u16, when: &str) -> Actor {
+    actor(
+        &format!("p{seq}"),
+        Role::Person,
+        Scope::Person(person(seq)),
+        when,
+    )
+}
+
+fn supervisor(region: u32, when: &str) -> Actor {
+    let scope = Scope::Region(RegionCode::new(region).expect("region"));
+    actor("sup", Role::Supervisor, scope, when)
+}
+
+fn clerk(when: &str) -> Actor {
+    let scope = Scope::Region(RegionCode::new(500114).expect("region"));
+    actor("clerk", Role::AgencyClerk, scope, when)
+}
+
+fn officer(kind: DepartmentKind, when: &str) -> Actor {
+    let scope = Scope::Department {
+        id: format!("{}-1", kind.as_str()),
+        kind,
+    };
+    actor("officer", Role::DeptOfficer, scope, when)
+}
+
+fn system(when: &str) -> CaseActor {
+    CaseActor {
+        name: "fixture".into(),
+        role: ActorRole::System,
+        idempotency_key: onething_test_support::fresh_name(),
+        at: at(when),
+    }
+}
+
+const DATA_ITEMS: [&str; 3] = [
+    "HEALTH-BIRTH-CERT-INFO",
+    "TAX-EMPLOYER-WAGE",
+    "HOSPITAL-DELIVERY-INFO",
+];
+
+/// A maternity-allowance case of `who` in `region`, accepted on `accepted` with its data
+/// items in and the payment item (PS-05, 10 working days) started that day; the payment
+/// done on `ended` (open when `None`); or every item withdrawn on `ended`.
+async fn case(
+    store: &Store,
+    who: u16,
+    region: &str,
+    accepted: &str,
+    ended: Option<&str>,
+    withdraw: bool,
+) -> String {
+    let new = NewCase {
+        bundle: "maternity_allowance".into(),
+        applicant: format!("person:{}", person(who)),
+        region: Some(region.into()),
+        filer: None,
+        id: None,
+    };
+    store
+        .ensure_shipped_catalog(at("2024-01-01"))
+        .await
+        .expect("catalogue");
+    let calendar = Calendar::shipped();
+    let case = store
+        .open_case(&new, &system(accepted))
+        .await
+        .expect("open");
+    store
+        .accept_all(&case.id, &system(accepted), &calendar)
+        .await
+        .expect("accept");
+    if withdraw {
+        for item in DATA_ITEMS.into_iter().chain(["PS-05"]) {
+            let mut by = system(ended.expect("withdrawal date"));
+            by.role = ActorRole::Applicant;
+            let why = Action::Withdraw {
+                reason: "不办了".into(),
+            };
+            store
+                .change_item(&case.id, item, why, &by, &calendar)
+                .await
+                .expect("withdraw");
+        }
+        return case.id;
+    }
+    let done = || Action::Complete {
+        certificate_ref: Some("fixture".into()),
+    };
+    for item in DATA_ITEMS {
+        for action in [Action::Start, done()] {
+            store
+                .change_item(&case.id, item, action, &system(accepted), &calendar)
+                .await
+                .expect("data item");
+        }
+    }
+    store
+        .change_item(
+            &case.id,
+            "PS-05",
+            Action::Start,
+            &system(accepted),
+            &calendar,
+        )
+        .await
+        .expect("start payment");
+    if let Some(end) = ended {
+        store
+            .change_item(&case.id, "PS-05", done(), &system(end), &calendar)
+            .await
+            .expect("pay");
+    }
+    case.id
+}
+
+fn rating(value: serde_json::Value) -> Rate {
+    let input: RatingInput = serde_json::from_value(value).expect("rating input");
+    Rate::try_from(input).expect("valid rating")
+}
+
+async fn visit(svc: &Services, case_id: &str, kind: &str, when: &str) {
+    let input = VisitInput {
+        kind: Some(kind.into()),
+        priority: false,
+        note: None,
+    };
+    let v = WindowVisit::try_from(input).expect("visit");
+    supervision::record_visit(svc, &clerk(when), case_id, v)
+        .await
+        .expect("visit recorded");
+}
+
+fn period(from: &str, to: &str, region: Option<&str>) -> Period {
+    Period::try_from(PeriodInput {
+        from: Some(from.into()),
+        to: Some(to.into()),
+        region: region.map(str::to_owned),
+    })
+    .expect("period")
+}
+
+fn note(text: &str) -> Note {
+    Note(text.into())
+}
+
+#[tokio::test]
+async fn a_bad_rating_opens_a_rectification_that_closes_only_through_its_revisit() {
+    for db in test_dbs().await {
+        let store = &db.store;
+        let svc = services(store);
+        // Accepted Monday 2 September, paid Friday 6 September.
+        let id = case(store, 2, HERE, "2024-09-02", Some("2024-09-06"), false).await;
+        let open = case(store, 3, HERE, "2024-09-02", None, false).await;
+        let early = supervision::rate(
+            &svc,
+            &citizen(3, "2024-09-03"),
+            &open,
+            rating(json!({"score": 5})),
+        )
+        .await;
+        assert!(
+            matches!(early, Err(ServiceError::NotNow(_))),
+            "{}",
+            db.label
+        );
+        let stranger = supervision::rate(
+            &svc,
+            &citizen(9, "2024-09-09"),
+            &id,
+            rating(json!({"score": 5})),
+        )
+        .await;
+        assert!(
+            matches!(stranger, Err(ServiceError::Access(_))),
+            "{}",
+            db.label
+        );
+        let unknown = rating(json!({"score": 4, "items": [{"item": "PS-99", "score": 4}]}));
+        let refused = supervision::rate(&svc, &citizen(2, "2024-09-09"), &id, unknown).await;
+        assert!(matches!(refused, Err(ServiceError::Invalid(ref i)) if i.field == "items[0].item"));
+
+        // Rated Monday 9 September: the case 1 (lead: medical insurance), PS-05 2.
+        let bad = rating(json!({
+            "score": 1, "reasons": ["SLOW"], "comment": "等了很久",
+            "items": [{"item": "PS-05", "score": 2, "reasons": ["MANY_VISITS"]},
+                      {"item": "TAX-EMPLOYER-WAGE", "score": 5, "reasons": ["FAST"]}]
+        }));
+        supervision::rate(&svc, &citizen(2, "2024-09-09"), &id, bad.clone())
+            .await
+            .expect("rated");
+        let again = supervision::rate(&svc, &citizen(2, "2024-09-09"), &id, bad).await;
+        assert!(
+            matches!(again, Err(ServiceError::AlreadyRated)),
+            "{}",
+            db.label
+        );
+        let (stored, until) = supervision::rating_of_case(&svc, &citizen(2, "2024-09-10"), &id)
+            .await
+            .expect("rating");
+        let stored = stored.expect("stored");
+        assert_eq!(stored.reasons, ["SLOW"]);
+        assert_eq!(stored.items.len(), 2);
+        // Ended 6 Sep + 15 working days: 9–13 (5), Sat 14 make-up (6), 18–20 (9),
+        // 23–27 (14), Sun 29 Sep (15: a make-up working day for National Day).
+        assert_eq!(until, Some(day("2024-09-29")));
+
+        let sup = supervisor(500114, "2024-09-10");
+        let tasks = supervision::rectifications(&svc, &sup, None)
+            .await
+            .expect("tasks");
+        assert_eq!(tasks.len(), 2, "{}: one per bad score", db.label);
+        // 500114's period: 10 working days from 9 Sep: 10–13 (4), 14 (5), 18–20 (8), 23, 24.
+        assert!(tasks.iter().all(|t| t.due_on == day("2024-09-24")));
+        assert!(tasks.iter().all(|t| t.status == RectificationStatus::Open));
+        let case_task = tasks.iter().find(|t| t.item.is_none()).expect("case task");
+        let item_task = tasks
+            .iter()
+            .find(|t| t.item.as_deref() == Some("PS-05"))
+            .expect("item task");
+        assert_eq!(case_task.owner_department, DepartmentKind::MedicalInsurance);
+        assert_eq!(case_task.owner_region.as_deref(), Some(HERE));
+
+        // Another region's supervisor and another department see none of it.
+        let far = supervisor(450200, "2024-09-10");
+        assert!(
+            supervision::rectifications(&svc, &far, None)
+                .await
+                .expect("none")
+                .is_empty()
+        );
+        let health = officer(DepartmentKind::Health, "2024-09-10");
+        assert!(
+            supervision::rectifications(&svc, &health, None)
+                .await
+                .expect("none")
+                .is_empty()
+        );
+        let wrong = supervision::investigate(&svc, &health, &case_task.id, note("x")).await;
+        assert!(matches!(wrong, Err(ServiceError::Access(_))));
+
+        // No step skipped: rectify before investigating, revisit before rectifying.
+        let mi = officer(DepartmentKind::MedicalInsurance, "2024-09-11");
+        let skip = supervision::rectify(&svc, &mi, &case_task.id, note("改")).await;
+        assert!(matches!(skip, Err(ServiceError::NotNow(_))), "{}", db.label);
+        let revisit = |outcome: &str| {
+            Revisit::try_from(RevisitInput {
+                outcome: Some(outcome.into()),
+                note: Some("电话回访".into()),
+            })
+            .expect("revisit")
+        };
+        let sup11 = supervisor(500114, "2024-09-12");
+        let too_soon =
+            supervision::revisit(&svc, &sup11, &case_task.id, revisit("satisfied")).await;
+        assert!(matches!(too_soon, Err(ServiceError::NotNow(_))));
+        // The officer may not revisit, the supervisor may not rectify (policy table).
+        let officer_revisit =
+            supervision::revisit(&svc, &mi, &case_task.id, revisit("satisfied")).await;
+        assert!(matches!(officer_revisit, Err(ServiceError::Access(_))));
+
+        let t = supervision::investigate(&svc, &mi, &case_task.id, note("支付环节等待银行回盘"))
+            .await
+            .expect("investigated");
+        assert_eq!(t.status, RectificationStatus::Open);
+        let t = supervision::rectify(&svc, &mi, &case_task.id, note("改为每日回盘"))
+            .await
+            .expect("rectified");
+        assert_eq!(t.status, RectificationStatus::Rectified);
+        let t = supervision::revisit(&svc, &sup11, &case_task.id, revisit("satisfied"))
+            .await
+            .expect("revisited");
+        assert_eq!(t.status, RectificationStatus::Revisited);
+        assert!(t.investigation.is_some() && t.rectification.is_some() && t.revisit.is_some());
+        let closed = supervision::investigate(&svc, &mi, &case_task.id, note("again")).await;
+        assert!(matches!(closed, Err(ServiceError::NotNow(_))));
+        supervision::investigate(&svc, &mi, &item_task.id, note("查明"))
+            .await
+            .expect("inv");
+        supervision::rectify(&svc, &mi, &item_task.id, note("改"))
+            .await
+            .expect("rect");
+
+        let audit = store
+            .list_audit(&onething_store::audit::AuditFilter {
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        for action in [
+            "case_rated",
+            "rectification_investigate",
+            "rectification_rectify",
+            "rectification_revisit",
+        ] {
+            assert!(
+                audit.iter().any(|e| e.entry.action == action),
+                "{}: {action}",
+                db.label
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unrated_case_can_be_rated_until_the_period_ends() {
+    for db in test_dbs().await {
+        let svc = services(&db.store);
+        // Ended 2 Sep; + 15 working days: 3–6 (4), 9–13 (9), 14 (10), 18–20 (13), 23, 24.
+        let id = case(&db.store, 4, HERE, "2024-09-02", Some("2024-09-02"), false).await;
+        let late = supervision::rate(
+            &svc,
+            &citizen(4, "2024-09-25"),
+            &id,
+            rating(json!({"score": 4})),
+        )
+        .await;
+        assert!(
+            matches!(late, Err(ServiceError::RatingPeriodOver { until }) if until == day("2024-09-24")),
+            "{}: {late:?}",
+            db.label
+        );
+        supervision::rate(
+            &svc,
+            &citizen(4, "2024-09-24"),
+            &id,
+            rating(json!({"score": 4})),
+        )
+        .await
+        .expect("the last day still counts");
+        // A good rating opens nothing.
+        let sup = supervisor(500114, "2024-09-24");
+        assert!(
+            supervision::rectifications(&svc, &sup, None)
+                .await
+                .expect("tasks")
+                .is_empty()
+        );
+    }
+}
+
+#[test]
+fn a_rating_names_the_field_it_refuses() {
+    let refuse = |v: serde_json::Value| {
+        Rate::try_from(serde_json::from_value::<RatingInput>(v).expect("input"))
+            .expect_err("refused")
+    };
+    assert_eq!(refuse(json!({"score": 6})).code, "OUT_OF_RANGE");
+    assert_eq!(
+        refuse(json!({"score": 5, "reasons": ["SLOW"]})).code,
+        "REASON_DOES_NOT_FIT"
+    );
+    assert_eq!(
+        refuse(json!({"score": 5, "reasons": ["NOPE"]})).field,
+        "reasons[0]"
+    );
+    let dup = json!({"score": 5, "items": [{"item": "PS-05", "score": 5}, {"item": "PS-05", "score": 4}]});
+    assert_eq!(refuse(dup).field, "items[1].item");
+    // The contract's body (score and comment only) is enough, even for a bad score.
+    assert!(
+        Rate::try_from(serde_json::from_value::<RatingInput>(json!({"score": 1})).expect("in"))
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn measures_of_a_period_match_the_hand_worked_answers() {
+    for db in test_dbs().await {
+        let store = &db.store;
+        let svc = services(store);
+        // A: accepted and ended Mon 2 Sep (instant), no visit. Due 2 Sep + 10 wd = Sat 14 Sep
+        //    (3–6, 9–13, 14 make-up). Actual 0 wd: reduction 1 − 0/10 = 1.0. Early.
+        let a = case(store, 10, HERE, "2024-09-02", Some("2024-09-02"), false).await;
+        // B: 2 Sep → Fri 6 Sep, 4 wd: reduction 0.6; early; two visits (submission, pickup).
+        let b = case(store, 11, HERE, "2024-09-02", Some("2024-09-06"), false).await;
+        visit(&svc, &b, "submission", "2024-09-02").await;
+        visit(&svc, &b, "pickup", "2024-09-06").await;
+        // C spans periods: accepted Tue 20 Aug, ended Tue 10 Sep. Actual wd in (20 Aug,
+        //    10 Sep]: 21–23 (3), 26–30 (5), 2–6 (5), 9–10 (2) = 15; reduction 1 − 15/10 = −0.5.
+        //    Due 20 Aug + 10 wd = 3 Sep, so overdue. One visit.
+        let c = case(store, 12, HERE, "2024-08-20", Some("2024-09-10"), false).await;
+        visit(&svc, &c, "supplement", "2024-08-27").await;
+        // D: withdrawn on 3 Sep, with a visit: counts nowhere.
+        let d = case(store, 13, HERE, "2024-09-02", Some("2024-09-03"), true).await;
+        visit(&svc, &d, "submission", "2024-09-02").await;
+        // E ends after the period, F is still open, G is in another region.
+        case(store, 14, HERE, "2024-09-10", Some("2024-10-08"), false).await;
+        case(store, 15, HERE, "2024-09-03", None, false).await;
+        case(store, 16, "450202", "2024-09-02", Some("2024-09-05"), false).await;
+
+        let loaded = store.load_case(&a).await.expect("a");
+        assert_eq!(
+            loaded.state.due_on(),
+            Some(day("2024-09-14")),
+            "{}",
+            db.label
+        );
+        let loaded = store.load_case(&c).await.expect("c");
+        assert_eq!(
+            loaded.state.due_on(),
+            Some(day("2024-09-03")),
+            "{}",
+            db.label
+        );
+
+        // Ratings: B 1 (case) and 2 (PS-05); C 5. B's case task revisited, its item task
+        // rectified only.
+        let bad = rating(
+            json!({"score": 1, "reasons": ["SLOW"], "items": [{"item": "PS-05", "score": 2, "reasons": ["OTHER"]}]}),
+        );
+        supervision::rate(&svc, &citizen(11, "2024-09-09"), &b, bad)
+            .await
+            .expect("b rated");
+        supervision::rate(
+            &svc,
+            &citizen(12, "2024-09-11"),
+            &c,
+            rating(json!({"score": 5})),
+        )
+        .await
+        .expect("c rated");
+        let mi = officer(DepartmentKind::MedicalInsurance, "2024-09-12");
+        let sup = supervisor(500114, "2024-09-13");
+        for t in supervision::rectifications(&svc, &sup, None)
+            .await
+            .expect("tasks")
+        {
+            supervision::investigate(&svc, &mi, &t.id, note("查"))
+                .await
+                .expect("inv");
+            supervision::rectify(&svc, &mi, &t.id, note("改"))
+                .await
+                .expect("rect");
+            if t.item.is_none() {
+                let r = Revisit {
+                    outcome: onething_domain::supervision::RevisitOutcome::Satisfied,
+                    note: "好".into(),
+                };
+                supervision::revisit(&svc, &sup, &t.id, r)
+                    .await
+                    .expect("revisit");
+            }
+        }
+        // Complaints in 500114 (5 wd to answer): one on 5 Sep answered 6 Sep (in time), one
+        // on 6 Sep answered 20 Sep (due 13 Sep: late), one in October (outside).
+        let complain = |who: u16, when: &str, case_id: &str| {
+            let input = ComplaintInput {
+                subject: Some("case".into()),
+                case_id: Some(case_id.into()),
+                body: Some("太慢".into()),
+                ..ComplaintInput::default()
+            };
+            let svc = &svc;
+            let who = citizen(who, when);
+            async move {
+                supervision::file_complaint(
+                    svc,
+                    &who,
+                    FileComplaint::try_from(input).expect("complaint"),
+                )
+                .await
+                .expect("filed")
+            }
+        };
+        let first = complain(11, "2024-09-05", &b).await;
+        let second = complain(12, "2024-09-06", &c).await;
+        assert_eq!(second.due_on, day("2024-09-13"));
+        complain(12, "2024-10-09", &c).await;
+        supervision::answer_complaint(&svc, &clerk("2024-09-06"), &first.id, note("已处理"))
+            .await
+            .expect("answer");
+        supervision::answer_complaint(&svc, &clerk("2024-09-20"), &second.id, note("已处理"))
+            .await
+            .expect("answer");
+
+        let m = supervision::measures(&svc, &sup, period("2024-09-01", "2024-09-30", None))
+            .await
+            .expect("measures");
+        let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-9);
+        let m = &m.measures;
+        assert_eq!(m.cases, 3, "{}: A, B, C", db.label);
+        assert!(close(m.online_share, 1.0 / 3.0), "{:?}", m.online_share);
+        assert!(close(m.instant_share, 1.0 / 3.0));
+        assert!(close(m.avg_visits, 1.0), "{:?}", m.avg_visits);
+        assert!(
+            close(m.avg_time_reduction, (1.0 + 0.6 - 0.5) / 3.0),
+            "{:?}",
+            m.avg_time_reduction
+        );
+        assert!(close(m.on_time_share, 2.0 / 3.0));
+        assert_eq!((m.timeliness.early, m.timeliness.overdue), (2, 1));
+        let r = &m.ratings;
+        assert_eq!(
+            (r.count, r.good, r.bad, r.rectified, r.revisited),
+            (3, 1, 2, 2, 1),
+            "{}",
+            db.label
+        );
+        assert!(close(r.revisit_rate, 0.5));
+        assert_eq!((m.complaints.count, m.complaints.answered_in_time), (2, 1));
+
+        // No case in the period: counts 0 and no share at all (not 0, not 1).
+        let empty = supervision::measures(&svc, &sup, period("2024-07-01", "2024-07-31", None))
+            .await
+            .expect("empty");
+        assert_eq!(empty.measures.cases, 0);
+        assert_eq!(empty.measures.online_share, None);
+        assert_eq!(empty.measures.avg_visits, None);
+        assert_eq!(empty.measures.ratings.count, 0);
+        // The admin sees every region (G too); the catalogue's shares come along.
+        let admin = actor("admin", Role::Admin, Scope::Platform, "2024-10-01");
+        let all = supervision::measures(&svc, &admin, period("2024-09-01", "2024-09-30", None))
+            .await
+            .expect("all");
+        assert_eq!(all.measures.cases, 4);
+        assert_eq!(
+            (all.catalog.public_service_items, all.catalog.power_items),
+            (38, 17)
+        );
+        // A supervisor may not measure outside his region; a citizen not at all.
+        let outside = supervision::measures(
+            &svc,
+            &sup,
+            period("2024-09-01", "2024-09-30", Some("450202")),
+        )
+        .await;
+        assert!(matches!(outside, Err(ServiceError::Access(_))));
+        let nosy = supervision::measures(
+            &svc,
+            &citizen(10, "2024-10-01"),
+            period("2024-09-01", "2024-09-30", None),
+        )
+        .await;
+        assert!(matches!(nosy, Err(ServiceError::Access(_))));
+    }
+}
+
+#[tokio::test]
+async fn late_complaints_are_escalated_once() {
+    for db in test_dbs().await {
+        let svc = services(&db.store);
+        let id = case(&db.store, 20, HERE, "2024-09-02", Some("2024-09-06"), false).await;
+        let input = ComplaintInput {
+            subject: Some("item".into()),
+            case_id: Some(id.clone()),
+            item: Some("PS-05".into()),
+            body: Some("慢".into()),
+            ..ComplaintInput::default()
+        };
+        let filed = supervision::file_complaint(
+            &svc,
+            &citizen(20, "2024-09-06"),
+            FileComplaint::try_from(input).expect("c"),
+        )
+        .await
+        .expect("filed");
+        let other = ComplaintInput {
+            subject: Some("case".into()),
+            case_id: Some(id.clone()),
+            body: Some("x".into()),
+            ..ComplaintInput::default()
+        };
+        let stranger = supervision::file_complaint(
+            &svc,
+            &citizen(21, "2024-09-06"),
+            FileComplaint::try_from(other).expect("c"),
+        )
+        .await;
+        assert!(
+            matches!(stranger, Err(ServiceError::Access(_))),
+            "{}",
+            db.label
+        );
+        assert!(
+            supervision::escalate_late_complaints(&svc, at("2024-09-13"))
+                .await
+                .expect("none")
+                .is_empty()
+        );
+        let escalated = supervision::escalate_late_complaints(&svc, at("2024-09-18"))
+            .await
+            .expect("late");
+        assert_eq!(escalated, vec![filed.id.clone()]);
+        assert!(
+            supervision::escalate_late_complaints(&svc, at("2024-09-19"))
+                .await
+                .expect("once")
+                .is_empty()
+        );
+        let answered =
+            supervision::answer_complaint(&svc, &clerk("2024-09-19"), &filed.id, note("已答复"))
+                .await
+                .expect("answer");
+        assert!(answered.escalated_at.is_some() && answered.answer.is_some());
+        let twice =
+            supervision::answer_complaint(&svc, &clerk("2024-09-19"), &filed.id, note("again"))
+                .await;
+        assert!(matches!(twice, Err(ServiceError::NotNow(_))));
+        let mine = supervision::complaints(&svc, &citizen(20, "2024-09-20"))
+            .await
+            .expect("mine");
+        assert_eq!(mine.len(), 1);
+        assert!(
+            supervision::complaints(&svc, &citizen(21, "2024-09-20"))
+                .await
+                .expect("none")
+                .is_empty()
+        );
+    }
+}
