@@ -5,6 +5,7 @@
 
 pub mod measures;
 pub mod params;
+pub mod periods;
 pub mod rating;
 pub mod rectification;
 pub mod targets;

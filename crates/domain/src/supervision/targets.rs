@@ -102,3 +102,60 @@ pub const TARGETS: [Target; 9] = [
         source: "seed 004 二(三)、二(六)“尽力让更多参保群众‘一次不用跑’”；目标值借用公共服务事项全程网办80%，待医保局确认",
     },
 ];
+
+impl Target {
+    /// This target's measure read from a period's figures.
+    pub fn actual(
+        &self,
+        m: &super::measures::Measures,
+        c: &super::measures::CatalogFigures,
+    ) -> Option<f64> {
+        match self.measure {
+            "catalog.public_service_online_share" => c.public_service_online_share,
+            "catalog.power_online_share" => c.power_online_share,
+            "catalog.instant_share" => c.instant_share,
+            "avg_time_reduction" => m.avg_time_reduction,
+            "avg_visits" => m.avg_visits,
+            "complaints.response_rate" => m.complaints.response_rate,
+            "ratings.rectification_rate" => m.ratings.rectification_rate,
+            "ratings.revisit_rate" => m.ratings.revisit_rate,
+            "online_share" => m.online_share,
+            _ => None,
+        }
+    }
+
+    /// Shown as a percentage (shares and rates) rather than a plain number (visits).
+    pub fn is_share(&self) -> bool {
+        self.measure != "avg_visits"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::supervision::measures::{CatalogFigures, Measures};
+
+    #[test]
+    fn every_target_reads_its_measure_and_judges_its_direction() {
+        let m = Measures {
+            avg_visits: Some(0.25),
+            online_share: Some(0.5),
+            ..Measures::default()
+        };
+        let c = CatalogFigures::default();
+        let visits = TARGETS
+            .iter()
+            .find(|t| t.measure == "avg_visits")
+            .expect("visits");
+        assert_eq!(visits.met(visits.actual(&m, &c)), Some(true));
+        let online = TARGETS
+            .iter()
+            .find(|t| t.measure == "online_share")
+            .expect("online");
+        assert_eq!(online.met(online.actual(&m, &c)), Some(false));
+        assert_eq!(online.met(None), None);
+        for t in TARGETS {
+            assert!(t.source.contains("seed 004"), "{}", t.measure);
+        }
+    }
+}

@@ -11,8 +11,11 @@
 mod admin;
 mod calendar;
 mod cases;
+mod charts;
 mod chrome;
 mod claims;
+mod complaints;
+mod dashboard;
 mod employer;
 mod error;
 mod lookup;
@@ -20,6 +23,7 @@ mod newborn;
 mod newborn_dept;
 mod newborn_parts;
 mod rating_form;
+mod rectifications;
 mod review;
 mod settlements;
 mod sign_in;
@@ -113,6 +117,15 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         )
         .route("/allowance/late", get(settlements::late))
         .route("/supervision/duplicates", get(supervision::duplicates))
+        .route("/supervision", get(dashboard::dashboard))
+        .route("/supervision/measures.xlsx", get(dashboard::export))
+        .route("/supervision/rectifications", get(rectifications::list))
+        .route(
+            "/supervision/rectifications/{id}/{step}",
+            post(rectifications::step),
+        )
+        .route("/complaints", get(complaints::list).post(complaints::file))
+        .route("/complaints/{id}/answer", post(complaints::answer))
         .route("/newborn/guide", get(newborn::guide))
         .route("/newborn/apply", get(newborn::form).post(newborn::submit))
         .route("/newborn/applications", get(newborn::list))
