@@ -137,6 +137,7 @@ struct CasePage {
     due: String,
     items: Vec<ItemView>,
     missing: Vec<Missing>,
+    rating: super::rating_form::RatingSection,
 }
 
 /// `GET /cases/{id}`: 404 page for a case outside the user's scope, as for a missing one.
@@ -154,6 +155,7 @@ pub(crate) async fn show(
         .await?
         .catalog;
     let today = date_in_china(state.now());
+    let rating = super::rating_form::section(&state, &user, &record, &catalog).await;
     let mut items = Vec::new();
     let mut missing = Vec::new();
     for (code, snapshot) in &record.state.items {
@@ -182,6 +184,7 @@ pub(crate) async fn show(
         due: due_day(record.state.due_on(), record.state.due_on_provisional()),
         items,
         missing,
+        rating,
     })
 }
 

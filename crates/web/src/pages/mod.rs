@@ -48,6 +48,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/logout", post(sign_in::logout))
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/rating", post(rating_form::rate))
         .route("/due", get(watch::due))
         .route("/dept/items", get(watch::dept_items))
         .route("/audit", get(admin::audit))

@@ -25,6 +25,73 @@ pub(crate) fn reason_options() -> Vec<ReasonOption> {
         .collect()
 }
 
+/// The rating part of a case page: the form while the applicant may rate, or her rating.
+#[derive(Default)]
+pub(crate) struct RatingSection {
+    pub(crate) may_rate: bool,
+    pub(crate) until: String,
+    pub(crate) rated: Option<i64>,
+    pub(crate) reasons: Vec<ReasonOption>,
+    /// `(code, name)` of the case's items.
+    pub(crate) items: Vec<(String, String)>,
+}
+
+/// What the case page shows of the rating: nothing for anyone but the applicant.
+pub(crate) async fn section(
+    state: &crate::AppState,
+    user: &crate::auth::CurrentUser,
+    record: &onething_store::cases::CaseRecord,
+    catalog: &onething_domain::catalog::Catalog,
+) -> RatingSection {
+    use onething_domain::access::UseCase;
+    if !UseCase::RateCase.permits(user.role()) {
+        return RatingSection::default();
+    }
+    let actor = user.actor(state, None);
+    let Ok((rated, until)) =
+        onething_services::supervision::rating_of_case(&state.services(), &actor, &record.id).await
+    else {
+        return RatingSection::default();
+    };
+    let open = until.is_some_and(|u| actor.today() <= u);
+    RatingSection {
+        may_rate: rated.is_none() && open,
+        until: until.map(|u| u.to_string()).unwrap_or_default(),
+        rated: rated.map(|r| r.score),
+        reasons: reason_options(),
+        items: record
+            .state
+            .items
+            .keys()
+            .map(|code| {
+                let name = catalog
+                    .item(code)
+                    .map_or_else(|| code.clone(), |i| i.name.clone());
+                (code.clone(), name)
+            })
+            .collect(),
+    }
+}
+
+/// `POST /cases/{id}/rating` (page): the same use case as the API; back to the case.
+pub(crate) async fn rate(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    super::chrome::Signed { user, .. }: super::chrome::Signed,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    body: axum::body::Bytes,
+) -> Result<axum::response::Response, super::PageError> {
+    let actor = super::permit(&state, &user, onething_domain::access::UseCase::RateCase)?;
+    let rating = onething_services::supervision::Rate::try_from(rating_input(&body))
+        .map_err(|e| crate::ApiError::from(onething_services::ServiceError::from(e)))?;
+    onething_services::supervision::rate(&state.services(), &actor, &id, rating)
+        .await
+        .map_err(crate::ApiError::from)?;
+    Ok(super::chrome::redirect_with(
+        &format!("/cases/{id}#rating"),
+        None,
+    ))
+}
+
 pub(crate) fn rating_input(body: &[u8]) -> RatingInput {
     let mut input = RatingInput::default();
     let mut items: Vec<(String, ItemRatingInput)> = Vec::new();
