@@ -675,3 +675,54 @@ async fn late_complaints_are_escalated_once() {
         );
     }
 }
+
+/// A claim row filed through `channel` for the fixture case `case_id`.
+async fn claim_row(store: &Store, case_id: &str, who: u16, channel: &str) {
+    sqlx::query(
+        "INSERT INTO ma_claims (id, employer_uscc, person_id, channel, status, duplicate_key,
+             created_by, created_at, updated_at, case_id)
+         VALUES ($1, '91500114MA5U7CHW1X', $2, $3, 'paid', $1, 'clerk', $4, $4, $5)",
+    )
+    .bind(format!("MA-{case_id}"))
+    .bind(person(who).as_str().to_owned())
+    .bind(channel)
+    .bind("2024-11-04T02:00:00Z")
+    .bind(case_id)
+    .execute(store.pool())
+    .await
+    .expect("claim row");
+}
+
+#[tokio::test]
+async fn a_claim_filed_at_a_window_counts_its_submission_visit_once() {
+    for db in test_dbs().await {
+        let store = &db.store;
+        let svc = services(store);
+        // November 2024: four cases, 4–8 Nov.
+        // W: filed at the window, pickup recorded → 1 (implied submission) + 1 = 2 visits.
+        let w = case(store, 30, HERE, "2024-11-04", Some("2024-11-08"), false).await;
+        claim_row(store, &w, 30, "window").await;
+        visit(&svc, &w, "pickup", "2024-11-08").await;
+        // R: filed at the window and its submission recorded too → 1 visit, not 2.
+        let r = case(store, 31, HERE, "2024-11-04", Some("2024-11-08"), false).await;
+        claim_row(store, &r, 31, "window").await;
+        visit(&svc, &r, "submission", "2024-11-04").await;
+        // H: filed at the hospital's window → 1 visit.
+        let h = case(store, 32, HERE, "2024-11-04", Some("2024-11-08"), false).await;
+        claim_row(store, &h, 32, "hospital").await;
+        // O: filed online, nothing recorded → 0 visits.
+        let o = case(store, 33, HERE, "2024-11-04", Some("2024-11-08"), false).await;
+        claim_row(store, &o, 33, "online").await;
+        let m = supervision::measures(
+            &svc,
+            &supervisor(500114, "2024-12-02"),
+            period("2024-11-01", "2024-11-30", None),
+        )
+        .await
+        .expect("measures");
+        assert_eq!(m.measures.cases, 4, "{}", db.label);
+        // (2 + 1 + 1 + 0) / 4 = 1.0; only O was fully online: 1/4.
+        assert_eq!(m.measures.avg_visits, Some(1.0), "{}", db.label);
+        assert_eq!(m.measures.online_share, Some(0.25), "{}", db.label);
+    }
+}

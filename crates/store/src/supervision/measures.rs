@@ -13,7 +13,10 @@ use super::like;
 use crate::text::{date, parse_date, parse_instant, parse_opt_date};
 use crate::{Store, StoreError};
 
-/// One ended case.
+/// One ended case. Its visits are the recorded ones, where an application filed at a window
+/// (a claim of channel `window` or `hospital`, a newborn application of channel `window`)
+/// counts as its submission visit even when no clerk recorded it, and a recorded submission
+/// for it is not counted twice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MeasureRow {
     pub case_id: String,
@@ -48,8 +51,16 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<MeasureRow>, StoreError> {
         let cases = format!(
-            "{ENDED} SELECT e.*, (SELECT COUNT(*) FROM case_visits v WHERE v.case_id = e.id) AS visits
-             FROM ended e ORDER BY e.id"
+            "{ENDED}, counted AS (
+                SELECT e.*,
+                    (SELECT COUNT(*) FROM case_visits v WHERE v.case_id = e.id AND v.kind <> 'submission') AS other,
+                    (SELECT COUNT(*) FROM case_visits v WHERE v.case_id = e.id AND v.kind = 'submission') AS handed,
+                    (SELECT COUNT(*) FROM ma_claims m WHERE m.case_id = e.id AND m.channel <> 'online')
+                  + (SELECT COUNT(*) FROM newborn_applications a WHERE a.case_id = e.id AND a.channel = 'window') AS implied
+                FROM ended e
+             )
+             SELECT c.*, c.other + CASE WHEN c.handed > c.implied THEN c.handed ELSE c.implied END AS visits
+             FROM counted c ORDER BY c.id"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(cases))
             .bind(like(region_prefix))
