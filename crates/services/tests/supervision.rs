@@ -726,3 +726,53 @@ async fn a_claim_filed_at_a_window_counts_its_submission_visit_once() {
         assert_eq!(m.measures.online_share, Some(0.25), "{}", db.label);
     }
 }
+
+#[tokio::test]
+async fn a_supervisor_urges_an_open_item_and_the_case_records_it() {
+    for db in test_dbs().await {
+        let store = &db.store;
+        let svc = services(store);
+        // Accepted 2 Sep, PS-05 due 14 Sep, still open on 18 Sep: overdue.
+        let open = case(store, 40, HERE, "2024-09-02", None, false).await;
+        let sup = supervisor(500114, "2024-09-18");
+        let note = Some("请于本周内办结".to_owned());
+        supervision::urge(&svc, &sup, &open, "PS-05", note)
+            .await
+            .expect("urged");
+        let events = store.case_events(&open).await.expect("events");
+        let urged = events.iter().find_map(|e| match &e.body {
+            onething_domain::case::EventBody::Service { step, detail }
+                if step == supervision::URGED_STEP =>
+            {
+                Some(detail.clone())
+            }
+            _ => None,
+        });
+        let urged = urged.expect("the urge is on the case");
+        assert_eq!(urged["item"], "PS-05", "{}", db.label);
+        assert_eq!(urged["overdue"], true);
+        assert_eq!(urged["due_on"], "2024-09-14");
+        // A finished item needs no urging; another region's supervisor sees nothing; a
+        // department officer may not urge.
+        let done = supervision::urge(&svc, &sup, &open, "TAX-EMPLOYER-WAGE", None).await;
+        assert!(matches!(done, Err(ServiceError::NotNow(_))), "{}", db.label);
+        let far = supervision::urge(
+            &svc,
+            &supervisor(450200, "2024-09-18"),
+            &open,
+            "PS-05",
+            None,
+        )
+        .await;
+        assert!(matches!(far, Err(ServiceError::Access(_))));
+        let officer = supervision::urge(
+            &svc,
+            &officer(DepartmentKind::MedicalInsurance, "2024-09-18"),
+            &open,
+            "PS-05",
+            None,
+        )
+        .await;
+        assert!(matches!(officer, Err(ServiceError::Access(_))));
+    }
+}

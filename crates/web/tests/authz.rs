@@ -361,6 +361,16 @@ fn supervision_rules() -> Vec<Rule> {
                 missing,
             )
         },
+        // The world's police item is open: the supervisor of its region urges it.
+        Rule {
+            body: Some(json!({"note": "请尽快办理"})),
+            ..rule(
+                "post",
+                "/api/v1/cases/{id}/items/{item}/urge",
+                U::UrgeItem.roles(),
+                Target::Case,
+            )
+        },
     ]
 }
 

@@ -89,6 +89,8 @@ pub enum UseCase {
     ViewComplaints,
     /// The office answers a complaint.
     AnswerComplaint,
+    /// A supervisor urges (催办) an open item, recorded on its case (SV-3).
+    UrgeItem,
     // Platform configuration.
     /// Load a year's holiday notice at run time (provisional due dates recomputed).
     LoadCalendarNotice,
@@ -171,10 +173,11 @@ const TABLE: &[(UseCase, &[Role])] = &[
         &[Person, Employer, AgencyClerk, Supervisor, Admin],
     ),
     (UseCase::AnswerComplaint, &[AgencyClerk, Supervisor]),
+    (UseCase::UrgeItem, &[Supervisor]),
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 43] = [
+    pub const ALL: [UseCase; 44] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -218,6 +221,7 @@ impl UseCase {
         UseCase::FileComplaint,
         UseCase::ViewComplaints,
         UseCase::AnswerComplaint,
+        UseCase::UrgeItem,
     ];
 
     /// The roles the table permits.

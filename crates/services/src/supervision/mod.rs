@@ -9,6 +9,7 @@ mod complaints;
 mod measures;
 mod ratings;
 mod rectifications;
+mod urge;
 mod visits;
 
 use std::sync::OnceLock;
@@ -29,6 +30,7 @@ pub use complaints::{answer_complaint, complaints, escalate_late_complaints, fil
 pub use measures::{MeasuresReport, measures};
 pub use ratings::{rate, rating_of_case};
 pub use rectifications::{investigate, rectifications, rectify, revisit};
+pub use urge::{URGED_STEP, urge};
 pub use visits::{record_visit, visits_of_case};
 
 use crate::{Actor, ServiceError, Services};

@@ -50,6 +50,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/rating", post(rating_form::rate))
         .route("/due", get(watch::due))
+        .route("/due/{case}/{item}/urge", post(watch::urge))
         .route("/dept/items", get(watch::dept_items))
         .route("/audit", get(admin::audit))
         .route("/admin/catalog", get(admin::catalog))

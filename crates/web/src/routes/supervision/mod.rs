@@ -42,6 +42,43 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(record_visit, visits))
         .routes(routes!(file_complaint, complaints))
         .routes(routes!(answer_complaint))
+        .routes(routes!(urge))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UrgeBody {
+    note: Option<String>,
+}
+
+/// 催办: a supervisor urges an open item of a case in his region (`{"note"}` optional); the
+/// urge is recorded on the case (step `urged`) and audited. A finished item → `409`.
+#[utoipa::path(post, path = "/cases/{id}/items/{item}/urge", tag = "supervision",
+    params(("id" = String, Path, description = "case id"), ("item" = String, Path, description = "item code")),
+    request_body(content = Object, description = "note (optional)"),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
+pub(crate) async fn urge(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((case_id, item)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let actor = user.actor(&state, idempotency_key(&headers));
+    actor.authorize(onething_domain::access::UseCase::UrgeItem)?;
+    let input: UrgeBody = if body.is_empty() {
+        UrgeBody::default()
+    } else {
+        parse_json(&headers, &body)?
+    };
+    let note = onething_services::input::optional_text(input.note.as_deref());
+    let record = service::urge(&state.services(), &actor, &case_id, &item, note).await?;
+    Ok(Json(serde_json::json!({
+        "case_id": record.id, "item": item, "urged_at": actor.at, "case_version": record.version,
+    })))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
