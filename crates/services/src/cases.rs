@@ -130,7 +130,16 @@ pub async fn complete_item(
     let today = actor.today();
     let next_day = svc.calendar.add_working_days_provisional(today, 1)?.date;
     let tracking = result.data.get("tracking_no").and_then(Value::as_str);
-    let body = item_done(code, today, next_day, &app.form, tracking);
+    let mut body = item_done(code, today, next_day, &app.form, tracking);
+    // The item that ends the case invites the rating (好差评, seed 003 八(一)).
+    let last = record
+        .state
+        .items
+        .iter()
+        .all(|(code, i)| code == item || i.state.is_terminal());
+    if last {
+        body.push_str(&crate::supervision::rating_invitation(case_id));
+    }
     let write = NewbornWrite {
         actor: case_actor(
             actor,

@@ -28,7 +28,7 @@ pub use commands::{
 };
 pub use complaints::{answer_complaint, complaints, escalate_late_complaints, file_complaint};
 pub use measures::{MeasuresReport, measures};
-pub use ratings::{rate, rating_of_case};
+pub use ratings::{rate, rating_invitation, rating_of_case};
 pub use rectifications::{investigate, rectifications, rectify, revisit};
 pub use urge::{URGED_STEP, urge};
 pub use visits::{record_visit, visits_of_case};

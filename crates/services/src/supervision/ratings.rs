@@ -50,6 +50,11 @@ fn codes(reasons: &[RatingReason]) -> Vec<String> {
     reasons.iter().map(|r| r.code().to_owned()).collect()
 }
 
+/// The sentence the notification that announces a case's end carries: where to rate it.
+pub fn rating_invitation(case_id: &str) -> String {
+    format!("全部事项已办结，欢迎对本次服务评价（好差评）：/cases/{case_id}")
+}
+
 /// Rates a case and its items; `409 INVALID_STATE` while open, `409 RATING_PERIOD_OVER`
 /// after the period, `409 ALREADY_RATED` the second time.
 pub async fn rate(

@@ -230,7 +230,10 @@ pub(crate) async fn show(
                 .catalog_version(record.state.catalog_version)
                 .await?;
             let rated = state.store.case_rating(case_id).await?.map(|r| r.score);
-            let ended = record.state.status() != onething_domain::case::CaseStatus::Open;
+            // Open for rating only while the rating period runs (and only for the mother).
+            let ended = super::rating_form::section(&state, &user, &record, &catalog.catalog)
+                .await
+                .may_rate;
             let today = onething_domain::china_time::date_in_china(state.now());
             let rows = item_rows(&record.state, &catalog.catalog, &state.calendar(), today);
             (rows, super::day(record.state.due_on()), ended, rated)
