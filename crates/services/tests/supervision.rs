@@ -776,3 +776,70 @@ async fn a_supervisor_urges_an_open_item_and_the_case_records_it() {
         assert!(matches!(officer, Err(ServiceError::Access(_))));
     }
 }
+
+#[tokio::test]
+async fn credit_records_flag_without_refusing_and_removal_is_kept() {
+    use onething_services::supervision::{CreditInput, NewCredit};
+    for db in test_dbs().await {
+        let svc = services(&db.store);
+        let sup = supervisor(500114, "2024-09-02");
+        let input = CreditInput {
+            subject_kind: Some("person".into()),
+            subject_id: Some(person(50).as_str().to_owned()),
+            decision: Some("骗取生育津贴，追回并记入信用记录".into()),
+            basis: Some("医保（2024）罚字第1号；社会保险法第八十八条".into()),
+            valid_from: Some("2024-09-01".into()),
+            valid_to: Some("2025-08-31".into()),
+            ..CreditInput::default()
+        };
+        let entry = NewCredit::try_from(input.clone()).expect("valid");
+        let recorded = supervision::record_credit(&svc, &sup, entry.clone())
+            .await
+            .expect("recorded");
+        let who = person(50).as_str().to_owned();
+        let flags = supervision::credit_flags(&svc, &[&who], day("2024-10-01"))
+            .await
+            .expect("flags");
+        assert_eq!(flags.len(), 1, "{}", db.label);
+        let before = supervision::credit_flags(&svc, &[&who], day("2024-08-31"))
+            .await
+            .expect("flags");
+        assert!(before.is_empty(), "not in force before its period");
+        let listed = supervision::credit_records(&svc, &sup).await.expect("list");
+        assert_eq!(listed.len(), 1);
+        assert!(
+            supervision::credit_records(&svc, &supervisor(450200, "2024-09-02"))
+                .await
+                .expect("none")
+                .is_empty()
+        );
+        let far = supervision::remove_credit(
+            &svc,
+            &supervisor(450200, "2024-09-03"),
+            &recorded.id,
+            note("x"),
+        )
+        .await;
+        assert!(matches!(far, Err(ServiceError::Access(_))));
+        let nosy = supervision::record_credit(&svc, &citizen(1, "2024-09-02"), entry).await;
+        assert!(matches!(nosy, Err(ServiceError::Access(_))));
+        let removed = supervision::remove_credit(&svc, &sup, &recorded.id, note("行政复议撤销"))
+            .await
+            .expect("removed");
+        assert!(removed.removed.is_some(), "kept, marked removed");
+        assert!(
+            supervision::credit_flags(&svc, &[&who], day("2024-10-01"))
+                .await
+                .expect("flags")
+                .is_empty()
+        );
+        let twice = supervision::remove_credit(&svc, &sup, &recorded.id, note("again")).await;
+        assert!(matches!(twice, Err(ServiceError::NotNow(_))));
+        let mut bad = input;
+        bad.valid_to = Some("2024-01-01".into());
+        assert_eq!(
+            NewCredit::try_from(bad).expect_err("period").field,
+            "valid_to"
+        );
+    }
+}

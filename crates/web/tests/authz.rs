@@ -371,6 +371,33 @@ fn supervision_rules() -> Vec<Rule> {
                 Target::Case,
             )
         },
+        Rule {
+            body: Some(
+                json!({"subject_kind": "institution", "subject_id": "H500228001",
+                              "decision": "骗取医保基金", "basis": "处罚决定书", "valid_from": "2024-09-01"}),
+            ),
+            ..rule(
+                "post",
+                "/api/v1/supervision/credit-records",
+                U::ManageCreditRecords.roles(),
+                Target::Scoped,
+            )
+        },
+        rule(
+            "get",
+            "/api/v1/supervision/credit-records",
+            U::ViewCreditRecords.roles(),
+            Target::Scoped,
+        ),
+        Rule {
+            body: note.clone(),
+            ..rule(
+                "post",
+                "/api/v1/supervision/credit-records/{id}/remove",
+                U::ManageCreditRecords.roles(),
+                missing,
+            )
+        },
     ]
 }
 

@@ -53,6 +53,10 @@ fn pages() -> Vec<(&'static str, &'static [Role])> {
             UseCase::ViewRectifications.roles(),
         ),
         ("/complaints", UseCase::ViewComplaints.roles()),
+        (
+            "/supervision/credit-records",
+            UseCase::ViewCreditRecords.roles(),
+        ),
     ]
 }
 

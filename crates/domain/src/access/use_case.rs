@@ -91,6 +91,9 @@ pub enum UseCase {
     AnswerComplaint,
     /// A supervisor urges (催办) an open item, recorded on its case (SV-3).
     UrgeItem,
+    /// Record or remove a 信用记录 entry (SV-5).
+    ManageCreditRecords,
+    ViewCreditRecords,
     // Platform configuration.
     /// Load a year's holiday notice at run time (provisional due dates recomputed).
     LoadCalendarNotice,
@@ -174,10 +177,12 @@ const TABLE: &[(UseCase, &[Role])] = &[
     ),
     (UseCase::AnswerComplaint, &[AgencyClerk, Supervisor]),
     (UseCase::UrgeItem, &[Supervisor]),
+    (UseCase::ManageCreditRecords, &[Supervisor]),
+    (UseCase::ViewCreditRecords, &[Supervisor, Admin]),
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 44] = [
+    pub const ALL: [UseCase; 46] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -222,6 +227,8 @@ impl UseCase {
         UseCase::ViewComplaints,
         UseCase::AnswerComplaint,
         UseCase::UrgeItem,
+        UseCase::ManageCreditRecords,
+        UseCase::ViewCreditRecords,
     ];
 
     /// The roles the table permits.

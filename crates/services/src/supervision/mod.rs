@@ -6,6 +6,7 @@
 
 mod commands;
 mod complaints;
+mod credit;
 mod measures;
 mod ratings;
 mod rectifications;
@@ -27,6 +28,9 @@ pub use commands::{
     RatingInput, Revisit, RevisitInput, Score, VisitInput, WindowVisit,
 };
 pub use complaints::{answer_complaint, complaints, escalate_late_complaints, file_complaint};
+pub use credit::{
+    CreditInput, NewCredit, credit_flags, credit_records, record_credit, remove_credit,
+};
 pub use measures::{MeasuresReport, measures};
 pub use ratings::{rate, rating_invitation, rating_of_case};
 pub use rectifications::{investigate, rectifications, rectify, revisit};

@@ -91,3 +91,25 @@ CREATE TABLE complaints (
     CHECK (status = 'open' OR answer IS NOT NULL)
 );
 CREATE INDEX complaints_status ON complaints (status, due_on);
+
+-- 信用记录 (SV-5, seed 004 二(七)): people and institutions found to have obtained benefits
+-- by deceit, with the decision, its basis and period. Removal is recorded, never deleted.
+CREATE TABLE credit_records (
+    id             TEXT PRIMARY KEY,
+    subject_kind   TEXT NOT NULL CHECK (subject_kind IN ('person', 'institution')),
+    subject_id     TEXT NOT NULL,
+    subject_name   TEXT,
+    decision       TEXT NOT NULL,
+    basis          TEXT NOT NULL,
+    valid_from     TEXT NOT NULL,
+    valid_to       TEXT,
+    region         TEXT,
+    recorded_by    TEXT NOT NULL,
+    recorded_at    TEXT NOT NULL,
+    removed_by     TEXT,
+    removed_at     TEXT,
+    removal_reason TEXT,
+    CHECK (valid_to IS NULL OR valid_to >= valid_from),
+    CHECK (removed_at IS NULL OR removal_reason IS NOT NULL)
+);
+CREATE INDEX credit_records_subject ON credit_records (subject_id);

@@ -4,12 +4,14 @@
 //! in `domain::supervision` and the services layer.
 
 mod complaints;
+mod credit;
 mod measures;
 mod ratings;
 mod rectifications;
 mod visits;
 
 pub use complaints::{Complaint, ComplaintAnswer, NewComplaint};
+pub use credit::CreditRecord;
 pub use measures::MeasureRow;
 pub use ratings::{ItemRatingRow, NewRating, StoredRating};
 pub use rectifications::{NewRectification, Rectification, RectificationFilter, RectificationStep};

@@ -15,6 +15,7 @@ mod charts;
 mod chrome;
 mod claims;
 mod complaints;
+mod credit;
 mod dashboard;
 mod employer;
 mod error;
@@ -127,6 +128,15 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             post(rectifications::step),
         )
         .route("/complaints", get(complaints::list).post(complaints::file))
+        .route(
+            "/supervision/credit-records",
+            get(credit::list).post(credit::record),
+        )
+        .route("/supervision/credit-records.csv", get(credit::export))
+        .route(
+            "/supervision/credit-records/{id}/remove",
+            post(credit::remove),
+        )
         .route("/complaints/{id}/answer", post(complaints::answer))
         .route("/newborn/guide", get(newborn::guide))
         .route("/newborn/apply", get(newborn::form).post(newborn::submit))

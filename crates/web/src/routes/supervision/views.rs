@@ -1,7 +1,7 @@
 //! The JSON shapes of supervision's records (documented in docs/supervision.md).
 
 use onething_domain::supervision::RatingReason;
-use onething_store::supervision::{Complaint, Rectification, Visit};
+use onething_store::supervision::{Complaint, CreditRecord, Rectification, Visit};
 use serde_json::{Value, json};
 
 fn reasons(codes: &[String]) -> Value {
@@ -69,5 +69,33 @@ pub(crate) fn complaint(c: &Complaint, today: chrono::NaiveDate) -> Value {
         "answer": c.answer.as_ref().map_or(Value::Null, |a| json!({
             "text": a.answer, "by": a.by, "at": a.at, "in_time": a.on <= c.due_on,
         })),
+    })
+}
+
+/// The subject's id masked like every person id outside the audited reveal.
+pub(crate) fn masked_subject(r: &CreditRecord) -> String {
+    if r.subject_kind == "person" {
+        onething_domain::access::Applicant::parse(&format!("person:{}", r.subject_id))
+            .masked()
+            .id_masked
+    } else {
+        r.subject_id.clone()
+    }
+}
+
+pub(crate) fn credit(r: &CreditRecord) -> Value {
+    json!({
+        "id": r.id,
+        "subject_kind": r.subject_kind,
+        "subject_id_masked": masked_subject(r),
+        "subject_name": r.subject_name,
+        "decision": r.decision,
+        "basis": r.basis,
+        "valid_from": r.valid_from,
+        "valid_to": r.valid_to,
+        "region": r.region,
+        "recorded_by": r.recorded_by,
+        "recorded_at": r.recorded_at,
+        "removed": r.removed.as_ref().map_or(Value::Null, |(by, at, reason)| json!({"by": by, "at": at, "reason": reason})),
     })
 }
