@@ -40,7 +40,7 @@ test("the supervisor's dashboard draws every measure beside its target and expor
 test('a bad rating becomes a rectification that closes only with the revisit', async () => {
   const mother = await freshPage(browser);
   await signIn(mother, 'mother');
-  let rated = false;
+  let rated = null;
   for (const id of await caseIds(mother)) {
     await mother.goto(`${BASE}/cases/${id}`);
     if (await mother.locator('#rating-form').count() === 0) continue;
@@ -53,7 +53,7 @@ test('a bad rating becomes a rectification that closes only with the revisit', a
     await shot(mother, 'person-rating');
     await Promise.all([mother.waitForURL(/#rating$/), mother.getByRole('button', { name: '提交评价' }).click()]);
     assert.match(await mother.locator('#rating').innerText(), /您已评价：1 分/);
-    rated = true;
+    rated = id;
     break;
   }
   assert.ok(rated, 'the demo mother has a case ended today, unrated');
@@ -61,7 +61,7 @@ test('a bad rating becomes a rectification that closes only with the revisit', a
   const officer = await freshPage(browser);
   await signIn(officer, 'insurance');
   await officer.goto(`${BASE}/supervision/rectifications`);
-  const open = officer.locator('section.task[data-status="open"]');
+  const open = officer.locator(`section.task[data-status="open"]:has(a[href="/cases/${rated}"])`);
   assert.equal(await open.count(), 2, 'the case and its item PS-05: one task each');
   const task = open.first();
   const id = (await task.getAttribute('id')).slice('task-'.length);
@@ -111,4 +111,28 @@ test('a complaint is filed and answered with its due date', async () => {
 
   await mother.goto(`${BASE}/complaints`);
   assert.match(await mother.locator(`#${cid} .answer`).innerText(), /已增开窗口/);
+});
+
+test('the supervisor records an institution in the credit register and removes it with a reason', async () => {
+  const sup = await freshPage(browser);
+  await signIn(sup, 'supervisor');
+  await sup.goto(`${BASE}/supervision/credit-records`);
+  await sup.selectOption('#subject_kind', 'institution');
+  await sup.getByLabel('公民身份号码或机构代码').fill('H500228099');
+  await sup.getByLabel('名称').fill('某某大药房（合成）');
+  await sup.getByLabel('处理决定').fill('串换药品骗取医保基金，暂停结算');
+  await sup.getByLabel('依据（决定书文号、条款）').fill('医保罚字〔2026〕9号；医疗保障基金使用监督管理条例第四十条');
+  await sup.getByLabel('起始日期').fill('2026-01-01');
+  await Promise.all([sup.waitForURL(/credit-records#r-/), sup.getByRole('button', { name: '记录', exact: true }).click()]);
+  const rid = new URL(sup.url()).hash.slice(1);
+  const row = sup.locator(`#${rid}`);
+  assert.match(await row.innerText(), /H500228099.*某某大药房/s);
+  assert.match(await row.innerText(), /2026-01-01 至 长期/);
+  await shot(sup, 'supervisor-credit-records');
+  await row.getByPlaceholder('移除理由').fill('行政复议撤销原决定');
+  await Promise.all([sup.waitForURL(/credit-records#r-/), row.getByRole('button', { name: '移除' }).click()]);
+  assert.match(await sup.locator(`#${rid}`).innerText(), /已移除：行政复议撤销原决定/);
+  const csv = await sup.request.get(`${BASE}/supervision/credit-records.csv`);
+  assert.equal(csv.status(), 200);
+  assert.match(await csv.text(), /"H500228099"/);
 });
