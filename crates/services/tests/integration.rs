@@ -15,6 +15,8 @@ mod newborn;
 mod payables;
 #[path = "supervision.rs"]
 mod supervision;
+#[path = "supervision_measures.rs"]
+mod supervision_measures;
 
 #[test]
 fn every_test_file_is_a_module() {

@@ -219,3 +219,72 @@ fn ratings(cases: &[&EndedCase]) -> RatingFigures {
     r.revisit_rate = share(r.revisited, r.bad);
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
+    fn ended(status: CaseStatus, opened: &str, ended: &str, visits: u32) -> EndedCase {
+        EndedCase {
+            status,
+            opened_on: day(opened),
+            ended_on: day(ended),
+            due_on: Some(day("2024-09-14")),
+            limit_working_days: Some(10),
+            visits,
+            ratings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn withdrawn_open_and_outside_cases_count_nowhere_and_no_case_means_no_share() {
+        let cal = Calendar::shipped();
+        let (from, to) = (day("2024-09-01"), day("2024-09-30"));
+        let cases = [
+            ended(CaseStatus::Withdrawn, "2024-09-02", "2024-09-03", 1),
+            ended(CaseStatus::Open, "2024-09-02", "2024-09-03", 0),
+            ended(CaseStatus::Done, "2024-09-02", "2024-10-08", 0),
+        ];
+        let m = measure(&cases, &[], from, to, &cal);
+        assert_eq!(m.cases, 0);
+        assert_eq!(
+            (m.online_share, m.avg_visits, m.on_time_share),
+            (None, None, None)
+        );
+        assert_eq!(m.avg_time_reduction, None);
+        let refused = ended(CaseStatus::Refused, "2024-09-02", "2024-09-02", 1);
+        let m = measure(&[refused], &[], from, to, &cal);
+        assert_eq!(
+            (m.cases, m.avg_visits, m.online_share),
+            (1, Some(1.0), Some(0.0))
+        );
+        assert_eq!(m.instant_share, Some(1.0));
+    }
+
+    #[test]
+    fn bad_ratings_count_rectified_once_revisited() {
+        let cal = Calendar::shipped();
+        let mut c = ended(CaseStatus::Done, "2024-09-02", "2024-09-06", 0);
+        c.ratings = vec![
+            (1, Some(RectificationStatus::Revisited)),
+            (2, Some(RectificationStatus::Open)),
+            (3, None),
+            (5, None),
+        ];
+        let m = measure(&[c], &[], day("2024-09-01"), day("2024-09-30"), &cal);
+        let r = m.ratings;
+        assert_eq!(
+            (r.count, r.good, r.bad, r.rectified, r.revisited),
+            (4, 1, 2, 1, 1)
+        );
+        assert_eq!(
+            (r.rectification_rate, r.revisit_rate),
+            (Some(0.5), Some(0.5))
+        );
+        assert_eq!(m.complaints.response_rate, None);
+    }
+}

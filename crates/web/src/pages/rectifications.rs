@@ -59,13 +59,21 @@ fn row(
     t: &Rectification,
     role: onething_domain::access::Role,
     today: chrono::NaiveDate,
+    catalog: &onething_domain::catalog::Catalog,
 ) -> TaskRow {
     let handles = UseCase::HandleRectification.permits(role);
     let open = t.status == RectificationStatus::Open;
     TaskRow {
         id: t.id.clone(),
         case_id: t.case_id.clone(),
-        subject: t.item.clone().unwrap_or_else(|| "整件事".into()),
+        subject: t.item.as_deref().map_or_else(
+            || "整件事".to_owned(),
+            |code| {
+                catalog
+                    .item(code)
+                    .map_or_else(|| code.to_owned(), |i| i.name.clone())
+            },
+        ),
         score: t.score,
         reasons: t
             .reasons
@@ -116,6 +124,7 @@ pub(crate) async fn list(
         .await
         .map_err(ApiError::from)?;
     let today = actor.today();
+    let catalog = state.store.current_catalog().await?;
     let done = |s: &[RectificationStatus]| tasks.iter().filter(|t| s.contains(&t.status)).count();
     let rectified = done(&[
         RectificationStatus::Rectified,
@@ -127,7 +136,10 @@ pub(crate) async fn list(
         open: done(&[RectificationStatus::Open]),
         rectification_rate: rate(rectified, tasks.len()),
         revisit_rate: rate(revisited, tasks.len()),
-        rows: tasks.iter().map(|t| row(t, user.role(), today)).collect(),
+        rows: tasks
+            .iter()
+            .map(|t| row(t, user.role(), today, &catalog.catalog))
+            .collect(),
     })
 }
 

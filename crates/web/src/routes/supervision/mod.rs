@@ -4,6 +4,7 @@
 //! `onething_services::supervision` (which checks the policy table and the scope) and
 //! renders its JSON.
 
+mod credit;
 mod views;
 
 pub(crate) use views::masked_subject;
@@ -45,69 +46,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(file_complaint, complaints))
         .routes(routes!(answer_complaint))
         .routes(routes!(urge))
-        .routes(routes!(record_credit, credit_records))
-        .routes(routes!(remove_credit))
-}
-
-/// 信用记录 (SV-5): a supervisor records a person or institution (`{"subject_kind":
-/// "person"|"institution", "subject_id", "subject_name", "decision", "basis", "valid_from",
-/// "valid_to"}`) → `201`; audited.
-#[utoipa::path(post, path = "/supervision/credit-records", tag = "supervision",
-    request_body(content = Object, description = "subject_kind, subject_id, subject_name, decision, basis, valid_from, valid_to"),
-    security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn record_credit(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let actor = user.permit(
-        &state,
-        onething_domain::access::UseCase::ManageCreditRecords,
-    )?;
-    let input: service::CreditInput = parse_json(&headers, &body)?;
-    let entry = service::NewCredit::try_from(input)?;
-    let r = service::record_credit(&state.services(), &actor, entry).await?;
-    Ok((StatusCode::CREATED, Json(views::credit(&r))))
-}
-
-/// The register of the supervisor's region (all for administrators), newest first; ids masked.
-#[utoipa::path(get, path = "/supervision/credit-records", tag = "supervision",
-    security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn credit_records(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> Result<Json<Vec<Value>>, ApiError> {
-    let actor = user.actor(&state, None);
-    let list = service::credit_records(&state.services(), &actor).await?;
-    Ok(Json(list.iter().map(views::credit).collect()))
-}
-
-/// Removes an entry with the reason (`{"note"}`); kept, marked removed; audited.
-#[utoipa::path(post, path = "/supervision/credit-records/{id}/remove", tag = "supervision",
-    params(("id" = String, Path, description = "credit record id")),
-    request_body(content = Object, description = "note: the reason"),
-    security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
-              (status = 409, body = crate::error::ErrorBody)))]
-pub(crate) async fn remove_credit(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Value>, ApiError> {
-    let actor = user.permit(
-        &state,
-        onething_domain::access::UseCase::ManageCreditRecords,
-    )?;
-    let note = note_of(&headers, &body).await?;
-    let r = service::remove_credit(&state.services(), &actor, &id, note).await?;
-    Ok(Json(views::credit(&r)))
+        .routes(routes!(credit::record_credit, credit::credit_records))
+        .routes(routes!(credit::remove_credit))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -226,7 +166,7 @@ pub(crate) async fn rectifications(
     ))
 }
 
-async fn note_of(headers: &HeaderMap, body: &Bytes) -> Result<Note, ApiError> {
+pub(super) async fn note_of(headers: &HeaderMap, body: &Bytes) -> Result<Note, ApiError> {
     let input: NoteInput = parse_json(headers, body)?;
     Ok(Note::try_from(input)?)
 }
