@@ -491,6 +491,20 @@ async fn late_complaints_are_escalated_once() {
             supervision::answer_complaint(&svc, &clerk("2024-09-19"), &filed.id, note("again"))
                 .await;
         assert!(matches!(twice, Err(ServiceError::NotNow(_))));
+        let told = db
+            .store
+            .notifications_for(
+                &onething_store::allowance::Recipient::Person(person(20).as_str().to_owned()),
+                "in_site",
+                10,
+            )
+            .await
+            .expect("notes");
+        assert!(
+            told.iter().any(|n| n.body.contains("已答复：已答复")),
+            "{}: the complainant is told the answer",
+            db.label
+        );
         let mine = supervision::complaints(&svc, &citizen(20, "2024-09-20"))
             .await
             .expect("mine");

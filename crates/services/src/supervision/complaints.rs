@@ -5,6 +5,7 @@
 
 use onething_domain::access::{Applicant, Scope, UseCase};
 use onething_store::StoreError;
+use onething_store::allowance::{NewNotification, Recipient};
 use onething_store::supervision::{Complaint, ComplaintAnswer, NewComplaint};
 use serde_json::json;
 
@@ -152,10 +153,31 @@ pub async fn answer_complaint(
         at: actor.at,
         on: today,
     };
-    match svc.store.answer_complaint(id, &written, &entry).await {
+    let notes = to_complainant(&complaint, &written.answer);
+    match svc
+        .store
+        .answer_complaint(id, &written, &entry, &notes)
+        .await
+    {
         Err(StoreError::Conflict { .. }) => Err(ServiceError::NotNow("该投诉已答复".into())),
         other => Ok(other?),
     }
+}
+
+/// The in-site message that tells the complainant the answer.
+fn to_complainant(c: &Complaint, answer: &str) -> Vec<NewNotification> {
+    let recipient = match c.complainant.split_once(':') {
+        Some(("person", id)) => Recipient::Person(id.to_owned()),
+        Some(("employer", uscc)) => Recipient::Employer(uscc.to_owned()),
+        _ => return Vec::new(),
+    };
+    vec![NewNotification {
+        recipient,
+        channel: "in_site",
+        subject_type: "complaint",
+        subject_id: c.id.clone(),
+        body: format!("您的投诉（编号{}）已答复：{answer}", c.id),
+    }]
 }
 
 /// Escalates every complaint still open after its due date (run by the server's daily

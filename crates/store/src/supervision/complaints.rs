@@ -126,12 +126,14 @@ impl Store {
         rows.iter().map(read).collect()
     }
 
-    /// Answers an open complaint; `Conflict` when it was answered already.
+    /// Answers an open complaint, telling the complainant (`notes`, same transaction);
+    /// `Conflict` when it was answered already.
     pub async fn answer_complaint(
         &self,
         id: &str,
         answer: &ComplaintAnswer,
         audit: &NewAuditEntry,
+        notes: &[crate::allowance::NewNotification],
     ) -> Result<Complaint, StoreError> {
         let mut tx = self.begin_write().await?;
         let done = sqlx::query(
@@ -153,6 +155,7 @@ impl Store {
             });
         }
         append_audit_in(&mut tx, audit).await?;
+        crate::allowance::steps::notify_in(&mut tx, notes, answer.at).await?;
         tx.commit().await?;
         self.complaint(id).await
     }
