@@ -171,6 +171,41 @@ async fn from_a_bad_rating_to_the_revisit_and_into_the_measures() {
             .await;
         assert_eq!(visit.status, StatusCode::CREATED, "{}", visit.text);
 
+        // The case page lists the visit; the clerk records another there, served first.
+        let page = |who| {
+            let uri = format!("/cases/{case_id}");
+            let app = &app;
+            async move {
+                app.send(
+                    cookie_request(who, "GET", &uri, None)
+                        .body(Body::empty())
+                        .expect("req"),
+                )
+                .await
+            }
+        };
+        assert!(
+            page(&clerk).await.text.contains("窗口跑动记录（1 次）"),
+            "{}",
+            db.label
+        );
+        let form = format!("csrf_token={}&kind=supplement&priority=1&note=", clerk.csrf);
+        let posted = app
+            .send(
+                cookie_request(&clerk, "POST", &format!("/cases/{case_id}/visits"), None)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from(form))
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.text);
+        let shown = page(&clerk).await.text;
+        assert!(shown.contains("窗口跑动记录（2 次）") && shown.contains("优先办理"));
+        assert!(
+            !page(&mum).await.text.contains("窗口跑动记录"),
+            "not the applicant's business"
+        );
+
         let m = app
             .bearer(
                 &sup,
@@ -201,7 +236,7 @@ async fn from_a_bad_rating_to_the_revisit_and_into_the_measures() {
             m.json["instant_share"], 1.0,
             "accepted and ended the same day"
         );
-        assert_eq!(m.json["avg_visits"], 1.0);
+        assert_eq!(m.json["avg_visits"], 2.0);
         assert_eq!(m.json["avg_time_reduction"], 1.0);
         assert_eq!(m.json["on_time_share"], 1.0);
         assert_eq!(m.json["ratings"]["count"], 2);
@@ -260,7 +295,7 @@ async fn from_a_bad_rating_to_the_revisit_and_into_the_measures() {
             .rows()
             .find(|r| r.first() == Some(&Data::String("avg_visits".into())))
             .expect("avg_visits row");
-        assert_eq!(visits[2], Data::Float(1.0));
+        assert_eq!(visits[2], Data::Float(2.0));
         assert_eq!(visits[3], Data::Float(0.3));
         assert_eq!(visits[5], Data::String("no".into()));
         let refused = app

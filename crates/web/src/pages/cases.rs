@@ -138,6 +138,7 @@ struct CasePage {
     items: Vec<ItemView>,
     missing: Vec<Missing>,
     rating: super::rating_form::RatingSection,
+    visits: super::visits::VisitSection,
 }
 
 /// `GET /cases/{id}`: 404 page for a case outside the user's scope, as for a missing one.
@@ -156,6 +157,7 @@ pub(crate) async fn show(
         .catalog;
     let today = date_in_china(state.now());
     let rating = super::rating_form::section(&state, &user, &record, &catalog).await;
+    let visits = super::visits::section(&state, &user, &id).await;
     let mut items = Vec::new();
     let mut missing = Vec::new();
     for (code, snapshot) in &record.state.items {
@@ -185,6 +187,7 @@ pub(crate) async fn show(
         items,
         missing,
         rating,
+        visits,
     })
 }
 

@@ -30,6 +30,7 @@ mod settlements;
 mod sign_in;
 mod supervision;
 mod users;
+mod visits;
 mod watch;
 mod window;
 mod wizard;
@@ -50,6 +51,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))
         .route("/cases/{id}/rating", post(rating_form::rate))
+        .route("/cases/{id}/visits", post(visits::record))
         .route("/due", get(watch::due))
         .route("/due/{case}/{item}/urge", post(watch::urge))
         .route("/dept/items", get(watch::dept_items))
