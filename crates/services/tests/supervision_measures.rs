@@ -237,3 +237,96 @@ async fn a_claim_filed_at_a_window_counts_its_submission_visit_once() {
         assert_eq!(m.measures.online_share, Some(0.25), "{}", db.label);
     }
 }
+
+#[tokio::test]
+async fn a_catalogue_change_is_a_new_version_with_its_note_and_moves_the_shares() {
+    use onething_services::supervision::{ItemChange, ItemChangeInput};
+    for db in test_dbs().await {
+        let store = &db.store;
+        let svc = services(store);
+        store
+            .ensure_shipped_catalog(crate::supervision::at("2024-01-01"))
+            .await
+            .expect("catalogue");
+        let admin = actor("admin", Role::Admin, Scope::Platform, "2024-09-02");
+        let before = supervision::measures(&svc, &admin, period("2024-09-01", "2024-09-30", None))
+            .await
+            .expect("measures")
+            .catalog;
+        let current = store.current_catalog().await.expect("current");
+        let ap = store_item(&current.catalog, "AP-09");
+        assert!(!ap.online, "the shipped proposal: inspections not online");
+        let change = |version, online: bool, note: &str| {
+            ItemChange::try_from(ItemChangeInput {
+                version: Some(version),
+                online: Some(online),
+                note: Some(note.into()),
+                ..ItemChangeInput::default()
+            })
+            .expect("change")
+        };
+        let (version, item) = supervision::change_catalog_item(
+            &svc,
+            &admin,
+            "AP-09",
+            change(current.version, true, "稽核申请可网上提交"),
+        )
+        .await
+        .expect("changed");
+        assert_eq!(version, current.version + 1, "{}", db.label);
+        assert!(item.online);
+        let latest = store.current_catalog().await.expect("latest");
+        assert_eq!(latest.note, "AP-09：稽核申请可网上提交");
+        let after = supervision::measures(&svc, &admin, period("2024-09-01", "2024-09-30", None))
+            .await
+            .expect("measures")
+            .catalog;
+        assert_eq!(after.power_online, before.power_online + 1);
+        // A change made on the old version is refused; a clerk may not change the catalogue.
+        let stale = supervision::change_catalog_item(
+            &svc,
+            &admin,
+            "AP-09",
+            change(current.version, false, "x"),
+        )
+        .await;
+        assert!(
+            matches!(stale, Err(ServiceError::NotNow(_))),
+            "{}",
+            db.label
+        );
+        let clerk = supervision::change_catalog_item(
+            &svc,
+            &clerk("2024-09-02"),
+            "AP-09",
+            change(version, false, "x"),
+        )
+        .await;
+        assert!(matches!(clerk, Err(ServiceError::Access(_))));
+        // A limit shorter than a bundle's own for the item breaks the catalogue: refused.
+        let short = ItemChange::try_from(ItemChangeInput {
+            version: Some(version),
+            limit_working_days: Some(1),
+            note: Some("x".into()),
+            ..ItemChangeInput::default()
+        })
+        .expect("change");
+        let broken = supervision::change_catalog_item(&svc, &admin, "PS-05", short).await;
+        assert!(
+            matches!(broken, Err(ServiceError::Invalid(ref i)) if i.code == "CATALOG_INVALID"),
+            "{broken:?}"
+        );
+        assert_eq!(
+            store.current_catalog().await.expect("same").version,
+            version,
+            "nothing written"
+        );
+    }
+}
+
+fn store_item<'a>(
+    catalog: &'a onething_domain::catalog::Catalog,
+    code: &str,
+) -> &'a onething_domain::catalog::CatalogItem {
+    catalog.item(code).expect("item")
+}

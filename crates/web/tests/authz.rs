@@ -398,6 +398,16 @@ fn supervision_rules() -> Vec<Rule> {
                 missing,
             )
         },
+        // No item "{code}": 404 for the administrator.
+        Rule {
+            body: Some(json!({"version": 1, "online": true, "note": "x"})),
+            ..rule(
+                "post",
+                "/api/v1/admin/catalog/items/{code}",
+                U::EditCatalog.roles(),
+                missing,
+            )
+        },
     ]
 }
 

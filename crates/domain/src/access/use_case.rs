@@ -94,6 +94,8 @@ pub enum UseCase {
     /// Record or remove a 信用记录 entry (SV-5).
     ManageCreditRecords,
     ViewCreditRecords,
+    /// Change a catalogue item's flags or limit: a new catalogue version (SC-1).
+    EditCatalog,
     // Platform configuration.
     /// Load a year's holiday notice at run time (provisional due dates recomputed).
     LoadCalendarNotice,
@@ -179,10 +181,11 @@ const TABLE: &[(UseCase, &[Role])] = &[
     (UseCase::UrgeItem, &[Supervisor]),
     (UseCase::ManageCreditRecords, &[Supervisor]),
     (UseCase::ViewCreditRecords, &[Supervisor, Admin]),
+    (UseCase::EditCatalog, &[Admin]),
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 46] = [
+    pub const ALL: [UseCase; 47] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -229,6 +232,7 @@ impl UseCase {
         UseCase::UrgeItem,
         UseCase::ManageCreditRecords,
         UseCase::ViewCreditRecords,
+        UseCase::EditCatalog,
     ];
 
     /// The roles the table permits.

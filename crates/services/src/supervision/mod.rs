@@ -4,6 +4,7 @@
 //! cases and the catalogue. Periods the seeds leave open come from the dated supervision
 //! parameters (`data/params/supervision.toml`), never from constants here.
 
+mod catalog;
 mod commands;
 mod complaints;
 mod credit;
@@ -23,6 +24,7 @@ use onething_domain::{Dated, RegionCode};
 use onething_store::audit::NewAuditEntry;
 use serde_json::Value;
 
+pub use catalog::{ItemChange, ItemChangeInput, change_catalog_item};
 pub use commands::{
     ComplaintInput, FileComplaint, ItemRatingInput, Note, NoteInput, Period, PeriodInput, Rate,
     RatingInput, Revisit, RevisitInput, Score, VisitInput, WindowVisit,

@@ -1,5 +1,6 @@
 //! 信用记录 over HTTP (SV-5; docs/supervision.md): record, list and remove entries through
-//! `onething_services::supervision`; person ids masked in every answer.
+//! `onething_services::supervision`; person ids masked in every answer. Also the catalogue
+//! upkeep (SC-1) an administrator does.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -72,4 +73,30 @@ pub(crate) async fn remove_credit(
     let note = note_of(&headers, &body).await?;
     let r = service::remove_credit(&state.services(), &actor, &id, note).await?;
     Ok(Json(views::credit(&r)))
+}
+
+/// SC-1: an administrator changes a catalogue item's flags or limit (`{"version", "online",
+/// "instant", "limit_working_days", "note"}`); a new catalogue version with the note →
+/// `{"version", "item"}`. A stale `version` → `409 INVALID_STATE`; a change that breaks a
+/// bundle (a bundle limit above the item's) → `422 CATALOG_INVALID`.
+#[utoipa::path(post, path = "/admin/catalog/items/{code}", tag = "supervision",
+    params(("code" = String, Path, description = "item code")),
+    request_body(content = Object, description = "version, online, instant, limit_working_days, note"),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn change_item(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let actor = user.permit(&state, onething_domain::access::UseCase::EditCatalog)?;
+    let input: service::ItemChangeInput = parse_json(&headers, &body)?;
+    let change = service::ItemChange::try_from(input)?;
+    let (version, item) =
+        service::change_catalog_item(&state.services(), &actor, &code, change).await?;
+    Ok(Json(serde_json::json!({"version": version, "item": item})))
 }

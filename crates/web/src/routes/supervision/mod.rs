@@ -48,6 +48,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(urge))
         .routes(routes!(credit::record_credit, credit::credit_records))
         .routes(routes!(credit::remove_credit))
+        .routes(routes!(credit::change_item))
 }
 
 #[derive(Debug, Default, Deserialize)]
