@@ -14,6 +14,7 @@ pub mod ids;
 pub mod money;
 pub mod newborn;
 pub mod rules;
+pub mod supervision;
 pub mod year_month;
 
 pub use calendar::{Calendar, CalendarError, Dated};

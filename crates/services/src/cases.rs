@@ -14,7 +14,7 @@
 pub use crate::newborn::{accept as accept_application, refuse as refuse_application};
 
 use onething_domain::access::{Applicant, Scope, UseCase};
-use onething_domain::case::{Action, ActorRole, CaseState, CaseStatus, ItemState};
+use onething_domain::case::{Action, ActorRole, CaseState, ItemState};
 use onething_domain::ids::CaseId;
 use onething_domain::newborn::{BUNDLE, NewbornItem};
 use onething_store::cases::{self, CaseRecord, CaseWrite};
@@ -132,7 +132,16 @@ pub async fn complete_item(
     let today = actor.today();
     let next_day = svc.calendar.add_working_days_provisional(today, 1)?.date;
     let tracking = result.data.get("tracking_no").and_then(Value::as_str);
-    let body = item_done(code, today, next_day, &app.form, tracking);
+    let mut body = item_done(code, today, next_day, &app.form, tracking);
+    // The item that ends the case invites the rating (好差评, seed 003 八(一)).
+    let last = record
+        .state
+        .items
+        .iter()
+        .all(|(code, i)| code == item || i.state.is_terminal());
+    if last {
+        body.push_str(&crate::supervision::rating_invitation(case_id));
+    }
     let write = NewbornWrite {
         actor: case_actor(
             actor,
@@ -294,47 +303,15 @@ async fn own_application(
     application_of(svc, case_id).await
 }
 
-/// 好差评 (NB-12): the applicant rates the case once every item has ended; once only.
+/// 好差评 (NB-12): the applicant rates the case once every item has ended, within the
+/// rating period; once only. One front door for every bundle: `supervision::rate`.
 pub async fn rate(
     svc: &Services,
     actor: &Actor,
     case_id: &str,
     rating: Rate,
 ) -> Result<(), ServiceError> {
-    actor.authorize(UseCase::RateCase)?;
-    let record = load(svc, case_id).await?;
-    own_application(svc, actor, case_id, &record).await?;
-    if record.state.status() == CaseStatus::Open {
-        return Err(ServiceError::NotNow(
-            "尚有事项未办结，全部办结后才能评价".into(),
-        ));
-    }
-    let rated = svc
-        .store
-        .rate_case(
-            case_id,
-            rating.score,
-            rating.comment.as_deref(),
-            &actor.username,
-            actor.at,
-        )
-        .await?;
-    if !rated {
-        return Err(ServiceError::AlreadyRated);
-    }
-    svc.store
-        .append_audit(&onething_store::audit::NewAuditEntry {
-            at: actor.at,
-            actor: actor.username.clone(),
-            role: Some(actor.role),
-            action: "case_rated".into(),
-            subject_type: "case".into(),
-            subject_id: case_id.into(),
-            case_id: Some(case_id.into()),
-            detail: json!({"score": rating.score}),
-        })
-        .await?;
-    Ok(())
+    crate::supervision::rate(svc, actor, case_id, rating).await
 }
 
 /// A department kind's newborn items (its officers' queue).

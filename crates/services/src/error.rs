@@ -105,6 +105,9 @@ pub enum ServiceError {
     /// The case was rated already (409 `ALREADY_RATED`).
     #[error("the case was already rated")]
     AlreadyRated,
+    /// The rating period after the case ended is over (409 `RATING_PERIOD_OVER`).
+    #[error("the case could be rated until {until}")]
+    RatingPeriodOver { until: chrono::NaiveDate },
     /// A deadline runs into a year whose holiday notice is not loaded.
     #[error(transparent)]
     Calendar(#[from] onething_domain::CalendarError),

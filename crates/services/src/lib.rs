@@ -20,6 +20,7 @@ mod error;
 pub mod input;
 pub mod newborn;
 pub mod notify;
+pub mod supervision;
 
 use std::sync::Arc;
 

@@ -13,6 +13,10 @@ mod claims_case;
 mod newborn;
 #[path = "payables.rs"]
 mod payables;
+#[path = "supervision.rs"]
+mod supervision;
+#[path = "supervision_measures.rs"]
+mod supervision_measures;
 
 #[test]
 fn every_test_file_is_a_module() {

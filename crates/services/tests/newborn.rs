@@ -397,6 +397,7 @@ async fn accepted_at_once_then_every_department_finishes_and_the_mother_rates() 
             Rate {
                 score: 5,
                 comment: None,
+                ..Rate::default()
             },
         )
         .await;
@@ -427,6 +428,12 @@ async fn accepted_at_once_then_every_department_finishes_and_the_mother_rates() 
                 .any(|n| n.body.contains("支付宝缴纳居民医保费"))
         );
         assert!(notes.iter().any(|n| n.body.contains("领取")));
+        assert!(
+            notes.iter().any(|n| n
+                .body
+                .contains(&format!("欢迎对本次服务评价（好差评）：/cases/{case_id}"))),
+            "the notice of the last item invites the rating"
+        );
 
         let me = mother_actor(&f, monday());
         cases::rate(
@@ -436,6 +443,7 @@ async fn accepted_at_once_then_every_department_finishes_and_the_mother_rates() 
             Rate {
                 score: 5,
                 comment: Some("很方便".into()),
+                ..Rate::default()
             },
         )
         .await
@@ -447,6 +455,7 @@ async fn accepted_at_once_then_every_department_finishes_and_the_mother_rates() 
             Rate {
                 score: 1,
                 comment: None,
+                ..Rate::default()
             },
         )
         .await;

@@ -27,6 +27,7 @@ mod replays;
 pub mod sessions;
 pub mod shared_data;
 pub mod shared_records;
+pub mod supervision;
 mod text;
 
 pub use db::{Backend, Store};

@@ -241,6 +241,11 @@ impl From<onething_services::ServiceError> for ApiError {
                 "ALREADY_RATED",
                 "该办件已评价，每个办件只能评价一次",
             ),
+            E::RatingPeriodOver { until } => ApiError::new(
+                S::CONFLICT,
+                "RATING_PERIOD_OVER",
+                format!("评价期限已过：本办件可在 {until} 前（含当日）评价"),
+            ),
             E::Calendar(c) => c.into(),
             E::Settlement(s) => s.into(),
             E::Store(s) => s.into(),

@@ -5,6 +5,7 @@
 mod auth;
 pub mod documents;
 pub mod error;
+pub mod escalation;
 mod extract;
 mod headers;
 mod metrics;

@@ -991,3 +991,50 @@ async fn the_clerk_who_filed_a_window_claim_cannot_review_it() {
     assert_eq!(decided.status, StatusCode::OK, "{}", decided.text);
     assert_eq!(decided.json["status"], "approved", "{}", decided.text);
 }
+
+/// SV-5: a claimant in the credit register is flagged to the reviewer beside the claim,
+/// never refused for it; a removed entry no longer flags.
+#[tokio::test]
+async fn a_recorded_claimant_is_flagged_to_the_reviewer_not_refused() {
+    use onething_services::supervision::{self as sv, CreditInput, NewCredit, Note};
+    let f = fixture().await;
+    let app = &f.app;
+    let claim = claim_in_review(&f).await;
+    let svc = Services::with_calendar(
+        app.store.clone(),
+        Arc::new(MaternityParams::shipped()),
+        Calendar::shipped(),
+    );
+    let sup = Actor {
+        username: "sup".into(),
+        role: Role::Supervisor,
+        scope: Scope::Region(region(500000)),
+        at: app.now(),
+        idempotency_key: None,
+    };
+    let entry = NewCredit::try_from(CreditInput {
+        subject_kind: Some("person".into()),
+        subject_id: Some(f.mum.as_str().to_owned()),
+        decision: Some("曾骗取生育津贴".into()),
+        basis: Some("医保罚字〔2024〕1号".into()),
+        valid_from: Some("2024-01-01".into()),
+        ..CreditInput::default()
+    })
+    .expect("entry");
+    let recorded = sv::record_credit(&svc, &sup, entry)
+        .await
+        .expect("recorded");
+    let clerk = app.sign_in("clerk").await;
+    let page = get(app, &clerk, &format!("/clerk/claims/{}", claim.id)).await;
+    assert!(page.text.contains("信用记录提示"), "{}", page.text);
+    assert!(page.text.contains("曾骗取生育津贴"));
+    assert!(
+        page.text.contains("name=\"decision\""),
+        "the decision form is still there"
+    );
+    sv::remove_credit(&svc, &sup, &recorded.id, Note("复核撤销".into()))
+        .await
+        .expect("removed");
+    let page = get(app, &clerk, &format!("/clerk/claims/{}", claim.id)).await;
+    assert!(!page.text.contains("信用记录提示"));
+}

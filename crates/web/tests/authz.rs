@@ -193,6 +193,7 @@ fn rules() -> Vec<Rule> {
     .into_iter()
     .chain(allowance_rules())
     .chain(newborn_rules())
+    .chain(supervision_rules())
     .collect()
 }
 
@@ -258,7 +259,8 @@ fn newborn_rules() -> Vec<Rule> {
                 "post",
                 "/api/v1/cases/{id}/rating",
                 U::RateCase.roles(),
-                missing,
+                // Her own case, still open: 409 (a stranger's is 404: services tests).
+                Target::Status(StatusCode::CONFLICT),
             )
         },
         Rule {
@@ -288,6 +290,129 @@ fn newborn_rules() -> Vec<Rule> {
             U::ConfirmCounterfoil.roles(),
             missing,
         ),
+    ]
+}
+
+/// Supervision: measures (no period given → 400), rectifications and complaints (the
+/// world's case ids name none → 404 for the moves), visits on a case, complaints.
+fn supervision_rules() -> Vec<Rule> {
+    use UseCase as U;
+    let missing = Target::Status(StatusCode::NOT_FOUND);
+    let note = Some(json!({"note": "已核实"}));
+    let task = |tail: &str, case: U, body: &Option<Value>| {
+        let path: &'static str =
+            Box::leak(format!("/api/v1/supervision/rectifications/{{id}}/{tail}").into_boxed_str());
+        Rule {
+            body: body.clone(),
+            ..rule("post", path, case.roles(), missing)
+        }
+    };
+    vec![
+        rule(
+            "get",
+            "/api/v1/supervision/measures",
+            U::ViewMeasures.roles(),
+            Target::Status(StatusCode::BAD_REQUEST),
+        ),
+        rule(
+            "get",
+            "/api/v1/supervision/rectifications",
+            U::ViewRectifications.roles(),
+            Target::Scoped,
+        ),
+        task("investigate", U::HandleRectification, &note),
+        task("rectify", U::HandleRectification, &note),
+        task(
+            "revisit",
+            U::RevisitRectification,
+            &Some(json!({"outcome": "satisfied", "note": "电话回访"})),
+        ),
+        rule(
+            "get",
+            "/api/v1/cases/{id}/visits",
+            U::ViewVisits.roles(),
+            Target::Case,
+        ),
+        Rule {
+            body: Some(json!({"kind": "pickup"})),
+            ..rule(
+                "post",
+                "/api/v1/cases/{id}/visits",
+                U::RecordVisit.roles(),
+                Target::Case,
+            )
+        },
+        Rule {
+            body: Some(json!({"subject": "office", "region": "500228", "body": "窗口排队太久"})),
+            ..rule(
+                "post",
+                "/api/v1/complaints",
+                U::FileComplaint.roles(),
+                Target::Scoped,
+            )
+        },
+        rule(
+            "get",
+            "/api/v1/complaints",
+            U::ViewComplaints.roles(),
+            Target::Scoped,
+        ),
+        Rule {
+            body: note.clone(),
+            ..rule(
+                "post",
+                "/api/v1/complaints/{id}/answer",
+                U::AnswerComplaint.roles(),
+                missing,
+            )
+        },
+        // The world's police item is open: the supervisor of its region urges it.
+        Rule {
+            body: Some(json!({"note": "请尽快办理"})),
+            ..rule(
+                "post",
+                "/api/v1/cases/{id}/items/{item}/urge",
+                U::UrgeItem.roles(),
+                Target::Case,
+            )
+        },
+        Rule {
+            body: Some(
+                json!({"subject_kind": "institution", "subject_id": "H500228001",
+                              "decision": "骗取医保基金", "basis": "处罚决定书", "valid_from": "2024-09-01"}),
+            ),
+            ..rule(
+                "post",
+                "/api/v1/supervision/credit-records",
+                U::ManageCreditRecords.roles(),
+                Target::Scoped,
+            )
+        },
+        rule(
+            "get",
+            "/api/v1/supervision/credit-records",
+            U::ViewCreditRecords.roles(),
+            Target::Scoped,
+        ),
+        Rule {
+            body: note.clone(),
+            ..rule(
+                "post",
+                "/api/v1/supervision/credit-records/{id}/remove",
+                U::ManageCreditRecords.roles(),
+                missing,
+            )
+        },
+        // No item "{code}": 404 for the administrator.
+        Rule {
+            body: Some(json!({"version": 1, "online": true, "note": "x"})),
+            ..rule(
+                "post",
+                "/api/v1/admin/catalog/items/{code}",
+                U::EditCatalog.roles(),
+                missing,
+            )
+        },
     ]
 }
 

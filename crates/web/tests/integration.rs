@@ -43,6 +43,8 @@ mod pages;
 mod session;
 #[path = "settlements.rs"]
 mod settlements;
+#[path = "supervision.rs"]
+mod supervision;
 
 #[test]
 fn every_test_file_is_a_module() {

@@ -47,6 +47,16 @@ fn pages() -> Vec<(&'static str, &'static [Role])> {
             "/supervision/duplicates",
             UseCase::ViewDuplicateAttempts.roles(),
         ),
+        ("/supervision", UseCase::ViewMeasures.roles()),
+        (
+            "/supervision/rectifications",
+            UseCase::ViewRectifications.roles(),
+        ),
+        ("/complaints", UseCase::ViewComplaints.roles()),
+        (
+            "/supervision/credit-records",
+            UseCase::ViewCreditRecords.roles(),
+        ),
     ]
 }
 

@@ -17,6 +17,7 @@ export const ACCOUNTS = {
   employer: ['demo-employer', 'demo-employer-2026'],
   hospital: ['demo-hospital', 'demo-hospital-2026'],
   police: ['demo-police', 'demo-police-2026'],
+  insurance: ['demo-insurance', 'demo-insurance-2026'],
   newbornMother: ['demo-newborn-mother', 'demo-newborn-mother-2026'],
 };
 

@@ -72,6 +72,30 @@ pub enum UseCase {
     ViewCounterfoils,
     /// The hospital records handing counterfoils over; the police station receiving them.
     ConfirmCounterfoil,
+    // Supervision and evaluation (SV-1, SV-2; seed 004).
+    /// Every bad rating's rectification task (supervisors; officers their department's).
+    ViewRectifications,
+    /// The owner department's officers record the investigation and the rectification.
+    HandleRectification,
+    /// The supervisor records the revisit (回访) that closes a rectification.
+    RevisitRectification,
+    /// A clerk records a window visit on a case (跑动次数).
+    RecordVisit,
+    ViewVisits,
+    /// The measures of a period (supervisor, admin).
+    ViewMeasures,
+    /// A citizen or employer files a complaint (投诉).
+    FileComplaint,
+    ViewComplaints,
+    /// The office answers a complaint.
+    AnswerComplaint,
+    /// A supervisor urges (催办) an open item, recorded on its case (SV-3).
+    UrgeItem,
+    /// Record or remove a 信用记录 entry (SV-5).
+    ManageCreditRecords,
+    ViewCreditRecords,
+    /// Change a catalogue item's flags or limit: a new catalogue version (SC-1).
+    EditCatalog,
     // Platform configuration.
     /// Load a year's holiday notice at run time (provisional due dates recomputed).
     LoadCalendarNotice,
@@ -136,10 +160,32 @@ const TABLE: &[(UseCase, &[Role])] = &[
     ),
     (UseCase::ConfirmCounterfoil, &[HospitalClerk, DeptOfficer]),
     (UseCase::LoadCalendarNotice, &[Admin]),
+    (
+        UseCase::ViewRectifications,
+        &[Supervisor, DeptOfficer, Admin],
+    ),
+    (UseCase::HandleRectification, &[DeptOfficer]),
+    (UseCase::RevisitRectification, &[Supervisor]),
+    (UseCase::RecordVisit, &[AgencyClerk, HospitalClerk]),
+    (
+        UseCase::ViewVisits,
+        &[AgencyClerk, HospitalClerk, Supervisor, Admin],
+    ),
+    (UseCase::ViewMeasures, &[Supervisor, Admin]),
+    (UseCase::FileComplaint, &[Person, Employer]),
+    (
+        UseCase::ViewComplaints,
+        &[Person, Employer, AgencyClerk, Supervisor, Admin],
+    ),
+    (UseCase::AnswerComplaint, &[AgencyClerk, Supervisor]),
+    (UseCase::UrgeItem, &[Supervisor]),
+    (UseCase::ManageCreditRecords, &[Supervisor]),
+    (UseCase::ViewCreditRecords, &[Supervisor, Admin]),
+    (UseCase::EditCatalog, &[Admin]),
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 34] = [
+    pub const ALL: [UseCase; 47] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -174,6 +220,19 @@ impl UseCase {
         UseCase::ViewCounterfoils,
         UseCase::ConfirmCounterfoil,
         UseCase::LoadCalendarNotice,
+        UseCase::ViewRectifications,
+        UseCase::HandleRectification,
+        UseCase::RevisitRectification,
+        UseCase::RecordVisit,
+        UseCase::ViewVisits,
+        UseCase::ViewMeasures,
+        UseCase::FileComplaint,
+        UseCase::ViewComplaints,
+        UseCase::AnswerComplaint,
+        UseCase::UrgeItem,
+        UseCase::ManageCreditRecords,
+        UseCase::ViewCreditRecords,
+        UseCase::EditCatalog,
     ];
 
     /// The roles the table permits.

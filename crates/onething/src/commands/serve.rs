@@ -124,6 +124,8 @@ pub async fn serve_state(state: AppState, listen: &str, db: &str) -> Result<(), 
     warm_up_fonts(&state);
     // Outbox deliveries to departments (EX-6), retried until delivered or failed.
     let outbox = tokio::spawn(onething_web::outbox::run_outbox_loop(state.clone()));
+    // Late complaints escalated to the supervisors (docs/supervision.md).
+    let escalation = tokio::spawn(onething_web::escalation::run_escalation_loop(state.clone()));
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         Failure::usage(
             format!("无法监听 {listen}：{e}"),
@@ -143,6 +145,7 @@ pub async fn serve_state(state: AppState, listen: &str, db: &str) -> Result<(), 
         .await
         .map_err(|e| Failure::environment("服务异常退出", e))?;
     outbox.abort();
+    escalation.abort();
     store.close().await;
     say!("onething 已停止 / stopped")?;
     Ok(())

@@ -389,43 +389,6 @@ impl TryFrom<ReasonInput> for Reason {
     }
 }
 
-/// A rating as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RatingInput {
-    pub score: Option<i64>,
-    pub comment: Option<String>,
-}
-
-/// A validated rating: 1..5, comment at most 500 characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rate {
-    pub score: i64,
-    pub comment: Option<String>,
-}
-
-impl TryFrom<RatingInput> for Rate {
-    type Error = Invalid;
-
-    fn try_from(input: RatingInput) -> Result<Rate, Invalid> {
-        let score = input
-            .score
-            .ok_or_else(|| Invalid::missing("score", "评分（score）不能为空"))?;
-        if !(1..=5).contains(&score) {
-            return Err(bad("OUT_OF_RANGE", "score", "评分（score）须为1到5"));
-        }
-        let comment = optional_text(input.comment.as_deref());
-        if comment.as_ref().is_some_and(|c| c.chars().count() > 500) {
-            return Err(bad(
-                "INVALID_BODY",
-                "comment",
-                "评价（comment）不超过500个字符",
-            ));
-        }
-        Ok(Rate { score, comment })
-    }
-}
-
 /// A clerk's refusal after checking supplied materials, as sent.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

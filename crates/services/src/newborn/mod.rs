@@ -19,8 +19,8 @@ use onething_domain::RegionCode;
 pub use apply::{accept, apply, precheck, refuse};
 pub use commands::{
     ApplicationInput, Apply, DeliveryInput, EthnicityInput, HouseholdInput, ItemResult,
-    MaterialInput, Rate, RatingInput, Reason, ReasonInput, Refuse, RefuseInput, ReimbursementInput,
-    ResultInput, SupplyMaterial,
+    MaterialInput, Reason, ReasonInput, Refuse, RefuseInput, ReimbursementInput, ResultInput,
+    SupplyMaterial,
 };
 pub use print::notice_form;
 pub use progress::{Message, Progress, ResultView, progress};
@@ -40,3 +40,6 @@ pub struct Newborn {
     /// The GB/T 2260 city the bundle serves; its counties are included.
     pub city: RegionCode,
 }
+
+// The rating (好差评) is the supervision module's, for every bundle; kept here by name.
+pub use crate::supervision::{Rate, RatingInput};

@@ -139,6 +139,8 @@ struct CasePage {
     due: String,
     items: Vec<ItemView>,
     missing: Vec<Missing>,
+    rating: super::rating_form::RatingSection,
+    visits: super::visits::VisitSection,
 }
 
 /// `GET /cases/{id}`: 404 page for a case outside the user's scope, as for a missing one.
@@ -156,6 +158,8 @@ pub(crate) async fn show(
         .await?
         .catalog;
     let today = date_in_china(state.now());
+    let rating = super::rating_form::section(&state, &user, &record, &catalog).await;
+    let visits = super::visits::section(&state, &user, id.as_str()).await;
     let mut items = Vec::new();
     let mut missing = Vec::new();
     for (code, snapshot) in &record.state.items {
@@ -184,6 +188,8 @@ pub(crate) async fn show(
         due: due_day(record.state.due_on(), record.state.due_on_provisional()),
         items,
         missing,
+        rating,
+        visits,
     })
 }
 

@@ -72,6 +72,7 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
     match role {
         Role::DeptOfficer => links.extend([
             ("/dept/items", "本部门事项"),
+            ("/supervision/rectifications", "差评整改"),
             ("/dept/newborn", "新生儿出生一件事"),
             ("/newborn/counterfoils", "副页移交"),
         ]),
@@ -81,10 +82,13 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
             ("/newborn/counterfoils", "副页移交"),
         ]),
         Role::Supervisor => links.extend([
+            ("/supervision", "效能监测"),
+            ("/supervision/rectifications", "差评整改"),
+            ("/complaints", "投诉"),
             ("/due", "超期预警"),
             ("/newborn/counterfoils?late=1", "副页逾期移交"),
         ]),
-        Role::Admin => links.push(("/due", "超期预警")),
+        Role::Admin => links.extend([("/supervision", "效能监测"), ("/due", "超期预警")]),
         Role::Employer => links.extend([
             ("/employer/offers", "待申领生育津贴"),
             ("/employer/claims", "生育津贴申领"),
@@ -93,6 +97,7 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
         Role::Person => links.extend([
             ("/my/claims", "我的生育津贴"),
             ("/newborn/applications", "新生儿出生一件事"),
+            ("/complaints", "投诉"),
         ]),
         Role::AgencyClerk => links.extend([
             ("/clerk/review", "待审核"),
@@ -100,6 +105,7 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
             ("/clerk/window", "窗口代办"),
             ("/clerk/claims", "生育津贴申领"),
             ("/clerk/settlements", "结算批次"),
+            ("/complaints", "投诉"),
         ]),
     }
     links.push((

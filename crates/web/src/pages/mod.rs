@@ -11,19 +11,26 @@
 mod admin;
 mod calendar;
 mod cases;
+mod charts;
 mod chrome;
 mod claims;
+mod complaints;
+mod credit;
+mod dashboard;
 mod employer;
 mod error;
 mod lookup;
 mod newborn;
 mod newborn_dept;
 mod newborn_parts;
+mod rating_form;
+mod rectifications;
 mod review;
 mod settlements;
 mod sign_in;
 mod supervision;
 mod users;
+mod visits;
 mod watch;
 mod window;
 mod wizard;
@@ -43,7 +50,10 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/logout", post(sign_in::logout))
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(cases::show))
+        .route("/cases/{id}/rating", post(rating_form::rate))
+        .route("/cases/{id}/visits", post(visits::record))
         .route("/due", get(watch::due))
+        .route("/due/{case}/{item}/urge", post(watch::urge))
         .route("/dept/items", get(watch::dept_items))
         .route("/audit", get(admin::audit))
         .route("/admin/catalog", get(admin::catalog))
@@ -112,6 +122,24 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         )
         .route("/allowance/late", get(settlements::late))
         .route("/supervision/duplicates", get(supervision::duplicates))
+        .route("/supervision", get(dashboard::dashboard))
+        .route("/supervision/measures.xlsx", get(dashboard::export))
+        .route("/supervision/rectifications", get(rectifications::list))
+        .route(
+            "/supervision/rectifications/{id}/{step}",
+            post(rectifications::step),
+        )
+        .route("/complaints", get(complaints::list).post(complaints::file))
+        .route(
+            "/supervision/credit-records",
+            get(credit::list).post(credit::record),
+        )
+        .route("/supervision/credit-records.csv", get(credit::export))
+        .route(
+            "/supervision/credit-records/{id}/remove",
+            post(credit::remove),
+        )
+        .route("/complaints/{id}/answer", post(complaints::answer))
         .route("/newborn/guide", get(newborn::guide))
         .route("/newborn/apply", get(newborn::form).post(newborn::submit))
         .route("/newborn/applications", get(newborn::list))

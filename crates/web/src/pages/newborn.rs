@@ -210,6 +210,7 @@ struct ShowPage {
     may_accept: bool,
     may_rate: bool,
     rated: Option<i64>,
+    reasons: Vec<super::rating_form::ReasonOption>,
 }
 
 pub(crate) async fn show(
@@ -229,7 +230,10 @@ pub(crate) async fn show(
                 .catalog_version(record.state.catalog_version)
                 .await?;
             let rated = state.store.case_rating(case_id).await?.map(|r| r.score);
-            let ended = record.state.status() != onething_domain::case::CaseStatus::Open;
+            // Open for rating only while the rating period runs (and only for the mother).
+            let ended = super::rating_form::section(&state, &user, &record, &catalog.catalog)
+                .await
+                .may_rate;
             let today = onething_domain::china_time::date_in_china(state.now());
             let rows = item_rows(&record.state, &catalog.catalog, &state.calendar(), today);
             (rows, super::day(record.state.due_on()), ended, rated)
@@ -243,6 +247,7 @@ pub(crate) async fn show(
         may_accept: waiting && UseCase::AcceptApplication.permits(user.role()),
         may_rate: ended && rated.is_none() && UseCase::RateCase.permits(user.role()),
         rated,
+        reasons: super::rating_form::reason_options(),
         app,
         items,
         promised,
@@ -292,14 +297,6 @@ pub(crate) async fn accept(
     Ok(redirect_with(&format!("/newborn/applications/{id}"), None))
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-pub(crate) struct RatingForm {
-    #[serde(default)]
-    score: String,
-    #[serde(default)]
-    comment: String,
-}
-
 pub(crate) async fn rate(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
@@ -312,11 +309,7 @@ pub(crate) async fn rate(
     let case_id = app
         .case_id
         .ok_or_else(|| PageError::from(ApiError::not_found()))?;
-    let form: RatingForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
-    let input = onething_services::newborn::RatingInput {
-        score: form.score.trim().parse().ok(),
-        comment: Some(form.comment),
-    };
+    let input = super::rating_form::rating_input(&body);
     let rating = onething_services::newborn::Rate::try_from(input).map_err(|e| api(e.into()))?;
     cases::rate(&svc, &actor, &case_id, rating)
         .await

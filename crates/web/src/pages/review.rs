@@ -116,6 +116,8 @@ struct ReviewPage {
     reasons: Vec<ReasonOption>,
     form: ReviewForm,
     error: Option<String>,
+    /// 信用记录 in force about the claimant or her employer (SV-5): shown, never a refusal.
+    credit: Vec<String>,
 }
 
 /// `GET /clerk/claims/{id}`: the claim with its evidence and, in review, the decision form.
@@ -189,8 +191,32 @@ async fn render(
             reasons,
             form,
             error,
+            credit: credit_flags(state, claim).await?,
         },
     )
+}
+
+/// The claimant's and her employer's credit records in force today, as lines to show.
+async fn credit_flags(state: &AppState, claim: &Claim) -> Result<Vec<String>, PageError> {
+    let today = onething_domain::china_time::date_in_china(state.now());
+    let subjects = [claim.person_id.as_str(), claim.employer_uscc.as_str()];
+    let flags = onething_services::supervision::credit_flags(&state.services(), &subjects, today)
+        .await
+        .map_err(crate::ApiError::from)?;
+    Ok(flags
+        .iter()
+        .map(|r| {
+            let who = if r.subject_kind == "person" {
+                "申领人"
+            } else {
+                "参保单位"
+            };
+            format!(
+                "{who}有信用记录：{}（依据：{}；{} 起）",
+                r.decision, r.basis, r.valid_from
+            )
+        })
+        .collect())
 }
 
 async fn preview(

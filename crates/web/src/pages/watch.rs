@@ -28,6 +28,7 @@ const DEPT_HORIZON_DAYS: i64 = 400;
 
 struct DueRow {
     case_id: String,
+    item_code: String,
     item: String,
     department: &'static str,
     state: &'static str,
@@ -55,6 +56,8 @@ struct DuePage {
     overdue: i64,
     /// The next page, if any.
     next: Option<String>,
+    /// Supervisors urge (催办) open items from the list.
+    may_urge: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -144,6 +147,7 @@ pub(crate) async fn due(
         overdue,
         rows,
         next,
+        may_urge: onething_domain::access::UseCase::UrgeItem.permits(user.role()),
     })
 }
 
@@ -155,6 +159,7 @@ struct DeptPage {
     today: String,
     rows: Vec<DueRow>,
     next: Option<String>,
+    may_urge: bool,
 }
 
 /// `GET /dept/items`: department officers only.
@@ -191,6 +196,7 @@ pub(crate) async fn dept_items(
         today: day(Some(today)),
         rows,
         next: next_link("/dept/items", None, page.next),
+        may_urge: false,
     })
 }
 
@@ -207,6 +213,7 @@ async fn visible_rows(
         .filter_map(|(d, case)| {
             can_see_case(user.scope(), &case.facts()).ok()?;
             Some(DueRow {
+                item_code: d.item.clone(),
                 item: catalog
                     .item(&d.item)
                     .map_or_else(|| d.item.clone(), |e| e.name.clone()),
@@ -220,4 +227,17 @@ async fn visible_rows(
             })
         })
         .collect())
+}
+
+/// `POST /due/{case}/{item}/urge`: the supervisor's one click to urge (催办) an item.
+pub(crate) async fn urge(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    axum::extract::Path((case_id, item)): axum::extract::Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let actor = super::permit(&state, &user, onething_domain::access::UseCase::UrgeItem)?;
+    onething_services::supervision::urge(&state.services(), &actor, &case_id, &item, None)
+        .await
+        .map_err(crate::ApiError::from)?;
+    Ok(super::chrome::redirect_with("/due", None))
 }

@@ -8,6 +8,7 @@ pub(crate) mod exchange_results;
 pub(crate) mod health;
 pub(crate) mod newborn;
 pub(crate) mod session;
+pub(crate) mod supervision;
 
 use axum::http::StatusCode;
 

@@ -143,12 +143,31 @@ fn newborn_accounts(mother: Option<&CitizenId>) -> Result<Vec<Planned>, Failure>
         },
     )
     .map_err(|e| Failure::environment("演示部门范围无效", e))?;
-    let mut out: Vec<Planned> = vec![(
-        "police",
+    let insurance = Scope::for_role(
         Role::DeptOfficer,
-        police,
-        "公安部门：新生儿出生登记（本部门事项、办结并填写户号、不予办理）",
-    )];
+        ScopeFlags {
+            dept: Some((
+                "demo-medical-insurance",
+                Some(DepartmentKind::MedicalInsurance),
+            )),
+            ..ScopeFlags::default()
+        },
+    )
+    .map_err(|e| Failure::environment("演示部门范围无效", e))?;
+    let mut out: Vec<Planned> = vec![
+        (
+            "police",
+            Role::DeptOfficer,
+            police,
+            "公安部门：新生儿出生登记（本部门事项、办结并填写户号、不予办理）",
+        ),
+        (
+            "insurance",
+            Role::DeptOfficer,
+            insurance,
+            "医保部门：差评整改（调查核实、记录整改）",
+        ),
+    ];
     if let Some(mother) = mother {
         out.push((
             "newborn-mother",

@@ -5,6 +5,7 @@ mod accounts;
 mod claims;
 mod departments;
 mod newborn;
+mod supervision;
 
 use crate::out::say;
 use std::path::Path;
@@ -59,6 +60,8 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
         "  新生儿出生一件事 / newborn applications: {}",
         newborn.summary
     )?;
+    let supervised = supervision::seed(&store, &calendar, claims.mother.as_ref()).await?;
+    say!("  监督与评价 / supervision: {supervised}")?;
     say!("  所有人员与单位均为合成数据 / every person and employer is synthetic")?;
     let passwords = onething_store::accounts::Passwords::new();
     let accounts = accounts::seed_demo_accounts(

@@ -242,6 +242,7 @@ impl Seeder {
                     let rating = onething_services::newborn::Rate {
                         score: 5,
                         comment: Some("一次都没跑".into()),
+                        ..onething_services::newborn::Rate::default()
                     };
                     cases::rate(&self.svc, &me, case_id, rating)
                         .await

@@ -1,0 +1,171 @@
+//! 信用记录 (SV-5): the register of people and institutions found to have obtained benefits
+//! by deceit. Entries and removals are written with their audit entry; a removed entry stays,
+//! marked, so the register's history is kept.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::like;
+use crate::audit::{NewAuditEntry, append_audit_in};
+use crate::text::{date, instant, opt_date, parse_date, parse_instant, parse_opt_date};
+use crate::{Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditRecord {
+    pub id: String,
+    /// `person` or `institution`.
+    pub subject_kind: String,
+    pub subject_id: String,
+    pub subject_name: Option<String>,
+    pub decision: String,
+    pub basis: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub region: Option<String>,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+    /// `(by, at, reason)` once removed.
+    pub removed: Option<(String, DateTime<Utc>, String)>,
+}
+
+const COLUMNS: &str = "id, subject_kind, subject_id, subject_name, decision, basis, valid_from,
+    valid_to, region, recorded_by, recorded_at, removed_by, removed_at, removal_reason";
+
+impl Store {
+    pub async fn add_credit_record(
+        &self,
+        r: &CreditRecord,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO credit_records (id, subject_kind, subject_id, subject_name, decision, basis,
+                 valid_from, valid_to, region, recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&r.id)
+        .bind(&r.subject_kind)
+        .bind(&r.subject_id)
+        .bind(r.subject_name.as_deref())
+        .bind(&r.decision)
+        .bind(&r.basis)
+        .bind(date(r.valid_from))
+        .bind(opt_date(r.valid_to))
+        .bind(r.region.as_deref())
+        .bind(&r.recorded_by)
+        .bind(instant(r.recorded_at))
+        .execute(&mut *tx)
+        .await?;
+        append_audit_in(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks an entry removed; `Conflict` when it was removed already.
+    pub async fn remove_credit_record(
+        &self,
+        id: &str,
+        by: &str,
+        at: DateTime<Utc>,
+        reason: &str,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE credit_records SET removed_by = $2, removed_at = $3, removal_reason = $4
+             WHERE id = $1 AND removed_at IS NULL",
+        )
+        .bind(id)
+        .bind(by)
+        .bind(instant(at))
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict {
+                what: "credit record",
+                id: id.to_owned(),
+            });
+        }
+        append_audit_in(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn credit_record(&self, id: &str) -> Result<CreditRecord, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM credit_records WHERE id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "credit record",
+                id: id.to_owned(),
+            })?;
+        read(&row)
+    }
+
+    /// The register in a region (`LIKE` prefix) or everywhere, newest first.
+    pub async fn credit_records(
+        &self,
+        region_prefix: Option<&str>,
+    ) -> Result<Vec<CreditRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM credit_records WHERE ($1 IS NULL OR region LIKE $1)
+             ORDER BY recorded_at DESC, id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(like(region_prefix))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(read).collect()
+    }
+
+    /// Entries about `subject_id` not removed and in force on `on`.
+    pub async fn credit_records_in_force(
+        &self,
+        subject_id: &str,
+        on: NaiveDate,
+    ) -> Result<Vec<CreditRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM credit_records
+             WHERE subject_id = $1 AND removed_at IS NULL AND valid_from <= $2
+               AND (valid_to IS NULL OR valid_to >= $2)
+             ORDER BY valid_from, id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(subject_id)
+            .bind(date(on))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(read).collect()
+    }
+}
+
+fn read(r: &AnyRow) -> Result<CreditRecord, StoreError> {
+    let removed = match r.try_get::<Option<String>, _>("removed_at")? {
+        None => None,
+        Some(at) => Some((
+            r.try_get::<Option<String>, _>("removed_by")?
+                .unwrap_or_default(),
+            parse_instant(&at)?,
+            r.try_get::<Option<String>, _>("removal_reason")?
+                .unwrap_or_default(),
+        )),
+    };
+    Ok(CreditRecord {
+        id: r.try_get("id")?,
+        subject_kind: r.try_get("subject_kind")?,
+        subject_id: r.try_get("subject_id")?,
+        subject_name: r.try_get("subject_name")?,
+        decision: r.try_get("decision")?,
+        basis: r.try_get("basis")?,
+        valid_from: parse_date(&r.try_get::<String, _>("valid_from")?)?,
+        valid_to: parse_opt_date(r.try_get("valid_to")?)?,
+        region: r.try_get("region")?,
+        recorded_by: r.try_get("recorded_by")?,
+        recorded_at: parse_instant(&r.try_get::<String, _>("recorded_at")?)?,
+        removed,
+    })
+}

@@ -1,0 +1,350 @@
+//! Supervision over HTTP (contract.md "Supervision"; docs/supervision.md): the measures of
+//! a period, every bad rating's rectification and the moves that take it to its revisit,
+//! window visits on a case, and complaints. Each handler parses, calls the one use case in
+//! `onething_services::supervision` (which checks the policy table and the scope) and
+//! renders its JSON.
+
+mod credit;
+mod views;
+
+pub(crate) use views::masked_subject;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use onething_domain::china_time::date_in_china;
+use onething_domain::supervision::RectificationStatus;
+use onething_services::supervision::{
+    self as service, ComplaintInput, FileComplaint, Note, NoteInput, Period, PeriodInput, Revisit,
+    RevisitInput, VisitInput, WindowVisit,
+};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::{IntoParams, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::CurrentUser;
+use crate::auth::json::parse_json;
+use crate::extract::ApiQuery;
+use crate::routes::newborn::idempotency_key;
+use crate::{ApiError, AppState};
+
+#[derive(OpenApi)]
+#[openapi(tags((name = "supervision", description = "好差评 rectifications, window visits, complaints and the measures of seed 004")))]
+struct SupervisionDoc;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(SupervisionDoc::openapi())
+        .routes(routes!(measures))
+        .routes(routes!(rectifications))
+        .routes(routes!(investigate))
+        .routes(routes!(rectify))
+        .routes(routes!(revisit))
+        .routes(routes!(record_visit, visits))
+        .routes(routes!(file_complaint, complaints))
+        .routes(routes!(answer_complaint))
+        .routes(routes!(urge))
+        .routes(routes!(credit::record_credit, credit::credit_records))
+        .routes(routes!(credit::remove_credit))
+        .routes(routes!(credit::change_item))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UrgeBody {
+    note: Option<String>,
+}
+
+/// 催办: a supervisor urges an open item of a case in his region (`{"note"}` optional); the
+/// urge is recorded on the case (step `urged`) and audited. A finished item → `409`.
+#[utoipa::path(post, path = "/cases/{id}/items/{item}/urge", tag = "supervision",
+    params(("id" = String, Path, description = "case id"), ("item" = String, Path, description = "item code")),
+    request_body(content = Object, description = "note (optional)"),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
+pub(crate) async fn urge(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((case_id, item)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let actor = user.actor(&state, idempotency_key(&headers));
+    actor.authorize(onething_domain::access::UseCase::UrgeItem)?;
+    let input: UrgeBody = if body.is_empty() {
+        UrgeBody::default()
+    } else {
+        parse_json(&headers, &body)?
+    };
+    let note = onething_services::input::optional_text(input.note.as_deref());
+    let record = service::urge(&state.services(), &actor, &case_id, &item, note).await?;
+    Ok(Json(serde_json::json!({
+        "case_id": record.id, "item": item, "urged_at": actor.at, "case_version": record.version,
+    })))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct MeasuresQuery {
+    /// First day of the period (YYYY-MM-DD).
+    from: Option<String>,
+    /// Last day of the period, included.
+    to: Option<String>,
+    /// GB/T 2260 region inside the supervisor's (default: the supervisor's own).
+    region: Option<String>,
+}
+
+/// The measures of the cases that ended in the period (shares 0–1, `null` over no
+/// cases), with the catalogue's shares beside them (an addition).
+#[utoipa::path(get, path = "/supervision/measures", tag = "supervision",
+    params(MeasuresQuery),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn measures(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<MeasuresQuery>,
+) -> Result<Json<service::MeasuresReport>, ApiError> {
+    let actor = user.actor(&state, None);
+    actor.authorize(onething_domain::access::UseCase::ViewMeasures)?;
+    let period = Period::try_from(PeriodInput {
+        from: query.from,
+        to: query.to,
+        region: query.region,
+    })?;
+    Ok(Json(
+        service::measures(&state.services(), &actor, period).await?,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct RectificationQuery {
+    /// `open`, `rectified` or `revisited` (default: all).
+    status: Option<String>,
+}
+
+/// Every bad rating (score ≤ 2) with its owner, `due_on` and `status` (`open`,
+/// `rectified`, `revisited`): a supervisor's region; an officer's department (an addition).
+#[utoipa::path(get, path = "/supervision/rectifications", tag = "supervision",
+    params(RectificationQuery),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object, description = "array of rectifications"),
+              (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn rectifications(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<RectificationQuery>,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let actor = user.actor(&state, None);
+    let status = match query
+        .status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(s) => Some(RectificationStatus::parse(s).ok_or_else(|| {
+            ApiError::bad_request(
+                "INVALID_ENUM",
+                "status 须为 open、rectified、revisited 之一",
+                "status",
+            )
+        })?),
+    };
+    let tasks = service::rectifications(&state.services(), &actor, status).await?;
+    let today = actor.today();
+    Ok(Json(
+        tasks
+            .iter()
+            .map(|t| views::rectification(t, today))
+            .collect(),
+    ))
+}
+
+pub(super) async fn note_of(headers: &HeaderMap, body: &Bytes) -> Result<Note, ApiError> {
+    let input: NoteInput = parse_json(headers, body)?;
+    Ok(Note::try_from(input)?)
+}
+
+/// The owner department's officer records the investigation (`{"note"}`); amendable
+/// while the task is open.
+#[utoipa::path(post, path = "/supervision/rectifications/{id}/investigate", tag = "supervision",
+    params(("id" = String, Path, description = "rectification id")),
+    request_body(content = Object, description = "note"),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody, description = "INVALID_STATE")))]
+pub(crate) async fn investigate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let actor = user.permit(
+        &state,
+        onething_domain::access::UseCase::HandleRectification,
+    )?;
+    let note = note_of(&headers, &body).await?;
+    let t = service::investigate(&state.services(), &actor, &id, note).await?;
+    Ok(Json(views::rectification(&t, actor.today())))
+}
+
+/// The owner's officer records the rectification (`{"note"}`) after the investigation:
+/// `rectified`.
+#[utoipa::path(post, path = "/supervision/rectifications/{id}/rectify", tag = "supervision",
+    params(("id" = String, Path, description = "rectification id")),
+    request_body(content = Object, description = "note"),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody, description = "INVALID_STATE")))]
+pub(crate) async fn rectify(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let actor = user.permit(
+        &state,
+        onething_domain::access::UseCase::HandleRectification,
+    )?;
+    let note = note_of(&headers, &body).await?;
+    let t = service::rectify(&state.services(), &actor, &id, note).await?;
+    Ok(Json(views::rectification(&t, actor.today())))
+}
+
+/// The supervisor records the revisit (`{"outcome": "satisfied"|"unsatisfied"|
+/// "unreachable", "note"}`) of a rectified task: `revisited`, closed.
+#[utoipa::path(post, path = "/supervision/rectifications/{id}/revisit", tag = "supervision",
+    params(("id" = String, Path, description = "rectification id")),
+    request_body(content = Object, description = "outcome, note"),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody, description = "INVALID_STATE")))]
+pub(crate) async fn revisit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let actor = user.permit(
+        &state,
+        onething_domain::access::UseCase::RevisitRectification,
+    )?;
+    let input: RevisitInput = parse_json(&headers, &body)?;
+    let visit = Revisit::try_from(input)?;
+    let t = service::revisit(&state.services(), &actor, &id, visit).await?;
+    Ok(Json(views::rectification(&t, actor.today())))
+}
+
+/// A clerk records a window visit on a case in the clerk's region (`{"kind":
+/// "submission"|"supplement"|"pickup"|"consultation", "priority", "note"}`); the same
+/// `Idempotency-Key` records nothing twice.
+#[utoipa::path(post, path = "/cases/{id}/visits", tag = "supervision",
+    params(("id" = String, Path, description = "case id")),
+    request_body(content = Object, description = "kind, priority, note"),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn record_visit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let actor = user.actor(&state, idempotency_key(&headers));
+    actor.authorize(onething_domain::access::UseCase::RecordVisit)?;
+    let input: VisitInput = parse_json(&headers, &body)?;
+    let visit = WindowVisit::try_from(input)?;
+    let v = service::record_visit(&state.services(), &actor, &case_id, visit).await?;
+    Ok((StatusCode::CREATED, Json(views::visit(&v))))
+}
+
+/// A case's window visits (跑动次数).
+#[utoipa::path(get, path = "/cases/{id}/visits", tag = "supervision",
+    params(("id" = String, Path, description = "case id")),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn visits(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case_id): Path<String>,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let actor = user.actor(&state, None);
+    let list = service::visits_of_case(&state.services(), &actor, &case_id).await?;
+    Ok(Json(list.iter().map(views::visit).collect()))
+}
+
+/// A citizen or employer files a complaint (`{"subject": "case"|"item"|"office",
+/// "case_id", "item", "region", "body"}`); answer due in working days.
+#[utoipa::path(post, path = "/complaints", tag = "supervision",
+    request_body(content = Object, description = "subject, case_id, item, region, body"),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn file_complaint(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let actor = user.permit(&state, onething_domain::access::UseCase::FileComplaint)?;
+    let input: ComplaintInput = parse_json(&headers, &body)?;
+    let complaint = FileComplaint::try_from(input)?;
+    let c = service::file_complaint(&state.services(), &actor, complaint).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(views::complaint(&c, actor.today())),
+    ))
+}
+
+/// Complaints: one's own (citizens, employers), a region's (clerks, supervisors), all
+/// (administrators); open ones first.
+#[utoipa::path(get, path = "/complaints", tag = "supervision",
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn complaints(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let actor = user.actor(&state, None);
+    let list = service::complaints(&state.services(), &actor).await?;
+    let today = date_in_china(actor.at);
+    Ok(Json(
+        list.iter().map(|c| views::complaint(c, today)).collect(),
+    ))
+}
+
+/// The office answers a complaint once (`{"note"}`): `409 INVALID_STATE` the second time.
+#[utoipa::path(post, path = "/complaints/{id}/answer", tag = "supervision",
+    params(("id" = String, Path, description = "complaint id")),
+    request_body(content = Object, description = "note: the answer"),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
+pub(crate) async fn answer_complaint(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let actor = user.permit(&state, onething_domain::access::UseCase::AnswerComplaint)?;
+    let note = note_of(&headers, &body).await?;
+    let c = service::answer_complaint(&state.services(), &actor, &id, note).await?;
+    Ok(Json(views::complaint(&c, actor.today())))
+}
