@@ -95,7 +95,7 @@ fn scope_filter(scope: &Scope, limit: u32) -> Option<ClaimFilter> {
         Scope::Person(id) => filter.person_id = Some(id.to_string()),
         Scope::Region(region) => filter.region_prefix = Some(region_prefix(*region)),
         Scope::Platform => {}
-        Scope::Department { .. } => return None,
+        Scope::Department { .. } | Scope::Hospital { .. } => return None,
     }
     Some(filter)
 }
