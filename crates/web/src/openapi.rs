@@ -6,7 +6,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::routes::{
-    allowance, audit, calendar, cases, catalog, exchange, health, newborn, session,
+    allowance, audit, calendar, cases, catalog, exchange, health, hospital, newborn, session,
 };
 
 #[derive(OpenApi)]
@@ -37,6 +37,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .nest("/api/v1", allowance::claims::router())
         .nest("/api/v1", allowance::settlements::router())
         .nest("/api/v1", newborn::router())
+        .nest("/api/v1", hospital::router())
 }
 
 /// The document as served at `/api/openapi.json` (also used to snapshot it in tests).

@@ -188,6 +188,7 @@ fn rules() -> Vec<Rule> {
     .into_iter()
     .chain(allowance_rules())
     .chain(newborn_rules())
+    .chain(hospital_rules())
     .collect()
 }
 
@@ -281,6 +282,42 @@ fn newborn_rules() -> Vec<Rule> {
             "post",
             "/api/v1/newborn/counterfoils/{institution_code}/{quarter}/confirm",
             U::ConfirmCounterfoil.roles(),
+            missing,
+        ),
+    ]
+}
+
+/// The hospital window's routes (seed 002): the filing's id is the hospital's own; the
+/// world's case ids name no filing (404).
+fn hospital_rules() -> Vec<Rule> {
+    use UseCase as U;
+    let missing = Target::Status(StatusCode::NOT_FOUND);
+    vec![
+        Rule {
+            body: Some(json!({})),
+            ..rule(
+                "post",
+                "/api/v1/hospital/spouse-filings",
+                U::FileSpouse.roles(),
+                Target::Status(StatusCode::BAD_REQUEST),
+            )
+        },
+        rule(
+            "get",
+            "/api/v1/hospital/spouse-filings",
+            U::ViewSpouseFilings.roles(),
+            Target::Scoped,
+        ),
+        rule(
+            "get",
+            "/api/v1/hospital/spouse-filings/{id}",
+            U::ViewSpouseFilings.roles(),
+            missing,
+        ),
+        rule(
+            "get",
+            "/api/v1/hospital/spouse-filings/{id}/form.pdf",
+            U::ViewSpouseFilings.roles(),
             missing,
         ),
     ]

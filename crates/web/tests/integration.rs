@@ -29,6 +29,8 @@ mod cases;
 mod claims;
 #[path = "exchange.rs"]
 mod exchange;
+#[path = "hospital_e2e.rs"]
+mod hospital_e2e;
 #[path = "metrics.rs"]
 mod metrics;
 #[path = "newborn_e2e.rs"]

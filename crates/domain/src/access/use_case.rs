@@ -72,6 +72,15 @@ pub enum UseCase {
     ViewCounterfoils,
     /// The hospital records handing counterfoils over; the police station receiving them.
     ConfirmCounterfoil,
+    // Hospital window (生育保险报销一事联办, RB-1..RB-7).
+    /// File the unemployed spouse of an insured man (备案登记, RB-2).
+    FileSpouse,
+    /// Read spouse filings (the hospital its own, clerks and supervisors their region's).
+    ViewSpouseFilings,
+    /// Settle the maternity medical costs at the window (RB-3).
+    ReimburseAtWindow,
+    /// Read window reimbursements (the hospital its own, clerks and supervisors theirs).
+    ViewReimbursements,
     // Platform configuration.
     /// Load a year's holiday notice at run time (provisional due dates recomputed).
     LoadCalendarNotice,
@@ -135,11 +144,21 @@ const TABLE: &[(UseCase, &[Role])] = &[
         &[HospitalClerk, DeptOfficer, Supervisor, Admin],
     ),
     (UseCase::ConfirmCounterfoil, &[HospitalClerk, DeptOfficer]),
+    (UseCase::FileSpouse, &[HospitalClerk]),
+    (
+        UseCase::ViewSpouseFilings,
+        &[HospitalClerk, AgencyClerk, Supervisor, Admin],
+    ),
+    (UseCase::ReimburseAtWindow, &[HospitalClerk]),
+    (
+        UseCase::ViewReimbursements,
+        &[HospitalClerk, AgencyClerk, Supervisor, Admin],
+    ),
     (UseCase::LoadCalendarNotice, &[Admin]),
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 34] = [
+    pub const ALL: [UseCase; 38] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -173,6 +192,10 @@ impl UseCase {
         UseCase::ViewDepartmentQueue,
         UseCase::ViewCounterfoils,
         UseCase::ConfirmCounterfoil,
+        UseCase::FileSpouse,
+        UseCase::ViewSpouseFilings,
+        UseCase::ReimburseAtWindow,
+        UseCase::ViewReimbursements,
         UseCase::LoadCalendarNotice,
     ];
 
@@ -253,6 +276,17 @@ mod tests {
             assert_eq!(UseCase::ReviewClaim.permits(role), clerk, "{role}");
             assert_eq!(UseCase::Settle.permits(role), clerk, "{role}");
         }
+    }
+
+    #[test]
+    fn only_the_hospital_window_files_spouses_and_reimburses() {
+        for role in Role::ALL {
+            let window = role == Role::HospitalClerk;
+            assert_eq!(UseCase::FileSpouse.permits(role), window, "{role}");
+            assert_eq!(UseCase::ReimburseAtWindow.permits(role), window, "{role}");
+        }
+        assert!(!UseCase::ViewReimbursements.permits(Role::Employer));
+        assert!(!UseCase::ViewSpouseFilings.permits(Role::Person));
     }
 
     #[test]

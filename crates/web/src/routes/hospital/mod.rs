@@ -1,0 +1,22 @@
+//! 生育保险报销一事联办 at the hospital window (seed 002) over HTTP: the spouse filing
+//! (`filings.rs`). Every handler calls the services layer's use case; the counter pages call
+//! the same ones.
+
+mod filings;
+
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(tags((name = "hospital", description = "生育保险报销一事联办: spouse filing, reimbursement at the window")))]
+struct HospitalDoc;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(HospitalDoc::openapi())
+        .routes(routes!(filings::file, filings::list))
+        .routes(routes!(filings::one))
+        .routes(routes!(filings::form_pdf))
+}
