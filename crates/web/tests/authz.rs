@@ -320,6 +320,42 @@ fn hospital_rules() -> Vec<Rule> {
             U::ViewSpouseFilings.roles(),
             missing,
         ),
+        Rule {
+            body: Some(json!({})),
+            ..rule(
+                "post",
+                "/api/v1/hospital/reimbursements",
+                U::ReimburseAtWindow.roles(),
+                Target::Status(StatusCode::BAD_REQUEST),
+            )
+        },
+        rule(
+            "get",
+            "/api/v1/hospital/reimbursements",
+            U::ViewReimbursements.roles(),
+            Target::Scoped,
+        ),
+        rule(
+            "get",
+            "/api/v1/hospital/reimbursements/{id}",
+            U::ViewReimbursements.roles(),
+            missing,
+        ),
+        rule(
+            "get",
+            "/api/v1/hospital/bank-account",
+            U::ReimburseAtWindow.roles(),
+            missing,
+        ),
+        Rule {
+            body: Some(json!({})),
+            ..rule(
+                "put",
+                "/api/v1/hospital/bank-account",
+                U::ReimburseAtWindow.roles(),
+                Target::Status(StatusCode::BAD_REQUEST),
+            )
+        },
     ]
 }
 

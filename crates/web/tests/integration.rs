@@ -31,6 +31,8 @@ mod claims;
 mod exchange;
 #[path = "hospital_e2e.rs"]
 mod hospital_e2e;
+#[path = "hospital_reimbursement.rs"]
+mod hospital_reimbursement;
 #[path = "metrics.rs"]
 mod metrics;
 #[path = "newborn_e2e.rs"]

@@ -1,15 +1,21 @@
 //! 生育保险报销一事联办 at the hospital window (seed 002, docs/hospital-window.md): the
-//! spouse filing (RB-2). One function per use case; the hospital clerk works for one
+//! spouse filing (RB-2) and the reimbursement at the window (RB-3). One function per use case; the hospital clerk works for one
 //! designated hospital (`Scope::Hospital`), and each read of shared data is audited (EX-4).
 
+mod account;
 mod commands;
 mod filing;
 mod print;
+mod reimburse;
 mod view;
 
+pub use account::{hospital_account, set_hospital_account};
 pub use commands::{FileSpouse, FilingService, SpouseFilingInput};
 pub use filing::{file_spouse, spouse_filing, spouse_filings};
 pub use print::filing_form;
+pub use reimburse::{
+    Reimburse, ReimbursementInput, ReimbursementView, reimburse, reimbursement, reimbursements,
+};
 pub use view::FilingView;
 
 use onething_domain::access::Scope;

@@ -22,3 +22,41 @@ CREATE TABLE hospital_spouse_filings (
 CREATE UNIQUE INDEX hospital_spouse_filings_once ON hospital_spouse_filings (wife_id, husband_id)
     WHERE status = 'filed';
 CREATE INDEX hospital_spouse_filings_hospital ON hospital_spouse_filings (hospital_id, created_at);
+
+-- Maternity medical costs settled at the window (RB-3): one row per delivery record, the
+-- lines (JSON) computed by the region's parameters; the fund's share is a payable to the
+-- hospital (`payables`, service `maternity_reimbursement`). The same delivery is
+-- reimbursed once: the unique index is the rule (409 REIMBURSEMENT_EXISTS).
+CREATE TABLE hospital_reimbursements (
+    id                 TEXT PRIMARY KEY,
+    request_key        TEXT NOT NULL UNIQUE,
+    hospital_id        TEXT NOT NULL REFERENCES departments(id),
+    region             TEXT NOT NULL,
+    person_id          TEXT NOT NULL,
+    delivery_record_id TEXT NOT NULL,
+    event_type         TEXT NOT NULL,
+    event_date         TEXT NOT NULL,
+    coverage           TEXT NOT NULL CHECK (coverage IN ('insured', 'filed_spouse')),
+    filing_id          TEXT REFERENCES hospital_spouse_filings(id),
+    total_cost_fen     BIGINT NOT NULL,
+    fund_pays_fen      BIGINT NOT NULL,
+    person_pays_fen    BIGINT NOT NULL,
+    lines              TEXT NOT NULL,
+    explanation        TEXT NOT NULL,
+    payable_id         TEXT NOT NULL,
+    created_by         TEXT NOT NULL,
+    created_at         TEXT NOT NULL
+);
+CREATE UNIQUE INDEX hospital_reimbursements_once ON hospital_reimbursements (delivery_record_id);
+CREATE INDEX hospital_reimbursements_hospital ON hospital_reimbursements (hospital_id, created_at);
+
+-- The hospital's settlement account (对公账户), kept by its window; a reimbursement's
+-- payable freezes the account in force when it is recorded.
+CREATE TABLE hospital_accounts (
+    hospital_id    TEXT PRIMARY KEY REFERENCES departments(id),
+    account_name   TEXT NOT NULL,
+    bank           TEXT NOT NULL,
+    account_number TEXT NOT NULL,
+    updated_by     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);

@@ -1,8 +1,10 @@
 //! 生育保险报销一事联办 at the hospital window (seed 002) over HTTP: the spouse filing
-//! (`filings.rs`). Every handler calls the services layer's use case; the counter pages call
+//! (`filings.rs`), the reimbursement at the window and the hospital's account
+//! (`reimbursements.rs`). Every handler calls the services layer's use case; the counter pages call
 //! the same ones.
 
 mod filings;
+mod reimbursements;
 
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -19,4 +21,10 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(filings::file, filings::list))
         .routes(routes!(filings::one))
         .routes(routes!(filings::form_pdf))
+        .routes(routes!(reimbursements::reimburse, reimbursements::list))
+        .routes(routes!(reimbursements::one))
+        .routes(routes!(
+            reimbursements::account,
+            reimbursements::set_account
+        ))
 }
