@@ -29,6 +29,8 @@ mod cases;
 mod claims;
 #[path = "exchange.rs"]
 mod exchange;
+#[path = "hospital_claim.rs"]
+mod hospital_claim;
 #[path = "hospital_e2e.rs"]
 mod hospital_e2e;
 #[path = "hospital_reimbursement.rs"]

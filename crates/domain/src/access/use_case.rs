@@ -92,15 +92,28 @@ use Role::{Admin, AgencyClerk, DeptOfficer, Employer, HospitalClerk, Person, Sup
 /// every use case has at least one role).
 const TABLE: &[(UseCase, &[Role])] = &[
     (UseCase::ViewOffers, &[Employer]),
-    (UseCase::OpenClaim, &[Employer, AgencyClerk]),
+    (UseCase::OpenClaim, &[Employer, AgencyClerk, HospitalClerk]),
     (UseCase::FileAtWindow, &[AgencyClerk]),
-    (UseCase::ConfirmWage, &[Employer, AgencyClerk]),
+    (
+        UseCase::ConfirmWage,
+        &[Employer, AgencyClerk, HospitalClerk],
+    ),
     (UseCase::AttachPhoto, &[Employer, AgencyClerk]),
-    (UseCase::SubmitClaim, &[Employer, AgencyClerk]),
+    (
+        UseCase::SubmitClaim,
+        &[Employer, AgencyClerk, HospitalClerk],
+    ),
     (UseCase::ReviewClaim, &[AgencyClerk]),
     (
         UseCase::ViewClaims,
-        &[Employer, AgencyClerk, Person, Supervisor, Admin],
+        &[
+            Employer,
+            AgencyClerk,
+            HospitalClerk,
+            Person,
+            Supervisor,
+            Admin,
+        ],
     ),
     (UseCase::PrintApplicationForm, &[Employer, AgencyClerk]),
     (UseCase::LookupPerson, &[AgencyClerk]),

@@ -16,6 +16,7 @@
 mod account;
 mod commands;
 mod decide;
+mod hospital;
 mod open;
 mod read;
 mod settlement;

@@ -33,6 +33,14 @@ pub async fn visible_claim(svc: &Services, actor: &Actor, id: &str) -> Result<Cl
             .as_deref()
             .and_then(|r| RegionCode::parse(r).ok()),
     };
+    if let Some(mine) = actor.scope.hospital() {
+        // A hospital clerk sees the claims its own window took (RB-4), nothing else.
+        let link = svc.store.claim_hospital(&claim.id).await?;
+        return match link {
+            Some(l) if l.hospital_id == mine => Ok(claim),
+            _ => Err(ServiceError::not_found()),
+        };
+    }
     can_see_claim(&actor.scope, &facts)?;
     Ok(claim)
 }

@@ -60,3 +60,15 @@ CREATE TABLE hospital_accounts (
     updated_by     TEXT NOT NULL,
     updated_at     TEXT NOT NULL
 );
+
+-- A maternity-allowance claim taken at a hospital's window (channel `hospital`, RB-4): which
+-- hospital (its clerks see their own hospital's claims) and the 申报表's birth order (胎次).
+-- Written in the claim's own transaction; the claim's duplicate rule is ma_claims_once,
+-- the same for every channel (RB-6).
+CREATE TABLE ma_claim_hospital (
+    claim_id    TEXT PRIMARY KEY REFERENCES ma_claims(id),
+    hospital_id TEXT NOT NULL REFERENCES departments(id),
+    birth_order BIGINT NOT NULL CHECK (birth_order BETWEEN 1 AND 9),
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX ma_claim_hospital_hospital ON ma_claim_hospital (hospital_id);

@@ -28,7 +28,8 @@ pub use bank::BankAccount;
 pub use evidence::ClaimSubject;
 pub use read::{ClaimFilter, DuplicateAttempt, Offer, OfferSource};
 pub use write::{
-    Acting, Attachment, AttachmentMeta, Authorisation, ClaimWrite, NewAttachment, NewClaim,
+    Acting, Attachment, AttachmentMeta, Authorisation, ClaimWrite, HospitalLink, NewAttachment,
+    NewClaim,
 };
 
 /// How a claim came in.

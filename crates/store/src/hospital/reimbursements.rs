@@ -144,6 +144,23 @@ impl Store {
         rows.iter().map(reimbursement_of).collect()
     }
 
+    /// Whether the hospital's window reimbursed the person's delivery costs (the allowance
+    /// is claimed there after the reimbursement, seed 002 三(二)1).
+    pub async fn reimbursed_at(
+        &self,
+        hospital_id: &str,
+        person_id: &str,
+    ) -> Result<bool, StoreError> {
+        let found: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM hospital_reimbursements WHERE hospital_id = $1 AND person_id = $2 LIMIT 1",
+        )
+        .bind(hospital_id)
+        .bind(person_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// The hospital's settlement account, if its window has entered one.
     pub async fn hospital_account(&self, hospital_id: &str) -> Result<Option<Account>, StoreError> {
         let row = sqlx::query(

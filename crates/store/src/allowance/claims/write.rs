@@ -49,6 +49,15 @@ pub struct NewClaim {
     pub duplicate_key: String,
     /// The case bundle (`maternity_allowance`) and the applicant and filer references.
     pub case: NewCase,
+    /// A claim taken at a hospital's window (channel `hospital`): the hospital and 胎次.
+    pub hospital: Option<HospitalLink>,
+}
+
+/// Which hospital's window took a claim, and the birth order its 申报表 gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HospitalLink {
+    pub hospital_id: String,
+    pub birth_order: u8,
 }
 
 /// A photo to attach.
@@ -160,6 +169,9 @@ impl Store {
                 return Err(self.refuse_duplicate(new, write).await);
             }
             other => other?,
+        }
+        if let Some(link) = &new.hospital {
+            insert_hospital_link(&mut tx, &new.id, link, write.by.at).await?;
         }
         let mut next = write.clone();
         next.idempotency_key = format!("{}:created", write.idempotency_key);
@@ -302,6 +314,41 @@ async fn insert_row(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+async fn insert_hospital_link(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    claim_id: &str,
+    link: &HospitalLink,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO ma_claim_hospital (claim_id, hospital_id, birth_order, created_at)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(claim_id)
+    .bind(&link.hospital_id)
+    .bind(i64::from(link.birth_order))
+    .bind(instant(at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The hospital whose window took the claim, if it was taken at one.
+    pub async fn claim_hospital(&self, claim_id: &str) -> Result<Option<HospitalLink>, StoreError> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT hospital_id, birth_order FROM ma_claim_hospital WHERE claim_id = $1",
+        )
+        .bind(claim_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|(hospital_id, order)| HospitalLink {
+            hospital_id,
+            birth_order: u8::try_from(order).unwrap_or(0),
+        }))
+    }
 }
 
 async fn insert_attachment(
