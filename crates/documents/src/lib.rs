@@ -18,6 +18,7 @@ mod authorization;
 mod filing;
 mod fonts;
 mod format;
+mod guide;
 mod layout;
 mod notice;
 
@@ -28,6 +29,7 @@ pub use authorization::{AUTHORIZATION_TITLE, AuthorizationForm, authorization_fo
 pub use filing::{FILING_TITLE, FilingForm, filing_form_pdf};
 pub use fonts::{DEBIAN_FONT_PATHS, Fonts};
 pub use format::{amount_in_words, format_date, format_yuan};
+pub use guide::guide_pdf;
 pub use notice::{NoticeForm, notice_pdf};
 
 use std::path::PathBuf;

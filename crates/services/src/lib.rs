@@ -17,6 +17,7 @@ pub mod allowance;
 pub mod calendar;
 pub mod cases;
 mod error;
+pub mod guide;
 pub mod hospital;
 pub mod input;
 pub mod newborn;

@@ -29,6 +29,8 @@ mod cases;
 mod claims;
 #[path = "exchange.rs"]
 mod exchange;
+#[path = "guide.rs"]
+mod guide;
 #[path = "hospital_claim.rs"]
 mod hospital_claim;
 #[path = "hospital_e2e.rs"]

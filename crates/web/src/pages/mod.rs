@@ -15,6 +15,7 @@ mod chrome;
 mod claims;
 mod employer;
 mod error;
+mod guide;
 mod lookup;
 mod newborn;
 mod newborn_dept;
@@ -129,6 +130,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             get(newborn::notice_pdf),
         )
         .route("/notices", get(newborn::check))
+        .route("/guide/{code}", get(guide::show))
         .route("/dept/newborn", get(newborn_dept::queue))
         .route("/newborn/counterfoils", get(newborn_dept::counterfoils))
         .route(
