@@ -35,6 +35,8 @@ mod guide;
 mod hospital_claim;
 #[path = "hospital_e2e.rs"]
 mod hospital_e2e;
+#[path = "hospital_pages.rs"]
+mod hospital_pages;
 #[path = "hospital_reimbursement.rs"]
 mod hospital_reimbursement;
 #[path = "metrics.rs"]

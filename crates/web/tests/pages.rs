@@ -47,6 +47,10 @@ fn pages() -> Vec<(&'static str, &'static [Role])> {
             "/supervision/duplicates",
             UseCase::ViewDuplicateAttempts.roles(),
         ),
+        ("/hospital/filings", UseCase::FileSpouse.roles()),
+        ("/hospital/reimbursements", UseCase::FileSpouse.roles()),
+        ("/hospital/claims", UseCase::FileSpouse.roles()),
+        ("/hospital/account", UseCase::FileSpouse.roles()),
     ]
 }
 

@@ -16,6 +16,7 @@ mod claims;
 mod employer;
 mod error;
 mod guide;
+mod hospital;
 mod lookup;
 mod newborn;
 mod newborn_dept;
@@ -131,6 +132,11 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         )
         .route("/notices", get(newborn::check))
         .route("/guide/{code}", get(guide::show))
+        .route("/hospital", get(hospital::home))
+        .route(
+            "/hospital/{tab}",
+            get(hospital::page).post(hospital::submit),
+        )
         .route("/dept/newborn", get(newborn_dept::queue))
         .route("/newborn/counterfoils", get(newborn_dept::counterfoils))
         .route(
