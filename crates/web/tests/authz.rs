@@ -347,6 +347,12 @@ fn hospital_rules() -> Vec<Rule> {
             U::ReimburseAtWindow.roles(),
             missing,
         ),
+        rule(
+            "post",
+            "/api/v1/hospital/claims/{id}/documents/{kind}",
+            U::AttachPhoto.roles(),
+            missing,
+        ),
         Rule {
             body: Some(json!({})),
             ..rule(

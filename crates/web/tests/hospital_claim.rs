@@ -126,6 +126,14 @@ async fn the_allowance_is_claimed_at_the_hospital_paid_to_the_employer_and_never
         assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.text);
         let employer_account = json!({"bank_account": {"name": "测试单位甲", "bank": "测试银行梁平支行",
             "number": "50001000000000000001"}});
+        // The scanned 申报表 and 出院记录: the claim goes to the bureau's review queue.
+        for kind in ["declaration_form", "discharge_record"] {
+            let uploaded = upload(&app, &window, &id, kind).await;
+            assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.text);
+            assert_eq!(uploaded.json["kind"], kind);
+        }
+        let wrong = upload(&app, &window, &id, "selfie").await;
+        assert_eq!(wrong.status, StatusCode::NOT_FOUND);
         let submitted = app
             .bearer(
                 &window,
@@ -135,9 +143,20 @@ async fn the_allowance_is_claimed_at_the_hospital_paid_to_the_employer_and_never
             )
             .await;
         assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
-        assert_eq!(submitted.json["status"], "approved", "{}", submitted.text);
-        assert_eq!(submitted.json["decision"]["payee"], "employer");
-        let amount = submitted.json["amount_fen"].as_i64().expect("amount");
+        assert_eq!(submitted.json["status"], "in_review", "{}", submitted.text);
+        let clerk = app.sign_in("clerk").await;
+        let approved = app
+            .bearer(
+                &clerk,
+                "POST",
+                &format!("{path}/review"),
+                Some(json!({"decision": "approve", "note": "申报表、出院记录与分娩记录一致"})),
+            )
+            .await;
+        assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
+        assert_eq!(approved.json["status"], "approved", "{}", approved.text);
+        assert_eq!(approved.json["decision"]["payee"], "employer");
+        let amount = approved.json["amount_fen"].as_i64().expect("amount");
 
         // Scope: its own hospital's claim only.
         let own = app.bearer(&window, "GET", &path, None).await;
@@ -164,7 +183,6 @@ async fn the_allowance_is_claimed_at_the_hospital_paid_to_the_employer_and_never
         assert_error(&twice, StatusCode::CONFLICT, "CLAIM_EXISTS");
 
         // The settlement pays the employer (and the hospital's reimbursement) in one run.
-        let clerk = app.sign_in("clerk").await;
         let run = app
             .bearer(
                 &clerk,
@@ -196,4 +214,22 @@ async fn the_allowance_is_claimed_at_the_hospital_paid_to_the_employer_and_never
             file.text
         );
     }
+}
+
+/// A scan uploaded as the hospital window does (multipart field `file`).
+async fn upload(
+    app: &TestApp,
+    who: &auth_support::SignedIn,
+    id: &str,
+    kind: &str,
+) -> auth_support::Reply {
+    let (content_type, body) =
+        allowance::multipart("image/jpeg", &[0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    let uri = format!("/api/v1/hospital/claims/{id}/documents/{kind}");
+    let request = axum::http::Request::post(uri)
+        .header("authorization", format!("Bearer {}", who.token))
+        .header("content-type", content_type)
+        .body(axum::body::Body::from(body))
+        .expect("request");
+    app.send(request).await
 }

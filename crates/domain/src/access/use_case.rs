@@ -98,7 +98,10 @@ const TABLE: &[(UseCase, &[Role])] = &[
         UseCase::ConfirmWage,
         &[Employer, AgencyClerk, HospitalClerk],
     ),
-    (UseCase::AttachPhoto, &[Employer, AgencyClerk]),
+    (
+        UseCase::AttachPhoto,
+        &[Employer, AgencyClerk, HospitalClerk],
+    ),
     (
         UseCase::SubmitClaim,
         &[Employer, AgencyClerk, HospitalClerk],

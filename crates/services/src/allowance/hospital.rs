@@ -90,3 +90,48 @@ async fn reimbursed_here(
     }
     Ok(false)
 }
+
+/// The two documents the hospital uploads with a claim (seed 002 三(二)2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HospitalDocument {
+    /// 《职工生育津贴“一事联办”申报表》, signed (附件2).
+    DeclarationForm,
+    /// 出院记录 (出院小结).
+    DischargeRecord,
+}
+
+impl HospitalDocument {
+    pub fn parse(text: &str) -> Option<HospitalDocument> {
+        match text {
+            "declaration_form" => Some(Self::DeclarationForm),
+            "discharge_record" => Some(Self::DischargeRecord),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DeclarationForm => "declaration_form",
+            Self::DischargeRecord => "discharge_record",
+        }
+    }
+}
+
+/// The hospital window uploads the scanned 申报表 or 出院记录 of its own claim; the claim
+/// then goes to the bureau's review queue when submitted (a person checks the scans).
+pub async fn attach_hospital_document(
+    svc: &Services,
+    actor: &Actor,
+    id: &str,
+    kind: HospitalDocument,
+    file: super::commands::Photo,
+) -> Result<onething_store::allowance::claims::AttachmentMeta, ServiceError> {
+    if actor.scope.hospital().is_none() {
+        return Err(onething_domain::access::AccessDenied::Forbidden.into());
+    }
+    let step = match kind {
+        HospitalDocument::DeclarationForm => "declaration_form_uploaded",
+        HospitalDocument::DischargeRecord => "discharge_record_uploaded",
+    };
+    super::steps::attach(svc, actor, id, file, (kind.as_str(), step)).await
+}

@@ -28,6 +28,7 @@ pub use commands::{
     AccountInput, AuthorisationInput, ConfirmWage, MAX_PHOTO_BYTES, OpenClaim, OpenClaimInput,
     PersonKey, Photo, PhotoInput, Review, ReviewInput, Submit, account as parse_account,
 };
+pub use hospital::{HospitalDocument, attach_hospital_document};
 pub use open::{PersonLookup, lookup_person, offers, open_claim};
 pub use read::{ClaimDetail, claim, claims, duplicate_attempts, visible_claim, with_history};
 pub use settlement::{Settle, correct_account, import_results, settle, settlement, settlements};

@@ -72,6 +72,9 @@ pub struct NewAttachment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentMeta {
     pub id: String,
+    /// What the file is: `birth_certificate_photo` (EX-5), or a hospital window's
+    /// `declaration_form` (申报表) / `discharge_record` (出院记录) (RB-4).
+    pub kind: String,
     pub filename: String,
     pub content_type: String,
     pub sha256: String,
@@ -85,6 +88,7 @@ impl AttachmentMeta {
     pub fn of(file: &NewAttachment, by: &Acting<'_>) -> AttachmentMeta {
         AttachmentMeta {
             id: Uuid::new_v4().simple().to_string(),
+            kind: "birth_certificate_photo".to_owned(),
             filename: file.filename.clone(),
             content_type: file.content_type.clone(),
             sha256: hex::encode(Sha256::digest(&file.bytes)),
@@ -92,6 +96,12 @@ impl AttachmentMeta {
             uploaded_by: by.actor.to_owned(),
             uploaded_at: by.at,
         }
+    }
+
+    /// The same description as another kind of document.
+    pub fn of_kind(mut self, kind: &str) -> AttachmentMeta {
+        kind.clone_into(&mut self.kind);
+        self
     }
 
     /// The same description with its id derived from the request's idempotency key, so a
@@ -261,7 +271,7 @@ impl Store {
     pub async fn claim_attachments(&self, id: &str) -> Result<Vec<AttachmentMeta>, StoreError> {
         use sqlx::Row;
         let rows = sqlx::query(
-            "SELECT id, filename, content_type, sha256, CAST(LENGTH(bytes) AS BIGINT) AS size, uploaded_by, uploaded_at
+            "SELECT id, kind, filename, content_type, sha256, CAST(LENGTH(bytes) AS BIGINT) AS size, uploaded_by, uploaded_at
              FROM ma_attachments WHERE claim_id = $1 ORDER BY uploaded_at, id",
         )
         .bind(id)
@@ -271,6 +281,7 @@ impl Store {
             .map(|r| {
                 Ok(AttachmentMeta {
                     id: r.try_get("id")?,
+                    kind: r.try_get("kind")?,
                     filename: r.try_get("filename")?,
                     content_type: r.try_get("content_type")?,
                     sha256: r.try_get("sha256")?,
@@ -359,7 +370,7 @@ async fn insert_attachment(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO ma_attachments (id, claim_id, kind, filename, content_type, sha256, bytes,
-             uploaded_by, uploaded_at) VALUES ($1, $2, 'birth_certificate_photo', $3, $4, $5, $6, $7, $8)",
+             uploaded_by, uploaded_at) VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&meta.id)
     .bind(claim_id)
@@ -369,6 +380,7 @@ async fn insert_attachment(
     .bind(bytes.to_vec())
     .bind(&meta.uploaded_by)
     .bind(instant(meta.uploaded_at))
+    .bind(&meta.kind)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -3,6 +3,7 @@
 //! (`reimbursements.rs`). Every handler calls the services layer's use case; the counter pages call
 //! the same ones.
 
+mod documents;
 mod filings;
 mod reimbursements;
 
@@ -27,4 +28,5 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
             reimbursements::account,
             reimbursements::set_account
         ))
+        .merge(documents::router())
 }
