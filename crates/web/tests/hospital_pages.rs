@@ -139,5 +139,22 @@ async fn the_counter_files_reimburses_and_claims_from_forms() {
         let claimed = app.send(post(&window, "/hospital/claims", &body)).await;
         assert_eq!(claimed.status, StatusCode::OK, "{}", claimed.text);
         assert!(claimed.text.contains("渠道：医院窗口"), "{}", claimed.text);
+        // Finish from the counter: wage basis and the employer's account, then submitted.
+        let marker = "action=\"/hospital/claims/";
+        let start = claimed.text.find(marker).expect("the finish form") + marker.len();
+        let id: String = claimed.text[start..]
+            .chars()
+            .take_while(|c| *c != '/')
+            .collect();
+        let body = "basis=avg_wage&name=%E6%B5%8B%E8%AF%95%E5%8D%95%E4%BD%8D%E7%94%B2&bank=%E6%B5%8B%E8%AF%95%E9%93%B6%E8%A1%8C&number=50001000000000000001";
+        let finished = app
+            .send(post(
+                &window,
+                &format!("/hospital/claims/{id}/finish"),
+                body,
+            ))
+            .await;
+        assert_eq!(finished.status, StatusCode::OK, "{}", finished.text);
+        assert!(finished.text.contains("当前状态："), "{}", finished.text);
     }
 }

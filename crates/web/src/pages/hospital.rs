@@ -10,7 +10,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use onething_domain::access::UseCase;
-use onething_services::allowance::{self as allowance, AccountInput, OpenClaim, OpenClaimInput};
+use onething_services::allowance::{
+    self as allowance, AccountInput, ConfirmWage, OpenClaim, OpenClaimInput, Submit,
+};
 use onething_services::hospital::{
     self as service, FileSpouse, FilingView, Reimburse, ReimbursementInput, ReimbursementView,
     SpouseFilingInput,
@@ -46,6 +48,8 @@ pub(crate) struct CounterForm {
     bank: String,
     #[serde(default)]
     number: String,
+    #[serde(default)]
+    basis: String,
 }
 
 /// Which counter page.
@@ -67,6 +71,8 @@ struct CounterPage {
     filing: Option<FilingView>,
     reimbursement: Option<ReimbursementView>,
     claim_id: Option<String>,
+    /// The claim's status after the counter submitted it (已提交 / 审核通过 …).
+    claim_status: Option<String>,
     saved: bool,
 }
 
@@ -80,6 +86,7 @@ impl CounterPage {
             filing: None,
             reimbursement: None,
             claim_id: None,
+            claim_status: None,
             saved: false,
         }
     }
@@ -221,5 +228,48 @@ fn filing_input(form: &CounterForm) -> SpouseFilingInput {
         phone: Some(form.phone.clone()),
         service: Some(form.service.clone()),
         ..SpouseFilingInput::default()
+    }
+}
+
+/// `POST /hospital/claims/{id}/finish`: the 申报表's wage basis and the employer's account
+/// (附件2 单位对公账户): confirms the wage and submits, as the API's two steps do.
+pub(crate) async fn finish_claim(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let actor = clerk(&state, &user, UseCase::SubmitClaim)?;
+    let form: CounterForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let svc = state.services();
+    let account = AccountInput {
+        name: Some(form.name.clone()),
+        bank: Some(form.bank.clone()),
+        number: Some(form.number.clone()),
+        ..AccountInput::default()
+    };
+    let done = async {
+        let basis = ConfirmWage::try_from(Some(form.basis.as_str()))?;
+        let submit = Submit::try_from(Some(account))?;
+        allowance::confirm_wage(&svc, &actor, &id, basis).await?;
+        allowance::submit(&svc, &actor, &id, submit).await
+    }
+    .await;
+    let mut page = CounterPage::new(chrome, Tab::Claim);
+    page.claim_id = Some(id);
+    match done {
+        Ok(claim) => {
+            page.claim_status = Some(claim.status.label_zh().to_owned());
+            html(StatusCode::OK, &page)
+        }
+        Err(e) => {
+            let error = ApiError::from(e);
+            if error.status.is_server_error() || error.status == StatusCode::UNAUTHORIZED {
+                return Err(error.into());
+            }
+            page.form = form;
+            page.error = Some(error.message);
+            html(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
     }
 }

@@ -137,6 +137,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             "/hospital/{tab}",
             get(hospital::page).post(hospital::submit),
         )
+        .route("/hospital/claims/{id}/finish", post(hospital::finish_claim))
         .route("/dept/newborn", get(newborn_dept::queue))
         .route("/newborn/counterfoils", get(newborn_dept::counterfoils))
         .route(
