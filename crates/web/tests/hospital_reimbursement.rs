@@ -150,6 +150,7 @@ async fn a_filed_spouses_delivery_is_reimbursed_once_and_settled_to_the_hospital
         assert_eq!(done.json["fund_pays_fen"], 480_000);
         assert_eq!(done.json["person_pays_fen"], 12_345);
         assert_eq!(done.json["coverage"], "filed_spouse");
+        assert_eq!(done.json["total_cost_fen"], 412_345, "the hospital's bill");
         assert_eq!(done.json["filing_id"], filing.json["id"]);
         let lines = done.json["lines"].as_array().expect("lines");
         assert_eq!(

@@ -168,7 +168,8 @@ pub async fn reimburse(
         event_date,
         coverage: coverage.to_owned(),
         filing_id,
-        total_cost_fen: computed.lines.iter().map(|l| l.amount_fen).sum(),
+        // The hospital's bill (the prenatal quota is a line of its own, not on the bill).
+        total_cost_fen: bill.as_i64(),
         fund_pays_fen: computed.fund_pays_fen,
         person_pays_fen: computed.person_pays_fen,
         lines: computed.lines.iter().map(StoredLine::from).collect(),
