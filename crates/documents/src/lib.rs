@@ -3,6 +3,9 @@
 //! employer to check and sign, and the employer's authorisation form (授权确认表,
 //! 附件2) that its clerk brings to the agency (domain.md MA-3).
 //!
+//! The hospital window's spouse filing form (备案登记表, seed 002 附件1) is
+//! [`filing_form_pdf`].
+//!
 //! The newborn bundle's notices (受理通知书, 一次性告知书, 不予受理通知书, seed 003) are
 //! here too ([`notice_pdf`]).
 //!
@@ -12,8 +15,10 @@
 
 mod application;
 mod authorization;
+mod filing;
 mod fonts;
 mod format;
+mod guide;
 mod layout;
 mod notice;
 
@@ -21,8 +26,10 @@ pub use application::{
     APPLICATION_TITLE, ApplicationForm, BankAccount, Fact, application_form_pdf,
 };
 pub use authorization::{AUTHORIZATION_TITLE, AuthorizationForm, authorization_form_pdf};
+pub use filing::{FILING_TITLE, FilingForm, filing_form_pdf};
 pub use fonts::{DEBIAN_FONT_PATHS, Fonts};
 pub use format::{amount_in_words, format_date, format_yuan};
+pub use guide::guide_pdf;
 pub use notice::{NoticeForm, notice_pdf};
 
 use std::path::PathBuf;

@@ -10,6 +10,7 @@ pub mod case;
 pub mod catalog;
 pub mod china_time;
 pub mod department;
+pub mod hospital;
 pub mod ids;
 pub mod money;
 pub mod newborn;

@@ -189,6 +189,7 @@ fn newborn() -> Bundle {
         name: "新生儿出生一件事".into(),
         lead: DepartmentKind::Health,
         promised_limit_working_days: Some(33),
+        guide: None,
         items: vec![
             item("cert", Some(1), &[]),
             item("vaccination", Some(1), &[]),

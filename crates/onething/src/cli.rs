@@ -321,6 +321,7 @@ pub enum UserCommand {
         #[arg(long)]
         username: String,
         /// admin, agency_clerk, employer, person, dept_officer, hospital_clerk, supervisor
+        /// (hospital_clerk: --dept a registered hospital and --region the region it serves)
         #[arg(long)]
         role: String,
         #[arg(long)]

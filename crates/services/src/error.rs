@@ -69,6 +69,9 @@ pub enum ServiceError {
     /// The child already has an application that was not refused (409 `APPLICATION_EXISTS`).
     #[error("application {existing} already exists for this child")]
     ApplicationExists { existing: String },
+    /// The delivery was reimbursed at the window already (409 `REIMBURSEMENT_EXISTS`).
+    #[error("reimbursement {existing} already exists for this delivery")]
+    ReimbursementExists { existing: String },
     /// The claim's status does not allow this (409 `INVALID_STATE`).
     #[error("a claim in status {from:?} cannot be {action}")]
     InvalidState {

@@ -17,6 +17,8 @@ pub mod allowance;
 pub mod calendar;
 pub mod cases;
 mod error;
+pub mod guide;
+pub mod hospital;
 pub mod input;
 pub mod newborn;
 pub mod notify;

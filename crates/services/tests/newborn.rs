@@ -492,7 +492,7 @@ async fn an_incomplete_application_is_told_everything_once_then_accepted_after_a
         let clerk = actor(
             "window",
             Role::HospitalClerk,
-            Scope::Region(RegionCode::new(450200).expect("r")),
+            hospital("H450203001"),
             monday(),
         );
         let mut input = form(&f, true);
@@ -675,7 +675,7 @@ async fn bad_input_names_the_field_and_a_denial_ends_what_waits_for_it() {
         let clerk = actor(
             "window",
             Role::HospitalClerk,
-            Scope::Region(RegionCode::new(450200).expect("r")),
+            hospital("H450203001"),
             monday(),
         );
         let mut input = form(&f, true);
@@ -751,13 +751,23 @@ async fn counterfoils_are_handed_over_by_the_30th_and_late_ones_listed() {
         let svc = services(store);
         let q = quarter("2025Q1").expect("quarter");
         let at = |d: &str| Utc.from_utc_datetime(&day(d).and_hms_opt(2, 0, 0).expect("t"));
-        let region = Scope::Region(RegionCode::new(450200).expect("r"));
         let clerk = actor(
             "hospital",
             Role::HospitalClerk,
-            region.clone(),
+            hospital("H450203001"),
             at("2025-03-28"),
         );
+        // Another hospital's clerk sees (and hands over) none of this hospital's counterfoils.
+        let other = actor(
+            "other-hospital",
+            Role::HospitalClerk,
+            hospital("H450203999"),
+            at("2025-03-28"),
+        );
+        let none = counterfoil::counterfoils(&svc, &other, q)
+            .await
+            .expect("list");
+        assert!(none.is_empty(), "{}", db.label);
         let list = counterfoil::counterfoils(&svc, &clerk, q)
             .await
             .expect("list");
@@ -811,7 +821,12 @@ async fn counterfoils_are_handed_over_by_the_30th_and_late_ones_listed() {
             .await
             .expect("received");
         assert_eq!(received.received_on, Some(day("2025-04-01")));
-        let supervisor = actor("sup", Role::Supervisor, region, at("2025-04-02"));
+        let supervisor = actor(
+            "sup",
+            Role::Supervisor,
+            Scope::Region(RegionCode::new(450200).expect("r")),
+            at("2025-04-02"),
+        );
         let late = counterfoil::late_counterfoils(&svc, &supervisor, quarter("2025Q2").expect("q"))
             .await
             .expect("late");
@@ -854,5 +869,13 @@ async fn a_promise_into_a_year_without_a_holiday_notice_is_given_provisionally()
             "{}: shown as provisional",
             db.label
         );
+    }
+}
+
+/// A hospital clerk's scope: one designated hospital in the test city.
+fn hospital(id: &str) -> Scope {
+    Scope::Hospital {
+        id: id.into(),
+        region: RegionCode::new(450200).expect("r"),
     }
 }

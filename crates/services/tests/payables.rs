@@ -234,7 +234,7 @@ async fn a_payable_of_another_service_settles_beside_claims() {
             }),
             amount: Fen::new(12_345),
             owed_on: date_in_china(now()),
-            due_on: date_in_china(now()),
+            due_on: Some(date_in_china(now())),
             due_on_provisional: false,
             region: "500228".into(),
             created_by: "test".into(),

@@ -20,6 +20,7 @@ mod db;
 pub mod departments;
 mod error;
 mod gauges;
+pub mod hospital;
 pub mod newborn;
 pub mod outbox;
 pub mod payables;

@@ -160,6 +160,7 @@ async fn an_attachment_is_read_only_under_its_own_claim() {
             region: "500228".into(),
             facts: Vec::new(),
             missing: Vec::new(),
+            hospital: None,
         };
         let calendar = Calendar::shipped();
         let claim = store

@@ -178,6 +178,12 @@ impl From<onething_services::ServiceError> for ApiError {
                 error.existing_claim_id = Some(existing);
                 error
             }
+            E::ReimbursementExists { existing } => ApiError::new(
+                S::CONFLICT,
+                "REIMBURSEMENT_EXISTS",
+                format!("该次分娩（生育）已在窗口报销（报销号{existing}），不能重复报销"),
+            )
+            .with_field("delivery_record_id"),
             E::ApplicationExists { existing } => ApiError::new(
                 S::CONFLICT,
                 "APPLICATION_EXISTS",

@@ -6,7 +6,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::routes::{
-    allowance, audit, calendar, cases, catalog, exchange, health, newborn, session, supervision,
+    allowance, audit, calendar, cases, catalog, exchange, health, hospital, newborn, session,
+    supervision,
 };
 
 #[derive(OpenApi)]
@@ -45,6 +46,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .nest("/api/v1", allowance::settlements::router())
         .nest("/api/v1", newborn::router())
         .nest("/api/v1", supervision::router())
+        .nest("/api/v1", hospital::router())
 }
 
 /// The document as served at `/api/openapi.json` (also used to snapshot it in tests).

@@ -390,6 +390,7 @@ async fn draft_claim(f: &Fixture) -> Claim {
         certificate_no: None,
         employer: None,
         authorisation: None,
+        birth_order: None,
     };
     service::open_claim(&services(f), &employer_actor(f), open)
         .await
@@ -605,6 +606,7 @@ async fn supervisors_see_duplicate_attempts_of_their_region() {
             signer: "测试经办".into(),
             signed_on: f.app.now().date_naive(),
         }),
+        birth_order: None,
     };
     let refused = service::open_claim(&services(&f), &clerk, again).await;
     assert!(

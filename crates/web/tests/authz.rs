@@ -194,6 +194,7 @@ fn rules() -> Vec<Rule> {
     .chain(allowance_rules())
     .chain(newborn_rules())
     .chain(supervision_rules())
+    .chain(hospital_rules())
     .collect()
 }
 
@@ -762,4 +763,82 @@ async fn public_routes_answer_without_a_session() {
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text);
     }
+}
+
+/// The hospital window's routes (seed 002): the filing's id is the hospital's own; the
+/// world's case ids name no filing (404).
+fn hospital_rules() -> Vec<Rule> {
+    use UseCase as U;
+    let missing = Target::Status(StatusCode::NOT_FOUND);
+    vec![
+        Rule {
+            body: Some(json!({})),
+            ..rule(
+                "post",
+                "/api/v1/hospital/spouse-filings",
+                U::FileSpouse.roles(),
+                Target::Status(StatusCode::BAD_REQUEST),
+            )
+        },
+        rule(
+            "get",
+            "/api/v1/hospital/spouse-filings",
+            U::ViewSpouseFilings.roles(),
+            Target::Scoped,
+        ),
+        rule(
+            "get",
+            "/api/v1/hospital/spouse-filings/{id}",
+            U::ViewSpouseFilings.roles(),
+            missing,
+        ),
+        rule(
+            "get",
+            "/api/v1/hospital/spouse-filings/{id}/form.pdf",
+            U::ViewSpouseFilings.roles(),
+            missing,
+        ),
+        Rule {
+            body: Some(json!({})),
+            ..rule(
+                "post",
+                "/api/v1/hospital/reimbursements",
+                U::ReimburseAtWindow.roles(),
+                Target::Status(StatusCode::BAD_REQUEST),
+            )
+        },
+        rule(
+            "get",
+            "/api/v1/hospital/reimbursements",
+            U::ViewReimbursements.roles(),
+            Target::Scoped,
+        ),
+        rule(
+            "get",
+            "/api/v1/hospital/reimbursements/{id}",
+            U::ViewReimbursements.roles(),
+            missing,
+        ),
+        rule(
+            "get",
+            "/api/v1/hospital/bank-account",
+            U::ReimburseAtWindow.roles(),
+            missing,
+        ),
+        rule(
+            "post",
+            "/api/v1/hospital/claims/{id}/documents/{kind}",
+            U::AttachPhoto.roles(),
+            missing,
+        ),
+        Rule {
+            body: Some(json!({})),
+            ..rule(
+                "put",
+                "/api/v1/hospital/bank-account",
+                U::ReimburseAtWindow.roles(),
+                Target::Status(StatusCode::BAD_REQUEST),
+            )
+        },
+    ]
 }

@@ -31,6 +31,16 @@ mod cases;
 mod claims;
 #[path = "exchange.rs"]
 mod exchange;
+#[path = "guide.rs"]
+mod guide;
+#[path = "hospital_claim.rs"]
+mod hospital_claim;
+#[path = "hospital_e2e.rs"]
+mod hospital_e2e;
+#[path = "hospital_pages.rs"]
+mod hospital_pages;
+#[path = "hospital_reimbursement.rs"]
+mod hospital_reimbursement;
 #[path = "metrics.rs"]
 mod metrics;
 #[path = "newborn_e2e.rs"]

@@ -624,7 +624,7 @@ async fn one_notice_lists_every_missing_material_and_ineligible_families_get_eve
         let label = db.label;
         let w = world(db.store).await;
         w.app
-            .add_user("window", Role::HospitalClerk, Scope::Region(city()))
+            .add_user("window", Role::HospitalClerk, hospital())
             .await;
         let clerk = w.app.sign_in("window").await;
 
@@ -894,7 +894,7 @@ async fn the_pages_take_the_form_show_the_progress_and_let_an_officer_finish_an_
     );
     // The counterfoils of the quarter: the hospital hands them over, the police receive them.
     w.app
-        .add_user("window", Role::HospitalClerk, Scope::Region(city()))
+        .add_user("window", Role::HospitalClerk, hospital())
         .await;
     let window = w.app.sign_in("window").await;
     let list = w
@@ -922,4 +922,12 @@ async fn the_pages_take_the_form_show_the_progress_and_let_an_officer_finish_an_
         )
         .await;
     assert!(check.text.contains("未找到该文书"));
+}
+
+/// The hospital clerk's scope: the hospital that issued the test certificates, in the city.
+fn hospital() -> Scope {
+    Scope::Hospital {
+        id: "H450203001".into(),
+        region: city(),
+    }
 }

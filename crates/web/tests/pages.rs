@@ -57,6 +57,10 @@ fn pages() -> Vec<(&'static str, &'static [Role])> {
             "/supervision/credit-records",
             UseCase::ViewCreditRecords.roles(),
         ),
+        ("/hospital/filings", UseCase::FileSpouse.roles()),
+        ("/hospital/reimbursements", UseCase::FileSpouse.roles()),
+        ("/hospital/claims", UseCase::FileSpouse.roles()),
+        ("/hospital/account", UseCase::FileSpouse.roles()),
     ]
 }
 

@@ -57,7 +57,8 @@ pub struct CaseFacts<'a> {
 }
 
 /// A person sees her own cases, an employer its own, a department officer the cases with an
-/// item of its kind, clerks and supervisors the cases of their region (a province or city
+/// item of its kind, clerks, supervisors and hospital clerks (the newborn window serves the
+/// region's families, docs/hospital-window.md) the cases of their region (a province or city
 /// covers its sub-regions; a case without a region is nobody's region), admins all.
 pub fn can_see_case(scope: &Scope, case: &CaseFacts<'_>) -> Result<(), AccessDenied> {
     let visible = match scope {
@@ -68,7 +69,7 @@ pub fn can_see_case(scope: &Scope, case: &CaseFacts<'_>) -> Result<(), AccessDen
             Applicant::parse(case.applicant) == me || case.filer.map(Applicant::parse) == Some(me)
         }
         Scope::Department { kind, .. } => case.departments.contains(kind),
-        Scope::Region(region) => within(case.region, *region),
+        Scope::Region(region) | Scope::Hospital { region, .. } => within(case.region, *region),
     };
     allow_if(visible)
 }
@@ -91,7 +92,7 @@ pub fn can_see_person(scope: &Scope, person: &PersonFacts<'_>) -> Result<(), Acc
         Scope::Person(id) => id == person.id,
         Scope::Employer(uscc) => person.employer == Some(uscc),
         Scope::Department { .. } => false,
-        Scope::Region(region) => within(person.region, *region),
+        Scope::Region(region) | Scope::Hospital { region, .. } => within(person.region, *region),
     };
     allow_if(visible)
 }
@@ -106,7 +107,9 @@ pub fn can_see_employer(
     let visible = match scope {
         Scope::Platform => true,
         Scope::Employer(uscc) => uscc == employer,
-        Scope::Region(mine) => within(Some(region.unwrap_or_else(|| employer.region())), *mine),
+        Scope::Region(mine) | Scope::Hospital { region: mine, .. } => {
+            within(Some(region.unwrap_or_else(|| employer.region())), *mine)
+        }
         Scope::Person(_) | Scope::Department { .. } => false,
     };
     allow_if(visible)
@@ -122,7 +125,7 @@ pub fn can_see_department_item(
     let visible = match scope {
         Scope::Platform => true,
         Scope::Department { kind, .. } => *kind == department,
-        Scope::Region(mine) => within(region, *mine),
+        Scope::Region(mine) | Scope::Hospital { region: mine, .. } => within(region, *mine),
         Scope::Person(_) | Scope::Employer(_) => false,
     };
     allow_if(visible)

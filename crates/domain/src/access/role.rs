@@ -20,7 +20,8 @@ pub enum Role {
     Person,
     /// 部门经办人员: a partner department's officer; sees cases with an item of its kind.
     DeptOfficer,
-    /// 医院窗口人员: the hospital one-window counter; sees the cases of its region.
+    /// 医院窗口人员: the one-window counter of ONE designated hospital; its own filings,
+    /// reimbursements and claims, and (the newborn window) the cases of the region it serves.
     HospitalClerk,
     /// 监督人员: watches deadlines and the audit log of its region.
     Supervisor,
@@ -73,7 +74,8 @@ impl Role {
             Role::Employer => ScopeKind::Employer,
             Role::Person => ScopeKind::Person,
             Role::DeptOfficer => ScopeKind::Department,
-            Role::AgencyClerk | Role::HospitalClerk | Role::Supervisor => ScopeKind::Region,
+            Role::AgencyClerk | Role::Supervisor => ScopeKind::Region,
+            Role::HospitalClerk => ScopeKind::Hospital,
         }
     }
 

@@ -20,6 +20,9 @@ pub enum ScopeKind {
     Department,
     /// A GB/T 2260 region; a province or city code covers its sub-regions.
     Region,
+    /// One designated hospital (a registered department of kind `hospital`) and the region
+    /// it serves (hospital clerks).
+    Hospital,
 }
 
 /// A user's scope. Built only by [`Scope::for_role`] (from command-line flags) or
@@ -35,6 +38,12 @@ pub enum Scope {
         kind: DepartmentKind,
     },
     Region(RegionCode),
+    /// A hospital clerk's designated hospital (its registered department id, which is also
+    /// the `institution_code` of the delivery records it pushes) and the region it serves.
+    Hospital {
+        id: String,
+        region: RegionCode,
+    },
 }
 
 /// The raw scope flags of `onething user add`. `dept` carries the department id and, when the
@@ -58,6 +67,8 @@ pub enum ScopeError {
     InvalidId { flag: &'static str, source: IdError },
     #[error("--dept {0:?} is neither a registered department nor a department kind")]
     UnknownDepartment(String),
+    #[error("--dept {0:?} is not a registered department of kind hospital")]
+    NotAHospital(String),
 }
 
 impl ScopeError {
@@ -73,6 +84,9 @@ impl ScopeError {
             ScopeError::UnknownDepartment(id) => format!(
                 "--dept：“{id}”既不是已登记的部门，也不是部门类型（health、cdc、public_security、hr、civil_affairs、tax、hospital、medical_insurance）"
             ),
+            ScopeError::NotAHospital(id) => {
+                format!("--dept：“{id}”不是已登记的定点医疗机构（类型 hospital）")
+            }
         }
     }
 }
@@ -102,6 +116,28 @@ impl Scope {
                 let (id, registered) = flags.dept.ok_or_else(|| missing("--dept"))?;
                 department(id.trim(), registered)
             }
+            ScopeKind::Hospital => {
+                let (id, registered) = flags.dept.ok_or_else(|| missing("--dept"))?;
+                let text = flags.region.ok_or_else(|| missing("--region"))?;
+                let region = parse_id("--region", RegionCode::parse(text.trim()))?;
+                hospital(id.trim(), registered, region)
+            }
+        }
+    }
+
+    /// The region a clerk, supervisor or hospital clerk works in.
+    pub fn region(&self) -> Option<RegionCode> {
+        match self {
+            Scope::Region(code) | Scope::Hospital { region: code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// The designated hospital of a hospital clerk.
+    pub fn hospital(&self) -> Option<&str> {
+        match self {
+            Scope::Hospital { id, .. } => Some(id),
+            _ => None,
         }
     }
 
@@ -117,6 +153,7 @@ impl Scope {
             Scope::Person(_) => ScopeKind::Person,
             Scope::Department { .. } => ScopeKind::Department,
             Scope::Region(_) => ScopeKind::Region,
+            Scope::Hospital { .. } => ScopeKind::Hospital,
         }
     }
 
@@ -128,6 +165,7 @@ impl Scope {
             Scope::Person(id) => Some(id.masked()),
             Scope::Department { id, .. } => Some(id.clone()),
             Scope::Region(code) => Some(code.to_string()),
+            Scope::Hospital { id, region } => Some(format!("{id}/{region}")),
         }
     }
 
@@ -140,6 +178,10 @@ impl Scope {
             Scope::Person(id) => flags.person = Some(id.as_str().to_owned()),
             Scope::Department { id, kind } => flags.dept = Some((id.clone(), *kind)),
             Scope::Region(code) => flags.region = Some(code.to_string()),
+            Scope::Hospital { id, region } => {
+                flags.dept = Some((id.clone(), DepartmentKind::Hospital));
+                flags.region = Some(region.to_string());
+            }
         }
         flags
     }
@@ -175,7 +217,13 @@ fn refuse_extra(role: Role, kind: ScopeKind, flags: &ScopeFlags<'_>) -> Result<(
         (ScopeKind::Person, "--person", flags.person.is_some()),
         (ScopeKind::Region, "--region", flags.region.is_some()),
     ];
-    match given.iter().find(|(k, _, present)| *present && *k != kind) {
+    // A hospital clerk names its hospital (`--dept`) and the region it serves (`--region`).
+    let needed = |k: ScopeKind| {
+        k == kind
+            || (kind == ScopeKind::Hospital
+                && matches!(k, ScopeKind::Department | ScopeKind::Region))
+    };
+    match given.iter().find(|(k, _, present)| *present && !needed(*k)) {
         Some((_, flag, _)) => Err(ScopeError::NotApplicable { role, flag }),
         None => Ok(()),
     }
@@ -195,6 +243,22 @@ fn department(id: &str, registered: Option<DepartmentKind>) -> Result<Scope, Sco
         id: id.to_owned(),
         kind,
     })
+}
+
+/// A hospital clerk's hospital must be registered with kind `hospital`: a kind name alone
+/// would make the clerk every hospital's, which is exactly what this scope prevents.
+fn hospital(
+    id: &str,
+    registered: Option<DepartmentKind>,
+    region: RegionCode,
+) -> Result<Scope, ScopeError> {
+    match registered {
+        Some(DepartmentKind::Hospital) => Ok(Scope::Hospital {
+            id: id.to_owned(),
+            region,
+        }),
+        _ => Err(ScopeError::NotAHospital(id.to_owned())),
+    }
 }
 
 #[cfg(test)]
@@ -226,7 +290,7 @@ mod tests {
             Ok(Scope::Person(id.clone()))
         );
         assert_eq!(Scope::for_role(Role::Admin, flags()), Ok(Scope::Platform));
-        for role in [Role::AgencyClerk, Role::HospitalClerk, Role::Supervisor] {
+        for role in [Role::AgencyClerk, Role::Supervisor] {
             let scope = Scope::for_role(
                 role,
                 ScopeFlags {
@@ -345,5 +409,65 @@ mod tests {
                 .unwrap_or_default()
                 .contains("19900101")
         );
+    }
+
+    #[test]
+    fn a_hospital_clerk_belongs_to_one_registered_hospital() {
+        let region = RegionCode::new(420281).expect("code");
+        let good = ScopeFlags {
+            dept: Some(("dy-hospital-01", Some(DepartmentKind::Hospital))),
+            region: Some("420281"),
+            ..flags()
+        };
+        let scope = Scope::for_role(Role::HospitalClerk, good).expect("hospital scope");
+        assert_eq!(
+            scope,
+            Scope::Hospital {
+                id: "dy-hospital-01".into(),
+                region
+            }
+        );
+        assert_eq!(scope.hospital(), Some("dy-hospital-01"));
+        assert_eq!(scope.region(), Some(region));
+        assert_eq!(
+            Scope::stored(Role::HospitalClerk, scope.flags().borrowed()),
+            Ok(scope.clone())
+        );
+        for dept in [
+            ("hospital", None),
+            ("dy-police", Some(DepartmentKind::PublicSecurity)),
+        ] {
+            let not_a_hospital = ScopeFlags {
+                dept: Some(dept),
+                region: Some("420281"),
+                ..flags()
+            };
+            assert_eq!(
+                Scope::for_role(Role::HospitalClerk, not_a_hospital),
+                Err(ScopeError::NotAHospital(dept.0.into()))
+            );
+        }
+        let no_region = ScopeFlags {
+            dept: Some(("dy-hospital-01", Some(DepartmentKind::Hospital))),
+            ..flags()
+        };
+        assert!(matches!(
+            Scope::for_role(Role::HospitalClerk, no_region),
+            Err(ScopeError::Missing {
+                flag: "--region",
+                ..
+            })
+        ));
+        let extra = ScopeFlags {
+            employer: Some("x"),
+            ..good
+        };
+        assert!(matches!(
+            Scope::for_role(Role::HospitalClerk, extra),
+            Err(ScopeError::NotApplicable {
+                flag: "--employer",
+                ..
+            })
+        ));
     }
 }

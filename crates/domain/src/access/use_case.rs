@@ -96,6 +96,15 @@ pub enum UseCase {
     ViewCreditRecords,
     /// Change a catalogue item's flags or limit: a new catalogue version (SC-1).
     EditCatalog,
+    // Hospital window (生育保险报销一事联办, RB-1..RB-7).
+    /// File the unemployed spouse of an insured man (备案登记, RB-2).
+    FileSpouse,
+    /// Read spouse filings (the hospital its own, clerks and supervisors their region's).
+    ViewSpouseFilings,
+    /// Settle the maternity medical costs at the window (RB-3).
+    ReimburseAtWindow,
+    /// Read window reimbursements (the hospital its own, clerks and supervisors theirs).
+    ViewReimbursements,
     // Platform configuration.
     /// Load a year's holiday notice at run time (provisional due dates recomputed).
     LoadCalendarNotice,
@@ -107,15 +116,31 @@ use Role::{Admin, AgencyClerk, DeptOfficer, Employer, HospitalClerk, Person, Sup
 /// every use case has at least one role).
 const TABLE: &[(UseCase, &[Role])] = &[
     (UseCase::ViewOffers, &[Employer]),
-    (UseCase::OpenClaim, &[Employer, AgencyClerk]),
+    (UseCase::OpenClaim, &[Employer, AgencyClerk, HospitalClerk]),
     (UseCase::FileAtWindow, &[AgencyClerk]),
-    (UseCase::ConfirmWage, &[Employer, AgencyClerk]),
-    (UseCase::AttachPhoto, &[Employer, AgencyClerk]),
-    (UseCase::SubmitClaim, &[Employer, AgencyClerk]),
+    (
+        UseCase::ConfirmWage,
+        &[Employer, AgencyClerk, HospitalClerk],
+    ),
+    (
+        UseCase::AttachPhoto,
+        &[Employer, AgencyClerk, HospitalClerk],
+    ),
+    (
+        UseCase::SubmitClaim,
+        &[Employer, AgencyClerk, HospitalClerk],
+    ),
     (UseCase::ReviewClaim, &[AgencyClerk]),
     (
         UseCase::ViewClaims,
-        &[Employer, AgencyClerk, Person, Supervisor, Admin],
+        &[
+            Employer,
+            AgencyClerk,
+            HospitalClerk,
+            Person,
+            Supervisor,
+            Admin,
+        ],
     ),
     (UseCase::PrintApplicationForm, &[Employer, AgencyClerk]),
     (UseCase::LookupPerson, &[AgencyClerk]),
@@ -159,6 +184,16 @@ const TABLE: &[(UseCase, &[Role])] = &[
         &[HospitalClerk, DeptOfficer, Supervisor, Admin],
     ),
     (UseCase::ConfirmCounterfoil, &[HospitalClerk, DeptOfficer]),
+    (UseCase::FileSpouse, &[HospitalClerk]),
+    (
+        UseCase::ViewSpouseFilings,
+        &[HospitalClerk, AgencyClerk, Supervisor, Admin],
+    ),
+    (UseCase::ReimburseAtWindow, &[HospitalClerk]),
+    (
+        UseCase::ViewReimbursements,
+        &[HospitalClerk, AgencyClerk, Supervisor, Admin],
+    ),
     (UseCase::LoadCalendarNotice, &[Admin]),
     (
         UseCase::ViewRectifications,
@@ -185,7 +220,7 @@ const TABLE: &[(UseCase, &[Role])] = &[
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 47] = [
+    pub const ALL: [UseCase; 51] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -219,6 +254,10 @@ impl UseCase {
         UseCase::ViewDepartmentQueue,
         UseCase::ViewCounterfoils,
         UseCase::ConfirmCounterfoil,
+        UseCase::FileSpouse,
+        UseCase::ViewSpouseFilings,
+        UseCase::ReimburseAtWindow,
+        UseCase::ViewReimbursements,
         UseCase::LoadCalendarNotice,
         UseCase::ViewRectifications,
         UseCase::HandleRectification,
@@ -312,6 +351,17 @@ mod tests {
             assert_eq!(UseCase::ReviewClaim.permits(role), clerk, "{role}");
             assert_eq!(UseCase::Settle.permits(role), clerk, "{role}");
         }
+    }
+
+    #[test]
+    fn only_the_hospital_window_files_spouses_and_reimburses() {
+        for role in Role::ALL {
+            let window = role == Role::HospitalClerk;
+            assert_eq!(UseCase::FileSpouse.permits(role), window, "{role}");
+            assert_eq!(UseCase::ReimburseAtWindow.permits(role), window, "{role}");
+        }
+        assert!(!UseCase::ViewReimbursements.permits(Role::Employer));
+        assert!(!UseCase::ViewSpouseFilings.permits(Role::Person));
     }
 
     #[test]

@@ -23,7 +23,9 @@ pub fn can_see_claim(scope: &Scope, claim: &ClaimFacts<'_>) -> Result<(), Access
             .region
             .or_else(|| Uscc::parse(claim.employer_uscc).ok().map(|u| u.region()))
             .is_some_and(|r| r.is_within(*mine)),
-        Scope::Department { .. } => false,
+        // Hospital-channel claims are the hospital's (RB-4); until a claim records its
+        // hospital, a hospital clerk sees none.
+        Scope::Department { .. } | Scope::Hospital { .. } => false,
     };
     if visible {
         Ok(())

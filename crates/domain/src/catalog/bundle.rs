@@ -164,6 +164,7 @@ mod tests {
             lead: DepartmentKind::Health,
             promised_limit_working_days: None,
             source: "test".into(),
+            guide: None,
             items: items
                 .iter()
                 .map(|(code, limit, deps)| BundleItem {

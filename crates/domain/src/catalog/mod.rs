@@ -11,12 +11,14 @@
 
 mod bundle;
 mod error;
+pub mod guide;
 mod load;
 pub mod model;
 mod validate;
 
 pub use bundle::ScheduledItem;
 pub use error::CatalogError;
+pub use guide::{GuideMaterial, ServiceGuide};
 pub use load::{SHIPPED_BUNDLES_TOML, SHIPPED_ITEMS_TOML};
 pub use model::{Bundle, BundleItem, Catalog, CatalogItem, ItemList};
 
@@ -29,6 +31,15 @@ impl Catalog {
     /// The bundle with this code.
     pub fn bundle(&self, code: &str) -> Option<&Bundle> {
         self.bundles.iter().find(|b| b.code == code)
+    }
+
+    /// The service guide of an item or, failing that, of a bundle with this code (RB-7):
+    /// `None` when neither exists or it carries no guide.
+    pub fn guide(&self, code: &str) -> Option<&ServiceGuide> {
+        match self.item(code) {
+            Some(item) => item.guide.as_ref(),
+            None => self.bundle(code).and_then(|b| b.guide.as_ref()),
+        }
     }
 
     /// The items of one list, in file order.

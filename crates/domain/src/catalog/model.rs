@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::guide::ServiceGuide;
+
 use crate::department::DepartmentKind;
 
 /// Which of the bureau's published lists an item belongs to (seed 004 附件2 / 附件3),
@@ -41,6 +43,9 @@ pub struct CatalogItem {
     pub instant: bool,
     /// Where the item and its limit come from (seed and section), shown to auditors.
     pub source: String,
+    /// 办事指南, where the catalogue gives one (RB-7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide: Option<ServiceGuide>,
 }
 
 /// An item inside a bundle, with the items it must wait for (NB-7).
@@ -72,6 +77,9 @@ pub struct Bundle {
     pub promised_limit_working_days: Option<u32>,
     pub items: Vec<BundleItem>,
     pub source: String,
+    /// 办事指南 of the whole bundle (seed 002 附件3 for `maternity_reimbursement`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guide: Option<ServiceGuide>,
 }
 
 /// A whole catalogue: the content of one catalogue version.

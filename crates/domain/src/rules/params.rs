@@ -10,6 +10,7 @@
 
 mod error;
 mod load;
+mod reimbursement;
 
 use std::collections::BTreeMap;
 
@@ -19,6 +20,9 @@ use serde::{Deserialize, Serialize};
 use crate::RegionCode;
 
 pub use error::{ParamsError, ParamsProblem};
+pub use reimbursement::{
+    FamilyPlanningLimits, ReimbursementParams, ReimbursementPeriod, ReimbursementRegion,
+};
 
 /// The parameter file shipped with this build, compiled in so the binary needs no data
 /// directory; `--params FILE` (or the config file) replaces it.
@@ -143,6 +147,8 @@ pub struct RegionParams {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MaternityParams {
     regions: Vec<RegionParams>,
+    /// The hospital window's maternity medical costs (`[[reimbursement]]`, seed 002 RB-3).
+    reimbursement: ReimbursementParams,
 }
 
 /// The entry and period that decide an event.
@@ -166,7 +172,10 @@ pub enum LookupError {
 impl MaternityParams {
     /// Parses and validates a parameter file; the error names the line at fault.
     pub fn from_toml(text: &str) -> Result<MaternityParams, ParamsError> {
-        load::parse(text).map(|regions| MaternityParams { regions })
+        load::parse(text).map(|(regions, reimbursement)| MaternityParams {
+            regions,
+            reimbursement,
+        })
     }
 
     /// The parameters shipped with this build.
@@ -179,6 +188,11 @@ impl MaternityParams {
             Ok(params) => params,
             Err(e) => panic!("the shipped maternity parameters are invalid: {e}"),
         }
+    }
+
+    /// The reimbursement section (`[[reimbursement]]`).
+    pub fn reimbursement(&self) -> &ReimbursementParams {
+        &self.reimbursement
     }
 
     /// Every entry, sorted by region code.

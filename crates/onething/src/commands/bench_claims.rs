@@ -280,6 +280,7 @@ async fn file_claim(svc: &Services, mother: &Mother, employer: &Uscc) -> Result<
         certificate_no: None,
         employer: None,
         authorisation: None,
+        birth_order: None,
     };
     let claim = service::open_claim(svc, &by, open)
         .await

@@ -38,7 +38,9 @@ pub async fn run(cmd: UserCommand) -> Result<ExitCode, Failure> {
             let password = read_password()?;
             let store = Store::open(&db).await?;
             let dept_kind = match (&dept, role) {
-                (Some(id), Role::DeptOfficer) => registered_kind(&store, id).await?,
+                (Some(id), Role::DeptOfficer | Role::HospitalClerk) => {
+                    registered_kind(&store, id).await?
+                }
                 _ => None,
             };
             let flags = ScopeFlags {
@@ -62,7 +64,13 @@ pub async fn run(cmd: UserCommand) -> Result<ExitCode, Failure> {
 /// kind for `--dept`; the real kind is looked up afterwards.
 fn precheck(role: Role, flags: ScopeFlags<'_>) -> Result<(), Failure> {
     let probe = ScopeFlags {
-        dept: flags.dept.map(|(id, _)| (id, Some(DepartmentKind::Health))),
+        dept: flags.dept.map(|(id, _)| {
+            let stand_in = match role {
+                Role::HospitalClerk => DepartmentKind::Hospital,
+                _ => DepartmentKind::Health,
+            };
+            (id, Some(stand_in))
+        }),
         ..flags
     };
     Scope::for_role(role, probe)

@@ -26,6 +26,8 @@ pub struct OpenClaimInput {
     pub certificate_no: Option<String>,
     pub employer_uscc: Option<String>,
     pub authorisation: Option<AuthorisationInput>,
+    /// The hospital window's 申报表: birth order (胎次), 1–9.
+    pub birth_order: Option<u8>,
 }
 
 /// Raw fields of the employer's authorisation (授权确认表) for a window claim.
@@ -44,6 +46,8 @@ pub struct OpenClaim {
     pub certificate_no: Option<String>,
     pub employer: Option<Uscc>,
     pub authorisation: Option<Authorisation>,
+    /// The hospital window's 申报表: birth order (胎次).
+    pub birth_order: Option<u8>,
 }
 
 impl TryFrom<OpenClaimInput> for OpenClaim {
@@ -71,6 +75,16 @@ impl TryFrom<OpenClaimInput> for OpenClaim {
             certificate_no: input::certificate_no(raw.certificate_no.as_deref(), "certificate_no")?,
             employer,
             authorisation: raw.authorisation.map(authorisation).transpose()?,
+            birth_order: match raw.birth_order {
+                Some(n) if !(1..=9).contains(&n) => {
+                    return Err(Invalid::new(
+                        "INVALID_BODY",
+                        "birth_order",
+                        "胎次（birth_order）为1至9",
+                    ));
+                }
+                other => other,
+            },
         })
     }
 }

@@ -203,7 +203,7 @@ pub(super) fn payable_of(claim: &Claim, by: &str, at: DateTime<Utc>) -> Option<N
         owed_on,
         // Approval records the due date first (`record_decision`); were it ever missing,
         // the payment would be due at once rather than never flagged late.
-        due_on: claim.payment_due.unwrap_or(owed_on),
+        due_on: Some(claim.payment_due.unwrap_or(owed_on)),
         due_on_provisional: claim.payment_due_provisional,
         region,
         created_by: by.to_owned(),

@@ -16,6 +16,7 @@
 mod account;
 mod commands;
 mod decide;
+mod hospital;
 mod open;
 mod read;
 mod settlement;
@@ -31,6 +32,7 @@ pub use commands::{
     AccountInput, AuthorisationInput, ConfirmWage, MAX_PHOTO_BYTES, OpenClaim, OpenClaimInput,
     PersonKey, Photo, PhotoInput, Review, ReviewInput, Submit, account as parse_account,
 };
+pub use hospital::{HospitalDocument, attach_hospital_document};
 pub use open::{PersonLookup, lookup_person, offers, open_claim};
 pub use read::{
     ClaimDetail, claim, claims, duplicate_attempts, visible_claim, with_histories, with_history,

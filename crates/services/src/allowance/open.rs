@@ -94,6 +94,7 @@ pub async fn open_claim(
     actor.authorize(UseCase::OpenClaim)?;
     let person = resolve_person(svc, actor, &cmd.person).await?;
     let (employer, channel, authorisation) = filer(actor, &cmd)?;
+    let hospital = super::hospital::link(svc, actor, &cmd, &person).await?;
     if let Scope::Region(_) = actor.scope {
         let facts = ClaimFacts {
             employer_uscc: employer.as_str(),
@@ -164,8 +165,11 @@ pub async fn open_claim(
         region,
         facts: derived.facts,
         missing: derived.missing,
+        hospital,
     };
-    let detail = json!({"channel": channel.as_str(), "authorisation": authorisation});
+    let detail = json!({"channel": channel.as_str(), "authorisation": authorisation,
+        "hospital_id": new.hospital.as_ref().map(|h| h.hospital_id.clone()),
+        "birth_order": new.hospital.as_ref().map(|h| h.birth_order)});
     let write = ClaimWrite {
         by: onething_store::allowance::claims::Acting {
             actor: &actor.username,
@@ -242,6 +246,9 @@ fn filer(
             .into());
         }
         return Ok((uscc.clone(), Channel::Online, None));
+    }
+    if let Scope::Hospital { .. } = &actor.scope {
+        return super::hospital::filer(cmd);
     }
     actor.authorize(UseCase::FileAtWindow)?;
     let uscc = cmd.employer.clone().ok_or_else(|| {

@@ -38,6 +38,14 @@ pub async fn visible_claim(
             .as_deref()
             .and_then(|r| RegionCode::parse(r).ok()),
     };
+    if let Some(mine) = actor.scope.hospital() {
+        // A hospital clerk sees the claims its own window took (RB-4), nothing else.
+        let link = svc.store.claim_hospital(&claim.id).await?;
+        return match link {
+            Some(l) if l.hospital_id == mine => Ok(claim),
+            _ => Err(ServiceError::not_found()),
+        };
+    }
     can_see_claim(&actor.scope, &facts)?;
     Ok(claim)
 }
@@ -123,7 +131,7 @@ fn scope_filter(scope: &Scope, limit: u32) -> Option<ClaimFilter> {
         Scope::Person(id) => filter.person_id = Some(id.to_string()),
         Scope::Region(region) => filter.region_prefix = Some(region_prefix(*region)),
         Scope::Platform => {}
-        Scope::Department { .. } => return None,
+        Scope::Department { .. } | Scope::Hospital { .. } => return None,
     }
     Some(filter)
 }

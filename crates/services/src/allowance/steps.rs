@@ -89,7 +89,26 @@ pub async fn attach_photo(
     svc: &Services,
     actor: &Actor,
     id: &ClaimId,
+    photo: Photo,
+) -> Result<AttachmentMeta, ServiceError> {
+    attach(
+        svc,
+        actor,
+        id,
+        photo,
+        ("birth_certificate_photo", "photo_uploaded"),
+    )
+    .await
+}
+
+/// Stores a file of `kind` with the case step `step` (the photo, or a hospital window's
+/// 申报表 / 出院记录); the claim then needs a clerk's review.
+pub(super) async fn attach(
+    svc: &Services,
+    actor: &Actor,
+    id: &ClaimId,
     Photo(file): Photo,
+    (kind, step_name): (&str, &str),
 ) -> Result<AttachmentMeta, ServiceError> {
     actor.authorize(UseCase::AttachPhoto)?;
     let mut claim = visible_claim(svc, actor, id).await?;
@@ -97,17 +116,18 @@ pub async fn attach_photo(
     within_upload_limits(svc, &claim, file.bytes.len()).await?;
     claim.needs_review = true;
     let by = acting(actor);
-    let key = actor.key_for(&format!("{}:attach_photo", claim.id));
-    let mut meta = AttachmentMeta::of(&file, &by);
+    let key = actor.key_for(&format!("{}:attach_{kind}", claim.id));
+    let mut meta = AttachmentMeta::of(&file, &by).of_kind(kind);
     if actor.idempotency_key.is_some() {
         // A retry with the same key writes nothing and must answer the stored attachment.
         meta = meta.keyed(&key);
     }
-    let detail = json!({"attachment": meta.id, "sha256": meta.sha256, "size": meta.size});
+    let detail =
+        json!({"attachment": meta.id, "kind": kind, "sha256": meta.sha256, "size": meta.size});
     let write = ClaimWrite {
         by,
         idempotency_key: key,
-        case: vec![step("photo_uploaded", detail, case_role(actor))],
+        case: vec![step(step_name, detail, case_role(actor))],
         notifications: Vec::new(),
         audit: None,
         attachment: Some((meta.clone(), file.bytes)),

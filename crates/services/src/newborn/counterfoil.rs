@@ -38,11 +38,13 @@ pub fn quarter(text: &str) -> Result<Quarter, Invalid> {
         .ok_or_else(|| Invalid::new("INVALID_QUARTER", "quarter", "季度（quarter）格式为 2025Q1"))
 }
 
-fn covers(scope: &Scope, region: &str) -> bool {
+/// A hospital clerk hands over its own hospital's counterfoils only.
+fn covers(scope: &Scope, institution_code: &str, region: &str) -> bool {
     match scope {
         Scope::Platform => true,
         Scope::Department { kind, .. } => *kind == DepartmentKind::PublicSecurity,
         Scope::Region(mine) => RegionCode::parse(region).is_ok_and(|r| r.is_within(*mine)),
+        Scope::Hospital { id, .. } => id == institution_code,
         Scope::Person(_) | Scope::Employer(_) => false,
     }
 }
@@ -62,7 +64,7 @@ pub async fn counterfoils(
     let today = actor.today();
     Ok(issued
         .into_iter()
-        .filter(|i| covers(&actor.scope, &i.region))
+        .filter(|i| covers(&actor.scope, &i.institution_code, &i.region))
         .map(|i| {
             let record = records
                 .iter()

@@ -34,7 +34,8 @@ fn may_see(scope: &Scope, app: &Application) -> bool {
     match scope {
         Scope::Platform => true,
         Scope::Person(me) => me.as_str() == app.mother_id,
-        Scope::Region(region) => in_region(*region, &app.region),
+        // The newborn window serves the region's families (docs/hospital-window.md).
+        Scope::Region(region) | Scope::Hospital { region, .. } => in_region(*region, &app.region),
         Scope::Employer(_) | Scope::Department { .. } => false,
     }
 }

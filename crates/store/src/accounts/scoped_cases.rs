@@ -101,7 +101,8 @@ pub(crate) fn scope_condition(scope: &Scope) -> (&'static str, Option<String>) {
             "EXISTS (SELECT 1 FROM case_items d WHERE d.case_id = c.id AND d.department = $1)",
             Some(kind.as_str().to_owned()),
         ),
-        Scope::Region(code) => {
+        // The newborn window serves the region's families (docs/hospital-window.md).
+        Scope::Region(code) | Scope::Hospital { region: code, .. } => {
             let text = code.to_string();
             match code.level() {
                 onething_domain::ids::RegionLevel::County => ("c.region = $1", Some(text)),

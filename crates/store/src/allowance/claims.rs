@@ -29,7 +29,8 @@ pub use evidence::ClaimSubject;
 pub use read::{ClaimFilter, DuplicateAttempt, Offer, OfferSource};
 pub(crate) use write::attachment_from_row;
 pub use write::{
-    Acting, Attachment, AttachmentMeta, Authorisation, ClaimWrite, NewAttachment, NewClaim,
+    Acting, Attachment, AttachmentMeta, Authorisation, ClaimWrite, HospitalLink, NewAttachment,
+    NewClaim,
 };
 
 /// How a claim came in.

@@ -34,7 +34,7 @@ impl Store {
         &self,
         claim_ids: &[&str],
     ) -> Result<HashMap<String, Vec<AttachmentMeta>>, StoreError> {
-        let select = "SELECT claim_id, id, filename, content_type, sha256,
+        let select = "SELECT claim_id, id, kind, filename, content_type, sha256,
                              CAST(LENGTH(bytes) AS BIGINT) AS size, uploaded_by, uploaded_at
                       FROM ma_attachments WHERE claim_id IN";
         let mut out: HashMap<String, Vec<AttachmentMeta>> = HashMap::new();

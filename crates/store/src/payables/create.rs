@@ -26,8 +26,10 @@ pub struct NewPayable {
     pub amount: Fen,
     /// The date the debt arose (approval, China date).
     pub owed_on: NaiveDate,
-    /// The date it must be paid by (the paying item's limit, counted in working days).
-    pub due_on: NaiveDate,
+    /// The date it must be paid by: the paying item's limit counted in working days from
+    /// `owed_on`. `None` only where the catalogue gives the item no limit (the seeds state
+    /// none): such a payable is settled like any other and never listed late.
+    pub due_on: Option<NaiveDate>,
     pub due_on_provisional: bool,
     /// The region whose clerks settle it.
     pub region: String,
@@ -63,7 +65,7 @@ pub async fn create_payable_in(tx: &mut Tx, new: &NewPayable) -> Result<String, 
     .bind(account.map(|a| a.number.clone()))
     .bind(new.amount.as_i64())
     .bind(date(new.owed_on))
-    .bind(date(new.due_on))
+    .bind(new.due_on.map(date))
     .bind(i64::from(new.due_on_provisional))
     .bind(&new.region)
     .bind(instant(new.at))

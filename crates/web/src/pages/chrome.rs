@@ -77,6 +77,7 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
             ("/newborn/counterfoils", "副页移交"),
         ]),
         Role::HospitalClerk => links.extend([
+            ("/hospital/filings", "生育保险一事联办"),
             ("/newborn/apply", "新生儿一窗受理"),
             ("/newborn/applications", "新生儿申请"),
             ("/newborn/counterfoils", "副页移交"),

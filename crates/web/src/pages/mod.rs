@@ -19,6 +19,8 @@ mod credit;
 mod dashboard;
 mod employer;
 mod error;
+mod guide;
+mod hospital;
 mod lookup;
 mod newborn;
 mod newborn_dept;
@@ -157,6 +159,13 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             get(newborn::notice_pdf),
         )
         .route("/notices", get(newborn::check))
+        .route("/guide/{code}", get(guide::show))
+        .route("/hospital", get(hospital::home))
+        .route(
+            "/hospital/{tab}",
+            get(hospital::page).post(hospital::submit),
+        )
+        .route("/hospital/claims/{id}/finish", post(hospital::finish_claim))
         .route("/dept/newborn", get(newborn_dept::queue))
         .route("/newborn/counterfoils", get(newborn_dept::counterfoils))
         .route(

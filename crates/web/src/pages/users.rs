@@ -171,19 +171,36 @@ async fn scope_of(state: &AppState, role: Role, text: &str) -> Result<Scope, Str
         ScopeKind::Person => flags.person = given,
         ScopeKind::Region => flags.region = given,
         ScopeKind::Department => {
-            let kind = match given {
-                Some(id) => state
-                    .store
-                    .department(id)
-                    .await
-                    .map_err(|_| "服务器内部错误，请稍后重试".to_owned())?
-                    .map(|d| d.kind),
-                None => None,
-            };
+            let kind = registered_kind(state, given).await?;
             flags.dept = given.map(|id| (id, kind));
+        }
+        // One field for two values: `HOSPITAL_ID/REGION` (as the scope is shown).
+        ScopeKind::Hospital => {
+            let (id, region) = match given.and_then(|t| t.split_once('/')) {
+                Some((id, region)) => (Some(id.trim()), Some(region.trim())),
+                None => (given, None),
+            };
+            let kind = registered_kind(state, id).await?;
+            flags.dept = id.map(|id| (id, kind));
+            flags.region = region;
         }
     }
     Scope::for_role(role, flags).map_err(|e| format!("范围：{}", e.message_zh()))
+}
+
+async fn registered_kind(
+    state: &AppState,
+    id: Option<&str>,
+) -> Result<Option<onething_domain::department::DepartmentKind>, String> {
+    match id {
+        Some(id) => Ok(state
+            .store
+            .department(id)
+            .await
+            .map_err(|_| "服务器内部错误，请稍后重试".to_owned())?
+            .map(|d| d.kind)),
+        None => Ok(None),
+    }
 }
 
 async fn render(

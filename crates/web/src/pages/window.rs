@@ -81,6 +81,7 @@ impl From<&WindowForm> for OpenClaimInput {
                 signer: Some(form.signer.clone()),
                 signed_on: Some(form.signed_on.clone()),
             }),
+            birth_order: None,
         }
     }
 }

@@ -18,6 +18,54 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(items))
         .routes(routes!(bundles))
+        .routes(routes!(guide))
+        .routes(routes!(guide_pdf))
+}
+
+/// An item's service guide (办事指南, RB-7) from the catalogue in force — an item's, else
+/// the bundle's with that code (`maternity_reimbursement`: seed 002 附件3).
+#[utoipa::path(get, path = "/catalog/items/{code}/guide", tag = "catalog",
+    params(("code" = String, Path, description = "item or bundle code")),
+    responses((status = 200, body = onething_domain::catalog::ServiceGuide),
+              (status = 404, body = crate::error::ErrorBody, description = "no such item or no guide")))]
+pub(crate) async fn guide(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+) -> Result<Json<onething_domain::catalog::ServiceGuide>, ApiError> {
+    let (_, guide) = onething_services::guide::guide(&state.services(), &code).await?;
+    Ok(Json(guide))
+}
+
+/// The same guide as a PDF.
+#[utoipa::path(get, path = "/catalog/items/{code}/guide.pdf", tag = "catalog",
+    params(("code" = String, Path, description = "item or bundle code")),
+    responses((status = 200, content_type = "application/pdf", description = "the guide"),
+              (status = 404, body = crate::error::ErrorBody),
+              (status = 503, body = crate::error::ErrorBody, description = "FONT_MISSING")))]
+pub(crate) async fn guide_pdf(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    use axum::response::IntoResponse;
+    let (version, guide) = onething_services::guide::guide(&state.services(), &code).await?;
+    let fonts = state.fonts.get().map_err(ApiError::from)?.clone();
+    let pdf =
+        tokio::task::spawn_blocking(move || onething_documents::guide_pdf(&guide, version, &fonts))
+            .await
+            .map_err(|e| ApiError::internal(&e))?
+            .map_err(|e| ApiError::from(&e))?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("inline; filename=\"guide-{code}.pdf\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
 }
 
 /// Which items to list. `bureau` (the default) is the bureau's own catalogue: the

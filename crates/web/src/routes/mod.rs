@@ -6,6 +6,7 @@ pub(crate) mod catalog;
 pub(crate) mod exchange;
 pub(crate) mod exchange_results;
 pub(crate) mod health;
+pub(crate) mod hospital;
 pub(crate) mod newborn;
 pub(crate) mod session;
 pub(crate) mod supervision;

@@ -109,13 +109,19 @@ pub async fn world() -> World {
         (
             "hosp_cq",
             Role::HospitalClerk,
-            Scope::Region(region(500228)),
+            Scope::Hospital {
+                id: "H500228001".into(),
+                region: region(500228),
+            },
             cq.clone(),
         ),
         (
             "hosp_hb",
             Role::HospitalClerk,
-            Scope::Region(region(420281)),
+            Scope::Hospital {
+                id: "H420281001".into(),
+                region: region(420281),
+            },
             hb.clone(),
         ),
         (

@@ -61,6 +61,10 @@ enum RawReading {
 #[serde(deny_unknown_fields)]
 struct RawFile {
     regions: Vec<RawRegion>,
+    /// The hospital window's maternity medical costs (optional section, added later: its
+    /// absence means no region has reimbursement parameters).
+    #[serde(default)]
+    reimbursement: Vec<super::reimbursement::RawRegion>,
 }
 
 #[derive(Deserialize)]
@@ -104,10 +108,10 @@ struct RawPeriod {
 }
 
 /// Turns byte spans into 1-based line numbers of one text.
-struct Lines<'a>(&'a str);
+pub(super) struct Lines<'a>(&'a str);
 
 impl Lines<'_> {
-    fn of(&self, span: Range<usize>) -> usize {
+    pub(super) fn of(&self, span: Range<usize>) -> usize {
         let end = span.start.min(self.0.len());
         self.0.as_bytes()[..end]
             .iter()
@@ -116,7 +120,7 @@ impl Lines<'_> {
             + 1
     }
 
-    fn error(&self, span: Range<usize>, problem: ParamsProblem) -> ParamsError {
+    pub(super) fn error(&self, span: Range<usize>, problem: ParamsProblem) -> ParamsError {
         ParamsError {
             line: self.of(span),
             problem,
@@ -125,7 +129,9 @@ impl Lines<'_> {
 }
 
 /// Parses and validates the whole file; regions come back sorted by code.
-pub(super) fn parse(text: &str) -> Result<Vec<RegionParams>, ParamsError> {
+pub(super) fn parse(
+    text: &str,
+) -> Result<(Vec<RegionParams>, super::ReimbursementParams), ParamsError> {
     let lines = Lines(text);
     let raw: RawFile = toml::from_str(text).map_err(|e| ParamsError {
         line: e.span().map_or(1, |span| lines.of(span)),
@@ -151,7 +157,8 @@ pub(super) fn parse(text: &str) -> Result<Vec<RegionParams>, ParamsError> {
         regions.push(region);
     }
     regions.sort_by_key(|r| r.code);
-    Ok(regions)
+    let reimbursement = super::reimbursement::validate(&lines, raw.reimbursement)?;
+    Ok((regions, reimbursement))
 }
 
 fn region(lines: &Lines<'_>, raw: RawRegion) -> Result<RegionParams, ParamsError> {
@@ -288,7 +295,7 @@ fn reading(
     }
 }
 
-fn ranged(
+pub(super) fn ranged(
     lines: &Lines<'_>,
     key: &'static str,
     value: Spanned<u32>,
@@ -326,7 +333,7 @@ fn family_planning(
     Ok(days)
 }
 
-fn date(
+pub(super) fn date(
     lines: &Lines<'_>,
     key: &'static str,
     value: Spanned<String>,
@@ -345,7 +352,7 @@ fn date(
     })
 }
 
-fn non_empty(
+pub(super) fn non_empty(
     lines: &Lines<'_>,
     key: &'static str,
     value: Spanned<String>,

@@ -102,7 +102,10 @@ async fn plan(store: &Store, claims: &DemoClaims) -> Result<Vec<Planned>, Failur
         (
             "hospital",
             Role::HospitalClerk,
-            Scope::Region(county),
+            Scope::Hospital {
+                id: "demo-hospital".into(),
+                region: county,
+            },
             "梁平区的办件查询（医院窗口）",
         ),
         (

@@ -74,6 +74,7 @@ impl Ctx<'_> {
             certificate_no: None,
             employer: None,
             authorisation: None,
+            birth_order: None,
         };
         let claim = service::open_claim(&svc, &by, open)
             .await

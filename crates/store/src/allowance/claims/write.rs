@@ -49,6 +49,15 @@ pub struct NewClaim {
     pub duplicate_key: String,
     /// The case bundle (`maternity_allowance`) and the applicant and filer references.
     pub case: NewCase,
+    /// A claim taken at a hospital's window (channel `hospital`): the hospital and 胎次.
+    pub hospital: Option<HospitalLink>,
+}
+
+/// Which hospital's window took a claim, and the birth order its 申报表 gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HospitalLink {
+    pub hospital_id: String,
+    pub birth_order: u8,
 }
 
 /// A photo to attach.
@@ -63,6 +72,9 @@ pub struct NewAttachment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttachmentMeta {
     pub id: String,
+    /// What the file is: `birth_certificate_photo` (EX-5), or a hospital window's
+    /// `declaration_form` (申报表) / `discharge_record` (出院记录) (RB-4).
+    pub kind: String,
     pub filename: String,
     pub content_type: String,
     pub sha256: String,
@@ -76,6 +88,7 @@ impl AttachmentMeta {
     pub fn of(file: &NewAttachment, by: &Acting<'_>) -> AttachmentMeta {
         AttachmentMeta {
             id: Uuid::new_v4().simple().to_string(),
+            kind: "birth_certificate_photo".to_owned(),
             filename: file.filename.clone(),
             content_type: file.content_type.clone(),
             sha256: hex::encode(Sha256::digest(&file.bytes)),
@@ -83,6 +96,12 @@ impl AttachmentMeta {
             uploaded_by: by.actor.to_owned(),
             uploaded_at: by.at,
         }
+    }
+
+    /// The same description as another kind of document.
+    pub fn of_kind(mut self, kind: &str) -> AttachmentMeta {
+        kind.clone_into(&mut self.kind);
+        self
     }
 
     /// The same description with its id derived from the request's idempotency key, so a
@@ -160,6 +179,9 @@ impl Store {
                 return Err(self.refuse_duplicate(new, write).await);
             }
             other => other?,
+        }
+        if let Some(link) = &new.hospital {
+            insert_hospital_link(&mut tx, &new.id, link, write.by.at).await?;
         }
         let mut next = write.clone();
         next.idempotency_key = format!("{}:created", write.idempotency_key);
@@ -248,7 +270,7 @@ impl Store {
     /// A claim's attachments (without bytes).
     pub async fn claim_attachments(&self, id: &str) -> Result<Vec<AttachmentMeta>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, filename, content_type, sha256, CAST(LENGTH(bytes) AS BIGINT) AS size, uploaded_by, uploaded_at
+            "SELECT id, kind, filename, content_type, sha256, CAST(LENGTH(bytes) AS BIGINT) AS size, uploaded_by, uploaded_at
              FROM ma_attachments WHERE claim_id = $1 ORDER BY uploaded_at, id",
         )
         .bind(id)
@@ -289,6 +311,41 @@ async fn insert_row(
     Ok(())
 }
 
+async fn insert_hospital_link(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    claim_id: &str,
+    link: &HospitalLink,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO ma_claim_hospital (claim_id, hospital_id, birth_order, created_at)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(claim_id)
+    .bind(&link.hospital_id)
+    .bind(i64::from(link.birth_order))
+    .bind(instant(at))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The hospital whose window took the claim, if it was taken at one.
+    pub async fn claim_hospital(&self, claim_id: &str) -> Result<Option<HospitalLink>, StoreError> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT hospital_id, birth_order FROM ma_claim_hospital WHERE claim_id = $1",
+        )
+        .bind(claim_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|(hospital_id, order)| HospitalLink {
+            hospital_id,
+            birth_order: u8::try_from(order).unwrap_or(0),
+        }))
+    }
+}
+
 async fn insert_attachment(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     claim_id: &str,
@@ -297,7 +354,7 @@ async fn insert_attachment(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO ma_attachments (id, claim_id, kind, filename, content_type, sha256, bytes,
-             uploaded_by, uploaded_at) VALUES ($1, $2, 'birth_certificate_photo', $3, $4, $5, $6, $7, $8)",
+             uploaded_by, uploaded_at) VALUES ($1, $2, $9, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&meta.id)
     .bind(claim_id)
@@ -307,6 +364,7 @@ async fn insert_attachment(
     .bind(bytes.to_vec())
     .bind(&meta.uploaded_by)
     .bind(instant(meta.uploaded_at))
+    .bind(&meta.kind)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -331,11 +389,12 @@ async fn finish_in(
     Ok(())
 }
 
-/// The columns `SELECT id, filename, content_type, sha256, size, uploaded_by, uploaded_at`.
+/// The columns `SELECT id, kind, filename, content_type, sha256, size, uploaded_by, uploaded_at`.
 pub(crate) fn attachment_from_row(r: &sqlx::any::AnyRow) -> Result<AttachmentMeta, StoreError> {
     use sqlx::Row;
     Ok(AttachmentMeta {
         id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
         filename: r.try_get("filename")?,
         content_type: r.try_get("content_type")?,
         sha256: r.try_get("sha256")?,

@@ -14,6 +14,8 @@ mod extra;
 pub(crate) mod form;
 mod open;
 mod steps;
+
+pub(crate) use steps::read_file;
 /// The claim JSON (`ClaimView`, `claim_view`): the 申请表 PDF route can reuse it.
 pub(crate) mod view;
 

@@ -56,6 +56,8 @@ pub(crate) struct CreateBody {
     employer_uscc: Option<String>,
     /// Window submissions only: the employer's signed authorisation.
     authorisation: Option<AuthorisationBody>,
+    /// Hospital window (hospital clerks) only, with `employer_uscc`: birth order (胎次).
+    birth_order: Option<u8>,
 }
 
 /// Employees with a pushed birth or delivery and no claim yet, however long ago: the claim
@@ -124,6 +126,7 @@ impl From<CreateBody> for OpenClaimInput {
                 signer: Some(a.signer),
                 signed_on: Some(a.signed_on.format("%Y-%m-%d").to_string()),
             }),
+            birth_order: body.birth_order,
         }
     }
 }

@@ -131,7 +131,7 @@ pub(crate) async fn upload(
 }
 
 /// The multipart field `file` as raw upload input (its checks are the command's).
-async fn read_file(multipart: &mut Multipart) -> Result<PhotoInput, ApiError> {
+pub(crate) async fn read_file(multipart: &mut Multipart) -> Result<PhotoInput, ApiError> {
     let bad = |message: &str| ApiError::bad_request("INVALID_UPLOAD", message, "file");
     while let Some(field) = multipart
         .next_field()

@@ -1,0 +1,232 @@
+//! `[[reimbursement]]`: the maternity medical costs the fund pays at the hospital window
+//! (seed 002 RB-3, docs/hospital-window.md). Regions and dated periods as `[[regions]]`
+//! (the most specific entry with a period in force on the event date decides), every
+//! amount integer fen with its source. A region without an entry is refused, never guessed.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::load::{Lines, date, non_empty, ranged};
+use super::{LookupError, ParamsError, ParamsProblem};
+use crate::RegionCode;
+
+/// The largest amount a line may carry (100 000 元), bounding every sum.
+const MAX_FEN: u32 = 10_000_000;
+
+/// Every key of a reimbursement period: the names a note may refer to.
+pub const PERIOD_KEYS: [&str; 10] = [
+    "effective_from",
+    "source",
+    "prenatal_check_quota_fen",
+    "vaginal_limit_fen",
+    "cesarean_limit_fen",
+    "dystocia_limit_fen",
+    "miscarriage_limit_fen",
+    "induced_limit_fen",
+    "family_planning_limit_fen",
+    "notes",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRegion {
+    code: Spanned<String>,
+    name: Spanned<String>,
+    periods: Vec<RawPeriod>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPeriod {
+    effective_from: Spanned<String>,
+    source: Spanned<String>,
+    prenatal_check_quota_fen: Spanned<u32>,
+    vaginal_limit_fen: Spanned<u32>,
+    cesarean_limit_fen: Spanned<u32>,
+    dystocia_limit_fen: Spanned<u32>,
+    miscarriage_limit_fen: Spanned<u32>,
+    induced_limit_fen: Spanned<u32>,
+    family_planning_limit_fen: Spanned<FamilyPlanningLimits>,
+    #[serde(default)]
+    notes: Option<Spanned<BTreeMap<String, String>>>,
+}
+
+/// Limits of the family-planning operations (计划生育手术), fen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FamilyPlanningLimits {
+    pub iud_insertion: u32,
+    pub iud_removal: u32,
+    pub tubal_ligation: u32,
+    pub vasectomy: u32,
+}
+
+/// One period: the prenatal-check quota (定额, once per pregnancy) and the limit (限额) of
+/// each kind of delivery or operation; the fund pays the bill up to the limit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReimbursementPeriod {
+    pub effective_from: NaiveDate,
+    pub source: String,
+    pub prenatal_check_quota_fen: u32,
+    pub vaginal_limit_fen: u32,
+    pub cesarean_limit_fen: u32,
+    pub dystocia_limit_fen: u32,
+    pub miscarriage_limit_fen: u32,
+    pub induced_limit_fen: u32,
+    pub family_planning_limit_fen: FamilyPlanningLimits,
+    pub notes: BTreeMap<String, String>,
+}
+
+/// One `[[reimbursement]]` entry with its periods, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReimbursementRegion {
+    pub code: RegionCode,
+    pub name: String,
+    pub periods: Vec<ReimbursementPeriod>,
+}
+
+/// The validated section, sorted by code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReimbursementParams {
+    regions: Vec<ReimbursementRegion>,
+}
+
+impl ReimbursementParams {
+    pub fn regions(&self) -> &[ReimbursementRegion] {
+        &self.regions
+    }
+
+    /// The entry and period deciding an event in `region` on `date`: the county's, else its
+    /// city's, else its province's entry with a period in force.
+    pub fn lookup(
+        &self,
+        region: RegionCode,
+        date: NaiveDate,
+    ) -> Result<(&ReimbursementRegion, &ReimbursementPeriod), LookupError> {
+        let mut any_entry = false;
+        for code in [region, region.city(), region.province()] {
+            let Some(entry) = self.regions.iter().find(|r| r.code == code) else {
+                continue;
+            };
+            any_entry = true;
+            if let Some(period) = entry
+                .periods
+                .iter()
+                .rev()
+                .find(|p| p.effective_from <= date)
+            {
+                return Ok((entry, period));
+            }
+        }
+        Err(if any_entry {
+            LookupError::NoRulesForDate
+        } else {
+            LookupError::UnknownRegion
+        })
+    }
+}
+
+pub(super) fn validate(
+    lines: &Lines<'_>,
+    raw: Vec<RawRegion>,
+) -> Result<ReimbursementParams, ParamsError> {
+    let mut seen: BTreeMap<RegionCode, usize> = BTreeMap::new();
+    let mut regions = Vec::with_capacity(raw.len());
+    for raw_region in raw {
+        let line = lines.of(raw_region.code.span());
+        let entry = region(lines, raw_region)?;
+        if let Some(first_line) = seen.insert(entry.code, line) {
+            let problem = ParamsProblem::DuplicateRegion {
+                code: entry.code.to_string(),
+                first_line,
+            };
+            return Err(ParamsError { line, problem });
+        }
+        regions.push(entry);
+    }
+    regions.sort_by_key(|r| r.code);
+    Ok(ReimbursementParams { regions })
+}
+
+fn region(lines: &Lines<'_>, raw: RawRegion) -> Result<ReimbursementRegion, ParamsError> {
+    let span = raw.code.span();
+    let code = RegionCode::parse(raw.code.get_ref()).map_err(|e| {
+        let problem = ParamsProblem::InvalidRegionCode {
+            value: raw.code.get_ref().clone(),
+            reason: e.message_zh(),
+        };
+        lines.error(span.clone(), problem)
+    })?;
+    let name = non_empty(lines, "name", raw.name)?;
+    if raw.periods.is_empty() {
+        let problem = ParamsProblem::NoPeriods {
+            code: code.to_string(),
+        };
+        return Err(lines.error(span, problem));
+    }
+    let mut seen: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+    let mut periods = Vec::with_capacity(raw.periods.len());
+    for raw_period in raw.periods {
+        let line = lines.of(raw_period.effective_from.span());
+        let p = period(lines, raw_period)?;
+        if let Some(first_line) = seen.insert(p.effective_from, line) {
+            let problem = ParamsProblem::DuplicatePeriod {
+                code: code.to_string(),
+                date: p.effective_from.to_string(),
+                first_line,
+            };
+            return Err(ParamsError { line, problem });
+        }
+        periods.push(p);
+    }
+    periods.sort_by_key(|p| p.effective_from);
+    Ok(ReimbursementRegion {
+        code,
+        name,
+        periods,
+    })
+}
+
+fn period(lines: &Lines<'_>, raw: RawPeriod) -> Result<ReimbursementPeriod, ParamsError> {
+    let fen = |key, value| ranged(lines, key, value, 0, MAX_FEN);
+    let fp_span = raw.family_planning_limit_fen.span();
+    let fp = raw.family_planning_limit_fen.into_inner();
+    for (key, value) in [
+        ("family_planning_limit_fen.iud_insertion", fp.iud_insertion),
+        ("family_planning_limit_fen.iud_removal", fp.iud_removal),
+        (
+            "family_planning_limit_fen.tubal_ligation",
+            fp.tubal_ligation,
+        ),
+        ("family_planning_limit_fen.vasectomy", fp.vasectomy),
+    ] {
+        fen(key, Spanned::new(fp_span.clone(), value))?;
+    }
+    let notes = match raw.notes {
+        None => BTreeMap::new(),
+        Some(value) => {
+            let span = value.span();
+            let notes = value.into_inner();
+            if let Some(key) = notes.keys().find(|k| !PERIOD_KEYS.contains(&k.as_str())) {
+                let problem = ParamsProblem::UnknownNoteKey { key: key.clone() };
+                return Err(lines.error(span, problem));
+            }
+            notes
+        }
+    };
+    Ok(ReimbursementPeriod {
+        effective_from: date(lines, "effective_from", raw.effective_from)?,
+        source: non_empty(lines, "source", raw.source)?,
+        prenatal_check_quota_fen: fen("prenatal_check_quota_fen", raw.prenatal_check_quota_fen)?,
+        vaginal_limit_fen: fen("vaginal_limit_fen", raw.vaginal_limit_fen)?,
+        cesarean_limit_fen: fen("cesarean_limit_fen", raw.cesarean_limit_fen)?,
+        dystocia_limit_fen: fen("dystocia_limit_fen", raw.dystocia_limit_fen)?,
+        miscarriage_limit_fen: fen("miscarriage_limit_fen", raw.miscarriage_limit_fen)?,
+        induced_limit_fen: fen("induced_limit_fen", raw.induced_limit_fen)?,
+        family_planning_limit_fen: fp,
+        notes,
+    })
+}

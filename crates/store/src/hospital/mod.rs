@@ -1,0 +1,12 @@
+//! Storage of the hospital window (seed 002): spouse filings, reimbursements (with their
+//! payable to the hospital) and the hospital's settlement account. Stores what the services
+//! layer decided, one transaction per change with its audit entry; decides nothing.
+
+mod filings;
+mod reimbursements;
+
+pub use filings::{NewFiling, SpouseFiling};
+pub use reimbursements::{Reimbursement, ReimbursementError, StoredLine};
+
+/// The service name of the window's payables (`payables.service`).
+pub const SERVICE: &str = "maternity_reimbursement";
