@@ -276,6 +276,10 @@ async fn from_a_bad_rating_to_the_revisit_and_into_the_measures() {
         assert!(
             page.text.contains("平均跑动次数") && page.text.contains("2024-09-01 至 2024-09-30")
         );
+        assert!(
+            page.text.contains("各办理地区")
+                && page.text.contains("<span class=\"mono\">500228</span>")
+        );
         let file = app
             .send(
                 cookie_request(
