@@ -169,6 +169,26 @@ async fn measures_of_a_period_match_the_hand_worked_answers() {
             (all.catalog.public_service_items, all.catalog.power_items),
             (38, 17)
         );
+        // Per office: 500114 has A, B, C; 450202 has G.
+        let offices =
+            supervision::measures_by_region(&svc, &admin, day("2024-09-01"), day("2024-09-30"))
+                .await
+                .expect("offices");
+        let cases: Vec<(Option<String>, u32)> = offices
+            .iter()
+            .map(|r| (r.region.clone(), r.measures.cases))
+            .collect();
+        assert_eq!(
+            cases,
+            [(Some("450202".to_owned()), 1), (Some(HERE.to_owned()), 3)],
+            "{}",
+            db.label
+        );
+        let mine =
+            supervision::measures_by_region(&svc, &sup, day("2024-09-01"), day("2024-09-30"))
+                .await
+                .expect("mine");
+        assert_eq!(mine.len(), 1, "a supervisor sees his own offices only");
         // A supervisor may not measure outside his region; a citizen not at all.
         let outside = supervision::measures(
             &svc,

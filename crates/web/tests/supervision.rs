@@ -276,6 +276,10 @@ async fn from_a_bad_rating_to_the_revisit_and_into_the_measures() {
         assert!(
             page.text.contains("平均跑动次数") && page.text.contains("2024-09-01 至 2024-09-30")
         );
+        assert!(
+            page.text.contains("各办理地区")
+                && page.text.contains("<span class=\"mono\">500228</span>")
+        );
         let file = app
             .send(
                 cookie_request(
@@ -306,5 +310,57 @@ async fn from_a_bad_rating_to_the_revisit_and_into_the_measures() {
             )
             .await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn the_administrator_changes_an_item_on_the_catalogue_page_as_a_new_version() {
+    for db in support::test_dbs().await {
+        let app = TestApp::on(db.store).await;
+        app.add_user("admin", Role::Admin, Scope::Platform).await;
+        let admin = app.sign_in("admin").await;
+        let version = app
+            .store
+            .current_catalog()
+            .await
+            .expect("catalogue")
+            .version;
+        let form = format!(
+            "csrf_token={}&version={version}&online=1&limit_working_days=&note=%E5%8F%AF%E7%BD%91%E5%8A%9E",
+            admin.csrf
+        );
+        let posted = app
+            .send(
+                cookie_request(&admin, "POST", "/admin/catalog/items/AP-09", None)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from(form.clone()))
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(
+            posted.status,
+            StatusCode::SEE_OTHER,
+            "{}: {}",
+            db.label,
+            posted.text
+        );
+        let latest = app.store.current_catalog().await.expect("latest");
+        assert_eq!(latest.version, version + 1);
+        assert_eq!(latest.note, "AP-09：可网办");
+        assert!(latest.catalog.item("AP-09").expect("item").online);
+        // The same form again, on the old version: refused, nothing written.
+        let stale = app
+            .send(
+                cookie_request(&admin, "POST", "/admin/catalog/items/AP-09", None)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from(form))
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
+        assert_eq!(
+            app.store.current_catalog().await.expect("same").version,
+            version + 1
+        );
     }
 }

@@ -87,3 +87,28 @@ pub async fn measures(
         catalog: catalog_figures(&current.catalog),
     })
 }
+
+/// The period's measures for each office (region with cases) inside the actor's jurisdiction
+/// (supervisor: his region; administrator: every region), in region order.
+pub async fn measures_by_region(
+    svc: &Services,
+    actor: &Actor,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<MeasuresReport>, ServiceError> {
+    actor.authorize(UseCase::ViewMeasures)?;
+    let prefix = super::jurisdiction(actor)?;
+    let mut out = Vec::new();
+    for code in svc.store.case_regions(prefix.as_deref()).await? {
+        let Ok(region) = onething_domain::RegionCode::parse(&code) else {
+            continue;
+        };
+        let period = Period {
+            from,
+            to,
+            region: Some(region),
+        };
+        out.push(measures(svc, actor, period).await?);
+    }
+    Ok(out)
+}

@@ -33,7 +33,7 @@ pub use complaints::{answer_complaint, complaints, escalate_late_complaints, fil
 pub use credit::{
     CreditInput, NewCredit, credit_flags, credit_records, record_credit, remove_credit,
 };
-pub use measures::{MeasuresReport, measures};
+pub use measures::{MeasuresReport, measures, measures_by_region};
 pub use ratings::{rate, rating_invitation, rating_of_case};
 pub use rectifications::{investigate, rectifications, rectify, revisit};
 pub use urge::{URGED_STEP, urge};

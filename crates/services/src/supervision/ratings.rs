@@ -13,7 +13,7 @@ use onething_store::cases::CaseRecord;
 use onething_store::supervision::{ItemRatingRow, NewRating, NewRectification, StoredRating};
 use serde_json::json;
 
-use super::{Rate, audit, due_after, fresh_id, period_for};
+use super::{Rate, Score, audit, due_after, fresh_id, period_for};
 use crate::{Actor, Invalid, ServiceError, Services};
 
 /// The case, if the actor is its applicant (404 otherwise).
@@ -55,6 +55,84 @@ pub fn rating_invitation(case_id: &str) -> String {
     format!("全部事项已办结，欢迎对本次服务评价（好差评）：/cases/{case_id}")
 }
 
+/// Refuses a rating while an item is open or after the rating period.
+fn check_period(svc: &Services, actor: &Actor, record: &CaseRecord) -> Result<(), ServiceError> {
+    let (CaseStatus::Done | CaseStatus::Refused | CaseStatus::Withdrawn, Some(ended)) =
+        (record.state.status(), ended_on(record))
+    else {
+        return Err(ServiceError::NotNow(
+            "尚有事项未办结，全部办结后才能评价".into(),
+        ));
+    };
+    let window = period_for(record.region.as_deref(), ended)?;
+    let until = due_after(svc, ended, window.rating_window_working_days)?.date;
+    if actor.today() > until {
+        return Err(ServiceError::RatingPeriodOver { until });
+    }
+    Ok(())
+}
+
+/// The rectifications a rating's bad scores open, all due on the same day.
+struct TaskPlan<'a> {
+    actor: &'a Actor,
+    record: &'a CaseRecord,
+    due: onething_domain::Dated,
+    source: String,
+    tasks: Vec<NewRectification>,
+}
+
+impl TaskPlan<'_> {
+    fn add(&mut self, item: Option<&str>, score: &Score, owner: DepartmentKind) {
+        if !is_bad(score.score) {
+            return;
+        }
+        self.tasks.push(NewRectification {
+            id: fresh_id("ZG", self.actor.at),
+            case_id: self.record.id.clone(),
+            item: item.map(str::to_owned),
+            score: score.score,
+            reasons: codes(&score.reasons),
+            comment: score.comment.clone(),
+            owner_department: owner,
+            owner_region: self.record.region.clone(),
+            opened_at: self.actor.at,
+            due_on: self.due.date,
+            due_on_provisional: self.due.provisional,
+            due_source: self.source.clone(),
+        });
+    }
+}
+
+/// Each item rating checked against the case, with the task its bad score opens.
+fn item_rows(
+    rating: &Rate,
+    record: &CaseRecord,
+    catalog: &onething_domain::catalog::Catalog,
+    lead: DepartmentKind,
+    plan: &mut TaskPlan<'_>,
+) -> Result<Vec<ItemRatingRow>, ServiceError> {
+    let mut rows = Vec::new();
+    for (n, (code, s)) in rating.items.iter().enumerate() {
+        if !record.state.items.contains_key(code) {
+            let field = format!("items[{n}].item");
+            let message = format!("办件中没有事项“{code}”（{field}）");
+            return Err(Invalid::new("UNKNOWN_ITEM", &field, message).into());
+        }
+        plan.add(
+            Some(code),
+            s,
+            catalog.item(code).map_or(lead, |i| i.department),
+        );
+        rows.push(ItemRatingRow {
+            item: code.clone(),
+            score: s.score,
+            reasons: codes(&s.reasons),
+            comment: s.comment.clone(),
+        });
+    }
+    Ok(rows)
+}
+
 /// Rates a case and its items; `409 INVALID_STATE` while open, `409 RATING_PERIOD_OVER`
 /// after the period, `409 ALREADY_RATED` the second time.
 pub async fn rate(
@@ -65,19 +143,7 @@ pub async fn rate(
 ) -> Result<(), ServiceError> {
     actor.authorize(UseCase::RateCase)?;
     let record = own_case(svc, actor, case_id).await?;
-    let (CaseStatus::Done | CaseStatus::Refused | CaseStatus::Withdrawn, Some(ended)) =
-        (record.state.status(), ended_on(&record))
-    else {
-        return Err(ServiceError::NotNow(
-            "尚有事项未办结，全部办结后才能评价".into(),
-        ));
-    };
-    let region = record.region.as_deref();
-    let window = period_for(region, ended)?;
-    let until = due_after(svc, ended, window.rating_window_working_days)?.date;
-    if actor.today() > until {
-        return Err(ServiceError::RatingPeriodOver { until });
-    }
+    check_period(svc, actor, &record)?;
     let catalog = svc
         .store
         .catalog_version(record.state.catalog_version)
@@ -86,57 +152,26 @@ pub async fn rate(
         .catalog
         .bundle(&record.state.bundle)
         .map_or(DepartmentKind::MedicalInsurance, |b| b.lead);
-    let mut items = Vec::new();
-    let mut tasks = Vec::new();
-    let today = actor.today();
-    let rules = period_for(region, today)?;
-    let due = due_after(svc, today, rules.rectification_working_days)?;
-    let mut task =
-        |item: Option<&str>, s: i64, reasons: &[RatingReason], comment: &Option<String>, owner| {
-            tasks.push(NewRectification {
-                id: fresh_id("ZG", actor.at),
-                case_id: case_id.to_owned(),
-                item: item.map(str::to_owned),
-                score: s,
-                reasons: codes(reasons),
-                comment: comment.clone(),
-                owner_department: owner,
-                owner_region: record.region.clone(),
-                opened_at: actor.at,
-                due_on: due.date,
-                due_on_provisional: due.provisional,
-                due_source: rules.source.clone(),
-            });
-        };
-    if is_bad(rating.score) {
-        task(None, rating.score, &rating.reasons, &rating.comment, lead);
-    }
-    for (n, (code, s)) in rating.items.iter().enumerate() {
-        if !record.state.items.contains_key(code) {
-            return Err(Invalid::new(
-                "UNKNOWN_ITEM",
-                &format!("items[{n}].item"),
-                format!("办件中没有事项“{code}”（items[{n}].item）"),
-            )
-            .into());
-        }
-        let owner = catalog.catalog.item(code).map_or(lead, |i| i.department);
-        if is_bad(s.score) {
-            task(Some(code), s.score, &s.reasons, &s.comment, owner);
-        }
-        items.push(ItemRatingRow {
-            item: code.clone(),
-            score: s.score,
-            reasons: codes(&s.reasons),
-            comment: s.comment.clone(),
-        });
-    }
-    let opened: Vec<String> = tasks.iter().map(|t| t.id.clone()).collect();
+    let rules = period_for(record.region.as_deref(), actor.today())?;
+    let mut plan = TaskPlan {
+        actor,
+        record: &record,
+        due: due_after(svc, actor.today(), rules.rectification_working_days)?,
+        source: rules.source.clone(),
+        tasks: Vec::new(),
+    };
+    let whole = Score {
+        score: rating.score,
+        reasons: rating.reasons.clone(),
+        comment: rating.comment.clone(),
+    };
+    plan.add(None, &whole, lead);
+    let items = item_rows(&rating, &record, &catalog.catalog, lead, &mut plan)?;
     let detail = json!({
         "score": rating.score,
         "reasons": codes(&rating.reasons),
         "items": items.iter().map(|i| json!({"item": i.item, "score": i.score})).collect::<Vec<_>>(),
-        "rectifications": opened,
+        "rectifications": plan.tasks.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
     });
     let write = NewRating {
         case_id: case_id.to_owned(),
@@ -146,7 +181,7 @@ pub async fn rate(
         items,
         by: actor.username.clone(),
         at: actor.at,
-        rectifications: tasks,
+        rectifications: plan.tasks,
         audit: audit(actor, "case_rated", "case", case_id, Some(case_id), detail),
     };
     if !svc.store.rate_case_with_items(&write).await? {

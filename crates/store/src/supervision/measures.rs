@@ -92,6 +92,20 @@ impl Store {
             .collect()
     }
 
+    /// The distinct regions of cases inside a region (`LIKE` prefix) or everywhere.
+    pub async fn case_regions(
+        &self,
+        region_prefix: Option<&str>,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT region FROM cases
+             WHERE region IS NOT NULL AND ($1 IS NULL OR region LIKE $1) ORDER BY region",
+        )
+        .bind(like(region_prefix))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     async fn ratings_of_ended(
         &self,
         region_prefix: Option<&str>,

@@ -157,6 +157,8 @@ struct ItemRow {
     list: &'static str,
     department: &'static str,
     limit: String,
+    /// The limit as the upkeep form's field holds it (empty: none stated).
+    limit_value: String,
     online: bool,
     instant: bool,
 }
@@ -212,6 +214,10 @@ pub(crate) async fn catalog(
             },
             department: i.department.label_zh(),
             limit: days(i.limit_working_days),
+            limit_value: i
+                .limit_working_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             online: i.online,
             instant: i.instant,
         })

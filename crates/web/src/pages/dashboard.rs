@@ -51,6 +51,49 @@ struct DashboardPage {
     report: MeasuresReport,
     rows: Vec<Row>,
     query: String,
+    offices: Vec<OfficeRow>,
+}
+
+/// One office's (region's) figures for the period.
+struct OfficeRow {
+    region: String,
+    name: String,
+    cases: u32,
+    online: String,
+    visits: String,
+    on_time: String,
+    bad: u32,
+    rectified: u32,
+}
+
+async fn offices(
+    state: &AppState,
+    actor: &onething_services::Actor,
+    report: &MeasuresReport,
+) -> Result<Vec<OfficeRow>, ApiError> {
+    let all = service::measures_by_region(&state.services(), actor, report.from, report.to).await?;
+    Ok(all
+        .into_iter()
+        .filter(|r| r.measures.cases > 0)
+        .map(|r| {
+            let code = r.region.clone().unwrap_or_default();
+            let name = onething_domain::RegionCode::parse(&code)
+                .ok()
+                .and_then(|c| c.name_zh())
+                .unwrap_or("")
+                .to_owned();
+            OfficeRow {
+                region: code,
+                name,
+                cases: r.measures.cases,
+                online: shown(r.measures.online_share, true),
+                visits: shown(r.measures.avg_visits, false),
+                on_time: shown(r.measures.on_time_share, true),
+                bad: r.measures.ratings.bad,
+                rectified: r.measures.ratings.rectified,
+            }
+        })
+        .collect())
 }
 
 fn shown(value: Option<f64>, share: bool) -> String {
@@ -155,6 +198,7 @@ pub(crate) async fn dashboard(
     let report = all
         .pop()
         .ok_or_else(|| PageError::from(ApiError::not_found()))?;
+    let offices = offices(&state, &actor, &report).await?;
     let region = query.region.clone().unwrap_or_default();
     let q = format!("period={}&on={on}&region={region}", kind.as_str());
     ok(&DashboardPage {
@@ -171,6 +215,7 @@ pub(crate) async fn dashboard(
         report,
         rows,
         query: q,
+        offices,
     })
 }
 

@@ -11,6 +11,7 @@
 mod admin;
 mod calendar;
 mod cases;
+mod catalog_upkeep;
 mod charts;
 mod chrome;
 mod claims;
@@ -59,6 +60,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/dept/items", get(watch::dept_items))
         .route("/audit", get(admin::audit))
         .route("/admin/catalog", get(admin::catalog))
+        .route("/admin/catalog/items/{code}", post(catalog_upkeep::change))
         .route("/admin/users", get(users::list).post(users::add))
         .route("/admin/users/{id}/disabled", post(users::set_disabled))
         .route("/admin/departments", get(admin::departments))
