@@ -81,6 +81,8 @@ pub enum UseCase {
     ReimburseAtWindow,
     /// Read window reimbursements (the hospital its own, clerks and supervisors theirs).
     ViewReimbursements,
+    /// 卫健局 审核计划生育情况: the health department confirms or denies a hospital claim.
+    ReviewFamilyPlanning,
     // Platform configuration.
     /// Load a year's holiday notice at run time (provisional due dates recomputed).
     LoadCalendarNotice,
@@ -170,11 +172,12 @@ const TABLE: &[(UseCase, &[Role])] = &[
         UseCase::ViewReimbursements,
         &[HospitalClerk, AgencyClerk, Supervisor, Admin],
     ),
+    (UseCase::ReviewFamilyPlanning, &[DeptOfficer]),
     (UseCase::LoadCalendarNotice, &[Admin]),
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 38] = [
+    pub const ALL: [UseCase; 39] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -212,6 +215,7 @@ impl UseCase {
         UseCase::ViewSpouseFilings,
         UseCase::ReimburseAtWindow,
         UseCase::ViewReimbursements,
+        UseCase::ReviewFamilyPlanning,
         UseCase::LoadCalendarNotice,
     ];
 
