@@ -274,6 +274,13 @@ async fn health_confirms(app: &TestApp, clerk: &auth_support::SignedIn, id: &str
         .bearer(clerk, "POST", &path, Some(json!({"decision": "confirm"})))
         .await;
     assert_error(&forbidden, StatusCode::FORBIDDEN, "FORBIDDEN");
+    // The officers' page lists it too (the same use case).
+    let page = auth_support::cookie_request(&health, "GET", "/dept/family-planning", None)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let shown = app.send(page).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+    assert!(shown.text.contains(id), "{}", shown.text);
     let confirmed = app
         .bearer(&health, "POST", &path, Some(json!({"decision": "confirm"})))
         .await;
