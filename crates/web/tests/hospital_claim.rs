@@ -57,6 +57,8 @@ async fn the_allowance_is_claimed_at_the_hospital_paid_to_the_employer_and_never
             .await;
         app.add_user("window_b", Role::HospitalClerk, at("H500228002"))
             .await;
+        app.add_user("sup", Role::Supervisor, Scope::Region(region(500000)))
+            .await;
         app.add_user("clerk", Role::AgencyClerk, Scope::Region(region(500000)))
             .await;
         app.add_user(
@@ -191,6 +193,23 @@ async fn the_allowance_is_claimed_at_the_hospital_paid_to_the_employer_and_never
             )
             .await;
         assert_error(&twice, StatusCode::CONFLICT, "CLAIM_EXISTS");
+        // Listed for supervisors (RB-6): the online attempt against the hospital's claim.
+        let sup = app.sign_in("sup").await;
+        let attempts = app
+            .bearer(
+                &sup,
+                "GET",
+                "/api/v1/maternity-allowance/duplicate-attempts",
+                None,
+            )
+            .await;
+        assert_eq!(
+            attempts.json[0]["existing_claim"],
+            id.as_str(),
+            "{}",
+            attempts.text
+        );
+        assert_eq!(attempts.json[0]["channel"], "online", "{}", attempts.text);
 
         // The settlement pays the employer (and the hospital's reimbursement) in one run.
         let run = app
