@@ -825,6 +825,22 @@ fn hospital_rules() -> Vec<Rule> {
             U::ReimburseAtWindow.roles(),
             missing,
         ),
+        // The world's officers are cdc and tax: a health officer's work, 403 to them.
+        rule(
+            "get",
+            "/api/v1/hospital/family-planning-reviews",
+            U::ReviewFamilyPlanning.roles(),
+            Target::Status(StatusCode::FORBIDDEN),
+        ),
+        Rule {
+            body: Some(json!({})),
+            ..rule(
+                "post",
+                "/api/v1/hospital/family-planning-reviews/{id}",
+                U::ReviewFamilyPlanning.roles(),
+                Target::Status(StatusCode::BAD_REQUEST),
+            )
+        },
         rule(
             "post",
             "/api/v1/hospital/claims/{id}/documents/{kind}",

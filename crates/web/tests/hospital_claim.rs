@@ -57,8 +57,19 @@ async fn the_allowance_is_claimed_at_the_hospital_paid_to_the_employer_and_never
             .await;
         app.add_user("window_b", Role::HospitalClerk, at("H500228002"))
             .await;
+        app.add_user("sup", Role::Supervisor, Scope::Region(region(500000)))
+            .await;
         app.add_user("clerk", Role::AgencyClerk, Scope::Region(region(500000)))
             .await;
+        app.add_user(
+            "health_officer",
+            Role::DeptOfficer,
+            Scope::Department {
+                id: "health".into(),
+                kind: onething_domain::department::DepartmentKind::Health,
+            },
+        )
+        .await;
         app.add_user("hr_a", Role::Employer, Scope::Employer(employer_a()))
             .await;
         let window = app.sign_in("window").await;
@@ -145,6 +156,7 @@ async fn the_allowance_is_claimed_at_the_hospital_paid_to_the_employer_and_never
         assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
         assert_eq!(submitted.json["status"], "in_review", "{}", submitted.text);
         let clerk = app.sign_in("clerk").await;
+        health_confirms(&app, &clerk, &id).await;
         let approved = app
             .bearer(
                 &clerk,
@@ -181,6 +193,23 @@ async fn the_allowance_is_claimed_at_the_hospital_paid_to_the_employer_and_never
             )
             .await;
         assert_error(&twice, StatusCode::CONFLICT, "CLAIM_EXISTS");
+        // Listed for supervisors (RB-6): the online attempt against the hospital's claim.
+        let sup = app.sign_in("sup").await;
+        let attempts = app
+            .bearer(
+                &sup,
+                "GET",
+                "/api/v1/maternity-allowance/duplicate-attempts",
+                None,
+            )
+            .await;
+        assert_eq!(
+            attempts.json[0]["existing_claim"],
+            id.as_str(),
+            "{}",
+            attempts.text
+        );
+        assert_eq!(attempts.json[0]["channel"], "online", "{}", attempts.text);
 
         // The settlement pays the employer (and the hospital's reimbursement) in one run.
         let run = app
@@ -213,6 +242,7 @@ async fn the_allowance_is_claimed_at_the_hospital_paid_to_the_employer_and_never
             "the hospital paid: {}",
             file.text
         );
+        paternity(&app, &depts, &mum).await;
     }
 }
 
@@ -232,4 +262,138 @@ async fn upload(
         .body(axum::body::Body::from(body))
         .expect("request");
     app.send(request).await
+}
+
+/// 卫健局: the bureau cannot approve while the review is pending; a health officer sees it,
+/// a denial needs a note, another role may not decide, the confirmation lets the bureau
+/// decide, and a second decision is refused.
+async fn health_confirms(app: &TestApp, clerk: &auth_support::SignedIn, id: &str) {
+    let review = format!("/api/v1/maternity-allowance/claims/{id}/review");
+    let early = app
+        .bearer(clerk, "POST", &review, Some(json!({"decision": "approve"})))
+        .await;
+    assert_error(&early, StatusCode::CONFLICT, "INVALID_STATE");
+    assert!(early.text.contains("卫健部门"), "{}", early.text);
+    let health = app.sign_in("health_officer").await;
+    let list = app
+        .bearer(
+            &health,
+            "GET",
+            "/api/v1/hospital/family-planning-reviews",
+            None,
+        )
+        .await;
+    assert!(list.text.contains(id), "{}", list.text);
+    let path = format!("/api/v1/hospital/family-planning-reviews/{id}");
+    let no_note = app
+        .bearer(&health, "POST", &path, Some(json!({"decision": "deny"})))
+        .await;
+    assert_error(&no_note, StatusCode::BAD_REQUEST, "MISSING_FIELD");
+    let forbidden = app
+        .bearer(clerk, "POST", &path, Some(json!({"decision": "confirm"})))
+        .await;
+    assert_error(&forbidden, StatusCode::FORBIDDEN, "FORBIDDEN");
+    // The officers' page lists it too (the same use case).
+    let page = auth_support::cookie_request(&health, "GET", "/dept/family-planning", None)
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let shown = app.send(page).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+    assert!(shown.text.contains(id), "{}", shown.text);
+    let confirmed = app
+        .bearer(&health, "POST", &path, Some(json!({"decision": "confirm"})))
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.text);
+    assert_eq!(confirmed.json["status"], "confirmed");
+    let again = app
+        .bearer(&health, "POST", &path, Some(json!({"decision": "confirm"})))
+        .await;
+    assert_error(&again, StatusCode::CONFLICT, "INVALID_STATE");
+}
+
+/// A father's paternity allowance (护理假, RB-5) through the hospital channel: his wife's
+/// delivery was reimbursed here; after the health department's review the bureau approves
+/// the region's paternity days.
+async fn paternity(app: &TestApp, depts: &allowance::Depts, mum: &onething_domain::CitizenId) {
+    let dad = allowance::person(431);
+    let employer = allowance::employer_b();
+    let with = |v: serde_json::Value| vec![v];
+    allowance::push(
+        app,
+        depts,
+        "civil",
+        "marriages",
+        with(json!({
+        "certificate_no": "J500228-2019-0431", "husband_id": dad.as_str(),
+        "wife_id": mum.as_str(), "registered_on": "2019-05-01", "status": "married"})),
+    )
+    .await;
+    allowance::push(
+        app,
+        depts,
+        "mi",
+        "insurance-enrollments",
+        with(json!({
+        "person_id": dad.as_str(), "scheme": "employee", "employer_uscc": employer.as_str(),
+        "status": "normal", "region_code": "500228", "effective_from": "2021-01-01"})),
+    )
+    .await;
+    allowance::push(
+        app,
+        depts,
+        "hr",
+        "employment-status",
+        with(json!({
+        "person_id": dad.as_str(), "status": "employed", "employer_uscc": employer.as_str(),
+        "effective_from": "2021-01-01"})),
+    )
+    .await;
+    let month = |y: i32, m: u32| {
+        json!({"person_id": dad.as_str(),
+        "employer_uscc": employer.as_str(), "month": format!("{y}-{m:02}"),
+        "base_fen": 650000, "paid": true})
+    };
+    let months = (1..=12)
+        .map(|m| month(2023, m))
+        .chain((1..=7).map(|m| month(2024, m)));
+    allowance::push(app, depts, "mi", "contributions", months.collect()).await;
+    let window = app.sign_in("window").await;
+    let claims = "/api/v1/maternity-allowance/claims";
+    let body = json!({"person_id": dad.as_str(), "employer_uscc": employer.as_str(),
+        "birth_order": 1});
+    let created = app.bearer(&window, "POST", claims, Some(body)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
+    assert_eq!(created.json["channel"], "hospital");
+    let id = created.json["id"].as_str().expect("id").to_owned();
+    let path = format!("{claims}/{id}");
+    let basis = Some(json!({"basis": "avg_wage"}));
+    let confirmed = app
+        .bearer(&window, "POST", &format!("{path}/confirm-wage"), basis)
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.text);
+    let account = json!({"bank_account": {"name": "测试单位乙", "bank": "测试银行梁平支行",
+        "number": "50001000000000000002"}});
+    let submitted = app
+        .bearer(&window, "POST", &format!("{path}/submit"), Some(account))
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
+    assert_eq!(submitted.json["status"], "in_review", "{}", submitted.text);
+    let clerk = app.sign_in("clerk").await;
+    health_confirms(app, &clerk, &id).await;
+    let approved = app
+        .bearer(
+            &clerk,
+            "POST",
+            &format!("{path}/review"),
+            Some(json!({"decision": "approve"})),
+        )
+        .await;
+    assert_eq!(approved.json["status"], "approved", "{}", approved.text);
+    // 重庆: 护理假 20 days × 9000.00 / 30 = 6000.00.
+    assert_eq!(
+        approved.json["decision"]["leave_days"], 20,
+        "{}",
+        approved.text
+    );
+    assert_eq!(approved.json["amount_fen"], 600_000);
 }

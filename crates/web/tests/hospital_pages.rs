@@ -156,5 +156,23 @@ async fn the_counter_files_reimburses_and_claims_from_forms() {
             .await;
         assert_eq!(finished.status, StatusCode::OK, "{}", finished.text);
         assert!(finished.text.contains("当前状态："), "{}", finished.text);
+
+        // 卫健局 on its page: a denial without a reason is refused on the page, then confirmed.
+        let health_scope = Scope::Department {
+            id: "health".into(),
+            kind: onething_domain::department::DepartmentKind::Health,
+        };
+        app.add_user("health_officer", Role::DeptOfficer, health_scope)
+            .await;
+        let health = app.sign_in("health_officer").await;
+        let uri = format!("/dept/family-planning/{id}");
+        let refused = app.send(post(&health, &uri, "decision=deny&note=")).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text.contains("note"), "{}", refused.text);
+        let confirmed = app
+            .send(post(&health, &uri, "decision=confirm&note="))
+            .await;
+        assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.text);
+        assert!(confirmed.text.contains("已确认"), "{}", confirmed.text);
     }
 }

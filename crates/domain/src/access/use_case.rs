@@ -105,6 +105,8 @@ pub enum UseCase {
     ReimburseAtWindow,
     /// Read window reimbursements (the hospital its own, clerks and supervisors theirs).
     ViewReimbursements,
+    /// 卫健局 审核计划生育情况: the health department confirms or denies a hospital claim.
+    ReviewFamilyPlanning,
     // Platform configuration.
     /// Load a year's holiday notice at run time (provisional due dates recomputed).
     LoadCalendarNotice,
@@ -194,6 +196,7 @@ const TABLE: &[(UseCase, &[Role])] = &[
         UseCase::ViewReimbursements,
         &[HospitalClerk, AgencyClerk, Supervisor, Admin],
     ),
+    (UseCase::ReviewFamilyPlanning, &[DeptOfficer]),
     (UseCase::LoadCalendarNotice, &[Admin]),
     (
         UseCase::ViewRectifications,
@@ -220,7 +223,7 @@ const TABLE: &[(UseCase, &[Role])] = &[
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 51] = [
+    pub const ALL: [UseCase; 52] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -258,6 +261,7 @@ impl UseCase {
         UseCase::ViewSpouseFilings,
         UseCase::ReimburseAtWindow,
         UseCase::ViewReimbursements,
+        UseCase::ReviewFamilyPlanning,
         UseCase::LoadCalendarNotice,
         UseCase::ViewRectifications,
         UseCase::HandleRectification,

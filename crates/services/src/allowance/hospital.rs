@@ -56,6 +56,7 @@ pub(super) async fn link(
     Ok(Some(HospitalLink {
         hospital_id: id.clone(),
         birth_order: cmd.birth_order.unwrap_or(1),
+        family_planning_review: false,
     }))
 }
 
@@ -135,4 +136,46 @@ pub async fn attach_hospital_document(
         HospitalDocument::DischargeRecord => "discharge_record_uploaded",
     };
     super::steps::attach(svc, actor, id, file, (kind.as_str(), step)).await
+}
+
+/// Where the region's parameters in force on the event date say so
+/// (`family_planning_review` in `[[reimbursement.periods]]`), a hospital claim waits for the
+/// health department's family-planning review (seed 002 四 卫健局).
+pub(super) fn ask_review(
+    svc: &Services,
+    link: Option<&mut HospitalLink>,
+    region: onething_domain::RegionCode,
+    event_date: chrono::NaiveDate,
+) {
+    if let Some(link) = link {
+        link.family_planning_review = svc
+            .params
+            .reimbursement()
+            .lookup(region, event_date)
+            .is_ok_and(|(_, period)| period.family_planning_review);
+    }
+}
+
+/// The claim has a review the health department has not decided.
+pub(super) async fn review_pending(svc: &Services, claim_id: &str) -> Result<bool, ServiceError> {
+    let review = svc.store.family_planning_review(claim_id).await?;
+    Ok(review.is_some_and(|r| r.status == "pending"))
+}
+
+/// The bureau approves only after the health department confirmed (409 `INVALID_STATE`
+/// otherwise, saying which); a denial leaves rejection as the bureau's decision.
+pub(super) async fn review_allows_approval(
+    svc: &Services,
+    claim_id: &str,
+) -> Result<(), ServiceError> {
+    match svc.store.family_planning_review(claim_id).await? {
+        None => Ok(()),
+        Some(r) if r.status == "confirmed" => Ok(()),
+        Some(r) if r.status == "pending" => Err(ServiceError::NotNow(
+            "卫健部门尚未审核该申领的计划生育情况，审核确认后方可核准".into(),
+        )),
+        Some(_) => Err(ServiceError::NotNow(
+            "卫健部门审核计划生育情况未通过，不能核准，请作不予支付处理".into(),
+        )),
+    }
 }

@@ -94,7 +94,7 @@ pub async fn open_claim(
     actor.authorize(UseCase::OpenClaim)?;
     let person = resolve_person(svc, actor, &cmd.person).await?;
     let (employer, channel, authorisation) = filer(actor, &cmd)?;
-    let hospital = super::hospital::link(svc, actor, &cmd, &person).await?;
+    let mut hospital = super::hospital::link(svc, actor, &cmd, &person).await?;
     if let Scope::Region(_) = actor.scope {
         let facts = ClaimFacts {
             employer_uscc: employer.as_str(),
@@ -133,6 +133,7 @@ pub async fn open_claim(
     // The enrollment's region; until it is pushed, the employer's registration region, so
     // the claim is in some clerk's queue (the rules never use this fallback).
     let region = derived.region.unwrap_or_else(|| employer.region());
+    super::hospital::ask_review(svc, hospital.as_mut(), region, event_date);
     if let Some(limit) = svc.params.application_limit(region, event_date)
         && limit.is_past(today)
     {

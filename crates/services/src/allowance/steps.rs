@@ -209,10 +209,12 @@ pub async fn submit(
         .maternity
         .clone()
         .map(|f| with_claim(f, id.as_str()));
+    // A claim waiting for the health department's review is a person's decision.
+    let waits = super::hospital::review_pending(svc, &claim.id).await?;
     let outcome = smart_review(
         Submission {
             facts: facts.as_ref(),
-            has_upload: claim.needs_review,
+            has_upload: claim.needs_review || waits,
             wage_confirmed: claim.wage_basis.is_some(),
         },
         &svc.params,
@@ -316,6 +318,7 @@ pub async fn review(
             certificate_no,
             note,
         } => {
+            super::hospital::review_allows_approval(svc, &claim.id).await?;
             let upload = certificate_no.or_else(|| claim.certificate_no.clone());
             let upload = upload.filter(|_| claim.needs_review);
             let derived = rederive(svc, &claim, &actor.username, upload.as_deref()).await?;

@@ -78,10 +78,15 @@ fn jurisdiction(actor: &Actor) -> Result<Option<String>, ServiceError> {
 fn in_jurisdiction(actor: &Actor, region: Option<&str>) -> bool {
     match &actor.scope {
         Scope::Platform => true,
-        Scope::Region(mine) => region
-            .and_then(|r| RegionCode::parse(r).ok())
-            .is_some_and(|r| r.is_within(*mine)),
-        _ => false,
+        // A hospital clerk serves the cases of the region its hospital serves, as on the
+        // case pages (docs/hospital-window.md).
+        scope => match (
+            scope.region(),
+            region.and_then(|r| RegionCode::parse(r).ok()),
+        ) {
+            (Some(mine), Some(r)) => r.is_within(mine),
+            _ => false,
+        },
     }
 }
 

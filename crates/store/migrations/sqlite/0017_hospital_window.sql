@@ -72,3 +72,16 @@ CREATE TABLE ma_claim_hospital (
     created_at  TEXT NOT NULL
 );
 CREATE INDEX ma_claim_hospital_hospital ON ma_claim_hospital (hospital_id);
+
+-- 卫健局 审核计划生育情况 (seed 002 四): where the region's parameters say so
+-- (`family_planning_review`), a claim taken at a hospital waits for the health
+-- department's confirmation before the bureau may approve it.
+CREATE TABLE ma_family_planning_reviews (
+    claim_id   TEXT PRIMARY KEY REFERENCES ma_claims(id),
+    status     TEXT NOT NULL CHECK (status IN ('pending', 'confirmed', 'denied')),
+    note       TEXT,
+    decided_by TEXT,
+    decided_at TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX ma_family_planning_reviews_status ON ma_family_planning_reviews (status, created_at);

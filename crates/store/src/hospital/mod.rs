@@ -2,9 +2,11 @@
 //! payable to the hospital) and the hospital's settlement account. Stores what the services
 //! layer decided, one transaction per change with its audit entry; decides nothing.
 
+mod family_planning;
 mod filings;
 mod reimbursements;
 
+pub use family_planning::FamilyPlanningReview;
 pub use filings::{NewFiling, SpouseFiling};
 pub use reimbursements::{Reimbursement, ReimbursementError, StoredLine};
 

@@ -20,6 +20,7 @@ mod credit;
 mod dashboard;
 mod employer;
 mod error;
+mod family_planning;
 mod guide;
 mod hospital;
 mod lookup;
@@ -168,6 +169,11 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             get(hospital::page).post(hospital::submit),
         )
         .route("/hospital/claims/{id}/finish", post(hospital::finish_claim))
+        .route("/dept/family-planning", get(family_planning::list))
+        .route(
+            "/dept/family-planning/{claim_id}",
+            post(family_planning::decide),
+        )
         .route("/dept/newborn", get(newborn_dept::queue))
         .route("/newborn/counterfoils", get(newborn_dept::counterfoils))
         .route(

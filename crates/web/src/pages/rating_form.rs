@@ -3,6 +3,8 @@
 //! `item.CODE.score`, `item.CODE.reason`, `item.CODE.comment` (an item left without a
 //! score is not rated). The same validation as the API's JSON body follows.
 
+use crate::extract::PagePath;
+use onething_domain::ids::CaseId;
 use onething_domain::supervision::RatingReason;
 use onething_services::supervision::{ItemRatingInput, RatingInput};
 
@@ -77,13 +79,13 @@ pub(crate) async fn section(
 pub(crate) async fn rate(
     axum::extract::State(state): axum::extract::State<crate::AppState>,
     super::chrome::Signed { user, .. }: super::chrome::Signed,
-    axum::extract::Path(id): axum::extract::Path<String>,
+    PagePath(id): PagePath<CaseId>,
     body: axum::body::Bytes,
 ) -> Result<axum::response::Response, super::PageError> {
     let actor = super::permit(&state, &user, onething_domain::access::UseCase::RateCase)?;
     let rating = onething_services::supervision::Rate::try_from(rating_input(&body))
         .map_err(|e| crate::ApiError::from(onething_services::ServiceError::from(e)))?;
-    onething_services::supervision::rate(&state.services(), &actor, &id, rating)
+    onething_services::supervision::rate(&state.services(), &actor, id.as_str(), rating)
         .await
         .map_err(crate::ApiError::from)?;
     Ok(super::chrome::redirect_with(

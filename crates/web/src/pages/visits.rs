@@ -4,15 +4,17 @@
 //! The same use cases as the API.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use onething_domain::access::UseCase;
+use onething_domain::ids::CaseId;
 use onething_services::ServiceError;
 use onething_services::supervision::{self as service, VisitInput, WindowVisit};
 use serde::Deserialize;
 
 use super::chrome::{Signed, redirect_with};
 use super::{PageError, china_time, permit};
+use crate::extract::PagePath;
 use crate::{ApiError, AppState};
 
 /// A visit as the case page lists it.
@@ -84,7 +86,7 @@ pub(crate) struct VisitForm {
 pub(crate) async fn record(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<CaseId>,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let actor = permit(&state, &user, UseCase::RecordVisit)?;
@@ -95,7 +97,7 @@ pub(crate) async fn record(
         note: Some(form.note),
     })
     .map_err(|e| ApiError::from(ServiceError::from(e)))?;
-    service::record_visit(&state.services(), &actor, &id, visit)
+    service::record_visit(&state.services(), &actor, id.as_str(), visit)
         .await
         .map_err(ApiError::from)?;
     Ok(redirect_with(&format!("/cases/{id}#visits"), None))

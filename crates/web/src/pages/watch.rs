@@ -10,6 +10,7 @@ use onething_domain::access::policy::can_see_case;
 use onething_domain::access::{Applicant, Role, Scope};
 use onething_domain::china_time::date_in_china;
 use onething_domain::department::DepartmentKind;
+use onething_domain::ids::CaseId;
 use onething_store::accounts::scoped_cases::CaseSummary;
 use onething_store::accounts::scoped_due::{DueCursor, DueQuery as StoreDueQuery};
 use onething_store::cases::DueItem;
@@ -19,6 +20,7 @@ use super::chrome::{Chrome, Signed};
 use super::{PageError, day, due_day, ok};
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::extract::PagePath;
 
 /// The near-due window. Across a year without a notice it is forecast like the due dates
 /// (a list's reach, not a deadline): late in December the lists must still answer.
@@ -233,10 +235,10 @@ async fn visible_rows(
 pub(crate) async fn urge(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    axum::extract::Path((case_id, item)): axum::extract::Path<(String, String)>,
+    PagePath((case_id, item)): PagePath<(CaseId, String)>,
 ) -> Result<Response, PageError> {
     let actor = super::permit(&state, &user, onething_domain::access::UseCase::UrgeItem)?;
-    onething_services::supervision::urge(&state.services(), &actor, &case_id, &item, None)
+    onething_services::supervision::urge(&state.services(), &actor, case_id.as_str(), &item, None)
         .await
         .map_err(crate::ApiError::from)?;
     Ok(super::chrome::redirect_with("/due", None))

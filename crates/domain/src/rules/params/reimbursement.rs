@@ -17,7 +17,7 @@ use crate::RegionCode;
 const MAX_FEN: u32 = 10_000_000;
 
 /// Every key of a reimbursement period: the names a note may refer to.
-pub const PERIOD_KEYS: [&str; 10] = [
+pub const PERIOD_KEYS: [&str; 11] = [
     "effective_from",
     "source",
     "prenatal_check_quota_fen",
@@ -27,6 +27,7 @@ pub const PERIOD_KEYS: [&str; 10] = [
     "miscarriage_limit_fen",
     "induced_limit_fen",
     "family_planning_limit_fen",
+    "family_planning_review",
     "notes",
 ];
 
@@ -50,6 +51,10 @@ struct RawPeriod {
     miscarriage_limit_fen: Spanned<u32>,
     induced_limit_fen: Spanned<u32>,
     family_planning_limit_fen: Spanned<FamilyPlanningLimits>,
+    /// Optional (absent = false): claims taken at a hospital wait for the health
+    /// department's family-planning review (seed 002 四 卫健局).
+    #[serde(default)]
+    family_planning_review: bool,
     #[serde(default)]
     notes: Option<Spanned<BTreeMap<String, String>>>,
 }
@@ -77,6 +82,9 @@ pub struct ReimbursementPeriod {
     pub miscarriage_limit_fen: u32,
     pub induced_limit_fen: u32,
     pub family_planning_limit_fen: FamilyPlanningLimits,
+    /// Claims taken at a hospital wait for the health department's review (卫健局
+    /// 审核计划生育情况) before the bureau may approve them.
+    pub family_planning_review: bool,
     pub notes: BTreeMap<String, String>,
 }
 
@@ -227,6 +235,7 @@ fn period(lines: &Lines<'_>, raw: RawPeriod) -> Result<ReimbursementPeriod, Para
         miscarriage_limit_fen: fen("miscarriage_limit_fen", raw.miscarriage_limit_fen)?,
         induced_limit_fen: fen("induced_limit_fen", raw.induced_limit_fen)?,
         family_planning_limit_fen: fp,
+        family_planning_review: raw.family_planning_review,
         notes,
     })
 }

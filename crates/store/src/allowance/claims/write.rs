@@ -58,6 +58,9 @@ pub struct NewClaim {
 pub struct HospitalLink {
     pub hospital_id: String,
     pub birth_order: u8,
+    /// The region's parameters ask the health department's family-planning review: a
+    /// `pending` review is written with the claim.
+    pub family_planning_review: bool,
 }
 
 /// A photo to attach.
@@ -327,6 +330,16 @@ async fn insert_hospital_link(
     .bind(instant(at))
     .execute(&mut **tx)
     .await?;
+    if link.family_planning_review {
+        sqlx::query(
+            "INSERT INTO ma_family_planning_reviews (claim_id, status, created_at)
+             VALUES ($1, 'pending', $2)",
+        )
+        .bind(claim_id)
+        .bind(instant(at))
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 
@@ -339,9 +352,11 @@ impl Store {
         .bind(claim_id)
         .fetch_optional(self.pool())
         .await?;
+        let review = self.family_planning_review(claim_id).await?;
         Ok(row.map(|(hospital_id, order)| HospitalLink {
             hospital_id,
             birth_order: u8::try_from(order).unwrap_or(0),
+            family_planning_review: review.is_some(),
         }))
     }
 }

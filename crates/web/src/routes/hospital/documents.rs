@@ -37,7 +37,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 
 /// A scan (JPEG, PNG or PDF, at most 5 MiB) of the claim's 申报表 or 出院记录, in the
 /// multipart field `file`.
-#[utoipa::path(post, path = "/hospital/claims/{id}/documents/{kind}", tag = "hospital",
+#[utoipa::path(post, path = "/hospital/claims/{id}/documents/{kind}", tag = "hospital", operation_id = "upload_hospital_document",
     params(("id" = ClaimId, Path, description = "claim id"),
            ("kind" = String, Path, description = "declaration_form or discharge_record")),
     security(("bearer" = []), ("session_cookie" = [])),

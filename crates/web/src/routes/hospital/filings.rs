@@ -38,7 +38,7 @@ pub(crate) async fn file(
 }
 
 /// The hospital's own filings, newest first.
-#[utoipa::path(get, path = "/hospital/spouse-filings", tag = "hospital",
+#[utoipa::path(get, path = "/hospital/spouse-filings", tag = "hospital", operation_id = "list_spouse_filings",
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 401, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
@@ -87,7 +87,7 @@ pub(crate) async fn form_pdf(
         .into_response())
 }
 
-#[utoipa::path(get, path = "/hospital/spouse-filings/{id}", tag = "hospital",
+#[utoipa::path(get, path = "/hospital/spouse-filings/{id}", tag = "hospital", operation_id = "spouse_filing",
     params(("id" = String, Path, description = "filing id")),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 401, body = crate::error::ErrorBody),

@@ -4,6 +4,7 @@
 //! the same ones.
 
 mod documents;
+mod family_planning;
 mod filings;
 mod reimbursements;
 
@@ -29,4 +30,6 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
             reimbursements::set_account
         ))
         .merge(documents::router())
+        .routes(routes!(family_planning::list))
+        .routes(routes!(family_planning::decide))
 }

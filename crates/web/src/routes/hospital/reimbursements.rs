@@ -46,7 +46,7 @@ pub(crate) async fn reimburse(
 }
 
 /// The hospital's own reimbursements, newest first.
-#[utoipa::path(get, path = "/hospital/reimbursements", tag = "hospital",
+#[utoipa::path(get, path = "/hospital/reimbursements", tag = "hospital", operation_id = "list_reimbursements",
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 401, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
@@ -60,7 +60,7 @@ pub(crate) async fn list(
     ))
 }
 
-#[utoipa::path(get, path = "/hospital/reimbursements/{id}", tag = "hospital",
+#[utoipa::path(get, path = "/hospital/reimbursements/{id}", tag = "hospital", operation_id = "reimbursement",
     params(("id" = String, Path, description = "reimbursement id")),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 401, body = crate::error::ErrorBody),

@@ -14,6 +14,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use onething_domain::china_time::date_in_china;
+use onething_domain::ids::CaseId;
 use onething_domain::supervision::RectificationStatus;
 use onething_services::supervision::{
     self as service, ComplaintInput, FileComplaint, Note, NoteInput, Period, PeriodInput, Revisit,
@@ -27,6 +28,7 @@ use utoipa_axum::routes;
 
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
+use crate::extract::ApiPath;
 use crate::extract::ApiQuery;
 use crate::routes::newborn::idempotency_key;
 use crate::{ApiError, AppState};
@@ -60,7 +62,7 @@ struct UrgeBody {
 /// 催办: a supervisor urges an open item of a case in his region (`{"note"}` optional); the
 /// urge is recorded on the case (step `urged`) and audited. A finished item → `409`.
 #[utoipa::path(post, path = "/cases/{id}/items/{item}/urge", tag = "supervision",
-    params(("id" = String, Path, description = "case id"), ("item" = String, Path, description = "item code")),
+    params(("id" = CaseId, Path, description = "case id"), ("item" = String, Path, description = "item code")),
     request_body(content = Object, description = "note (optional)"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
@@ -69,7 +71,7 @@ struct UrgeBody {
 pub(crate) async fn urge(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((case_id, item)): Path<(String, String)>,
+    ApiPath((case_id, item)): ApiPath<(CaseId, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
@@ -81,7 +83,7 @@ pub(crate) async fn urge(
         parse_json(&headers, &body)?
     };
     let note = onething_services::input::optional_text(input.note.as_deref());
-    let record = service::urge(&state.services(), &actor, &case_id, &item, note).await?;
+    let record = service::urge(&state.services(), &actor, case_id.as_str(), &item, note).await?;
     Ok(Json(serde_json::json!({
         "case_id": record.id, "item": item, "urged_at": actor.at, "case_version": record.version,
     })))
@@ -252,7 +254,7 @@ pub(crate) async fn revisit(
 /// "submission"|"supplement"|"pickup"|"consultation", "priority", "note"}`); the same
 /// `Idempotency-Key` records nothing twice.
 #[utoipa::path(post, path = "/cases/{id}/visits", tag = "supervision",
-    params(("id" = String, Path, description = "case id")),
+    params(("id" = CaseId, Path, description = "case id")),
     request_body(content = Object, description = "kind, priority, note"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody),
@@ -260,7 +262,7 @@ pub(crate) async fn revisit(
 pub(crate) async fn record_visit(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(case_id): Path<String>,
+    ApiPath(case_id): ApiPath<CaseId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -268,23 +270,23 @@ pub(crate) async fn record_visit(
     actor.authorize(onething_domain::access::UseCase::RecordVisit)?;
     let input: VisitInput = parse_json(&headers, &body)?;
     let visit = WindowVisit::try_from(input)?;
-    let v = service::record_visit(&state.services(), &actor, &case_id, visit).await?;
+    let v = service::record_visit(&state.services(), &actor, case_id.as_str(), visit).await?;
     Ok((StatusCode::CREATED, Json(views::visit(&v))))
 }
 
 /// A case's window visits (跑动次数).
 #[utoipa::path(get, path = "/cases/{id}/visits", tag = "supervision",
-    params(("id" = String, Path, description = "case id")),
+    params(("id" = CaseId, Path, description = "case id")),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody)))]
 pub(crate) async fn visits(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(case_id): Path<String>,
+    ApiPath(case_id): ApiPath<CaseId>,
 ) -> Result<Json<Vec<Value>>, ApiError> {
     let actor = user.actor(&state, None);
-    let list = service::visits_of_case(&state.services(), &actor, &case_id).await?;
+    let list = service::visits_of_case(&state.services(), &actor, case_id.as_str()).await?;
     Ok(Json(list.iter().map(views::visit).collect()))
 }
 
