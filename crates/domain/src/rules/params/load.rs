@@ -162,42 +162,64 @@ pub(super) fn parse(
 }
 
 fn region(lines: &Lines<'_>, raw: RawRegion) -> Result<RegionParams, ParamsError> {
-    let code_span = raw.code.span();
-    let code = RegionCode::parse(raw.code.get_ref()).map_err(|e| {
+    let (code, name, periods) = region_entry(
+        lines,
+        (raw.code, raw.name),
+        raw.periods,
+        |raw: &RawPeriod| raw.effective_from.span(),
+        period,
+        |p: &Period| p.effective_from,
+    )?;
+    Ok(RegionParams {
+        code,
+        name,
+        periods,
+    })
+}
+
+/// A region entry of any section (the allowance's, the reimbursement's): a valid code, a
+/// name, at least one period and no two periods from the same date; the periods, each read
+/// by `period`, in date order.
+pub(super) fn region_entry<R, P>(
+    lines: &Lines<'_>,
+    (code, name): (Spanned<String>, Spanned<String>),
+    raw_periods: Vec<R>,
+    starts: impl Fn(&R) -> Range<usize>,
+    period: impl Fn(&Lines<'_>, R) -> Result<P, ParamsError>,
+    from: impl Fn(&P) -> NaiveDate,
+) -> Result<(RegionCode, String, Vec<P>), ParamsError> {
+    let code_span = code.span();
+    let code = RegionCode::parse(code.get_ref()).map_err(|e| {
         let problem = ParamsProblem::InvalidRegionCode {
-            value: raw.code.get_ref().clone(),
+            value: code.get_ref().clone(),
             reason: e.message_zh(),
         };
         lines.error(code_span.clone(), problem)
     })?;
-    let name = non_empty(lines, "name", raw.name)?;
-    if raw.periods.is_empty() {
+    let name = non_empty(lines, "name", name)?;
+    if raw_periods.is_empty() {
         let problem = ParamsProblem::NoPeriods {
             code: code.to_string(),
         };
         return Err(lines.error(code_span, problem));
     }
     let mut seen: BTreeMap<NaiveDate, usize> = BTreeMap::new();
-    let mut periods = Vec::with_capacity(raw.periods.len());
-    for raw_period in raw.periods {
-        let line = lines.of(raw_period.effective_from.span());
-        let period = period(lines, raw_period)?;
-        if let Some(first_line) = seen.insert(period.effective_from, line) {
+    let mut periods = Vec::with_capacity(raw_periods.len());
+    for raw_period in raw_periods {
+        let line = lines.of(starts(&raw_period));
+        let p = period(lines, raw_period)?;
+        if let Some(first_line) = seen.insert(from(&p), line) {
             let problem = ParamsProblem::DuplicatePeriod {
                 code: code.to_string(),
-                date: period.effective_from.to_string(),
+                date: from(&p).to_string(),
                 first_line,
             };
             return Err(ParamsError { line, problem });
         }
-        periods.push(period);
+        periods.push(p);
     }
-    periods.sort_by_key(|p| p.effective_from);
-    Ok(RegionParams {
-        code,
-        name,
-        periods,
-    })
+    periods.sort_by_key(|p| from(p));
+    Ok((code, name, periods))
 }
 
 fn period(lines: &Lines<'_>, raw: RawPeriod) -> Result<Period, ParamsError> {

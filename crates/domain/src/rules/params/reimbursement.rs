@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use super::load::{Lines, date, non_empty, ranged};
+use super::load::{Lines, date, non_empty, ranged, region_entry};
 use super::{LookupError, ParamsError, ParamsProblem};
 use crate::RegionCode;
 
@@ -160,37 +160,14 @@ pub(super) fn validate(
 }
 
 fn region(lines: &Lines<'_>, raw: RawRegion) -> Result<ReimbursementRegion, ParamsError> {
-    let span = raw.code.span();
-    let code = RegionCode::parse(raw.code.get_ref()).map_err(|e| {
-        let problem = ParamsProblem::InvalidRegionCode {
-            value: raw.code.get_ref().clone(),
-            reason: e.message_zh(),
-        };
-        lines.error(span.clone(), problem)
-    })?;
-    let name = non_empty(lines, "name", raw.name)?;
-    if raw.periods.is_empty() {
-        let problem = ParamsProblem::NoPeriods {
-            code: code.to_string(),
-        };
-        return Err(lines.error(span, problem));
-    }
-    let mut seen: BTreeMap<NaiveDate, usize> = BTreeMap::new();
-    let mut periods = Vec::with_capacity(raw.periods.len());
-    for raw_period in raw.periods {
-        let line = lines.of(raw_period.effective_from.span());
-        let p = period(lines, raw_period)?;
-        if let Some(first_line) = seen.insert(p.effective_from, line) {
-            let problem = ParamsProblem::DuplicatePeriod {
-                code: code.to_string(),
-                date: p.effective_from.to_string(),
-                first_line,
-            };
-            return Err(ParamsError { line, problem });
-        }
-        periods.push(p);
-    }
-    periods.sort_by_key(|p| p.effective_from);
+    let (code, name, periods) = region_entry(
+        lines,
+        (raw.code, raw.name),
+        raw.periods,
+        |raw: &RawPeriod| raw.effective_from.span(),
+        period,
+        |p: &ReimbursementPeriod| p.effective_from,
+    )?;
     Ok(ReimbursementRegion {
         code,
         name,
