@@ -151,6 +151,22 @@ impl Store {
         Ok(written)
     }
 
+    /// Appends events and their audit entry in one transaction (a supervisor's urge: the
+    /// step on the case and the audit commit together or not at all).
+    pub async fn append_audited(
+        &self,
+        record: &CaseRecord,
+        bodies: Vec<EventBody>,
+        actor: &Actor,
+        audit: &crate::audit::NewAuditEntry,
+    ) -> Result<CaseRecord, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let written = append_in(&mut tx, record, bodies, actor).await?;
+        crate::audit::append_audit_in(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(written)
+    }
+
     /// The case rebuilt from its events.
     pub async fn load_case(&self, case_id: &str) -> Result<CaseRecord, StoreError> {
         let row = sqlx::query("SELECT version, region FROM cases WHERE id = $1")

@@ -50,16 +50,9 @@ pub async fn urge(
         step: URGED_STEP.into(),
         detail: detail.clone(),
     };
-    let written = svc.store.append(&record, vec![body], &by).await?;
-    svc.store
-        .append_audit(&audit(
-            actor,
-            "item_urged",
-            "case",
-            case_id,
-            Some(case_id),
-            detail,
-        ))
-        .await?;
-    Ok(written)
+    let entry = audit(actor, "item_urged", "case", case_id, Some(case_id), detail);
+    Ok(svc
+        .store
+        .append_audited(&record, vec![body], &by, &entry)
+        .await?)
 }
