@@ -12,8 +12,13 @@ use crate::{Actor, Invalid, ServiceError, Services};
 
 /// `{"decision": "confirm" | "deny", "note"}`.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FamilyPlanningInput {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, required = true, pattern = "^(confirm|deny)$")
+    )]
     pub decision: Option<String>,
     pub note: Option<String>,
 }

@@ -16,12 +16,20 @@ use crate::{Actor, Invalid, ServiceError, Services};
 /// An item change as sent: `{"version", "online", "instant", "limit_working_days", "note"}`
 /// (each of `online`, `instant`, `limit_working_days` optional; `note` required).
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ItemChangeInput {
+    /// The catalogue version the change was made on (409 when another came since).
+    #[cfg_attr(feature = "openapi", schema(value_type = i64, required = true))]
     pub version: Option<i64>,
     pub online: Option<bool>,
     pub instant: Option<bool>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
     pub limit_working_days: Option<u32>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, required = true, max_length = 500, pattern = r"\S")
+    )]
     pub note: Option<String>,
 }
 

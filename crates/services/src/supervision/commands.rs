@@ -140,8 +140,13 @@ impl TryFrom<RatingInput> for Rate {
 
 /// A note on a rectification (investigation or rectification record), as sent.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NoteInput {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, required = true, max_length = 2000, pattern = r"\S")
+    )]
     pub note: Option<String>,
 }
 
@@ -159,9 +164,22 @@ impl TryFrom<NoteInput> for Note {
 
 /// A revisit as sent: `{"outcome": "satisfied"|"unsatisfied"|"unreachable", "note"}`.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RevisitInput {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            value_type = String,
+            required = true,
+            pattern = "^(satisfied|unsatisfied|unreachable)$"
+        )
+    )]
     pub outcome: Option<String>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, required = true, max_length = 2000, pattern = r"\S")
+    )]
     pub note: Option<String>,
 }
 
@@ -242,11 +260,22 @@ impl TryFrom<PeriodInput> for Period {
 /// A window visit as sent: `{"kind": "submission"|"supplement"|"pickup"|"consultation",
 /// "priority": bool, "note"}`.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VisitInput {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            value_type = String,
+            required = true,
+            pattern = "^(submission|supplement|pickup|consultation)$"
+        )
+    )]
     pub kind: Option<String>,
+    /// Served first: an elderly or disabled visitor (SV-4).
     #[serde(default)]
     pub priority: bool,
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub note: Option<String>,
 }
 

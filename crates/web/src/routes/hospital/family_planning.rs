@@ -18,7 +18,7 @@ use crate::{ApiError, AppState};
 /// The reviews waiting for the health department (its officers only).
 #[utoipa::path(get, path = "/hospital/family-planning-reviews", tag = "hospital", operation_id = "list_family_planning_reviews",
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = Object), (status = 401, body = crate::error::ErrorBody),
+    responses((status = 200, body = [Object], description = "the reviews waiting"), (status = 401, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
 pub(crate) async fn list(
     State(state): State<AppState>,
@@ -34,7 +34,7 @@ pub(crate) async fn list(
 /// "note"}` (a denial needs its note). The bureau approves only a confirmed claim.
 #[utoipa::path(post, path = "/hospital/family-planning-reviews/{id}", tag = "hospital",
     params(("id" = ClaimId, Path, description = "claim id")),
-    request_body(content = Object, description = "decision, note"),
+    request_body = onething_services::hospital::FamilyPlanningInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),

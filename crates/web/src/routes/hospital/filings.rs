@@ -40,7 +40,7 @@ pub(crate) async fn file(
 /// The hospital's own filings, newest first.
 #[utoipa::path(get, path = "/hospital/spouse-filings", tag = "hospital", operation_id = "list_spouse_filings",
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = Object), (status = 401, body = crate::error::ErrorBody),
+    responses((status = 200, body = [Object], description = "the filings"), (status = 401, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
 pub(crate) async fn list(
     State(state): State<AppState>,

@@ -48,7 +48,7 @@ pub(crate) async fn reimburse(
 /// The hospital's own reimbursements, newest first.
 #[utoipa::path(get, path = "/hospital/reimbursements", tag = "hospital", operation_id = "list_reimbursements",
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = Object), (status = 401, body = crate::error::ErrorBody),
+    responses((status = 200, body = [Object], description = "the reimbursements"), (status = 401, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
 pub(crate) async fn list(
     State(state): State<AppState>,

@@ -41,7 +41,7 @@ pub(crate) async fn record_credit(
 /// The register of the supervisor's region (all for administrators), newest first; ids masked.
 #[utoipa::path(get, path = "/supervision/credit-records", tag = "supervision",
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = [Object], description = "the credit records"), (status = 403, body = crate::error::ErrorBody)))]
 pub(crate) async fn credit_records(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -54,7 +54,7 @@ pub(crate) async fn credit_records(
 /// Removes an entry with the reason (`{"note"}`); kept, marked removed; audited.
 #[utoipa::path(post, path = "/supervision/credit-records/{id}/remove", tag = "supervision",
     params(("id" = String, Path, description = "credit record id")),
-    request_body(content = Object, description = "note: the reason"),
+    request_body = onething_services::supervision::NoteInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
@@ -81,7 +81,7 @@ pub(crate) async fn remove_credit(
 /// bundle (a bundle limit above the item's) → `422 CATALOG_INVALID`.
 #[utoipa::path(post, path = "/admin/catalog/items/{code}", tag = "supervision",
     params(("code" = String, Path, description = "item code")),
-    request_body(content = Object, description = "version, online, instant, limit_working_days, note"),
+    request_body = onething_services::supervision::ItemChangeInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),

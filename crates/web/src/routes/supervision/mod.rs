@@ -22,7 +22,7 @@ use onething_services::supervision::{
 };
 use serde::Deserialize;
 use serde_json::Value;
-use utoipa::{IntoParams, OpenApi};
+use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -53,9 +53,10 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(credit::change_item))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct UrgeBody {
+pub(crate) struct UrgeBody {
+    /// What the supervisor asks for (optional).
     note: Option<String>,
 }
 
@@ -63,7 +64,7 @@ struct UrgeBody {
 /// urge is recorded on the case (step `urged`) and audited. A finished item → `409`.
 #[utoipa::path(post, path = "/cases/{id}/items/{item}/urge", tag = "supervision",
     params(("id" = CaseId, Path, description = "case id"), ("item" = String, Path, description = "item code")),
-    request_body(content = Object, description = "note (optional)"),
+    request_body = UrgeBody,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
@@ -93,8 +94,10 @@ pub(crate) async fn urge(
 #[into_params(parameter_in = Query)]
 pub(crate) struct MeasuresQuery {
     /// First day of the period (YYYY-MM-DD).
+    #[param(value_type = String, required = true, format = Date)]
     from: Option<String>,
-    /// Last day of the period, included.
+    /// Last day of the period, included (at most ten years after `from`).
+    #[param(value_type = String, required = true, format = Date)]
     to: Option<String>,
     /// GB/T 2260 region inside the supervisor's (default: the supervisor's own).
     region: Option<String>,
@@ -128,6 +131,7 @@ pub(crate) async fn measures(
 #[into_params(parameter_in = Query)]
 pub(crate) struct RectificationQuery {
     /// `open`, `rectified` or `revisited` (default: all).
+    #[param(pattern = "^(open|rectified|revisited)?$")]
     status: Option<String>,
 }
 
@@ -136,7 +140,7 @@ pub(crate) struct RectificationQuery {
 #[utoipa::path(get, path = "/supervision/rectifications", tag = "supervision",
     params(RectificationQuery),
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = Object, description = "array of rectifications"),
+    responses((status = 200, body = [Object], description = "the rectifications"),
               (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub(crate) async fn rectifications(
     State(state): State<AppState>,
@@ -178,7 +182,7 @@ pub(super) async fn note_of(headers: &HeaderMap, body: &Bytes) -> Result<Note, A
 /// while the task is open.
 #[utoipa::path(post, path = "/supervision/rectifications/{id}/investigate", tag = "supervision",
     params(("id" = String, Path, description = "rectification id")),
-    request_body(content = Object, description = "note"),
+    request_body = onething_services::supervision::NoteInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
@@ -203,7 +207,7 @@ pub(crate) async fn investigate(
 /// `rectified`.
 #[utoipa::path(post, path = "/supervision/rectifications/{id}/rectify", tag = "supervision",
     params(("id" = String, Path, description = "rectification id")),
-    request_body(content = Object, description = "note"),
+    request_body = onething_services::supervision::NoteInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
@@ -228,7 +232,7 @@ pub(crate) async fn rectify(
 /// "unreachable", "note"}`) of a rectified task: `revisited`, closed.
 #[utoipa::path(post, path = "/supervision/rectifications/{id}/revisit", tag = "supervision",
     params(("id" = String, Path, description = "rectification id")),
-    request_body(content = Object, description = "outcome, note"),
+    request_body = onething_services::supervision::RevisitInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
@@ -255,7 +259,7 @@ pub(crate) async fn revisit(
 /// `Idempotency-Key` records nothing twice.
 #[utoipa::path(post, path = "/cases/{id}/visits", tag = "supervision",
     params(("id" = CaseId, Path, description = "case id")),
-    request_body(content = Object, description = "kind, priority, note"),
+    request_body = onething_services::supervision::VisitInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
@@ -278,7 +282,9 @@ pub(crate) async fn record_visit(
 #[utoipa::path(get, path = "/cases/{id}/visits", tag = "supervision",
     params(("id" = CaseId, Path, description = "case id")),
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody),
+    responses((status = 200, body = [Object], description = "the case's visits"),
+              (status = 400, body = crate::error::ErrorBody, description = "INVALID_ID"),
+              (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody)))]
 pub(crate) async fn visits(
     State(state): State<AppState>,
@@ -317,7 +323,7 @@ pub(crate) async fn file_complaint(
 /// (administrators); open ones first.
 #[utoipa::path(get, path = "/complaints", tag = "supervision",
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = [Object], description = "the complaints"), (status = 403, body = crate::error::ErrorBody)))]
 pub(crate) async fn complaints(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -333,7 +339,7 @@ pub(crate) async fn complaints(
 /// The office answers a complaint once (`{"note"}`): `409 INVALID_STATE` the second time.
 #[utoipa::path(post, path = "/complaints/{id}/answer", tag = "supervision",
     params(("id" = String, Path, description = "complaint id")),
-    request_body(content = Object, description = "note: the answer"),
+    request_body = onething_services::supervision::NoteInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
