@@ -64,7 +64,7 @@ pub(crate) struct UrgeBody {
 /// urge is recorded on the case (step `urged`) and audited. A finished item → `409`.
 #[utoipa::path(post, path = "/cases/{id}/items/{item}/urge", tag = "supervision",
     params(("id" = CaseId, Path, description = "case id"), ("item" = String, Path, description = "item code")),
-    request_body = UrgeBody,
+    request_body(content = Option<UrgeBody>, description = "optional: `{\"note\"}`"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
@@ -78,10 +78,11 @@ pub(crate) async fn urge(
 ) -> Result<Json<Value>, ApiError> {
     let actor = user.actor(&state, idempotency_key(&headers));
     actor.authorize(onething_domain::access::UseCase::UrgeItem)?;
+    // The body is optional: none, `null` or `{"note"}`.
     let input: UrgeBody = if body.is_empty() {
         UrgeBody::default()
     } else {
-        parse_json(&headers, &body)?
+        parse_json::<Option<UrgeBody>>(&headers, &body)?.unwrap_or_default()
     };
     let note = onething_services::input::optional_text(input.note.as_deref());
     let record = service::urge(&state.services(), &actor, case_id.as_str(), &item, note).await?;
