@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use onething_domain::Calendar;
 use onething_domain::case::Action;
 use onething_domain::case::{
-    ActorRole, CaseEvent, CaseState, EventBody, ItemState, plan_accept_all, plan_item_change,
-    plan_open,
+    ActorRole, CaseEvent, CaseState, EventBody, ItemState, PlanError, plan_accept_all,
+    plan_item_change, plan_open,
 };
 use onething_domain::china_time::date_in_china;
 use onething_domain::department::DepartmentKind;
@@ -112,13 +112,28 @@ impl Store {
         actor: &Actor,
         calendar: &Calendar,
     ) -> Result<CaseRecord, StoreError> {
+        self.planned(case_id, actor, |state, on| {
+            Ok(vec![plan_item_change(
+                state, item, action, actor.role, on, calendar,
+            )?])
+        })
+        .await
+    }
+
+    /// A change planned by the case engine on the case's current state: a retried request
+    /// (same key on the same case) returns what it wrote the first time.
+    async fn planned(
+        &self,
+        case_id: &str,
+        actor: &Actor,
+        plan: impl FnOnce(&CaseState, NaiveDate) -> Result<Vec<EventBody>, PlanError>,
+    ) -> Result<CaseRecord, StoreError> {
         if let Some(existing) = self.replayed(case_id, actor).await? {
             return Ok(existing);
         }
         let record = self.load_case(case_id).await?;
-        let on = actor.working_date();
-        let body = plan_item_change(&record.state, item, action, actor.role, on, calendar)?;
-        self.append(&record, vec![body], actor).await
+        let bodies = plan(&record.state, actor.working_date())?;
+        self.append(&record, bodies, actor).await
     }
 
     /// Accepts every submitted item at once (the window accepts the whole application).
@@ -128,12 +143,10 @@ impl Store {
         actor: &Actor,
         calendar: &Calendar,
     ) -> Result<CaseRecord, StoreError> {
-        if let Some(existing) = self.replayed(case_id, actor).await? {
-            return Ok(existing);
-        }
-        let record = self.load_case(case_id).await?;
-        let bodies = plan_accept_all(&record.state, actor.role, actor.working_date(), calendar)?;
-        self.append(&record, bodies, actor).await
+        self.planned(case_id, actor, |state, on| {
+            plan_accept_all(state, actor.role, on, calendar)
+        })
+        .await
     }
 
     /// Writes `bodies` as the next events of `record`, provided nobody wrote since it was

@@ -6,7 +6,9 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use onething_documents::{DocumentError, Fonts};
 
 use crate::ApiError;
@@ -46,4 +48,18 @@ impl From<&DocumentError> for ApiError {
         };
         ApiError::new(status, e.code(), e.message_zh())
     }
+}
+
+/// A PDF shown inline under `filename`, never cached (the forms carry personal data); the
+/// API and the pages answer a document the same way.
+pub(crate) fn pdf_response(filename: &str, pdf: Vec<u8>) -> Response {
+    let mut response = pdf.into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // A file name is ours (an id or a notice number), so it is always a valid header value.
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{filename}\"")) {
+        headers.insert(CONTENT_DISPOSITION, v);
+    }
+    response
 }

@@ -2,6 +2,7 @@
 //! offending field, instead of axum's plain-text rejections.
 
 use axum::extract::{FromRequestParts, Path};
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use onething_domain::ids::{CaseId, ClaimId, PaymentId, RecordIdError, SettlementId};
 use serde::de::DeserializeOwned;
@@ -131,4 +132,15 @@ pub(crate) fn bounded(
             field,
         ))
     }
+}
+
+/// The request's `Idempotency-Key` (at most 128 printable characters): a retried change
+/// with the same key does nothing twice.
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 128)
+        .map(str::to_owned)
 }

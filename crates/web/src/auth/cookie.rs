@@ -21,17 +21,23 @@ pub(crate) const SECURE_SESSION_COOKIE: &str = "__Host-onething_session";
 /// counts; over plain HTTP either (the `__Host-` one first).
 pub(crate) fn session_cookie(headers: &HeaderMap, tls: bool) -> Option<String> {
     let find = |wanted: &str| {
-        headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == wanted)
-            .map(|(_, value)| value.trim().to_owned())
+        cookie_value(headers, wanted)
+            .map(str::to_owned)
             .filter(|value| !value.is_empty())
     };
     find(SECURE_SESSION_COOKIE).or_else(|| if tls { None } else { find(SESSION_COOKIE) })
+}
+
+/// The (trimmed) value of the first cookie called `wanted` in the request's `Cookie` headers.
+pub(crate) fn cookie_value<'h>(headers: &'h HeaderMap, wanted: &str) -> Option<&'h str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == wanted)
+        .map(|(_, value)| value.trim())
 }
 
 fn cookie_name(secure: bool) -> &'static str {

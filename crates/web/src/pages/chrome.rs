@@ -2,7 +2,7 @@
 //! of the user's role, the elder-mode switch (长者模式, a cookie), and the static files.
 
 use axum::extract::{FromRequestParts, Query};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -156,13 +156,7 @@ pub(crate) fn home_of(role: Role) -> &'static str {
 }
 
 fn elder_cookie(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .any(|(name, value)| name == ELDER_COOKIE && value.trim() == "1")
+    crate::auth::cookie::cookie_value(headers, ELDER_COOKIE) == Some("1")
 }
 
 fn here(parts: &Parts) -> String {
@@ -300,6 +294,7 @@ fn static_file(content_type: &'static str, body: &'static str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header::COOKIE;
 
     #[test]
     fn elder_cookie_is_read_among_others() {

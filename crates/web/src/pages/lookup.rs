@@ -51,6 +51,23 @@ struct LookupPage {
     error: Option<String>,
 }
 
+impl LookupPage {
+    /// The form before any result: `searched` once an id was entered.
+    fn blank(chrome: Chrome, id: String) -> Self {
+        LookupPage {
+            chrome,
+            searched: !id.is_empty(),
+            id,
+            masked: String::new(),
+            records: Vec::new(),
+            claims: Vec::new(),
+            limit: None,
+            refused_too_late: Vec::new(),
+            error: None,
+        }
+    }
+}
+
 /// `GET /clerk/lookup`: the search form.
 pub(crate) async fn form(
     State(state): State<AppState>,
@@ -60,18 +77,7 @@ pub(crate) async fn form(
     actor
         .authorize(UseCase::LookupPerson)
         .map_err(ApiError::from)?;
-    let page = LookupPage {
-        chrome,
-        id: String::new(),
-        searched: false,
-        masked: String::new(),
-        records: Vec::new(),
-        claims: Vec::new(),
-        limit: None,
-        refused_too_late: Vec::new(),
-        error: None,
-    };
-    html(StatusCode::OK, &page)
+    html(StatusCode::OK, &LookupPage::blank(chrome, String::new()))
 }
 
 /// `POST /clerk/lookup` with `id`: a form post, so the full id stays out of addresses,
@@ -87,17 +93,7 @@ pub(crate) async fn lookup(
         .map_err(ApiError::from)?;
     let query: LookupQuery = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let id = query.id.trim().to_owned();
-    let mut page = LookupPage {
-        chrome,
-        id: id.clone(),
-        searched: !id.is_empty(),
-        masked: String::new(),
-        records: Vec::new(),
-        claims: Vec::new(),
-        limit: None,
-        refused_too_late: Vec::new(),
-        error: None,
-    };
+    let mut page = LookupPage::blank(chrome, id.clone());
     let person = match citizen_id(&id, "id") {
         Ok(person) => person,
         Err(e) => {

@@ -9,7 +9,6 @@ use axum::body::Bytes;
 use axum::extract::multipart::Multipart;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use onething_domain::access::{Role, UseCase};
 use onething_domain::newborn::{CardBank, MissingMaterial, PremiumChannel, RefusalReason};
@@ -22,6 +21,7 @@ use onething_services::{ServiceError, cases};
 use super::chrome::{Chrome, Signed, Visitor, page_headers, redirect_with};
 use super::newborn_parts::{FormAnswers, ItemRow, item_rows};
 use super::{PageError, html, ok, permit};
+use crate::documents::pdf_response;
 use crate::routes::newborn::{configured, sealed_notice_pdf};
 use crate::{ApiError, AppState};
 
@@ -330,13 +330,8 @@ pub(crate) async fn notice_pdf(
         .await
         .map_err(api)?;
     let pdf = sealed_notice_pdf(&state, &notice).await?;
-    let mut response = (page_headers(), pdf).into_response();
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{}.pdf\"", notice.number)) {
-        headers.insert(CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    let filename = format!("{}.pdf", notice.number);
+    Ok((page_headers(), pdf_response(&filename, pdf)).into_response())
 }
 
 #[derive(Template)]

@@ -8,7 +8,6 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use onething_domain::access::UseCase;
 use onething_domain::ids::ClaimId;
@@ -20,6 +19,7 @@ use serde::Deserialize;
 use super::chrome::{Chrome, Signed, page_headers, redirect_with};
 use super::{PageError, html, ok};
 use crate::auth::CurrentUser;
+use crate::documents::pdf_response;
 use crate::extract::PagePath;
 use crate::routes::allowance::claims::form::application_form_bytes;
 use crate::{ApiError, AppState};
@@ -136,11 +136,5 @@ pub(crate) async fn application_pdf(
 ) -> Result<Response, PageError> {
     window_clerk(&state, &user)?;
     let pdf = application_form_bytes(&state, &user, &id).await?;
-    let mut response = (page_headers(), pdf).into_response();
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{id}.pdf\"")) {
-        headers.insert(CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    Ok((page_headers(), pdf_response(&format!("{id}.pdf"), pdf)).into_response())
 }

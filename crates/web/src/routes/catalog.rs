@@ -46,8 +46,6 @@ pub(crate) async fn guide_pdf(
     State(state): State<AppState>,
     axum::extract::Path(code): axum::extract::Path<String>,
 ) -> Result<axum::response::Response, ApiError> {
-    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-    use axum::response::IntoResponse;
     let (version, guide) = onething_services::guide::guide(&state.services(), &code).await?;
     let fonts = state.fonts.get().map_err(ApiError::from)?.clone();
     let pdf =
@@ -55,17 +53,10 @@ pub(crate) async fn guide_pdf(
             .await
             .map_err(|e| ApiError::internal(&e))?
             .map_err(|e| ApiError::from(&e))?;
-    Ok((
-        [
-            (CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("inline; filename=\"guide-{code}.pdf\""),
-            ),
-        ],
+    Ok(crate::documents::pdf_response(
+        &format!("guide-{code}.pdf"),
         pdf,
-    )
-        .into_response())
+    ))
 }
 
 /// Which items to list. `bureau` (the default) is the bureau's own catalogue: the

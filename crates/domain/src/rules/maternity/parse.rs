@@ -258,19 +258,28 @@ fn event(raw: &RawLine<'_>) -> Result<Event, Problem> {
     })
 }
 
+fn missing_field(field: Field) -> Problem {
+    problem(
+        InputErrorCode::MissingField,
+        field,
+        format!("缺少字段 {}", field.name()),
+    )
+}
+
+/// `expected` reads "应为…": the type the contract gives the field.
+fn wrong_type(field: Field, expected: &str) -> Problem {
+    problem(
+        InputErrorCode::InvalidType,
+        field,
+        format!("{} {expected}", field.name()),
+    )
+}
+
 fn text<'r>(raw: &'r RawLine<'_>, field: Field) -> Result<&'r str, Problem> {
     match raw.get(field) {
         Some(Scalar::Str(text)) => Ok(text),
-        None => Err(problem(
-            InputErrorCode::MissingField,
-            field,
-            format!("缺少字段 {}", field.name()),
-        )),
-        Some(_) => Err(problem(
-            InputErrorCode::InvalidType,
-            field,
-            format!("{} 应为字符串", field.name()),
-        )),
+        None => Err(missing_field(field)),
+        Some(_) => Err(wrong_type(field, "应为字符串")),
     }
 }
 
@@ -317,27 +326,13 @@ fn region(raw: &RawLine<'_>) -> Result<RegionCode, Problem> {
 fn flag(raw: &RawLine<'_>, field: Field) -> Result<bool, Problem> {
     match raw.get(field) {
         Some(Scalar::Bool(value)) => Ok(*value),
-        None => Err(problem(
-            InputErrorCode::MissingField,
-            field,
-            format!("缺少字段 {}", field.name()),
-        )),
-        Some(_) => Err(problem(
-            InputErrorCode::InvalidType,
-            field,
-            format!("{} 应为 true 或 false", field.name()),
-        )),
+        None => Err(missing_field(field)),
+        Some(_) => Err(wrong_type(field, "应为 true 或 false")),
     }
 }
 
 fn integer(raw: &RawLine<'_>, field: Field, min: i64, max: i64) -> Result<i64, Problem> {
-    optional_integer(raw, field, min, max)?.ok_or_else(|| {
-        problem(
-            InputErrorCode::MissingField,
-            field,
-            format!("缺少字段 {}", field.name()),
-        )
-    })
+    optional_integer(raw, field, min, max)?.ok_or_else(|| missing_field(field))
 }
 
 fn count(raw: &RawLine<'_>, field: Field, min: i64, max: i64) -> Result<u32, Problem> {
@@ -371,11 +366,7 @@ fn optional_integer(
         None => Ok(None),
         Some(Scalar::Int(value)) if (min..=max).contains(value) => Ok(Some(*value)),
         Some(Scalar::Int(_) | Scalar::BigInt) => Err(out_of_range()),
-        Some(_) => Err(problem(
-            InputErrorCode::InvalidType,
-            field,
-            format!("{} 应为整数", field.name()),
-        )),
+        Some(_) => Err(wrong_type(field, "应为整数")),
     }
 }
 

@@ -64,17 +64,15 @@ impl Store {
         .bind(&audit.actor)
         .execute(&mut *tx)
         .await?;
+        // The history copies the row just written, so both always agree.
         sqlx::query(
             "INSERT INTO employer_account_history (employer_uscc, seq, account_name, bank, number, changed_at, changed_by)
-             VALUES ($1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM employer_account_history WHERE employer_uscc = $1),
-                     $2, $3, $4, $5, $6)",
+             SELECT employer_uscc,
+                    (SELECT COALESCE(MAX(seq), 0) + 1 FROM employer_account_history WHERE employer_uscc = $1),
+                    account_name, bank, number, updated_at, updated_by
+             FROM employer_accounts WHERE employer_uscc = $1",
         )
         .bind(uscc)
-        .bind(&account.name)
-        .bind(&account.bank)
-        .bind(&account.number)
-        .bind(instant(audit.at))
-        .bind(&audit.actor)
         .execute(&mut *tx)
         .await?;
         append_audit_in(&mut tx, audit).await?;

@@ -15,11 +15,11 @@ pub(crate) mod form;
 mod open;
 mod steps;
 
+pub(crate) use crate::extract::idempotency_key;
 pub(crate) use steps::read_file;
 /// The claim JSON (`ClaimView`, `claim_view`): the 申请表 PDF route can reuse it.
 pub(crate) mod view;
 
-use axum::http::HeaderMap;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -44,15 +44,4 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(extra::get_bank_account, extra::put_bank_account))
         .routes(routes!(extra::notifications))
         .merge(steps::upload_router())
-}
-
-/// The request's `Idempotency-Key` (at most 128 printable characters): a retried change
-/// with the same key does nothing twice.
-pub(crate) fn idempotency_key(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 128)
-        .map(str::to_owned)
 }

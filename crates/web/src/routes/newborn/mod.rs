@@ -9,12 +9,13 @@ mod counterfoils;
 mod items;
 mod notices;
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use onething_services::newborn::Newborn;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+pub(crate) use crate::extract::idempotency_key;
 pub(crate) use items::dept_actor;
 pub(crate) use notices::sealed_notice_pdf;
 
@@ -52,13 +53,4 @@ pub(crate) fn configured(state: &AppState) -> Result<Newborn, ApiError> {
             "本平台未配置新生儿出生一件事服务的城市（配置文件 [newborn] city）",
         )
     })
-}
-
-pub(crate) fn idempotency_key(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 128)
-        .map(str::to_owned)
 }

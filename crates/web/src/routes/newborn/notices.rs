@@ -3,8 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use onething_exchange::seal::seal;
 use onething_services::newborn::{self as service, NoticeCheck, notice_form};
 use onething_store::newborn::Notice;
@@ -49,16 +48,10 @@ pub(crate) async fn notice_pdf(
     let actor = user.actor(&state, None);
     let (_, notice) = service::current_notice(&state.services(), &actor, &id).await?;
     let pdf = sealed_notice_pdf(&state, &notice).await?;
-    let disposition = format!("inline; filename=\"{}.pdf\"", notice.number);
-    Ok((
-        [
-            (CONTENT_TYPE, "application/pdf".to_owned()),
-            (CONTENT_DISPOSITION, disposition),
-            (CACHE_CONTROL, "no-store".to_owned()),
-        ],
+    Ok(crate::documents::pdf_response(
+        &format!("{}.pdf", notice.number),
         pdf,
-    )
-        .into_response())
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

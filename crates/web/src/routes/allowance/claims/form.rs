@@ -4,8 +4,7 @@
 //! agency has not assessed yet. Every print is audited.
 
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use onething_documents::{ApplicationForm, BankAccount, Fact as FormFact, application_form_pdf};
 use onething_domain::allowance::Fact;
 use onething_domain::china_time::date_in_china;
@@ -41,16 +40,10 @@ pub(crate) async fn application_form(
     ApiPath(id): ApiPath<ClaimId>,
 ) -> Result<Response, ApiError> {
     let pdf = application_form_bytes(&state, &user, &id).await?;
-    let disposition = format!("inline; filename=\"application-form-{id}.pdf\"");
-    Ok((
-        [
-            (CONTENT_TYPE, "application/pdf".to_owned()),
-            (CONTENT_DISPOSITION, disposition),
-            (CACHE_CONTROL, "no-store".to_owned()),
-        ],
+    Ok(crate::documents::pdf_response(
+        &format!("application-form-{id}.pdf"),
         pdf,
-    )
-        .into_response())
+    ))
 }
 
 /// The PDF of a claim the user may see (404 otherwise), audited as a print. The pages
