@@ -61,6 +61,28 @@ async fn bank_says(store: &Store, settlement: &Settlement, result: &str, days: i
     assert_eq!(report.matched, 1);
 }
 
+/// Mother `seq`'s claim by employer A, confirmed and submitted with its account: approved.
+async fn approved(
+    store: &Store,
+    svc: &onething_services::Services,
+    seq: u16,
+) -> (
+    onething_domain::CitizenId,
+    onething_store::allowance::claims::Claim,
+) {
+    let hr_a = hr("hr_a", employer_a());
+    let mum = mother(store, seq, true, 14).await;
+    let claim = open(svc, &hr_a, &mum).await.expect("opened");
+    confirm(svc, &hr_a, &claim, WageBasis::AvgWage)
+        .await
+        .expect("confirmed");
+    let claim = submit(svc, &hr_a, &claim, Some(account()))
+        .await
+        .expect("submitted");
+    assert_eq!(claim.status, ClaimStatus::Approved);
+    (mum, claim)
+}
+
 /// The status the claim's case events give, and the one stored on its row.
 async fn replayed_and_stored(store: &Store, id: &str) -> (ClaimStatus, ClaimStatus) {
     let steps = store.claim_steps(id).await.expect("steps");
@@ -193,17 +215,8 @@ async fn a_payable_of_another_service_settles_beside_claims() {
     for db in test_dbs().await {
         let store = &db.store;
         let svc = &services(store);
-        let hr_a = hr("hr_a", employer_a());
         base(store).await;
-        let mum = mother(store, 402, true, 14).await;
-        let claim = open(svc, &hr_a, &mum).await.expect("opened");
-        confirm(svc, &hr_a, &claim, WageBasis::AvgWage)
-            .await
-            .expect("confirmed");
-        let claim = submit(svc, &hr_a, &claim, Some(account()))
-            .await
-            .expect("approved");
-        assert_eq!(claim.status, ClaimStatus::Approved);
+        let (mum, claim) = approved(store, svc, 402).await;
 
         let case_actor = CaseActor {
             name: "test".into(),
@@ -276,17 +289,8 @@ async fn the_payment_ends_the_claims_case_and_invites_the_mother_to_rate_it() {
     for db in test_dbs().await {
         let store = &db.store;
         let svc = &services(store);
-        let hr_a = hr("hr_a", employer_a());
         base(store).await;
-        let mum = mother(store, 406, true, 14).await;
-        let claim = open(svc, &hr_a, &mum).await.expect("opened");
-        confirm(svc, &hr_a, &claim, WageBasis::AvgWage)
-            .await
-            .expect("confirmed");
-        let claim = submit(svc, &hr_a, &claim, Some(account()))
-            .await
-            .expect("submitted");
-        assert_eq!(claim.status, ClaimStatus::Approved, "{}", db.label);
+        let (mum, claim) = approved(store, svc, 406).await;
         let settlement = settle(store, 0).await;
         bank_says(store, &settlement, "paid", 1).await;
 

@@ -119,13 +119,40 @@ pub(crate) async fn report_pdf(
     user: CurrentUser,
     ApiPath(id): ApiPath<ReportId>,
 ) -> Result<Response, ApiError> {
-    let actor = user.actor(&state, None);
+    download(&state, &user, &id, Format::Pdf).await
+}
+
+enum Format {
+    Pdf,
+    Xlsx,
+}
+
+/// A kept report's file, drawn from its frozen figures.
+async fn download(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &ReportId,
+    format: Format,
+) -> Result<Response, ApiError> {
+    let actor = user.actor(state, None);
     let report = service::period_report(&state.services(), &actor, id.as_str()).await?;
-    let pdf = period_reports::pdf(&state, &report).await?;
+    let (content_type, extension, bytes) = match format {
+        Format::Pdf => (
+            "application/pdf",
+            "pdf",
+            period_reports::pdf(state, &report).await?,
+        ),
+        Format::Xlsx => (
+            period_reports::XLSX,
+            "xlsx",
+            period_reports::xlsx(&report.content)
+                .map_err(|e| ApiError::internal(&format!("xlsx: {e}")))?,
+        ),
+    };
     Ok(file(
-        "application/pdf",
-        period_reports::file_name(&report, "pdf"),
-        pdf,
+        content_type,
+        period_reports::file_name(&report, extension),
+        bytes,
     ))
 }
 
@@ -142,13 +169,5 @@ pub(crate) async fn report_xlsx(
     user: CurrentUser,
     ApiPath(id): ApiPath<ReportId>,
 ) -> Result<Response, ApiError> {
-    let actor = user.actor(&state, None);
-    let report = service::period_report(&state.services(), &actor, id.as_str()).await?;
-    let bytes = period_reports::xlsx(&report.content)
-        .map_err(|e| ApiError::internal(&format!("xlsx: {e}")))?;
-    Ok(file(
-        period_reports::XLSX,
-        period_reports::file_name(&report, "xlsx"),
-        bytes,
-    ))
+    download(&state, &user, &id, Format::Xlsx).await
 }
