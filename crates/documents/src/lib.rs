@@ -9,6 +9,9 @@
 //! The newborn bundle's notices (受理通知书, 一次性告知书, 不予受理通知书, seed 003) are
 //! here too ([`notice_pdf`]).
 //!
+//! The periodic supervision reports (周通报、月考评、季分析、年考核) are
+//! [`period_report_pdf`].
+//!
 //! The API is pure apart from reading the font once: plain data in, PDF bytes out. No
 //! database, no HTTP; the caller decides what to show (for instance a masked citizen
 //! id) and where the bytes go. Fonts are loaded once ([`Fonts`]) and shared.
@@ -21,6 +24,7 @@ mod format;
 mod guide;
 mod layout;
 mod notice;
+mod report;
 
 pub use application::{
     APPLICATION_TITLE, ApplicationForm, BankAccount, Fact, application_form_pdf,
@@ -31,6 +35,7 @@ pub use fonts::{DEBIAN_FONT_PATHS, Fonts};
 pub use format::{amount_in_words, format_date, format_yuan};
 pub use guide::guide_pdf;
 pub use notice::{NoticeForm, notice_pdf};
+pub use report::period_report_pdf;
 
 use std::path::PathBuf;
 

@@ -59,6 +59,9 @@ pub enum Command {
     Params(ParamsCommand),
     /// Run the maternity-allowance settlement batch for everything approved up to DATE.
     Settle(SettleArgs),
+    /// Make (once) the periodic report (周通报/月考评/季分析/年考核) of a closed period, and
+    /// optionally write its PDF and .xlsx (addition; docs/supervision.md).
+    Report(ReportArgs),
     /// Benchmark pieces run by `scripts/bench` (docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -453,6 +456,29 @@ pub enum CatalogCommand {
         #[arg(long)]
         note: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(long, env = "ONETHING_DB")]
+    pub db: String,
+    /// week, month, quarter or year.
+    #[arg(long)]
+    pub period: String,
+    /// A day in the period (it must have ended before today).
+    #[arg(long)]
+    pub on: NaiveDate,
+    /// Only this region (GB/T 2260; default: every region with cases).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Write `ID.pdf` and `ID.xlsx` into this directory.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The CJK font for the PDF (default: the Debian packages' fonts).
+    #[arg(long)]
+    pub font: Option<PathBuf>,
+    #[command(flatten)]
+    pub holidays: HolidayFiles,
 }
 
 #[derive(Debug, Args)]

@@ -64,3 +64,12 @@ impl Services {
         Services::new(store, params, &CalendarInForce::new(calendar))
     }
 }
+
+/// The SHA-256 of some bytes as lower-case hex.
+pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

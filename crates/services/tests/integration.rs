@@ -15,8 +15,12 @@ mod newborn;
 mod payables;
 #[path = "supervision.rs"]
 mod supervision;
+#[path = "supervision_due.rs"]
+mod supervision_due;
 #[path = "supervision_measures.rs"]
 mod supervision_measures;
+#[path = "supervision_reports.rs"]
+mod supervision_reports;
 
 #[test]
 fn every_test_file_is_a_module() {

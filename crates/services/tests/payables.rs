@@ -21,7 +21,7 @@ use onething_store::audit::AuditFilter;
 use onething_store::cases::{Actor as CaseActor, NewCase};
 use onething_store::payables::{Account, NewPayable, create_payable_in};
 use support::{
-    account, base, confirm, employer_a, hr, mother, now, open, services, submit, test_dbs,
+    account, base, confirm, employer_a, hr, insured, mother, now, open, services, submit, test_dbs,
 };
 
 fn acting(name: &str, days: i64) -> Acting {
@@ -59,6 +59,28 @@ async fn bank_says(store: &Store, settlement: &Settlement, result: &str, days: i
         .await
         .expect("imported");
     assert_eq!(report.matched, 1);
+}
+
+/// Mother `seq`'s claim by employer A, confirmed and submitted with its account: approved.
+async fn approved(
+    store: &Store,
+    svc: &onething_services::Services,
+    seq: u16,
+) -> (
+    onething_domain::CitizenId,
+    onething_store::allowance::claims::Claim,
+) {
+    let hr_a = hr("hr_a", employer_a());
+    let mum = mother(store, seq, true, 14).await;
+    let claim = open(svc, &hr_a, &mum).await.expect("opened");
+    confirm(svc, &hr_a, &claim, WageBasis::AvgWage)
+        .await
+        .expect("confirmed");
+    let claim = submit(svc, &hr_a, &claim, Some(account()))
+        .await
+        .expect("submitted");
+    assert_eq!(claim.status, ClaimStatus::Approved);
+    (mum, claim)
 }
 
 /// The status the claim's case events give, and the one stored on its row.
@@ -193,17 +215,8 @@ async fn a_payable_of_another_service_settles_beside_claims() {
     for db in test_dbs().await {
         let store = &db.store;
         let svc = &services(store);
-        let hr_a = hr("hr_a", employer_a());
         base(store).await;
-        let mum = mother(store, 402, true, 14).await;
-        let claim = open(svc, &hr_a, &mum).await.expect("opened");
-        confirm(svc, &hr_a, &claim, WageBasis::AvgWage)
-            .await
-            .expect("confirmed");
-        let claim = submit(svc, &hr_a, &claim, Some(account()))
-            .await
-            .expect("approved");
-        assert_eq!(claim.status, ClaimStatus::Approved);
+        let (mum, claim) = approved(store, svc, 402).await;
 
         let case_actor = CaseActor {
             name: "test".into(),
@@ -268,5 +281,50 @@ async fn a_payable_of_another_service_settles_beside_claims() {
             .expect("read")
             .expect("payable");
         assert_eq!(status.as_str(), "settled");
+    }
+}
+
+#[tokio::test]
+async fn the_payment_ends_the_claims_case_and_invites_the_mother_to_rate_it() {
+    for db in test_dbs().await {
+        let store = &db.store;
+        let svc = &services(store);
+        base(store).await;
+        let (mum, claim) = approved(store, svc, 406).await;
+        let settlement = settle(store, 0).await;
+        bank_says(store, &settlement, "paid", 1).await;
+
+        // The person's message of the payment carries the invitation and her case's page.
+        let notes = store
+            .notifications_for(
+                &onething_store::allowance::Recipient::Person(mum.to_string()),
+                "in_site",
+                20,
+            )
+            .await
+            .expect("notes");
+        let paid = notes
+            .iter()
+            .find(|n| n.body.contains("已支付到账"))
+            .expect("the payment's message");
+        assert!(
+            paid.body.ends_with(&format!(
+                "欢迎对本次服务评价（好差评）：/cases/{}",
+                claim.case_id
+            )),
+            "{}: {}",
+            db.label,
+            paid.body
+        );
+        // The allowance's case can be rated like any other.
+        let mut her = insured(&mum);
+        her.at = now() + Duration::days(2);
+        let input: onething_services::supervision::RatingInput =
+            serde_json::from_value(serde_json::json!({"score": 5, "comment": "很快"}))
+                .expect("input");
+        let rate = onething_services::supervision::Rate::try_from(input).expect("rating");
+        onething_services::supervision::rate(svc, &her, &claim.case_id, rate)
+            .await
+            .expect("rated");
     }
 }

@@ -482,6 +482,13 @@ async fn late_complaints_are_escalated_once() {
                 .expect("once")
                 .is_empty()
         );
+        // The escalation and its audit entry were written together, once.
+        assert_eq!(
+            crate::supervision_measures::audits(&db.store, "complaint_escalated").await,
+            1,
+            "{}",
+            db.label
+        );
         let answered =
             supervision::answer_complaint(&svc, &clerk("2024-09-19"), &filed.id, note("已答复"))
                 .await

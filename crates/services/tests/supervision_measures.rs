@@ -315,6 +315,46 @@ async fn a_catalogue_change_is_a_new_version_with_its_note_and_moves_the_shares(
             "{}",
             db.label
         );
+        // The version and its audit entry are written together (one transaction): one of
+        // each; the store itself refuses a change on a stale version, writing neither.
+        assert_eq!(
+            audits(store, "catalog_item_changed").await,
+            1,
+            "{}",
+            db.label
+        );
+        let entry = onething_store::audit::NewAuditEntry {
+            at: latest.created_at,
+            actor: "admin".into(),
+            role: None,
+            action: "catalog_item_changed".into(),
+            subject_type: "catalog_item".into(),
+            subject_id: "AP-09".into(),
+            case_id: None,
+            detail: serde_json::json!({}),
+        };
+        let mut edited = latest.catalog.clone();
+        edited.items.iter_mut().for_each(|i| {
+            if i.code == "AP-09" {
+                i.online = false;
+            }
+        });
+        let raced = store
+            .change_catalog(
+                &edited,
+                current.version,
+                "admin",
+                "x",
+                latest.created_at,
+                &entry,
+            )
+            .await;
+        assert!(
+            matches!(raced, Err(onething_store::StoreError::Conflict { .. })),
+            "{raced:?}"
+        );
+        assert_eq!(audits(store, "catalog_item_changed").await, 1);
+        assert_eq!(store.current_catalog().await.expect("v").version, version);
         let clerk = supervision::change_catalog_item(
             &svc,
             &clerk("2024-09-02"),
@@ -342,6 +382,16 @@ async fn a_catalogue_change_is_a_new_version_with_its_note_and_moves_the_shares(
             "nothing written"
         );
     }
+}
+
+/// How many audit entries of `action` there are.
+pub(crate) async fn audits(store: &Store, action: &str) -> usize {
+    let filter = onething_store::audit::AuditFilter {
+        action: Some(action.into()),
+        limit: 50,
+        ..onething_store::audit::AuditFilter::default()
+    };
+    store.list_audit(&filter).await.expect("audit").len()
 }
 
 fn store_item<'a>(

@@ -51,35 +51,29 @@ impl Store {
         note: &str,
         at: DateTime<Utc>,
     ) -> Result<Imported, StoreError> {
-        catalog.validate()?;
-        let content = json(catalog)?;
-        let sha = content_hash(&content);
         let mut tx = self.begin_write().await?;
-        let latest: Option<(i64, String)> = sqlx::query_as(
-            "SELECT version, content_sha256 FROM catalog_versions ORDER BY version DESC LIMIT 1",
-        )
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some((version, latest_sha)) = &latest
-            && *latest_sha == sha
-        {
-            return Ok(Imported::Unchanged(*version));
-        }
-        let version = latest.map_or(1, |(v, _)| v + 1);
-        sqlx::query(
-            "INSERT INTO catalog_versions (version, content, content_sha256, created_at, created_by, note)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(version)
-        .bind(&content)
-        .bind(&sha)
-        .bind(instant(at))
-        .bind(by)
-        .bind(note)
-        .execute(&mut *tx)
-        .await?;
+        let imported = import_in(&mut tx, catalog, by, note, at, None).await?;
         tx.commit().await?;
-        Ok(Imported::NewVersion(version))
+        Ok(imported)
+    }
+
+    /// A change made on version `on` (an administrator's edit, SC-1): the version check, the
+    /// new version and its audit entry in one transaction. `Conflict` when another version
+    /// was written since `on`; nothing is written then.
+    pub async fn change_catalog(
+        &self,
+        catalog: &Catalog,
+        on: i64,
+        by: &str,
+        note: &str,
+        at: DateTime<Utc>,
+        audit: &crate::audit::NewAuditEntry,
+    ) -> Result<Imported, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let imported = import_in(&mut tx, catalog, by, note, at, Some(on)).await?;
+        crate::audit::append_audit_in(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(imported)
     }
 
     /// Imports the shipped catalogue unless that exact content was imported before, so a
@@ -145,4 +139,51 @@ fn version_from_row(row: &sqlx::any::AnyRow) -> Result<CatalogVersion, StoreErro
         created_by: row.try_get("created_by")?,
         note: row.try_get("note")?,
     })
+}
+
+/// Writes `catalog` as the next version inside `tx` unless the latest has the same content;
+/// with `on`, only when the latest version is `on` (else `Conflict`).
+async fn import_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    catalog: &Catalog,
+    by: &str,
+    note: &str,
+    at: DateTime<Utc>,
+    on: Option<i64>,
+) -> Result<Imported, StoreError> {
+    catalog.validate()?;
+    let content = json(catalog)?;
+    let sha = content_hash(&content);
+    let latest: Option<(i64, String)> = sqlx::query_as(
+        "SELECT version, content_sha256 FROM catalog_versions ORDER BY version DESC LIMIT 1",
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some(expected) = on
+        && latest.as_ref().map(|(v, _)| *v) != Some(expected)
+    {
+        return Err(StoreError::Conflict {
+            what: "catalog version",
+            id: expected.to_string(),
+        });
+    }
+    if let Some((version, latest_sha)) = &latest
+        && *latest_sha == sha
+    {
+        return Ok(Imported::Unchanged(*version));
+    }
+    let version = latest.map_or(1, |(v, _)| v + 1);
+    sqlx::query(
+        "INSERT INTO catalog_versions (version, content, content_sha256, created_at, created_by, note)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(version)
+    .bind(&content)
+    .bind(&sha)
+    .bind(instant(at))
+    .bind(by)
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Imported::NewVersion(version))
 }

@@ -4,7 +4,10 @@
 use axum::extract::{FromRequestParts, Path};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use onething_domain::ids::{CaseId, ClaimId, PaymentId, RecordIdError, SettlementId};
+use onething_domain::ids::{
+    CaseId, ClaimId, ComplaintId, CreditRecordId, PaymentId, RecordIdError, RectificationId,
+    ReportId, SettlementId,
+};
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
@@ -66,7 +69,16 @@ macro_rules! single_id_path {
         }
     )*};
 }
-single_id_path!(ClaimId, CaseId, SettlementId, PaymentId);
+single_id_path!(
+    ClaimId,
+    CaseId,
+    SettlementId,
+    PaymentId,
+    RectificationId,
+    ComplaintId,
+    CreditRecordId,
+    ReportId
+);
 
 /// A case and one of its items (`/cases/{case_id}/items/{item}/…`): the item code is checked
 /// against the case's bundle by the use case itself.

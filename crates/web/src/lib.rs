@@ -13,6 +13,7 @@ mod openapi;
 mod openapi_rules;
 pub mod outbox;
 mod pages;
+pub mod period_reports;
 pub mod platform_key;
 mod rejections;
 mod routes;

@@ -26,7 +26,11 @@ use crate::routes::{
         crate::error::ErrorBody,
         onething_domain::ids::ClaimId,
         onething_domain::ids::CaseId,
-        onething_domain::ids::SettlementId
+        onething_domain::ids::SettlementId,
+        onething_domain::ids::RectificationId,
+        onething_domain::ids::ComplaintId,
+        onething_domain::ids::CreditRecordId,
+        onething_domain::ids::ReportId
     ))
 )]
 struct ApiDoc;

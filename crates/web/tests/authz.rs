@@ -404,6 +404,30 @@ fn supervision_rules() -> Vec<Rule> {
                 missing,
             )
         },
+        rule(
+            "get",
+            "/api/v1/supervision/reports",
+            U::ViewPeriodReports.roles(),
+            Target::Scoped,
+        ),
+        rule(
+            "get",
+            "/api/v1/supervision/reports/{id}",
+            U::ViewPeriodReports.roles(),
+            missing,
+        ),
+        rule(
+            "get",
+            "/api/v1/supervision/reports/{id}/report.pdf",
+            U::ViewPeriodReports.roles(),
+            missing,
+        ),
+        rule(
+            "get",
+            "/api/v1/supervision/reports/{id}/report.xlsx",
+            U::ViewPeriodReports.roles(),
+            missing,
+        ),
         // No item "{code}": 404 for the administrator.
         Rule {
             body: Some(json!({"version": 1, "online": true, "note": "x"})),

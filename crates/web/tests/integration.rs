@@ -55,6 +55,8 @@ mod session;
 mod settlements;
 #[path = "supervision.rs"]
 mod supervision;
+#[path = "supervision_reports.rs"]
+mod supervision_reports;
 
 #[test]
 fn every_test_file_is_a_module() {

@@ -48,6 +48,7 @@ fn pages() -> Vec<(&'static str, &'static [Role])> {
             UseCase::ViewDuplicateAttempts.roles(),
         ),
         ("/supervision", UseCase::ViewMeasures.roles()),
+        ("/supervision/reports", UseCase::ViewPeriodReports.roles()),
         (
             "/supervision/rectifications",
             UseCase::ViewRectifications.roles(),
@@ -92,6 +93,12 @@ fn assert_html(reply: &Reply, status: StatusCode, contains: &str, context: &str)
     assert!(reply.text.contains("lang=\"zh-CN\""), "{context}");
     assert!(reply.text.contains(contains), "{context}: wants {contains}");
     assert!(reply.text.contains("长者模式"), "{context}: elder switch");
+    assert!(
+        reply
+            .text
+            .contains("投诉电话 <a href=\"tel:0714-8769847\">"),
+        "{context}: the guide's complaint telephone in the foot"
+    );
 }
 
 fn location(reply: &Reply) -> &str {

@@ -19,7 +19,13 @@ use serde_json::json;
 
 /// A maternity-allowance case of `person` in 500228, accepted and finished today (Friday
 /// 27 September 2024).
-async fn ended_case(app: &TestApp, person: &str) -> String {
+pub(crate) async fn ended_case(app: &TestApp, person: &str) -> String {
+    case_in_500228(app, person, true).await
+}
+
+/// The same case accepted today, its data items done; the payment item (PS-05) finished
+/// when `finish`, else left open.
+async fn case_in_500228(app: &TestApp, person: &str, finish: bool) -> String {
     let actor = || Actor {
         name: "fixture".into(),
         role: ActorRole::System,
@@ -44,7 +50,10 @@ async fn ended_case(app: &TestApp, person: &str) -> String {
         "TAX-EMPLOYER-WAGE",
         "HOSPITAL-DELIVERY-INFO",
         "PS-05",
-    ] {
+    ]
+    .into_iter()
+    .filter(|i| finish || *i != "PS-05")
+    {
         let done = Action::Complete {
             certificate_ref: Some("x".into()),
         };
@@ -362,5 +371,33 @@ async fn the_administrator_changes_an_item_on_the_catalogue_page_as_a_new_versio
             app.store.current_catalog().await.expect("same").version,
             version + 1
         );
+    }
+}
+
+#[tokio::test]
+async fn urge_takes_no_body_a_null_body_or_an_empty_object() {
+    for db in support::test_dbs().await {
+        let app = TestApp::on(db.store).await;
+        let mum = person_in(500228, 62);
+        let case_id = case_in_500228(&app, &Applicant::person_ref(&mum), false).await;
+        app.add_user("sup", Role::Supervisor, Scope::Region(region(500200)))
+            .await;
+        let sup = app.sign_in("sup").await;
+        let uri = format!("/api/v1/cases/{case_id}/items/PS-05/urge");
+        for body in [None, Some(serde_json::Value::Null), Some(json!({}))] {
+            let reply = app.bearer(&sup, "POST", &uri, body.clone()).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::OK,
+                "{}: {body:?}: {}",
+                db.label,
+                reply.text
+            );
+            assert_eq!(reply.json["item"], "PS-05");
+        }
+        let noted = app
+            .bearer(&sup, "POST", &uri, Some(json!({"note": "请尽快办理"})))
+            .await;
+        assert_eq!(noted.status, StatusCode::OK, "{}", noted.text);
     }
 }

@@ -84,6 +84,8 @@ pub enum UseCase {
     ViewVisits,
     /// The measures of a period (supervisor, admin).
     ViewMeasures,
+    /// The periodic reports (周通报、月考评、季分析、年考核): list and download (supervisor, admin).
+    ViewPeriodReports,
     /// A citizen or employer files a complaint (投诉).
     FileComplaint,
     ViewComplaints,
@@ -210,6 +212,7 @@ const TABLE: &[(UseCase, &[Role])] = &[
         &[AgencyClerk, HospitalClerk, Supervisor, Admin],
     ),
     (UseCase::ViewMeasures, &[Supervisor, Admin]),
+    (UseCase::ViewPeriodReports, &[Supervisor, Admin]),
     (UseCase::FileComplaint, &[Person, Employer]),
     (
         UseCase::ViewComplaints,
@@ -223,7 +226,7 @@ const TABLE: &[(UseCase, &[Role])] = &[
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 52] = [
+    pub const ALL: [UseCase; 53] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -269,6 +272,7 @@ impl UseCase {
         UseCase::RecordVisit,
         UseCase::ViewVisits,
         UseCase::ViewMeasures,
+        UseCase::ViewPeriodReports,
         UseCase::FileComplaint,
         UseCase::ViewComplaints,
         UseCase::AnswerComplaint,

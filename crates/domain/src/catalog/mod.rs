@@ -20,7 +20,7 @@ pub use bundle::ScheduledItem;
 pub use error::CatalogError;
 pub use guide::{GuideMaterial, ServiceGuide};
 pub use load::{SHIPPED_BUNDLES_TOML, SHIPPED_ITEMS_TOML};
-pub use model::{Bundle, BundleItem, Catalog, CatalogItem, ItemList};
+pub use model::{Bundle, BundleItem, Catalog, CatalogItem, ItemList, ItemMaterial, flag_zh};
 
 impl Catalog {
     /// The item with this code.

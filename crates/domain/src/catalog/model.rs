@@ -46,6 +46,41 @@ pub struct CatalogItem {
     /// 办事指南, where the catalogue gives one (RB-7).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guide: Option<ServiceGuide>,
+    /// 申请材料, where a source lists them (empty: no source lists them for this item).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub materials: Vec<ItemMaterial>,
+    /// 告知承诺制: a certificate may be replaced by the applicant's written promise.
+    /// `None`: no source states it for this item (seed 004 二(一) asks only to extend it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promise: Option<bool>,
+    /// 容缺受理: accepted with a secondary material missing, supplied later. `None`: not
+    /// stated (seed 004 二(六) asks for the list, not per item).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerant_acceptance: Option<bool>,
+    /// 最多跑一次: at most one visit to the office. `None`: not stated (seed 004 二(六)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_most_one_visit: Option<bool>,
+}
+
+/// One 申请材料 of an item, and whether data sharing waives it (零材料).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ItemMaterial {
+    pub name: String,
+    /// Where the platform gets it when waived (the department pushing it), or who brings it.
+    pub source: String,
+    /// Not asked for when the sharing department's data is there (拍照上传 when it is not).
+    pub waived_by_sharing: bool,
+}
+
+/// A flag as a page shows it: 是 / 否 / 未规定.
+pub fn flag_zh(flag: Option<bool>) -> &'static str {
+    match flag {
+        Some(true) => "是",
+        Some(false) => "否",
+        None => "未规定",
+    }
 }
 
 /// An item inside a bundle, with the items it must wait for (NB-7).

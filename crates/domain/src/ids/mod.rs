@@ -55,7 +55,10 @@ mod uscc;
 pub use birth_certificate::BirthCertificateNo;
 pub use citizen::CitizenId;
 pub use error::{IdError, IdKind};
-pub use record::{CaseId, ClaimId, PaymentId, RECORD_ID_MAX_LEN, RecordIdError, SettlementId};
+pub use record::{
+    CaseId, ClaimId, ComplaintId, CreditRecordId, PaymentId, RECORD_ID_MAX_LEN, RecordIdError,
+    RectificationId, ReportId, SettlementId,
+};
 pub use region::{RegionCode, RegionLevel};
 pub use sex::Sex;
 pub use uscc::Uscc;

@@ -1,4 +1,5 @@
-//! Identifiers of the platform's own records: claims, cases, settlements and payments.
+//! Identifiers of the platform's own records: claims, cases, settlements and payments,
+//! rectifications, complaints, credit records and periodic reports.
 //! They are opaque to clients (a claim id is random hex, a settlement id reads
 //! `ST20241115-3f2a9c1b`), so the only check is the shape every one of them has: 1 to 64
 //! ASCII letters, digits, `-` or `_`. A path that cannot be an id is refused at the edge
@@ -41,6 +42,10 @@ fn name_zh(what: &str) -> &'static str {
         "case id" => "办件编号",
         "settlement id" => "结算批次号",
         "payment id" => "支付编号",
+        "rectification id" => "整改编号",
+        "complaint id" => "投诉编号",
+        "credit record id" => "信用记录编号",
+        "report id" => "报告编号",
         _ => "编号",
     }
 }
@@ -125,6 +130,31 @@ record_id!(
     "ST20241115-3f2a9c1b-0001"
 );
 
+record_id!(
+    /// A bad rating's rectification task (差评整改).
+    RectificationId,
+    "rectification id",
+    "ZG-20240913-3f2a9c1b"
+);
+record_id!(
+    /// A complaint (投诉).
+    ComplaintId,
+    "complaint id",
+    "TS-20240913-3f2a9c1b"
+);
+record_id!(
+    /// An entry of the credit register (信用记录).
+    CreditRecordId,
+    "credit record id",
+    "XY-20240913-3f2a9c1b"
+);
+record_id!(
+    /// A periodic report (周通报、月考评、季分析、年考核): kind, first day, region.
+    ReportId,
+    "report id",
+    "month-2024-09-01-500228"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +165,12 @@ mod tests {
         assert_eq!(id.as_str(), "3f2a9c1b6d7e4f5a8b9c0d1e2f3a4b5c");
         assert!(SettlementId::parse("ST20241115-3f2a9c1b").is_ok());
         assert!(CaseId::parse("demo_case-7").is_ok());
+        assert!(RectificationId::parse("ZG-20240913-3f2a9c1b").is_ok());
+        assert!(ReportId::parse("month-2024-09-01-500228").is_ok());
+        assert_eq!(
+            ComplaintId::parse("TS/1").map_err(|e| e.message_zh()),
+            Err("投诉编号 含有不允许的字符 '/'".to_owned())
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod params;
 pub mod periods;
 pub mod rating;
 pub mod rectification;
+pub mod reports;
 pub mod targets;
 
 pub use measures::{CatalogFigures, ComplaintFact, EndedCase, Measures, catalog_figures, measure};

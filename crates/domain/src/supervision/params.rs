@@ -24,6 +24,8 @@ pub struct SupervisionPeriod {
     pub rating_window_working_days: u32,
     pub rectification_working_days: u32,
     pub complaint_response_working_days: u32,
+    /// An open item due within this many working days is near due (临期, SV-3).
+    pub near_due_working_days: u32,
 }
 
 /// The whole file.
@@ -119,7 +121,7 @@ mod tests {
 
     #[test]
     fn a_file_without_fallback_or_source_is_refused() {
-        let no_fallback = "[[periods]]\nregion = \"500114\"\neffective_from = \"2021-01-01\"\nsource = \"x\"\nrating_window_working_days = 1\nrectification_working_days = 1\ncomplaint_response_working_days = 1\n";
+        let no_fallback = "[[periods]]\nregion = \"500114\"\neffective_from = \"2021-01-01\"\nsource = \"x\"\nrating_window_working_days = 1\nrectification_working_days = 1\ncomplaint_response_working_days = 1\nnear_due_working_days = 1\n";
         assert_eq!(
             SupervisionParams::from_toml(no_fallback),
             Err(SupervisionParamsError::NoFallback)

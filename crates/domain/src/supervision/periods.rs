@@ -2,9 +2,9 @@
 //! (Monday to Sunday), months, quarters and years, and the ones before them for trends.
 
 use chrono::{Datelike, Days, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodKind {
     Week,
@@ -69,6 +69,19 @@ impl PeriodKind {
         next.pred_opt().unwrap_or(first)
     }
 
+    /// The last period of this kind that closed before `today` (the one containing the day
+    /// before the current period began): on a Monday, last week; on 1 April, March and the
+    /// first quarter; on any day of 2025, the year 2024.
+    pub fn last_closed(self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let (first, _) = self.containing(today);
+        self.containing(first.pred_opt().unwrap_or(first))
+    }
+
+    /// The period before the one beginning on `first` (for the trend).
+    pub fn previous(self, first: NaiveDate) -> (NaiveDate, NaiveDate) {
+        self.containing(first.pred_opt().unwrap_or(first))
+    }
+
     /// The `n` periods ending with the one containing `day`, oldest first.
     pub fn trailing(self, day: NaiveDate, n: usize) -> Vec<(NaiveDate, NaiveDate)> {
         let mut out = vec![self.containing(day)];
@@ -110,6 +123,37 @@ mod tests {
         assert_eq!(
             PeriodKind::Year.containing(d),
             (day("2024-01-01"), day("2024-12-31"))
+        );
+        // Closed periods: a Monday closes last week; 1 April closes March and Q1.
+        let monday = day("2024-09-09");
+        assert_eq!(
+            PeriodKind::Week.last_closed(monday),
+            (day("2024-09-02"), day("2024-09-08"))
+        );
+        assert_eq!(
+            PeriodKind::Week.last_closed(day("2024-09-08")),
+            (day("2024-08-26"), day("2024-09-01"))
+        );
+        let april = day("2024-04-01");
+        assert_eq!(
+            PeriodKind::Month.last_closed(april),
+            (day("2024-03-01"), day("2024-03-31"))
+        );
+        assert_eq!(
+            PeriodKind::Quarter.last_closed(april),
+            (day("2024-01-01"), day("2024-03-31"))
+        );
+        assert_eq!(
+            PeriodKind::Quarter.last_closed(day("2024-03-31")),
+            (day("2023-10-01"), day("2023-12-31"))
+        );
+        assert_eq!(
+            PeriodKind::Year.last_closed(april),
+            (day("2023-01-01"), day("2023-12-31"))
+        );
+        assert_eq!(
+            PeriodKind::Month.previous(day("2024-03-01")),
+            (day("2024-02-01"), day("2024-02-29"))
         );
         let months = PeriodKind::Month.trailing(day("2024-02-29"), 3);
         assert_eq!(

@@ -1,10 +1,10 @@
 //! The targets seed 004 sets for each measure (二(二), 二(六)), with their source, so the
 //! dashboard and the export show each measure beside its target.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which way a measure should go to meet its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     AtLeast,

@@ -13,6 +13,7 @@ mod due;
 mod r#gen;
 mod platform_key;
 mod push;
+mod report;
 mod serve;
 pub(crate) mod settle;
 mod user;
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Calc(cmd) => calc::run(cmd),
         Command::Params(cmd) => calc::params(cmd),
         Command::Settle(args) => block_on(settle::run(args)),
+        Command::Report(args) => block_on(report::run(args)),
         Command::Bench(cmd) => bench::run(cmd),
     }
 }

@@ -60,9 +60,16 @@ pub fn payment(notice: &PaymentNotice<'_>) -> Option<[String; 2]> {
             format!("职工{masked}的生育津贴申领（{claim}）已结算，金额{amount}，等待银行到账"),
             format!("您的生育津贴申领（{claim}）已结算，金额{amount}，等待银行到账"),
         ],
+        // The payment ends the claim's case: the person is invited to rate it (SV-1).
         PayableEvent::Paid { .. } => [
             format!("职工{masked}的生育津贴（申领{claim}）已支付到账"),
-            format!("您的生育津贴（申领{claim}）已支付到账"),
+            match notice.case_id {
+                Some(case) => format!(
+                    "您的生育津贴（申领{claim}）已支付到账。{}",
+                    crate::supervision::rating_invitation(case)
+                ),
+                None => format!("您的生育津贴（申领{claim}）已支付到账"),
+            },
         ],
         PayableEvent::Failed { reason, .. } => [
             format!(
@@ -87,6 +94,7 @@ mod tests {
             person_id: "500228199001011234",
             amount: Fen::new(326_000),
             event,
+            case_id: Some("CASE-1"),
         }
     }
 
@@ -109,5 +117,19 @@ mod tests {
             number: "6222000000000000".into(),
         };
         assert_eq!(payment(&notice(&corrected)), None);
+    }
+
+    #[test]
+    fn the_payment_invites_the_person_to_rate_her_case() {
+        let paid = PayableEvent::Paid {
+            payment_id: "P1".into(),
+            paid_on: chrono::NaiveDate::from_ymd_opt(2024, 9, 30).expect("date"),
+        };
+        let [employer, person] = payment(&notice(&paid)).expect("messages");
+        assert!(
+            person.ends_with("欢迎对本次服务评价（好差评）：/cases/CASE-1"),
+            "{person}"
+        );
+        assert!(!employer.contains("好差评"), "{employer}");
     }
 }

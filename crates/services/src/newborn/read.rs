@@ -4,13 +4,12 @@
 use onething_domain::access::{Scope, UseCase};
 use onething_store::StoreError;
 use onething_store::newborn::{Application, ApplicationStatus, Material, Notice};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::apply::{in_region, status_zh};
 use super::commands::SupplyMaterial;
 use super::view::{ApplicationView, NoticeCheck};
-use crate::{Actor, ServiceError, Services};
+use crate::{Actor, ServiceError, Services, hex_sha256};
 
 /// The application if the actor may see it (404 otherwise, as if it did not exist).
 pub(super) async fn visible(
@@ -166,11 +165,4 @@ pub async fn supply_material(
         .add_newborn_material(id, &meta, &cmd.bytes)
         .await?;
     view(svc, &app).await
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }

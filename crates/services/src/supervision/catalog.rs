@@ -106,24 +106,40 @@ pub async fn change_catalog_item(
         .with_kind(crate::InvalidKind::Unprocessable)
     })?;
     let note = format!("{code}：{}", change.note);
-    let imported = svc
+    // The version this change makes (the store refuses it if another came first).
+    let next = change.version + 1;
+    let detail = json!({"version": next, "note": change.note, "before": before, "after": after});
+    let entry = audit(
+        actor,
+        "catalog_item_changed",
+        "catalog_item",
+        code,
+        None,
+        detail,
+    );
+    let imported = match svc
         .store
-        .import_catalog(&catalog, &actor.username, &note, actor.at)
-        .await?;
+        .change_catalog(
+            &catalog,
+            change.version,
+            &actor.username,
+            &note,
+            actor.at,
+            &entry,
+        )
+        .await
+    {
+        Err(onething_store::StoreError::Conflict { .. }) => {
+            let now = svc.store.current_catalog().await?.version;
+            return Err(ServiceError::NotNow(format!(
+                "目录已更新为第{now}版，请在最新版本上调整"
+            )));
+        }
+        other => other?,
+    };
     let version = match imported {
         onething_store::catalog::Imported::NewVersion(v)
         | onething_store::catalog::Imported::Unchanged(v) => v,
     };
-    let detail = json!({"version": version, "note": change.note, "before": before, "after": after});
-    svc.store
-        .append_audit(&audit(
-            actor,
-            "catalog_item_changed",
-            "catalog_item",
-            code,
-            None,
-            detail,
-        ))
-        .await?;
     Ok((version, after))
 }

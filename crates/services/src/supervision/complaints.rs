@@ -187,20 +187,20 @@ pub async fn escalate_late_complaints(
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<String>, ServiceError> {
     let today = onething_domain::china_time::date_in_china(at);
-    let ids = svc.store.escalate_late_complaints(today, at).await?;
-    for id in &ids {
-        svc.store
-            .append_audit(&onething_store::audit::NewAuditEntry {
-                at,
-                actor: "system".into(),
-                role: None,
-                action: "complaint_escalated".into(),
-                subject_type: "complaint".into(),
-                subject_id: id.clone(),
-                case_id: None,
-                detail: json!({"reason": "overdue"}),
-            })
-            .await?;
-    }
+    // Each escalation and its audit entry in one transaction.
+    let audit_of = |id: &str| onething_store::audit::NewAuditEntry {
+        at,
+        actor: "system".into(),
+        role: None,
+        action: "complaint_escalated".into(),
+        subject_type: "complaint".into(),
+        subject_id: id.to_owned(),
+        case_id: None,
+        detail: json!({"reason": "overdue"}),
+    };
+    let ids = svc
+        .store
+        .escalate_late_complaints(today, at, &audit_of)
+        .await?;
     Ok(ids)
 }

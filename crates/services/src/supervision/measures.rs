@@ -46,11 +46,19 @@ pub async fn measures(
 ) -> Result<MeasuresReport, ServiceError> {
     actor.authorize(UseCase::ViewMeasures)?;
     let region = region_of(actor, &period)?;
+    measures_of(svc, region, period.from, period.to).await
+}
+
+/// The measures of a region (`None`: everywhere) for a period, without asking who wants
+/// them: the callers (the use case above, the scheduled reports) decide that.
+pub(super) async fn measures_of(
+    svc: &Services,
+    region: Option<onething_domain::RegionCode>,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<MeasuresReport, ServiceError> {
     let prefix = region.map(region_prefix);
-    let rows = svc
-        .store
-        .measure_rows(prefix.as_deref(), period.from, period.to)
-        .await?;
+    let rows = svc.store.measure_rows(prefix.as_deref(), from, to).await?;
     // The limit each case is measured against, per catalogue version and bundle.
     let mut limits: BTreeMap<(i64, String), Option<u32>> = BTreeMap::new();
     let mut cases = Vec::with_capacity(rows.len());
@@ -76,14 +84,14 @@ pub async fn measures(
     }
     let complaints = svc
         .store
-        .complaint_facts(prefix.as_deref(), period.from, period.to)
+        .complaint_facts(prefix.as_deref(), from, to)
         .await?;
     let current = svc.store.current_catalog().await?;
     Ok(MeasuresReport {
-        from: period.from,
-        to: period.to,
+        from,
+        to,
         region: region.map(|r| r.to_string()),
-        measures: measure(&cases, &complaints, period.from, period.to, &svc.calendar),
+        measures: measure(&cases, &complaints, from, to, &svc.calendar),
         catalog: catalog_figures(&current.catalog),
     })
 }

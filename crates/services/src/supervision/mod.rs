@@ -8,9 +8,11 @@ mod catalog;
 mod commands;
 mod complaints;
 mod credit;
+mod due_notices;
 mod measures;
 mod ratings;
 mod rectifications;
+mod reports;
 mod urge;
 mod visits;
 
@@ -33,9 +35,13 @@ pub use complaints::{answer_complaint, complaints, escalate_late_complaints, fil
 pub use credit::{
     CreditInput, NewCredit, credit_flags, credit_records, record_credit, remove_credit,
 };
+pub use due_notices::{DueNotices, notify_due_items};
 pub use measures::{MeasuresReport, measures, measures_by_region};
 pub use ratings::{rate, rating_invitation, rating_of_case};
 pub use rectifications::{investigate, rectifications, rectify, revisit};
+pub use reports::{
+    PeriodReport, generate_due_reports, generate_period_report, period_report, period_reports,
+};
 pub use urge::{URGED_STEP, urge};
 pub use visits::{record_visit, visits_of_case};
 

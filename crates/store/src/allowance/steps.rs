@@ -34,6 +34,9 @@ pub struct ClaimStep {
 pub enum Recipient {
     Person(String),
     Employer(String),
+    /// The officers of a department kind (`medical_insurance`, …): near-due notices and
+    /// daily digests (SV-3).
+    Department(String),
 }
 
 impl Recipient {
@@ -41,6 +44,7 @@ impl Recipient {
         match self {
             Recipient::Person(id) => format!("person:{id}"),
             Recipient::Employer(uscc) => format!("employer:{uscc}"),
+            Recipient::Department(kind) => format!("department:{kind}"),
         }
     }
 }

@@ -161,20 +161,27 @@ impl Store {
     }
 
     /// Marks every open complaint due before `today` and not yet escalated as escalated at
-    /// `at`; returns the ids, so the caller tells the supervisors.
+    /// `at`, each with its audit entry (`audit_of` the id), in one transaction; returns the
+    /// ids.
     pub async fn escalate_late_complaints(
         &self,
         today: NaiveDate,
         at: DateTime<Utc>,
+        audit_of: &(dyn Fn(&str) -> NewAuditEntry + Sync),
     ) -> Result<Vec<String>, StoreError> {
+        let mut tx = self.begin_write().await?;
         let ids: Vec<String> = sqlx::query_scalar(
             "UPDATE complaints SET escalated_at = $2
              WHERE status = 'open' AND due_on < $1 AND escalated_at IS NULL RETURNING id",
         )
         .bind(date(today))
         .bind(instant(at))
-        .fetch_all(self.pool())
+        .fetch_all(&mut *tx)
         .await?;
+        for id in &ids {
+            append_audit_in(&mut tx, &audit_of(id)).await?;
+        }
+        tx.commit().await?;
         Ok(ids)
     }
 

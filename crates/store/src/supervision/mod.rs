@@ -5,9 +5,11 @@
 
 mod complaints;
 mod credit;
+mod due_notices;
 mod measures;
 mod ratings;
 mod rectifications;
+mod reports;
 mod visits;
 
 pub use complaints::{Complaint, ComplaintAnswer, NewComplaint};
@@ -15,6 +17,7 @@ pub use credit::CreditRecord;
 pub use measures::MeasureRow;
 pub use ratings::{ItemRatingRow, NewRating, StoredRating};
 pub use rectifications::{NewRectification, Rectification, RectificationFilter, RectificationStep};
+pub use reports::PeriodReportRow;
 pub use visits::{NewVisit, Visit};
 
 /// A `LIKE` pattern for regions inside a prefix (`None`: every row, regionless ones too).

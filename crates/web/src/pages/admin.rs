@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use onething_domain::access::Role;
 use onething_domain::access::policy::{MAY_READ_AUDIT, can_see_audit_entry};
-use onething_domain::catalog::{Bundle, Catalog, ItemList};
+use onething_domain::catalog::{Bundle, Catalog, ItemList, flag_zh};
 use onething_domain::rules::MaternityParams;
 use onething_store::audit::{AuditEntry, AuditFilter};
 use serde::Deserialize;
@@ -161,6 +161,12 @@ struct ItemRow {
     limit_value: String,
     online: bool,
     instant: bool,
+    /// 告知承诺 / 容缺受理 / 最多跑一次 (是 / 否 / 未规定).
+    promise: &'static str,
+    tolerant: &'static str,
+    one_visit: &'static str,
+    /// The materials, each marked when data sharing waives it; empty: none listed.
+    materials: String,
 }
 
 struct StepRow {
@@ -220,6 +226,21 @@ pub(crate) async fn catalog(
                 .unwrap_or_default(),
             online: i.online,
             instant: i.instant,
+            promise: flag_zh(i.promise),
+            tolerant: flag_zh(i.tolerant_acceptance),
+            one_visit: flag_zh(i.at_most_one_visit),
+            materials: i
+                .materials
+                .iter()
+                .map(|m| {
+                    if m.waived_by_sharing {
+                        format!("{}（共享免交：{}）", m.name, m.source)
+                    } else {
+                        format!("{}（{}）", m.name, m.source)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("；"),
         })
         .collect();
     let bundles = catalog

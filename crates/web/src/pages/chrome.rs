@@ -46,6 +46,21 @@ pub(crate) struct Chrome {
     pub notice_missing: Option<i32>,
     /// The user may load it (`UseCase::LoadCalendarNotice`): the banner links the page.
     pub may_load_notice: bool,
+    /// The complaint telephone (投诉电话) of the catalogue's guide, in every page's foot.
+    pub complaint_phone: Option<&'static str>,
+}
+
+/// The complaint telephone the shipped catalogue's guides publish (seed 002 附件3), read
+/// once; `None` when no guide names one.
+fn complaint_phone() -> Option<&'static str> {
+    static PHONE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    PHONE
+        .get_or_init(|| {
+            onething_domain::catalog::Catalog::shipped()
+                .complaint_phone()
+                .map(str::to_owned)
+        })
+        .as_deref()
 }
 
 impl Chrome {
@@ -62,6 +77,7 @@ impl Chrome {
             here: here.to_owned(),
             notice_missing: None,
             may_load_notice: false,
+            complaint_phone: complaint_phone(),
         }
     }
 }
@@ -84,12 +100,17 @@ fn nav(role: Role, path: &str) -> Vec<NavLink> {
         ]),
         Role::Supervisor => links.extend([
             ("/supervision", "效能监测"),
+            ("/supervision/reports", "定期报告"),
             ("/supervision/rectifications", "差评整改"),
             ("/complaints", "投诉"),
             ("/due", "超期预警"),
             ("/newborn/counterfoils?late=1", "副页逾期移交"),
         ]),
-        Role::Admin => links.extend([("/supervision", "效能监测"), ("/due", "超期预警")]),
+        Role::Admin => links.extend([
+            ("/supervision", "效能监测"),
+            ("/supervision/reports", "定期报告"),
+            ("/due", "超期预警"),
+        ]),
         Role::Employer => links.extend([
             ("/employer/offers", "待申领生育津贴"),
             ("/employer/claims", "生育津贴申领"),

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use onething_domain::access::UseCase;
 use onething_domain::supervision::periods::PeriodKind;
+use onething_domain::supervision::reports::shown;
 use onething_domain::supervision::targets::{Direction, TARGETS};
 use onething_services::supervision::{self as service, MeasuresReport, Period};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -94,14 +95,6 @@ async fn offices(
             }
         })
         .collect())
-}
-
-fn shown(value: Option<f64>, share: bool) -> String {
-    match value {
-        None => "—".into(),
-        Some(v) if share => format!("{:.1}%", v * 100.0),
-        Some(v) => format!("{v:.2}"),
-    }
 }
 
 fn parse(query: &DashboardQuery, today: NaiveDate) -> Result<(PeriodKind, NaiveDate), ApiError> {

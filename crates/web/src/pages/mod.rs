@@ -27,6 +27,7 @@ mod lookup;
 mod newborn;
 mod newborn_dept;
 mod newborn_parts;
+mod period_reports;
 mod rating_form;
 mod rectifications;
 mod review;
@@ -129,6 +130,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
         .route("/supervision/duplicates", get(supervision::duplicates))
         .route("/supervision", get(dashboard::dashboard))
         .route("/supervision/measures.xlsx", get(dashboard::export))
+        .route("/supervision/reports", get(period_reports::list))
         .route("/supervision/rectifications", get(rectifications::list))
         .route(
             "/supervision/rectifications/{id}/{step}",

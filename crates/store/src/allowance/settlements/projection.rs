@@ -28,8 +28,14 @@ impl PayableSubjects for ClaimPayments {
         Box::pin(async move {
             let mut notes = Vec::new();
             for change in changes {
-                let (person, employer) = project(tx, acting, change).await?;
-                notes.extend(messages(self.texts, change, &person, &employer));
+                let (person, employer, case_id) = project(tx, acting, change).await?;
+                notes.extend(messages(
+                    self.texts,
+                    change,
+                    &person,
+                    &employer,
+                    case_id.as_deref(),
+                ));
                 if notes.len() >= 512 {
                     notify_in(tx, &notes, acting.at).await?;
                     notes.clear();
@@ -57,12 +63,12 @@ fn transition(event: &PayableEvent) -> Result<(&'static [&'static str], ClaimSta
     Ok((from, next))
 }
 
-/// Moves the claim row; answers its person and employer for the messages.
+/// Moves the claim row; answers its person, employer and case for the messages.
 async fn project(
     tx: &mut Tx,
     acting: &Acting,
     change: &PayableChange,
-) -> Result<(String, String), StoreError> {
+) -> Result<(String, String, Option<String>), StoreError> {
     let (from, next) = transition(&change.event)?;
     let (settlement, payment, paid_on, account) = match &change.event {
         PayableEvent::Settled {
@@ -91,7 +97,7 @@ async fn project(
                 account_number = COALESCE($9, account_number),
                 updated_at = $10, version = version + 1
          WHERE id = $1 AND status IN ($11, $12)
-         RETURNING person_id, employer_uscc",
+         RETURNING person_id, employer_uscc, case_id",
     )
     .bind(&change.subject_id)
     .bind(next.as_str())
@@ -111,7 +117,11 @@ async fn project(
         what: "claim",
         id: change.subject_id.clone(),
     })?;
-    Ok((row.try_get("person_id")?, row.try_get("employer_uscc")?))
+    Ok((
+        row.try_get("person_id")?,
+        row.try_get("employer_uscc")?,
+        row.try_get("case_id")?,
+    ))
 }
 
 /// What a payment message is about; the services crate words it ([`PaymentTexts`]).
@@ -122,6 +132,8 @@ pub struct PaymentNotice<'a> {
     pub person_id: &'a str,
     pub amount: onething_domain::Fen,
     pub event: &'a PayableEvent,
+    /// The claim's case (a payment ends it: the person is invited to rate it).
+    pub case_id: Option<&'a str>,
 }
 
 /// Words a payment's messages: `[to the employer, to the person]`, or none for a change
@@ -134,12 +146,14 @@ fn messages(
     change: &PayableChange,
     person: &str,
     employer: &str,
+    case_id: Option<&str>,
 ) -> Vec<NewNotification> {
     let notice = PaymentNotice {
         claim_id: &change.subject_id,
         person_id: person,
         amount: change.amount,
         event: &change.event,
+        case_id,
     };
     let Some([to_employer, to_person]) = texts(&notice) else {
         return Vec::new();

@@ -9,10 +9,12 @@ use axum::http::{HeaderMap, StatusCode};
 use onething_services::supervision as service;
 use serde_json::Value;
 
-use super::{note_of, views};
+use super::{noted, views};
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
+use crate::extract::ApiPath;
 use crate::{ApiError, AppState};
+use onething_domain::ids::CreditRecordId;
 
 /// 信用记录 (SV-5): a supervisor records a person or institution (`{"subject_kind":
 /// "person"|"institution", "subject_id", "subject_name", "decision", "basis", "valid_from",
@@ -53,7 +55,7 @@ pub(crate) async fn credit_records(
 
 /// Removes an entry with the reason (`{"note"}`); kept, marked removed; audited.
 #[utoipa::path(post, path = "/supervision/credit-records/{id}/remove", tag = "supervision",
-    params(("id" = String, Path, description = "credit record id")),
+    params(("id" = CreditRecordId, Path, description = "credit record id")),
     request_body = onething_services::supervision::NoteInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
@@ -62,16 +64,18 @@ pub(crate) async fn credit_records(
 pub(crate) async fn remove_credit(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<CreditRecordId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = user.permit(
+    let (r, _) = noted(
         &state,
+        &user,
         onething_domain::access::UseCase::ManageCreditRecords,
-    )?;
-    let note = note_of(&headers, &body).await?;
-    let r = service::remove_credit(&state.services(), &actor, &id, note).await?;
+        (&headers, &body),
+        async |svc, actor, note| service::remove_credit(svc, actor, id.as_str(), note).await,
+    )
+    .await?;
     Ok(Json(views::credit(&r)))
 }
 

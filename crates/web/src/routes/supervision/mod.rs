@@ -5,16 +5,18 @@
 //! renders its JSON.
 
 mod credit;
+mod reports;
 mod views;
 
 pub(crate) use views::masked_subject;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use onething_domain::access::UseCase;
 use onething_domain::china_time::date_in_china;
-use onething_domain::ids::CaseId;
+use onething_domain::ids::{CaseId, ComplaintId, RectificationId};
 use onething_domain::supervision::RectificationStatus;
 use onething_services::supervision::{
     self as service, ComplaintInput, FileComplaint, Note, NoteInput, Period, PeriodInput, Revisit,
@@ -32,6 +34,7 @@ use crate::extract::ApiPath;
 use crate::extract::ApiQuery;
 use crate::routes::newborn::idempotency_key;
 use crate::{ApiError, AppState};
+use onething_services::{Actor, ServiceError, Services};
 
 #[derive(OpenApi)]
 #[openapi(tags((name = "supervision", description = "好差评 rectifications, window visits, complaints and the measures of seed 004")))]
@@ -51,6 +54,10 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(credit::record_credit, credit::credit_records))
         .routes(routes!(credit::remove_credit))
         .routes(routes!(credit::change_item))
+        .routes(routes!(reports::reports))
+        .routes(routes!(reports::report))
+        .routes(routes!(reports::report_pdf))
+        .routes(routes!(reports::report_xlsx))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -179,10 +186,26 @@ pub(super) async fn note_of(headers: &HeaderMap, body: &Bytes) -> Result<Note, A
     Ok(Note::try_from(input)?)
 }
 
+/// The shape of every move that takes a `{"note"}` (investigate, rectify, answer a
+/// complaint, remove a credit record): the policy table first, then the note, then the use
+/// case; answers its result and the actor.
+pub(super) async fn noted<T>(
+    state: &AppState,
+    user: &CurrentUser,
+    use_case: UseCase,
+    (headers, body): (&HeaderMap, &Bytes),
+    action: impl AsyncFnOnce(&Services, &Actor, Note) -> Result<T, ServiceError>,
+) -> Result<(T, Actor), ApiError> {
+    let actor = user.permit(state, use_case)?;
+    let note = note_of(headers, body).await?;
+    let out = action(&state.services(), &actor, note).await?;
+    Ok((out, actor))
+}
+
 /// The owner department's officer records the investigation (`{"note"}`); amendable
 /// while the task is open.
 #[utoipa::path(post, path = "/supervision/rectifications/{id}/investigate", tag = "supervision",
-    params(("id" = String, Path, description = "rectification id")),
+    params(("id" = RectificationId, Path, description = "rectification id")),
     request_body = onething_services::supervision::NoteInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
@@ -191,23 +214,25 @@ pub(super) async fn note_of(headers: &HeaderMap, body: &Bytes) -> Result<Note, A
 pub(crate) async fn investigate(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<RectificationId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = user.permit(
+    let (t, actor) = noted(
         &state,
-        onething_domain::access::UseCase::HandleRectification,
-    )?;
-    let note = note_of(&headers, &body).await?;
-    let t = service::investigate(&state.services(), &actor, &id, note).await?;
+        &user,
+        UseCase::HandleRectification,
+        (&headers, &body),
+        async |svc, actor, note| service::investigate(svc, actor, id.as_str(), note).await,
+    )
+    .await?;
     Ok(Json(views::rectification(&t, actor.today())))
 }
 
 /// The owner's officer records the rectification (`{"note"}`) after the investigation:
 /// `rectified`.
 #[utoipa::path(post, path = "/supervision/rectifications/{id}/rectify", tag = "supervision",
-    params(("id" = String, Path, description = "rectification id")),
+    params(("id" = RectificationId, Path, description = "rectification id")),
     request_body = onething_services::supervision::NoteInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
@@ -216,23 +241,25 @@ pub(crate) async fn investigate(
 pub(crate) async fn rectify(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<RectificationId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = user.permit(
+    let (t, actor) = noted(
         &state,
-        onething_domain::access::UseCase::HandleRectification,
-    )?;
-    let note = note_of(&headers, &body).await?;
-    let t = service::rectify(&state.services(), &actor, &id, note).await?;
+        &user,
+        UseCase::HandleRectification,
+        (&headers, &body),
+        async |svc, actor, note| service::rectify(svc, actor, id.as_str(), note).await,
+    )
+    .await?;
     Ok(Json(views::rectification(&t, actor.today())))
 }
 
 /// The supervisor records the revisit (`{"outcome": "satisfied"|"unsatisfied"|
 /// "unreachable", "note"}`) of a rectified task: `revisited`, closed.
 #[utoipa::path(post, path = "/supervision/rectifications/{id}/revisit", tag = "supervision",
-    params(("id" = String, Path, description = "rectification id")),
+    params(("id" = RectificationId, Path, description = "rectification id")),
     request_body = onething_services::supervision::RevisitInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
@@ -241,7 +268,7 @@ pub(crate) async fn rectify(
 pub(crate) async fn revisit(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<RectificationId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
@@ -251,7 +278,7 @@ pub(crate) async fn revisit(
     )?;
     let input: RevisitInput = parse_json(&headers, &body)?;
     let visit = Revisit::try_from(input)?;
-    let t = service::revisit(&state.services(), &actor, &id, visit).await?;
+    let t = service::revisit(&state.services(), &actor, id.as_str(), visit).await?;
     Ok(Json(views::rectification(&t, actor.today())))
 }
 
@@ -339,7 +366,7 @@ pub(crate) async fn complaints(
 
 /// The office answers a complaint once (`{"note"}`): `409 INVALID_STATE` the second time.
 #[utoipa::path(post, path = "/complaints/{id}/answer", tag = "supervision",
-    params(("id" = String, Path, description = "complaint id")),
+    params(("id" = ComplaintId, Path, description = "complaint id")),
     request_body = onething_services::supervision::NoteInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
@@ -348,12 +375,17 @@ pub(crate) async fn complaints(
 pub(crate) async fn answer_complaint(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ComplaintId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let actor = user.permit(&state, onething_domain::access::UseCase::AnswerComplaint)?;
-    let note = note_of(&headers, &body).await?;
-    let c = service::answer_complaint(&state.services(), &actor, &id, note).await?;
+    let (c, actor) = noted(
+        &state,
+        &user,
+        UseCase::AnswerComplaint,
+        (&headers, &body),
+        async |svc, actor, note| service::answer_complaint(svc, actor, id.as_str(), note).await,
+    )
+    .await?;
     Ok(Json(views::complaint(&c, actor.today())))
 }

@@ -97,7 +97,8 @@ fn channels() -> utoipa::openapi::Object {
     crate::openapi_rules::string_enum(&["in_site", "sms"])
 }
 
-/// The signed-in employer's or person's messages, newest first (other roles have none).
+/// The signed-in employer's, person's or department officer's (the department's near-due
+/// notices and daily digests) messages, newest first (other roles have none).
 #[utoipa::path(get, path = "/notifications", tag = "maternity-allowance",
     params(NotificationQuery), security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Vec<NotificationView>),
@@ -121,6 +122,8 @@ pub(crate) async fn notifications(
     let recipient = match user.scope() {
         Scope::Employer(uscc) => Recipient::Employer(uscc.to_string()),
         Scope::Person(id) => Recipient::Person(id.to_string()),
+        // A department's officers share its near-due notices and digests (SV-3).
+        Scope::Department { kind, .. } => Recipient::Department(kind.as_str().to_owned()),
         _ => return Ok(Json(Vec::new())),
     };
     let notes = state
