@@ -3,7 +3,9 @@
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
-use onething_domain::ids::{CaseId, ClaimId, PaymentId, RecordIdError, SettlementId};
+use onething_domain::ids::{
+    CaseId, ClaimId, FilingId, PaymentId, RecordIdError, ReimbursementId, SettlementId,
+};
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
@@ -65,7 +67,14 @@ macro_rules! single_id_path {
         }
     )*};
 }
-single_id_path!(ClaimId, CaseId, SettlementId, PaymentId);
+single_id_path!(
+    ClaimId,
+    CaseId,
+    SettlementId,
+    PaymentId,
+    FilingId,
+    ReimbursementId
+);
 
 /// A case and one of its items (`/cases/{case_id}/items/{item}/…`): the item code is checked
 /// against the case's bundle by the use case itself.

@@ -26,7 +26,9 @@ use crate::routes::{
         crate::error::ErrorBody,
         onething_domain::ids::ClaimId,
         onething_domain::ids::CaseId,
-        onething_domain::ids::SettlementId
+        onething_domain::ids::SettlementId,
+        onething_domain::ids::FilingId,
+        onething_domain::ids::ReimbursementId
     ))
 )]
 struct ApiDoc;

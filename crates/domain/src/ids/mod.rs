@@ -55,7 +55,10 @@ mod uscc;
 pub use birth_certificate::BirthCertificateNo;
 pub use citizen::CitizenId;
 pub use error::{IdError, IdKind};
-pub use record::{CaseId, ClaimId, PaymentId, RECORD_ID_MAX_LEN, RecordIdError, SettlementId};
+pub use record::{
+    CaseId, ClaimId, FilingId, PaymentId, RECORD_ID_MAX_LEN, RecordIdError, ReimbursementId,
+    SettlementId,
+};
 pub use region::{RegionCode, RegionLevel};
 pub use sex::Sex;
 pub use uscc::Uscc;
