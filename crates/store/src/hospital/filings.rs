@@ -167,15 +167,8 @@ impl Store {
         hospital_id: &str,
         limit: u32,
     ) -> Result<Vec<SpouseFiling>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM hospital_spouse_filings WHERE hospital_id = $1
-             ORDER BY created_at DESC, id LIMIT $2"
-        )))
-        .bind(hospital_id)
-        .bind(i64::from(limit))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(filing_of).collect()
+        let table = ("hospital_spouse_filings", COLUMNS);
+        super::of_hospital(self, table, hospital_id, limit, filing_of).await
     }
 
     async fn one_filing(

@@ -143,15 +143,8 @@ impl Store {
         hospital_id: &str,
         limit: u32,
     ) -> Result<Vec<Reimbursement>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM hospital_reimbursements WHERE hospital_id = $1
-             ORDER BY created_at DESC, id LIMIT $2"
-        )))
-        .bind(hospital_id)
-        .bind(i64::from(limit))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(reimbursement_of).collect()
+        let table = ("hospital_reimbursements", COLUMNS);
+        super::of_hospital(self, table, hospital_id, limit, reimbursement_of).await
     }
 
     /// Whether the hospital's window reimbursed the person's delivery costs (the allowance
