@@ -70,6 +70,76 @@ impl DepartmentKind {
     }
 }
 
+/// A hospital's grade (医院等级, 一级/二级/三级): maternity medical-cost standards may
+/// differ by it (docs/hospital-window.md). Stored on the hospital's department record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "u8", into = "u8")]
+pub enum HospitalLevel {
+    /// 一级医院
+    First,
+    /// 二级医院
+    Second,
+    /// 三级医院
+    Third,
+}
+
+impl HospitalLevel {
+    pub const ALL: [HospitalLevel; 3] = [Self::First, Self::Second, Self::Third];
+
+    /// 1, 2 or 3.
+    pub fn number(self) -> u8 {
+        match self {
+            Self::First => 1,
+            Self::Second => 2,
+            Self::Third => 3,
+        }
+    }
+
+    pub fn from_number(n: u8) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.number() == n)
+    }
+
+    /// `1`/`2`/`3` or `一级`/`二级`/`三级`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        Self::ALL
+            .into_iter()
+            .find(|l| text == l.number().to_string() || text == l.label_zh())
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::First => "一级",
+            Self::Second => "二级",
+            Self::Third => "三级",
+        }
+    }
+
+    /// The key of its amounts in a `[[reimbursement.periods]]` (`level_1`…).
+    pub fn param_key(self) -> &'static str {
+        match self {
+            Self::First => "level_1",
+            Self::Second => "level_2",
+            Self::Third => "level_3",
+        }
+    }
+}
+
+impl TryFrom<u8> for HospitalLevel {
+    type Error = String;
+
+    fn try_from(n: u8) -> Result<Self, String> {
+        Self::from_number(n).ok_or_else(|| format!("hospital level {n} is not 1, 2 or 3"))
+    }
+}
+
+impl From<HospitalLevel> for u8 {
+    fn from(level: HospitalLevel) -> u8 {
+        level.number()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +152,22 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
         }
         assert_eq!(DepartmentKind::parse("police"), None);
+    }
+
+    #[test]
+    fn hospital_levels_parse_from_numbers_and_chinese_and_nothing_else() {
+        for level in HospitalLevel::ALL {
+            assert_eq!(
+                HospitalLevel::parse(&level.number().to_string()),
+                Some(level)
+            );
+            assert_eq!(HospitalLevel::parse(level.label_zh()), Some(level));
+            let json = serde_json::to_string(&level).expect("serialize");
+            assert_eq!(json, level.number().to_string());
+        }
+        for bad in ["0", "4", "", "三甲", "level_3"] {
+            assert_eq!(HospitalLevel::parse(bad), None, "{bad}");
+        }
+        assert!(serde_json::from_str::<HospitalLevel>("4").is_err());
     }
 }

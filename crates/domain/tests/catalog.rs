@@ -85,13 +85,38 @@ fn item_limits_come_from_the_seeds() {
 }
 
 #[test]
-fn the_three_bundles_exist() {
+fn the_bundles_exist() {
     let catalog = shipped();
-    for code in ["maternity_allowance", "maternity_reimbursement", "newborn"] {
+    // The three one-thing bundles, and the cases of the hospital window's own work.
+    let codes = [
+        "maternity_allowance",
+        "maternity_reimbursement",
+        "spouse_filing",
+        "maternity_costs_birth",
+        "maternity_costs_stay",
+        "maternity_costs_outpatient",
+        "newborn",
+    ];
+    for code in codes {
         let bundle = catalog.bundle(code).expect(code);
         assert!(!bundle.source.is_empty());
     }
-    assert_eq!(catalog.bundles.len(), 3);
+    assert_eq!(catalog.bundles.len(), codes.len());
+    let items = |code: &str| -> Vec<String> {
+        let bundle = catalog.bundle(code).expect(code);
+        bundle.items.iter().map(|i| i.item.clone()).collect()
+    };
+    assert_eq!(items("maternity_costs_birth"), ["PS-07", "PS-08"]);
+    assert_eq!(items("maternity_costs_stay"), ["PS-07"]);
+    assert_eq!(items("maternity_costs_outpatient"), ["PS-06"]);
+    assert_eq!(
+        items("spouse_filing"),
+        [
+            "CIVIL-MARRIAGE-INFO",
+            "HR-EMPLOYMENT-INFO",
+            "HOSPITAL-SPOUSE-FILING"
+        ]
+    );
 }
 
 #[test]

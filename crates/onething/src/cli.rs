@@ -208,6 +208,17 @@ pub enum DeptCommand {
         #[arg(long)]
         webhook: Option<String>,
     },
+    /// Set a hospital's grade (医院等级: 1/一级, 2/二级, 3/三级), on which the window's
+    /// maternity medical-cost standards depend (docs/hospital-window.md).
+    SetLevel {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+        #[arg(long)]
+        id: String,
+        /// 1, 2 or 3 (一级, 二级, 三级).
+        #[arg(long)]
+        level: String,
+    },
     /// Rotate a department's key (addition): the new key is valid at once, the old ones
     /// stay valid for the overlap so the department can switch its systems over.
     RotateKey {

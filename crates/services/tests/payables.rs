@@ -239,7 +239,7 @@ async fn a_payable_of_another_service_settles_beside_claims() {
             subject_id: "T-1".into(),
             case_id: Some(case.id.clone()),
             case_item: None,
-            payee: Some(Payee::InsuredPerson),
+            payee: Some(Payee::InsuredPerson.into()),
             account: Some(Account {
                 name: "测试丁".into(),
                 bank: "测试银行".into(),

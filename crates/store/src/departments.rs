@@ -6,7 +6,7 @@
 //! checked against every key valid at the moment it arrives.
 
 use chrono::{DateTime, Utc};
-use onething_domain::department::DepartmentKind;
+use onething_domain::department::{DepartmentKind, HospitalLevel};
 use onething_exchange::signature::{VerifyingKey, verifying_key_from_pem, verifying_key_to_pem};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -33,6 +33,8 @@ pub struct Department {
     pub name: String,
     pub kind: DepartmentKind,
     pub webhook_url: Option<String>,
+    /// A hospital's grade (一级/二级/三级), once set; other kinds have none.
+    pub hospital_level: Option<HospitalLevel>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -95,13 +97,15 @@ impl Store {
             name: new.name.clone(),
             kind: new.kind,
             webhook_url: new.webhook_url.clone(),
+            hospital_level: None,
             created_at: at,
         })
     }
 
     pub async fn department(&self, id: &str) -> Result<Option<Department>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, name, kind, webhook_url, created_at FROM departments WHERE id = $1",
+            "SELECT id, name, kind, webhook_url, hospital_level, created_at FROM departments
+             WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -109,9 +113,26 @@ impl Store {
         row.as_ref().map(department_of).transpose()
     }
 
+    /// Sets a hospital's grade; false when `id` is not a registered hospital.
+    pub async fn set_hospital_level(
+        &self,
+        id: &str,
+        level: HospitalLevel,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE departments SET hospital_level = $1 WHERE id = $2 AND kind = 'hospital'",
+        )
+        .bind(i64::from(level.number()))
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub async fn departments(&self) -> Result<Vec<Department>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, kind, webhook_url, created_at FROM departments ORDER BY id",
+            "SELECT id, name, kind, webhook_url, hospital_level, created_at FROM departments
+             ORDER BY id",
         )
         .fetch_all(self.pool())
         .await?;
@@ -264,6 +285,15 @@ fn department_of(row: &AnyRow) -> Result<Department, StoreError> {
         kind: DepartmentKind::parse(&kind)
             .ok_or_else(|| StoreError::corrupt(format!("department kind {kind:?}")))?,
         webhook_url: row.try_get("webhook_url")?,
+        hospital_level: match row.try_get::<Option<i64>, _>("hospital_level")? {
+            None => None,
+            Some(n) => Some(
+                u8::try_from(n)
+                    .ok()
+                    .and_then(HospitalLevel::from_number)
+                    .ok_or_else(|| StoreError::corrupt(format!("hospital level {n}")))?,
+            ),
+        },
         created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
     })
 }

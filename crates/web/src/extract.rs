@@ -5,8 +5,8 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use onething_domain::ids::{
-    CaseId, ClaimId, ComplaintId, CreditRecordId, PaymentId, RecordIdError, RectificationId,
-    ReportId, SettlementId,
+    CaseId, ClaimId, ComplaintId, CreditRecordId, FilingId, PaymentId, RecordIdError,
+    RectificationId, ReimbursementId, ReportId, SettlementId,
 };
 use serde::de::DeserializeOwned;
 
@@ -77,7 +77,9 @@ single_id_path!(
     RectificationId,
     ComplaintId,
     CreditRecordId,
-    ReportId
+    ReportId,
+    FilingId,
+    ReimbursementId
 );
 
 /// A case and one of its items (`/cases/{case_id}/items/{item}/…`): the item code is checked

@@ -30,7 +30,9 @@ use crate::routes::{
         onething_domain::ids::RectificationId,
         onething_domain::ids::ComplaintId,
         onething_domain::ids::CreditRecordId,
-        onething_domain::ids::ReportId
+        onething_domain::ids::ReportId,
+        onething_domain::ids::FilingId,
+        onething_domain::ids::ReimbursementId
     ))
 )]
 struct ApiDoc;

@@ -133,7 +133,8 @@ async fn bundles_carry_items_departments_and_the_33_day_newborn_chain() {
     assert_eq!(status, StatusCode::OK);
     let bundles = body["bundles"].as_array().expect("bundles");
     let codes: Vec<&str> = bundles.iter().filter_map(|b| b["code"].as_str()).collect();
-    assert_eq!(codes.len(), 3);
+    // The three one-thing bundles and the hospital window's four case bundles.
+    assert_eq!(codes.len(), 7);
     for code in ["maternity_allowance", "maternity_reimbursement", "newborn"] {
         assert!(codes.contains(&code), "{code} in {codes:?}");
     }

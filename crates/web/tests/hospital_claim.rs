@@ -23,17 +23,8 @@ const FIXTURE: &str = include_str!("../../domain/tests/data/reimbursement_fixtur
 const HOSPITAL: &str = "H500228001";
 
 async fn hospital(app: &TestApp, id: &str) {
-    let key = onething_exchange::signature::generate_signing_key().expect("key");
-    let dept = onething_store::departments::NewDepartment {
-        id: id.into(),
-        name: format!("测试{id}"),
-        kind: onething_domain::department::DepartmentKind::Hospital,
-        webhook_url: None,
-    };
-    app.store
-        .add_department(&dept, &key.verifying_key(), app.now())
-        .await
-        .expect("department");
+    let grade_2 = onething_domain::department::HospitalLevel::Second;
+    allowance::hospital(app, id, Some(grade_2)).await;
 }
 
 #[tokio::test]

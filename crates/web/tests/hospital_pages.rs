@@ -34,17 +34,8 @@ async fn the_counter_files_reimburses_and_claims_from_forms() {
         let app = TestApp::on_with(db.store, move |s| s.with_params(text, params)).await;
         let depts = departments(&app).await;
         wages(&app, &depts).await;
-        let key = onething_exchange::signature::generate_signing_key().expect("key");
-        let h = onething_store::departments::NewDepartment {
-            id: "H500228001".into(),
-            name: "测试妇幼".into(),
-            kind: onething_domain::department::DepartmentKind::Hospital,
-            webhook_url: None,
-        };
-        app.store
-            .add_department(&h, &key.verifying_key(), app.now())
-            .await
-            .expect("dept");
+        let grade_2 = onething_domain::department::HospitalLevel::Second;
+        allowance::hospital(&app, "H500228001", Some(grade_2)).await;
         let mum = mother(&app, &depts, 440, &employer_a(), true).await;
         let scope = Scope::Hospital {
             id: "H500228001".into(),

@@ -164,15 +164,22 @@ pub fn certificate_birth_date(certificate: &SourceRecord) -> Option<NaiveDate> {
 }
 
 /// The delivery a claim is about: the one on the certificate's birth date, else (no
-/// certificate) the latest one.
+/// certificate) the latest one; a complication stay is never one (no allowance event).
 pub fn choose_delivery(
     deliveries: &[SourceRecord],
     birth_date: Option<NaiveDate>,
 ) -> Option<&SourceRecord> {
+    let mut events = deliveries.iter().filter(|d| grants_allowance(&d.content));
     match birth_date {
-        Some(date) => deliveries.iter().find(|d| record_date(d) == Some(date)),
-        None => deliveries.iter().max_by_key(|d| record_date(d)),
+        Some(date) => events.find(|d| record_date(d) == Some(date)),
+        None => events.max_by_key(|d| record_date(d)),
     }
+}
+
+/// Whether a `delivery-records` record is an event the allowance is paid for: every event
+/// type but a complication stay (妊娠合并症/并发症住院, reimbursed at the window only).
+pub fn grants_allowance(delivery: &Value) -> bool {
+    delivery["event_type"] != "complication"
 }
 
 /// The event date of a claim: the delivery's, else the certificate's birth date.

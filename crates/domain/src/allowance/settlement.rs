@@ -18,7 +18,7 @@ pub mod plan;
 pub mod results;
 pub mod schedule;
 
-pub use account::{AccountError, AccountKind, Payee, PayeeAccount, mask_account};
+pub use account::{AccountError, AccountKind, Payee, PayeeAccount, PayeeKind, mask_account};
 pub use due::overdue_working_days;
 pub use payment_file::{PAYMENT_FILE_HEADER, PaymentLine, render_payment_csv};
 pub use plan::{PlannedPayment, SettleItem, SettlementPlan, SkipReason, plan_payments};

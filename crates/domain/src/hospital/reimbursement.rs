@@ -7,11 +7,16 @@
 //!   kind's limit (限额); the patient pays the rest.
 //! - A birth (vaginal, cesarean, dystocia) adds the prenatal checks of the pregnancy as a
 //!   quota (定额) line: once per pregnancy, because a delivery is reimbursed once.
+//! - A hospital stay for a complication of pregnancy or of a family-planning operation
+//!   (妊娠合并症/并发症住院, seed 002 三(一)2) is a line of its own record, up to its limit.
+//! - The amounts are those of the hospital's grade (一级/二级/三级) in the period; a grade
+//!   the period does not state is refused, never guessed.
 
 use serde::Serialize;
 
+use crate::department::HospitalLevel;
 use crate::money::Fen;
-use crate::rules::params::{ReimbursementPeriod, ReimbursementRegion};
+use crate::rules::params::{LevelAmounts, ReimbursementPeriod, ReimbursementRegion};
 
 /// The kind of event the hospital's record is (contract `event_type`, with the procedure
 /// of a family-planning operation).
@@ -27,10 +32,12 @@ pub enum CostEvent {
     IudRemoval,
     TubalLigation,
     Vasectomy,
+    /// 妊娠合并症/并发症住院 (record `event_type` `complication`).
+    Complication,
 }
 
 impl CostEvent {
-    pub const ALL: [CostEvent; 9] = [
+    pub const ALL: [CostEvent; 10] = [
         Self::Vaginal,
         Self::Cesarean,
         Self::Dystocia,
@@ -40,6 +47,7 @@ impl CostEvent {
         Self::IudRemoval,
         Self::TubalLigation,
         Self::Vasectomy,
+        Self::Complication,
     ];
 
     /// From the record's `event_type` and, for `family_planning_surgery`, its `procedure`.
@@ -50,6 +58,7 @@ impl CostEvent {
             ("dystocia", _) => Self::Dystocia,
             ("miscarriage", _) => Self::Miscarriage,
             ("induced", _) => Self::Induced,
+            ("complication", _) => Self::Complication,
             ("family_planning_surgery", Some("iud_insertion")) => Self::IudInsertion,
             ("family_planning_surgery", Some("iud_removal")) => Self::IudRemoval,
             ("family_planning_surgery", Some("tubal_ligation")) => Self::TubalLigation,
@@ -70,6 +79,7 @@ impl CostEvent {
             Self::IudRemoval => "iud_removal",
             Self::TubalLigation => "tubal_ligation",
             Self::Vasectomy => "vasectomy",
+            Self::Complication => "complication",
         }
     }
 
@@ -84,6 +94,7 @@ impl CostEvent {
             Self::IudRemoval => "计划生育手术：取出宫内节育器",
             Self::TubalLigation => "计划生育手术：输卵管结扎",
             Self::Vasectomy => "计划生育手术：输精管结扎",
+            Self::Complication => "妊娠合并症或并发症住院",
         }
     }
 
@@ -100,7 +111,7 @@ impl CostEvent {
         }
     }
 
-    fn limit(self, p: &ReimbursementPeriod) -> u32 {
+    fn limit(self, p: &LevelAmounts) -> u32 {
         match self {
             Self::Vaginal => p.vaginal_limit_fen,
             Self::Cesarean => p.cesarean_limit_fen,
@@ -111,6 +122,7 @@ impl CostEvent {
             Self::IudRemoval => p.family_planning_limit_fen.iud_removal,
             Self::TubalLigation => p.family_planning_limit_fen.tubal_ligation,
             Self::Vasectomy => p.family_planning_limit_fen.vasectomy,
+            Self::Complication => p.complication_limit_fen,
         }
     }
 
@@ -125,6 +137,7 @@ impl CostEvent {
             Self::IudRemoval => "family_planning_limit_fen.iud_removal",
             Self::TubalLigation => "family_planning_limit_fen.tubal_ligation",
             Self::Vasectomy => "family_planning_limit_fen.vasectomy",
+            Self::Complication => "complication_limit_fen",
         }
     }
 }
@@ -147,19 +160,25 @@ pub struct Computed {
     pub explanation: String,
 }
 
-/// The lines of `event` with the hospital's bill `bill`, by `period` of `region`.
+/// The lines of `event` with the hospital's bill `bill`, by `period` of `region` for a
+/// hospital of `level`; `None` when the period states no amounts for that grade.
 pub fn compute(
     event: CostEvent,
     bill: Fen,
     region: &ReimbursementRegion,
     period: &ReimbursementPeriod,
-) -> Computed {
+    level: HospitalLevel,
+) -> Option<Computed> {
+    let amounts = period.amounts(level)?;
     let cited = format!(
-        "{}自{}起执行的参数（{}）",
-        region.name, period.effective_from, period.source
+        "{}自{}起执行的{}医院标准（{}）",
+        region.name,
+        period.effective_from,
+        level.label_zh(),
+        period.source
     );
     let bill = bill.as_i64().max(0);
-    let limit = i64::from(event.limit(period));
+    let limit = i64::from(event.limit(amounts));
     let fund = bill.min(limit);
     let mut lines = vec![CostLine {
         kind: event.kind(),
@@ -176,7 +195,7 @@ pub fn compute(
         ),
     }];
     if event.is_birth() {
-        let quota = i64::from(period.prenatal_check_quota_fen);
+        let quota = i64::from(amounts.prenatal_check_quota_fen);
         lines.push(CostLine {
             kind: "prenatal_check",
             amount_fen: quota,
@@ -189,7 +208,7 @@ pub fn compute(
     }
     let fund_pays_fen = lines.iter().map(|l| l.fund_pays_fen).sum();
     let total: i64 = lines.iter().map(|l| l.amount_fen).sum();
-    Computed {
+    Some(Computed {
         explanation: format!(
             "按{cited}计算：基金支付{}元，个人负担{}元",
             yuan(fund_pays_fen),
@@ -198,7 +217,7 @@ pub fn compute(
         person_pays_fen: total - fund_pays_fen,
         fund_pays_fen,
         lines,
-    }
+    })
 }
 
 fn yuan(fen: i64) -> String {

@@ -56,8 +56,8 @@ pub use birth_certificate::BirthCertificateNo;
 pub use citizen::CitizenId;
 pub use error::{IdError, IdKind};
 pub use record::{
-    CaseId, ClaimId, ComplaintId, CreditRecordId, PaymentId, RECORD_ID_MAX_LEN, RecordIdError,
-    RectificationId, ReportId, SettlementId,
+    CaseId, ClaimId, ComplaintId, CreditRecordId, FilingId, PaymentId, RECORD_ID_MAX_LEN,
+    RecordIdError, RectificationId, ReimbursementId, ReportId, SettlementId,
 };
 pub use region::{RegionCode, RegionLevel};
 pub use sex::Sex;

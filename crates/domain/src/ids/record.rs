@@ -1,5 +1,6 @@
 //! Identifiers of the platform's own records: claims, cases, settlements and payments,
-//! rectifications, complaints, credit records and periodic reports.
+//! rectifications, complaints, credit records and periodic reports, and the hospital
+//! window's filings and reimbursements.
 //! They are opaque to clients (a claim id is random hex, a settlement id reads
 //! `ST20241115-3f2a9c1b`), so the only check is the shape every one of them has: 1 to 64
 //! ASCII letters, digits, `-` or `_`. A path that cannot be an id is refused at the edge
@@ -46,6 +47,8 @@ fn name_zh(what: &str) -> &'static str {
         "complaint id" => "投诉编号",
         "credit record id" => "信用记录编号",
         "report id" => "报告编号",
+        "filing id" => "备案登记号",
+        "reimbursement id" => "报销结算号",
         _ => "编号",
     }
 }
@@ -153,6 +156,18 @@ record_id!(
     ReportId,
     "report id",
     "month-2024-09-01-500228"
+);
+record_id!(
+    /// A spouse filing at a hospital window (备案登记, seed 002).
+    FilingId,
+    "filing id",
+    "5b0e8f3a-2c4d-4e6f-8a9b-0c1d2e3f4a5b"
+);
+record_id!(
+    /// A reimbursement of maternity medical costs at a hospital window (seed 002).
+    ReimbursementId,
+    "reimbursement id",
+    "7c1f9a4b-3d5e-4f70-9b0c-1d2e3f4a5b6c"
 );
 
 #[cfg(test)]

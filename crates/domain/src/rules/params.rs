@@ -21,7 +21,8 @@ use crate::RegionCode;
 
 pub use error::{ParamsError, ParamsProblem};
 pub use reimbursement::{
-    FamilyPlanningLimits, ReimbursementParams, ReimbursementPeriod, ReimbursementRegion,
+    FamilyPlanningLimits, LevelAmounts, ReimbursementParams, ReimbursementPeriod,
+    ReimbursementRegion,
 };
 
 /// The parameter file shipped with this build, compiled in so the binary needs no data

@@ -19,6 +19,10 @@ pub enum DeliveryEventType {
     Miscarriage,
     Induced,
     FamilyPlanningSurgery,
+    /// 妊娠合并症/并发症住院 (an addition to the contract's values, seed 002 三(一)2): a
+    /// hospital stay for a complication of pregnancy or of a family-planning operation.
+    /// Reimbursed at the window; no allowance is derived from it.
+    Complication,
 }
 
 impl DeliveryEventType {
@@ -38,6 +42,7 @@ const EVENT_TYPES: &[(&str, DeliveryEventType)] = &[
         "family_planning_surgery",
         DeliveryEventType::FamilyPlanningSurgery,
     ),
+    ("complication", DeliveryEventType::Complication),
 ];
 
 /// Which family-planning operation (an addition to the contract's fields: the rules
@@ -140,15 +145,16 @@ impl Schema for DeliveryRecord {
     }
 }
 
-/// Required unless the event is a family-planning surgery (or unknown: then the event
-/// type's own error is enough).
+/// Required unless the event is a family-planning surgery or a complication stay (which
+/// may follow an operation rather than a pregnancy), or unknown (then the event type's
+/// own error is enough).
 fn read_pregnancy_weeks(
     f: &mut Fields<'_>,
     event_type: Option<DeliveryEventType>,
 ) -> Option<Option<u8>> {
     let optional = matches!(
         event_type,
-        None | Some(DeliveryEventType::FamilyPlanningSurgery)
+        None | Some(DeliveryEventType::FamilyPlanningSurgery | DeliveryEventType::Complication)
     );
     if optional && !f.has("pregnancy_weeks") {
         return Some(None);

@@ -5,6 +5,7 @@
 //! - `add`: registers a department with its first public key (contract).
 //! - `rotate-key`, `revoke-key`, `keys` (additions): rotation with an overlap, immediate
 //!   revocation, and the list of keys with their validity.
+//! - `set-level` (addition): a hospital's grade (一级/二级/三级).
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{Duration, Utc};
-use onething_domain::department::DepartmentKind;
+use onething_domain::department::{DepartmentKind, HospitalLevel};
 use onething_exchange::signature::{
     VerifyingKey, generate_signing_key, key_id, read_verifying_key, signing_key_to_pem,
     verifying_key_to_pem,
@@ -48,6 +49,7 @@ pub async fn run(cmd: DeptCommand) -> Result<ExitCode, Failure> {
             public_key,
             overlap_hours,
         } => rotate(&db, &id, &public_key, overlap_hours).await,
+        DeptCommand::SetLevel { db, id, level } => set_level(&db, &id, &level).await,
         DeptCommand::RevokeKey { db, id, key_id } => revoke(&db, &id, &key_id).await,
         DeptCommand::Keys { db, id } => list_keys(&db, &id).await,
         DeptCommand::TransferRecord {
@@ -271,6 +273,32 @@ fn read_key(path: &Path) -> Result<VerifyingKey, Failure> {
             format!("--public-key {}: {e}", path.display()),
         )
     })
+}
+
+/// `dept set-level`: a registered hospital's grade; any other department is refused.
+async fn set_level(db: &str, id: &str, level: &str) -> Result<ExitCode, Failure> {
+    let level = HospitalLevel::parse(level).ok_or_else(|| {
+        Failure::usage(
+            format!("医院等级“{level}”无效，应为 1、2、3（一级、二级、三级）"),
+            format!("--level {level:?}: expected 1, 2 or 3"),
+        )
+    })?;
+    let store = Store::open(db).await?;
+    let set = store.set_hospital_level(id, level).await;
+    store.close().await;
+    if set? {
+        println!(
+            "已登记 {id} 为{}医院 / hospital {id} is level {}",
+            level.label_zh(),
+            level.number()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(Failure::usage(
+            format!("{id} 不是已登记的定点医疗机构（--kind hospital）"),
+            format!("{id} is not a registered department of kind hospital"),
+        ))
+    }
 }
 
 fn parse_kind(text: &str) -> Result<DepartmentKind, Failure> {

@@ -16,7 +16,7 @@ use super::{BUNDLE, DATA_ITEMS};
 use chrono::{DateTime, Utc};
 use onething_domain::Fen;
 use onething_domain::allowance::ClaimStatus;
-use onething_domain::allowance::settlement::Payee;
+use onething_domain::allowance::settlement::{Payee, PayeeKind};
 use onething_domain::china_time::date_in_china;
 use onething_store::allowance::settlements::SUBJECT_TYPE;
 use onething_store::allowance::steps::PAYMENT_ITEM;
@@ -193,7 +193,11 @@ pub(super) fn payable_of(claim: &Claim, by: &str, at: DateTime<Utc>) -> Option<N
         subject_id: claim.id.clone(),
         case_id: Some(claim.case_id.clone()),
         case_item: Some(PAYMENT_ITEM.to_owned()),
-        payee: claim.payee.as_deref().and_then(Payee::parse),
+        payee: claim
+            .payee
+            .as_deref()
+            .and_then(Payee::parse)
+            .map(PayeeKind::from),
         account: claim.bank_account.as_ref().map(|a| Account {
             name: a.name.clone(),
             bank: a.bank.clone(),

@@ -4,6 +4,7 @@
 //! the bureau's review like any other, channel `hospital`.
 
 use onething_domain::access::Scope;
+use onething_domain::hospital::CostEvent;
 use onething_domain::ids::ClaimId;
 use onething_domain::{CitizenId, Sex, Uscc};
 use onething_store::allowance::claims::{Authorisation, Channel, HospitalLink};
@@ -60,7 +61,8 @@ pub(super) async fn link(
     }))
 }
 
-/// Her delivery reimbursed at this hospital; for a father's paternity allowance (RB-5,
+/// Her delivery (or operation) reimbursed at this hospital, a complication stay not
+/// counting; for a father's paternity allowance (RB-5,
 /// 附件3 五(四)3), his wife's (found through the civil-affairs marriage record, read
 /// audited).
 async fn reimbursed_here(
@@ -69,7 +71,11 @@ async fn reimbursed_here(
     hospital: &str,
     person: &CitizenId,
 ) -> Result<bool, ServiceError> {
-    if svc.store.reimbursed_at(hospital, person.as_str()).await? {
+    if svc
+        .store
+        .reimbursed_at(hospital, person.as_str(), CostEvent::Complication.kind())
+        .await?
+    {
         return Ok(true);
     }
     if person.sex() != Sex::Male {
@@ -85,7 +91,10 @@ async fn reimbursed_here(
         let c = &m.content;
         let his = c["husband_id"].as_str() == Some(person.as_str()) && c["status"] == "married";
         if let (true, Some(wife)) = (his, c["wife_id"].as_str())
-            && svc.store.reimbursed_at(hospital, wife).await?
+            && svc
+                .store
+                .reimbursed_at(hospital, wife, CostEvent::Complication.kind())
+                .await?
         {
             return Ok(true);
         }

@@ -7,6 +7,7 @@ use onething_domain::hospital::{
     EmploymentFact, FilingStatus, InsuranceFact, MarriageFact, MarriageRecord, SpouseFacts,
     decide_filing,
 };
+use onething_domain::ids::FilingId;
 use onething_store::StoreError;
 use onething_store::hospital::{NewFiling, SpouseFiling};
 use onething_store::shared_data::DataUse;
@@ -14,6 +15,7 @@ use onething_store::shared_records::SharedRecord;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::cases::filing_case;
 use super::commands::FileSpouse;
 use super::view::FilingView;
 use super::{own_hospital, reaches};
@@ -39,9 +41,19 @@ pub async fn file_spouse(
         MarriageFact::Married { certificate_no } => Some(certificate_no.clone()),
         _ => None,
     };
+    let request_key = actor.key_for("spouse_filing");
+    let window_case = filing_case(
+        actor,
+        &cmd.wife,
+        region,
+        &id,
+        &decision,
+        marriage_certificate_no.clone(),
+        &request_key,
+    );
     let filing = SpouseFiling {
         id,
-        request_key: actor.key_for("spouse_filing"),
+        request_key,
         hospital_id: hospital_id.to_owned(),
         region: region.to_string(),
         husband_id: cmd.husband.as_str().to_owned(),
@@ -51,15 +63,20 @@ pub async fn file_spouse(
         missing: NewFiling::missing(&decision.missing),
         marriage_certificate_no,
         form: form(&cmd, &read, decision.status),
+        case_id: window_case.id().map(str::to_owned),
         filed_by: actor.username.clone(),
         created_at: actor.at,
     };
     let saved = svc
         .store
-        .record_spouse_filing(&NewFiling {
-            filing,
-            role: actor.role,
-        })
+        .record_spouse_filing(
+            &NewFiling {
+                filing,
+                role: actor.role,
+            },
+            &window_case,
+            &svc.calendar,
+        )
         .await?;
     Ok(FilingView::of(&saved))
 }
@@ -68,10 +85,10 @@ pub async fn file_spouse(
 pub async fn spouse_filing(
     svc: &Services,
     actor: &Actor,
-    id: &str,
+    id: &FilingId,
 ) -> Result<FilingView, ServiceError> {
     actor.authorize(UseCase::ViewSpouseFilings)?;
-    let filing = match svc.store.spouse_filing(id).await {
+    let filing = match svc.store.spouse_filing(id.as_str()).await {
         Ok(f) => f,
         Err(StoreError::NotFound { .. }) => return Err(ServiceError::not_found()),
         Err(e) => return Err(e.into()),

@@ -3,6 +3,7 @@
 //! designated hospital (`Scope::Hospital`), and each read of shared data is audited (EX-4).
 
 mod account;
+mod cases;
 mod commands;
 mod family_planning;
 mod filing;

@@ -2,6 +2,7 @@
 //! says exactly the same.
 
 use onething_documents::FilingForm;
+use onething_domain::ids::FilingId;
 use serde_json::Value;
 
 use super::filing::spouse_filing;
@@ -11,7 +12,7 @@ use crate::{Actor, ServiceError, Services};
 pub async fn filing_form(
     svc: &Services,
     actor: &Actor,
-    id: &str,
+    id: &FilingId,
 ) -> Result<FilingForm, ServiceError> {
     let view = spouse_filing(svc, actor, id).await?;
     let hospital = svc

@@ -4,8 +4,10 @@
 
 use chrono::NaiveDate;
 use onething_domain::access::UseCase;
-use onething_domain::allowance::settlement::Payee;
+use onething_domain::allowance::settlement::PayeeKind;
+use onething_domain::department::HospitalLevel;
 use onething_domain::hospital::{CostEvent, compute};
+use onething_domain::ids::ReimbursementId;
 use onething_domain::rules::params::LookupError;
 use onething_domain::{CitizenId, Fen};
 use onething_store::hospital::{Reimbursement, ReimbursementError, SERVICE, StoredLine};
@@ -15,6 +17,7 @@ use onething_store::shared_records::SharedRecord;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::cases::reimbursement_case;
 use super::{own_hospital, reaches};
 use crate::input::{citizen_id, optional_text};
 use crate::{Actor, Invalid, InvalidKind, ServiceError, Services};
@@ -81,6 +84,8 @@ pub struct ReimbursementView {
     pub total_cost_fen: i64,
     pub hospital_id: String,
     pub payable_id: String,
+    /// The case it opened (every application is a case).
+    pub case_id: Option<String>,
 }
 
 impl ReimbursementView {
@@ -100,6 +105,7 @@ impl ReimbursementView {
             total_cost_fen: r.total_cost_fen,
             hospital_id: r.hospital_id.clone(),
             payable_id: r.payable_id.clone(),
+            case_id: r.case_id.clone(),
         }
     }
 }
@@ -144,8 +150,20 @@ pub async fn reimburse(
         .reimbursement()
         .lookup(region, event_date)
         .map_err(|e| no_rules(e, region, event_date))?;
+    let level = hospital_level(svc, hospital_id).await?;
     let bill = Fen::new(c["total_cost_fen"].as_i64().unwrap_or(0));
-    let computed = compute(event, bill, entry, period);
+    let computed = compute(event, bill, entry, period, level).ok_or_else(|| {
+        unprocessable(
+            "NO_RULES_FOR_LEVEL",
+            "delivery_record_id",
+            format!(
+                "参数文件中{}自{}起的生育医疗费用支付标准没有{}医院的标准，不予估算：请医保局按公布的标准补充参数",
+                entry.name,
+                period.effective_from,
+                level.label_zh()
+            ),
+        )
+    })?;
     let account = svc
         .store
         .hospital_account(hospital_id)
@@ -157,9 +175,18 @@ pub async fn reimburse(
                 "本院尚未登记医保结算对公账户，基金应付款无法结算：请先在“本院结算账户”中登记",
             )
         })?;
+    let request_key = actor.key_for("reimbursement");
+    let detail = serde_json::json!({
+        "reimbursement_id": id,
+        "hospital_id": hospital_id,
+        "event_type": event.kind(),
+        "fund_pays_fen": computed.fund_pays_fen,
+        "person_pays_fen": computed.person_pays_fen,
+    });
+    let window_case = reimbursement_case(actor, &cmd.person, region, event, detail, &request_key);
     let r = Reimbursement {
         id: id.clone(),
-        request_key: actor.key_for("reimbursement"),
+        request_key,
         hospital_id: hospital_id.to_owned(),
         region: region.to_string(),
         person_id: cmd.person.as_str().to_owned(),
@@ -175,6 +202,7 @@ pub async fn reimburse(
         lines: computed.lines.iter().map(StoredLine::from).collect(),
         explanation: computed.explanation,
         payable_id: format!("reimbursement-{id}"),
+        case_id: window_case.id().map(str::to_owned),
         created_by: actor.username.clone(),
         created_at: actor.at,
     };
@@ -182,7 +210,7 @@ pub async fn reimburse(
     let payable = payable(actor, &r, event, account, due);
     match svc
         .store
-        .record_reimbursement(&r, &payable, actor.role)
+        .record_reimbursement(&r, &payable, actor.role, &window_case, &svc.calendar)
         .await
     {
         Ok(saved) => Ok(ReimbursementView::of(&saved)),
@@ -191,6 +219,22 @@ pub async fn reimburse(
         }
         Err(ReimbursementError::Store(e)) => Err(e.into()),
     }
+}
+
+/// The grade of the clerk's hospital (the standards depend on it); 422
+/// `HOSPITAL_LEVEL_REQUIRED` while it is not registered.
+async fn hospital_level(svc: &Services, hospital_id: &str) -> Result<HospitalLevel, ServiceError> {
+    svc.store
+        .department(hospital_id)
+        .await?
+        .and_then(|d| d.hospital_level)
+        .ok_or_else(|| {
+            unprocessable(
+                "HOSPITAL_LEVEL_REQUIRED",
+                "hospital_level",
+                "本院的医院等级（一级/二级/三级）尚未登记，无法确定适用的支付标准：请平台管理员登记（onething dept set-level）",
+            )
+        })
 }
 
 /// The person's record with this id, at this hospital (404 otherwise: another hospital's
@@ -258,8 +302,8 @@ fn no_rules(e: LookupError, region: onething_domain::RegionCode, on: NaiveDate) 
     unprocessable(code, "delivery_record_id", message)
 }
 
-/// What the fund owes the hospital: the hospital's corporate account (the payables' unit
-/// account rules), frozen now; settled in the next settlement like any payable.
+/// What the fund owes the hospital: payee kind `hospital`, its corporate account (checked
+/// by a unit account's rules), frozen now; settled in the next settlement like any payable.
 /// When the fund must have paid: the paying item's limit in the catalogue in force (PS-07:
 /// 15 working days, seed 003), provisional past a year without a notice; none where the
 /// catalogue gives the item no limit (PS-06: the seeds state none).
@@ -292,9 +336,9 @@ fn payable(
         service: SERVICE.into(),
         subject_type: "reimbursement".into(),
         subject_id: r.id.clone(),
-        case_id: None,
+        case_id: r.case_id.clone(),
         case_item: Some(event.item().to_owned()),
-        payee: Some(Payee::Employer),
+        payee: Some(PayeeKind::Hospital),
         account: Some(account),
         amount: Fen::new(r.fund_pays_fen),
         owed_on: actor.today(),
@@ -310,12 +354,12 @@ fn payable(
 pub async fn reimbursement(
     svc: &Services,
     actor: &Actor,
-    id: &str,
+    id: &ReimbursementId,
 ) -> Result<ReimbursementView, ServiceError> {
     actor.authorize(UseCase::ViewReimbursements)?;
     let r = svc
         .store
-        .reimbursement(id)
+        .reimbursement(id.as_str())
         .await?
         .filter(|r| reaches(&actor.scope, &r.hospital_id, &r.region))
         .ok_or_else(ServiceError::not_found)?;

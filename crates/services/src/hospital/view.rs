@@ -38,6 +38,8 @@ pub struct FilingView {
     pub marriage_certificate_no: Option<String>,
     /// The 附件1 fields (names from shared data, the clerk's additions).
     pub form: Value,
+    /// The case it opened (every application is a case).
+    pub case_id: Option<String>,
     /// The clerk who filed.
     pub filed_by: String,
     pub created_at: DateTime<Utc>,
@@ -76,6 +78,7 @@ impl FilingView {
             wife_id_masked: mask_id_text(&f.wife_id),
             marriage_certificate_no: f.marriage_certificate_no.clone(),
             form: f.form.clone(),
+            case_id: f.case_id.clone(),
             filed_by: f.filed_by.clone(),
             created_at: f.created_at,
         }

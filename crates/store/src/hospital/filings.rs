@@ -7,6 +7,9 @@ use serde_json::Value;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use onething_domain::Calendar;
+
+use super::{WindowCase, open_window_case_in};
 use crate::audit::{NewAuditEntry, append_audit_in};
 use crate::text::{instant, json, parse_instant, parse_json};
 use crate::{Store, StoreError};
@@ -28,6 +31,8 @@ pub struct SpouseFiling {
     pub marriage_certificate_no: Option<String>,
     /// The 附件1 fields as filled (names from shared data, the clerk's additions).
     pub form: Value,
+    /// The case it opened (none for filings recorded before cases were opened).
+    pub case_id: Option<String>,
     pub filed_by: String,
     pub created_at: DateTime<Utc>,
 }
@@ -50,12 +55,18 @@ impl NewFiling {
 }
 
 const COLUMNS: &str = "id, request_key, hospital_id, region, husband_id, wife_id, status, reasons,
-    missing, marriage_certificate_no, form, filed_by, created_at";
+    missing, marriage_certificate_no, form, case_id, filed_by, created_at";
 
 impl Store {
-    /// Inserts the filing with its audit entry (the decision, EX-4 keeps the reads). The
-    /// same request key again, or the couple already filed, returns the filing on record.
-    pub async fn record_spouse_filing(&self, new: &NewFiling) -> Result<SpouseFiling, StoreError> {
+    /// Inserts the filing with its case and audit entry (the decision, EX-4 keeps the
+    /// reads). The same request key again, or the couple already filed, returns the filing
+    /// on record.
+    pub async fn record_spouse_filing(
+        &self,
+        new: &NewFiling,
+        window_case: &WindowCase,
+        calendar: &Calendar,
+    ) -> Result<SpouseFiling, StoreError> {
         let f = &new.filing;
         if let Some(existing) = self.one_filing("request_key = $1", &f.request_key).await? {
             return Ok(existing);
@@ -63,10 +74,12 @@ impl Store {
         if let Some(existing) = self.current_filing(&f.husband_id, &f.wife_id).await? {
             return Ok(existing);
         }
+        let catalog = self.current_catalog().await?;
         let mut tx = self.begin_write().await?;
+        open_window_case_in(&mut tx, &catalog, window_case, calendar).await?;
         let inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO hospital_spouse_filings ({COLUMNS})
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         )))
         .bind(&f.id)
         .bind(&f.request_key)
@@ -79,6 +92,7 @@ impl Store {
         .bind(json(&f.missing)?)
         .bind(f.marriage_certificate_no.as_deref())
         .bind(json(&f.form)?)
+        .bind(f.case_id.as_deref())
         .bind(&f.filed_by)
         .bind(instant(f.created_at))
         .execute(&mut *tx)
@@ -103,7 +117,7 @@ impl Store {
             action: format!("spouse_filing_{}", f.status.as_str()),
             subject_type: "spouse_filing".into(),
             subject_id: f.id.clone(),
-            case_id: None,
+            case_id: f.case_id.clone(),
             detail: serde_json::json!({
                 "hospital_id": f.hospital_id,
                 "reasons": f.reasons,
@@ -153,15 +167,8 @@ impl Store {
         hospital_id: &str,
         limit: u32,
     ) -> Result<Vec<SpouseFiling>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM hospital_spouse_filings WHERE hospital_id = $1
-             ORDER BY created_at DESC, id LIMIT $2"
-        )))
-        .bind(hospital_id)
-        .bind(i64::from(limit))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(filing_of).collect()
+        let table = ("hospital_spouse_filings", COLUMNS);
+        super::of_hospital(self, table, hospital_id, limit, filing_of).await
     }
 
     async fn one_filing(
@@ -195,6 +202,7 @@ fn filing_of(row: &AnyRow) -> Result<SpouseFiling, StoreError> {
         missing: parse_json(&row.try_get::<String, _>("missing")?)?,
         marriage_certificate_no: row.try_get("marriage_certificate_no")?,
         form: parse_json(&row.try_get::<String, _>("form")?)?,
+        case_id: row.try_get("case_id")?,
         filed_by: row.try_get("filed_by")?,
         created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
     })

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use onething_domain::Calendar;
+
+use super::{WindowCase, open_window_case_in};
 use crate::audit::{NewAuditEntry, append_audit_in};
 use crate::payables::{Account, NewPayable, create_payable_in};
 use crate::text::{date, instant, json, parse_date, parse_instant, parse_json};
@@ -52,6 +55,8 @@ pub struct Reimbursement {
     pub lines: Vec<StoredLine>,
     pub explanation: String,
     pub payable_id: String,
+    /// The case it opened (none for reimbursements recorded before cases were opened).
+    pub case_id: Option<String>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
 }
@@ -68,17 +73,19 @@ pub enum ReimbursementError {
 
 const COLUMNS: &str = "id, request_key, hospital_id, region, person_id, delivery_record_id,
     event_type, event_date, coverage, filing_id, total_cost_fen, fund_pays_fen, person_pays_fen,
-    lines, explanation, payable_id, created_by, created_at";
+    lines, explanation, payable_id, case_id, created_by, created_at";
 
 impl Store {
-    /// Records the reimbursement, its payable to the hospital and the audit entry in one
-    /// transaction. The same request key again returns the reimbursement on record; the
+    /// Records the reimbursement, its case, its payable to the hospital and the audit entry
+    /// in one transaction. The same request key again returns the reimbursement on record; the
     /// same delivery under another key is [`ReimbursementError::Exists`].
     pub async fn record_reimbursement(
         &self,
         r: &Reimbursement,
         payable: &NewPayable,
         role: Role,
+        window_case: &WindowCase,
+        calendar: &Calendar,
     ) -> Result<Reimbursement, ReimbursementError> {
         if let Some(done) = self
             .one_reimbursement("request_key", &r.request_key)
@@ -86,7 +93,10 @@ impl Store {
         {
             return Ok(done);
         }
+        let catalog = self.current_catalog().await?;
         let mut tx = self.begin_write().await?;
+        // The case first: the row and the payable refer to it.
+        open_window_case_in(&mut tx, &catalog, window_case, calendar).await?;
         let inserted = insert(&mut tx, r).await;
         if let Err(e) = inserted {
             drop(tx);
@@ -107,7 +117,7 @@ impl Store {
             action: "reimbursed_at_window".into(),
             subject_type: "reimbursement".into(),
             subject_id: r.id.clone(),
-            case_id: None,
+            case_id: r.case_id.clone(),
             detail: serde_json::json!({
                 "hospital_id": r.hospital_id,
                 "delivery_record_id": r.delivery_record_id,
@@ -133,15 +143,8 @@ impl Store {
         hospital_id: &str,
         limit: u32,
     ) -> Result<Vec<Reimbursement>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM hospital_reimbursements WHERE hospital_id = $1
-             ORDER BY created_at DESC, id LIMIT $2"
-        )))
-        .bind(hospital_id)
-        .bind(i64::from(limit))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(reimbursement_of).collect()
+        let table = ("hospital_reimbursements", COLUMNS);
+        super::of_hospital(self, table, hospital_id, limit, reimbursement_of).await
     }
 
     /// Whether the hospital's window reimbursed the person's delivery costs (the allowance
@@ -150,12 +153,15 @@ impl Store {
         &self,
         hospital_id: &str,
         person_id: &str,
+        except_event_type: &str,
     ) -> Result<bool, StoreError> {
         let found: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM hospital_reimbursements WHERE hospital_id = $1 AND person_id = $2 LIMIT 1",
+            "SELECT id FROM hospital_reimbursements
+             WHERE hospital_id = $1 AND person_id = $2 AND event_type <> $3 LIMIT 1",
         )
         .bind(hospital_id)
         .bind(person_id)
+        .bind(except_event_type)
         .fetch_optional(self.pool())
         .await?;
         Ok(found.is_some())
@@ -245,7 +251,8 @@ impl Store {
 async fn insert(tx: &mut crate::payables::Tx, r: &Reimbursement) -> Result<(), StoreError> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO hospital_reimbursements ({COLUMNS})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                 $19)"
     )))
     .bind(&r.id)
     .bind(&r.request_key)
@@ -263,6 +270,7 @@ async fn insert(tx: &mut crate::payables::Tx, r: &Reimbursement) -> Result<(), S
     .bind(json(&r.lines)?)
     .bind(&r.explanation)
     .bind(&r.payable_id)
+    .bind(r.case_id.as_deref())
     .bind(&r.created_by)
     .bind(instant(r.created_at))
     .execute(&mut **tx)
@@ -288,6 +296,7 @@ fn reimbursement_of(row: &AnyRow) -> Result<Reimbursement, StoreError> {
         lines: parse_json(&row.try_get::<String, _>("lines")?)?,
         explanation: row.try_get("explanation")?,
         payable_id: row.try_get("payable_id")?,
+        case_id: row.try_get("case_id")?,
         created_by: row.try_get("created_by")?,
         created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
     })

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use onething_domain::Fen;
-use onething_domain::allowance::settlement::Payee;
+use onething_domain::allowance::settlement::PayeeKind;
 
 use super::{Account, Tx};
 use crate::StoreError;
@@ -20,7 +20,7 @@ pub struct NewPayable {
     /// The case whose steps record the payment, and the item `paid` completes.
     pub case_id: Option<String>,
     pub case_item: Option<String>,
-    pub payee: Option<Payee>,
+    pub payee: Option<PayeeKind>,
     /// The payee's account as it is now: later changes elsewhere do not reach it.
     pub account: Option<Account>,
     pub amount: Fen,

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use onething_domain::allowance::settlement::{
-    Payee, PayeeAccount, SettleItem, SkipReason, plan_payments,
+    PayeeAccount, PayeeKind, SettleItem, SkipReason, plan_payments,
 };
 use onething_domain::{Fen, RegionCode};
 use serde_json::json;
@@ -166,14 +166,14 @@ fn ready_item(c: &Candidate) -> Result<SettleItem, SkipReason> {
     let payee = c
         .payee
         .as_deref()
-        .and_then(Payee::parse)
+        .and_then(PayeeKind::parse)
         .ok_or(SkipReason::NoPayee)?;
     let [name, bank, number] = &c.account;
     let account = PayeeAccount::parse(
         name.as_deref().unwrap_or(""),
         bank.as_deref().unwrap_or(""),
         number.as_deref().unwrap_or(""),
-        payee,
+        payee.account_rules(),
     )
     .map_err(SkipReason::InvalidAccount)?;
     Ok(SettleItem {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::{Duration, NaiveDate};
-use onething_domain::department::DepartmentKind;
+use onething_domain::department::{DepartmentKind, HospitalLevel};
 use onething_domain::{CitizenId, Uscc};
 use onething_exchange::signature::{SigningKey, generate_signing_key, sign};
 use onething_store::departments::NewDepartment;
@@ -42,7 +42,38 @@ pub async fn departments(app: &TestApp) -> Depts {
             .expect("department");
         keys.insert(id, key);
     }
+    // A grade-2 hospital: the fixture's standards state grade 2 for every region.
+    let level = HospitalLevel::Second;
+    assert!(
+        app.store
+            .set_hospital_level("hospital", level)
+            .await
+            .expect("level")
+    );
     Depts(keys)
+}
+
+/// Registers a designated hospital (kind `hospital`) of grade `level` (none: not set).
+pub async fn hospital(app: &TestApp, id: &str, level: Option<HospitalLevel>) {
+    let key = generate_signing_key().expect("key");
+    let dept = NewDepartment {
+        id: id.into(),
+        name: format!("测试{id}"),
+        kind: DepartmentKind::Hospital,
+        webhook_url: None,
+    };
+    app.store
+        .add_department(&dept, &key.verifying_key(), app.now())
+        .await
+        .expect("department");
+    if let Some(level) = level {
+        assert!(
+            app.store
+                .set_hospital_level(id, level)
+                .await
+                .expect("level")
+        );
+    }
 }
 
 /// Pushes `records` as department `dept` through `POST /api/v1/exchange/{dataset}`; every

@@ -7,6 +7,51 @@ use serde::{Deserialize, Serialize};
 /// Who is paid: the rules' payee (a dated parameter).
 pub use crate::rules::Payee;
 
+/// Who a payable pays (`payables.payee_kind`): an allowance's payee by the rules, or the
+/// designated hospital the fund owes for the maternity medical costs its window settled
+/// (PS-07/PS-06, seed 002 三(一)2). A hospital is a unit: its corporate account is checked
+/// by the rules of an employer's account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayeeKind {
+    Employer,
+    InsuredPerson,
+    Hospital,
+}
+
+impl PayeeKind {
+    pub const ALL: [PayeeKind; 3] = [Self::Employer, Self::InsuredPerson, Self::Hospital];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Employer => "employer",
+            Self::InsuredPerson => "insured_person",
+            Self::Hospital => "hospital",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PayeeKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// The payee whose account rules apply to its account.
+    pub fn account_rules(self) -> Payee {
+        match self {
+            Self::Employer | Self::Hospital => Payee::Employer,
+            Self::InsuredPerson => Payee::InsuredPerson,
+        }
+    }
+}
+
+impl From<Payee> for PayeeKind {
+    fn from(payee: Payee) -> PayeeKind {
+        match payee {
+            Payee::Employer => Self::Employer,
+            Payee::InsuredPerson => Self::InsuredPerson,
+        }
+    }
+}
+
 /// The kind of account a client names when it enters one (`kind` in the API): a corporate
 /// account (对公账户, the employer's, the seeds' case) or a personal debit card (个人银行卡,
 /// where a region pays the insured person directly). Each kind is checked by its payee's
@@ -197,6 +242,20 @@ fn luhn_ok(digits: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hospital_is_a_payee_of_its_own_paid_into_a_corporate_account() {
+        for kind in PayeeKind::ALL {
+            assert_eq!(PayeeKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(PayeeKind::parse("hospital"), Some(PayeeKind::Hospital));
+        assert_eq!(PayeeKind::Hospital.account_rules(), Payee::Employer);
+        assert_eq!(
+            PayeeKind::from(Payee::InsuredPerson),
+            PayeeKind::InsuredPerson
+        );
+        assert_eq!(PayeeKind::parse("bank"), None);
+    }
 
     #[test]
     fn corporate_accounts_take_digits_of_any_bank_length() {

@@ -48,6 +48,8 @@ pub enum ParamsProblem {
         "late_induction_birth_weeks ({late}) is below miscarriage_threshold_weeks ({threshold})"
     )]
     ThresholdsOutOfOrder { late: u32, threshold: u32 },
+    #[error("a [[reimbursement.periods]] states no hospital level (level_1, level_2, level_3)")]
+    NoHospitalLevels,
     #[error("contribution_reading = \"cumulative\" needs contribution_window_months")]
     CumulativeWithoutWindow,
     #[error("contribution_window_months is only for contribution_reading = \"cumulative\"")]
@@ -94,6 +96,7 @@ impl ParamsProblem {
             Self::ThresholdsOutOfOrder { late, threshold } => format!(
                 "late_induction_birth_weeks（{late}）不能小于 miscarriage_threshold_weeks（{threshold}）"
             ),
+            Self::NoHospitalLevels => "[[reimbursement.periods]] 未写明任何医院等级的标准（level_1 一级、level_2 二级、level_3 三级，至少一项）".to_owned(),
             Self::CumulativeWithoutWindow => "contribution_reading = \"cumulative\"（累计缴费）须同时写明 contribution_window_months（在生育当月之前多少个月内累计）".to_owned(),
             Self::WindowWithoutCumulative => "contribution_window_months 只用于 contribution_reading = \"cumulative\"（累计缴费）；连续缴费不需要计算期间".to_owned(),
         }

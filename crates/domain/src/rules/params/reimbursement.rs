@@ -12,22 +12,28 @@ use toml::Spanned;
 use super::load::{Lines, date, non_empty, ranged, region_entry};
 use super::{LookupError, ParamsError, ParamsProblem};
 use crate::RegionCode;
+use crate::department::HospitalLevel;
 
 /// The largest amount a line may carry (100 000 元), bounding every sum.
 const MAX_FEN: u32 = 10_000_000;
 
-/// Every key of a reimbursement period: the names a note may refer to.
-pub const PERIOD_KEYS: [&str; 11] = [
+/// Every key of a reimbursement period and of its levels' amounts: the names a note may
+/// refer to.
+pub const PERIOD_KEYS: [&str; 15] = [
     "effective_from",
     "source",
+    "family_planning_review",
+    "level_1",
+    "level_2",
+    "level_3",
     "prenatal_check_quota_fen",
     "vaginal_limit_fen",
     "cesarean_limit_fen",
     "dystocia_limit_fen",
     "miscarriage_limit_fen",
     "induced_limit_fen",
+    "complication_limit_fen",
     "family_planning_limit_fen",
-    "family_planning_review",
     "notes",
 ];
 
@@ -44,19 +50,33 @@ pub(super) struct RawRegion {
 struct RawPeriod {
     effective_from: Spanned<String>,
     source: Spanned<String>,
-    prenatal_check_quota_fen: Spanned<u32>,
-    vaginal_limit_fen: Spanned<u32>,
-    cesarean_limit_fen: Spanned<u32>,
-    dystocia_limit_fen: Spanned<u32>,
-    miscarriage_limit_fen: Spanned<u32>,
-    induced_limit_fen: Spanned<u32>,
-    family_planning_limit_fen: Spanned<FamilyPlanningLimits>,
+    /// The amounts at a hospital of each grade (一级/二级/三级); a grade left out has no
+    /// standard in this period and is refused at the window, never guessed.
+    #[serde(default)]
+    level_1: Option<RawAmounts>,
+    #[serde(default)]
+    level_2: Option<RawAmounts>,
+    #[serde(default)]
+    level_3: Option<RawAmounts>,
     /// Optional (absent = false): claims taken at a hospital wait for the health
     /// department's family-planning review (seed 002 四 卫健局).
     #[serde(default)]
     family_planning_review: bool,
     #[serde(default)]
     notes: Option<Spanned<BTreeMap<String, String>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAmounts {
+    prenatal_check_quota_fen: Spanned<u32>,
+    vaginal_limit_fen: Spanned<u32>,
+    cesarean_limit_fen: Spanned<u32>,
+    dystocia_limit_fen: Spanned<u32>,
+    miscarriage_limit_fen: Spanned<u32>,
+    induced_limit_fen: Spanned<u32>,
+    complication_limit_fen: Spanned<u32>,
+    family_planning_limit_fen: Spanned<FamilyPlanningLimits>,
 }
 
 /// Limits of the family-planning operations (计划生育手术), fen.
@@ -69,23 +89,40 @@ pub struct FamilyPlanningLimits {
     pub vasectomy: u32,
 }
 
-/// One period: the prenatal-check quota (定额, once per pregnancy) and the limit (限额) of
-/// each kind of delivery or operation; the fund pays the bill up to the limit.
+/// The amounts at hospitals of one grade: the prenatal-check quota (定额, once per
+/// pregnancy) and the limit (限额) of each kind of stay or operation; the fund pays the
+/// bill up to the limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReimbursementPeriod {
-    pub effective_from: NaiveDate,
-    pub source: String,
+pub struct LevelAmounts {
     pub prenatal_check_quota_fen: u32,
     pub vaginal_limit_fen: u32,
     pub cesarean_limit_fen: u32,
     pub dystocia_limit_fen: u32,
     pub miscarriage_limit_fen: u32,
     pub induced_limit_fen: u32,
+    /// 妊娠合并症/并发症住院 限额 (seed 002 三(一)2, 附件3 五(三)3).
+    pub complication_limit_fen: u32,
     pub family_planning_limit_fen: FamilyPlanningLimits,
+}
+
+/// One period: its source and the amounts of each hospital grade it states.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReimbursementPeriod {
+    pub effective_from: NaiveDate,
+    pub source: String,
+    /// The grades the period states amounts for; another grade is refused.
+    pub levels: BTreeMap<HospitalLevel, LevelAmounts>,
     /// Claims taken at a hospital wait for the health department's review (卫健局
     /// 审核计划生育情况) before the bureau may approve them.
     pub family_planning_review: bool,
     pub notes: BTreeMap<String, String>,
+}
+
+impl ReimbursementPeriod {
+    /// The amounts at a hospital of `level`, if the period states them.
+    pub fn amounts(&self, level: HospitalLevel) -> Option<&LevelAmounts> {
+        self.levels.get(&level)
+    }
 }
 
 /// One `[[reimbursement]]` entry with its periods, oldest first.
@@ -176,6 +213,42 @@ fn region(lines: &Lines<'_>, raw: RawRegion) -> Result<ReimbursementRegion, Para
 }
 
 fn period(lines: &Lines<'_>, raw: RawPeriod) -> Result<ReimbursementPeriod, ParamsError> {
+    let from_span = raw.effective_from.span();
+    let notes = match raw.notes {
+        None => BTreeMap::new(),
+        Some(value) => {
+            let span = value.span();
+            let notes = value.into_inner();
+            if let Some(key) = notes.keys().find(|k| !PERIOD_KEYS.contains(&k.as_str())) {
+                let problem = ParamsProblem::UnknownNoteKey { key: key.clone() };
+                return Err(lines.error(span, problem));
+            }
+            notes
+        }
+    };
+    let mut levels = BTreeMap::new();
+    for (level, raw_amounts) in [
+        (HospitalLevel::First, raw.level_1),
+        (HospitalLevel::Second, raw.level_2),
+        (HospitalLevel::Third, raw.level_3),
+    ] {
+        if let Some(raw_amounts) = raw_amounts {
+            levels.insert(level, amounts(lines, raw_amounts)?);
+        }
+    }
+    if levels.is_empty() {
+        return Err(lines.error(from_span, ParamsProblem::NoHospitalLevels));
+    }
+    Ok(ReimbursementPeriod {
+        effective_from: date(lines, "effective_from", raw.effective_from)?,
+        source: non_empty(lines, "source", raw.source)?,
+        levels,
+        family_planning_review: raw.family_planning_review,
+        notes,
+    })
+}
+
+fn amounts(lines: &Lines<'_>, raw: RawAmounts) -> Result<LevelAmounts, ParamsError> {
     let fen = |key, value| ranged(lines, key, value, 0, MAX_FEN);
     let fp_span = raw.family_planning_limit_fen.span();
     let fp = raw.family_planning_limit_fen.into_inner();
@@ -190,29 +263,14 @@ fn period(lines: &Lines<'_>, raw: RawPeriod) -> Result<ReimbursementPeriod, Para
     ] {
         fen(key, Spanned::new(fp_span.clone(), value))?;
     }
-    let notes = match raw.notes {
-        None => BTreeMap::new(),
-        Some(value) => {
-            let span = value.span();
-            let notes = value.into_inner();
-            if let Some(key) = notes.keys().find(|k| !PERIOD_KEYS.contains(&k.as_str())) {
-                let problem = ParamsProblem::UnknownNoteKey { key: key.clone() };
-                return Err(lines.error(span, problem));
-            }
-            notes
-        }
-    };
-    Ok(ReimbursementPeriod {
-        effective_from: date(lines, "effective_from", raw.effective_from)?,
-        source: non_empty(lines, "source", raw.source)?,
+    Ok(LevelAmounts {
         prenatal_check_quota_fen: fen("prenatal_check_quota_fen", raw.prenatal_check_quota_fen)?,
         vaginal_limit_fen: fen("vaginal_limit_fen", raw.vaginal_limit_fen)?,
         cesarean_limit_fen: fen("cesarean_limit_fen", raw.cesarean_limit_fen)?,
         dystocia_limit_fen: fen("dystocia_limit_fen", raw.dystocia_limit_fen)?,
         miscarriage_limit_fen: fen("miscarriage_limit_fen", raw.miscarriage_limit_fen)?,
         induced_limit_fen: fen("induced_limit_fen", raw.induced_limit_fen)?,
+        complication_limit_fen: fen("complication_limit_fen", raw.complication_limit_fen)?,
         family_planning_limit_fen: fp,
-        family_planning_review: raw.family_planning_review,
-        notes,
     })
 }

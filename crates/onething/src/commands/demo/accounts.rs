@@ -103,7 +103,7 @@ async fn plan(store: &Store, claims: &DemoClaims) -> Result<Vec<Planned>, Failur
             "hospital",
             Role::HospitalClerk,
             Scope::Hospital {
-                id: "demo-hospital".into(),
+                id: super::departments::DEMO_HOSPITAL.into(),
                 region: county,
             },
             "梁平区的办件查询（医院窗口）",

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
 use onething_domain::Calendar;
-use onething_domain::department::DepartmentKind;
+use onething_domain::department::{DepartmentKind, HospitalLevel};
 use onething_exchange::client::{self, ProgressMode, PushConfig};
 use onething_exchange::datasets::Dataset;
 use onething_exchange::signature::{
@@ -29,6 +29,11 @@ const FALLBACK_TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 23) {
     Some(day) => day,
     None => panic!("constant date does not exist"),
 };
+
+/// The demo hospital: the first synthetic hospital of 梁平区 (`H` + county + five digits,
+/// as the synthetic city's delivery records name it), so its window clerk sees the
+/// records it pushes and files, reimburses and takes claims for them (a grade-2 hospital).
+pub(super) const DEMO_HOSPITAL: &str = "H50022800001";
 
 const DEPARTMENTS: [(DepartmentKind, &str, &str); 8] = [
     (
@@ -63,7 +68,7 @@ const DEPARTMENTS: [(DepartmentKind, &str, &str); 8] = [
     ),
     (
         DepartmentKind::Hospital,
-        "demo-hospital",
+        DEMO_HOSPITAL,
         "梁平区演示人民医院",
     ),
     (
@@ -127,6 +132,9 @@ async fn register(store: &Store, keys_dir: &Path) -> Result<Keys, Failure> {
             .await?;
         keys.insert(kind, (id, key));
     }
+    store
+        .set_hospital_level(DEMO_HOSPITAL, HospitalLevel::Second)
+        .await?;
     Ok(keys)
 }
 

@@ -265,7 +265,8 @@ impl Seeder {
         self.push("demo-nb-health", "birth-certificates", vec![json!({
             "certificate_no": certificate, "child_name": "演示宝宝", "child_sex": "male",
             "birth_time": format!("{born}T09:15:00+08:00"), "gestational_weeks": 39, "weight_g": 3300,
-            "length_cm": 50, "birth_region": "500228", "institution_code": "H500228001",
+            "length_cm": 50, "birth_region": "500228",
+            "institution_code": super::departments::DEMO_HOSPITAL,
             "institution_name": "梁平区妇幼保健院（演示）", "mother_name": "演示母亲",
             "mother_id": mother.as_str(), "father_name": "演示父亲", "father_id": father.as_str(),
             "issued_on": born})]).await?;

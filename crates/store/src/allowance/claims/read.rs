@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use onething_domain::access::mask_id_text;
-use onething_domain::allowance::derive::certificate_birth_date;
+use onething_domain::allowance::derive::{certificate_birth_date, grants_allowance};
 use onething_domain::allowance::{ClaimStatus, SourceRecord, WageBasis};
 use onething_exchange::Dataset;
 use sqlx::Row;
@@ -119,6 +119,9 @@ impl Store {
             let (Some(person), Some(date)) = (r.subject_id.clone(), r.event_date) else {
                 continue;
             };
+            if r.dataset == Dataset::DeliveryRecords && !grants_allowance(&r.content) {
+                continue;
+            }
             let certificate_no = (r.dataset == Dataset::BirthCertificates).then(|| r.key.clone());
             let date = match r.dataset {
                 Dataset::BirthCertificates => {

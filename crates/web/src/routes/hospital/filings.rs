@@ -2,15 +2,17 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use onething_domain::access::UseCase;
+use onething_domain::ids::FilingId;
 use onething_services::hospital::{self as service, FileSpouse, FilingView, SpouseFilingInput};
 
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
+use crate::extract::ApiPath;
 use crate::routes::newborn::idempotency_key;
 use crate::{ApiError, AppState};
 
@@ -54,16 +56,17 @@ pub(crate) async fn list(
 
 /// The filing's 附件1 (备案登记表) as a PDF, ids masked.
 #[utoipa::path(get, path = "/hospital/spouse-filings/{id}/form.pdf", tag = "hospital",
-    params(("id" = String, Path, description = "filing id")),
+    params(("id" = FilingId, Path, description = "filing id")),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, content_type = "application/pdf", description = "the 备案登记表"),
               (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+              (status = 400, body = crate::error::ErrorBody, description = "INVALID_ID"),
               (status = 404, body = crate::error::ErrorBody),
               (status = 503, body = crate::error::ErrorBody, description = "FONT_MISSING")))]
 pub(crate) async fn form_pdf(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<FilingId>,
 ) -> Result<Response, ApiError> {
     let actor = user.actor(&state, None);
     let form = service::filing_form(&state.services(), &actor, &id).await?;
@@ -88,14 +91,15 @@ pub(crate) async fn form_pdf(
 }
 
 #[utoipa::path(get, path = "/hospital/spouse-filings/{id}", tag = "hospital", operation_id = "spouse_filing",
-    params(("id" = String, Path, description = "filing id")),
+    params(("id" = FilingId, Path, description = "filing id")),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 401, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+              (status = 403, body = crate::error::ErrorBody), (status = 400, body = crate::error::ErrorBody, description = "INVALID_ID"),
+              (status = 404, body = crate::error::ErrorBody)))]
 pub(crate) async fn one(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<FilingId>,
 ) -> Result<Json<FilingView>, ApiError> {
     let actor = user.actor(&state, None);
     Ok(Json(

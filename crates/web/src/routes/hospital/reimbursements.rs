@@ -2,9 +2,10 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use onething_domain::access::UseCase;
+use onething_domain::ids::ReimbursementId;
 use onething_services::allowance::AccountInput;
 use onething_services::hospital::{
     self as service, Reimburse, ReimbursementInput, ReimbursementView,
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
+use crate::extract::ApiPath;
 use crate::routes::newborn::idempotency_key;
 use crate::{ApiError, AppState};
 
@@ -61,14 +63,15 @@ pub(crate) async fn list(
 }
 
 #[utoipa::path(get, path = "/hospital/reimbursements/{id}", tag = "hospital", operation_id = "reimbursement",
-    params(("id" = String, Path, description = "reimbursement id")),
+    params(("id" = ReimbursementId, Path, description = "reimbursement id")),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 401, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+              (status = 403, body = crate::error::ErrorBody), (status = 400, body = crate::error::ErrorBody, description = "INVALID_ID"),
+              (status = 404, body = crate::error::ErrorBody)))]
 pub(crate) async fn one(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ReimbursementId>,
 ) -> Result<Json<ReimbursementView>, ApiError> {
     let actor = user.actor(&state, None);
     Ok(Json(
