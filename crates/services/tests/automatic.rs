@@ -95,6 +95,14 @@ async fn claims_of(store: &Store, person: &CitizenId) -> Vec<Claim> {
     store.claims(&filter).await.expect("claims")
 }
 
+async fn all_claims(store: &Store) -> Vec<Claim> {
+    let filter = ClaimFilter {
+        limit: 100,
+        ..ClaimFilter::default()
+    };
+    store.claims(&filter).await.expect("claims")
+}
+
 /// What a claim decided, without what differs by nature between two databases (ids, the
 /// moments and who acted).
 fn decided(claim: &Claim) -> Value {
@@ -222,13 +230,7 @@ async fn births_are_decided_without_application_as_if_filed_one_by_one() {
             again.examined, 2,
             "{label}: only the offers are looked at again"
         );
-        let all = store
-            .claims(&ClaimFilter {
-                limit: 100,
-                ..ClaimFilter::default()
-            })
-            .await
-            .expect("claims");
+        let all = all_claims(store).await;
         assert_eq!(all.len(), 3, "{label}");
 
         // The employer still files the offer itself (and is then refused by the rules).
@@ -250,13 +252,7 @@ async fn off_by_default_and_only_for_the_platform_account() {
             .expect("run");
         assert_eq!(run.approved, 0, "{}", db.label);
         assert_eq!(run.not_enabled, 4, "{}", db.label);
-        let all = store
-            .claims(&ClaimFilter {
-                limit: 100,
-                ..ClaimFilter::default()
-            })
-            .await
-            .expect("claims");
+        let all = all_claims(store).await;
         assert!(all.is_empty(), "{}", db.label);
         // An employer (or an administrator) may not run it; a clerk's role may.
         let svc = automatic_services(store);
