@@ -62,6 +62,9 @@ pub enum Command {
     /// Make (once) the periodic report (周通报/月考评/季分析/年考核) of a closed period, and
     /// optionally write its PDF and .xlsx (addition; docs/supervision.md).
     Report(ReportArgs),
+    /// 免申即享: open and decide the allowance claim of every pushed birth whose facts are
+    /// complete, where the region's parameters turn it on.
+    AutoClaims(AutoClaimsArgs),
     /// Benchmark pieces run by `scripts/bench` (docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -128,6 +131,15 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 20261123)]
         seed: u64,
     },
+    /// 免申即享 of BIRTHS births on a fresh database, then their settlement and payment file.
+    AutoClaims {
+        #[arg(long, env = "ONETHING_DB")]
+        db: String,
+        #[arg(long, default_value_t = 100_000)]
+        births: usize,
+        #[arg(long, default_value_t = 20261123)]
+        seed: u64,
+    },
     /// Store COUNT approved claims `bench-ma-1` … `bench-ma-COUNT` fast (bench databases
     /// only): one claim filed through the claims code, copied by SQL.
     SeedClaims {
@@ -182,6 +194,18 @@ pub struct SettleArgs {
     /// Only the claims of this region (GB/T 2260; a province or city covers its parts).
     #[arg(long)]
     pub region: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AutoClaimsArgs {
+    #[arg(long, env = "ONETHING_DB")]
+    pub db: String,
+    /// Births and deliveries up to this date (YYYY-MM-DD); default and latest today.
+    #[arg(long)]
+    pub until: Option<NaiveDate>,
+    /// The rule parameters (TOML); default the shipped file.
+    #[arg(long, env = "ONETHING_PARAMS")]
+    pub params: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,8 @@
 // Shared test support, declared once for every module below.
 mod support;
 
+#[path = "automatic.rs"]
+mod automatic;
 #[path = "claims.rs"]
 mod claims;
 #[path = "claims_case.rs"]

@@ -41,6 +41,17 @@ impl Backend {
     /// The statement that opens a write transaction. SQLite's default `BEGIN` is deferred:
     /// a transaction that reads first and writes later can fail with SQLITE_BUSY without
     /// waiting. `BEGIN IMMEDIATE` takes the write lock up front and waits for it.
+    /// A sub-select of the texts in a JSON array bound at `param` (`$2`): how a set of ids
+    /// is passed as one parameter on both products.
+    pub(crate) fn json_text_array(self, param: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("SELECT value FROM json_each({param})"),
+            Backend::Postgres => {
+                format!("SELECT jsonb_array_elements_text(CAST({param} AS jsonb))")
+            }
+        }
+    }
+
     pub(crate) fn begin_write(self) -> &'static str {
         match self {
             Backend::Sqlite => "BEGIN IMMEDIATE",

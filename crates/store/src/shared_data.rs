@@ -4,12 +4,12 @@
 //! naming the dataset, the record's key and version, the case and the purpose. A query that
 //! finds nothing reads nothing and writes no entry.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onething_domain::YearMonth;
 use onething_exchange::Dataset;
 use serde_json::json;
 
-use crate::audit::{NewAuditEntry, append_audit_in};
+use crate::audit::{NewAuditEntry, append_audits_in};
 use crate::shared_records::{RECORD_COLUMNS, SharedRecord, record_of};
 use crate::{Store, StoreError};
 
@@ -151,33 +151,14 @@ impl Store {
         month: YearMonth,
         months: u32,
     ) -> Result<ContributionMonths, StoreError> {
-        let window = months_before(month, months);
-        let records: Vec<SharedRecord> = self
-            .current_shared_records_of_subject(Dataset::Contributions, person_id)
-            .await?
-            .into_iter()
-            .filter(|r| {
-                r.event_date
-                    .is_some_and(|d| window.contains(&YearMonth::of(d)))
-            })
-            .collect();
-        let paid = |m: &YearMonth| {
-            records.iter().any(|r| {
-                r.event_date.map(YearMonth::of) == Some(*m) && r.content["paid"] == json!(true)
-            })
-        };
-        let continuous = window.iter().take_while(|m| paid(m)).count();
-        let total = window.iter().filter(|m| paid(m)).count();
-        let paid: Vec<bool> = window.iter().map(paid).collect();
         let records = self
-            .audited(data_use, ("person", person_id), records)
+            .current_shared_records_of_subject(Dataset::Contributions, person_id)
             .await?;
-        Ok(ContributionMonths {
-            continuous: u32::try_from(continuous).unwrap_or(u32::MAX),
-            total: u32::try_from(total).unwrap_or(u32::MAX),
-            paid,
-            records,
-        })
+        let mut found = contribution_months_in(records, month, months);
+        found.records = self
+            .audited(data_use, ("person", person_id), found.records)
+            .await?;
+        Ok(found)
     }
 
     /// Birth certificates and delivery records up to `until` (today) of the people the employer
@@ -244,10 +225,7 @@ impl Store {
         let records = self
             .current_shared_records_of_subject(dataset, person_id)
             .await?;
-        Ok(records
-            .into_iter()
-            .filter(|r| r.event_date.is_some_and(|d| d <= on))
-            .max_by(|a, b| (a.event_date, &a.key).cmp(&(b.event_date, &b.key))))
+        Ok(latest_effective_in(records, on))
     }
 
     async fn audited_one(
@@ -263,8 +241,8 @@ impl Store {
     }
 
     /// Appends one `data_read` entry per record, then hands the records back. The entries of
-    /// one query are written in one transaction: one commit, not one per record (a claim's
-    /// derivation reads some twenty records).
+    /// one query are written in one multi-row statement and one commit, not one per record
+    /// (a claim's derivation reads some twenty records).
     async fn audited(
         &self,
         data_use: &DataUse,
@@ -274,28 +252,81 @@ impl Store {
         if records.is_empty() {
             return Ok(records);
         }
-        let at = Utc::now();
+        let entries = data_reads(data_use, (subject_type, subject_id), &records, Utc::now());
         let mut tx = self.begin_write().await?;
-        for record in &records {
-            let entry = NewAuditEntry {
-                at,
-                actor: data_use.actor.clone(),
-                role: None,
-                action: DATA_READ.to_owned(),
-                subject_type: subject_type.to_owned(),
-                subject_id: subject_id.to_owned(),
-                case_id: data_use.case_id.clone(),
-                detail: json!({
-                    "dataset": record.dataset.as_str(),
-                    "record_key": record.key,
-                    "version": record.version,
-                    "purpose": data_use.purpose,
-                }),
-            };
-            append_audit_in(&mut tx, &entry).await?;
-        }
+        append_audits_in(&mut tx, &entries).await?;
         tx.commit().await?;
         Ok(records)
+    }
+}
+
+/// The `data_read` audit entries of `records` read under `data_use` about a subject.
+pub(crate) fn data_reads(
+    data_use: &DataUse,
+    (subject_type, subject_id): (&str, &str),
+    records: &[SharedRecord],
+    at: DateTime<Utc>,
+) -> Vec<NewAuditEntry> {
+    records
+        .iter()
+        .map(|record| NewAuditEntry {
+            at,
+            actor: data_use.actor.clone(),
+            role: None,
+            action: DATA_READ.to_owned(),
+            subject_type: subject_type.to_owned(),
+            subject_id: subject_id.to_owned(),
+            case_id: data_use.case_id.clone(),
+            detail: json!({
+                "dataset": record.dataset.as_str(),
+                "record_key": record.key,
+                "version": record.version,
+                "purpose": data_use.purpose,
+            }),
+        })
+        .collect()
+}
+
+/// Of a person's current records of one dataset (by event date), the one in force on `on`:
+/// the latest effective on or before it.
+pub(crate) fn latest_effective_in(
+    records: impl IntoIterator<Item = SharedRecord>,
+    on: NaiveDate,
+) -> Option<SharedRecord> {
+    records
+        .into_iter()
+        .filter(|r| r.event_date.is_some_and(|d| d <= on))
+        .max_by(|a, b| (a.event_date, &a.key).cmp(&(b.event_date, &b.key)))
+}
+
+/// Paid months among a person's contribution records in the `months` months before
+/// `month`; `records` keeps those in the window (the ones read).
+pub(crate) fn contribution_months_in(
+    records: impl IntoIterator<Item = SharedRecord>,
+    month: YearMonth,
+    months: u32,
+) -> ContributionMonths {
+    let window = months_before(month, months);
+    let records: Vec<SharedRecord> = records
+        .into_iter()
+        .filter(|r| {
+            r.event_date
+                .is_some_and(|d| window.contains(&YearMonth::of(d)))
+        })
+        .collect();
+    let paid = |m: &YearMonth| {
+        records.iter().any(|r| {
+            r.event_date.map(YearMonth::of) == Some(*m) && r.content["paid"] == json!(true)
+        })
+    };
+    let continuous = window.iter().take_while(|m| paid(m)).count();
+    let total = window.iter().filter(|m| paid(m)).count();
+    let paid: Vec<bool> = window.iter().map(paid).collect();
+    ContributionMonths {
+        continuous: u32::try_from(continuous).unwrap_or(u32::MAX),
+        total: u32::try_from(total).unwrap_or(u32::MAX),
+        paid,
+        records,
     }
 }
 

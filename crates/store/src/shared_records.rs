@@ -204,6 +204,49 @@ impl Store {
         rows.iter().map(record_of).collect()
     }
 
+    /// The current records of a dataset about any of `subjects`, by event date: one query
+    /// for a whole set (the ids passed as one JSON array, so the statement binds two
+    /// parameters however large the set).
+    pub async fn current_of_subjects(
+        &self,
+        dataset: Dataset,
+        subjects: &[&str],
+    ) -> Result<Vec<SharedRecord>, StoreError> {
+        self.current_in_list(dataset, "subject_id", subjects).await
+    }
+
+    /// The current records of a dataset with any of `keys`.
+    pub async fn current_of_keys(
+        &self,
+        dataset: Dataset,
+        keys: &[&str],
+    ) -> Result<Vec<SharedRecord>, StoreError> {
+        self.current_in_list(dataset, "record_key", keys).await
+    }
+
+    async fn current_in_list(
+        &self,
+        dataset: Dataset,
+        column: &'static str,
+        values: &[&str],
+    ) -> Result<Vec<SharedRecord>, StoreError> {
+        if values.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = serde_json::to_string(values).map_err(StoreError::corrupt)?;
+        let members = self.backend().json_text_array("$2");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RECORD_COLUMNS} FROM shared_records
+             WHERE dataset = $1 AND is_current = 1 AND {column} IN ({members})
+             ORDER BY event_date, record_key"
+        )))
+        .bind(dataset.as_str())
+        .bind(list)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(record_of).collect()
+    }
+
     /// How many versions are stored for a dataset (all versions, current or not).
     pub async fn shared_record_versions(&self, dataset: Dataset) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM shared_records WHERE dataset = $1")

@@ -3,6 +3,7 @@
 //! request logs, and graceful shutdown.
 
 mod auth;
+pub mod automatic;
 pub mod documents;
 pub mod error;
 pub mod escalation;

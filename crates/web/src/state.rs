@@ -50,6 +50,8 @@ pub struct AppState {
     /// The newborn bundle's city (`[newborn] city`); without it the bundle takes no
     /// applications (503 `NEWBORN_NOT_CONFIGURED`).
     pub newborn: Option<onething_services::newborn::Newborn>,
+    /// 免申即享 runs after pushes: one at a time (`automatic.rs`).
+    pub automatic: Arc<crate::automatic::AutomaticTrigger>,
 }
 
 /// Department bodies read at once before their signature verifies (64 MiB each at most).
@@ -70,6 +72,7 @@ impl AppState {
             metrics: Arc::default(),
             metrics_token: None,
             newborn: None,
+            automatic: Arc::default(),
         }
     }
 

@@ -38,6 +38,9 @@ pub enum UseCase {
     CorrectPaymentAccount,
     ViewDuplicateAttempts,
     ViewNotifications,
+    /// 免申即享: the platform opens and decides the claims of pushed births itself (the
+    /// agency's platform account: the command line and the server's schedule).
+    RunAutomaticClaims,
     // Settlement and payment (MA-5).
     Settle,
     ViewSettlements,
@@ -163,6 +166,7 @@ const TABLE: &[(UseCase, &[Role])] = &[
             Admin,
         ],
     ),
+    (UseCase::RunAutomaticClaims, &[AgencyClerk]),
     (UseCase::Settle, &[AgencyClerk]),
     (UseCase::ViewSettlements, &[AgencyClerk, Admin]),
     (UseCase::DownloadPaymentFile, &[AgencyClerk]),
@@ -226,7 +230,7 @@ const TABLE: &[(UseCase, &[Role])] = &[
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 53] = [
+    pub const ALL: [UseCase; 54] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -241,6 +245,7 @@ impl UseCase {
         UseCase::CorrectPaymentAccount,
         UseCase::ViewDuplicateAttempts,
         UseCase::ViewNotifications,
+        UseCase::RunAutomaticClaims,
         UseCase::Settle,
         UseCase::ViewSettlements,
         UseCase::DownloadPaymentFile,
@@ -319,6 +324,7 @@ mod tests {
             UseCase::SubmitClaim,
             UseCase::ReviewClaim,
             UseCase::Settle,
+            UseCase::RunAutomaticClaims,
             UseCase::ImportBankResults,
             UseCase::DownloadPaymentFile,
             UseCase::LookupPerson,
@@ -358,6 +364,8 @@ mod tests {
             let clerk = role == Role::AgencyClerk;
             assert_eq!(UseCase::ReviewClaim.permits(role), clerk, "{role}");
             assert_eq!(UseCase::Settle.permits(role), clerk, "{role}");
+            let automatic = UseCase::RunAutomaticClaims.permits(role);
+            assert_eq!(automatic, clerk, "{role}");
         }
     }
 

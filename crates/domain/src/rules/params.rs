@@ -130,6 +130,10 @@ pub struct Period {
     /// Months after the event within which a claim must be filed (optional key
     /// `application_limit_months`; absent = no deadline, as in the seeds).
     pub application_limit_months: Option<u32>,
+    /// 免申即享: the platform opens and decides the claim itself for every pushed birth
+    /// whose facts are complete (optional key `automatic_claims`; absent = off: claims are
+    /// filed, as before the key existed).
+    pub automatic_claims: bool,
     /// Optional per-value source notes (`[regions.periods.notes]`), keyed by parameter
     /// name; not used by the rules, printed by `onething params show`.
     pub notes: BTreeMap<String, String>,
@@ -263,6 +267,23 @@ impl MaternityParams {
             months: period.application_limit_months?,
             deadline: period.application_deadline(event_date)?,
         })
+    }
+}
+
+impl MaternityParams {
+    /// Whether the parameters in force for an event in `region` on `event_date` decide its
+    /// claim without an application (免申即享, `automatic_claims`). Off where no
+    /// parameters apply.
+    pub fn automatic_claims(&self, region: RegionCode, event_date: NaiveDate) -> bool {
+        self.lookup(region, event_date)
+            .is_ok_and(|s| s.period.automatic_claims)
+    }
+
+    /// Whether any period of any region turns 免申即享 on (else a run has nothing to do).
+    pub fn any_automatic_claims(&self) -> bool {
+        self.regions
+            .iter()
+            .any(|r| r.periods.iter().any(|p| p.automatic_claims))
     }
 }
 

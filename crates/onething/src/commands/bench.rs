@@ -42,6 +42,9 @@ pub fn run(cmd: BenchCommand) -> Result<ExitCode, Failure> {
         BenchCommand::Claims { db, claims, seed } => {
             super::block_on(super::bench_claims::claims(db, claims, seed))
         }
+        BenchCommand::AutoClaims { db, births, seed } => {
+            super::block_on(super::bench_claims::auto_claims(db, births, seed))
+        }
         BenchCommand::SeedClaims { db, count } => {
             super::block_on(super::bench_claims::seed_claims(db, count))
         }

@@ -318,23 +318,7 @@ fn percentile_ms(sorted: &[Duration], q: f64) -> f64 {
 pub async fn claims(db: String, n: usize, seed: u64) -> Result<ExitCode, Failure> {
     let params = load_params(None)?.1;
     let calendar = Calendar::shipped();
-    let store = Store::open(&db).await?;
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ma_claims")
-        .fetch_one(store.pool())
-        .await
-        .map_err(|e| Failure::environment("数据库操作失败", e))?;
-    if existing > 0 {
-        return Err(Failure::usage(
-            "bench claims 需要一个新的数据库",
-            "bench claims needs a fresh database",
-        ));
-    }
-    let at = Utc::now();
-    let today = date_in_china(at);
-    let people = population(seed, n, today)?;
-    let started = Instant::now();
-    let records = store_shared_data(&store, &people, at).await?;
-    let ingest_s = started.elapsed().as_secs_f64();
+    let (store, people, records, ingest_s) = prepare(&db, n, seed, "claims").await?;
 
     let svc = services(&store, &params, &calendar);
     let started = Instant::now();
@@ -385,6 +369,94 @@ pub async fn claims(db: String, n: usize, seed: u64) -> Result<ExitCode, Failure
             format!(
                 "{approved} of {n} approved ({approved_fen} fen); settled {} claims, {} fen",
                 settled.claims, settled.total_fen
+            ),
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A fresh database with the shared data of `n` mothers (timed apart): the store, the
+/// population, the records stored and the seconds it took.
+async fn prepare(
+    db: &str,
+    n: usize,
+    seed: u64,
+    what: &str,
+) -> Result<(Store, Population, u64, f64), Failure> {
+    let store = Store::open(db).await?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ma_claims")
+        .fetch_one(store.pool())
+        .await
+        .map_err(|e| Failure::environment("数据库操作失败", e))?;
+    if existing > 0 {
+        return Err(Failure::usage(
+            format!("bench {what} 需要一个新的数据库"),
+            format!("bench {what} needs a fresh database"),
+        ));
+    }
+    let at = Utc::now();
+    let people = population(seed, n, date_in_china(at))?;
+    let started = Instant::now();
+    let records = store_shared_data(&store, &people, at).await?;
+    Ok((store, people, records, started.elapsed().as_secs_f64()))
+}
+
+/// `onething bench auto-claims`: 免申即享 of `n` births on a fresh database (the shared data
+/// stored first, not timed), then one settlement of every approved claim and its payment
+/// file; fails unless every birth was approved and the settlement's total is theirs.
+pub async fn auto_claims(db: String, n: usize, seed: u64) -> Result<ExitCode, Failure> {
+    let text = onething_domain::rules::params::SHIPPED_MATERNITY_TOML.replace(
+        "\n[[regions.periods]]\n",
+        "\n[[regions.periods]]\nautomatic_claims = true\n",
+    );
+    let params =
+        MaternityParams::from_toml(&text).map_err(|e| Failure::environment("参数无效", e))?;
+    let (store, people, records, ingest_s) = prepare(&db, n, seed, "auto-claims").await?;
+    let svc = services(&store, &params, &Calendar::shipped());
+    let started = Instant::now();
+    let now = Utc::now();
+    let until = date_in_china(now);
+    let run = service::automatic_claims(
+        &svc,
+        &service::platform_actor(now),
+        service::AutomaticClaims { until },
+    )
+    .await
+    .map_err(|e| claim_failed("automatic claims", e))?;
+    let decide_s = started.elapsed().as_secs_f64();
+    let approved_fen: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT) FROM ma_claims WHERE status = 'approved'",
+    )
+    .fetch_one(store.pool())
+    .await
+    .map_err(|e| Failure::environment("数据库操作失败", e))?;
+    let settled = settle_and_render(&store, date_in_china(Utc::now())).await?;
+    store.close().await;
+    let total_s = decide_s + settled.settle_s + settled.file_s;
+    let matches = settled.total_fen == approved_fen && settled.claims == run.approved;
+    println!(
+        "{{\"births\":{n},\"seed\":{seed},\"employers\":{},\"shared_records\":{records},\"ingest_s\":{ingest_s:.2},\
+\"approved\":{},\"offers\":{},\"approved_fen\":{approved_fen},\"decide_s\":{decide_s:.2},\"decide_claims_per_s\":{:.1},\
+\"settle_s\":{:.2},\"file_s\":{:.3},\"file_bytes\":{},\"payments\":{},\"total_s\":{total_s:.2},\"total_matches\":{matches}}}",
+        people.employers.len(),
+        run.approved,
+        run.offers,
+        if decide_s > 0.0 {
+            run.approved as f64 / decide_s
+        } else {
+            0.0
+        },
+        settled.settle_s,
+        settled.file_s,
+        settled.file_bytes,
+        settled.payments,
+    );
+    if !matches || run.approved != n as u64 {
+        return Err(Failure::environment(
+            "免申即享结果与预期不符",
+            format!(
+                "{} of {n} approved ({approved_fen} fen); settled {} claims, {} fen",
+                run.approved, settled.claims, settled.total_fen
             ),
         ));
     }

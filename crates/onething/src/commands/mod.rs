@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns the process exit code or a [`Failure`].
 
 mod audit;
+mod auto_claims;
 mod backup;
 mod bench;
 mod bench_claims;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Params(cmd) => calc::params(cmd),
         Command::Settle(args) => block_on(settle::run(args)),
         Command::Report(args) => block_on(report::run(args)),
+        Command::AutoClaims(args) => block_on(auto_claims::run(args)),
         Command::Bench(cmd) => bench::run(cmd),
     }
 }

@@ -126,6 +126,8 @@ pub async fn serve_state(state: AppState, listen: &str, db: &str) -> Result<(), 
     let outbox = tokio::spawn(onething_web::outbox::run_outbox_loop(state.clone()));
     // Late complaints escalated to the supervisors (docs/supervision.md).
     let escalation = tokio::spawn(onething_web::escalation::run_escalation_loop(state.clone()));
+    // 免申即享 on its hourly schedule (after pushes too: `onething_web::automatic`).
+    let automatic = tokio::spawn(onething_web::automatic::run_automatic_loop(state.clone()));
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
         Failure::usage(
             format!("无法监听 {listen}：{e}"),
@@ -146,6 +148,7 @@ pub async fn serve_state(state: AppState, listen: &str, db: &str) -> Result<(), 
         .map_err(|e| Failure::environment("服务异常退出", e))?;
     outbox.abort();
     escalation.abort();
+    automatic.abort();
     store.close().await;
     say!("onething 已停止 / stopped")?;
     Ok(())

@@ -14,6 +14,7 @@
 //! | paid | `PS-05` done, the payment as its result |
 
 mod account;
+mod automatic;
 mod commands;
 mod decide;
 mod hospital;
@@ -28,6 +29,9 @@ mod texts;
 pub use texts::payment as payment_texts;
 
 pub use account::{change_employer_account, employer_account};
+pub use automatic::{
+    AutomaticClaims, AutomaticRun, PLATFORM_ACTOR, SET_SIZE, automatic_claims, platform_actor,
+};
 pub use commands::{
     AccountInput, AuthorisationInput, ConfirmWage, MAX_PHOTO_BYTES, OpenClaim, OpenClaimInput,
     PersonKey, Photo, PhotoInput, Review, ReviewInput, Submit, account as parse_account,

@@ -104,11 +104,7 @@ pub async fn open_claim(
         can_see_claim(&actor.scope, &facts)?;
     }
     let today = actor.today();
-    let id = format!(
-        "MA{}{}",
-        today.format("%Y%m%d"),
-        &Uuid::new_v4().simple().to_string()[..8].to_uppercase()
-    );
+    let id = new_claim_id(today);
     let case_id = Uuid::new_v4().simple().to_string();
     let data_use = DataUse {
         actor: actor.username.clone(),
@@ -139,67 +135,135 @@ pub async fn open_claim(
     {
         refuse_too_late(svc, actor, &person, &employer, event_date, limit).await?;
     }
-    let region = region.to_string();
-    let certificate_no = cmd.certificate_no.clone().or_else(|| {
-        derived
-            .facts
-            .iter()
-            .find(|f| f.name == "certificate_no")
-            .and_then(|f| f.value.as_str().map(str::to_owned))
-    });
-    let new = NewClaim {
-        id: id.clone(),
-        duplicate_key: duplicate_key(person.as_str(), event_date),
-        case: NewCase {
-            bundle: BUNDLE.into(),
-            applicant: Applicant::person_ref(&person),
-            region: Some(region.clone()),
-            filer: Some(Applicant::employer_ref(&employer)),
-            id: Some(case_id),
-        },
-        person_id: person.clone(),
-        employer: employer.clone(),
-        certificate_no,
+    let opening = Opening {
+        id,
+        case_id,
+        person,
+        employer,
         channel,
-        authorisation: authorisation.clone(),
+        authorisation,
+        hospital,
+        certificate_no: cmd.certificate_no.clone(),
         event_date,
         region,
-        facts: derived.facts,
-        missing: derived.missing,
-        hospital,
+        derived,
+        detail: json!({}),
     };
-    let detail = json!({"channel": channel.as_str(), "authorisation": authorisation,
-        "hospital_id": new.hospital.as_ref().map(|h| h.hospital_id.clone()),
-        "birth_order": new.hospital.as_ref().map(|h| h.birth_order)});
-    let write = ClaimWrite {
-        by: onething_store::allowance::claims::Acting {
-            actor: &actor.username,
-            role: actor.role,
-            at: actor.at,
-        },
-        idempotency_key: actor.key_for(&format!(
-            "open:{}",
-            duplicate_key(person.as_str(), event_date)
-        )),
-        case: vec![CaseWrite::Step {
-            step: "created".into(),
-            detail: detail.clone(),
-            role: actor
-                .role
-                .actor_role()
-                .unwrap_or(onething_domain::case::ActorRole::System),
-        }],
-        notifications: texts::to_both(
-            employer.as_str(),
-            person.as_str(),
-            &id,
-            &texts::created(&id),
-        ),
-        audit: Some(("claim_created".into(), detail)),
-        attachment: None,
-        payable: None,
-    };
+    let (new, write) = opening.claim(actor);
     Ok(svc.store.insert_claim(&new, &write, &svc.calendar).await?)
+}
+
+/// A claim about to be opened: what it is about and what was derived for it.
+#[derive(Debug, Clone)]
+pub(super) struct Opening {
+    pub id: String,
+    pub case_id: String,
+    pub person: CitizenId,
+    pub employer: Uscc,
+    pub channel: Channel,
+    pub authorisation: Option<Authorisation>,
+    pub hospital: Option<onething_store::allowance::claims::HospitalLink>,
+    /// The certificate number the filer named, if any.
+    pub certificate_no: Option<String>,
+    pub event_date: NaiveDate,
+    /// The enrollment's region, else the employer's registration region.
+    pub region: RegionCode,
+    pub derived: onething_domain::allowance::Derived,
+    /// More of the `created` step's detail (免申即享 marks itself there).
+    pub detail: serde_json::Value,
+}
+
+impl Opening {
+    /// The claim row with its case, and its `created` step, notifications and audit entry.
+    pub(super) fn claim(self, actor: &Actor) -> (NewClaim, ClaimWrite<'_>) {
+        let Opening {
+            id,
+            case_id,
+            person,
+            employer,
+            channel,
+            authorisation,
+            hospital,
+            certificate_no,
+            event_date,
+            region,
+            derived,
+            detail: extra,
+        } = self;
+        let region = region.to_string();
+        let certificate_no = certificate_no.or_else(|| {
+            derived
+                .facts
+                .iter()
+                .find(|f| f.name == "certificate_no")
+                .and_then(|f| f.value.as_str().map(str::to_owned))
+        });
+        let new = NewClaim {
+            id: id.clone(),
+            duplicate_key: duplicate_key(person.as_str(), event_date),
+            case: NewCase {
+                bundle: BUNDLE.into(),
+                applicant: Applicant::person_ref(&person),
+                region: Some(region.clone()),
+                filer: Some(Applicant::employer_ref(&employer)),
+                id: Some(case_id),
+            },
+            person_id: person.clone(),
+            employer: employer.clone(),
+            certificate_no,
+            channel,
+            authorisation: authorisation.clone(),
+            event_date,
+            region,
+            facts: derived.facts,
+            missing: derived.missing,
+            hospital,
+        };
+        let mut detail = json!({"channel": channel.as_str(), "authorisation": authorisation,
+            "hospital_id": new.hospital.as_ref().map(|h| h.hospital_id.clone()),
+            "birth_order": new.hospital.as_ref().map(|h| h.birth_order)});
+        if let (Some(into), Some(more)) = (detail.as_object_mut(), extra.as_object()) {
+            into.extend(more.clone());
+        }
+        let write = ClaimWrite {
+            by: onething_store::allowance::claims::Acting {
+                actor: &actor.username,
+                role: actor.role,
+                at: actor.at,
+            },
+            idempotency_key: actor.key_for(&format!(
+                "open:{}",
+                duplicate_key(person.as_str(), event_date)
+            )),
+            case: vec![CaseWrite::Step {
+                step: "created".into(),
+                detail: detail.clone(),
+                role: actor
+                    .role
+                    .actor_role()
+                    .unwrap_or(onething_domain::case::ActorRole::System),
+            }],
+            notifications: texts::to_both(
+                employer.as_str(),
+                person.as_str(),
+                &id,
+                &texts::created(&id),
+            ),
+            audit: Some(("claim_created".into(), detail)),
+            attachment: None,
+            payable: None,
+        };
+        (new, write)
+    }
+}
+
+/// A new claim's id: `MA`, today's date, eight random letters and digits.
+pub(super) fn new_claim_id(today: NaiveDate) -> String {
+    format!(
+        "MA{}{}",
+        today.format("%Y%m%d"),
+        &Uuid::new_v4().simple().to_string()[..8].to_uppercase()
+    )
 }
 
 /// The person a claim is for: the id given, or the one an offer's handle stands for. A

@@ -9,7 +9,7 @@ use onething_domain::allowance::{
 };
 use onething_domain::case::ActorRole;
 use onething_domain::ids::ClaimId;
-use onething_domain::rules::{MaternityFacts, evaluate};
+use onething_domain::rules::{MaternityDecision, MaternityFacts, evaluate};
 use onething_store::StoreError;
 use onething_store::allowance::claims::{Acting, AttachmentMeta, Claim, ClaimSubject, ClaimWrite};
 use onething_store::cases::CaseWrite;
@@ -25,7 +25,7 @@ use super::read::visible_claim;
 use super::{PURPOSE, SMART_REVIEW, texts};
 use crate::{Actor, ServiceError, Services};
 
-fn acting(actor: &Actor) -> Acting<'_> {
+pub(super) fn acting(actor: &Actor) -> Acting<'_> {
     Acting {
         actor: &actor.username,
         role: actor.role,
@@ -33,7 +33,7 @@ fn acting(actor: &Actor) -> Acting<'_> {
     }
 }
 
-fn step(name: &str, detail: serde_json::Value, role: ActorRole) -> CaseWrite {
+pub(super) fn step(name: &str, detail: serde_json::Value, role: ActorRole) -> CaseWrite {
     CaseWrite::Step {
         step: name.to_owned(),
         detail,
@@ -234,35 +234,9 @@ pub async fn submit(
     ];
     let (audit_step, notes) = match outcome {
         Outcome::Decided { action, decision } => {
-            claim.status = claim
-                .status
-                .after(action)
-                .map_err(|_| invalid(&claim, "decided"))?;
-            let today = actor.today();
-            let due = payment_due(&case.state, &svc.calendar, today)?;
-            record_decision(
-                &mut claim,
-                decision,
-                facts.as_ref(),
-                &svc.params,
-                today,
-                due,
-            );
-            claim.reviewed_at = Some(actor.at);
-            claim.reviewed_by = Some(SMART_REVIEW.into());
-            let approved = claim.status == ClaimStatus::Approved;
-            let (name, body) = decided_texts(&claim);
-            writes.push(step(
-                name,
-                decided_detail(&claim, approved),
-                ActorRole::System,
-            ));
-            writes.extend(decision_moves(
-                &case.state,
-                &claim,
-                approved,
-                ActorRole::System,
-            ));
+            let decided = (action, decision, facts.as_ref());
+            let (moves, name, body) = smart_decision(svc, actor, &mut claim, &case.state, decided)?;
+            writes.extend(moves);
             (name, body)
         }
         Outcome::Manual(reasons) => {
@@ -290,6 +264,36 @@ pub async fn submit(
         .store
         .update_claim(&claim, &write, &svc.calendar)
         .await?)
+}
+
+/// Smart review's decision on a submitted claim: the claim's new status, amount and
+/// payment deadline, and the case events and notification text that record it (the step
+/// `approved` or `rejected` by `smart_review`, then the items' moves).
+pub(super) fn smart_decision(
+    svc: &Services,
+    actor: &Actor,
+    claim: &mut Claim,
+    case: &onething_domain::case::CaseState,
+    (action, decision, facts): (ClaimAction, MaternityDecision, Option<&MaternityFacts>),
+) -> Result<(Vec<CaseWrite>, &'static str, String), ServiceError> {
+    claim.status = claim
+        .status
+        .after(action)
+        .map_err(|_| invalid(claim, "decided"))?;
+    let today = actor.today();
+    let due = payment_due(case, &svc.calendar, today)?;
+    record_decision(claim, decision, facts, &svc.params, today, due);
+    claim.reviewed_at = Some(actor.at);
+    claim.reviewed_by = Some(SMART_REVIEW.into());
+    let approved = claim.status == ClaimStatus::Approved;
+    let (name, body) = decided_texts(claim);
+    let mut writes = vec![step(
+        name,
+        decided_detail(claim, approved),
+        ActorRole::System,
+    )];
+    writes.extend(decision_moves(case, claim, approved, ActorRole::System));
+    Ok((writes, name, body))
 }
 
 /// A clerk approves or rejects a claim in review. Approval evaluates the rules on fresh
@@ -411,7 +415,7 @@ fn invalid(claim: &Claim, action: &'static str) -> ServiceError {
     }
 }
 
-fn with_claim(mut facts: MaternityFacts, id: &str) -> MaternityFacts {
+pub(super) fn with_claim(mut facts: MaternityFacts, id: &str) -> MaternityFacts {
     facts.case_id = id.to_owned();
     facts
 }

@@ -10,6 +10,7 @@
 //! [`ClaimError::Exists`] with the earlier claim's id and is recorded in
 //! `ma_duplicate_attempts` for supervision.
 
+mod automatic;
 mod bank;
 mod evidence;
 mod persist;
@@ -24,8 +25,9 @@ use serde_json::Value;
 
 use crate::StoreError;
 
+pub use automatic::ClaimSet;
 pub use bank::BankAccount;
-pub use evidence::ClaimSubject;
+pub use evidence::{ClaimSubject, SetDerived};
 pub use read::{ClaimFilter, DuplicateAttempt, Offer, OfferSource};
 pub(crate) use write::attachment_from_row;
 pub use write::{

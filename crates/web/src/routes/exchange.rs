@@ -230,6 +230,7 @@ async fn receive(
     Metrics::add(&metrics.records_rejected, rejected.len());
     tracing::info!(dept = %dept.id, %dataset, accepted = outcome.accepted,
         duplicates = outcome.duplicates, rejected = rejected.len(), "push ingested");
+    crate::automatic::after_push(state, dataset, outcome.accepted);
     Ok(Json(PushResponse {
         accepted: outcome.accepted,
         duplicates: outcome.duplicates,

@@ -16,7 +16,7 @@ use super::{
 use crate::RegionCode;
 
 /// Every key of a period, in file order: the names a note may refer to.
-pub const PERIOD_KEYS: [&str; 20] = [
+pub const PERIOD_KEYS: [&str; 21] = [
     "effective_from",
     "source",
     "base_days",
@@ -36,6 +36,7 @@ pub const PERIOD_KEYS: [&str; 20] = [
     "contribution_reading",
     "contribution_window_months",
     "application_limit_months",
+    "automatic_claims",
     "notes",
 ];
 
@@ -103,6 +104,8 @@ struct RawPeriod {
     contribution_window_months: Option<Spanned<u32>>,
     #[serde(default)]
     application_limit_months: Option<Spanned<u32>>,
+    #[serde(default)]
+    automatic_claims: Option<bool>,
     #[serde(default)]
     notes: Option<Spanned<BTreeMap<String, String>>>,
 }
@@ -278,6 +281,7 @@ fn period(lines: &Lines<'_>, raw: RawPeriod) -> Result<Period, ParamsError> {
         family_planning_days: family_planning(lines, raw.family_planning_days)?,
         contribution_reading,
         application_limit_months,
+        automatic_claims: raw.automatic_claims.unwrap_or(false),
         notes: notes(lines, raw.notes)?,
     };
     if period.late_induction_birth_weeks < period.miscarriage_threshold_weeks {

@@ -9,7 +9,13 @@ use onething_domain::allowance::derive::{
 use onething_domain::allowance::{Derived, Evidence, SourceRecord, WageBasis};
 use onething_domain::{CitizenId, Sex, Uscc, YearMonth};
 
-use crate::shared_data::DataUse;
+use std::collections::HashMap;
+
+use chrono::Utc;
+use onething_exchange::Dataset;
+
+use crate::audit::{NewAuditEntry, append_audits_in};
+use crate::shared_data::{DataUse, contribution_months_in, data_reads, latest_effective_in};
 use crate::shared_records::SharedRecord;
 use crate::{Store, StoreError};
 
@@ -41,9 +47,148 @@ fn source(dataset: &'static str, record: SharedRecord) -> SourceRecord {
     }
 }
 
+/// The `data_read` entries of one derivation, in the order the records were read.
+type Reads = Vec<NewAuditEntry>;
+
+/// A person's current records of the datasets a claim reads (by event date each): the
+/// mother's certificates and deliveries, the claimant's enrollments, employment changes and
+/// contributions. Read for one claim, or for a set of people at once.
+#[derive(Debug, Default, Clone)]
+struct PersonRecords {
+    certificates: Vec<SharedRecord>,
+    deliveries: Vec<SharedRecord>,
+    enrollments: Vec<SharedRecord>,
+    employment: Vec<SharedRecord>,
+    contributions: Vec<SharedRecord>,
+}
+
+/// Which birth a claim is about: the certificate number named, if any, and the days an
+/// event may fall on (the claim's fixed date, or anything up to today).
+struct BirthQuery<'a> {
+    certificate_no: Option<&'a str>,
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+impl<'a> BirthQuery<'a> {
+    fn of(subject: &ClaimSubject<'a>) -> BirthQuery<'a> {
+        let (from, to) = match subject.event_date {
+            Some(date) => (date, date),
+            None => (NaiveDate::MIN, subject.today),
+        };
+        BirthQuery {
+            certificate_no: subject.certificate_no,
+            from,
+            to,
+        }
+    }
+}
+
+/// The certificate and delivery a claim is about, from the mother's records; the records
+/// looked at are recorded in `reads` (the certificates in the date range, every delivery).
+fn birth_and_delivery_in(
+    data_use: &DataUse,
+    mother: &CitizenId,
+    query: &BirthQuery<'_>,
+    records: &PersonRecords,
+    reads: &mut Reads,
+) -> (Option<SourceRecord>, Option<SourceRecord>) {
+    let (from, to) = (query.from, query.to);
+    let certificates: Vec<&SharedRecord> = records
+        .certificates
+        .iter()
+        .filter(|r| r.event_date.is_some_and(|d| d >= from && d <= to))
+        .collect();
+    let who = ("person", mother.as_str());
+    let at = Utc::now();
+    let read: Vec<SharedRecord> = certificates.iter().map(|r| (*r).clone()).collect();
+    reads.extend(data_reads(data_use, who, &read, at));
+    let certificate = match query.certificate_no {
+        Some(no) => certificates.into_iter().find(|c| c.key == no),
+        None => certificates.into_iter().next_back(),
+    }
+    .map(|c| source(BIRTH_CERTIFICATES, c.clone()));
+    reads.extend(data_reads(data_use, who, &records.deliveries, at));
+    let deliveries: Vec<SourceRecord> = records
+        .deliveries
+        .iter()
+        .filter(|d| d.event_date.is_some_and(|e| e >= from && e <= to))
+        .map(|d| source(DELIVERY_RECORDS, d.clone()))
+        .collect();
+    let birth = certificate
+        .as_ref()
+        .and_then(derive::certificate_birth_date);
+    let delivery = derive::choose_delivery(&deliveries, birth).cloned();
+    (certificate, delivery)
+}
+
+/// The employer's wage of the year before the event and the claimant's enrollment,
+/// employment and contributions on the event date, each read recorded in `reads`.
+fn on_event_date_in(
+    data_use: &DataUse,
+    e: &mut Evidence,
+    date: NaiveDate,
+    wage: Option<SharedRecord>,
+    records: PersonRecords,
+    reads: &mut Reads,
+) {
+    let at = Utc::now();
+    let person = e.claimant.as_str().to_owned();
+    let who = ("person", person.as_str());
+    let mut read_one = |subject: (&str, &str), found: Option<SharedRecord>| {
+        reads.extend(data_reads(data_use, subject, found.as_slice(), at));
+        found
+    };
+    e.wage = read_one(("employer", e.employer.as_str()), wage).map(|r| source(EMPLOYER_WAGES, r));
+    e.enrollment = read_one(who, latest_effective_in(records.enrollments, date))
+        .map(|r| source(INSURANCE_ENROLLMENTS, r));
+    e.employment = read_one(who, latest_effective_in(records.employment, date))
+        .map(|r| source(EMPLOYMENT_STATUS, r));
+    let month = YearMonth::of(date);
+    let months = contribution_months_in(records.contributions, month, CONTRIBUTION_WINDOW);
+    reads.extend(data_reads(data_use, who, &months.records, at));
+    e.contributions = Some(ContributionEvidence {
+        before: month,
+        continuous: months.continuous,
+        total: months.total,
+        paid: months.paid,
+        keys: months.records.into_iter().map(|r| r.key).collect(),
+    });
+}
+
+/// The key of an employer's wage record for an event on `date` (the year before).
+fn wage_key(employer: &Uscc, date: NaiveDate) -> String {
+    format!("{}|{}", employer.as_str(), derive::wage_year(date))
+}
+
+/// One mother's evidence derived in a set (免申即享): the employer is the one of her
+/// enrollment in force on the event date (`None`: no event, or no enrollment naming an
+/// employer; nothing derived).
+#[derive(Debug, Clone)]
+pub struct SetDerived {
+    pub person: CitizenId,
+    pub employer: Option<Uscc>,
+    pub derived: Option<Derived>,
+    /// The `data_read` entries of the records read (under the `DataUse` given for her);
+    /// the caller writes them with what it decides.
+    pub reads: Vec<NewAuditEntry>,
+}
+
+/// A mother's records and what the first pass found: her birth and her employer.
+struct FirstPass<'a> {
+    mother: &'a CitizenId,
+    data_use: &'a DataUse,
+    records: PersonRecords,
+    certificate: Option<SourceRecord>,
+    delivery: Option<SourceRecord>,
+    date: Option<NaiveDate>,
+    employer: Option<Uscc>,
+    reads: Reads,
+}
+
 impl Store {
-    /// Reads every shared record a claim needs (audited under `data_use`) and derives its
-    /// facts and what is missing.
+    /// Reads every shared record a claim needs (audited under `data_use`, the entries in
+    /// one statement) and derives its facts and what is missing.
     pub async fn derive_claim(
         &self,
         data_use: &DataUse,
@@ -55,8 +200,17 @@ impl Store {
         } else {
             (Some(claimant.clone()), None)
         };
+        let mut reads = Reads::new();
         let (certificate, delivery) = match &mother {
-            Some(m) => self.birth_and_delivery(data_use, m, subject).await?,
+            Some(m) => {
+                let records = PersonRecords {
+                    certificates: self.current_of(Dataset::BirthCertificates, m).await?,
+                    deliveries: self.current_of(Dataset::DeliveryRecords, m).await?,
+                    ..PersonRecords::default()
+                };
+                let query = BirthQuery::of(subject);
+                birth_and_delivery_in(data_use, m, &query, &records, &mut reads)
+            }
             None => (None, None),
         };
         let mut evidence = Evidence {
@@ -77,10 +231,117 @@ impl Store {
             derive::event_date(evidence.delivery.as_ref(), evidence.certificate.as_ref())
         });
         if let Some(date) = date {
-            self.on_event_date(data_use, &mut evidence, date).await?;
+            let key = wage_key(subject.employer, date);
+            let wage = self
+                .current_shared_record(Dataset::EmployerWages, &key)
+                .await?;
+            let records = PersonRecords {
+                enrollments: self
+                    .current_of(Dataset::InsuranceEnrollments, claimant)
+                    .await?,
+                employment: self.current_of(Dataset::EmploymentStatus, claimant).await?,
+                contributions: self.current_of(Dataset::Contributions, claimant).await?,
+                ..PersonRecords::default()
+            };
+            on_event_date_in(data_use, &mut evidence, date, wage, records, &mut reads);
         }
+        self.write_reads(&reads).await?;
         let derived = derive::derive(&evidence, data_use.case_id.as_deref().unwrap_or(""));
         Ok((evidence, derived))
+    }
+
+    async fn current_of(
+        &self,
+        dataset: Dataset,
+        person: &CitizenId,
+    ) -> Result<Vec<SharedRecord>, StoreError> {
+        self.current_shared_records_of_subject(dataset, person.as_str())
+            .await
+    }
+
+    async fn write_reads(&self, reads: &[NewAuditEntry]) -> Result<(), StoreError> {
+        if reads.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        append_audits_in(&mut tx, reads).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Derives the claims of a set of mothers at once (免申即享): the records of every
+    /// dataset read for the whole set in one query each, then each mother's evidence
+    /// assembled as [`Store::derive_claim`] does for one claim (same choices, same reads),
+    /// with `today` as the last day an event may fall on and the average wage as basis.
+    /// Nothing is written: each result carries its `data_read` entries.
+    pub async fn derive_claims_set(
+        &self,
+        mothers: &[(CitizenId, DataUse)],
+        today: NaiveDate,
+    ) -> Result<Vec<SetDerived>, StoreError> {
+        let ids: Vec<&str> = mothers.iter().map(|(m, _)| m.as_str()).collect();
+        let mut by_person: HashMap<String, PersonRecords> = HashMap::new();
+        for dataset in [
+            Dataset::BirthCertificates,
+            Dataset::DeliveryRecords,
+            Dataset::InsuranceEnrollments,
+            Dataset::EmploymentStatus,
+            Dataset::Contributions,
+        ] {
+            for record in self.current_of_subjects(dataset, &ids).await? {
+                let Some(subject) = record.subject_id.clone() else {
+                    continue;
+                };
+                let entry = by_person.entry(subject).or_default();
+                match dataset {
+                    Dataset::BirthCertificates => entry.certificates.push(record),
+                    Dataset::DeliveryRecords => entry.deliveries.push(record),
+                    Dataset::InsuranceEnrollments => entry.enrollments.push(record),
+                    Dataset::EmploymentStatus => entry.employment.push(record),
+                    _ => entry.contributions.push(record),
+                }
+            }
+        }
+        // First each mother's birth and employer, then every wage in one query.
+        let query = BirthQuery {
+            certificate_no: None,
+            from: NaiveDate::MIN,
+            to: today,
+        };
+        let mut firsts = Vec::with_capacity(mothers.len());
+        for (mother, data_use) in mothers {
+            let records = by_person.remove(mother.as_str()).unwrap_or_default();
+            let mut reads = Reads::new();
+            let (certificate, delivery) =
+                birth_and_delivery_in(data_use, mother, &query, &records, &mut reads);
+            let date = derive::event_date(delivery.as_ref(), certificate.as_ref());
+            let employer = date
+                .and_then(|d| latest_effective_in(records.enrollments.iter().cloned(), d))
+                .and_then(|r| r.employer_uscc)
+                .and_then(|u| Uscc::parse(&u).ok());
+            firsts.push(FirstPass {
+                mother,
+                data_use,
+                records,
+                certificate,
+                delivery,
+                date,
+                employer,
+                reads,
+            });
+        }
+        let wage_keys: Vec<String> = firsts
+            .iter()
+            .filter_map(|f| f.date.zip(f.employer.as_ref()).map(|(d, e)| wage_key(e, d)))
+            .collect();
+        let keys: Vec<&str> = wage_keys.iter().map(String::as_str).collect();
+        let wages: HashMap<String, SharedRecord> = self
+            .current_of_keys(Dataset::EmployerWages, &keys)
+            .await?
+            .into_iter()
+            .map(|r| (r.key.clone(), r))
+            .collect();
+        Ok(firsts.into_iter().map(|f| second_pass(f, &wages)).collect())
     }
 
     /// A father's wife in a current, married marriage record.
@@ -99,71 +360,40 @@ impl Store {
             .and_then(|w| CitizenId::parse(w).ok());
         Ok((wife, found.map(|m| source(MARRIAGES, m))))
     }
+}
 
-    async fn birth_and_delivery(
-        &self,
-        data_use: &DataUse,
-        mother: &CitizenId,
-        subject: &ClaimSubject<'_>,
-    ) -> Result<(Option<SourceRecord>, Option<SourceRecord>), StoreError> {
-        let (from, to) = match subject.event_date {
-            Some(date) => (date, date),
-            None => (NaiveDate::MIN, subject.today),
+/// A mother's evidence on her event date, with the wage found for her employer.
+fn second_pass(f: FirstPass<'_>, wages: &HashMap<String, SharedRecord>) -> SetDerived {
+    let mut reads = f.reads;
+    let (Some(date), Some(employer)) = (f.date, f.employer) else {
+        return SetDerived {
+            person: f.mother.clone(),
+            employer: None,
+            derived: None,
+            reads,
         };
-        let certificates = self
-            .birth_certificates_of_mother(data_use, mother.as_str(), from, to)
-            .await?;
-        let certificate = match subject.certificate_no {
-            Some(no) => certificates.into_iter().find(|c| c.key == no),
-            None => certificates.into_iter().next_back(),
-        }
-        .map(|c| source(BIRTH_CERTIFICATES, c));
-        let deliveries: Vec<SourceRecord> = self
-            .delivery_records_of(data_use, mother.as_str())
-            .await?
-            .into_iter()
-            .filter(|d| d.event_date.is_some_and(|e| e >= from && e <= to))
-            .map(|d| source(DELIVERY_RECORDS, d))
-            .collect();
-        let birth = certificate
-            .as_ref()
-            .and_then(derive::certificate_birth_date);
-        let delivery = derive::choose_delivery(&deliveries, birth).cloned();
-        Ok((certificate, delivery))
-    }
-
-    /// The employer's wage of the previous year and the claimant's enrollment, employment
-    /// and contributions on the event date.
-    async fn on_event_date(
-        &self,
-        data_use: &DataUse,
-        e: &mut Evidence,
-        date: NaiveDate,
-    ) -> Result<(), StoreError> {
-        let person = e.claimant.as_str().to_owned();
-        e.wage = self
-            .employer_wage_previous_year(data_use, e.employer.as_str(), date)
-            .await?
-            .map(|r| source(EMPLOYER_WAGES, r));
-        e.enrollment = self
-            .insurance_enrollment_on(data_use, &person, date)
-            .await?
-            .map(|r| source(INSURANCE_ENROLLMENTS, r));
-        e.employment = self
-            .employment_status_on(data_use, &person, date)
-            .await?
-            .map(|r| source(EMPLOYMENT_STATUS, r));
-        let month = YearMonth::of(date);
-        let months = self
-            .contribution_months(data_use, &person, month, CONTRIBUTION_WINDOW)
-            .await?;
-        e.contributions = Some(ContributionEvidence {
-            before: month,
-            continuous: months.continuous,
-            total: months.total,
-            paid: months.paid,
-            keys: months.records.into_iter().map(|r| r.key).collect(),
-        });
-        Ok(())
+    };
+    let mut evidence = Evidence {
+        claimant: f.mother.clone(),
+        employer: employer.clone(),
+        mother: Some(f.mother.clone()),
+        marriage: None,
+        certificate: f.certificate,
+        uploaded_certificate_no: None,
+        delivery: f.delivery,
+        wage: None,
+        enrollment: None,
+        employment: None,
+        contributions: None,
+        basis: Some(WageBasis::AvgWage),
+    };
+    let wage = wages.get(&wage_key(&employer, date)).cloned();
+    on_event_date_in(f.data_use, &mut evidence, date, wage, f.records, &mut reads);
+    let case_id = f.data_use.case_id.as_deref().unwrap_or("");
+    SetDerived {
+        person: f.mother.clone(),
+        employer: Some(employer),
+        derived: Some(derive::derive(&evidence, case_id)),
+        reads,
     }
 }

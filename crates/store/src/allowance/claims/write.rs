@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::persist::{audit_raw_in, save_in};
 use super::{Channel, Claim, ClaimError};
 use crate::allowance::steps::{NewNotification, notify_in};
-use crate::cases::{Actor, CaseWrite, NewCase, advance_in, open_case_in};
+use crate::cases::{Actor, CaseRecord, CaseWrite, NewCase, advance_in, open_case_in};
 use crate::payables::{NewPayable, create_payable_in};
 use crate::text::{date, instant, json as to_json};
 use crate::{Store, StoreError};
@@ -174,21 +174,13 @@ impl Store {
         }
         let catalog = self.current_catalog().await?;
         let mut tx = self.begin_write().await?;
-        let case = open_case_in(&mut tx, &catalog, &new.case, &write.case_actor()).await?;
-        let inserted = insert_row(&mut tx, new, &case.id, write).await;
-        match inserted {
-            Err(e) if e.is_unique_violation() => {
+        match insert_in(&mut tx, &catalog, new, write, calendar).await {
+            Err(ClaimError::Store(e)) if e.is_unique_violation() => {
                 drop(tx);
                 return Err(self.refuse_duplicate(new, write).await);
             }
             other => other?,
-        }
-        if let Some(link) = &new.hospital {
-            insert_hospital_link(&mut tx, &new.id, link, write.by.at).await?;
-        }
-        let mut next = write.clone();
-        next.idempotency_key = format!("{}:created", write.idempotency_key);
-        finish_in(&mut tx, &new.id, &case.id, &next, calendar).await?;
+        };
         tx.commit().await?;
         Ok(self.claim(&new.id).await?)
     }
@@ -204,14 +196,7 @@ impl Store {
             return Ok(self.claim(&claim.id).await?);
         }
         let mut tx = self.begin_write().await?;
-        save_in(&mut tx, claim, write.by.at).await?;
-        if let Some(payable) = &write.payable {
-            create_payable_in(&mut tx, payable).await?;
-        }
-        if let Some((meta, bytes)) = &write.attachment {
-            insert_attachment(&mut tx, &claim.id, meta, bytes).await?;
-        }
-        finish_in(&mut tx, &claim.id, &claim.case_id, write, calendar).await?;
+        update_in(&mut tx, claim, write, calendar).await?;
         tx.commit().await?;
         Ok(self.claim(&claim.id).await?)
     }
@@ -392,15 +377,56 @@ async fn finish_in(
     case_id: &str,
     write: &ClaimWrite<'_>,
     calendar: &Calendar,
-) -> Result<(), StoreError> {
-    if !write.case.is_empty() {
-        advance_in(tx, case_id, &write.case, &write.case_actor(), calendar).await?;
-    }
+) -> Result<Option<CaseRecord>, StoreError> {
+    let case = if write.case.is_empty() {
+        None
+    } else {
+        Some(advance_in(tx, case_id, &write.case, &write.case_actor(), calendar).await?)
+    };
     notify_in(tx, &write.notifications, write.by.at).await?;
     if let Some((action, detail)) = &write.audit {
         let by = &write.by;
         audit_raw_in(tx, claim_id, case_id, by, action, detail).await?;
     }
+    Ok(case)
+}
+
+/// Inserts a claim with its case inside the caller's transaction and writes `write` (the
+/// `created` step); answers the case as it stands after. A duplicate is the database's
+/// unique violation ([`StoreError::is_unique_violation`]), for the caller to handle.
+pub(super) async fn insert_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    catalog: &crate::catalog::CatalogVersion,
+    new: &NewClaim,
+    write: &ClaimWrite<'_>,
+    calendar: &Calendar,
+) -> Result<CaseRecord, ClaimError> {
+    let case = open_case_in(tx, catalog, &new.case, &write.case_actor()).await?;
+    insert_row(tx, new, &case.id, write).await?;
+    if let Some(link) = &new.hospital {
+        insert_hospital_link(tx, &new.id, link, write.by.at).await?;
+    }
+    let mut next = write.clone();
+    next.idempotency_key = format!("{}:created", write.idempotency_key);
+    let after = finish_in(tx, &new.id, &case.id, &next, calendar).await?;
+    Ok(after.unwrap_or(case))
+}
+
+/// Saves a claim read at its `version` with its change, inside the caller's transaction.
+pub(super) async fn update_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    claim: &Claim,
+    write: &ClaimWrite<'_>,
+    calendar: &Calendar,
+) -> Result<(), StoreError> {
+    save_in(tx, claim, write.by.at).await?;
+    if let Some(payable) = &write.payable {
+        create_payable_in(tx, payable).await?;
+    }
+    if let Some((meta, bytes)) = &write.attachment {
+        insert_attachment(tx, &claim.id, meta, bytes).await?;
+    }
+    finish_in(tx, &claim.id, &claim.case_id, write, calendar).await?;
     Ok(())
 }
 

@@ -1,0 +1,340 @@
+//! 免申即享 (benefits without application): where the region's parameters in force on the
+//! event date say `automatic_claims = true`, the platform opens, derives and decides the
+//! allowance claim itself for every pushed birth whose facts are complete — the same rules
+//! and smart review as a filed claim, the same duplicate protection (the database's unique
+//! key), every shared record read audited for the claim's case, and the employer and the
+//! mother told (opened, then approved). The claim is one the employer filed online with the
+//! average wage as its basis and its account on file; until settlement the employer still
+//! corrects the account as for any claim. A birth whose facts are incomplete, whose claim
+//! the rules would refuse, whose claim is past the application limit, or whose employer
+//! has no account on file stays an offer: the employer files it as before.
+//!
+//! It works in sets: the candidates of a page of mothers, their records read with one query
+//! per dataset, and the set's claims written in one transaction (data-use entries in
+//! multi-row statements). A run stopped part-way (a crash) is run again: committed sets
+//! have their claims and are not candidates any more; duplicates are refused by the
+//! database, never written twice.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use onething_domain::access::UseCase;
+use onething_domain::allowance::{
+    ClaimAction, ClaimStatus, Outcome, Submission, WageBasis, smart_review,
+};
+use onething_domain::case::ActorRole;
+use onething_domain::{CitizenId, Uscc};
+use onething_store::allowance::claims::{
+    BankAccount, Channel, ClaimError, ClaimWrite, SetDerived, duplicate_key,
+};
+use onething_store::audit::NewAuditEntry;
+use onething_store::shared_data::DataUse;
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::open::{Opening, new_claim_id};
+use super::steps::{acting, smart_decision, step, with_claim};
+use super::{PURPOSE, texts};
+use crate::{Actor, ServiceError, Services};
+
+/// The platform's own account name for 免申即享 (steps, audit entries, notifications).
+pub const PLATFORM_ACTOR: &str = "automatic_claims";
+
+/// The actor of a 免申即享 run (the command line, after a push, the server's schedule): the
+/// agency's platform account over the whole platform.
+pub fn platform_actor(at: chrono::DateTime<chrono::Utc>) -> Actor {
+    Actor {
+        username: PLATFORM_ACTOR.into(),
+        role: onething_domain::access::Role::AgencyClerk,
+        scope: onething_domain::access::Scope::Platform,
+        at,
+        idempotency_key: None,
+    }
+}
+
+/// Mothers looked at per set.
+pub const SET_SIZE: u32 = 1000;
+
+/// What a run of 免申即享 did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AutomaticRun {
+    /// Mothers with a birth and no claim looked at.
+    pub examined: u64,
+    /// Claims opened and approved.
+    pub approved: u64,
+    /// Left as offers: facts incomplete, the rules or a person would have to decide, past
+    /// the application limit, or no account on file.
+    pub offers: u64,
+    /// Births where the parameters in force do not turn 免申即享 on.
+    pub not_enabled: u64,
+    /// Already claimed meanwhile (refused by the database's unique key).
+    pub duplicates: u64,
+}
+
+/// The command: decide every birth pushed up to `until` (today).
+#[derive(Debug, Clone, Copy)]
+pub struct AutomaticClaims {
+    pub until: NaiveDate,
+}
+
+/// One claim the set will write: opened and decided at once.
+struct Planned {
+    opening: Opening,
+    account: BankAccount,
+    reads: Vec<NewAuditEntry>,
+}
+
+/// Runs 免申即享 over every mother with a pushed birth and no claim, set by set.
+pub async fn automatic_claims(
+    svc: &Services,
+    actor: &Actor,
+    cmd: AutomaticClaims,
+) -> Result<AutomaticRun, ServiceError> {
+    actor.authorize(UseCase::RunAutomaticClaims)?;
+    let mut run = AutomaticRun::default();
+    let mut after = String::new();
+    let mut accounts: HashMap<String, Option<BankAccount>> = HashMap::new();
+    loop {
+        let people = svc
+            .store
+            .automatic_claim_candidates(cmd.until, &after, SET_SIZE)
+            .await?;
+        let Some(last) = people.last() else {
+            break;
+        };
+        after.clone_from(last);
+        run.examined += people.len() as u64;
+        one_set(svc, actor, cmd.until, &people, &mut accounts, &mut run).await?;
+        if people.len() < SET_SIZE as usize {
+            break;
+        }
+    }
+    Ok(run)
+}
+
+async fn one_set(
+    svc: &Services,
+    actor: &Actor,
+    until: NaiveDate,
+    people: &[String],
+    accounts: &mut HashMap<String, Option<BankAccount>>,
+    run: &mut AutomaticRun,
+) -> Result<(), ServiceError> {
+    let mothers: Vec<(CitizenId, DataUse)> = people
+        .iter()
+        .filter_map(|p| CitizenId::parse(p).ok())
+        .map(|m| {
+            let data_use = DataUse {
+                actor: actor.username.clone(),
+                case_id: Some(Uuid::new_v4().simple().to_string()),
+                purpose: PURPOSE.into(),
+            };
+            (m, data_use)
+        })
+        .collect();
+    let derived = svc.store.derive_claims_set(&mothers, until).await?;
+    let keys: Vec<String> = derived
+        .iter()
+        .filter_map(|d| {
+            let date = d.derived.as_ref()?.event_date?;
+            Some(duplicate_key(d.person.as_str(), date))
+        })
+        .collect();
+    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let claimed = svc.store.claimed_keys(&key_refs).await?;
+    let mut planned = Vec::new();
+    let mut unclaimed_reads = Vec::new();
+    for (found, (_, data_use)) in derived.into_iter().zip(&mothers) {
+        match plan(svc, until, found, data_use, accounts, &claimed).await? {
+            Ok(p) => planned.push(p),
+            Err((reads, why)) => {
+                // Read, but no claim: the reads are recorded without a case.
+                unclaimed_reads.extend(reads.into_iter().map(|mut r| {
+                    r.case_id = None;
+                    r
+                }));
+                match why {
+                    Left::Offer => run.offers += 1,
+                    Left::NotEnabled => run.not_enabled += 1,
+                    Left::Claimed => run.duplicates += 1,
+                }
+            }
+        }
+    }
+    if write_set(svc, actor, &planned, &unclaimed_reads).await? {
+        run.approved += planned.len() as u64;
+        return Ok(());
+    }
+    // Someone filed one of these meanwhile: the set rolled back whole. Each claim again on
+    // its own; the duplicate is refused by the database and counted.
+    write_set(svc, actor, &[], &unclaimed_reads).await?;
+    for one in planned {
+        if write_set(svc, actor, std::slice::from_ref(&one), &[]).await? {
+            run.approved += 1;
+        } else {
+            run.duplicates += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Why a birth is left without an automatic claim.
+enum Left {
+    Offer,
+    NotEnabled,
+    Claimed,
+}
+
+type Skip = (Vec<NewAuditEntry>, Left);
+
+/// What to do with one mother's derived claim.
+async fn plan(
+    svc: &Services,
+    until: NaiveDate,
+    found: SetDerived,
+    data_use: &DataUse,
+    accounts: &mut HashMap<String, Option<BankAccount>>,
+    claimed: &std::collections::HashSet<String>,
+) -> Result<Result<Planned, Skip>, ServiceError> {
+    let SetDerived {
+        person,
+        employer,
+        derived,
+        reads,
+    } = found;
+    let (Some(employer), Some(derived)) = (employer, derived) else {
+        return Ok(Err((reads, Left::Offer)));
+    };
+    let Some(event_date) = derived.event_date else {
+        return Ok(Err((reads, Left::Offer)));
+    };
+    let region = derived.region.unwrap_or_else(|| employer.region());
+    if !svc.params.automatic_claims(region, event_date) {
+        return Ok(Err((reads, Left::NotEnabled)));
+    }
+    if claimed.contains(&duplicate_key(person.as_str(), event_date)) {
+        return Ok(Err((reads, Left::Claimed)));
+    }
+    let past_limit = svc
+        .params
+        .application_limit(region, event_date)
+        .is_some_and(|l| l.is_past(until));
+    let decides = derived.missing.is_empty()
+        && derived.maternity.as_ref().is_some_and(|facts| {
+            let outcome = smart_review(
+                Submission {
+                    facts: Some(facts),
+                    has_upload: false,
+                    wage_confirmed: true,
+                },
+                &svc.params,
+            );
+            matches!(
+                outcome,
+                Outcome::Decided {
+                    action: ClaimAction::AutoApprove,
+                    ..
+                }
+            )
+        });
+    if past_limit || !decides {
+        return Ok(Err((reads, Left::Offer)));
+    }
+    let Some(account) = account_of(svc, accounts, &employer).await? else {
+        return Ok(Err((reads, Left::Offer)));
+    };
+    let case_id = data_use.case_id.clone().unwrap_or_default();
+    Ok(Ok(Planned {
+        opening: Opening {
+            id: new_claim_id(until),
+            case_id,
+            person,
+            employer,
+            channel: Channel::Online,
+            authorisation: None,
+            hospital: None,
+            certificate_no: None,
+            event_date,
+            region,
+            derived,
+            detail: json!({"automatic": true}),
+        },
+        account,
+        reads,
+    }))
+}
+
+/// The employer's account on file, looked up once per run.
+async fn account_of(
+    svc: &Services,
+    accounts: &mut HashMap<String, Option<BankAccount>>,
+    employer: &Uscc,
+) -> Result<Option<BankAccount>, ServiceError> {
+    if let Some(known) = accounts.get(employer.as_str()) {
+        return Ok(known.clone());
+    }
+    let found = svc.store.employer_account(employer.as_str()).await?;
+    accounts.insert(employer.as_str().to_owned(), found.clone());
+    Ok(found)
+}
+
+/// Writes a set's claims (each opened, then decided by smart review) and the data-use
+/// entries of its reads in one transaction; `false` when one of them was claimed meanwhile
+/// (nothing written).
+async fn write_set(
+    svc: &Services,
+    actor: &Actor,
+    planned: &[Planned],
+    unclaimed_reads: &[NewAuditEntry],
+) -> Result<bool, ServiceError> {
+    let mut set = svc.store.begin_claim_set().await?;
+    for p in planned {
+        set.audit(&p.reads).await?;
+        let basis = WageBasis::AvgWage;
+        let derived = p.opening.derived.clone();
+        let (new, created) = p.opening.clone().claim(actor);
+        let (mut claim, case) = match set.insert(&new, &created, &svc.calendar).await {
+            Err(ClaimError::Exists { .. }) => return Ok(false),
+            other => other?,
+        };
+        claim.wage_basis = Some(basis);
+        claim.bank_account = Some(p.account.clone());
+        claim.submitted_at = Some(actor.at);
+        super::decide::keep_facts(&mut claim, &derived);
+        let facts = derived.maternity.clone().map(|f| with_claim(f, &claim.id));
+        let Some(decision_facts) = facts.as_ref() else {
+            continue;
+        };
+        let decision = onething_domain::rules::evaluate(decision_facts, &svc.params);
+        let mut writes = vec![
+            step(
+                "wage_confirmed",
+                json!({"basis": basis.as_str()}),
+                ActorRole::System,
+            ),
+            step("submitted", json!({}), ActorRole::System),
+            onething_store::cases::CaseWrite::AcceptAll {
+                role: ActorRole::System,
+            },
+        ];
+        let decided = (ClaimAction::AutoApprove, decision, facts.as_ref());
+        let (moves, name, body) = smart_decision(svc, actor, &mut claim, &case.state, decided)?;
+        writes.extend(moves);
+        let approved = claim.status == ClaimStatus::Approved;
+        let detail = super::decide::decided_detail(&claim, approved);
+        let write = ClaimWrite {
+            by: acting(actor),
+            idempotency_key: actor.key_for(&format!("{}:automatic", claim.id)),
+            case: writes,
+            notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, &claim.id, &body),
+            audit: Some((format!("claim_{name}"), detail)),
+            attachment: None,
+            payable: super::decide::payable_of(&claim, super::SMART_REVIEW, actor.at),
+        };
+        set.update(&claim, &write, &svc.calendar).await?;
+    }
+    set.audit(unclaimed_reads).await?;
+    set.commit().await?;
+    Ok(true)
+}
