@@ -55,7 +55,12 @@ async fn bank_says(store: &Store, settlement: &Settlement, result: &str, days: i
     );
     let rows = parse_results(csv.as_bytes()).expect("results");
     let report = store
-        .import_results(&settlement.id, &rows, &acting("clerk", days), payment_texts)
+        .import_results(
+            &settlement.head.id,
+            &rows,
+            &acting("clerk", days),
+            payment_texts,
+        )
         .await
         .expect("imported");
     assert_eq!(report.matched, 1);
@@ -257,9 +262,9 @@ async fn a_payable_of_another_service_settles_beside_claims() {
         tx.commit().await.expect("commit");
 
         let settlement = settle(store, 0).await;
-        assert_eq!(settlement.claims, 2, "{}", db.label);
+        assert_eq!(settlement.head.claims, 2, "{}", db.label);
         let total = claim.amount_fen.expect("amount") + 12_345;
-        assert_eq!(settlement.total, Fen::new(total));
+        assert_eq!(settlement.head.total, Fen::new(total));
         let subjects: Vec<&str> = settlement
             .payments
             .iter()

@@ -249,8 +249,8 @@ async fn a_run_takes_every_due_claim_once_grouped_per_account() {
             .await
             .expect("settle");
         let settlement = outcome.settlement.expect("a settlement");
-        assert_eq!(settlement.claims, 3, "{}", db.label);
-        assert_eq!(settlement.total, Fen::new(60_001));
+        assert_eq!(settlement.head.claims, 3, "{}", db.label);
+        assert_eq!(settlement.head.total, Fen::new(60_001));
         assert_eq!(settlement.payments.len(), 2);
         let first = &settlement.payments[1];
         assert_eq!(first.payee_name, "测试甲有限公司");
@@ -266,7 +266,7 @@ async fn a_run_takes_every_due_claim_once_grouped_per_account() {
 
         // Read back exactly as written.
         let read = store
-            .settlement(&settlement.id, None)
+            .settlement(&settlement.head.id, None)
             .await
             .expect("read")
             .expect("found");
@@ -277,7 +277,7 @@ async fn a_run_takes_every_due_claim_once_grouped_per_account() {
         assert_eq!(steps.last().map(|s| s.step.as_str()), Some("settled"));
         assert_eq!(
             steps.last().map(|s| s.detail["settlement_id"].clone()),
-            Some(settlement.id.clone().into())
+            Some(settlement.head.id.clone().into())
         );
         let to_person = store
             .notifications_for(
@@ -393,25 +393,25 @@ async fn a_clerk_settles_the_claims_of_the_region_and_sees_only_those_settlement
             .expect("settle");
         let hb = hb.settlement.expect("hb settlement");
         let ids = |list: Vec<onething_store::allowance::settlements::SettlementSummary>| {
-            list.into_iter().map(|s| s.id).collect::<Vec<_>>()
+            list.into_iter().map(|s| s.head.id).collect::<Vec<_>>()
         };
         let seen_cq = ids(store
             .list_settlements(Some(region(500200)), 50)
             .await
             .expect("list"));
-        assert_eq!(seen_cq, vec![cq.id.clone()]);
+        assert_eq!(seen_cq, vec![cq.head.id.clone()]);
         let all = ids(store.list_settlements(None, 50).await.expect("list"));
         assert_eq!(all.len(), 2);
         assert!(
             store
-                .settlement(&hb.id, Some(region(500000)))
+                .settlement(&hb.head.id, Some(region(500000)))
                 .await
                 .expect("read")
                 .is_none()
         );
         assert!(
             store
-                .settlement(&hb.id, Some(region(420000)))
+                .settlement(&hb.head.id, Some(region(420000)))
                 .await
                 .expect("read")
                 .is_some()
@@ -445,7 +445,7 @@ async fn results_mark_paid_and_failed_and_report_unknown_and_duplicate_rows() {
         );
         let rows = parse_results(text.as_bytes()).expect("rows");
         let report = store
-            .import_results(&first.id, &rows, &acting("clerk"), texts_double)
+            .import_results(&first.head.id, &rows, &acting("clerk"), texts_double)
             .await
             .expect("import");
         assert_eq!(
@@ -476,7 +476,7 @@ async fn results_mark_paid_and_failed_and_report_unknown_and_duplicate_rows() {
                 .expect("paid_on");
         assert_eq!(paid_on.as_deref(), Some("2024-11-15"));
         let read = store
-            .settlement(&first.id, None)
+            .settlement(&first.head.id, None)
             .await
             .expect("read")
             .expect("found");
@@ -495,7 +495,7 @@ async fn results_mark_paid_and_failed_and_report_unknown_and_duplicate_rows() {
 
         // The same file again: every row is now a duplicate, nothing changes.
         let again = store
-            .import_results(&first.id, &rows, &acting("clerk"), texts_double)
+            .import_results(&first.head.id, &rows, &acting("clerk"), texts_double)
             .await
             .expect("import");
         assert_eq!((again.matched, again.duplicates.len()), (0, 3));
@@ -522,7 +522,7 @@ async fn a_failed_payment_is_rebatched_only_after_its_account_is_corrected() {
         );
         let rows = parse_results(text.as_bytes()).expect("rows");
         store
-            .import_results(&first.id, &rows, &acting("clerk"), texts_double)
+            .import_results(&first.head.id, &rows, &acting("clerk"), texts_double)
             .await
             .expect("import");
 
@@ -558,7 +558,7 @@ async fn a_failed_payment_is_rebatched_only_after_its_account_is_corrected() {
             .await
             .expect("settle");
         let after = after.settlement.expect("re-batched");
-        assert_eq!(after.claims, 1);
+        assert_eq!(after.head.claims, 1);
         assert_eq!(after.payments[0].account, "31000999888777");
         assert_eq!(after.payments[0].subject_ids, vec!["c1"]);
         assert_eq!(status_of(store, "c1").await, "settled");

@@ -597,10 +597,10 @@ async fn fixture(w: &World) -> Fixture {
         );
         let rows = parse_results(csv.as_bytes()).expect("rows");
         store
-            .import_results(&settlement.id, &rows, &acting, payment_texts)
+            .import_results(&settlement.head.id, &rows, &acting, payment_texts)
             .await
             .expect("failed");
-        settlements.push(settlement.id);
+        settlements.push(settlement.head.id);
         claims.push(claim);
     }
     let pair = |v: Vec<String>| -> [String; 2] { v.try_into().expect("two") };

@@ -496,7 +496,7 @@ async fn settle_and_render(store: &Store, today: NaiveDate) -> Result<Settled, F
     };
     let started = Instant::now();
     let settlement = store
-        .settlement(&settlement.id, None)
+        .settlement(&settlement.head.id, None)
         .await?
         .ok_or_else(|| Failure::environment("结算失败", "settlement not found"))?;
     let total = Fen::checked_sum(settlement.payments.iter().map(|p| p.amount))
@@ -506,8 +506,11 @@ async fn settle_and_render(store: &Store, today: NaiveDate) -> Result<Settled, F
         .iter()
         .map(|p| p.subject_ids.len())
         .sum();
-    if total != settlement.total || claims as i64 != settlement.claims {
-        return Err(Failure::environment("结算控制总数不符", &settlement.id));
+    if total != settlement.head.total || claims as i64 != settlement.head.claims {
+        return Err(Failure::environment(
+            "结算控制总数不符",
+            &settlement.head.id,
+        ));
     }
     let lines: Vec<PaymentLine> = settlement
         .payments

@@ -161,10 +161,14 @@ fn print_outcome(until: NaiveDate, outcome: &SettlementOutcome) {
     match &outcome.settlement {
         None => println!("没有需要结算的申领 / nothing to settle (until {until})"),
         Some(s) => {
-            println!("结算批次 / settlement: {}", s.id);
+            println!("结算批次 / settlement: {}", s.head.id);
             println!("截止日期 / until: {until}");
-            println!("申领数 / claims: {}", s.claims);
-            println!("总金额 / total: {} ({} fen)", s.total, s.total.as_i64());
+            println!("申领数 / claims: {}", s.head.claims);
+            println!(
+                "总金额 / total: {} ({} fen)",
+                s.head.total,
+                s.head.total.as_i64()
+            );
             println!("支付 / payments: {}", s.payments.len());
             for p in &s.payments {
                 println!(
@@ -260,7 +264,7 @@ async fn run_scheduled(store: &Store, config: &ScheduleConfig, day: NaiveDate) {
             Ok(outcome) => tracing::info!(
                 until = %day,
                 region = ?scope.map(|r| r.to_string()),
-                settlement = ?outcome.settlement.as_ref().map(|s| s.id.clone()),
+                settlement = ?outcome.settlement.as_ref().map(|s| s.head.id.clone()),
                 claims = outcome.claims(),
                 total_fen = outcome.total().as_i64(),
                 skipped = outcome.skipped.len(),

@@ -16,8 +16,8 @@ use onething_domain::allowance::ClaimStatus;
 use onething_domain::allowance::settlement::ResultRow;
 
 pub use crate::payables::{
-    Acting, ImportReport, Payment, RowRef, SettleRun, Settlement, SettlementOutcome,
-    SettlementSummary, Skipped as SkippedClaim,
+    Acting, ImportReport, Payment, RowRef, SettleRun, Settlement, SettlementHead,
+    SettlementOutcome, SettlementSummary, Skipped as SkippedClaim,
 };
 pub use account::ClaimRef;
 pub use late::LatePayment;

@@ -86,9 +86,9 @@ impl PayableStatus {
     }
 }
 
-/// A settlement with its payments.
+/// What a settlement batch is, whether shown with its payments or in a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settlement {
+pub struct SettlementHead {
     pub id: String,
     pub until: NaiveDate,
     /// How many payables the batch carries (its control count).
@@ -96,6 +96,12 @@ pub struct Settlement {
     pub total: Fen,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// A settlement with its payments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settlement {
+    pub head: SettlementHead,
     pub payments: Vec<Payment>,
 }
 

@@ -1,25 +1,20 @@
 //! Reading settlements (scoped to a region: a clerk sees a settlement when every payable in
 //! it lies in the clerk's region), their payments, and the late payables.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use onething_domain::allowance::settlement::overdue_working_days;
 use onething_domain::{Calendar, Fen, RegionCode};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
-use super::{PayableError, PayableStatus, Payment, Settlement, region_pattern};
+use super::{PayableError, PayableStatus, Payment, Settlement, SettlementHead, region_pattern};
 use crate::text::{date, parse_date, parse_instant, parse_opt_date};
 use crate::{Store, StoreError};
 
 /// A settlement in a list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettlementSummary {
-    pub id: String,
-    pub until: NaiveDate,
-    pub claims: i64,
-    pub total: Fen,
-    pub created_by: String,
-    pub created_at: DateTime<Utc>,
+    pub head: SettlementHead,
     pub payments: i64,
     pub paid: i64,
     pub failed: i64,
@@ -96,12 +91,7 @@ impl Store {
             .await?;
         let Some(row) = row else { return Ok(None) };
         Ok(Some(Settlement {
-            id: row.try_get("id")?,
-            until: parse_date(&row.try_get::<String, _>("until")?)?,
-            claims: row.try_get("claims")?,
-            total: Fen::new(row.try_get("total_fen")?),
-            created_by: row.try_get("created_by")?,
-            created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
+            head: head_from_row(&row)?,
             payments: self.payments_of(id).await?,
         }))
     }
@@ -192,14 +182,20 @@ fn late_from_row(
     }))
 }
 
-fn summary_from_row(row: &AnyRow) -> Result<SettlementSummary, StoreError> {
-    Ok(SettlementSummary {
+fn head_from_row(row: &AnyRow) -> Result<SettlementHead, StoreError> {
+    Ok(SettlementHead {
         id: row.try_get("id")?,
         until: parse_date(&row.try_get::<String, _>("until")?)?,
         claims: row.try_get("claims")?,
         total: Fen::new(row.try_get("total_fen")?),
         created_by: row.try_get("created_by")?,
         created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
+    })
+}
+
+fn summary_from_row(row: &AnyRow) -> Result<SettlementSummary, StoreError> {
+    Ok(SettlementSummary {
+        head: head_from_row(row)?,
         payments: row.try_get("payments")?,
         paid: row.try_get("paid")?,
         failed: row.try_get("failed")?,

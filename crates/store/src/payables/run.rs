@@ -46,11 +46,11 @@ pub struct SettlementOutcome {
 
 impl SettlementOutcome {
     pub fn claims(&self) -> i64 {
-        self.settlement.as_ref().map_or(0, |s| s.claims)
+        self.settlement.as_ref().map_or(0, |s| s.head.claims)
     }
 
     pub fn total(&self) -> Fen {
-        self.settlement.as_ref().map_or(Fen::ZERO, |s| s.total)
+        self.settlement.as_ref().map_or(Fen::ZERO, |s| s.head.total)
     }
 }
 
@@ -234,12 +234,12 @@ async fn audit_run(
     let detail = json!({
         "until": date(run.until),
         "scope": run.scope.map(|r| r.to_string()),
-        "claims": settlement.map_or(0, |s| s.claims),
-        "total_fen": settlement.map_or(0, |s| s.total.as_i64()),
+        "claims": settlement.map_or(0, |s| s.head.claims),
+        "total_fen": settlement.map_or(0, |s| s.head.total.as_i64()),
         "payments": settlement.map_or(0, |s| s.payments.len()),
         "skipped": skipped.iter().map(|s| json!({"service": s.service, "subject_id": s.subject_id, "claim_id": s.subject_id, "code": s.reason.code()})).collect::<Vec<_>>(),
     });
-    let subject = settlement.map_or("none", |s| s.id.as_str());
+    let subject = settlement.map_or("none", |s| s.head.id.as_str());
     audit_in(
         tx,
         AuditIn {

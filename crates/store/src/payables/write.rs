@@ -8,7 +8,7 @@ use sqlx::{AssertSqlSafe, Row};
 use super::effects::{PayableChange, PayableEvent, apply_in};
 use super::run::{SettleRun, Taken};
 use super::sql::{count, numbered, pieces};
-use super::{PayableError, Payment, Settlement, Subjects, Tx};
+use super::{PayableError, Payment, Settlement, SettlementHead, Subjects, Tx};
 use crate::text::{date, instant};
 
 pub(super) async fn write_settlement(
@@ -64,12 +64,14 @@ pub(super) async fn write_settlement(
     apply_in(tx, subjects, &run.acting, &changes).await?;
     check_totals(tx, id, plan).await?;
     Ok(Settlement {
-        id: id.to_owned(),
-        until: run.until,
-        claims: count(plan.claims),
-        total: plan.total,
-        created_by: run.acting.name.clone(),
-        created_at: run.acting.at,
+        head: SettlementHead {
+            id: id.to_owned(),
+            until: run.until,
+            claims: count(plan.claims),
+            total: plan.total,
+            created_by: run.acting.name.clone(),
+            created_at: run.acting.at,
+        },
         payments,
     })
 }

@@ -90,14 +90,14 @@ async fn render_list(
         .map_err(crate::ApiError::from)?
         .into_iter()
         .map(|s| BatchRow {
-            id: s.id,
-            until: day(Some(s.until)),
-            claims: s.claims,
-            total: s.total.to_string(),
+            id: s.head.id,
+            until: day(Some(s.head.until)),
+            claims: s.head.claims,
+            total: s.head.total.to_string(),
             payments: s.payments,
             paid: s.paid,
             failed: s.failed,
-            created: china_time(s.created_at),
+            created: china_time(s.head.created_at),
         })
         .collect();
     html(
@@ -140,7 +140,7 @@ pub(crate) async fn run(
         .await
         .map_err(crate::ApiError::from)?;
     Ok(match outcome.settlement {
-        Some(s) => redirect_with(&format!("/clerk/settlements/{}", s.id), None),
+        Some(s) => redirect_with(&format!("/clerk/settlements/{}", s.head.id), None),
         None => redirect_with("/clerk/settlements?nothing=1", None),
     })
 }
@@ -240,18 +240,18 @@ fn render_one(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     // The CSRF token travels in the multipart body's first field, never in the address.
-    let upload_action = format!("/clerk/settlements/{}/results-file", s.id);
+    let upload_action = format!("/clerk/settlements/{}/results-file", s.head.id);
     html(
         status,
         &SettlementPage {
             chrome,
             upload_action,
-            id: s.id.clone(),
-            until: day(Some(s.until)),
-            claims: s.claims,
-            total: s.total.to_string(),
-            created: china_time(s.created_at),
-            created_by: s.created_by.clone(),
+            id: s.head.id.clone(),
+            until: day(Some(s.head.until)),
+            claims: s.head.claims,
+            total: s.head.total.to_string(),
+            created: china_time(s.head.created_at),
+            created_by: s.head.created_by.clone(),
             payments: s.payments.iter().map(payment_row).collect(),
             csv,
             report,

@@ -164,7 +164,7 @@ impl Ctx<'_> {
             .collect::<Result<_, RecordIdError>>()
             .map_err(failure)?;
         self.store
-            .import_results(&settlement.id, &rows, &acting, payment_texts)
+            .import_results(&settlement.head.id, &rows, &acting, payment_texts)
             .await
             .map_err(failure)?;
         Ok(())

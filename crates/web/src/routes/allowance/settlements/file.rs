@@ -91,7 +91,10 @@ pub(crate) async fn download(
         ),
         FileFormat::Xlsx => (XLSX, render_xlsx(&lines).map_err(xlsx_failed)?, "xlsx"),
     };
-    let disposition = format!("attachment; filename=\"{}.{extension}\"", settlement.id);
+    let disposition = format!(
+        "attachment; filename=\"{}.{extension}\"",
+        settlement.head.id
+    );
     Ok((
         [
             (CONTENT_TYPE, content_type.to_owned()),
@@ -123,12 +126,13 @@ fn lines_checked(settlement: &Settlement) -> Result<Vec<PaymentLine>, ApiError> 
         .sum();
     let total = Fen::checked_sum(settlement.payments.iter().map(|p| p.amount))
         .map_err(SettlementError::from)?;
-    if i64::try_from(claims).ok() != Some(settlement.claims) || total != settlement.total {
+    if i64::try_from(claims).ok() != Some(settlement.head.claims) || total != settlement.head.total
+    {
         return Err(SettlementError::ControlTotals(format!(
             "settlement {}: {} claims / {} fen recorded, payments hold {claims} / {}",
-            settlement.id,
-            settlement.claims,
-            settlement.total.as_i64(),
+            settlement.head.id,
+            settlement.head.claims,
+            settlement.head.total.as_i64(),
             total.as_i64()
         ))
         .into());
@@ -190,12 +194,12 @@ async fn audit_download(
         role: Some(user.role()),
         action: "payment_file_downloaded".into(),
         subject_type: "settlement".into(),
-        subject_id: settlement.id.clone(),
+        subject_id: settlement.head.id.clone(),
         case_id: None,
         detail: json!({
             "format": if format == FileFormat::Csv { "csv" } else { "xlsx" },
             "payments": settlement.payments.len(),
-            "total_fen": settlement.total.as_i64(),
+            "total_fen": settlement.head.total.as_i64(),
         }),
     };
     state.store.append_audit(&entry).await?;

@@ -4,7 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use onething_domain::allowance::settlement::mask_account;
 use onething_store::allowance::settlements::{
-    ImportReport, Payment, RowRef, Settlement, SettlementOutcome, SettlementSummary, SkippedClaim,
+    ImportReport, Payment, RowRef, Settlement, SettlementHead, SettlementOutcome,
+    SettlementSummary, SkippedClaim,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -81,10 +82,10 @@ impl RunView {
         let skipped = outcome.skipped.into_iter().map(Into::into).collect();
         match outcome.settlement {
             Some(s) => RunView {
-                id: Some(s.id),
+                id: Some(s.head.id),
                 until,
-                claims: s.claims,
-                total_fen: s.total.as_i64(),
+                claims: s.head.claims,
+                total_fen: s.head.total.as_i64(),
                 payments: s.payments.into_iter().map(Into::into).collect(),
                 skipped,
             },
@@ -101,7 +102,7 @@ impl RunView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct SettlementView {
+pub(crate) struct SettlementHeadView {
     id: String,
     /// Claims approved on or before this date were taken.
     until: NaiveDate,
@@ -109,18 +110,32 @@ pub(crate) struct SettlementView {
     total_fen: i64,
     created_by: String,
     created_at: DateTime<Utc>,
-    payments: Vec<PaymentView>,
 }
 
-impl From<Settlement> for SettlementView {
-    fn from(s: Settlement) -> Self {
-        SettlementView {
+impl From<SettlementHead> for SettlementHeadView {
+    fn from(s: SettlementHead) -> Self {
+        SettlementHeadView {
             id: s.id,
             until: s.until,
             claims: s.claims,
             total_fen: s.total.as_i64(),
             created_by: s.created_by,
             created_at: s.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SettlementView {
+    #[serde(flatten)]
+    head: SettlementHeadView,
+    payments: Vec<PaymentView>,
+}
+
+impl From<Settlement> for SettlementView {
+    fn from(s: Settlement) -> Self {
+        SettlementView {
+            head: s.head.into(),
             payments: s.payments.into_iter().map(Into::into).collect(),
         }
     }
@@ -128,12 +143,8 @@ impl From<Settlement> for SettlementView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct SettlementListItem {
-    id: String,
-    until: NaiveDate,
-    claims: i64,
-    total_fen: i64,
-    created_by: String,
-    created_at: DateTime<Utc>,
+    #[serde(flatten)]
+    head: SettlementHeadView,
     payments: i64,
     paid: i64,
     failed: i64,
@@ -142,12 +153,7 @@ pub(crate) struct SettlementListItem {
 impl From<SettlementSummary> for SettlementListItem {
     fn from(s: SettlementSummary) -> Self {
         SettlementListItem {
-            id: s.id,
-            until: s.until,
-            claims: s.claims,
-            total_fen: s.total.as_i64(),
-            created_by: s.created_by,
-            created_at: s.created_at,
+            head: s.head.into(),
             payments: s.payments,
             paid: s.paid,
             failed: s.failed,
