@@ -387,7 +387,20 @@ pub enum CalcCommand {
         /// Parameter file (TOML); the shipped parameters when absent.
         #[arg(long)]
         params: Option<PathBuf>,
+        /// How each result explains itself: `text` (the contract's Chinese lines in
+        /// `explanation`), `codes` (`steps`: a code with its values per rule applied) or
+        /// `none` (the decision's fields only).
+        #[arg(long, value_enum, default_value_t = Explain::Text)]
+        explain: Explain,
     },
+}
+
+/// `calc --explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Explain {
+    Text,
+    Codes,
+    None,
 }
 
 #[derive(Debug, Subcommand)]

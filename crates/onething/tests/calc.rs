@@ -59,6 +59,51 @@ fn contract_example_gives_the_contract_output() {
 }
 
 #[test]
+fn explain_codes_gives_steps_and_explain_none_only_the_decision() {
+    let out = calc(&format!("{EXAMPLE}\n"), &["--explain", "codes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let decision: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).expect("json");
+    assert!(decision.get("explanation").is_none(), "{decision}");
+    assert_eq!(
+        (
+            decision["leave_days"].as_u64(),
+            decision["amount_fen"].as_i64()
+        ),
+        (Some(208), Some(6_240_000))
+    );
+    let steps = decision["steps"].as_array().expect("steps");
+    let codes: Vec<&str> = steps
+        .iter()
+        .map(|s| s["code"].as_str().expect("code"))
+        .collect();
+    assert_eq!(codes.first(), Some(&"PARAMS"));
+    assert!(
+        codes.contains(&"CESAREAN_AS_DYSTOCIA") && codes.contains(&"MULTIPLE_BIRTH"),
+        "{codes:?}"
+    );
+    let amount = steps
+        .iter()
+        .find(|s| s["code"] == "AMOUNT")
+        .expect("amount step");
+    assert_eq!(amount["wage_fen"], 900_000);
+    assert_eq!(amount["days"], 208);
+    assert_eq!(amount["amount_fen"], 6_240_000);
+
+    let out = calc(&format!("{EXAMPLE}\n"), &["--explain", "none"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        r#"{"case_id":"c1","eligible":true,"reasons":[],"leave_days":208,"amount_fen":6240000,"payee":"employer"}"#
+    );
+    let out = calc(EXAMPLE, &["--explain", "prose"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown mode is a usage error"
+    );
+}
+
+#[test]
 fn an_invalid_line_gets_an_error_line_and_exit_1_the_others_are_decided() {
     let input =
         format!("{EXAMPLE}\n{{\"case_id\":\"c2\",\"claimant_sex\":\"x\"}}\nnot json\n{EXAMPLE}");

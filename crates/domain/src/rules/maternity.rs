@@ -22,6 +22,7 @@ use crate::rules::params::{ContributionReading, LookupError, MaternityParams, Se
 use crate::{Fen, Sex};
 
 pub use decision::{MaternityDecision, Reason};
+pub use explain::{Context, EventName, ExplainMode, Step, render_zh};
 pub use facts::{
     EmploymentStatus, Event, EventType, InsuranceStatus, MaternityFacts, PaidMonths, Procedure,
     Scheme,
@@ -44,13 +45,13 @@ pub fn evaluate_into(
 ) {
     out.reset(&facts.case_id);
     let selected = params.lookup(facts.region, facts.event_date);
-    explain::region(out, facts, selected);
+    explain::region(out, facts.region, facts.event_date, selected);
     check_without_params(facts, out);
     let leave = match selected {
         Ok(chosen) => Some((chosen, check_with_params(facts, chosen, out))),
         Err(missing) => {
             if facts.employment_status == EmploymentStatus::Flexible {
-                explain::flexible_undecided(out);
+                out.step(Step::FlexibleUndecided, None);
             }
             if leave::never_covered(facts.claimant_sex, facts.event) {
                 explain::not_covered(out, facts.claimant_sex, facts.event);
@@ -66,7 +67,7 @@ pub fn evaluate_into(
     out.reasons.sort_unstable();
     match leave {
         Some((chosen, leave)) if out.reasons.is_empty() => grant(facts, chosen, leave, out),
-        _ => explain::refusal(out),
+        _ => out.step(Step::Refusal, None),
     }
 }
 
@@ -90,16 +91,32 @@ fn is_own_medical_event(facts: &MaternityFacts) -> bool {
 
 fn check_without_params(facts: &MaternityFacts, out: &mut MaternityDecision) {
     let employee = facts.scheme == Scheme::Employee;
-    explain::scheme(out, facts.scheme);
+    out.step(
+        Step::Scheme {
+            scheme: facts.scheme,
+        },
+        None,
+    );
     if !employee {
         out.fail(Reason::NotEmployeeScheme);
     }
-    explain::insurance_status(out, facts.insurance_status);
+    out.step(
+        Step::InsuranceStatus {
+            status: facts.insurance_status,
+        },
+        None,
+    );
     if facts.insurance_status != InsuranceStatus::Normal {
         out.fail(Reason::InsuranceStatusNotNormal);
     }
     let own = is_own_medical_event(facts);
-    explain::network(out, own, facts.settled_in_network);
+    out.step(
+        Step::Network {
+            own_event: own,
+            settled: facts.settled_in_network,
+        },
+        None,
+    );
     if own && !facts.settled_in_network {
         out.fail(Reason::NotSettledInNetwork);
     }
@@ -110,7 +127,12 @@ fn check_without_params(facts: &MaternityFacts, out: &mut MaternityDecision) {
         EmploymentStatus::Flexible => return,
         EmploymentStatus::Employed | EmploymentStatus::Unemployed => {}
     }
-    explain::employment(out, facts.employment_status);
+    out.step(
+        Step::Employment {
+            status: facts.employment_status,
+        },
+        None,
+    );
 }
 
 /// Contribution months under the region's reading: counted from the history of a real
@@ -133,19 +155,26 @@ fn check_with_params(
 ) -> Leave {
     let period = chosen.period;
     if facts.employment_status == EmploymentStatus::Flexible {
-        explain::flexible(out, period);
+        let eligible = period.flexible_workers_eligible;
+        out.step(Step::Flexible { eligible }, Some(chosen));
         if !period.flexible_workers_eligible {
             out.fail(Reason::FlexibleEmployment);
         }
     }
     let months = counted_months(facts, period.contribution_reading);
-    explain::contribution(out, months, facts.contribution_history.is_some(), period);
+    let step = Step::Contribution {
+        months,
+        min_months: period.min_contribution_months,
+        reading: period.contribution_reading,
+        from_history: facts.contribution_history.is_some(),
+    };
+    out.step(step, Some(chosen));
     if months < period.min_contribution_months {
         out.fail(Reason::ContributionTooShort);
     }
     let leave = leave::leave(facts.claimant_sex, facts.event, period);
     if leave.total == 0 {
-        explain::no_leave(out, facts, leave, period);
+        explain::no_leave(out, facts.claimant_sex, facts.event, leave, chosen);
         out.fail(Reason::EventNotCovered);
     }
     leave
@@ -153,7 +182,7 @@ fn check_with_params(
 
 /// The eligible outcome: the leave, the amount and the payee, each explained.
 fn grant(facts: &MaternityFacts, chosen: Selected<'_>, leave: Leave, out: &mut MaternityDecision) {
-    explain::leave(out, facts.event, leave, chosen.period);
+    explain::leave(out, facts.event, leave, chosen);
     let amount = allowance_fen(facts.employer_avg_monthly_wage_fen, leave.total);
     explain::amount(
         out,
@@ -161,7 +190,7 @@ fn grant(facts: &MaternityFacts, chosen: Selected<'_>, leave: Leave, out: &mut M
         leave.total,
         amount,
     );
-    explain::payee(out, chosen.period);
+    explain::payee(out, chosen);
     out.eligible = true;
     out.leave_days = leave.total;
     out.amount_fen = amount;

@@ -64,7 +64,7 @@ impl Payee {
 /// How "contributed at least N months" (参保缴费满N个月) is read: the seeds do not say,
 /// bureaus differ, so it is a dated parameter (`contribution_reading`). A file without the
 /// key keeps the platform's original reading, [`ContributionReading::Continuous`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "reading", rename_all = "snake_case")]
 pub enum ContributionReading {
     /// Unbroken paid months just before the event month (连续缴费).

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use onething_domain::rules::maternity::leave::{LeaveRule, applicable_rules, leave, never_covered};
 use onething_domain::rules::maternity::{
-    EmploymentStatus, Event, InsuranceStatus, MaternityDecision, MaternityFacts, Procedure, Reason,
-    Scheme, allowance_fen, evaluate,
+    EmploymentStatus, Event, ExplainMode, InsuranceStatus, MaternityDecision, MaternityFacts,
+    Procedure, Reason, Scheme, allowance_fen, evaluate, evaluate_into, render_zh,
 };
 use onething_domain::rules::params::{LookupError, MaternityParams, Period};
 use onething_domain::{Fen, RegionCode, Sex};
@@ -122,11 +122,40 @@ fn walk_statuses(
                         let decision = evaluate(&facts, params);
                         check_invariants(&facts, &decision);
                         check_reasons(params, &facts, &decision);
+                        // Months change no step but their values: both verdicts suffice.
+                        if matches!(contribution_months, 5 | 12) {
+                            check_codes(params, &facts, &decision);
+                        }
                     }
                 }
             }
         }
     }
+}
+
+/// The same decision with its explanation kept as codes: equal fields, codes that survive
+/// JSON, and rendered back to exactly the Chinese lines; and with no explanation at all.
+fn check_codes(params: &MaternityParams, facts: &MaternityFacts, text: &MaternityDecision) {
+    let mut coded = MaternityDecision::with_mode(ExplainMode::Codes);
+    evaluate_into(facts, params, &mut coded);
+    assert!(coded.explanation.is_empty());
+    assert_eq!(coded.steps.len(), text.explanation.len(), "{facts:?}");
+    let json = serde_json::to_string(&coded).expect("json");
+    let back: MaternityDecision = serde_json::from_str(&json).expect("codes read back");
+    assert_eq!(back, coded, "{json}");
+    assert_eq!(
+        render_zh(&back.steps, &back.reasons, params),
+        text.explanation,
+        "{json}"
+    );
+    let mut bare = MaternityDecision::with_mode(ExplainMode::Off);
+    evaluate_into(facts, params, &mut bare);
+    assert!(bare.explanation.is_empty() && bare.steps.is_empty());
+    let mut without = text.clone();
+    without.explanation.clear();
+    assert_eq!(bare, without);
+    coded.steps.clear();
+    assert_eq!(coded, without);
 }
 
 /// An independent statement of which reasons each input must produce.

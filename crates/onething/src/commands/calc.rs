@@ -11,11 +11,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use onething_domain::rules::maternity::{
-    InputError, MaternityDecision, evaluate_into, parse_facts,
+    ExplainMode, InputError, MaternityDecision, evaluate_into, parse_facts,
 };
 use onething_domain::rules::params::{MaternityParams, SHIPPED_MATERNITY_TOML};
 
-use crate::cli::{CalcCommand, ParamsCommand};
+use crate::cli::{CalcCommand, Explain, ParamsCommand};
 use crate::failure::Failure;
 
 const BUFFER: usize = 1 << 16;
@@ -25,11 +25,17 @@ pub fn run(cmd: CalcCommand) -> Result<ExitCode, Failure> {
         input,
         output,
         params,
+        explain,
     } = cmd;
     let params = load_params(params.as_deref())?.1;
     let reader = open_input(&input)?;
     let writer = open_output(&output)?;
-    let counts = stream(reader, writer, &params)?;
+    let mode = match explain {
+        Explain::Text => ExplainMode::Text,
+        Explain::Codes => ExplainMode::Codes,
+        Explain::None => ExplainMode::Off,
+    };
+    let counts = stream(reader, writer, &params, mode)?;
     if counts.invalid == 0 {
         return Ok(ExitCode::SUCCESS);
     }
@@ -172,7 +178,6 @@ impl Batch {
 }
 
 /// A worker's reused state: its decision buffers and its share of the output.
-#[derive(Default)]
 struct Worker {
     decision: MaternityDecision,
     out: Vec<u8>,
@@ -180,6 +185,14 @@ struct Worker {
 }
 
 impl Worker {
+    fn new(mode: ExplainMode) -> Self {
+        Worker {
+            decision: MaternityDecision::with_mode(mode),
+            out: Vec::new(),
+            invalid: 0,
+        }
+    }
+
     /// Decides `lines` into `self.out`, one result line each. `at_start` marks the
     /// input's first line (which may carry a BOM).
     fn run<'a>(
@@ -217,9 +230,10 @@ fn stream(
     mut reader: Box<dyn BufRead>,
     writer: Box<dyn Write>,
     params: &MaternityParams,
+    mode: ExplainMode,
 ) -> Result<Counts, Failure> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::default()).collect();
+    let mut workers: Vec<Worker> = (0..threads).map(|_| Worker::new(mode)).collect();
     let mut out = BufWriter::with_capacity(BUFFER, writer);
     let mut batch = Batch::default();
     let mut counts = Counts::default();

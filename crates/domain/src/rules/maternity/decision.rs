@@ -1,11 +1,12 @@
 //! The decision (contract.md, the output line) and its reasons.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::explain::{Context, ExplainMode, Step};
 use crate::Fen;
-use crate::rules::params::Payee;
+use crate::rules::params::{Payee, Selected};
 
 /// A failed condition. Declared in the contract's order, which is the order in which
 /// `reasons` lists them.
@@ -70,8 +71,15 @@ pub struct MaternityDecision {
     pub amount_fen: Fen,
     /// `None` (JSON null) whenever `eligible` is false.
     pub payee: Option<Payee>,
-    /// One line per rule applied, in Chinese, naming the regulation and the values used.
+    /// One line per rule applied, in Chinese, naming the regulation and the values used
+    /// ([`ExplainMode::Text`]; never empty then, so the contract's line always has it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub explanation: Vec<String>,
+    /// The same rules as codes with values ([`ExplainMode::Codes`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+    #[serde(skip)]
+    mode: ExplainMode,
     #[serde(skip)]
     spare: Vec<String>,
 }
@@ -86,12 +94,21 @@ impl PartialEq for MaternityDecision {
             && self.amount_fen == other.amount_fen
             && self.payee == other.payee
             && self.explanation == other.explanation
+            && self.steps == other.steps
     }
 }
 
 impl Eq for MaternityDecision {}
 
 impl MaternityDecision {
+    /// An empty decision that keeps its explanation as `mode` says.
+    pub fn with_mode(mode: ExplainMode) -> Self {
+        MaternityDecision {
+            mode,
+            ..MaternityDecision::default()
+        }
+    }
+
     /// Empties the decision for a new claim, keeping every allocation.
     pub(super) fn reset(&mut self, case_id: &str) {
         self.case_id.clear();
@@ -101,17 +118,29 @@ impl MaternityDecision {
         self.leave_days = 0;
         self.amount_fen = Fen::ZERO;
         self.payee = None;
+        self.steps.clear();
         let used = std::mem::take(&mut self.explanation);
         self.spare.extend(used);
     }
 
-    /// Appends one explanation line, reusing a spare string when there is one.
-    pub(super) fn explain(&mut self, line: fmt::Arguments<'_>) {
-        let mut text = self.spare.pop().unwrap_or_default();
-        text.clear();
-        // Writing to a String cannot fail.
-        let _ = text.write_fmt(line);
-        self.explanation.push(text);
+    /// Records one rule applied: as its Chinese line (reusing a spare string when there
+    /// is one), as its code, or not at all.
+    pub(super) fn step(&mut self, step: Step, chosen: Option<Selected<'_>>) {
+        match self.mode {
+            ExplainMode::Text => {
+                let mut text = self.spare.pop().unwrap_or_default();
+                text.clear();
+                let ctx = Context {
+                    chosen,
+                    reasons: &self.reasons,
+                };
+                // Writing to a String cannot fail.
+                let _ = step.write_zh(&mut text, ctx);
+                self.explanation.push(text);
+            }
+            ExplainMode::Codes => self.steps.push(step),
+            ExplainMode::Off => {}
+        }
     }
 
     pub(super) fn fail(&mut self, reason: Reason) {
@@ -139,13 +168,16 @@ mod tests {
     fn reuse_keeps_no_trace_of_the_previous_claim() {
         let mut decision = MaternityDecision::default();
         decision.reset("a");
-        decision.explain(format_args!("第一行"));
-        decision.explain(format_args!("第二行"));
+        decision.step(Step::FlexibleUndecided, None);
+        decision.step(Step::CesareanNotDystocia, None);
         decision.fail(Reason::Retired);
         decision.reset("b");
-        decision.explain(format_args!("x"));
+        decision.step(Step::Refusal, None);
         assert_eq!(decision.case_id, "b");
-        assert_eq!(decision.explanation, vec!["x".to_owned()]);
+        assert_eq!(
+            decision.explanation,
+            vec!["结论：不符合享受条件（），假期天数与津贴均按0计，不支付".to_owned()]
+        );
         assert!(decision.reasons.is_empty());
         assert_eq!(decision.spare.len(), 1);
     }
