@@ -24,10 +24,10 @@ use crate::{Store, StoreError};
 mod owners;
 mod write;
 
-/// Keys per current-version look-up and per demoting `UPDATE`.
-const KEY_CHUNK: usize = 512;
-/// New versions per multi-row `INSERT` (9 parameters each, 4 shared).
-const INSERT_CHUNK: usize = 256;
+/// Keys per current-version look-up and per demoting `UPDATE` (one JSON parameter).
+const KEY_CHUNK: usize = 4_096;
+/// New versions per `INSERT` (one JSON parameter): bounds a statement's size (a few MB).
+const INSERT_CHUNK: usize = 2_048;
 /// How often a request is retried when a concurrent push of the same key won the race.
 const ATTEMPTS: usize = 3;
 

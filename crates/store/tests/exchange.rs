@@ -298,15 +298,16 @@ async fn one_key_twice_in_a_request_keeps_the_last_as_current() {
 async fn big_batches_cross_every_chunk_boundary() {
     for TestDb { label, store, .. } in test_dbs().await {
         add_dept(&store, "mi", DepartmentKind::MedicalInsurance).await;
-        let first: Vec<ValidRecord> = (0..1_300).map(|n| contribution(n, 1_000)).collect();
+        // Inserts go 2,048 rows per statement, look-ups and demotions 4,096 keys.
+        let first: Vec<ValidRecord> = (0..4_200).map(|n| contribution(n, 1_000)).collect();
         let outcome = store
             .ingest(&push("mi", Dataset::Contributions, 1, &first), &first)
             .await
             .expect("ingest");
-        assert_eq!(outcome.accepted, 1_300, "{label}");
-        // 700 corrected, 600 the same, 100 new.
-        let second: Vec<ValidRecord> = (0..1_400)
-            .map(|n| contribution(n, if n < 700 { 2_000 } else { 1_000 }))
+        assert_eq!(outcome.accepted, 4_200, "{label}");
+        // 2,200 corrected, 2,000 the same, 100 new.
+        let second: Vec<ValidRecord> = (0..4_300)
+            .map(|n| contribution(n, if n < 2_200 { 2_000 } else { 1_000 }))
             .collect();
         let outcome = store
             .ingest(&push("mi", Dataset::Contributions, 2, &second), &second)
@@ -314,11 +315,11 @@ async fn big_batches_cross_every_chunk_boundary() {
             .expect("ingest");
         assert_eq!(
             (outcome.accepted, outcome.duplicates),
-            (800, 600),
+            (2_300, 2_000),
             "{label}"
         );
         let versions = store.shared_record_versions(Dataset::Contributions).await;
-        assert_eq!(versions.expect("count"), 1_300 + 800, "{label}");
+        assert_eq!(versions.expect("count"), 4_200 + 2_300, "{label}");
     }
 }
 
@@ -353,6 +354,18 @@ async fn records_are_found_by_their_subject() {
         );
         assert_eq!(found[0].pushed_by, "health", "{label}");
         assert_eq!(found[0].other_id, None, "{label}");
+        // The content passes through the insert's JSON parameter: stored byte for byte.
+        assert_eq!(
+            found[0].content.to_string(),
+            records[0].content_json(),
+            "{label}"
+        );
+        assert_eq!(
+            found[0].content_sha256,
+            records[0].content_sha256(),
+            "{label}"
+        );
+        assert_eq!(found[0].version, 1, "{label}");
         let mismatch = store
             .ingest(&push("health", Dataset::Marriages, 1, &records), &records)
             .await;

@@ -2,7 +2,6 @@
 //! plan every record's outcome in memory, then write in sets.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use onething_exchange::{Dataset, ValidRecord};
 use sqlx::{AssertSqlSafe, Row};
@@ -67,10 +66,10 @@ pub(super) async fn ingest_once(
     }
     let push_id = Uuid::new_v4().simple().to_string();
     let mut tx = store.begin_write().await?;
-    let current = current_versions(&mut tx, push.dataset, records).await?;
+    let current = current_versions(&mut tx, store.backend(), push.dataset, records).await?;
     let plan = plan(&push.dept_id, records, current);
     insert_receipt(&mut tx, push, &push_id, &plan).await?;
-    demote(&mut tx, push.dataset, &plan.demote).await?;
+    demote(&mut tx, store.backend(), push.dataset, &plan.demote).await?;
     insert_versions(
         &mut tx,
         store.backend(),
@@ -94,6 +93,7 @@ pub(super) async fn ingest_once(
 
 async fn current_versions(
     tx: &mut Tx,
+    backend: Backend,
     dataset: Dataset,
     records: &[ValidRecord],
 ) -> Result<HashMap<String, Current>, StoreError> {
@@ -101,25 +101,26 @@ async fn current_versions(
     keys.sort_unstable();
     keys.dedup();
     let mut found = HashMap::with_capacity(keys.len());
-    for chunk in chunks(&keys, KEY_CHUNK) {
-        let sql = format!(
-            "SELECT s.record_key, s.version, s.content_sha256,
-                    COALESCE(o.dept_id, s.pushed_by) AS owner
-             FROM shared_records s
-             LEFT JOIN record_owners o ON o.dataset = s.dataset AND o.record_key = s.record_key
-             WHERE s.dataset = $1 AND s.is_current = 1 AND s.record_key IN ({})",
-            numbered(2, chunk.len())
-        );
+    let sql = format!(
+        "SELECT s.record_key, s.version, s.content_sha256,
+                COALESCE(o.dept_id, s.pushed_by) AS owner
+         FROM shared_records s
+         LEFT JOIN record_owners o ON o.dataset = s.dataset AND o.record_key = s.record_key
+         WHERE s.dataset = $1 AND s.is_current = 1 AND s.record_key IN ({})",
+        json_values(backend, "$2")
+    );
+    for chunk in keys.chunks(KEY_CHUNK) {
         // Not persistent: PostgreSQL would otherwise keep the plan made when the table was
-        // small (a sequential scan) for the connection's lifetime, and a look-up of 512 keys
-        // in a million rows would take 200 ms instead of 2. Planning it each time is cheap.
-        let mut query = sqlx::query(AssertSqlSafe(sql))
+        // small (a sequential scan) for the connection's lifetime, and a look-up of
+        // thousands of keys in a million rows would take seconds instead of milliseconds.
+        // Planning it each time is cheap.
+        let rows = sqlx::query(AssertSqlSafe(sql.as_str()))
             .persistent(false)
-            .bind(dataset.as_str());
-        for key in chunk {
-            query = query.bind(*key);
-        }
-        for row in query.fetch_all(&mut **tx).await? {
+            .bind(dataset.as_str())
+            .bind(json_array(chunk)?)
+            .fetch_all(&mut **tx)
+            .await?;
+        for row in rows {
             let current = Current {
                 version: row.try_get("version")?,
                 sha256: row.try_get("content_sha256")?,
@@ -218,44 +219,48 @@ async fn insert_receipt(
 
 /// Clears `is_current` on the stored versions being corrected, before their successors
 /// are inserted (the unique index allows one current version per key).
-async fn demote(tx: &mut Tx, dataset: Dataset, keys: &[String]) -> Result<(), StoreError> {
-    for chunk in chunks(keys, KEY_CHUNK) {
-        let sql = format!(
-            "UPDATE shared_records SET is_current = 0
-             WHERE dataset = $1 AND is_current = 1 AND record_key IN ({})",
-            numbered(2, chunk.len())
-        );
+async fn demote(
+    tx: &mut Tx,
+    backend: Backend,
+    dataset: Dataset,
+    keys: &[String],
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "UPDATE shared_records SET is_current = 0
+         WHERE dataset = $1 AND is_current = 1 AND record_key IN ({})",
+        json_values(backend, "$2")
+    );
+    for chunk in keys.chunks(KEY_CHUNK) {
         // Not persistent, for the same reason as the look-up.
-        let mut query = sqlx::query(AssertSqlSafe(sql))
+        sqlx::query(AssertSqlSafe(sql.as_str()))
             .persistent(false)
-            .bind(dataset.as_str());
-        for key in chunk {
-            query = query.bind(key.as_str());
-        }
-        query.execute(&mut **tx).await?;
+            .bind(dataset.as_str())
+            .bind(json_array(chunk)?)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
 
-/// Parameters per inserted row after the four shared ones ($1–$4).
-const ROW_PARAMS: usize = 9;
+/// One inserted version as the insert's JSON parameter carries it (an array, in the
+/// columns' order after the shared four).
+type VersionRow<'a> = (
+    &'a str,
+    i64,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<String>,
+    i64,
+);
 
-/// Rows per multi-row `INSERT` of versions, measured per backend (docs/benchmarks.md,
-/// "Ingest"): sqlx-sqlite binds each argument after asking SQLite for the parameter's name,
-/// which SQLite finds by a linear scan, so binding one statement costs O(parameters²) and
-/// 256 rows (2,308 parameters) spent half the server's time there; 32 rows ingest 2.2× as
-/// fast (1 row per statement is as slow as 256: one round trip to the worker per row).
-/// PostgreSQL binds by position and pays per statement, so it keeps the larger chunk.
-fn insert_chunk(backend: Backend) -> usize {
-    match backend {
-        Backend::Sqlite => SQLITE_INSERT_CHUNK,
-        Backend::Postgres => INSERT_CHUNK,
-    }
-}
-
-/// See [`insert_chunk`].
-const SQLITE_INSERT_CHUNK: usize = 32;
-
+/// Inserts the new versions in sets: each statement passes its rows as one JSON array,
+/// unpacked by the database (`json_each` / `json_array_elements`), so a set of thousands of
+/// rows binds five parameters. Binding a parameter per value cost O(parameters²) on
+/// SQLite (sqlx asks SQLite for each parameter's name, found by a linear scan) and one
+/// statement per 256 rows on PostgreSQL (docs/benchmarks.md, "Ingest").
 async fn insert_versions(
     tx: &mut Tx,
     backend: Backend,
@@ -265,35 +270,73 @@ async fn insert_versions(
     inserts: &[NewVersion],
 ) -> Result<(), StoreError> {
     let pushed_at = instant(push.at);
-    for chunk in chunks(inserts, insert_chunk(backend)) {
-        let sql = format!(
-            "INSERT INTO shared_records (dataset, pushed_by, pushed_at, push_id, record_key,
-                 version, content, content_sha256, subject_id, other_id, employer_uscc,
-                 event_date, is_current)
-             VALUES {}",
-            row_placeholders(chunk.len())
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql))
+    let column = |i: usize| format!("r.value ->> {i}");
+    let sql = format!(
+        "INSERT INTO shared_records (dataset, pushed_by, pushed_at, push_id, record_key,
+             version, content, content_sha256, subject_id, other_id, employer_uscc,
+             event_date, is_current)
+         SELECT $1, $2, $3, $4, {key}, CAST({version} AS BIGINT), {content}, {sha}, {subject},
+                {other}, {employer}, {date}, CAST({current} AS BIGINT)
+         FROM {rows}",
+        key = column(0),
+        version = column(1),
+        content = column(2),
+        sha = column(3),
+        subject = column(4),
+        other = column(5),
+        employer = column(6),
+        date = column(7),
+        current = column(8),
+        rows = json_rows(backend, "$5"),
+    );
+    for chunk in inserts.chunks(INSERT_CHUNK) {
+        let rows: Vec<VersionRow<'_>> = chunk
+            .iter()
+            .map(|new| {
+                let record = &records[new.record];
+                (
+                    record.key(),
+                    new.version,
+                    record.content_json(),
+                    record.content_sha256(),
+                    record.subject_id(),
+                    record.other_id(),
+                    record.employer_uscc(),
+                    opt_date(record.event_date()),
+                    i64::from(new.current),
+                )
+            })
+            .collect();
+        sqlx::query(AssertSqlSafe(sql.as_str()))
             .bind(push.dataset.as_str())
             .bind(&push.dept_id)
             .bind(&pushed_at)
-            .bind(push_id);
-        for new in chunk {
-            let record = &records[new.record];
-            query = query
-                .bind(record.key())
-                .bind(new.version)
-                .bind(record.content_json())
-                .bind(record.content_sha256())
-                .bind(record.subject_id())
-                .bind(record.other_id())
-                .bind(record.employer_uscc())
-                .bind(opt_date(record.event_date()))
-                .bind(i64::from(new.current));
-        }
-        query.execute(&mut **tx).await?;
+            .bind(push_id)
+            .bind(json_array(&rows)?)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
+}
+
+/// A JSON array parameter's elements as a one-column row source named `r(value)`.
+fn json_rows(backend: Backend, param: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("json_each({param}) AS r"),
+        Backend::Postgres => format!("json_array_elements(CAST({param} AS json)) AS r(value)"),
+    }
+}
+
+/// A JSON array of strings as the values of an `IN (…)` list.
+fn json_values(backend: Backend, param: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("SELECT value FROM json_each({param})"),
+        Backend::Postgres => format!("SELECT json_array_elements_text(CAST({param} AS json))"),
+    }
+}
+
+fn json_array<T: serde::Serialize>(items: &[T]) -> Result<String, StoreError> {
+    serde_json::to_string(items).map_err(|e| StoreError::corrupt(format!("JSON parameter: {e}")))
 }
 
 /// PostgreSQL plans by its statistics, and a table created empty says "0 rows" until
@@ -318,67 +361,6 @@ async fn refresh_statistics(store: &Store, inserted: usize) -> Result<(), StoreE
     Ok(())
 }
 
-/// Splits into full chunks of `max`, then the rest in power-of-two pieces, so at most a
-/// dozen statement shapes exist and the prepared-statement cache keeps them all.
-fn chunks<T>(items: &[T], max: usize) -> Vec<&[T]> {
-    let mut pieces = Vec::new();
-    let mut rest = items;
-    while !rest.is_empty() {
-        let size = if rest.len() >= max {
-            max
-        } else {
-            1 << rest.len().ilog2()
-        };
-        let (piece, tail) = rest.split_at(size);
-        pieces.push(piece);
-        rest = tail;
-    }
-    pieces
-}
-
-/// `$start, $start+1, …` (n placeholders).
-fn numbered(start: usize, n: usize) -> String {
-    let mut text = String::with_capacity(n * 6);
-    for i in 0..n {
-        let sep = if i == 0 { "" } else { ", " };
-        let _ = write!(text, "{sep}${}", start + i);
-    }
-    text
-}
-
-/// `($1, $2, $3, $4, $5, …, $13), ($1, $2, $3, $4, $14, …)`: the shared columns first.
-fn row_placeholders(rows: usize) -> String {
-    let mut text = String::with_capacity(rows * 64);
-    for row in 0..rows {
-        let sep = if row == 0 { "" } else { ", " };
-        let own = numbered(5 + row * ROW_PARAMS, ROW_PARAMS);
-        let _ = write!(text, "{sep}($1, $2, $3, $4, {own})");
-    }
-    text
-}
-
 fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chunks_have_few_shapes() {
-        let items: Vec<u32> = (0..1_000).collect();
-        let sizes: Vec<usize> = chunks(&items, 256).iter().map(|c| c.len()).collect();
-        assert_eq!(sizes, vec![256, 256, 256, 128, 64, 32, 8]);
-        assert_eq!(sizes.iter().sum::<usize>(), 1_000);
-        assert!(chunks::<u32>(&[], 256).is_empty());
-    }
-
-    #[test]
-    fn placeholders_number_rows_after_the_shared_columns() {
-        assert_eq!(numbered(2, 3), "$2, $3, $4");
-        let rows = row_placeholders(2);
-        assert!(rows.starts_with("($1, $2, $3, $4, $5, $6,"), "{rows}");
-        assert!(rows.ends_with("$21, $22)"), "{rows}");
-    }
 }
