@@ -5,10 +5,13 @@
 //! renders its JSON.
 
 mod credit;
+mod home_visits;
+mod queue;
 mod reports;
 mod views;
 
-pub(crate) use views::masked_subject;
+pub(crate) use queue::ticket as ticket_view;
+pub(crate) use views::{claim_credit_flags, credit_flag, credit_flag_line, masked_subject};
 
 use axum::Json;
 use axum::body::Bytes;
@@ -48,6 +51,14 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rectify))
         .routes(routes!(revisit))
         .routes(routes!(record_visit, visits))
+        .routes(routes!(queue::issue, queue::queue))
+        .routes(routes!(queue::serve))
+        .routes(routes!(home_visits::publish, home_visits::office_slots))
+        .routes(routes!(home_visits::case_slots))
+        .routes(routes!(home_visits::book))
+        .routes(routes!(home_visits::bookings))
+        .routes(routes!(home_visits::cancel))
+        .routes(routes!(home_visits::visit))
         .routes(routes!(file_complaint, complaints))
         .routes(routes!(answer_complaint))
         .routes(routes!(urge))
