@@ -172,6 +172,13 @@ async fn booking_cancelling_and_the_visit_with_capacity_and_one_booking_per_case
         let again = supervision::record_home_visit(&svc, &later, &for_him.id, None).await;
         assert!(matches!(again, Err(ServiceError::NotNow(_))));
 
+        // The city's supervisor sees the district's slots and bookings.
+        let city = supervisor(500000, now);
+        let slots = supervision::office_slots(&svc, &city).await.expect("slots");
+        assert_eq!(slots.len(), 2, "{}", db.label);
+        let all = supervision::home_visits(&svc, &city).await.expect("list");
+        assert_eq!(all.len(), 2, "{}: hers cancelled, his visited", db.label);
+
         // Another office sees none of it.
         let far = actor(
             "far",

@@ -21,7 +21,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::ratings::own_case;
-use super::{audit, fresh_id, in_jurisdiction};
+use super::{audit, fresh_id, in_jurisdiction, jurisdiction};
 use crate::input::{date, optional_text, required_text};
 use crate::{Actor, Invalid, ServiceError, Services};
 
@@ -419,25 +419,24 @@ pub async fn home_visits(svc: &Services, actor: &Actor) -> Result<Vec<Booking>, 
             .store
             .home_visit_bookings(None, Some(&Applicant::person_ref(me)))
             .await?),
-        scope => match scope.region() {
-            Some(r) => Ok(svc
+        _ => {
+            let prefix = jurisdiction(actor)?;
+            Ok(svc
                 .store
-                .home_visit_bookings(Some(&r.to_string()), None)
-                .await?),
-            None => Err(ServiceError::not_found()),
-        },
+                .home_visit_bookings(prefix.as_deref(), None)
+                .await?)
+        }
     }
 }
 
-/// The office's slots from today on (clerks and supervisors).
+/// The slots of the offices in the actor's jurisdiction from today on (clerks and
+/// supervisors): a city's clerk sees his counties' slots.
 pub async fn office_slots(svc: &Services, actor: &Actor) -> Result<Vec<Slot>, ServiceError> {
     actor.authorize(UseCase::PublishHomeVisitSlots)?;
-    let Some(region) = actor.scope.region() else {
-        return Err(ServiceError::not_found());
-    };
+    let prefix = jurisdiction(actor)?;
     Ok(svc
         .store
-        .slots_of(&region.to_string(), actor.today())
+        .slots_within(prefix.as_deref(), actor.today())
         .await?)
 }
 

@@ -124,6 +124,25 @@ impl Store {
         read_slot(&row)
     }
 
+    /// The slots of the offices inside a region (`LIKE` prefix; `None`: all) from `from`
+    /// on, by day and start: a city's clerk sees his counties' slots.
+    pub async fn slots_within(
+        &self,
+        region_prefix: Option<&str>,
+        from: NaiveDate,
+    ) -> Result<Vec<Slot>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SLOT_COLUMNS} FROM home_visit_slots s
+             WHERE ($1 IS NULL OR s.region LIKE $1) AND s.day >= $2
+             ORDER BY s.day, s.starts, s.region, s.id"
+        )))
+        .bind(super::like(region_prefix))
+        .bind(date(from))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(read_slot).collect()
+    }
+
     /// An office's slots from `from` on, by day and start.
     pub async fn slots_of(&self, region: &str, from: NaiveDate) -> Result<Vec<Slot>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -276,19 +295,20 @@ impl Store {
         read_booking(&row)
     }
 
-    /// Bookings of an office (exact region) or of one applicant, newest slot first.
+    /// Bookings of the offices inside a region (`LIKE` prefix) or of one applicant, newest
+    /// slot first.
     pub async fn home_visit_bookings(
         &self,
-        region: Option<&str>,
+        region_prefix: Option<&str>,
         applicant: Option<&str>,
     ) -> Result<Vec<Booking>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {SLOT_COLUMNS}, {BOOKING_COLUMNS}
              FROM home_visit_bookings b JOIN home_visit_slots s ON s.id = b.slot_id
-             WHERE ($1 IS NULL OR s.region = $1) AND ($2 IS NULL OR b.applicant = $2)
+             WHERE ($1 IS NULL OR s.region LIKE $1) AND ($2 IS NULL OR b.applicant = $2)
              ORDER BY s.day DESC, s.starts DESC, b.id"
         )))
-        .bind(region)
+        .bind(super::like(region_prefix))
         .bind(applicant)
         .fetch_all(self.pool())
         .await?;
