@@ -52,7 +52,7 @@ pub(crate) fn booking(b: &Booking) -> Value {
     responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
-pub(crate) async fn publish(
+pub(crate) async fn publish_home_visit_slot(
     State(state): State<AppState>,
     user: CurrentUser,
     headers: HeaderMap,
@@ -68,7 +68,7 @@ pub(crate) async fn publish(
 #[utoipa::path(get, path = "/home-visits/slots", tag = "supervision",
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = [Object]), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn office_slots(
+pub(crate) async fn home_visit_office_slots(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Vec<Value>>, ApiError> {
@@ -83,7 +83,7 @@ pub(crate) async fn office_slots(
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = [Object]), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub(crate) async fn case_slots(
+pub(crate) async fn home_visit_case_slots(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(case_id): ApiPath<CaseId>,
@@ -102,7 +102,7 @@ pub(crate) async fn case_slots(
     responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
-pub(crate) async fn book(
+pub(crate) async fn book_home_visit(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(case_id): ApiPath<CaseId>,
@@ -125,7 +125,7 @@ pub(crate) async fn book(
 #[utoipa::path(get, path = "/home-visits", tag = "supervision",
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = [Object]), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn bookings(
+pub(crate) async fn home_visit_bookings(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Vec<Value>>, ApiError> {
@@ -140,7 +140,7 @@ pub(crate) async fn bookings(
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
-pub(crate) async fn cancel(
+pub(crate) async fn cancel_home_visit(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
@@ -159,7 +159,7 @@ pub(crate) async fn cancel(
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
-pub(crate) async fn visit(
+pub(crate) async fn record_home_visit(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,

@@ -52,7 +52,7 @@ pub(crate) fn ticket(t: &Ticket) -> Value {
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 201, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub(crate) async fn issue(
+pub(crate) async fn issue_ticket(
     State(state): State<AppState>,
     user: CurrentUser,
     headers: HeaderMap,
@@ -70,7 +70,7 @@ pub(crate) async fn issue(
 #[utoipa::path(get, path = "/window/queue", tag = "supervision",
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn queue(
+pub(crate) async fn window_queue(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Value>, ApiError> {
@@ -94,7 +94,7 @@ pub(crate) async fn queue(
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
-pub(crate) async fn serve(
+pub(crate) async fn serve_ticket(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
