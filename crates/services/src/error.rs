@@ -108,6 +108,13 @@ pub enum ServiceError {
     /// The case was rated already (409 `ALREADY_RATED`).
     #[error("the case was already rated")]
     AlreadyRated,
+    /// The home-visit slot has no place left: the database refused the booking (409
+    /// `SLOT_FULL`).
+    #[error("the home-visit slot is full")]
+    SlotFull,
+    /// The case already has a live home-visit booking (409 `ALREADY_BOOKED`).
+    #[error("the case already has a home-visit booking")]
+    AlreadyBooked,
     /// The rating period after the case ended is over (409 `RATING_PERIOD_OVER`).
     #[error("the case could be rated until {until}")]
     RatingPeriodOver { until: chrono::NaiveDate },

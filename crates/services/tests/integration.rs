@@ -19,8 +19,12 @@ mod payables;
 mod supervision;
 #[path = "supervision_due.rs"]
 mod supervision_due;
+#[path = "supervision_home_visits.rs"]
+mod supervision_home_visits;
 #[path = "supervision_measures.rs"]
 mod supervision_measures;
+#[path = "supervision_queue.rs"]
+mod supervision_queue;
 #[path = "supervision_reports.rs"]
 mod supervision_reports;
 

@@ -247,6 +247,16 @@ impl From<onething_services::ServiceError> for ApiError {
                 "ALREADY_RATED",
                 "该办件已评价，每个办件只能评价一次",
             ),
+            E::SlotFull => ApiError::new(
+                S::CONFLICT,
+                "SLOT_FULL",
+                "该上门服务时段已约满，请选择其他时段",
+            ),
+            E::AlreadyBooked => ApiError::new(
+                S::CONFLICT,
+                "ALREADY_BOOKED",
+                "该办件已有上门服务预约，请先取消原预约",
+            ),
             E::RatingPeriodOver { until } => ApiError::new(
                 S::CONFLICT,
                 "RATING_PERIOD_OVER",

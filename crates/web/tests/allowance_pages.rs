@@ -1034,9 +1034,29 @@ async fn a_recorded_claimant_is_flagged_to_the_reviewer_not_refused() {
         page.text.contains("name=\"decision\""),
         "the decision form is still there"
     );
+    // The claim's JSON carries the same flag to the reviewer, and to nobody else.
+    let uri = format!("/api/v1/maternity-allowance/claims/{}", claim.id);
+    let json = app.bearer(&clerk, "GET", &uri, None).await;
+    assert_eq!(json.status, axum::http::StatusCode::OK, "{}", json.text);
+    let flags = json.json["credit_flags"].as_array().expect("flags").clone();
+    assert_eq!(flags.len(), 1, "{}", json.text);
+    assert_eq!(flags[0]["who"], "申领人");
+    assert_eq!(flags[0]["decision"], "曾骗取生育津贴");
+    assert_eq!(flags[0]["basis"], "医保罚字〔2024〕1号");
+    assert!(!json.text.contains(f.mum.as_str()), "the id is masked");
+    let hr = app.sign_in("hr").await;
+    let theirs = app.bearer(&hr, "GET", &uri, None).await;
+    assert_eq!(theirs.status, axum::http::StatusCode::OK, "{}", theirs.text);
+    assert!(theirs.json.get("credit_flags").is_none(), "{}", theirs.text);
     sv::remove_credit(&svc, &sup, &recorded.id, Note("复核撤销".into()))
         .await
         .expect("removed");
     let page = get(app, &clerk, &format!("/clerk/claims/{}", claim.id)).await;
     assert!(!page.text.contains("信用记录提示"));
+    let json = app.bearer(&clerk, "GET", &uri, None).await;
+    assert_eq!(
+        json.json["credit_flags"],
+        serde_json::json!([]),
+        "removed: no flag"
+    );
 }

@@ -343,6 +343,81 @@ fn supervision_rules() -> Vec<Rule> {
                 Target::Case,
             )
         },
+        rule(
+            "get",
+            "/api/v1/window/queue",
+            U::WindowQueue.roles(),
+            Target::Scoped,
+        ),
+        Rule {
+            body: Some(json!({"citizen_id": "500228199005010010", "name": "张三"})),
+            ..rule(
+                "post",
+                "/api/v1/window/queue",
+                U::WindowQueue.roles(),
+                Target::Scoped,
+            )
+        },
+        // The world's case ids name no ticket.
+        Rule {
+            body: Some(json!({"kind": "pickup"})),
+            ..rule(
+                "post",
+                "/api/v1/window/queue/{id}/serve",
+                U::WindowQueue.roles(),
+                missing,
+            )
+        },
+        Rule {
+            // An invalid date: every admitted role reaches the validation.
+            body: Some(json!({"date": "x", "starts": "09:00", "ends": "11:00", "capacity": 1})),
+            ..rule(
+                "post",
+                "/api/v1/home-visits/slots",
+                U::PublishHomeVisitSlots.roles(),
+                Target::Status(StatusCode::BAD_REQUEST),
+            )
+        },
+        rule(
+            "get",
+            "/api/v1/home-visits/slots",
+            U::PublishHomeVisitSlots.roles(),
+            Target::Scoped,
+        ),
+        rule(
+            "get",
+            "/api/v1/cases/{id}/home-visit-slots",
+            U::ViewHomeVisits.roles(),
+            Target::Case,
+        ),
+        // No such slot: the own case's applicant or clerk gets 400 naming slot_id.
+        Rule {
+            body: Some(json!({"slot_id": "SM-none", "address": "某街道1号"})),
+            ..rule(
+                "post",
+                "/api/v1/cases/{id}/home-visits",
+                U::BookHomeVisit.roles(),
+                Target::Status(StatusCode::BAD_REQUEST),
+            )
+        },
+        rule(
+            "get",
+            "/api/v1/home-visits",
+            U::ViewHomeVisits.roles(),
+            Target::Scoped,
+        ),
+        rule(
+            "post",
+            "/api/v1/home-visits/{id}/cancel",
+            U::BookHomeVisit.roles(),
+            missing,
+        ),
+        rule(
+            "post",
+            "/api/v1/home-visits/{id}/visit",
+            U::RecordVisit.roles(),
+            missing,
+        ),
         Rule {
             body: Some(json!({"subject": "office", "region": "500228", "body": "窗口排队太久"})),
             ..rule(

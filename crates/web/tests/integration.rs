@@ -55,6 +55,8 @@ mod session;
 mod settlements;
 #[path = "supervision.rs"]
 mod supervision;
+#[path = "supervision_queue.rs"]
+mod supervision_queue;
 #[path = "supervision_reports.rs"]
 mod supervision_reports;
 

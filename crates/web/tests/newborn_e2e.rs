@@ -677,6 +677,48 @@ async fn one_notice_lists_every_missing_material_and_ineligible_families_get_eve
         );
         let uploaded = upload(&w, &mum, &app_id, "HOUSEHOLD_REGISTER_FATHER").await;
         assert_eq!(uploaded.status, StatusCode::CREATED, "{}", uploaded.text);
+
+        // A credit record about the father (SV-5) is shown to the window that accepts, with
+        // the acceptance still offered; the mother's own page shows none of it.
+        w.app
+            .add_user("sup", Role::Supervisor, Scope::Region(city()))
+            .await;
+        let sup = w.app.sign_in("sup").await;
+        let entry = json!({"subject_kind": "person", "subject_id": f.father.as_str(),
+                           "decision": "曾骗取生育医疗费用", "basis": "医保罚字〔2024〕7号",
+                           "valid_from": "2024-01-01"});
+        let recorded = w
+            .app
+            .bearer(
+                &sup,
+                "POST",
+                "/api/v1/supervision/credit-records",
+                Some(entry),
+            )
+            .await;
+        assert_eq!(
+            recorded.status,
+            StatusCode::CREATED,
+            "{label}: {}",
+            recorded.text
+        );
+        let shown = w
+            .app
+            .send(page(&clerk, &format!("/newborn/applications/{app_id}")))
+            .await;
+        assert!(
+            shown.text.contains("信用记录提示"),
+            "{label}: {}",
+            shown.text
+        );
+        assert!(shown.text.contains("父亲有信用记录：曾骗取生育医疗费用"));
+        assert!(shown.text.contains("材料已审核，受理"), "still offered");
+        let hers = w
+            .app
+            .send(page(&mum, &format!("/newborn/applications/{app_id}")))
+            .await;
+        assert!(!hers.text.contains("信用记录"), "{}", hers.text);
+
         let by_mum = w
             .app
             .bearer(

@@ -40,6 +40,8 @@ fn pages() -> Vec<(&'static str, &'static [Role])> {
         ("/clerk/review", UseCase::ReviewClaim.roles()),
         ("/clerk/window", UseCase::FileAtWindow.roles()),
         ("/clerk/lookup", UseCase::LookupPerson.roles()),
+        ("/clerk/queue", UseCase::WindowQueue.roles()),
+        ("/home-visits", UseCase::ViewHomeVisits.roles()),
         ("/clerk/claims", UseCase::ReviewClaim.roles()),
         ("/clerk/settlements", UseCase::ViewSettlements.roles()),
         ("/allowance/late", UseCase::ViewLatePayments.roles()),

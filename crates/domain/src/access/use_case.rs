@@ -85,6 +85,15 @@ pub enum UseCase {
     /// A clerk records a window visit on a case (跑动次数).
     RecordVisit,
     ViewVisits,
+    /// The window's 取号/叫号 queue: issue a ticket, see the office's queue, serve a
+    /// ticket (SV-4: the elderly and disabled first). The agency's service hall only: a
+    /// hospital window serves the patients of its ward, not a hall of callers.
+    WindowQueue,
+    /// Publish home-visit slots (预约上门服务) for an office (SV-4).
+    PublishHomeVisitSlots,
+    /// Book or cancel a home visit for a case: its applicant, or a clerk on her behalf.
+    BookHomeVisit,
+    ViewHomeVisits,
     /// The measures of a period (supervisor, admin).
     ViewMeasures,
     /// The periodic reports (周通报、月考评、季分析、年考核): list and download (supervisor, admin).
@@ -215,6 +224,10 @@ const TABLE: &[(UseCase, &[Role])] = &[
         UseCase::ViewVisits,
         &[AgencyClerk, HospitalClerk, Supervisor, Admin],
     ),
+    (UseCase::WindowQueue, &[AgencyClerk]),
+    (UseCase::PublishHomeVisitSlots, &[AgencyClerk, Supervisor]),
+    (UseCase::BookHomeVisit, &[Person, AgencyClerk]),
+    (UseCase::ViewHomeVisits, &[Person, AgencyClerk, Supervisor]),
     (UseCase::ViewMeasures, &[Supervisor, Admin]),
     (UseCase::ViewPeriodReports, &[Supervisor, Admin]),
     (UseCase::FileComplaint, &[Person, Employer]),
@@ -230,7 +243,7 @@ const TABLE: &[(UseCase, &[Role])] = &[
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 54] = [
+    pub const ALL: [UseCase; 58] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -276,6 +289,10 @@ impl UseCase {
         UseCase::RevisitRectification,
         UseCase::RecordVisit,
         UseCase::ViewVisits,
+        UseCase::WindowQueue,
+        UseCase::PublishHomeVisitSlots,
+        UseCase::BookHomeVisit,
+        UseCase::ViewHomeVisits,
         UseCase::ViewMeasures,
         UseCase::ViewPeriodReports,
         UseCase::FileComplaint,

@@ -26,6 +26,10 @@ pub struct SupervisionPeriod {
     pub complaint_response_working_days: u32,
     /// An open item due within this many working days is near due (临期, SV-3).
     pub near_due_working_days: u32,
+    /// A visitor this old or older (full years on the day) is served first at the window
+    /// (SV-4). Seed 004 names the elderly but no age, so the age has its own source.
+    pub elderly_age: u32,
+    pub elderly_age_source: String,
 }
 
 /// The whole file.
@@ -42,7 +46,7 @@ pub enum SupervisionParamsError {
     Syntax(String),
     #[error("supervision parameters: region {0:?} is not a GB/T 2260 code")]
     Region(String),
-    #[error("supervision parameters: a period needs a source")]
+    #[error("supervision parameters: a period needs a source (and one for its elderly age)")]
     NoSource,
     #[error("supervision parameters: no period without a region (the fallback everywhere)")]
     NoFallback,
@@ -62,7 +66,7 @@ impl SupervisionParams {
                 RegionCode::parse(code)
                     .map_err(|_| SupervisionParamsError::Region(code.clone()))?;
             }
-            if p.source.trim().is_empty() {
+            if p.source.trim().is_empty() || p.elderly_age_source.trim().is_empty() {
                 return Err(SupervisionParamsError::NoSource);
             }
         }
@@ -114,6 +118,8 @@ mod tests {
         // Before the district's own period starts, the fallback applies.
         let before = p.in_force(qianjiang, day("2021-03-01")).expect("period");
         assert_eq!(before.rectification_working_days, 15);
+        assert_eq!(here.elderly_age, 60);
+        assert!(here.elderly_age_source.contains("老年人权益保障法"));
         let elsewhere = p.in_force(RegionCode::parse("450202").ok(), day("2025-01-01"));
         assert_eq!(elsewhere.map(|p| p.region.clone()), Some(None));
         assert!(p.in_force(None, day("2020-01-01")).is_none());
@@ -121,7 +127,7 @@ mod tests {
 
     #[test]
     fn a_file_without_fallback_or_source_is_refused() {
-        let no_fallback = "[[periods]]\nregion = \"500114\"\neffective_from = \"2021-01-01\"\nsource = \"x\"\nrating_window_working_days = 1\nrectification_working_days = 1\ncomplaint_response_working_days = 1\nnear_due_working_days = 1\n";
+        let no_fallback = "[[periods]]\nregion = \"500114\"\neffective_from = \"2021-01-01\"\nsource = \"x\"\nrating_window_working_days = 1\nrectification_working_days = 1\ncomplaint_response_working_days = 1\nnear_due_working_days = 1\nelderly_age = 60\nelderly_age_source = \"y\"\n";
         assert_eq!(
             SupervisionParams::from_toml(no_fallback),
             Err(SupervisionParamsError::NoFallback)

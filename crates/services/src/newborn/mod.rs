@@ -24,7 +24,10 @@ pub use commands::{
 };
 pub use print::notice_form;
 pub use progress::{Message, Progress, ResultView, progress};
-pub use read::{application, applications, current_notice, supply_material, verify_notice};
+pub use read::{
+    acceptance_credit_flags, application, applications, current_notice, supply_material,
+    verify_notice,
+};
 pub use view::{ApplicationView, MissingView, NoticeCheck, NoticeView, ReasonView};
 
 pub(crate) use apply::{handover, result_step};

@@ -166,3 +166,23 @@ pub async fn supply_material(
         .await?;
     view(svc, &app).await
 }
+
+/// The credit records (信用记录, SV-5) in force today about the application's mother or
+/// father, each with whom it names (`母亲`, `父亲`), for the window that accepts it: shown
+/// beside the acceptance, never a refusal by themselves. Only to those who may accept, and
+/// only for an application they see.
+pub async fn acceptance_credit_flags(
+    svc: &Services,
+    actor: &Actor,
+    id: &str,
+) -> Result<Vec<(onething_store::supervision::CreditRecord, &'static str)>, ServiceError> {
+    actor.authorize(UseCase::AcceptApplication)?;
+    let app = visible(svc, actor, id).await?;
+    let mut out = Vec::new();
+    for (subject, who) in [(&app.mother_id, "母亲"), (&app.father_id, "父亲")] {
+        let found =
+            crate::supervision::credit_flags(svc, &[subject.as_str()], actor.today()).await?;
+        out.extend(found.into_iter().map(|r| (r, who)));
+    }
+    Ok(out)
+}

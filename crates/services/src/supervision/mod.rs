@@ -9,7 +9,9 @@ mod commands;
 mod complaints;
 mod credit;
 mod due_notices;
+mod home_visits;
 mod measures;
+mod queue;
 mod ratings;
 mod rectifications;
 mod reports;
@@ -36,7 +38,15 @@ pub use credit::{
     CreditInput, NewCredit, credit_flags, credit_records, record_credit, remove_credit,
 };
 pub use due_notices::{DueNotices, notify_due_items};
+pub use home_visits::{
+    Book, BookingInput, PublishSlot, SlotInput, book_home_visit, cancel_home_visit, home_visits,
+    office_slots, publish_slot, record_home_visit, slots_for_case,
+};
 pub use measures::{MeasuresReport, measures, measures_by_region};
+pub use queue::{
+    Serve, ServeInput, TakeTicket, TicketInput, WindowQueue, issue_ticket, serve_ticket,
+    window_queue,
+};
 pub use ratings::{rate, rating_invitation, rating_of_case};
 pub use rectifications::{investigate, rectifications, rectify, revisit};
 pub use reports::{

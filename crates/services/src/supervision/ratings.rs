@@ -17,7 +17,7 @@ use super::{Rate, Score, audit, due_after, fresh_id, period_for};
 use crate::{Actor, Invalid, ServiceError, Services};
 
 /// The case, if the actor is its applicant (404 otherwise).
-async fn own_case(
+pub(super) async fn own_case(
     svc: &Services,
     actor: &Actor,
     case_id: &str,

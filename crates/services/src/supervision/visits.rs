@@ -10,7 +10,7 @@ use serde_json::json;
 use super::{WindowVisit, audit, fresh_id, in_jurisdiction};
 use crate::{Actor, ServiceError, Services};
 
-async fn case_region(
+pub(super) async fn case_region(
     svc: &Services,
     actor: &Actor,
     case_id: &str,

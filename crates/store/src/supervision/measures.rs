@@ -50,10 +50,11 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<MeasureRow>, StoreError> {
+        // A home visit (预约上门服务) is the office going to the applicant: no run of hers.
         let cases = format!(
             "{ENDED}, counted AS (
                 SELECT e.*,
-                    (SELECT COUNT(*) FROM case_visits v WHERE v.case_id = e.id AND v.kind <> 'submission') AS other,
+                    (SELECT COUNT(*) FROM case_visits v WHERE v.case_id = e.id AND v.kind NOT IN ('submission', 'home_visit')) AS other,
                     (SELECT COUNT(*) FROM case_visits v WHERE v.case_id = e.id AND v.kind = 'submission') AS handed,
                     (SELECT COUNT(*) FROM ma_claims m WHERE m.case_id = e.id AND m.channel <> 'online')
                   + (SELECT COUNT(*) FROM newborn_applications a WHERE a.case_id = e.id AND a.channel = 'window') AS implied

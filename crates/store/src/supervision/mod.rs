@@ -6,7 +6,9 @@
 mod complaints;
 mod credit;
 mod due_notices;
+mod home_visits;
 mod measures;
+mod queue;
 mod ratings;
 mod rectifications;
 mod reports;
@@ -14,7 +16,9 @@ mod visits;
 
 pub use complaints::{Complaint, ComplaintAnswer, NewComplaint};
 pub use credit::CreditRecord;
+pub use home_visits::{BOOKING_EXISTS, Booking, NewBooking, SLOT_EXISTS, SLOT_FULL, Slot};
 pub use measures::MeasureRow;
+pub use queue::{NewTicket, ServeTicket, Ticket};
 pub use ratings::{ItemRatingRow, NewRating, StoredRating};
 pub use rectifications::{NewRectification, Rectification, RectificationFilter, RectificationStep};
 pub use reports::PeriodReportRow;

@@ -44,23 +44,8 @@ impl Store {
         audit: &NewAuditEntry,
     ) -> Result<Visit, StoreError> {
         let mut tx = self.begin_write().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO case_visits (id, case_id, kind, visited_at, region, recorded_by, priority,
-                 note, idempotency_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (idempotency_key) DO NOTHING",
-        )
-        .bind(&visit.id)
-        .bind(&visit.case_id)
-        .bind(&visit.kind)
-        .bind(instant(visit.at))
-        .bind(visit.region.as_deref())
-        .bind(&visit.recorded_by)
-        .bind(i64::from(visit.priority))
-        .bind(visit.note.as_deref())
-        .bind(&visit.idempotency_key)
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 1 {
+        let inserted = insert_visit_in(&mut tx, visit).await?;
+        if inserted {
             append_audit_in(&mut tx, audit).await?;
         }
         tx.commit().await?;
@@ -85,6 +70,31 @@ impl Store {
         .await?;
         rows.iter().map(read).collect()
     }
+}
+
+/// Inserts a visit in the caller's transaction; false when its key was used already (the
+/// earlier visit stands). Also used by the window queue when a ticket is served.
+pub(crate) async fn insert_visit_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    visit: &NewVisit,
+) -> Result<bool, StoreError> {
+    let inserted = sqlx::query(
+        "INSERT INTO case_visits (id, case_id, kind, visited_at, region, recorded_by, priority,
+             note, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(&visit.id)
+    .bind(&visit.case_id)
+    .bind(&visit.kind)
+    .bind(instant(visit.at))
+    .bind(visit.region.as_deref())
+    .bind(&visit.recorded_by)
+    .bind(i64::from(visit.priority))
+    .bind(visit.note.as_deref())
+    .bind(&visit.idempotency_key)
+    .execute(&mut **tx)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
 }
 
 fn read(row: &sqlx::any::AnyRow) -> Result<Visit, StoreError> {

@@ -7,7 +7,7 @@ use crate::routes::cases::{visible_case, visible_cases};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use onething_domain::access::{Applicant, Role};
+use onething_domain::access::{Applicant, Role, UseCase};
 use onething_domain::case::{ItemSnapshot, due_status};
 use onething_domain::catalog::Catalog;
 use onething_domain::china_time::date_in_china;
@@ -141,6 +141,7 @@ struct CasePage {
     missing: Vec<Missing>,
     rating: super::rating_form::RatingSection,
     visits: super::visits::VisitSection,
+    may_book_home_visit: bool,
 }
 
 /// `GET /cases/{id}`: 404 page for a case outside the user's scope, as for a missing one.
@@ -190,6 +191,8 @@ pub(crate) async fn show(
         missing,
         rating,
         visits,
+        may_book_home_visit: UseCase::BookHomeVisit.permits(user.role())
+            && summary.status == onething_domain::case::CaseStatus::Open,
     })
 }
 

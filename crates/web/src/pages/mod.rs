@@ -22,6 +22,7 @@ mod employer;
 mod error;
 mod family_planning;
 mod guide;
+mod home_visits;
 mod hospital;
 mod lookup;
 mod newborn;
@@ -38,6 +39,7 @@ mod users;
 mod visits;
 mod watch;
 mod window;
+mod window_queue;
 mod wizard;
 
 use axum::Router;
@@ -107,6 +109,16 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             get(window::application_pdf),
         )
         .route("/clerk/window", get(window::form).post(window::submit))
+        .route(
+            "/clerk/queue",
+            get(window_queue::show).post(window_queue::issue),
+        )
+        .route("/clerk/queue/{id}/serve", post(window_queue::serve))
+        .route("/home-visits", get(home_visits::show))
+        .route("/home-visits/slots", post(home_visits::publish))
+        .route("/home-visits/book", post(home_visits::book))
+        .route("/home-visits/{id}/cancel", post(home_visits::cancel))
+        .route("/home-visits/{id}/visit", post(home_visits::visit))
         .route("/clerk/lookup", get(lookup::form).post(lookup::lookup))
         .route(
             "/clerk/claims/{id}/attachments/{file}",

@@ -208,6 +208,8 @@ struct ShowPage {
     progress: Progress,
     may_upload: bool,
     may_accept: bool,
+    /// 信用记录提示 for the window that accepts (SV-5): lines, never a refusal.
+    credit: Vec<String>,
     may_rate: bool,
     rated: Option<i64>,
     reasons: Vec<super::rating_form::ReasonOption>,
@@ -241,10 +243,22 @@ pub(crate) async fn show(
         None => (Vec::new(), String::new(), false, None),
     };
     let waiting = app.status == onething_store::newborn::ApplicationStatus::NeedsSupplement;
+    let may_accept = waiting && UseCase::AcceptApplication.permits(user.role());
+    let credit = if may_accept {
+        service::acceptance_credit_flags(&svc, &actor, &id)
+            .await
+            .map_err(api)?
+            .iter()
+            .map(|(r, who)| crate::routes::supervision::credit_flag_line(r, who))
+            .collect()
+    } else {
+        Vec::new()
+    };
     ok(&ShowPage {
         chrome,
         may_upload: waiting && UseCase::SupplyMaterial.permits(user.role()),
-        may_accept: waiting && UseCase::AcceptApplication.permits(user.role()),
+        may_accept,
+        credit,
         may_rate: ended && rated.is_none() && UseCase::RateCase.permits(user.role()),
         rated,
         reasons: super::rating_form::reason_options(),

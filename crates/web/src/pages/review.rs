@@ -24,6 +24,7 @@ use super::{PageError, china_time, html, ok};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::extract::PagePath;
+use crate::routes::supervision::credit_flag_line;
 
 /// The pages a clerk reviews on: the same use case as the API's review.
 fn require_reviewer(state: &AppState, user: &CurrentUser) -> Result<(), PageError> {
@@ -198,24 +199,10 @@ async fn render(
 
 /// The claimant's and her employer's credit records in force today, as lines to show.
 async fn credit_flags(state: &AppState, claim: &Claim) -> Result<Vec<String>, PageError> {
-    let today = onething_domain::china_time::date_in_china(state.now());
-    let subjects = [claim.person_id.as_str(), claim.employer_uscc.as_str()];
-    let flags = onething_services::supervision::credit_flags(&state.services(), &subjects, today)
-        .await
-        .map_err(crate::ApiError::from)?;
+    let flags = crate::routes::supervision::claim_credit_flags(state, claim).await?;
     Ok(flags
         .iter()
-        .map(|r| {
-            let who = if r.subject_kind == "person" {
-                "申领人"
-            } else {
-                "参保单位"
-            };
-            format!(
-                "{who}有信用记录：{}（依据：{}；{} 起）",
-                r.decision, r.basis, r.valid_from
-            )
-        })
+        .map(|(r, who)| credit_flag_line(r, who))
         .collect())
 }
 

@@ -32,6 +32,8 @@ pub(crate) struct VisitSection {
     pub(crate) shown: bool,
     pub(crate) may_record: bool,
     pub(crate) rows: Vec<VisitRow>,
+    /// Runs to the window (跑动次数): a home visit (上门服务) is none.
+    pub(crate) runs: usize,
 }
 
 fn kind_zh(kind: &str) -> &'static str {
@@ -39,6 +41,7 @@ fn kind_zh(kind: &str) -> &'static str {
         "submission" => "窗口提交申请",
         "supplement" => "补交材料",
         "pickup" => "领取证件",
+        "home_visit" => "预约上门服务（不计跑动）",
         _ => "咨询",
     }
 }
@@ -59,6 +62,7 @@ pub(crate) async fn section(
     VisitSection {
         shown: true,
         may_record: UseCase::RecordVisit.permits(user.role()),
+        runs: list.iter().filter(|v| v.kind != "home_visit").count(),
         rows: list
             .iter()
             .map(|v| VisitRow {

@@ -5,10 +5,13 @@
 //! renders its JSON.
 
 mod credit;
+mod home_visits;
+mod queue;
 mod reports;
 mod views;
 
-pub(crate) use views::masked_subject;
+pub(crate) use queue::ticket as ticket_view;
+pub(crate) use views::{claim_credit_flags, credit_flag, credit_flag_line, masked_subject};
 
 use axum::Json;
 use axum::body::Bytes;
@@ -48,6 +51,17 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(rectify))
         .routes(routes!(revisit))
         .routes(routes!(record_visit, visits))
+        .routes(routes!(queue::issue_ticket, queue::window_queue))
+        .routes(routes!(queue::serve_ticket))
+        .routes(routes!(
+            home_visits::publish_home_visit_slot,
+            home_visits::home_visit_office_slots
+        ))
+        .routes(routes!(home_visits::home_visit_case_slots))
+        .routes(routes!(home_visits::book_home_visit))
+        .routes(routes!(home_visits::home_visit_bookings))
+        .routes(routes!(home_visits::cancel_home_visit))
+        .routes(routes!(home_visits::record_home_visit))
         .routes(routes!(file_complaint, complaints))
         .routes(routes!(answer_complaint))
         .routes(routes!(urge))

@@ -99,3 +99,49 @@ pub(crate) fn credit(r: &CreditRecord) -> Value {
         "removed": r.removed.as_ref().map_or(Value::Null, |(by, at, reason)| json!({"by": by, "at": at, "reason": reason})),
     })
 }
+
+/// A credit record shown to the one who decides (SV-5: a flag, never a refusal): who it
+/// names (`申领人`, `参保单位`, `母亲`, `父亲`), the decision, its basis and period, and the
+/// line the pages print.
+pub(crate) fn credit_flag(r: &CreditRecord, who: &str) -> Value {
+    json!({
+        "who": who,
+        "subject_kind": r.subject_kind,
+        "subject_id_masked": masked_subject(r),
+        "decision": r.decision,
+        "basis": r.basis,
+        "valid_from": r.valid_from,
+        "valid_to": r.valid_to,
+        "message": credit_flag_line(r, who),
+    })
+}
+
+pub(crate) fn credit_flag_line(r: &CreditRecord, who: &str) -> String {
+    format!(
+        "{who}有信用记录：{}（依据：{}；{} 起）",
+        r.decision, r.basis, r.valid_from
+    )
+}
+
+/// The credit records in force today about a claim's claimant or employer, each with who
+/// it names: the review page's notice and the claim's JSON (`credit_flags`) show the same.
+pub(crate) async fn claim_credit_flags(
+    state: &crate::AppState,
+    claim: &onething_store::allowance::claims::Claim,
+) -> Result<Vec<(CreditRecord, &'static str)>, crate::ApiError> {
+    let today = onething_domain::china_time::date_in_china(state.now());
+    let subjects = [claim.person_id.as_str(), claim.employer_uscc.as_str()];
+    let flags =
+        onething_services::supervision::credit_flags(&state.services(), &subjects, today).await?;
+    Ok(flags
+        .into_iter()
+        .map(|r| {
+            let who = if r.subject_kind == "person" {
+                "申领人"
+            } else {
+                "参保单位"
+            };
+            (r, who)
+        })
+        .collect())
+}

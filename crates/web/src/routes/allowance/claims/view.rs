@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
-use onething_domain::access::mask_id_text;
+use onething_domain::access::{UseCase, mask_id_text};
 use onething_domain::allowance::settlement::mask_account;
 use onething_domain::allowance::{ClaimStatus, Fact, Missing, RejectionReason, WageBasis};
 use onething_domain::ids::ClaimId;
@@ -101,6 +101,12 @@ pub(crate) struct ClaimView {
     created_at: DateTime<Utc>,
     submitted_at: Option<DateTime<Utc>>,
     reviewed_at: Option<DateTime<Utc>>,
+    /// To the agency clerk who reviews (SV-5, an addition): the credit records in force
+    /// today about the claimant or her employer (`who`, `decision`, `basis`, `valid_from`,
+    /// `valid_to`, `message`); a flag for the reviewer, never a refusal. Absent for others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    credit_flags: Option<Vec<serde_json::Value>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -227,6 +233,7 @@ pub(crate) fn claim_view(detail: ClaimDetail) -> ClaimView {
         created_at: claim.created_at,
         submitted_at: claim.submitted_at,
         reviewed_at: claim.reviewed_at,
+        credit_flags: None,
     }
 }
 
@@ -288,5 +295,18 @@ pub(crate) async fn get_claim(
     ApiPath(id): ApiPath<ClaimId>,
 ) -> Result<Json<ClaimView>, ApiError> {
     let detail = service::claim(&state.services(), &user.actor(&state, None), &id).await?;
-    Ok(Json(claim_view(detail)))
+    let flags = if UseCase::ReviewClaim.permits(user.role()) {
+        let found = crate::routes::supervision::claim_credit_flags(&state, &detail.claim).await?;
+        Some(
+            found
+                .iter()
+                .map(|(r, who)| crate::routes::supervision::credit_flag(r, who))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let mut view = claim_view(detail);
+    view.credit_flags = flags;
+    Ok(Json(view))
 }
