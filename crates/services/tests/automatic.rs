@@ -77,7 +77,7 @@ async fn births(store: &Store) -> (Vec<CitizenId>, CitizenId, CitizenId) {
         store,
         Dataset::DeliveryRecords,
         &[json!({
-        "record_id": "D410", "institution_code": "H500228001", "person_id": lone.as_str(),
+        "record_id": "D410", "institution_code": "H50022800001", "person_id": lone.as_str(),
         "admitted_on": "2024-03-04", "discharged_on": "2024-03-08", "event_date": "2024-03-05",
         "event_type": "vaginal", "babies": 1, "pregnancy_weeks": 39,
         "settled_in_network": true, "total_cost_fen": 600000, "fund_paid_fen": 400000})],

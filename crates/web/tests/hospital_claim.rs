@@ -20,7 +20,7 @@ use serde_json::json;
 
 const FIXTURE: &str = include_str!("../../domain/tests/data/reimbursement_fixture.toml");
 /// The hospital `allowance::mother` deliveries are pushed from.
-const HOSPITAL: &str = "H500228001";
+const HOSPITAL: &str = "H50022800001";
 
 async fn hospital(app: &TestApp, id: &str) {
     let grade_2 = onething_domain::department::HospitalLevel::Second;

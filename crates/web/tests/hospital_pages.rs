@@ -35,10 +35,10 @@ async fn the_counter_files_reimburses_and_claims_from_forms() {
         let depts = departments(&app).await;
         wages(&app, &depts).await;
         let grade_2 = onething_domain::department::HospitalLevel::Second;
-        allowance::hospital(&app, "H500228001", Some(grade_2)).await;
+        allowance::hospital(&app, "H50022800001", Some(grade_2)).await;
         let mum = mother(&app, &depts, 440, &employer_a(), true).await;
         let scope = Scope::Hospital {
-            id: "H500228001".into(),
+            id: "H50022800001".into(),
             region: region(500228),
         };
         app.add_user("window", Role::HospitalClerk, scope).await;
