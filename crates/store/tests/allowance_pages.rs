@@ -161,6 +161,7 @@ async fn an_attachment_is_read_only_under_its_own_claim() {
             facts: Vec::new(),
             missing: Vec::new(),
             hospital: None,
+            family_planning_review: false,
         };
         let calendar = Calendar::shipped();
         let claim = store

@@ -19,6 +19,13 @@ use super::auth_support::{TestApp, employer_in, region};
 /// The departments that push, each with its key.
 pub struct Depts(BTreeMap<&'static str, SigningKey>);
 
+impl Depts {
+    /// The signing key of the department `id` registered by [`departments`].
+    pub fn key(&self, id: &str) -> &SigningKey {
+        &self.0[id]
+    }
+}
+
 pub async fn departments(app: &TestApp) -> Depts {
     let mut keys = BTreeMap::new();
     for (id, kind) in [
