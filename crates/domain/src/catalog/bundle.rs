@@ -26,20 +26,21 @@ impl Bundle {
 
     /// The items a case of the bundle opens with: every required item and the optional
     /// ones `with` names. A dependency on an optional item left out is dropped: there is
-    /// nothing to wait for.
+    /// nothing to wait for. (A dependency on an unknown code is kept, for the plan's own
+    /// check to refuse.)
     pub fn items_for(&self, with: &[String]) -> Vec<BundleItem> {
-        let included = |code: &str| {
+        let left_out = |code: &str| {
             self.item(code)
-                .is_some_and(|i| !i.optional || with.iter().any(|w| w == code))
+                .is_some_and(|i| i.optional && !with.iter().any(|w| w == code))
         };
         self.items
             .iter()
-            .filter(|i| included(&i.item))
+            .filter(|i| !left_out(&i.item))
             .map(|i| BundleItem {
                 depends_on: i
                     .depends_on
                     .iter()
-                    .filter(|d| included(d))
+                    .filter(|d| !left_out(d))
                     .cloned()
                     .collect(),
                 ..i.clone()
