@@ -269,3 +269,33 @@ async fn off_by_default_and_only_for_the_platform_account() {
         assert_eq!(by_clerk.approved, 3, "{}", db.label);
     }
 }
+
+/// Where the region's parameters ask 卫健局's family-planning review (seed 002 四; the
+/// reimbursement fixture's Chongqing entry), no claim can be decided at once: every birth
+/// stays an offer for the employer to claim, and nothing is opened.
+#[tokio::test]
+async fn births_the_health_department_reviews_stay_offers() {
+    const FIXTURE: &str = include_str!("../../domain/tests/data/reimbursement_fixture.toml");
+    for db in test_dbs().await {
+        let store = &db.store;
+        births(store).await;
+        let text = format!(
+            "{}\n{FIXTURE}",
+            SHIPPED_MATERNITY_TOML.replace(
+                "\n[[regions.periods]]\n",
+                "\n[[regions.periods]]\nautomatic_claims = true\n",
+            )
+        );
+        let params = MaternityParams::from_toml(&text).expect("params");
+        let svc = Services::with_calendar(store.clone(), Arc::new(params), Calendar::shipped());
+        let until = day(2024, 4, 1);
+        let run = automatic_claims(&svc, &platform_actor(now()), AutomaticClaims { until })
+            .await
+            .expect("run");
+        assert_eq!(run.approved, 0, "{}", db.label);
+        assert_eq!(run.not_enabled, 0, "{}", db.label);
+        assert!(run.examined >= 4, "{run:?}");
+        assert_eq!(run.offers, run.examined, "{run:?}");
+        assert!(all_claims(store).await.is_empty(), "{}", db.label);
+    }
+}
