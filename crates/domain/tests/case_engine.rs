@@ -183,6 +183,7 @@ fn newborn() -> Bundle {
         item: code.into(),
         limit_working_days: limit,
         depends_on: deps.iter().map(|d| d.to_string()).collect(),
+        optional: false,
     };
     Bundle {
         code: "newborn".into(),

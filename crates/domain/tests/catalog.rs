@@ -163,7 +163,16 @@ fn maternity_bundles_pay_the_allowance_within_10_days() {
     let allowance = catalog.bundle("maternity_allowance").expect("bundle");
     let ps05 = allowance.item("PS-05").expect("PS-05");
     assert_eq!(ps05.limit_working_days, Some(10));
-    assert_eq!(ps05.depends_on.len(), 3);
+    // The three data items, and 卫健局's review where a case has it (an optional item).
+    assert_eq!(ps05.depends_on.len(), 4);
+    let review = allowance
+        .item("HEALTH-FAMILY-PLANNING-REVIEW")
+        .expect("review");
+    assert!(review.optional && review.limit_working_days.is_none());
+    let without = allowance.items_for(&[]);
+    assert!(without.iter().all(|i| !i.optional));
+    let pays = without.iter().find(|i| i.item == "PS-05").expect("PS-05");
+    assert_eq!(pays.depends_on.len(), 3);
     assert_eq!(allowance.critical_path_working_days(), 10);
     let reimbursement = catalog.bundle("maternity_reimbursement").expect("bundle");
     assert_eq!(

@@ -441,6 +441,10 @@ pub struct DemoArgs {
     /// Build the demo database, then exit without serving.
     #[arg(long)]
     pub no_serve: bool,
+    /// Maternity parameter file to serve with (as `serve --params`), e.g. the shipped file
+    /// with a region's `[[reimbursement]]` values for the hospital window.
+    #[arg(long)]
+    pub params: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -77,7 +77,7 @@ async fn births(store: &Store) -> (Vec<CitizenId>, CitizenId, CitizenId) {
         store,
         Dataset::DeliveryRecords,
         &[json!({
-        "record_id": "D410", "institution_code": "H500228001", "person_id": lone.as_str(),
+        "record_id": "D410", "institution_code": "H50022800001", "person_id": lone.as_str(),
         "admitted_on": "2024-03-04", "discharged_on": "2024-03-08", "event_date": "2024-03-05",
         "event_type": "vaginal", "babies": 1, "pregnancy_weeks": 39,
         "settled_in_network": true, "total_cost_fen": 600000, "fund_paid_fen": 400000})],
@@ -267,5 +267,35 @@ async fn off_by_default_and_only_for_the_platform_account() {
             .await
             .expect("clerk");
         assert_eq!(by_clerk.approved, 3, "{}", db.label);
+    }
+}
+
+/// Where the region's parameters ask 卫健局's family-planning review (seed 002 四; the
+/// reimbursement fixture's Chongqing entry), no claim can be decided at once: every birth
+/// stays an offer for the employer to claim, and nothing is opened.
+#[tokio::test]
+async fn births_the_health_department_reviews_stay_offers() {
+    const FIXTURE: &str = include_str!("../../domain/tests/data/reimbursement_fixture.toml");
+    for db in test_dbs().await {
+        let store = &db.store;
+        births(store).await;
+        let text = format!(
+            "{}\n{FIXTURE}",
+            SHIPPED_MATERNITY_TOML.replace(
+                "\n[[regions.periods]]\n",
+                "\n[[regions.periods]]\nautomatic_claims = true\n",
+            )
+        );
+        let params = MaternityParams::from_toml(&text).expect("params");
+        let svc = Services::with_calendar(store.clone(), Arc::new(params), Calendar::shipped());
+        let until = day(2024, 4, 1);
+        let run = automatic_claims(&svc, &platform_actor(now()), AutomaticClaims { until })
+            .await
+            .expect("run");
+        assert_eq!(run.approved, 0, "{}", db.label);
+        assert_eq!(run.not_enabled, 0, "{}", db.label);
+        assert!(run.examined >= 4, "{run:?}");
+        assert_eq!(run.offers, run.examined, "{run:?}");
+        assert!(all_claims(store).await.is_empty(), "{}", db.label);
     }
 }

@@ -594,7 +594,7 @@ async fn payment_due_is_provisional_across_an_unpublished_year_and_final_once_lo
             &[json!({
             "certificate_no": "Q500000320", "child_name": "测试婴", "child_sex": "male",
             "birth_time": "2026-12-01T08:30:00+08:00", "gestational_weeks": 39, "weight_g": 3300,
-            "length_cm": 50, "birth_region": "500228", "institution_code": "H500228001",
+            "length_cm": 50, "birth_region": "500228", "institution_code": "H50022800001",
             "institution_name": "测试医院", "mother_name": "测试甲", "mother_id": mum.as_str(),
             "issued_on": "2026-12-02"})],
         )
@@ -603,7 +603,7 @@ async fn payment_due_is_provisional_across_an_unpublished_year_and_final_once_lo
             store,
             Dataset::DeliveryRecords,
             &[json!({
-            "record_id": "D320", "institution_code": "H500228001", "person_id": mum.as_str(),
+            "record_id": "D320", "institution_code": "H50022800001", "person_id": mum.as_str(),
             "admitted_on": "2026-11-30", "discharged_on": "2026-12-03", "event_date": "2026-12-01",
             "event_type": "vaginal", "babies": 1, "pregnancy_weeks": 39,
             "settled_in_network": true, "total_cost_fen": 600000, "fund_paid_fen": 500000})],

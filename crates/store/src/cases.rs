@@ -7,7 +7,7 @@ use onething_domain::Calendar;
 use onething_domain::case::Action;
 use onething_domain::case::{
     ActorRole, CaseEvent, CaseState, EventBody, ItemState, PlanError, plan_accept_all,
-    plan_item_change, plan_open,
+    plan_item_change, plan_open_with,
 };
 use onething_domain::china_time::date_in_china;
 use onething_domain::department::DepartmentKind;
@@ -310,6 +310,18 @@ pub(crate) async fn open_case_in(
     new: &NewCase,
     actor: &Actor,
 ) -> Result<CaseRecord, StoreError> {
+    open_case_with_in(tx, catalog, new, actor, &[]).await
+}
+
+/// As [`open_case_in`], with the bundle's optional items `with` names
+/// (`Bundle::items_for`: a parameter of the service decided they apply).
+pub(crate) async fn open_case_with_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    catalog: &crate::catalog::CatalogVersion,
+    new: &NewCase,
+    actor: &Actor,
+    with: &[String],
+) -> Result<CaseRecord, StoreError> {
     let bundle = catalog
         .catalog
         .bundle(&new.bundle)
@@ -317,8 +329,8 @@ pub(crate) async fn open_case_in(
             what: "bundle",
             id: new.bundle.clone(),
         })?;
-    let departments: Vec<(String, DepartmentKind)> = bundle
-        .items
+    let items = bundle.items_for(with);
+    let departments: Vec<(String, DepartmentKind)> = items
         .iter()
         .filter_map(|i| {
             catalog
@@ -327,7 +339,7 @@ pub(crate) async fn open_case_in(
                 .map(|c| (i.item.clone(), c.department))
         })
         .collect();
-    let body = plan_open(bundle, catalog.version, &new.applicant)?;
+    let body = plan_open_with(bundle, catalog.version, &new.applicant, with)?;
     let event = event_of(1, actor, &actor.idempotency_key, body);
     let state = CaseState::replay(std::slice::from_ref(&event))?;
     let id = new

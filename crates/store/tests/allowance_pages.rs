@@ -52,7 +52,7 @@ async fn push(store: &Store, dataset: Dataset, records: &[Value]) {
 /// A woman insured by `employer` with a delivery on `date`.
 async fn mother(store: &Store, seq: u16, employer: &Uscc, date: &str) -> CitizenId {
     let id = CitizenId::from_parts(county(), day(1994, 6, 2), seq).expect("id");
-    let delivery = json!({"record_id": format!("D{seq}"), "institution_code": "H500228001",
+    let delivery = json!({"record_id": format!("D{seq}"), "institution_code": "H50022800001",
         "person_id": id.as_str(), "admitted_on": date, "discharged_on": date,
         "event_date": date, "event_type": "vaginal", "babies": 1, "pregnancy_weeks": 39,
         "settled_in_network": true, "total_cost_fen": 800000, "fund_paid_fen": 600000});
@@ -161,6 +161,7 @@ async fn an_attachment_is_read_only_under_its_own_claim() {
             facts: Vec::new(),
             missing: Vec::new(),
             hospital: None,
+            family_planning_review: false,
         };
         let calendar = Calendar::shipped();
         let claim = store

@@ -58,7 +58,7 @@ async fn seed(store: &Store) {
         &[json!({
         "certificate_no": "Q500000001", "child_name": "测试婴", "child_sex": "female",
         "birth_time": "2024-03-05T08:30:00+08:00", "gestational_weeks": 39, "weight_g": 3250,
-        "length_cm": 50, "birth_region": "500228", "institution_code": "H500228001",
+        "length_cm": 50, "birth_region": "500228", "institution_code": "H50022800001",
         "institution_name": "梁平区人民医院", "mother_name": "测试母", "mother_id": MOTHER,
         "issued_on": "2024-03-06"})],
     )
@@ -71,7 +71,7 @@ async fn seed(store: &Store) {
         store,
         Dataset::DeliveryRecords,
         &[json!({
-        "record_id": "D2024-0001", "institution_code": "H500228001", "person_id": MOTHER,
+        "record_id": "D2024-0001", "institution_code": "H50022800001", "person_id": MOTHER,
         "admitted_on": "2024-03-04", "discharged_on": "2024-03-08", "event_date": "2024-03-05",
         "event_type": "cesarean", "babies": 1, "pregnancy_weeks": 38,
         "settled_in_network": true, "total_cost_fen": 1200000, "fund_paid_fen": 900000})],

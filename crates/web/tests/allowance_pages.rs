@@ -70,10 +70,10 @@ async fn mother(store: &Store, seq: u16, employer: &Uscc) -> CitizenId {
     let cert = json!({"certificate_no": format!("Q5000{seq:05}"), "child_name": "测试婴",
         "child_sex": "female", "birth_time": "2024-08-05T08:30:00+08:00", "gestational_weeks": 39,
         "weight_g": 3100, "length_cm": 50, "birth_region": "500228",
-        "institution_code": "H500228001", "institution_name": "测试医院", "mother_name": "测试甲",
+        "institution_code": "H50022800001", "institution_name": "测试医院", "mother_name": "测试甲",
         "mother_id": id.as_str(), "issued_on": "2024-08-06"});
     push(store, Dataset::BirthCertificates, &[cert]).await;
-    let delivery = json!({"record_id": format!("D{seq}"), "institution_code": "H500228001",
+    let delivery = json!({"record_id": format!("D{seq}"), "institution_code": "H50022800001",
         "person_id": id.as_str(), "admitted_on": "2024-08-04", "discharged_on": "2024-08-08",
         "event_date": "2024-08-05", "event_type": "vaginal", "babies": 1, "pregnancy_weeks": 39,
         "settled_in_network": true, "total_cost_fen": 800000, "fund_paid_fen": 600000});

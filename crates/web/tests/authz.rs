@@ -454,7 +454,7 @@ fn supervision_rules() -> Vec<Rule> {
         },
         Rule {
             body: Some(
-                json!({"subject_kind": "institution", "subject_id": "H500228001",
+                json!({"subject_kind": "institution", "subject_id": "H50022800001",
                               "decision": "骗取医保基金", "basis": "处罚决定书", "valid_from": "2024-09-01"}),
             ),
             ..rule(

@@ -20,7 +20,7 @@ use serde_json::json;
 
 const FIXTURE: &str = include_str!("../../domain/tests/data/reimbursement_fixture.toml");
 /// The hospital `allowance::mother` deliveries are pushed from.
-const HOSPITAL: &str = "H500228001";
+const HOSPITAL: &str = "H50022800001";
 
 async fn hospital(app: &TestApp, id: &str) {
     let grade_2 = onething_domain::department::HospitalLevel::Second;
@@ -37,7 +37,7 @@ async fn the_allowance_is_claimed_at_the_hospital_paid_to_the_employer_and_never
         let depts = departments(&app).await;
         wages(&app, &depts).await;
         hospital(&app, HOSPITAL).await;
-        hospital(&app, "H500228002").await;
+        hospital(&app, "H50022800002").await;
         let mum = mother(&app, &depts, 430, &employer_a(), true).await;
         let other_mum = mother(&app, &depts, 432, &employer_a(), true).await;
         let at = |id: &str| Scope::Hospital {
@@ -46,7 +46,7 @@ async fn the_allowance_is_claimed_at_the_hospital_paid_to_the_employer_and_never
         };
         app.add_user("window", Role::HospitalClerk, at(HOSPITAL))
             .await;
-        app.add_user("window_b", Role::HospitalClerk, at("H500228002"))
+        app.add_user("window_b", Role::HospitalClerk, at("H50022800002"))
             .await;
         app.add_user("sup", Role::Supervisor, Scope::Region(region(500000)))
             .await;

@@ -25,6 +25,95 @@ fn post(who: &SignedIn, uri: &str, body: &str) -> Request<Body> {
         .expect("request")
 }
 
+/// A multipart upload as the counter's form sends it: the CSRF token first, then `file`.
+fn upload(
+    who: &SignedIn,
+    uri: &str,
+    token: &str,
+    file: (&str, &str),
+    bytes: &[u8],
+) -> Request<Body> {
+    let (name, content_type) = file;
+    let boundary = "counterboundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: {content_type}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    auth_support::cookie_request(who, "POST", uri, None)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .expect("request")
+}
+
+/// The scanned 申报表 and 出院记录 uploaded on the counter page: the API's checks (type by
+/// the first bytes), the CSRF token required, each upload listed on the page.
+async fn scans(app: &auth_support::TestApp, window: &SignedIn, id: &str) {
+    let form = format!("/hospital/claims/{id}/documents/declaration_form");
+    let jpeg = [0xff, 0xd8, 0xff, 0xe0, 1, 2, 3];
+    let forged = app
+        .send(upload(
+            window,
+            &form,
+            "wrong",
+            ("a.jpg", "image/jpeg"),
+            &jpeg,
+        ))
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "{}", forged.text);
+    let text = app
+        .send(upload(
+            window,
+            &form,
+            &window.csrf,
+            ("a.jpg", "image/jpeg"),
+            b"not a scan",
+        ))
+        .await;
+    assert!(text.status.is_client_error(), "{}", text.text);
+    assert!(text.text.contains("role=\"alert\""), "{}", text.text);
+    assert!(!text.text.contains("已上传申报表"), "{}", text.text);
+    let done = app
+        .send(upload(
+            window,
+            &form,
+            &window.csrf,
+            ("申报表.jpg", "image/jpeg"),
+            &jpeg,
+        ))
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    assert!(
+        done.text.contains("已上传申报表：申报表.jpg"),
+        "{}",
+        done.text
+    );
+    let form = format!("/hospital/claims/{id}/documents/discharge_record");
+    let pdf = b"%PDF-1.4 test";
+    let both = app
+        .send(upload(
+            window,
+            &form,
+            &window.csrf,
+            ("出院记录.pdf", "application/pdf"),
+            pdf,
+        ))
+        .await;
+    assert_eq!(both.status, StatusCode::OK, "{}", both.text);
+    assert!(both.text.contains("已上传申报表"), "{}", both.text);
+    assert!(
+        both.text.contains("已上传出院记录：出院记录.pdf"),
+        "{}",
+        both.text
+    );
+}
+
 #[tokio::test]
 async fn the_counter_files_reimburses_and_claims_from_forms() {
     for db in support::test_dbs().await {
@@ -35,10 +124,10 @@ async fn the_counter_files_reimburses_and_claims_from_forms() {
         let depts = departments(&app).await;
         wages(&app, &depts).await;
         let grade_2 = onething_domain::department::HospitalLevel::Second;
-        allowance::hospital(&app, "H500228001", Some(grade_2)).await;
+        allowance::hospital(&app, "H50022800001", Some(grade_2)).await;
         let mum = mother(&app, &depts, 440, &employer_a(), true).await;
         let scope = Scope::Hospital {
-            id: "H500228001".into(),
+            id: "H50022800001".into(),
             region: region(500228),
         };
         app.add_user("window", Role::HospitalClerk, scope).await;
@@ -137,6 +226,7 @@ async fn the_counter_files_reimburses_and_claims_from_forms() {
             .chars()
             .take_while(|c| *c != '/')
             .collect();
+        scans(&app, &window, &id).await;
         let body = "basis=avg_wage&name=%E6%B5%8B%E8%AF%95%E5%8D%95%E4%BD%8D%E7%94%B2&bank=%E6%B5%8B%E8%AF%95%E9%93%B6%E8%A1%8C&number=50001000000000000001";
         let finished = app
             .send(post(
@@ -146,7 +236,11 @@ async fn the_counter_files_reimburses_and_claims_from_forms() {
             ))
             .await;
         assert_eq!(finished.status, StatusCode::OK, "{}", finished.text);
-        assert!(finished.text.contains("当前状态："), "{}", finished.text);
+        assert!(
+            finished.text.contains("当前状态：审核中"),
+            "{}",
+            finished.text
+        );
 
         // 卫健局 on its page: a denial without a reason is refused on the page, then confirmed.
         let health_scope = Scope::Department {

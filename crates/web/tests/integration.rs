@@ -37,6 +37,8 @@ mod guide;
 mod hospital_claim;
 #[path = "hospital_e2e.rs"]
 mod hospital_e2e;
+#[path = "hospital_family_planning.rs"]
+mod hospital_family_planning;
 #[path = "hospital_pages.rs"]
 mod hospital_pages;
 #[path = "hospital_reimbursement.rs"]

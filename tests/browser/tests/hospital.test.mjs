@@ -2,7 +2,9 @@
 // keyboard only (no mouse clicks): the clerk of the demo's designated hospital files a
 // couple the departments have not pushed (refused with the reason, on the page), saves the
 // hospital's account, is told a record that is not the hospital's is not found and that a
-// claim comes after the reimbursement; the public service guide of seed 002 附件3.
+// claim comes after the reimbursement; reimburses the demo's patient by the fixture's
+// values, files her allowance claim, uploads the scanned 申报表 and 出院记录 and submits it;
+// the public service guide of seed 002 附件3.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { BASE, freshPage, launch, shot, signIn } from './helpers.mjs';
@@ -73,6 +75,69 @@ test('the counter files, saves the account and answers at once, keyboard only', 
   await submitWithEnter(page);
   assert.ok(await page.locator('[role=alert]').count() === 1, 'the mistake on the form');
   await shot(page, 'hospital-claim');
+});
+
+// The demo's patient at the window (crates/onething/src/commands/demo/window.rs): an insured
+// woman delivered at the demo hospital a week ago, her employer and her delivery record; the
+// server runs with the test fixture's reimbursement values (scripts/browser-test).
+const PATIENT = citizenId('500228', '19940308', 702);
+const EMPLOYER = '91500228DEMWHP0144';
+const RECORD = 'DEMO-HW-0001';
+
+/** Focuses a button by its text and presses Enter on it; waits for the answer page. */
+async function pressButton(page, name) {
+  await page.getByRole('button', { name }).focus();
+  await submitWithEnter(page);
+}
+
+test('reimbursement, the claim with its scans, submitted: keyboard only', async () => {
+  const page = await freshPage(browser);
+  await signIn(page, 'hospital');
+  await page.goto(`${BASE}/hospital/account`);
+  await typeAndTab(page, '梁平区演示人民医院');
+  await typeAndTab(page, '测试银行梁平支行');
+  await typeAndTab(page, '50001000000000000066');
+  await submitWithEnter(page);
+
+  await page.goto(`${BASE}/hospital/reimbursements`);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'person_id');
+  await typeAndTab(page, PATIENT);
+  await page.keyboard.type(RECORD);
+  await submitWithEnter(page);
+  const paid = await page.locator('main').innerText();
+  assert.match(paid, /基金支付 [\d.]+ 元，个人负担 [\d.]+ 元/);
+  assert.match(paid, /测试用值/, 'the source of the values is shown');
+  await shot(page, 'hospital-reimbursement-paid');
+
+  await page.goto(`${BASE}/hospital/claims`);
+  await typeAndTab(page, PATIENT);
+  await typeAndTab(page, EMPLOYER);
+  await page.keyboard.type('1');
+  await submitWithEnter(page);
+  assert.match(await page.locator('main').innerText(), /已申报/);
+  // The scans: a file chosen for each field (no mouse), then its button by the keyboard.
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
+  await page.locator('#declaration_form').setInputFiles({ name: '申报表.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+  const upload = await page.getByRole('button', { name: '上传申报表' }).boundingBox();
+  assert.ok(upload && upload.height >= 48, 'large targets for the uploads too');
+  await pressButton(page, '上传申报表');
+  assert.match(await page.locator('main').innerText(), /已上传申报表：申报表\.jpg/);
+  const pdf = Buffer.from('%PDF-1.4\n% 出院记录（演示）\n%%EOF\n');
+  await page.locator('#discharge_record').setInputFiles({ name: '出院记录.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await pressButton(page, '上传出院记录');
+  const uploaded = await page.locator('main').innerText();
+  assert.match(uploaded, /已上传出院记录：出院记录\.pdf/);
+  assert.match(uploaded, /已上传申报表/);
+  await shot(page, 'hospital-claim-scans');
+
+  // Finish: the wage basis (the default), the employer's account, Enter submits.
+  await page.locator('#name').focus();
+  await typeAndTab(page, '窗口演示单位');
+  await typeAndTab(page, '测试银行梁平支行');
+  await page.keyboard.type('50001000000000000077');
+  await submitWithEnter(page);
+  assert.match(await page.locator('main').innerText(), /当前状态：审核中/);
+  await shot(page, 'hospital-claim-submitted');
 });
 
 test('the public service guide of the hospital window', async () => {

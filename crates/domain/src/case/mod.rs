@@ -22,7 +22,9 @@ mod transition;
 pub use due::{DueStatus, due_status};
 pub use event::{CaseEvent, EventBody, OpenedItem};
 pub use graph::PlanDefect;
-pub use plan::{PlanError, plan_accept_all, plan_item_change, plan_open, plan_recompute};
+pub use plan::{
+    PlanError, plan_accept_all, plan_item_change, plan_open, plan_open_with, plan_recompute,
+};
 pub use projection::{CaseState, CaseStatus, ItemSnapshot, PROMISE_STEP};
 pub use replay_error::ReplayError;
 pub use state::{Action, ActionKind, ActorRole, ItemState, MissingMaterial};

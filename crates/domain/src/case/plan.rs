@@ -54,8 +54,18 @@ pub fn plan_open(
     catalog_version: i64,
     applicant: &str,
 ) -> Result<EventBody, PlanError> {
-    let plan: Vec<(&str, &[String])> = bundle
-        .items
+    plan_open_with(bundle, catalog_version, applicant, &[])
+}
+
+/// As [`plan_open`], with the optional items `with` names (`Bundle::items_for`).
+pub fn plan_open_with(
+    bundle: &Bundle,
+    catalog_version: i64,
+    applicant: &str,
+    with: &[String],
+) -> Result<EventBody, PlanError> {
+    let items = bundle.items_for(with);
+    let plan: Vec<(&str, &[String])> = items
         .iter()
         .map(|i| (i.item.as_str(), i.depends_on.as_slice()))
         .collect();
@@ -64,8 +74,7 @@ pub fn plan_open(
         bundle: bundle.code.clone(),
         catalog_version,
         applicant: applicant.to_string(),
-        items: bundle
-            .items
+        items: items
             .iter()
             .map(|i| OpenedItem {
                 item: i.item.clone(),

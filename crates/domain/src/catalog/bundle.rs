@@ -24,6 +24,30 @@ impl Bundle {
         self.items.iter().find(|i| i.item == code)
     }
 
+    /// The items a case of the bundle opens with: every required item and the optional
+    /// ones `with` names. A dependency on an optional item left out is dropped: there is
+    /// nothing to wait for. (A dependency on an unknown code is kept, for the plan's own
+    /// check to refuse.)
+    pub fn items_for(&self, with: &[String]) -> Vec<BundleItem> {
+        let left_out = |code: &str| {
+            self.item(code)
+                .is_some_and(|i| i.optional && !with.iter().any(|w| w == code))
+        };
+        self.items
+            .iter()
+            .filter(|i| !left_out(&i.item))
+            .map(|i| BundleItem {
+                depends_on: i
+                    .depends_on
+                    .iter()
+                    .filter(|d| !left_out(d))
+                    .cloned()
+                    .collect(),
+                ..i.clone()
+            })
+            .collect()
+    }
+
     /// The items that directly wait for `code`'s result, in file order.
     pub fn dependents_of(&self, code: &str) -> Vec<&BundleItem> {
         self.items
@@ -171,6 +195,7 @@ mod tests {
                     item: (*code).into(),
                     limit_working_days: *limit,
                     depends_on: deps.iter().map(|d| (*d).into()).collect(),
+                    optional: false,
                 })
                 .collect(),
         }
@@ -254,5 +279,30 @@ mod tests {
         assert!(b.dependents_of("c").is_empty());
         assert_eq!(b.item("b").map(|i| i.item.as_str()), Some("b"));
         assert!(b.item("zz").is_none());
+    }
+
+    #[test]
+    fn an_optional_item_is_in_a_case_only_when_asked_for_and_its_dependents_wait_only_then() {
+        let mut b = bundle(&[
+            ("data", None, &[]),
+            ("review", None, &[]),
+            ("pay", Some(10), &["data", "review"]),
+        ]);
+        b.items[1].optional = true;
+        let without = b.items_for(&[]);
+        assert_eq!(
+            without.iter().map(|i| i.item.as_str()).collect::<Vec<_>>(),
+            ["data", "pay"]
+        );
+        assert_eq!(without[1].depends_on, ["data"], "nothing to wait for");
+        let with = b.items_for(&["review".to_owned()]);
+        assert_eq!(with.len(), 3);
+        assert_eq!(with[2].depends_on, ["data", "review"]);
+        assert!(with[1].optional);
+        // Asking for a required item or an unknown code changes nothing.
+        assert_eq!(
+            b.items_for(&["data".to_owned(), "nope".to_owned()]),
+            without
+        );
     }
 }

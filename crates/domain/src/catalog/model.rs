@@ -96,6 +96,11 @@ pub struct BundleItem {
     /// Codes of items in the same bundle whose results this item needs first.
     #[serde(default)]
     pub depends_on: Vec<String>,
+    /// An item a case gets only when the service opening it asks for it, because a dated
+    /// regional parameter says so (卫健局's family-planning review of a maternity claim,
+    /// seed 002 四); a case without it drops the dependencies on it (`Bundle::items_for`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
 }
 
 /// A one-thing bundle (一件事): items of several departments applied for once.

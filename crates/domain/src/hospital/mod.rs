@@ -18,3 +18,8 @@ pub use reimbursement::{Computed, CostEvent, CostLine, compute};
 
 /// The catalogue bundle (`data/catalog/bundles.toml`).
 pub const BUNDLE: &str = "maternity_reimbursement";
+
+/// 卫健局's family-planning review of a maternity claim (seed 002 四): the optional item of
+/// the `maternity_allowance` bundle a claim's case gets where the region's parameters ask
+/// for the review (`family_planning_review`); the payment item waits for it.
+pub const FAMILY_PLANNING_ITEM: &str = "HEALTH-FAMILY-PLANNING-REVIEW";

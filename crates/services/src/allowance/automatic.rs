@@ -216,6 +216,11 @@ async fn plan(
     if claimed.contains(&duplicate_key(person.as_str(), event_date)) {
         return Ok(Err((reads, Left::Claimed)));
     }
+    // A claim the health department reviews first cannot be decided at once: the employer
+    // is offered it and claims as usual.
+    if super::hospital::review_required(svc, region, event_date) {
+        return Ok(Err((reads, Left::Offer)));
+    }
     let past_limit = svc
         .params
         .application_limit(region, event_date)
@@ -254,6 +259,7 @@ async fn plan(
             channel: Channel::Online,
             authorisation: None,
             hospital: None,
+            family_planning_review: false,
             certificate_no: None,
             event_date,
             region,

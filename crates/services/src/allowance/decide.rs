@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use onething_domain::allowance::{Derived, RejectionReason};
 use onething_domain::calendar::Dated;
 use onething_domain::case::{Action, ActorRole, CaseState, ItemState};
+use onething_domain::hospital::FAMILY_PLANNING_ITEM;
 use onething_domain::rules::{MaternityDecision, MaternityFacts, MaternityParams};
 use onething_domain::{Calendar, CalendarError};
 use onething_store::allowance::claims::Claim;
@@ -136,6 +137,12 @@ pub(super) fn decision_moves(
         moves.push(mv(PAYMENT_ITEM, Action::Start, role));
     } else {
         moves.push(mv(PAYMENT_ITEM, deny(claim), role));
+        // A rejected claim's family-planning review, still open, is no longer needed: the
+        // health department's item ends with the claim (and leaves its queue).
+        let review = case.items.get(FAMILY_PLANNING_ITEM).map(|i| i.state);
+        if review == Some(ItemState::InProgress) {
+            moves.push(mv(FAMILY_PLANNING_ITEM, deny(claim), ActorRole::System));
+        }
     }
     moves
 }

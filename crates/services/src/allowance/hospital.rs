@@ -57,7 +57,6 @@ pub(super) async fn link(
     Ok(Some(HospitalLink {
         hospital_id: id.clone(),
         birth_order: cmd.birth_order.unwrap_or(1),
-        family_planning_review: false,
     }))
 }
 
@@ -148,27 +147,28 @@ pub async fn attach_hospital_document(
 }
 
 /// Where the region's parameters in force on the event date say so
-/// (`family_planning_review` in `[[reimbursement.periods]]`), a hospital claim waits for the
-/// health department's family-planning review (seed 002 四 卫健局).
-pub(super) fn ask_review(
+/// (`family_planning_review` in `[[reimbursement.periods]]`), a claim waits for the health
+/// department's family-planning review (seed 002 四 卫健局 “负责生育保险待遇计划生育情况审核”:
+/// the benefit's review, whichever channel the claim came by).
+pub(super) fn review_required(
     svc: &Services,
-    link: Option<&mut HospitalLink>,
     region: onething_domain::RegionCode,
     event_date: chrono::NaiveDate,
-) {
-    if let Some(link) = link {
-        link.family_planning_review = svc
-            .params
-            .reimbursement()
-            .lookup(region, event_date)
-            .is_ok_and(|(_, period)| period.family_planning_review);
-    }
+) -> bool {
+    svc.params
+        .reimbursement()
+        .lookup(region, event_date)
+        .is_ok_and(|(_, period)| period.family_planning_review)
 }
 
-/// The claim has a review the health department has not decided.
-pub(super) async fn review_pending(svc: &Services, claim_id: &str) -> Result<bool, ServiceError> {
+/// The claim has a review the health department has not confirmed (pending, or denied:
+/// then the bureau rejects, a person's decision, never smart review's approval).
+pub(super) async fn review_unconfirmed(
+    svc: &Services,
+    claim_id: &str,
+) -> Result<bool, ServiceError> {
     let review = svc.store.family_planning_review(claim_id).await?;
-    Ok(review.is_some_and(|r| r.status == "pending"))
+    Ok(review.is_some_and(|r| r.status != "confirmed"))
 }
 
 /// The bureau approves only after the health department confirmed (409 `INVALID_STATE`

@@ -94,7 +94,7 @@ pub async fn open_claim(
     actor.authorize(UseCase::OpenClaim)?;
     let person = resolve_person(svc, actor, &cmd.person).await?;
     let (employer, channel, authorisation) = filer(actor, &cmd)?;
-    let mut hospital = super::hospital::link(svc, actor, &cmd, &person).await?;
+    let hospital = super::hospital::link(svc, actor, &cmd, &person).await?;
     if let Scope::Region(_) = actor.scope {
         let facts = ClaimFacts {
             employer_uscc: employer.as_str(),
@@ -129,7 +129,7 @@ pub async fn open_claim(
     // The enrollment's region; until it is pushed, the employer's registration region, so
     // the claim is in some clerk's queue (the rules never use this fallback).
     let region = derived.region.unwrap_or_else(|| employer.region());
-    super::hospital::ask_review(svc, hospital.as_mut(), region, event_date);
+    let family_planning_review = super::hospital::review_required(svc, region, event_date);
     if let Some(limit) = svc.params.application_limit(region, event_date)
         && limit.is_past(today)
     {
@@ -143,6 +143,7 @@ pub async fn open_claim(
         channel,
         authorisation,
         hospital,
+        family_planning_review,
         certificate_no: cmd.certificate_no.clone(),
         event_date,
         region,
@@ -163,6 +164,8 @@ pub(super) struct Opening {
     pub channel: Channel,
     pub authorisation: Option<Authorisation>,
     pub hospital: Option<onething_store::allowance::claims::HospitalLink>,
+    /// The health department reviews the claim first (`hospital::review_required`).
+    pub family_planning_review: bool,
     /// The certificate number the filer named, if any.
     pub certificate_no: Option<String>,
     pub event_date: NaiveDate,
@@ -184,6 +187,7 @@ impl Opening {
             channel,
             authorisation,
             hospital,
+            family_planning_review,
             certificate_no,
             event_date,
             region,
@@ -218,6 +222,7 @@ impl Opening {
             facts: derived.facts,
             missing: derived.missing,
             hospital,
+            family_planning_review,
         };
         let mut detail = json!({"channel": channel.as_str(), "authorisation": authorisation,
             "hospital_id": new.hospital.as_ref().map(|h| h.hospital_id.clone()),

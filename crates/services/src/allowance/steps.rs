@@ -209,8 +209,8 @@ pub async fn submit(
         .maternity
         .clone()
         .map(|f| with_claim(f, id.as_str()));
-    // A claim waiting for the health department's review is a person's decision.
-    let waits = super::hospital::review_pending(svc, &claim.id).await?;
+    // A claim the health department has not confirmed is a person's decision.
+    let waits = super::hospital::review_unconfirmed(svc, &claim.id).await?;
     let outcome = smart_review(
         Submission {
             facts: facts.as_ref(),

@@ -3,8 +3,12 @@
 //! approves a claim only after a confirmation (`allowance::review`).
 
 use onething_domain::access::{AccessDenied, Scope, UseCase};
+use onething_domain::allowance::ClaimStatus;
+use onething_domain::case::{Action, ActorRole, CaseState, ItemState};
 use onething_domain::department::DepartmentKind;
-use onething_store::hospital::FamilyPlanningReview;
+use onething_domain::hospital::FAMILY_PLANNING_ITEM;
+use onething_store::cases::{self, CaseWrite};
+use onething_store::hospital::{FamilyPlanningReview, ReviewItemMoves};
 use serde::Deserialize;
 
 use crate::input::optional_text;
@@ -72,8 +76,10 @@ pub async fn family_planning_reviews(
     Ok(svc.store.pending_family_planning_reviews(200).await?)
 }
 
-/// Confirms or denies a pending review (audited); 404 when there is no such review, 409
-/// `INVALID_STATE` when it was decided already.
+/// Confirms or denies a pending review (audited), and records it as the case's
+/// family-planning item done or denied in the same transaction; 404 when there is no such
+/// review, 409 `INVALID_STATE` when it was decided already or the bureau rejected the claim.
+/// The officers' page, the API and the signed results endpoint all come here.
 pub async fn decide_family_planning(
     svc: &Services,
     actor: &Actor,
@@ -84,14 +90,90 @@ pub async fn decide_family_planning(
     if svc.store.family_planning_review(claim_id).await?.is_none() {
         return Err(ServiceError::not_found());
     }
+    let claim = svc.store.claim(claim_id).await?;
+    if claim.status == ClaimStatus::Rejected {
+        return Err(ServiceError::NotNow(
+            "该申领已不予支付，无需再审核计划生育情况".into(),
+        ));
+    }
+    let case = svc.store.load_case(&claim.case_id).await?;
+    let moves = item_moves(&case.state, &cmd).map(|writes| ReviewItemMoves {
+        case_id: &claim.case_id,
+        writes,
+        actor: cases::Actor {
+            name: actor.username.clone(),
+            role: ActorRole::Handler,
+            idempotency_key: actor.key_for(&format!("{claim_id}:family_planning")),
+            at: actor.at,
+        },
+        calendar: &svc.calendar,
+    });
     svc.store
         .decide_family_planning_review(
             claim_id,
             cmd.confirmed,
             cmd.note.as_deref(),
+            moves,
             (&actor.username, actor.role),
             actor.at,
         )
         .await?
         .ok_or_else(|| ServiceError::NotNow("该申领的计划生育情况已审核".into()))
+}
+
+/// The moves of the case's family-planning item for the decision, from wherever it stands
+/// (started when the claim was opened; accepted and started here otherwise); `None` for a
+/// case without the item (opened before the review was one).
+fn item_moves(state: &CaseState, cmd: &FamilyPlanningDecision) -> Option<Vec<CaseWrite>> {
+    let item = state.items.get(FAMILY_PLANNING_ITEM)?;
+    let mv = |action, role| CaseWrite::Move {
+        item: FAMILY_PLANNING_ITEM.to_owned(),
+        action,
+        role,
+    };
+    let mut writes = Vec::new();
+    if item.state == ItemState::Submitted {
+        writes.push(mv(Action::Accept, ActorRole::System));
+    }
+    if matches!(item.state, ItemState::Submitted | ItemState::Accepted) {
+        writes.push(mv(Action::Start, ActorRole::Handler));
+    }
+    let decision = if cmd.confirmed {
+        Action::Complete {
+            certificate_ref: None,
+        }
+    } else {
+        Action::Deny {
+            reason: cmd.note.clone().unwrap_or_default(),
+        }
+    };
+    writes.push(mv(decision, ActorRole::Handler));
+    Some(writes)
+}
+
+/// The health department's system reports its review through the signed results endpoint
+/// (`POST /api/v1/exchange/results`, the delivery of the claim's case item): the same use
+/// case as its officers'. The same result again answers the review as it stands.
+pub async fn family_planning_result(
+    svc: &Services,
+    actor: &Actor,
+    case_id: &str,
+    cmd: FamilyPlanningDecision,
+) -> Result<FamilyPlanningReview, ServiceError> {
+    health_officer(actor)?;
+    let claim_id = svc
+        .store
+        .claim_id_of_case(case_id)
+        .await?
+        .ok_or_else(ServiceError::not_found)?;
+    let review = svc
+        .store
+        .family_planning_review(&claim_id)
+        .await?
+        .ok_or_else(ServiceError::not_found)?;
+    let same = if cmd.confirmed { "confirmed" } else { "denied" };
+    if review.status == same {
+        return Ok(review);
+    }
+    decide_family_planning(svc, actor, &claim_id, cmd).await
 }

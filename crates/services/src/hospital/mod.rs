@@ -14,7 +14,8 @@ mod view;
 pub use account::{hospital_account, set_hospital_account};
 pub use commands::{FileSpouse, FilingService, SpouseFilingInput};
 pub use family_planning::{
-    FamilyPlanningDecision, FamilyPlanningInput, decide_family_planning, family_planning_reviews,
+    FamilyPlanningDecision, FamilyPlanningInput, decide_family_planning, family_planning_result,
+    family_planning_reviews,
 };
 pub use filing::{file_spouse, spouse_filing, spouse_filings};
 pub use print::filing_form;

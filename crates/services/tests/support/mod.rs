@@ -155,7 +155,7 @@ pub async fn mother(store: &Store, seq: u16, certificate: bool, months: u32) -> 
             &[json!({
             "certificate_no": format!("Q5000{seq:05}"), "child_name": "测试婴", "child_sex": "female",
             "birth_time": "2024-03-05T08:30:00+08:00", "gestational_weeks": 38, "weight_g": 2650,
-            "length_cm": 48, "birth_region": "500228", "institution_code": "H500228001",
+            "length_cm": 48, "birth_region": "500228", "institution_code": "H50022800001",
             "institution_name": "测试医院", "mother_name": "测试甲", "mother_id": id.as_str(),
             "issued_on": "2024-03-06"})],
         )
@@ -165,7 +165,7 @@ pub async fn mother(store: &Store, seq: u16, certificate: bool, months: u32) -> 
         store,
         Dataset::DeliveryRecords,
         &[json!({
-        "record_id": format!("D{seq}"), "institution_code": "H500228001", "person_id": id.as_str(),
+        "record_id": format!("D{seq}"), "institution_code": "H50022800001", "person_id": id.as_str(),
         "admitted_on": "2024-03-04", "discharged_on": "2024-03-08", "event_date": "2024-03-05",
         "event_type": "cesarean", "babies": 2, "pregnancy_weeks": 38,
         "settled_in_network": true, "total_cost_fen": 1200000, "fund_paid_fen": 900000})],

@@ -6,7 +6,10 @@ use onething_domain::access::Role;
 use serde::Serialize;
 use sqlx::Row;
 
+use onething_domain::Calendar;
+
 use crate::audit::{NewAuditEntry, append_audit_in};
+use crate::cases::{Actor, CaseWrite, advance_in};
 use crate::text::{instant, parse_instant};
 use crate::{Store, StoreError};
 
@@ -34,6 +37,15 @@ fn review_of(r: &sqlx::any::AnyRow) -> Result<FamilyPlanningReview, StoreError> 
     })
 }
 
+/// The moves of a claim's family-planning item that record the decision in its case
+/// (claims opened before the review was a case item have none).
+pub struct ReviewItemMoves<'a> {
+    pub case_id: &'a str,
+    pub writes: Vec<CaseWrite>,
+    pub actor: Actor,
+    pub calendar: &'a Calendar,
+}
+
 const COLUMNS: &str = "claim_id, status, note, decided_by, decided_at, created_at";
 
 impl Store {
@@ -51,13 +63,15 @@ impl Store {
         row.as_ref().map(review_of).transpose()
     }
 
-    /// Reviews waiting for the health department, oldest first.
+    /// Reviews waiting for the health department, oldest first; a claim the bureau
+    /// rejected meanwhile waits for nothing any more (its item was denied with it).
     pub async fn pending_family_planning_reviews(
         &self,
         limit: u32,
     ) -> Result<Vec<FamilyPlanningReview>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM ma_family_planning_reviews WHERE status = 'pending'
+               AND claim_id NOT IN (SELECT id FROM ma_claims WHERE status = 'rejected')
              ORDER BY created_at, claim_id LIMIT $1"
         )))
         .bind(i64::from(limit))
@@ -66,13 +80,15 @@ impl Store {
         rows.iter().map(review_of).collect()
     }
 
-    /// Records the health department's decision on a pending review (audited); `None` when
-    /// the review was not pending (decided already, or no such review).
+    /// Records the health department's decision on a pending review (audited), with the
+    /// moves of its case item in the same transaction; `None` when the review was not
+    /// pending (decided already, or no such review).
     pub async fn decide_family_planning_review(
         &self,
         claim_id: &str,
         confirmed: bool,
         note: Option<&str>,
+        case: Option<ReviewItemMoves<'_>>,
         by: (&str, Role),
         at: DateTime<Utc>,
     ) -> Result<Option<FamilyPlanningReview>, StoreError> {
@@ -92,6 +108,10 @@ impl Store {
         if updated.rows_affected() != 1 {
             return Ok(None);
         }
+        let case_id = case.as_ref().map(|c| c.case_id.to_owned());
+        if let Some(c) = &case {
+            advance_in(&mut tx, c.case_id, &c.writes, &c.actor, c.calendar).await?;
+        }
         let entry = NewAuditEntry {
             at,
             actor: by.0.to_owned(),
@@ -99,7 +119,7 @@ impl Store {
             action: format!("family_planning_{status}"),
             subject_type: "claim".into(),
             subject_id: claim_id.to_owned(),
-            case_id: None,
+            case_id,
             detail: serde_json::json!({"note": note}),
         };
         append_audit_in(&mut tx, &entry).await?;

@@ -6,7 +6,7 @@ mod family_planning;
 mod filings;
 mod reimbursements;
 
-pub use family_planning::FamilyPlanningReview;
+pub use family_planning::{FamilyPlanningReview, ReviewItemMoves};
 pub use filings::{NewFiling, SpouseFiling};
 pub use reimbursements::{Reimbursement, ReimbursementError, StoredLine};
 

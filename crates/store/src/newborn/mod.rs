@@ -6,7 +6,7 @@
 
 mod counterfoils;
 mod read;
-mod route;
+pub(crate) mod route;
 mod write;
 
 use chrono::{DateTime, NaiveDate, Utc};

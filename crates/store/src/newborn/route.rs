@@ -118,7 +118,7 @@ pub(crate) async fn hand_over_in(
     Ok(())
 }
 
-async fn queue_in(
+pub(crate) async fn queue_in(
     tx: &mut Transaction<'static, Any>,
     case_id: &str,
     item: &str,

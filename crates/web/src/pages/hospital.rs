@@ -6,13 +6,14 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use onething_domain::access::UseCase;
 use onething_domain::ids::ClaimId;
 use onething_services::allowance::{
-    self as allowance, AccountInput, ConfirmWage, OpenClaim, OpenClaimInput, Submit,
+    self as allowance, AccountInput, ConfirmWage, HospitalDocument, OpenClaim, OpenClaimInput,
+    Photo, Submit,
 };
 use onething_services::hospital::{
     self as service, FileSpouse, FilingView, Reimburse, ReimbursementInput, ReimbursementView,
@@ -75,6 +76,8 @@ struct CounterPage {
     claim_id: Option<String>,
     /// The claim's status after the counter submitted it (已提交 / 审核通过 …).
     claim_status: Option<String>,
+    /// The scans uploaded for the claim so far: (申报表 / 出院记录, file name, size in KiB).
+    documents: Vec<(String, String, i64)>,
     saved: bool,
 }
 
@@ -89,6 +92,7 @@ impl CounterPage {
             reimbursement: None,
             claim_id: None,
             claim_status: None,
+            documents: Vec::new(),
             saved: false,
         }
     }
@@ -274,4 +278,60 @@ pub(crate) async fn finish_claim(
             html(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
+}
+
+/// `POST /hospital/claims/{id}/documents/{kind}` (multipart: `csrf_token` first, then
+/// `file`): the scanned 申报表 or 出院记录 (seed 002 三(二)2), through the API's use case and
+/// its checks (type by the first bytes, 5 MiB); the claim's form stays open to finish it.
+pub(crate) async fn upload_document(
+    State(state): State<AppState>,
+    Signed { user, chrome }: Signed,
+    PagePath((id, kind)): PagePath<(ClaimId, String)>,
+    multipart: Option<Multipart>,
+) -> Result<Response, PageError> {
+    let actor = clerk(&state, &user, UseCase::AttachPhoto)?;
+    let kind =
+        HospitalDocument::parse(&kind).ok_or_else(|| PageError::from(ApiError::not_found()))?;
+    let svc = state.services();
+    let done: Result<(), ApiError> = async {
+        let mut multipart = multipart
+            .ok_or_else(|| ApiError::bad_request("INVALID_UPLOAD", "请选择扫描件文件", "file"))?;
+        let file =
+            Photo::try_from(crate::routes::allowance::claims::read_file(&mut multipart).await?)?;
+        allowance::attach_hospital_document(&svc, &actor, &id, kind, file).await?;
+        Ok(())
+    }
+    .await;
+    let mut page = CounterPage::new(chrome, Tab::Claim);
+    page.claim_id = Some(id.to_string());
+    let status = match done {
+        Ok(()) => StatusCode::OK,
+        Err(error)
+            if error.status.is_server_error() || error.status == StatusCode::UNAUTHORIZED =>
+        {
+            return Err(error.into());
+        }
+        Err(error) => {
+            page.error = Some(error.message);
+            match error.status {
+                StatusCode::BAD_REQUEST => StatusCode::UNPROCESSABLE_ENTITY,
+                other => other,
+            }
+        }
+    };
+    let detail = allowance::claim(&svc, &actor, &id)
+        .await
+        .map_err(ApiError::from)?;
+    page.documents = detail
+        .attachments
+        .iter()
+        .filter_map(|a| {
+            let label = match HospitalDocument::parse(&a.kind)? {
+                HospitalDocument::DeclarationForm => "申报表",
+                HospitalDocument::DischargeRecord => "出院记录",
+            };
+            Some((label.to_owned(), a.filename.clone(), (a.size + 1023) / 1024))
+        })
+        .collect();
+    html(status, &page)
 }

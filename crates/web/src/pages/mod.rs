@@ -183,6 +183,12 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             get(hospital::page).post(hospital::submit),
         )
         .route("/hospital/claims/{id}/finish", post(hospital::finish_claim))
+        .route(
+            "/hospital/claims/{id}/documents/{kind}",
+            post(hospital::upload_document).layer(axum::extract::DefaultBodyLimit::max(
+                onething_services::allowance::MAX_PHOTO_BYTES + 64 * 1024,
+            )),
+        )
         .route("/dept/family-planning", get(family_planning::list))
         .route(
             "/dept/family-planning/{claim_id}",

@@ -103,6 +103,17 @@ pub(crate) async fn results(
             case_version: record.version,
         }));
     }
+    // 卫健局's family-planning review of a maternity claim: the same use case as its
+    // officers' page and API (the review row and the case item, in one transaction).
+    if delivery.item == onething_domain::hospital::FAMILY_PLANNING_ITEM {
+        let version = family_planning_result(&state, &signed.dept, &delivery, &report, key).await?;
+        return Ok(Json(ResultResponse {
+            delivery_id: delivery.id,
+            case_id: delivery.case_id,
+            item: delivery.item,
+            case_version: version,
+        }));
+    }
     let action = action_of(&report)?;
     let actor = Actor {
         name: signed.dept.id.clone(),
@@ -161,6 +172,34 @@ async fn newborn_result(
         }
     };
     Ok(record)
+}
+
+/// The health department system's review result, as its officer's decision (a denial
+/// needs its `reason`, kept as the review's note); answers the case's version after it.
+async fn family_planning_result(
+    state: &AppState,
+    dept: &onething_store::departments::Department,
+    delivery: &Delivery,
+    report: &ResultBody,
+    key: String,
+) -> Result<i64, ApiError> {
+    use onething_services::hospital::{FamilyPlanningDecision, family_planning_result};
+    let note = match action_of(report)? {
+        Action::Deny { reason } => Some(reason),
+        _ => report
+            .data
+            .as_ref()
+            .and_then(|d| d.get("note"))
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned),
+    };
+    let cmd = FamilyPlanningDecision {
+        confirmed: report.result == ResultKind::Done,
+        note,
+    };
+    let actor = super::newborn::dept_actor(state, dept, key);
+    family_planning_result(&state.services(), &actor, &delivery.case_id, cmd).await?;
+    Ok(state.store.load_case(&delivery.case_id).await?.version)
 }
 
 fn result_text(kind: ResultKind) -> &'static str {

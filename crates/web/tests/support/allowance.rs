@@ -19,6 +19,13 @@ use super::auth_support::{TestApp, employer_in, region};
 /// The departments that push, each with its key.
 pub struct Depts(BTreeMap<&'static str, SigningKey>);
 
+impl Depts {
+    /// The signing key of the department `id` registered by [`departments`].
+    pub fn key(&self, id: &str) -> &SigningKey {
+        &self.0[id]
+    }
+}
+
 pub async fn departments(app: &TestApp) -> Depts {
     let mut keys = BTreeMap::new();
     for (id, kind) in [
@@ -146,7 +153,7 @@ pub async fn mother(
         push(app, depts, "health", "birth-certificates", vec![json!({
             "certificate_no": format!("Q5000{seq:05}"), "child_name": "测试乙", "child_sex": "female",
             "birth_time": "2024-08-20T08:30:00+08:00", "gestational_weeks": 38, "weight_g": 2650,
-            "length_cm": 48, "birth_region": "500228", "institution_code": "H500228001",
+            "length_cm": 48, "birth_region": "500228", "institution_code": "H50022800001",
             "institution_name": "测试医院", "mother_name": "测试甲", "mother_id": id.as_str(),
             "issued_on": "2024-08-21"})]).await;
     }
@@ -156,7 +163,7 @@ pub async fn mother(
         "hospital",
         "delivery-records",
         vec![json!({
-        "record_id": format!("D{seq}"), "institution_code": "H500228001", "person_id": id.as_str(),
+        "record_id": format!("D{seq}"), "institution_code": "H50022800001", "person_id": id.as_str(),
         "admitted_on": "2024-08-19", "discharged_on": "2024-08-24", "event_date": "2024-08-20",
         "event_type": "cesarean", "babies": 2, "pregnancy_weeks": 38,
         "settled_in_network": true, "total_cost_fen": 1200000, "fund_paid_fen": 900000})],

@@ -110,7 +110,7 @@ pub async fn world() -> World {
             "hosp_cq",
             Role::HospitalClerk,
             Scope::Hospital {
-                id: "H500228001".into(),
+                id: "H50022800001".into(),
                 region: region(500228),
             },
             cq.clone(),

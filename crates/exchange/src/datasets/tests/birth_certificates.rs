@@ -4,7 +4,7 @@ fn good() -> Value {
     json!({
         "certificate_no": "Q500000001", "child_name": "测试婴", "child_sex": "female",
         "birth_time": "2024-03-05T08:30:00+08:00", "gestational_weeks": 39, "weight_g": 3250,
-        "length_cm": 50, "birth_region": "500228", "institution_code": "H500228001",
+        "length_cm": 50, "birth_region": "500228", "institution_code": "H50022800001",
         "institution_name": "梁平区人民医院", "mother_name": "测试母", "mother_id": MOTHER,
         "father_name": "测试父", "father_id": FATHER, "issued_on": "2024-03-06"
     })

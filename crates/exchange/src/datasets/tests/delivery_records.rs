@@ -2,7 +2,7 @@ use super::*;
 
 fn good() -> Value {
     json!({
-        "record_id": "D2024-0001", "institution_code": "H500228001", "person_id": MOTHER,
+        "record_id": "D2024-0001", "institution_code": "H50022800001", "person_id": MOTHER,
         "admitted_on": "2024-03-04", "discharged_on": "2024-03-08", "event_date": "2024-03-05",
         "event_type": "cesarean", "babies": 2, "pregnancy_weeks": 38,
         "settled_in_network": true, "total_cost_fen": 1200000, "fund_paid_fen": 900000

@@ -78,7 +78,7 @@ const DEPARTMENTS: [(DepartmentKind, &str, &str); 8] = [
     ),
 ];
 
-type Keys = BTreeMap<DepartmentKind, (&'static str, SigningKey)>;
+pub(super) type Keys = BTreeMap<DepartmentKind, (&'static str, SigningKey)>;
 
 pub(super) async fn seed(
     store: &Store,
@@ -93,11 +93,16 @@ pub(super) async fn seed(
     let keys = register(store, &dir.join("keys")).await?;
     let (base_url, stop, server) = start_server(store, calendar).await?;
     let pushed = push_all(&base_url, &keys, dir).await;
+    let window = match pushed {
+        Ok(_) => super::window::seed(&base_url, &keys, dir, today).await,
+        Err(_) => Ok(0),
+    };
     let _ = stop.send(());
     let _ = server.await;
     let (records, rejected) = pushed?;
+    let window = window?;
     Ok(format!(
-        "{} registered, {records} records pushed ({rejected} rejected); files and keys in {}",
+        "{} registered, {records} records pushed ({rejected} rejected), {window} for the hospital window's patient; files and keys in {}",
         DEPARTMENTS.len(),
         dir.display()
     ))

@@ -6,6 +6,7 @@ mod claims;
 mod departments;
 mod newborn;
 mod supervision;
+mod window;
 
 use crate::out::say;
 use std::path::Path;
@@ -34,6 +35,9 @@ const CASES_PER_BUNDLE: [(&str, usize); 3] = [
 ];
 
 pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
+    // A region's reimbursement values for the hospital window, if the operator passes them
+    // (the shipped file has none: docs/hospital-window.md); checked before anything is built.
+    let (params_text, params) = crate::commands::calc::load_params(args.params.as_deref())?;
     remove_old(&args.file)?;
     let db = format!("sqlite://{}", args.file.display());
     let calendar = load_calendar(&[])?;
@@ -90,7 +94,9 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     let listen = args.listen.unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
     let city =
         RegionCode::new(newborn::CITY).map_err(|e| Failure::environment("演示城市代码无效", e))?;
-    let state = onething_web::AppState::new(store, calendar).with_newborn_city(city);
+    let state = onething_web::AppState::new(store, calendar)
+        .with_newborn_city(city)
+        .with_params(params_text, params);
     serve_state(state, &listen, &db).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -193,6 +199,11 @@ async fn seed(
     for (code, count) in CASES_PER_BUNDLE {
         let Some(bundle) = catalog.bundle(code) else {
             continue;
+        };
+        // The cases the demo opens have no optional item (no region asks for one here).
+        let bundle = &Bundle {
+            items: bundle.items_for(&[]),
+            ..bundle.clone()
         };
         for n in 0..count {
             let opened_on = days[(n * 7 + opened) % days.len()];

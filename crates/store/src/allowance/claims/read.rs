@@ -85,6 +85,16 @@ impl Store {
         claim_of(&row)
     }
 
+    /// The claim whose case `case_id` is (a department's result names the case).
+    pub async fn claim_id_of_case(&self, case_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM ma_claims WHERE case_id = $1")
+                .bind(case_id)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
     /// Claims matching `filter`, newest first.
     pub async fn claims(&self, filter: &ClaimFilter) -> Result<Vec<Claim>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -6,7 +6,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use onething_domain::access::Role;
 use onething_domain::allowance::{Fact, Missing};
-use onething_domain::case::ActorRole;
+use onething_domain::case::{Action, ActorRole};
+use onething_domain::hospital::FAMILY_PLANNING_ITEM;
 use onething_domain::{Calendar, CitizenId, Uscc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -16,7 +17,7 @@ use uuid::Uuid;
 use super::persist::{audit_raw_in, save_in};
 use super::{Channel, Claim, ClaimError};
 use crate::allowance::steps::{NewNotification, notify_in};
-use crate::cases::{Actor, CaseRecord, CaseWrite, NewCase, advance_in, open_case_in};
+use crate::cases::{Actor, CaseRecord, CaseWrite, NewCase, advance_in, open_case_with_in};
 use crate::payables::{NewPayable, create_payable_in};
 use crate::text::{date, instant, json as to_json};
 use crate::{Store, StoreError};
@@ -51,6 +52,11 @@ pub struct NewClaim {
     pub case: NewCase,
     /// A claim taken at a hospital's window (channel `hospital`): the hospital and 胎次.
     pub hospital: Option<HospitalLink>,
+    /// The region's parameters ask the health department's family-planning review (seed
+    /// 002 四): a `pending` review is written with the claim, and its case gets the
+    /// bundle's optional item `HEALTH-FAMILY-PLANNING-REVIEW`, started at once and handed
+    /// to the health department's system (a delivery) when one is registered.
+    pub family_planning_review: bool,
 }
 
 /// Which hospital's window took a claim, and the birth order its 申报表 gives.
@@ -58,9 +64,6 @@ pub struct NewClaim {
 pub struct HospitalLink {
     pub hospital_id: String,
     pub birth_order: u8,
-    /// The region's parameters ask the health department's family-planning review: a
-    /// `pending` review is written with the claim.
-    pub family_planning_review: bool,
 }
 
 /// A photo to attach.
@@ -315,17 +318,48 @@ async fn insert_hospital_link(
     .bind(instant(at))
     .execute(&mut **tx)
     .await?;
-    if link.family_planning_review {
-        sqlx::query(
-            "INSERT INTO ma_family_planning_reviews (claim_id, status, created_at)
-             VALUES ($1, 'pending', $2)",
-        )
-        .bind(claim_id)
-        .bind(instant(at))
-        .execute(&mut **tx)
-        .await?;
-    }
     Ok(())
+}
+
+/// The pending family-planning review of a new claim, and its case item started for the
+/// health department (the platform hands the review over at once); the department's system,
+/// if one is registered, gets a delivery it answers through the signed results endpoint.
+async fn ask_family_planning_review(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    new: &NewClaim,
+    case: &CaseRecord,
+    actor: &Actor,
+    calendar: &Calendar,
+) -> Result<CaseRecord, StoreError> {
+    sqlx::query(
+        "INSERT INTO ma_family_planning_reviews (claim_id, status, created_at)
+         VALUES ($1, 'pending', $2)",
+    )
+    .bind(&new.id)
+    .bind(instant(actor.at))
+    .execute(&mut **tx)
+    .await?;
+    let item = FAMILY_PLANNING_ITEM;
+    let system = Actor {
+        name: actor.name.clone(),
+        role: ActorRole::System,
+        idempotency_key: format!("{}:family_planning", actor.idempotency_key),
+        at: actor.at,
+    };
+    let moves = [Action::Accept, Action::Start].map(|action| CaseWrite::Move {
+        item: item.to_owned(),
+        action,
+        role: ActorRole::System,
+    });
+    let started = advance_in(tx, &case.id, &moves, &system, calendar).await?;
+    let mut payload = serde_json::json!({
+        "claim_id": new.id, "person_id": new.person_id.as_str(),
+        "event_date": new.event_date.to_string(), "region": new.region,
+        "channel": new.channel.as_str(),
+        "birth_order": new.hospital.as_ref().map(|h| h.birth_order),
+    });
+    crate::newborn::route::queue_in(tx, &case.id, item, "item", &mut payload, &system).await?;
+    Ok(started)
 }
 
 impl Store {
@@ -337,11 +371,9 @@ impl Store {
         .bind(claim_id)
         .fetch_optional(self.pool())
         .await?;
-        let review = self.family_planning_review(claim_id).await?;
         Ok(row.map(|(hospital_id, order)| HospitalLink {
             hospital_id,
             birth_order: u8::try_from(order).unwrap_or(0),
-            family_planning_review: review.is_some(),
         }))
     }
 }
@@ -401,11 +433,21 @@ pub(super) async fn insert_in(
     write: &ClaimWrite<'_>,
     calendar: &Calendar,
 ) -> Result<CaseRecord, ClaimError> {
-    let case = open_case_in(tx, catalog, &new.case, &write.case_actor()).await?;
+    let optional = if new.family_planning_review {
+        vec![FAMILY_PLANNING_ITEM.to_owned()]
+    } else {
+        Vec::new()
+    };
+    let case = open_case_with_in(tx, catalog, &new.case, &write.case_actor(), &optional).await?;
     insert_row(tx, new, &case.id, write).await?;
     if let Some(link) = &new.hospital {
         insert_hospital_link(tx, &new.id, link, write.by.at).await?;
     }
+    let case = if new.family_planning_review {
+        ask_family_planning_review(tx, new, &case, &write.case_actor(), calendar).await?
+    } else {
+        case
+    };
     let mut next = write.clone();
     next.idempotency_key = format!("{}:created", write.idempotency_key);
     let after = finish_in(tx, &new.id, &case.id, &next, calendar).await?;
