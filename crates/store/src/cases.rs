@@ -15,6 +15,7 @@ use serde::Serialize;
 use sqlx::Row;
 use uuid::Uuid;
 
+use crate::rows::Cell;
 use crate::text::{
     date, instant, json, opt_date, parse_date, parse_instant, parse_json, parse_opt_date,
 };
@@ -303,13 +304,21 @@ impl Store {
     }
 }
 
-/// Opens a case inside the caller's transaction (a service opens its detail row with it).
-pub(crate) async fn open_case_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+/// A case about to be opened, planned in memory: its id, its first event and state, and
+/// each item's department (for the projection rows).
+pub(crate) struct Opening {
+    pub id: String,
+    pub event: CaseEvent,
+    pub state: CaseState,
+    pub departments: Vec<(String, DepartmentKind)>,
+}
+
+/// Plans the opening of a case of `new.bundle` under `catalog` (nothing written).
+pub(crate) fn plan_opening(
     catalog: &crate::catalog::CatalogVersion,
     new: &NewCase,
     actor: &Actor,
-) -> Result<CaseRecord, StoreError> {
+) -> Result<Opening, StoreError> {
     let bundle = catalog
         .catalog
         .bundle(&new.bundle)
@@ -334,6 +343,27 @@ pub(crate) async fn open_case_in(
         .id
         .clone()
         .unwrap_or_else(|| Uuid::new_v4().simple().to_string());
+    Ok(Opening {
+        id,
+        event,
+        state,
+        departments,
+    })
+}
+
+/// Opens a case inside the caller's transaction (a service opens its detail row with it).
+pub(crate) async fn open_case_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    catalog: &crate::catalog::CatalogVersion,
+    new: &NewCase,
+    actor: &Actor,
+) -> Result<CaseRecord, StoreError> {
+    let Opening {
+        id,
+        event,
+        state,
+        departments,
+    } = plan_opening(catalog, new, actor)?;
     sqlx::query(
         "INSERT INTO cases (id, bundle, catalog_version, applicant, region, status, version, opened_at, updated_at, due_on, filer)
          VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, NULL, $8)",
@@ -426,8 +456,39 @@ pub(crate) async fn advance_in(
     calendar: &Calendar,
 ) -> Result<CaseRecord, StoreError> {
     let record = load_case_in(tx, case_id).await?;
+    let planned = plan_bodies(&record.state, writes, actor, calendar)?;
+    append_roles_in(tx, &record, planned, actor).await
+}
+
+/// The events `writes` make on a case at `record`, planned one after another by the case
+/// engine, and the case after them (nothing written): what [`advance_in`] appends.
+pub(crate) fn plan_advance(
+    record: &CaseRecord,
+    writes: &[CaseWrite],
+    actor: &Actor,
+    calendar: &Calendar,
+) -> Result<(Vec<CaseEvent>, CaseRecord), StoreError> {
+    let planned = plan_bodies(&record.state, writes, actor, calendar)?;
+    let (events, state) = keyed_events(record, planned, actor)?;
+    let after = CaseRecord {
+        id: record.id.clone(),
+        version: record.version + events.len() as i64,
+        region: record.region.clone(),
+        state,
+    };
+    Ok((events, after))
+}
+
+/// The bodies of `writes` with their roles, each planned on the case as the ones before
+/// left it.
+fn plan_bodies(
+    state: &CaseState,
+    writes: &[CaseWrite],
+    actor: &Actor,
+    calendar: &Calendar,
+) -> Result<Vec<(ActorRole, EventBody)>, StoreError> {
     let on = actor.working_date();
-    let mut scratch = record.state.clone();
+    let mut scratch = state.clone();
     let mut planned: Vec<(ActorRole, EventBody)> = Vec::new();
     for write in writes {
         let bodies = match write {
@@ -455,7 +516,7 @@ pub(crate) async fn advance_in(
             planned.push((role, event.body));
         }
     }
-    append_roles_in(tx, &record, planned, actor).await
+    Ok(planned)
 }
 
 fn event_of(seq: u64, actor: &Actor, key: &str, body: EventBody) -> CaseEvent {
@@ -484,11 +545,21 @@ fn touched_items(events: &[CaseEvent]) -> Vec<String> {
     items
 }
 
-async fn insert_event(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    case_id: &str,
-    event: &CaseEvent,
-) -> Result<(), StoreError> {
+/// The columns of `case_events`, in the order of [`event_cells`].
+pub(crate) const EVENT_COLUMNS: [&str; 9] = [
+    "case_id",
+    "seq",
+    "at",
+    "actor",
+    "role",
+    "kind",
+    "item",
+    "idempotency_key",
+    "body",
+];
+
+/// An event as the row it is stored as.
+pub(crate) fn event_cells(case_id: &str, event: &CaseEvent) -> Result<Vec<Cell>, StoreError> {
     let (kind, item) = match &event.body {
         EventBody::Opened { .. } => ("opened".to_owned(), None),
         EventBody::Service { step, .. } => (format!("service:{step}"), None),
@@ -499,22 +570,110 @@ async fn insert_event(
             ("due_date_recomputed".to_owned(), Some(item.as_str()))
         }
     };
-    sqlx::query(
+    Ok(vec![
+        case_id.into(),
+        (event.seq as i64).into(),
+        instant(event.at).into(),
+        event.actor.as_str().into(),
+        enum_text(&event.role)?.into(),
+        kind.into(),
+        item.into(),
+        event.idempotency_key.as_str().into(),
+        json(&event.body)?.into(),
+    ])
+}
+
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    case_id: &str,
+    event: &CaseEvent,
+) -> Result<(), StoreError> {
+    let cells = event_cells(case_id, event)?;
+    let mut query = sqlx::query(
         "INSERT INTO case_events (case_id, seq, at, actor, role, kind, item, idempotency_key, body)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(case_id)
-    .bind(event.seq as i64)
-    .bind(instant(event.at))
-    .bind(&event.actor)
-    .bind(enum_text(&event.role)?)
-    .bind(kind)
-    .bind(item)
-    .bind(&event.idempotency_key)
-    .bind(json(&event.body)?)
-    .execute(&mut **tx)
-    .await?;
+    );
+    for cell in cells {
+        query = match cell {
+            Cell::Text(v) => query.bind(v),
+            Cell::Int(v) => query.bind(v),
+        };
+    }
+    query.execute(&mut **tx).await?;
     Ok(())
+}
+
+/// The columns of `cases`, in the order of [`case_cells`].
+pub(crate) const CASE_COLUMNS: [&str; 11] = [
+    "id",
+    "bundle",
+    "catalog_version",
+    "applicant",
+    "region",
+    "status",
+    "version",
+    "opened_at",
+    "updated_at",
+    "due_on",
+    "filer",
+];
+
+/// A case's row as its events leave it (`record`), opened by `new` at `opened_at`,
+/// last changed at `updated_at`.
+pub(crate) fn case_cells(
+    new: &NewCase,
+    catalog_version: i64,
+    record: &CaseRecord,
+    (opened_at, updated_at): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<Cell>, StoreError> {
+    Ok(vec![
+        record.id.as_str().into(),
+        new.bundle.as_str().into(),
+        catalog_version.into(),
+        new.applicant.as_str().into(),
+        new.region.clone().into(),
+        enum_text(&record.state.status())?.into(),
+        record.version.into(),
+        instant(opened_at).into(),
+        instant(updated_at).into(),
+        opt_date(record.state.due_on()).into(),
+        new.filer.clone().into(),
+    ])
+}
+
+/// The columns of `case_items`, in the order of [`item_cells`].
+pub(crate) const ITEM_COLUMNS: [&str; 8] = [
+    "case_id",
+    "item",
+    "department",
+    "state",
+    "due_on",
+    "accepted_on",
+    "finished_on",
+    "due_on_provisional",
+];
+
+/// An item's projection row as the case's events leave it.
+pub(crate) fn item_cells(
+    case_id: &str,
+    item: &str,
+    department: DepartmentKind,
+    state: &CaseState,
+) -> Result<Vec<Cell>, StoreError> {
+    let snapshot = state
+        .items
+        .get(item)
+        .ok_or_else(|| StoreError::corrupt(format!("case {case_id} has no item {item}")))?;
+    Ok(vec![
+        case_id.into(),
+        item.into(),
+        department.as_str().into(),
+        enum_text(&snapshot.state)?.into(),
+        opt_date(snapshot.due_on).into(),
+        opt_date(snapshot.accepted_on).into(),
+        opt_date(snapshot.finished_on).into(),
+        snapshot.due_on_provisional.into(),
+    ])
 }
 
 async fn update_item_row(
@@ -599,19 +758,7 @@ async fn append_roles_in(
     bodies: Vec<(ActorRole, EventBody)>,
     actor: &Actor,
 ) -> Result<CaseRecord, StoreError> {
-    let mut state = record.state.clone();
-    let mut events = Vec::with_capacity(bodies.len());
-    for (n, (role, body)) in bodies.into_iter().enumerate() {
-        let key = match n {
-            0 => actor.idempotency_key.clone(),
-            n => format!("{}#{}", actor.idempotency_key, n + 1),
-        };
-        let seq = record.version as u64 + n as u64 + 1;
-        let mut event = event_of(seq, actor, &key, body);
-        event.role = role;
-        state.apply(&event)?;
-        events.push(event);
-    }
+    let (events, state) = keyed_events(record, bodies, actor)?;
     let new_version = record.version + events.len() as i64;
     let updated = sqlx::query(
         "UPDATE cases SET version = $1, status = $2, updated_at = $3, due_on = $4
@@ -643,4 +790,28 @@ async fn append_roles_in(
         region: record.region.clone(),
         state,
     })
+}
+
+/// The next events of `record` from `bodies`: numbered after its version, the first with
+/// the actor's idempotency key and the others with `#2`, `#3`… after it; and the state
+/// they leave.
+fn keyed_events(
+    record: &CaseRecord,
+    bodies: Vec<(ActorRole, EventBody)>,
+    actor: &Actor,
+) -> Result<(Vec<CaseEvent>, CaseState), StoreError> {
+    let mut state = record.state.clone();
+    let mut events = Vec::with_capacity(bodies.len());
+    for (n, (role, body)) in bodies.into_iter().enumerate() {
+        let key = match n {
+            0 => actor.idempotency_key.clone(),
+            n => format!("{}#{}", actor.idempotency_key, n + 1),
+        };
+        let seq = record.version as u64 + n as u64 + 1;
+        let mut event = event_of(seq, actor, &key, body);
+        event.role = role;
+        state.apply(&event)?;
+        events.push(event);
+    }
+    Ok((events, state))
 }

@@ -173,6 +173,33 @@ pub async fn notify_in(
     Ok(())
 }
 
+/// The columns of `notifications` a new one fills, in the order of [`notification_cells`].
+pub(crate) const NOTIFICATION_COLUMNS: [&str; 7] = [
+    "id",
+    "recipient",
+    "channel",
+    "subject_type",
+    "subject_id",
+    "body",
+    "created_at",
+];
+
+/// A notification as the row [`notify_in`] writes (a set's notifications written at once).
+pub(crate) fn notification_cells(
+    note: &NewNotification,
+    at: DateTime<Utc>,
+) -> Vec<crate::rows::Cell> {
+    vec![
+        Uuid::new_v4().simple().to_string().into(),
+        note.recipient.key().into(),
+        note.channel.into(),
+        note.subject_type.into(),
+        note.subject_id.as_str().into(),
+        note.body.as_str().into(),
+        instant(at).into(),
+    ]
+}
+
 impl Store {
     /// A claim's steps, oldest first: the `Service` events of its case.
     pub async fn claim_steps(&self, claim_id: &str) -> Result<Vec<ClaimStep>, StoreError> {

@@ -9,6 +9,7 @@ use sqlx::{AssertSqlSafe, Row};
 use uuid::Uuid;
 
 use super::{INSERT_CHUNK, IngestOutcome, KEY_CHUNK, Push, RecordOutcome};
+use crate::rows::chunks;
 use crate::text::{instant, opt_date};
 use crate::{Backend, Store, StoreError};
 
@@ -318,24 +319,6 @@ async fn refresh_statistics(store: &Store, inserted: usize) -> Result<(), StoreE
     Ok(())
 }
 
-/// Splits into full chunks of `max`, then the rest in power-of-two pieces, so at most a
-/// dozen statement shapes exist and the prepared-statement cache keeps them all.
-fn chunks<T>(items: &[T], max: usize) -> Vec<&[T]> {
-    let mut pieces = Vec::new();
-    let mut rest = items;
-    while !rest.is_empty() {
-        let size = if rest.len() >= max {
-            max
-        } else {
-            1 << rest.len().ilog2()
-        };
-        let (piece, tail) = rest.split_at(size);
-        pieces.push(piece);
-        rest = tail;
-    }
-    pieces
-}
-
 /// `$start, $start+1, …` (n placeholders).
 fn numbered(start: usize, n: usize) -> String {
     let mut text = String::with_capacity(n * 6);
@@ -364,15 +347,6 @@ fn count(n: usize) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn chunks_have_few_shapes() {
-        let items: Vec<u32> = (0..1_000).collect();
-        let sizes: Vec<usize> = chunks(&items, 256).iter().map(|c| c.len()).collect();
-        assert_eq!(sizes, vec![256, 256, 256, 128, 64, 32, 8]);
-        assert_eq!(sizes.iter().sum::<usize>(), 1_000);
-        assert!(chunks::<u32>(&[], 256).is_empty());
-    }
 
     #[test]
     fn placeholders_number_rows_after_the_shared_columns() {
