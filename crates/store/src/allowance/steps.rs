@@ -149,28 +149,16 @@ pub async fn append_case_step_in(
     Ok(())
 }
 
-/// Writes notifications in the caller's transaction.
+/// Writes notifications in the caller's transaction (multi-row statements).
 pub async fn notify_in(
     tx: &mut Transaction<'static, Any>,
     notes: &[NewNotification],
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    for note in notes {
-        sqlx::query(
-            "INSERT INTO notifications (id, recipient, channel, subject_type, subject_id, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(Uuid::new_v4().simple().to_string())
-        .bind(note.recipient.key())
-        .bind(note.channel)
-        .bind(note.subject_type)
-        .bind(&note.subject_id)
-        .bind(&note.body)
-        .bind(instant(at))
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
+    let rows: Vec<_> = notes.iter().map(|n| notification_cells(n, at)).collect();
+    let backend = crate::Backend::of_connection(tx);
+    let columns = &NOTIFICATION_COLUMNS;
+    crate::rows::insert_rows(tx, backend, "notifications", columns, &rows).await
 }
 
 /// The columns of `notifications` a new one fills, in the order of [`notification_cells`].
