@@ -15,7 +15,9 @@ use serde::Serialize;
 use sqlx::Row;
 use uuid::Uuid;
 
-use crate::rows::Cell;
+use std::collections::HashMap;
+
+use crate::rows::{Cell, insert_rows};
 use crate::text::{
     date, instant, json, opt_date, parse_date, parse_instant, parse_json, parse_opt_date,
 };
@@ -814,4 +816,169 @@ fn keyed_events(
         events.push(event);
     }
     Ok((events, state))
+}
+
+/// One case's change in a set of changes ([`advance_many_in`]).
+#[derive(Debug, Clone)]
+pub(crate) struct CaseChange {
+    pub case_id: String,
+    pub writes: Vec<CaseWrite>,
+    pub actor: Actor,
+}
+
+/// Cases read per query by [`advance_many_in`].
+const CASES_PER_READ: usize = 500;
+
+/// [`advance_in`] for many cases at once (a settlement's steps): the cases and their
+/// events read with one query each per 500 cases, every change planned by the case engine
+/// on the state held in memory (changes to one case one after another), the new events
+/// written with multi-row `INSERT`s, the case rows moved by one `UPDATE` per group of cases
+/// at the same version with the same outcome — refused, as one by one, if any of them moved
+/// meanwhile — and the touched items' rows updated.
+pub(crate) async fn advance_many_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    changes: &[CaseChange],
+    calendar: &Calendar,
+) -> Result<(), StoreError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let backend = crate::Backend::of_connection(tx);
+    let mut ids: Vec<&str> = changes.iter().map(|c| c.case_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let read = load_cases_in(tx, backend, &ids).await?;
+    let mut now: HashMap<&str, (CaseRecord, DateTime<Utc>)> = HashMap::with_capacity(ids.len());
+    let mut events = Vec::new();
+    let mut touched: Vec<(String, String)> = Vec::new();
+    for change in changes {
+        let id = change.case_id.as_str();
+        let record = match now.get(id) {
+            Some((record, _)) => record,
+            None => read.get(id).ok_or_else(|| StoreError::NotFound {
+                what: "case",
+                id: id.to_owned(),
+            })?,
+        };
+        let (new, after) = plan_advance(record, &change.writes, &change.actor, calendar)?;
+        for item in touched_items(&new) {
+            touched.push((id.to_owned(), item));
+        }
+        for event in &new {
+            events.push(event_cells(id, event)?);
+        }
+        now.insert(id, (after, change.actor.at));
+    }
+    move_case_rows(tx, backend, &read, &now).await?;
+    insert_rows(tx, backend, "case_events", &EVENT_COLUMNS, &events).await?;
+    touched.sort();
+    touched.dedup();
+    for (case_id, item) in touched {
+        if let Some((after, _)) = now.get(case_id.as_str()) {
+            update_item_row(tx, &case_id, &item, &after.state).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The cases `ids` rebuilt from their events, as the caller's transaction sees them.
+async fn load_cases_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    ids: &[&str],
+) -> Result<HashMap<String, CaseRecord>, StoreError> {
+    let members = backend.json_text_array("$1");
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(CASES_PER_READ) {
+        let list = serde_json::to_string(chunk).map_err(StoreError::corrupt)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id, version, region FROM cases WHERE id IN ({members})"
+        )))
+        .bind(&list)
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut heads = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let version: i64 = row.try_get("version")?;
+            let region: Option<String> = row.try_get("region")?;
+            heads.insert(id, (version, region));
+        }
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT case_id, seq, at, actor, role, idempotency_key, body FROM case_events
+             WHERE case_id IN ({members}) ORDER BY case_id, seq"
+        )))
+        .bind(&list)
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut histories: HashMap<String, Vec<CaseEvent>> = HashMap::new();
+        for row in &rows {
+            let case_id: String = row.try_get("case_id")?;
+            histories
+                .entry(case_id)
+                .or_default()
+                .push(event_from_row(row)?);
+        }
+        for (id, (version, region)) in heads {
+            let history = histories.remove(&id).unwrap_or_default();
+            let state = CaseState::replay(&history)?;
+            let record = CaseRecord {
+                id: id.clone(),
+                version,
+                region,
+                state,
+            };
+            found.insert(id, record);
+        }
+    }
+    Ok(found)
+}
+
+/// Moves the case rows of a set of changes: grouped by the version read and the outcome
+/// (events added, status, due date, time), one `UPDATE` per group whose count must match.
+async fn move_case_rows(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    read: &HashMap<String, CaseRecord>,
+    now: &HashMap<&str, (CaseRecord, DateTime<Utc>)>,
+) -> Result<(), StoreError> {
+    type Outcome = (i64, i64, String, Option<String>, String);
+    let mut groups: HashMap<Outcome, Vec<&str>> = HashMap::new();
+    for (id, (after, at)) in now {
+        let before = read.get(*id).map_or(0, |r| r.version);
+        let outcome = (
+            before,
+            after.version,
+            enum_text(&after.state.status())?,
+            opt_date(after.state.due_on()),
+            instant(*at),
+        );
+        groups.entry(outcome).or_default().push(id);
+    }
+    let members = backend.json_text_array("$6");
+    for ((before, version, status, due_on, at), mut ids) in groups {
+        ids.sort_unstable();
+        for chunk in ids.chunks(CASES_PER_READ) {
+            let list = serde_json::to_string(chunk).map_err(StoreError::corrupt)?;
+            let moved = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE cases SET version = $1, status = $2, updated_at = $3, due_on = $4
+                 WHERE version = $5 AND id IN ({members})"
+            )))
+            .bind(version)
+            .bind(&status)
+            .bind(&at)
+            .bind(due_on.clone())
+            .bind(before)
+            .bind(list)
+            .execute(&mut **tx)
+            .await?;
+            if moved.rows_affected() != chunk.len() as u64 {
+                return Err(StoreError::Conflict {
+                    what: "case",
+                    id: chunk.first().map(|c| (*c).to_owned()).unwrap_or_default(),
+                });
+            }
+        }
+    }
+    Ok(())
 }
