@@ -8,8 +8,10 @@ use crate::support;
 
 use std::sync::Arc;
 
+use onething_domain::access::Applicant;
 use onething_domain::access::{AccessDenied, Role};
 use onething_domain::allowance::{ClaimStatus, WageBasis};
+use onething_domain::case::ActorRole;
 use onething_domain::rules::MaternityParams;
 use onething_domain::rules::params::SHIPPED_MATERNITY_TOML;
 use onething_domain::{Calendar, CitizenId};
@@ -20,8 +22,11 @@ use onething_services::allowance::{
 use onething_services::{ServiceError, Services};
 use onething_store::Store;
 use onething_store::allowance::Recipient;
-use onething_store::allowance::claims::{Claim, ClaimFilter};
+use onething_store::allowance::claims::{
+    Acting, Channel, Claim, ClaimError, ClaimFilter, ClaimWrite, NewClaim, duplicate_key,
+};
 use onething_store::audit::{AuditFilter, NewAuditEntry};
+use onething_store::cases::{CaseWrite, NewCase};
 use serde_json::{Value, json};
 use support::{
     account, base, clerk, confirm, day, employer_a, hr, mother, now, open, person, push, submit,
@@ -123,6 +128,156 @@ fn decided(claim: &Claim) -> Value {
     })
 }
 
+/// A body or detail with what differs by nature between the two paths removed: ids of the
+/// claim and case, and 免申即享's own mark on its `created` step.
+fn plain(mut value: Value, ids: &[&str]) -> Value {
+    if let Some(map) = value.as_object_mut() {
+        map.remove("automatic");
+        for v in map.values_mut() {
+            *v = plain(v.take(), ids);
+        }
+    }
+    if let Some(items) = value.as_array_mut() {
+        for v in items {
+            *v = plain(v.take(), ids);
+        }
+    }
+    match value {
+        Value::String(text) => {
+            let mut text = text;
+            for id in ids {
+                text = text.replace(id, "ID");
+            }
+            Value::String(text)
+        }
+        other => other,
+    }
+}
+
+/// The case of a claim as its events, items and row leave it: event bodies in order (what
+/// each event did), the items' projection, the case's version and status.
+async fn case_of(store: &Store, claim: &Claim) -> Value {
+    let ids = [claim.id.as_str(), claim.case_id.as_str()];
+    let events = store.case_events(&claim.case_id).await.expect("events");
+    let bodies: Vec<Value> = events
+        .iter()
+        .map(|e| plain(serde_json::to_value(&e.body).expect("body"), &ids))
+        .collect();
+    let seqs: Vec<u64> = events.iter().map(|e| e.seq).collect();
+    let record = store.load_case(&claim.case_id).await.expect("case");
+    let items = store.item_projection(&claim.case_id).await.expect("items");
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|(item, state, due)| json!([item, state, due]))
+        .collect();
+    json!({"events": bodies, "seqs": seqs, "items": items, "version": record.version,
+           "status": record.state.status(), "due_on": record.state.due_on()})
+}
+
+/// What the claim's payable owes and where it goes (the account history's first entry).
+async fn payable_of(store: &Store, claim: &Claim) -> Value {
+    let far = day(2024, 12, 31);
+    let late = store
+        .late_payables(None, far, &Calendar::shipped())
+        .await
+        .expect("payables");
+    let mine: Vec<Value> = late
+        .iter()
+        .filter(|p| p.subject_id == claim.id)
+        .map(|p| json!([p.status.as_str(), p.amount.as_i64(), p.owed_on, p.due_on]))
+        .collect();
+    let id = format!("ma_claim-{}", claim.id);
+    let accounts: Vec<Value> = store
+        .payable_accounts(&id)
+        .await
+        .expect("accounts")
+        .iter()
+        .map(|a| json!([a.account.as_ref().map(|a| &a.number), a.reason]))
+        .collect();
+    json!({"payable": mine, "accounts": accounts})
+}
+
+/// The claim's notifications to both (recipient, channel, text), oldest first.
+async fn told(store: &Store, claim: &Claim) -> Vec<Value> {
+    let mut out = Vec::new();
+    for recipient in [
+        Recipient::Person(claim.person_id.clone()),
+        Recipient::Employer(claim.employer_uscc.clone()),
+    ] {
+        for channel in ["in_site", "sms"] {
+            let notes = store
+                .notifications_for(&recipient, channel, 50)
+                .await
+                .expect("notes");
+            let mut mine: Vec<Value> = notes
+                .iter()
+                .filter(|n| n.subject_id == claim.id)
+                .map(|n| json!([recipient.key(), channel, n.body.replace(&claim.id, "ID")]))
+                .collect();
+            mine.sort_by_key(|v| v.to_string());
+            out.extend(mine);
+        }
+    }
+    out
+}
+
+/// The claim case's audit entries: its decisions in order (action, subject, detail) and
+/// the distinct shared records read for it.
+async fn audited(store: &Store, claim: &Claim) -> Value {
+    let ids = [claim.id.as_str(), claim.case_id.as_str()];
+    let mut entries = store
+        .list_audit(&AuditFilter {
+            case_id: Some(claim.case_id.clone()),
+            limit: 500,
+            ..AuditFilter::default()
+        })
+        .await
+        .expect("audit");
+    entries.reverse();
+    let decisions: Vec<Value> = entries
+        .iter()
+        .filter(|e| e.entry.action != "data_read")
+        .map(|e| {
+            let entry = &e.entry;
+            json!([
+                entry.action,
+                entry.subject_type,
+                plain(entry.detail.clone(), &ids)
+            ])
+        })
+        .collect();
+    let mut reads: Vec<String> = entries
+        .iter()
+        .filter(|e| e.entry.action == "data_read")
+        .map(|e| format!("{}:{}", e.entry.subject_type, e.entry.subject_id))
+        .collect();
+    reads.sort();
+    reads.dedup();
+    json!({"decisions": decisions, "reads": reads})
+}
+
+/// The idempotency keys of a set path's case: the opening's key, its `created` step's,
+/// then the decision's key and its `#2`, `#3`… — what the claim writer gives a claim
+/// opened and then changed once.
+async fn keys_follow_the_writer(store: &Store, claim: &Claim, label: &str) {
+    let events = store.case_events(&claim.case_id).await.expect("events");
+    let keys: Vec<&str> = events.iter().map(|e| e.idempotency_key.as_str()).collect();
+    let open = keys[0];
+    assert!(
+        open.starts_with(&format!("open:{}:", claim.duplicate_key)),
+        "{label}: {open}"
+    );
+    assert_eq!(keys[1], format!("{open}:created"), "{label}");
+    let decision = keys[2];
+    assert!(
+        decision.starts_with(&format!("{}:automatic:", claim.id)),
+        "{label}: {decision}"
+    );
+    for (n, key) in keys.iter().enumerate().skip(3) {
+        assert_eq!(*key, format!("{decision}#{}", n - 1), "{label}");
+    }
+}
+
 #[tokio::test]
 async fn births_are_decided_without_application_as_if_filed_one_by_one() {
     for (filed_db, auto_db) in test_dbs().await.into_iter().zip(test_dbs().await) {
@@ -167,6 +322,32 @@ async fn births_are_decided_without_application_as_if_filed_one_by_one() {
             assert_eq!(claims.len(), 1, "{label}");
             let auto = &claims[0];
             assert_eq!(decided(auto), decided(hand), "{label}");
+            // The same case (events in order, items, row), payable, messages and audit
+            // entries as the claim the employer filed step by step.
+            assert_eq!(
+                case_of(store, auto).await,
+                case_of(filed, hand).await,
+                "{label}"
+            );
+            assert_eq!(
+                payable_of(store, auto).await,
+                payable_of(filed, hand).await,
+                "{label}"
+            );
+            let payable = payable_of(store, auto).await;
+            assert_eq!(
+                payable["payable"].as_array().map(Vec::len),
+                Some(1),
+                "{label}"
+            );
+            assert_eq!(told(store, auto).await, told(filed, hand).await, "{label}");
+            assert_eq!(told(store, auto).await.len(), 8, "{label}");
+            assert_eq!(
+                audited(store, auto).await,
+                audited(filed, hand).await,
+                "{label}"
+            );
+            keys_follow_the_writer(store, auto, label).await;
             assert_eq!(auto.created_by, PLATFORM_ACTOR);
             let steps: Vec<String> = store
                 .claim_steps(&auto.id)
@@ -297,5 +478,126 @@ async fn births_the_health_department_reviews_stay_offers() {
         assert!(run.examined >= 4, "{run:?}");
         assert_eq!(run.offers, run.examined, "{run:?}");
         assert!(all_claims(store).await.is_empty(), "{}", db.label);
+    }
+}
+
+/// A claim of a set as the platform writes it (only what the storage guarantees need).
+fn set_claim(id: &str, mum: &CitizenId) -> NewClaim {
+    let event_date = day(2024, 3, 5);
+    NewClaim {
+        id: id.into(),
+        person_id: mum.clone(),
+        employer: employer_a(),
+        certificate_no: None,
+        channel: Channel::Online,
+        authorisation: None,
+        event_date,
+        region: "500228".into(),
+        facts: Vec::new(),
+        missing: Vec::new(),
+        duplicate_key: duplicate_key(mum.as_str(), event_date),
+        case: NewCase {
+            bundle: "maternity_allowance".into(),
+            applicant: Applicant::person_ref(mum),
+            region: Some("500228".into()),
+            filer: Some(Applicant::employer_ref(&employer_a())),
+            id: None,
+        },
+        hospital: None,
+        family_planning_review: false,
+    }
+}
+
+fn created(key: &str) -> ClaimWrite<'static> {
+    ClaimWrite {
+        by: Acting {
+            actor: PLATFORM_ACTOR,
+            role: Role::AgencyClerk,
+            at: now(),
+        },
+        idempotency_key: key.into(),
+        case: vec![CaseWrite::Step {
+            step: "created".into(),
+            detail: json!({}),
+            role: ActorRole::System,
+        }],
+        notifications: Vec::new(),
+        audit: Some(("claim_created".into(), json!({}))),
+        attachment: None,
+        payable: None,
+    }
+}
+
+async fn write_set(store: &Store, claims: &[(NewClaim, &str)]) -> Result<(), ClaimError> {
+    let mut set = store.begin_claim_set().await.expect("set");
+    for (new, key) in claims {
+        set.insert(new, &created(key), &Calendar::shipped())?;
+    }
+    set.commit().await
+}
+
+async fn claim_created_entries(store: &Store) -> usize {
+    let filter = AuditFilter {
+        action: Some("claim_created".into()),
+        limit: 100,
+        ..AuditFilter::default()
+    };
+    store.list_audit(&filter).await.expect("audit").len()
+}
+
+#[tokio::test]
+async fn a_set_is_written_whole_or_not_at_all() {
+    for db in test_dbs().await {
+        let (store, label) = (&db.store, db.label);
+        let (complete, _, _) = births(store).await;
+        let (a, b) = (&complete[0], &complete[1]);
+        // A crash before the commit: nothing of the set is written.
+        let mut set = store.begin_claim_set().await.expect("set");
+        set.insert(
+            &set_claim("MA20240401CRASH001", a),
+            &created("k0"),
+            &Calendar::shipped(),
+        )
+        .expect("planned");
+        drop(set);
+        assert!(all_claims(store).await.is_empty(), "{label}");
+        assert_eq!(claim_created_entries(store).await, 0, "{label}");
+
+        write_set(store, &[(set_claim("MA20240401SET00001", a), "k1")])
+            .await
+            .expect("first set");
+        // The same mother again, beside another: the database's unique key refuses the
+        // set, and the other's claim, case, events and audit entry are not written either.
+        let again = write_set(
+            store,
+            &[
+                (set_claim("MA20240401SET00002", a), "k2"),
+                (set_claim("MA20240401SET00003", b), "k3"),
+            ],
+        )
+        .await;
+        assert!(
+            matches!(again, Err(ClaimError::Exists { .. })),
+            "{label}: {again:?}"
+        );
+        let all = all_claims(store).await;
+        assert_eq!(all.len(), 1, "{label}");
+        assert_eq!(all[0].id, "MA20240401SET00001", "{label}");
+        let events = store.case_events(&all[0].case_id).await.expect("events");
+        let keys: Vec<&str> = events.iter().map(|e| e.idempotency_key.as_str()).collect();
+        assert_eq!(keys, ["k1", "k1:created"], "{label}");
+        assert_eq!(claim_created_entries(store).await, 1, "{label}");
+        let chain = store.verify_audit_chain().await.expect("chain");
+        assert!(chain.problems.is_empty(), "{label}: {:?}", chain.problems);
+
+        // Run after that partial run: the rest is decided, the claimed mother is not
+        // looked at again, nothing is doubled.
+        let svc = automatic_services(store);
+        let until = day(2024, 4, 1);
+        let run = automatic_claims(&svc, &platform_actor(now()), AutomaticClaims { until })
+            .await
+            .expect("run");
+        assert_eq!((run.examined, run.approved), (4, 2), "{label}: {run:?}");
+        assert_eq!(all_claims(store).await.len(), 3, "{label}");
     }
 }

@@ -11,6 +11,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit_chain::{StoredFields, chain_tail, entry_hash};
+use crate::rows::insert_rows;
 use crate::text::{instant, parse_instant, parse_json};
 use crate::{Store, StoreError};
 
@@ -152,13 +153,24 @@ pub async fn append_audit_in(
     Ok(id)
 }
 
-/// Rows per multi-row audit `INSERT`: ten parameters each, kept small because sqlx-sqlite
-/// binds by name at a cost quadratic in a statement's parameters (docs/benchmarks.md).
-const AUDIT_ROWS_PER_INSERT: usize = 32;
+/// The columns of `audit_log` an entry fills.
+const AUDIT_COLUMNS: [&str; 10] = [
+    "at",
+    "actor",
+    "role",
+    "action",
+    "subject_type",
+    "subject_id",
+    "case_id",
+    "detail",
+    "prev_hash",
+    "hash",
+];
 
 /// Appends `entries` in order inside the caller's write transaction: the chain's tail read
 /// once, each entry's hash linked to the one before, and the rows written by multi-row
-/// `INSERT`s (ids follow the order given), instead of two statements per entry.
+/// `INSERT`s (ids follow the order given; as many rows per statement as the product binds
+/// cheaply, `rows.rs`), instead of two statements per entry.
 pub async fn append_audits_in(
     conn: &mut sqlx::AnyConnection,
     entries: &[NewAuditEntry],
@@ -166,64 +178,39 @@ pub async fn append_audits_in(
     if entries.is_empty() {
         return Ok(());
     }
+    let backend = crate::Backend::of_connection(conn);
     let mut prev_hash = chain_tail(conn).await?;
-    for chunk in entries.chunks(AUDIT_ROWS_PER_INSERT) {
-        let mut sql = String::from(
-            "INSERT INTO audit_log (at, actor, role, action, subject_type, subject_id, case_id,
-                                    detail, prev_hash, hash) VALUES ",
+    let mut rows = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let at = instant(entry.at);
+        let detail = serde_json::to_string(&entry.detail).map_err(StoreError::corrupt)?;
+        let role = entry.role.map(Role::as_str);
+        let hash = entry_hash(
+            &prev_hash,
+            &StoredFields {
+                at: &at,
+                actor: &entry.actor,
+                role,
+                action: &entry.action,
+                subject_type: &entry.subject_type,
+                subject_id: &entry.subject_id,
+                case_id: entry.case_id.as_deref(),
+                detail: &detail,
+            },
         );
-        let mut rows = Vec::with_capacity(chunk.len());
-        for (i, entry) in chunk.iter().enumerate() {
-            let at = instant(entry.at);
-            let detail = serde_json::to_string(&entry.detail).map_err(StoreError::corrupt)?;
-            let hash = entry_hash(
-                &prev_hash,
-                &StoredFields {
-                    at: &at,
-                    actor: &entry.actor,
-                    role: entry.role.map(Role::as_str),
-                    action: &entry.action,
-                    subject_type: &entry.subject_type,
-                    subject_id: &entry.subject_id,
-                    case_id: entry.case_id.as_deref(),
-                    detail: &detail,
-                },
-            );
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let p = i * 10;
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5,
-                p + 6,
-                p + 7,
-                p + 8,
-                p + 9,
-                p + 10
-            ));
-            let prev = std::mem::replace(&mut prev_hash, hash.clone());
-            rows.push((entry, at, detail, prev, hash));
-        }
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (entry, at, detail, prev, hash) in rows {
-            query = query
-                .bind(at)
-                .bind(entry.actor.clone())
-                .bind(entry.role.map(Role::as_str))
-                .bind(entry.action.clone())
-                .bind(entry.subject_type.clone())
-                .bind(entry.subject_id.clone())
-                .bind(entry.case_id.clone())
-                .bind(detail)
-                .bind(prev)
-                .bind(hash);
-        }
-        query.execute(&mut *conn).await?;
+        let prev = std::mem::replace(&mut prev_hash, hash.clone());
+        rows.push(vec![
+            at.into(),
+            entry.actor.as_str().into(),
+            role.into(),
+            entry.action.as_str().into(),
+            entry.subject_type.as_str().into(),
+            entry.subject_id.as_str().into(),
+            entry.case_id.clone().into(),
+            detail.into(),
+            prev.into(),
+            hash.into(),
+        ]);
     }
-    Ok(())
+    insert_rows(conn, backend, "audit_log", &AUDIT_COLUMNS, &rows).await
 }

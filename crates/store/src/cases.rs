@@ -15,6 +15,9 @@ use serde::Serialize;
 use sqlx::Row;
 use uuid::Uuid;
 
+use std::collections::HashMap;
+
+use crate::rows::{Cell, insert_rows};
 use crate::text::{
     date, instant, json, opt_date, parse_date, parse_instant, parse_json, parse_opt_date,
 };
@@ -303,25 +306,24 @@ impl Store {
     }
 }
 
-/// Opens a case inside the caller's transaction (a service opens its detail row with it).
-pub(crate) async fn open_case_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    catalog: &crate::catalog::CatalogVersion,
-    new: &NewCase,
-    actor: &Actor,
-) -> Result<CaseRecord, StoreError> {
-    open_case_with_in(tx, catalog, new, actor, &[]).await
+/// A case about to be opened, planned in memory: its id, its first event and state, and
+/// each item's department (for the projection rows).
+pub(crate) struct Opening {
+    pub id: String,
+    pub event: CaseEvent,
+    pub state: CaseState,
+    pub departments: Vec<(String, DepartmentKind)>,
 }
 
-/// As [`open_case_in`], with the bundle's optional items `with` names
-/// (`Bundle::items_for`: a parameter of the service decided they apply).
-pub(crate) async fn open_case_with_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+/// Plans the opening of a case of `new.bundle` under `catalog` (nothing written), with the
+/// bundle's optional items `with` names (`Bundle::items_for`: a parameter of the service
+/// decided they apply).
+pub(crate) fn plan_opening(
     catalog: &crate::catalog::CatalogVersion,
     new: &NewCase,
     actor: &Actor,
     with: &[String],
-) -> Result<CaseRecord, StoreError> {
+) -> Result<Opening, StoreError> {
     let bundle = catalog
         .catalog
         .bundle(&new.bundle)
@@ -346,6 +348,38 @@ pub(crate) async fn open_case_with_in(
         .id
         .clone()
         .unwrap_or_else(|| Uuid::new_v4().simple().to_string());
+    Ok(Opening {
+        id,
+        event,
+        state,
+        departments,
+    })
+}
+
+/// Opens a case inside the caller's transaction (a service opens its detail row with it).
+pub(crate) async fn open_case_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    catalog: &crate::catalog::CatalogVersion,
+    new: &NewCase,
+    actor: &Actor,
+) -> Result<CaseRecord, StoreError> {
+    open_case_with_in(tx, catalog, new, actor, &[]).await
+}
+
+/// As [`open_case_in`], with the bundle's optional items `with` names.
+pub(crate) async fn open_case_with_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    catalog: &crate::catalog::CatalogVersion,
+    new: &NewCase,
+    actor: &Actor,
+    with: &[String],
+) -> Result<CaseRecord, StoreError> {
+    let Opening {
+        id,
+        event,
+        state,
+        departments,
+    } = plan_opening(catalog, new, actor, with)?;
     sqlx::query(
         "INSERT INTO cases (id, bundle, catalog_version, applicant, region, status, version, opened_at, updated_at, due_on, filer)
          VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, NULL, $8)",
@@ -438,8 +472,39 @@ pub(crate) async fn advance_in(
     calendar: &Calendar,
 ) -> Result<CaseRecord, StoreError> {
     let record = load_case_in(tx, case_id).await?;
+    let planned = plan_bodies(&record.state, writes, actor, calendar)?;
+    append_roles_in(tx, &record, planned, actor).await
+}
+
+/// The events `writes` make on a case at `record`, planned one after another by the case
+/// engine, and the case after them (nothing written): what [`advance_in`] appends.
+pub(crate) fn plan_advance(
+    record: &CaseRecord,
+    writes: &[CaseWrite],
+    actor: &Actor,
+    calendar: &Calendar,
+) -> Result<(Vec<CaseEvent>, CaseRecord), StoreError> {
+    let planned = plan_bodies(&record.state, writes, actor, calendar)?;
+    let (events, state) = keyed_events(record, planned, actor)?;
+    let after = CaseRecord {
+        id: record.id.clone(),
+        version: record.version + events.len() as i64,
+        region: record.region.clone(),
+        state,
+    };
+    Ok((events, after))
+}
+
+/// The bodies of `writes` with their roles, each planned on the case as the ones before
+/// left it.
+fn plan_bodies(
+    state: &CaseState,
+    writes: &[CaseWrite],
+    actor: &Actor,
+    calendar: &Calendar,
+) -> Result<Vec<(ActorRole, EventBody)>, StoreError> {
     let on = actor.working_date();
-    let mut scratch = record.state.clone();
+    let mut scratch = state.clone();
     let mut planned: Vec<(ActorRole, EventBody)> = Vec::new();
     for write in writes {
         let bodies = match write {
@@ -467,7 +532,7 @@ pub(crate) async fn advance_in(
             planned.push((role, event.body));
         }
     }
-    append_roles_in(tx, &record, planned, actor).await
+    Ok(planned)
 }
 
 fn event_of(seq: u64, actor: &Actor, key: &str, body: EventBody) -> CaseEvent {
@@ -496,11 +561,21 @@ fn touched_items(events: &[CaseEvent]) -> Vec<String> {
     items
 }
 
-async fn insert_event(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    case_id: &str,
-    event: &CaseEvent,
-) -> Result<(), StoreError> {
+/// The columns of `case_events`, in the order of [`event_cells`].
+pub(crate) const EVENT_COLUMNS: [&str; 9] = [
+    "case_id",
+    "seq",
+    "at",
+    "actor",
+    "role",
+    "kind",
+    "item",
+    "idempotency_key",
+    "body",
+];
+
+/// An event as the row it is stored as.
+pub(crate) fn event_cells(case_id: &str, event: &CaseEvent) -> Result<Vec<Cell>, StoreError> {
     let (kind, item) = match &event.body {
         EventBody::Opened { .. } => ("opened".to_owned(), None),
         EventBody::Service { step, .. } => (format!("service:{step}"), None),
@@ -511,22 +586,110 @@ async fn insert_event(
             ("due_date_recomputed".to_owned(), Some(item.as_str()))
         }
     };
-    sqlx::query(
+    Ok(vec![
+        case_id.into(),
+        (event.seq as i64).into(),
+        instant(event.at).into(),
+        event.actor.as_str().into(),
+        enum_text(&event.role)?.into(),
+        kind.into(),
+        item.into(),
+        event.idempotency_key.as_str().into(),
+        json(&event.body)?.into(),
+    ])
+}
+
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    case_id: &str,
+    event: &CaseEvent,
+) -> Result<(), StoreError> {
+    let cells = event_cells(case_id, event)?;
+    let mut query = sqlx::query(
         "INSERT INTO case_events (case_id, seq, at, actor, role, kind, item, idempotency_key, body)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(case_id)
-    .bind(event.seq as i64)
-    .bind(instant(event.at))
-    .bind(&event.actor)
-    .bind(enum_text(&event.role)?)
-    .bind(kind)
-    .bind(item)
-    .bind(&event.idempotency_key)
-    .bind(json(&event.body)?)
-    .execute(&mut **tx)
-    .await?;
+    );
+    for cell in cells {
+        query = match cell {
+            Cell::Text(v) => query.bind(v),
+            Cell::Int(v) => query.bind(v),
+        };
+    }
+    query.execute(&mut **tx).await?;
     Ok(())
+}
+
+/// The columns of `cases`, in the order of [`case_cells`].
+pub(crate) const CASE_COLUMNS: [&str; 11] = [
+    "id",
+    "bundle",
+    "catalog_version",
+    "applicant",
+    "region",
+    "status",
+    "version",
+    "opened_at",
+    "updated_at",
+    "due_on",
+    "filer",
+];
+
+/// A case's row as its events leave it (`record`), opened by `new` at `opened_at`,
+/// last changed at `updated_at`.
+pub(crate) fn case_cells(
+    new: &NewCase,
+    catalog_version: i64,
+    record: &CaseRecord,
+    (opened_at, updated_at): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<Vec<Cell>, StoreError> {
+    Ok(vec![
+        record.id.as_str().into(),
+        new.bundle.as_str().into(),
+        catalog_version.into(),
+        new.applicant.as_str().into(),
+        new.region.clone().into(),
+        enum_text(&record.state.status())?.into(),
+        record.version.into(),
+        instant(opened_at).into(),
+        instant(updated_at).into(),
+        opt_date(record.state.due_on()).into(),
+        new.filer.clone().into(),
+    ])
+}
+
+/// The columns of `case_items`, in the order of [`item_cells`].
+pub(crate) const ITEM_COLUMNS: [&str; 8] = [
+    "case_id",
+    "item",
+    "department",
+    "state",
+    "due_on",
+    "accepted_on",
+    "finished_on",
+    "due_on_provisional",
+];
+
+/// An item's projection row as the case's events leave it.
+pub(crate) fn item_cells(
+    case_id: &str,
+    item: &str,
+    department: DepartmentKind,
+    state: &CaseState,
+) -> Result<Vec<Cell>, StoreError> {
+    let snapshot = state
+        .items
+        .get(item)
+        .ok_or_else(|| StoreError::corrupt(format!("case {case_id} has no item {item}")))?;
+    Ok(vec![
+        case_id.into(),
+        item.into(),
+        department.as_str().into(),
+        enum_text(&snapshot.state)?.into(),
+        opt_date(snapshot.due_on).into(),
+        opt_date(snapshot.accepted_on).into(),
+        opt_date(snapshot.finished_on).into(),
+        snapshot.due_on_provisional.into(),
+    ])
 }
 
 async fn update_item_row(
@@ -611,19 +774,7 @@ async fn append_roles_in(
     bodies: Vec<(ActorRole, EventBody)>,
     actor: &Actor,
 ) -> Result<CaseRecord, StoreError> {
-    let mut state = record.state.clone();
-    let mut events = Vec::with_capacity(bodies.len());
-    for (n, (role, body)) in bodies.into_iter().enumerate() {
-        let key = match n {
-            0 => actor.idempotency_key.clone(),
-            n => format!("{}#{}", actor.idempotency_key, n + 1),
-        };
-        let seq = record.version as u64 + n as u64 + 1;
-        let mut event = event_of(seq, actor, &key, body);
-        event.role = role;
-        state.apply(&event)?;
-        events.push(event);
-    }
+    let (events, state) = keyed_events(record, bodies, actor)?;
     let new_version = record.version + events.len() as i64;
     let updated = sqlx::query(
         "UPDATE cases SET version = $1, status = $2, updated_at = $3, due_on = $4
@@ -655,4 +806,193 @@ async fn append_roles_in(
         region: record.region.clone(),
         state,
     })
+}
+
+/// The next events of `record` from `bodies`: numbered after its version, the first with
+/// the actor's idempotency key and the others with `#2`, `#3`… after it; and the state
+/// they leave.
+fn keyed_events(
+    record: &CaseRecord,
+    bodies: Vec<(ActorRole, EventBody)>,
+    actor: &Actor,
+) -> Result<(Vec<CaseEvent>, CaseState), StoreError> {
+    let mut state = record.state.clone();
+    let mut events = Vec::with_capacity(bodies.len());
+    for (n, (role, body)) in bodies.into_iter().enumerate() {
+        let key = match n {
+            0 => actor.idempotency_key.clone(),
+            n => format!("{}#{}", actor.idempotency_key, n + 1),
+        };
+        let seq = record.version as u64 + n as u64 + 1;
+        let mut event = event_of(seq, actor, &key, body);
+        event.role = role;
+        state.apply(&event)?;
+        events.push(event);
+    }
+    Ok((events, state))
+}
+
+/// One case's change in a set of changes ([`advance_many_in`]).
+#[derive(Debug, Clone)]
+pub(crate) struct CaseChange {
+    pub case_id: String,
+    pub writes: Vec<CaseWrite>,
+    pub actor: Actor,
+}
+
+/// Cases read per query by [`advance_many_in`].
+const CASES_PER_READ: usize = 500;
+
+/// [`advance_in`] for many cases at once (a settlement's steps): the cases and their
+/// events read with one query each per 500 cases, every change planned by the case engine
+/// on the state held in memory (changes to one case one after another), the new events
+/// written with multi-row `INSERT`s, the case rows moved by one `UPDATE` per group of cases
+/// at the same version with the same outcome — refused, as one by one, if any of them moved
+/// meanwhile — and the touched items' rows updated.
+pub(crate) async fn advance_many_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    changes: &[CaseChange],
+    calendar: &Calendar,
+) -> Result<(), StoreError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let backend = crate::Backend::of_connection(tx);
+    let mut ids: Vec<&str> = changes.iter().map(|c| c.case_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let read = load_cases_in(tx, backend, &ids).await?;
+    let mut now: HashMap<&str, (CaseRecord, DateTime<Utc>)> = HashMap::with_capacity(ids.len());
+    let mut events = Vec::new();
+    let mut touched: Vec<(String, String)> = Vec::new();
+    for change in changes {
+        let id = change.case_id.as_str();
+        let record = match now.get(id) {
+            Some((record, _)) => record,
+            None => read.get(id).ok_or_else(|| StoreError::NotFound {
+                what: "case",
+                id: id.to_owned(),
+            })?,
+        };
+        let (new, after) = plan_advance(record, &change.writes, &change.actor, calendar)?;
+        for item in touched_items(&new) {
+            touched.push((id.to_owned(), item));
+        }
+        for event in &new {
+            events.push(event_cells(id, event)?);
+        }
+        now.insert(id, (after, change.actor.at));
+    }
+    move_case_rows(tx, backend, &read, &now).await?;
+    insert_rows(tx, backend, "case_events", &EVENT_COLUMNS, &events).await?;
+    touched.sort();
+    touched.dedup();
+    for (case_id, item) in touched {
+        if let Some((after, _)) = now.get(case_id.as_str()) {
+            update_item_row(tx, &case_id, &item, &after.state).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The cases `ids` rebuilt from their events, as the caller's transaction sees them.
+async fn load_cases_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    ids: &[&str],
+) -> Result<HashMap<String, CaseRecord>, StoreError> {
+    let members = backend.json_text_array("$1");
+    let mut found = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(CASES_PER_READ) {
+        let list = serde_json::to_string(chunk).map_err(StoreError::corrupt)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id, version, region FROM cases WHERE id IN ({members})"
+        )))
+        .bind(&list)
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut heads = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let version: i64 = row.try_get("version")?;
+            let region: Option<String> = row.try_get("region")?;
+            heads.insert(id, (version, region));
+        }
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT case_id, seq, at, actor, role, idempotency_key, body FROM case_events
+             WHERE case_id IN ({members}) ORDER BY case_id, seq"
+        )))
+        .bind(&list)
+        .fetch_all(&mut **tx)
+        .await?;
+        let mut histories: HashMap<String, Vec<CaseEvent>> = HashMap::new();
+        for row in &rows {
+            let case_id: String = row.try_get("case_id")?;
+            histories
+                .entry(case_id)
+                .or_default()
+                .push(event_from_row(row)?);
+        }
+        for (id, (version, region)) in heads {
+            let history = histories.remove(&id).unwrap_or_default();
+            let state = CaseState::replay(&history)?;
+            let record = CaseRecord {
+                id: id.clone(),
+                version,
+                region,
+                state,
+            };
+            found.insert(id, record);
+        }
+    }
+    Ok(found)
+}
+
+/// Moves the case rows of a set of changes: grouped by the version read and the outcome
+/// (events added, status, due date, time), one `UPDATE` per group whose count must match.
+async fn move_case_rows(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    read: &HashMap<String, CaseRecord>,
+    now: &HashMap<&str, (CaseRecord, DateTime<Utc>)>,
+) -> Result<(), StoreError> {
+    type Outcome = (i64, i64, String, Option<String>, String);
+    let mut groups: HashMap<Outcome, Vec<&str>> = HashMap::new();
+    for (id, (after, at)) in now {
+        let before = read.get(*id).map_or(0, |r| r.version);
+        let outcome = (
+            before,
+            after.version,
+            enum_text(&after.state.status())?,
+            opt_date(after.state.due_on()),
+            instant(*at),
+        );
+        groups.entry(outcome).or_default().push(id);
+    }
+    let members = backend.json_text_array("$6");
+    for ((before, version, status, due_on, at), mut ids) in groups {
+        ids.sort_unstable();
+        for chunk in ids.chunks(CASES_PER_READ) {
+            let list = serde_json::to_string(chunk).map_err(StoreError::corrupt)?;
+            let moved = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE cases SET version = $1, status = $2, updated_at = $3, due_on = $4
+                 WHERE version = $5 AND id IN ({members})"
+            )))
+            .bind(version)
+            .bind(&status)
+            .bind(&at)
+            .bind(due_on.clone())
+            .bind(before)
+            .bind(list)
+            .execute(&mut **tx)
+            .await?;
+            if moved.rows_affected() != chunk.len() as u64 {
+                return Err(StoreError::Conflict {
+                    what: "case",
+                    id: chunk.first().map(|c| (*c).to_owned()).unwrap_or_default(),
+                });
+            }
+        }
+    }
+    Ok(())
 }

@@ -52,6 +52,15 @@ impl Backend {
         }
     }
 
+    /// The product behind a connection (for helpers given only the connection).
+    pub(crate) fn of_connection(conn: &sqlx::AnyConnection) -> Backend {
+        if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
     pub(crate) fn begin_write(self) -> &'static str {
         match self {
             Backend::Sqlite => "BEGIN IMMEDIATE",

@@ -25,6 +25,7 @@ pub mod newborn;
 pub mod outbox;
 pub mod payables;
 mod replays;
+mod rows;
 pub mod sessions;
 pub mod shared_data;
 pub mod shared_records;

@@ -25,7 +25,7 @@ use onething_domain::allowance::{
 use onething_domain::case::ActorRole;
 use onething_domain::{CitizenId, Uscc};
 use onething_store::allowance::claims::{
-    BankAccount, Channel, ClaimError, ClaimWrite, SetDerived, duplicate_key,
+    BankAccount, Channel, ClaimError, ClaimSet, ClaimWrite, SetDerived, duplicate_key,
 };
 use onething_store::audit::NewAuditEntry;
 use onething_store::shared_data::DataUse;
@@ -286,8 +286,9 @@ async fn account_of(
 }
 
 /// Writes a set's claims (each opened, then decided by smart review) and the data-use
-/// entries of its reads in one transaction; `false` when one of them was claimed meanwhile
-/// (nothing written).
+/// entries of its reads in one transaction: planned in memory claim by claim with the same
+/// steps, decision and texts as a filed claim, then written in multi-row statements;
+/// `false` when one of them was claimed meanwhile (nothing written).
 async fn write_set(
     svc: &Services,
     actor: &Actor,
@@ -296,51 +297,62 @@ async fn write_set(
 ) -> Result<bool, ServiceError> {
     let mut set = svc.store.begin_claim_set().await?;
     for p in planned {
-        set.audit(&p.reads).await?;
-        let basis = WageBasis::AvgWage;
-        let derived = p.opening.derived.clone();
-        let (new, created) = p.opening.clone().claim(actor);
-        let (mut claim, case) = match set.insert(&new, &created, &svc.calendar).await {
-            Err(ClaimError::Exists { .. }) => return Ok(false),
-            other => other?,
-        };
-        claim.wage_basis = Some(basis);
-        claim.bank_account = Some(p.account.clone());
-        claim.submitted_at = Some(actor.at);
-        super::decide::keep_facts(&mut claim, &derived);
-        let facts = derived.maternity.clone().map(|f| with_claim(f, &claim.id));
-        let Some(decision_facts) = facts.as_ref() else {
-            continue;
-        };
-        let decision = onething_domain::rules::evaluate(decision_facts, &svc.params);
-        let mut writes = vec![
-            step(
-                "wage_confirmed",
-                json!({"basis": basis.as_str()}),
-                ActorRole::System,
-            ),
-            step("submitted", json!({}), ActorRole::System),
-            onething_store::cases::CaseWrite::AcceptAll {
-                role: ActorRole::System,
-            },
-        ];
-        let decided = (ClaimAction::AutoApprove, decision, facts.as_ref());
-        let (moves, name, body) = smart_decision(svc, actor, &mut claim, &case.state, decided)?;
-        writes.extend(moves);
-        let approved = claim.status == ClaimStatus::Approved;
-        let detail = super::decide::decided_detail(&claim, approved);
-        let write = ClaimWrite {
-            by: acting(actor),
-            idempotency_key: actor.key_for(&format!("{}:automatic", claim.id)),
-            case: writes,
-            notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, &claim.id, &body),
-            audit: Some((format!("claim_{name}"), detail)),
-            attachment: None,
-            payable: super::decide::payable_of(&claim, super::SMART_REVIEW, actor.at),
-        };
-        set.update(&claim, &write, &svc.calendar).await?;
+        set.audit(&p.reads);
+        plan_claim(svc, actor, &mut set, p)?;
     }
-    set.audit(unclaimed_reads).await?;
-    set.commit().await?;
-    Ok(true)
+    set.audit(unclaimed_reads);
+    match set.commit().await {
+        Err(ClaimError::Exists { .. }) => Ok(false),
+        other => Ok(other.map(|()| true)?),
+    }
+}
+
+/// One claim of the set: opened, its wage basis confirmed, submitted and decided by smart
+/// review, as the employer's `open`, `confirm_wage` and `submit` would.
+fn plan_claim(
+    svc: &Services,
+    actor: &Actor,
+    set: &mut ClaimSet,
+    p: &Planned,
+) -> Result<(), ServiceError> {
+    let basis = WageBasis::AvgWage;
+    let derived = p.opening.derived.clone();
+    let (new, created) = p.opening.clone().claim(actor);
+    let (mut claim, case) = set.insert(&new, &created, &svc.calendar)?;
+    claim.wage_basis = Some(basis);
+    claim.bank_account = Some(p.account.clone());
+    claim.submitted_at = Some(actor.at);
+    super::decide::keep_facts(&mut claim, &derived);
+    let facts = derived.maternity.clone().map(|f| with_claim(f, &claim.id));
+    let Some(decision_facts) = facts.as_ref() else {
+        return Ok(());
+    };
+    let decision = onething_domain::rules::evaluate(decision_facts, &svc.params);
+    let mut writes = vec![
+        step(
+            "wage_confirmed",
+            json!({"basis": basis.as_str()}),
+            ActorRole::System,
+        ),
+        step("submitted", json!({}), ActorRole::System),
+        onething_store::cases::CaseWrite::AcceptAll {
+            role: ActorRole::System,
+        },
+    ];
+    let decided = (ClaimAction::AutoApprove, decision, facts.as_ref());
+    let (moves, name, body) = smart_decision(svc, actor, &mut claim, &case.state, decided)?;
+    writes.extend(moves);
+    let approved = claim.status == ClaimStatus::Approved;
+    let detail = super::decide::decided_detail(&claim, approved);
+    let write = ClaimWrite {
+        by: acting(actor),
+        idempotency_key: actor.key_for(&format!("{}:automatic", claim.id)),
+        case: writes,
+        notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, &claim.id, &body),
+        audit: Some((format!("claim_{name}"), detail)),
+        attachment: None,
+        payable: super::decide::payable_of(&claim, super::SMART_REVIEW, actor.at),
+    };
+    set.update(&claim, &write, &svc.calendar)?;
+    Ok(())
 }

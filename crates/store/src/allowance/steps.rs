@@ -13,7 +13,7 @@ use serde_json::Value;
 use sqlx::{Any, Row, Transaction};
 use uuid::Uuid;
 
-use crate::cases::{Actor, CaseWrite, advance_in};
+use crate::cases::{Actor, CaseChange, CaseWrite, advance_in};
 
 use crate::text::{instant, parse_instant};
 use crate::{Store, StoreError};
@@ -117,14 +117,14 @@ pub struct CaseStep<'a> {
     pub complete: Option<&'a str>,
 }
 
-/// Appends `step` to the case `case_id` in the caller's transaction.
-pub async fn append_case_step_in(
-    tx: &mut Transaction<'static, Any>,
-    case_id: &str,
-    step: &CaseStep<'_>,
-) -> Result<(), StoreError> {
-    // Completing an item plans no due date, so any calendar serves; loaded once.
+/// Completing an item plans no due date, so any calendar serves; loaded once.
+pub(crate) fn no_due_dates() -> &'static Calendar {
     static NO_DUE_DATES: LazyLock<Calendar> = LazyLock::new(Calendar::shipped);
+    &NO_DUE_DATES
+}
+
+/// The change `step` makes to the case `case_id`: the step, and the item it completes.
+pub(crate) fn case_step_change(case_id: &str, step: &CaseStep<'_>) -> CaseChange {
     let mut writes = vec![CaseWrite::Step {
         step: step.step.to_owned(),
         detail: step.detail.clone(),
@@ -145,32 +145,61 @@ pub async fn append_case_step_in(
         idempotency_key: format!("{case_id}:{}:{}", step.step, Uuid::new_v4().simple()),
         at: step.at,
     };
-    advance_in(tx, case_id, &writes, &actor, &NO_DUE_DATES).await?;
+    CaseChange {
+        case_id: case_id.to_owned(),
+        writes,
+        actor,
+    }
+}
+
+/// Appends `step` to the case `case_id` in the caller's transaction.
+pub async fn append_case_step_in(
+    tx: &mut Transaction<'static, Any>,
+    case_id: &str,
+    step: &CaseStep<'_>,
+) -> Result<(), StoreError> {
+    let change = case_step_change(case_id, step);
+    advance_in(tx, case_id, &change.writes, &change.actor, no_due_dates()).await?;
     Ok(())
 }
 
-/// Writes notifications in the caller's transaction.
+/// Writes notifications in the caller's transaction (multi-row statements).
 pub async fn notify_in(
     tx: &mut Transaction<'static, Any>,
     notes: &[NewNotification],
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    for note in notes {
-        sqlx::query(
-            "INSERT INTO notifications (id, recipient, channel, subject_type, subject_id, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(Uuid::new_v4().simple().to_string())
-        .bind(note.recipient.key())
-        .bind(note.channel)
-        .bind(note.subject_type)
-        .bind(&note.subject_id)
-        .bind(&note.body)
-        .bind(instant(at))
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
+    let rows: Vec<_> = notes.iter().map(|n| notification_cells(n, at)).collect();
+    let backend = crate::Backend::of_connection(tx);
+    let columns = &NOTIFICATION_COLUMNS;
+    crate::rows::insert_rows(tx, backend, "notifications", columns, &rows).await
+}
+
+/// The columns of `notifications` a new one fills, in the order of [`notification_cells`].
+pub(crate) const NOTIFICATION_COLUMNS: [&str; 7] = [
+    "id",
+    "recipient",
+    "channel",
+    "subject_type",
+    "subject_id",
+    "body",
+    "created_at",
+];
+
+/// A notification as the row [`notify_in`] writes (a set's notifications written at once).
+pub(crate) fn notification_cells(
+    note: &NewNotification,
+    at: DateTime<Utc>,
+) -> Vec<crate::rows::Cell> {
+    vec![
+        Uuid::new_v4().simple().to_string().into(),
+        note.recipient.key().into(),
+        note.channel.into(),
+        note.subject_type.into(),
+        note.subject_id.as_str().into(),
+        note.body.as_str().into(),
+        instant(at).into(),
+    ]
 }
 
 impl Store {

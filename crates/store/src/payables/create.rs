@@ -7,6 +7,7 @@ use onething_domain::allowance::settlement::PayeeKind;
 
 use super::{Account, Tx};
 use crate::StoreError;
+use crate::rows::Cell;
 use crate::text::{date, instant};
 
 /// A payable to create. Its id is `{subject_type}-{subject_id}`; a service owes one payable
@@ -73,4 +74,80 @@ pub async fn create_payable_in(tx: &mut Tx, new: &NewPayable) -> Result<String, 
     .await?;
     super::account::keep_version_in(tx, &id, account, "approval", new.at, &new.created_by).await?;
     Ok(id)
+}
+
+/// The columns of `payables` a new payable fills, in the order of [`payable_cells`].
+pub(crate) const PAYABLE_COLUMNS: [&str; 18] = [
+    "id",
+    "service",
+    "subject_type",
+    "subject_id",
+    "case_id",
+    "case_item",
+    "payee_kind",
+    "payee_name",
+    "bank",
+    "account_number",
+    "amount_fen",
+    "owed_on",
+    "due_on",
+    "due_on_provisional",
+    "region",
+    "status",
+    "created_at",
+    "updated_at",
+];
+
+/// The columns of `payable_accounts`, in the order of [`payable_cells`]'s second row.
+pub(crate) const PAYABLE_ACCOUNT_COLUMNS: [&str; 8] = [
+    "payable_id",
+    "seq",
+    "payee_name",
+    "bank",
+    "account_number",
+    "reason",
+    "changed_at",
+    "changed_by",
+];
+
+/// A new `due` payable as rows (a set of approvals written at once): the payable's row
+/// and the first entry of its account history, as [`create_payable_in`] writes them.
+pub(crate) fn payable_cells(new: &NewPayable) -> (Vec<Cell>, Vec<Cell>) {
+    let id = new.id();
+    let account = new.account.as_ref();
+    let name = account.map(|a| a.name.clone());
+    let bank = account.map(|a| a.bank.clone());
+    let number = account.map(|a| a.number.clone());
+    let at = instant(new.at);
+    let payable = vec![
+        id.as_str().into(),
+        new.service.as_str().into(),
+        new.subject_type.as_str().into(),
+        new.subject_id.as_str().into(),
+        new.case_id.clone().into(),
+        new.case_item.clone().into(),
+        new.payee.map(|p| p.as_str()).into(),
+        name.clone().into(),
+        bank.clone().into(),
+        number.clone().into(),
+        new.amount.as_i64().into(),
+        date(new.owed_on).into(),
+        new.due_on.map(date).into(),
+        new.due_on_provisional.into(),
+        new.region.as_str().into(),
+        "due".into(),
+        at.as_str().into(),
+        at.as_str().into(),
+    ];
+    let history = vec![
+        id.into(),
+        1_i64.into(),
+        name.into(),
+        bank.into(),
+        number.into(),
+        "approval".into(),
+        at.into(),
+        new.created_by.as_str().into(),
+    ];
+    (payable, history)
 }

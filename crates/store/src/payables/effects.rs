@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use super::{Acting, Subjects, Tx};
 use crate::StoreError;
-use crate::allowance::steps::{CaseStep, append_case_step_in};
+use crate::allowance::steps::{CaseStep, case_step_change, no_due_dates};
+use crate::cases::advance_many_in;
 use crate::text::date;
 
 /// One payable whose status changed, as its service needs to know it.
@@ -89,6 +90,7 @@ pub(crate) async fn apply_in(
     acting: &Acting,
     changes: &[PayableChange],
 ) -> Result<(), StoreError> {
+    let mut steps = Vec::with_capacity(changes.len());
     for change in changes {
         let Some(case_id) = &change.case_id else {
             continue;
@@ -102,8 +104,10 @@ pub(crate) async fn apply_in(
             detail: &detail,
             complete: change.case_item.as_deref().filter(|_| paid),
         };
-        append_case_step_in(tx, case_id, &step).await?;
+        steps.push(case_step_change(case_id, &step));
     }
+    // The cases of a settlement moved together: read, planned and written in sets.
+    advance_many_in(tx, &steps, no_due_dates()).await?;
     let mut services: Vec<&str> = changes.iter().map(|c| c.service.as_str()).collect();
     services.sort_unstable();
     services.dedup();

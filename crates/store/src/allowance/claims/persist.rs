@@ -9,6 +9,7 @@ use sqlx::{Any, Transaction};
 use super::Claim;
 use super::write::Acting;
 use crate::StoreError;
+use crate::rows::Cell;
 use crate::text::{date, instant, json as to_json};
 
 /// Writes every mutable column, refusing if another request changed the row meanwhile.
@@ -73,7 +74,20 @@ pub(super) async fn audit_raw_in(
     action: &str,
     detail: &Value,
 ) -> Result<(), StoreError> {
-    let entry = crate::audit::NewAuditEntry {
+    let entry = audit_entry(claim_id, case_id, by, action, detail);
+    crate::audit::append_audit_in(tx, &entry).await?;
+    Ok(())
+}
+
+/// The audit entry of a claim change.
+pub(super) fn audit_entry(
+    claim_id: &str,
+    case_id: &str,
+    by: &Acting<'_>,
+    action: &str,
+    detail: &Value,
+) -> crate::audit::NewAuditEntry {
+    crate::audit::NewAuditEntry {
         at: by.at,
         actor: by.actor.to_owned(),
         role: Some(by.role),
@@ -82,7 +96,85 @@ pub(super) async fn audit_raw_in(
         subject_id: claim_id.to_owned(),
         case_id: Some(case_id.to_owned()),
         detail: detail.clone(),
-    };
-    crate::audit::append_audit_in(tx, &entry).await?;
-    Ok(())
+    }
+}
+
+/// The columns of `ma_claims` a claim's row fills, in the order of [`claim_cells`].
+pub(super) const CLAIM_ROW_COLUMNS: [&str; 34] = [
+    "id",
+    "case_id",
+    "employer_uscc",
+    "person_id",
+    "channel",
+    "status",
+    "duplicate_key",
+    "certificate_no",
+    "event_date",
+    "region",
+    "wage_basis",
+    "facts",
+    "missing",
+    "decision",
+    "params_used",
+    "amount_fen",
+    "payee",
+    "needs_review",
+    "authorization_ref",
+    "account_name",
+    "bank",
+    "account_number",
+    "reject_code",
+    "reject_note",
+    "created_by",
+    "created_at",
+    "submitted_at",
+    "reviewed_at",
+    "reviewed_by",
+    "approved_on",
+    "payment_due",
+    "payment_due_provisional",
+    "updated_at",
+    "version",
+];
+
+/// A claim as one row, every column as the insert and the updates since would have left
+/// it (a set's claims are inserted already decided).
+pub(super) fn claim_cells(c: &Claim) -> Result<Vec<Cell>, StoreError> {
+    let account = c.bank_account.as_ref();
+    Ok(vec![
+        c.id.as_str().into(),
+        c.case_id.as_str().into(),
+        c.employer_uscc.as_str().into(),
+        c.person_id.as_str().into(),
+        c.channel.as_str().into(),
+        c.status.as_str().into(),
+        c.duplicate_key.as_str().into(),
+        c.certificate_no.clone().into(),
+        c.event_date.map(date).into(),
+        c.region.clone().into(),
+        c.wage_basis.map(WageBasis::as_str).into(),
+        to_json(&c.facts)?.into(),
+        to_json(&c.missing)?.into(),
+        c.decision.as_ref().map(to_json).transpose()?.into(),
+        c.params_used.as_ref().map(to_json).transpose()?.into(),
+        c.amount_fen.into(),
+        c.payee.clone().into(),
+        c.needs_review.into(),
+        c.authorisation.as_ref().map(to_json).transpose()?.into(),
+        account.map(|a| a.name.clone()).into(),
+        account.map(|a| a.bank.clone()).into(),
+        account.map(|a| a.number.clone()).into(),
+        c.reject_code.clone().into(),
+        c.reject_note.clone().into(),
+        c.created_by.as_str().into(),
+        instant(c.created_at).into(),
+        c.submitted_at.map(instant).into(),
+        c.reviewed_at.map(instant).into(),
+        c.reviewed_by.clone().into(),
+        c.approved_on.map(date).into(),
+        c.payment_due.map(date).into(),
+        c.payment_due_provisional.into(),
+        instant(c.updated_at).into(),
+        c.version.into(),
+    ])
 }

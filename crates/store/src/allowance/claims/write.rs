@@ -14,12 +14,13 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::persist::{audit_raw_in, save_in};
+use super::persist::{CLAIM_ROW_COLUMNS, audit_raw_in, claim_cells, save_in};
 use super::{Channel, Claim, ClaimError};
 use crate::allowance::steps::{NewNotification, notify_in};
 use crate::cases::{Actor, CaseRecord, CaseWrite, NewCase, advance_in, open_case_with_in};
 use crate::payables::{NewPayable, create_payable_in};
-use crate::text::{date, instant, json as to_json};
+use crate::rows::insert_row as insert_one;
+use crate::text::instant;
 use crate::{Store, StoreError};
 
 /// The employer's authorisation of a window submission (授权确认表, seed 000 附件2).
@@ -152,7 +153,7 @@ pub struct ClaimWrite<'a> {
 }
 
 impl ClaimWrite<'_> {
-    fn case_actor(&self) -> Actor {
+    pub(super) fn case_actor(&self) -> Actor {
         Actor {
             name: self.by.actor.to_owned(),
             role: self.by.role.actor_role().unwrap_or(ActorRole::System),
@@ -271,38 +272,55 @@ impl Store {
     }
 }
 
+/// The row a new claim starts as: a draft, version 1, created by the writer now.
+pub(super) fn draft_of(new: &NewClaim, case_id: &str, by: &Acting<'_>) -> Claim {
+    Claim {
+        id: new.id.clone(),
+        case_id: case_id.to_owned(),
+        employer_uscc: new.employer.as_str().to_owned(),
+        person_id: new.person_id.as_str().to_owned(),
+        channel: new.channel.as_str().to_owned(),
+        status: onething_domain::allowance::ClaimStatus::Draft,
+        duplicate_key: new.duplicate_key.clone(),
+        certificate_no: new.certificate_no.clone(),
+        event_date: Some(new.event_date),
+        region: Some(new.region.clone()),
+        wage_basis: None,
+        facts: new.facts.clone(),
+        missing: new.missing.clone(),
+        decision: None,
+        params_used: None,
+        amount_fen: None,
+        payee: None,
+        needs_review: false,
+        authorisation: new.authorisation.clone(),
+        bank_account: None,
+        reject_code: None,
+        reject_note: None,
+        created_by: by.actor.to_owned(),
+        created_at: by.at,
+        submitted_at: None,
+        reviewed_at: None,
+        reviewed_by: None,
+        approved_on: None,
+        payment_due: None,
+        payment_due_provisional: false,
+        updated_at: by.at,
+        version: 1,
+    }
+}
+
 async fn insert_row(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     new: &NewClaim,
     case_id: &str,
     write: &ClaimWrite<'_>,
 ) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO ma_claims (id, case_id, employer_uscc, person_id, channel, status, duplicate_key,
-             certificate_no, event_date, region, facts, missing, authorization_ref,
-             created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
-    )
-    .bind(&new.id)
-    .bind(case_id)
-    .bind(new.employer.as_str())
-    .bind(new.person_id.as_str())
-    .bind(new.channel.as_str())
-    .bind(&new.duplicate_key)
-    .bind(new.certificate_no.as_deref())
-    .bind(date(new.event_date))
-    .bind(&new.region)
-    .bind(to_json(&new.facts)?)
-    .bind(to_json(&new.missing)?)
-    .bind(new.authorisation.as_ref().map(to_json).transpose()?)
-    .bind(write.by.actor)
-    .bind(instant(write.by.at))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    let row = claim_cells(&draft_of(new, case_id, &write.by))?;
+    insert_one(tx, "ma_claims", &CLAIM_ROW_COLUMNS, row).await
 }
 
-async fn insert_hospital_link(
+pub(super) async fn insert_hospital_link(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     claim_id: &str,
     link: &HospitalLink,
@@ -378,7 +396,7 @@ impl Store {
     }
 }
 
-async fn insert_attachment(
+pub(super) async fn insert_attachment(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     claim_id: &str,
     meta: &AttachmentMeta,
