@@ -70,6 +70,8 @@ pub struct CaseRecord {
 pub struct DueItem {
     pub case_id: String,
     pub bundle: String,
+    /// The case's region (GB/T 2260), when it has one.
+    pub region: Option<String>,
     pub item: String,
     pub department: DepartmentKind,
     pub state: ItemState,
@@ -266,7 +268,7 @@ impl Store {
         department: Option<DepartmentKind>,
     ) -> Result<Vec<DueItem>, StoreError> {
         let rows = sqlx::query(
-            "SELECT i.case_id, c.bundle, i.item, i.department, i.state, i.due_on,
+            "SELECT i.case_id, c.bundle, c.region, i.item, i.department, i.state, i.due_on,
                     i.due_on_provisional
              FROM case_items i JOIN cases c ON c.id = i.case_id
              WHERE i.state IN ('accepted', 'in_progress') AND i.due_on IS NOT NULL
@@ -745,6 +747,7 @@ pub(crate) fn due_item_from_row(
     Ok(DueItem {
         case_id: row.try_get("case_id")?,
         bundle: row.try_get("bundle")?,
+        region: row.try_get("region")?,
         item: row.try_get("item")?,
         department: DepartmentKind::parse(&department)
             .ok_or_else(|| StoreError::corrupt(format!("department {department:?}")))?,

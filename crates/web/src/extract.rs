@@ -5,8 +5,8 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use onething_domain::ids::{
-    CaseId, ClaimId, ComplaintId, CreditRecordId, FilingId, PaymentId, RecordIdError,
-    RectificationId, ReimbursementId, ReportId, SettlementId,
+    BookingId, CaseId, ClaimId, ComplaintId, CreditRecordId, FilingId, PaymentId, RecordIdError,
+    RectificationId, ReimbursementId, ReportId, SettlementId, TicketId,
 };
 use serde::de::DeserializeOwned;
 
@@ -79,8 +79,20 @@ single_id_path!(
     CreditRecordId,
     ReportId,
     FilingId,
-    ReimbursementId
+    ReimbursementId,
+    TicketId,
+    BookingId
 );
+
+/// A rectification and the step taken on it (`/supervision/rectifications/{id}/{step}`):
+/// the step is matched by the page itself.
+impl FromPathParams for (RectificationId, String) {
+    fn from_params(params: &[(String, String)]) -> Result<Self, ApiError> {
+        let id = id_param(params, 0)?;
+        let (_, step) = params.get(1).ok_or_else(ApiError::not_found)?;
+        Ok((id, step.clone()))
+    }
+}
 
 /// A case and one of its items (`/cases/{case_id}/items/{item}/…`): the item code is checked
 /// against the case's bundle by the use case itself.

@@ -32,7 +32,9 @@ use crate::routes::{
         onething_domain::ids::CreditRecordId,
         onething_domain::ids::ReportId,
         onething_domain::ids::FilingId,
-        onething_domain::ids::ReimbursementId
+        onething_domain::ids::ReimbursementId,
+        onething_domain::ids::TicketId,
+        onething_domain::ids::BookingId
     ))
 )]
 struct ApiDoc;

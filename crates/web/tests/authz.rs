@@ -368,6 +368,12 @@ fn supervision_rules() -> Vec<Rule> {
                 missing,
             )
         },
+        rule(
+            "post",
+            "/api/v1/window/queue/{id}/miss",
+            U::WindowQueue.roles(),
+            missing,
+        ),
         Rule {
             // An invalid date: every admitted role reaches the validation.
             body: Some(json!({"date": "x", "starts": "09:00", "ends": "11:00", "capacity": 1})),

@@ -437,9 +437,15 @@ async fn ids_that_cannot_exist_are_400s_naming_the_path_parameter() {
         "/api/v1/maternity-allowance/claims/%E7%94%B3%E9%A2%86/submit".to_owned(),
         "/api/v1/settlements/ST%201".to_owned(),
         format!("/api/v1/cases/{long}"),
+        "/api/v1/window/queue/QH%0D%0Ax/serve".to_owned(),
+        "/api/v1/home-visits/bad!id/cancel".to_owned(),
+        "/api/v1/home-visits/YY%2F1/visit".to_owned(),
     ];
     for uri in &uris {
-        let method = if uri.ends_with("/submit") {
+        let method = if ["/submit", "/serve", "/cancel", "/visit"]
+            .iter()
+            .any(|end| uri.ends_with(end))
+        {
             "POST"
         } else {
             "GET"

@@ -125,6 +125,98 @@ async fn the_clerk_calls_the_elderly_first_and_serving_records_a_priority_visit(
             .await;
         assert_error(&again, StatusCode::CONFLICT, "INVALID_STATE");
 
+        // 过号: A001 called, nobody there; it leaves the queue for the missed list, cannot be
+        // missed twice, and is served from there when she comes back (on the page).
+        let a001 = plain.json["id"].as_str().expect("id").to_owned();
+        let missed = app
+            .bearer(
+                &clerk,
+                "POST",
+                &format!("/api/v1/window/queue/{a001}/miss"),
+                None,
+            )
+            .await;
+        assert_eq!(
+            missed.status,
+            StatusCode::OK,
+            "{}: {}",
+            db.label,
+            missed.text
+        );
+        assert_eq!(missed.json["status"], "missed");
+        assert_eq!(missed.json["served_by"], "clerk");
+        let twice = app
+            .bearer(
+                &clerk,
+                "POST",
+                &format!("/api/v1/window/queue/{a001}/miss"),
+                None,
+            )
+            .await;
+        assert_error(&twice, StatusCode::CONFLICT, "INVALID_STATE");
+        let queue = app
+            .bearer(&clerk, "GET", "/api/v1/window/queue", None)
+            .await;
+        assert_eq!(
+            queue.json["waiting"].as_array().map(Vec::len),
+            Some(0),
+            "{}",
+            queue.text
+        );
+        assert_eq!(queue.json["missed"][0]["number"], "A001", "{}", queue.text);
+        let page = app
+            .send(
+                cookie_request(&clerk, "GET", "/clerk/queue", None)
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert!(page.text.contains("已过号"), "{}", page.text);
+        assert!(page.text.contains(&format!("/clerk/queue/{a001}/serve")));
+        let back = app
+            .send(self::form(
+                &clerk,
+                &format!("/clerk/queue/{a001}/serve"),
+                "kind=consultation&note=".into(),
+            ))
+            .await;
+        assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", back.text);
+        let served = app
+            .bearer(&clerk, "GET", "/api/v1/window/queue", None)
+            .await;
+        assert_eq!(
+            served.json["missed"].as_array().map(Vec::len),
+            Some(0),
+            "{}",
+            served.text
+        );
+        let audit = app
+            .store
+            .list_audit(&onething_store::audit::AuditFilter {
+                subject_type: Some("window_ticket".into()),
+                subject_id: Some(a001.clone()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .expect("audit");
+        // Newest first.
+        let actions: Vec<&str> = audit
+            .iter()
+            .rev()
+            .map(|e| e.entry.action.as_str())
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "window_ticket_issued",
+                "window_ticket_missed",
+                "window_ticket_served"
+            ],
+            "{}",
+            db.label
+        );
+
         let bad = issue(json!({"citizen_id": "500228196409270000", "name": "x"})).await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.text);
         assert_eq!(bad.json["error"]["field"], "citizen_id");

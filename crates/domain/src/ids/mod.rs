@@ -56,8 +56,9 @@ pub use birth_certificate::BirthCertificateNo;
 pub use citizen::CitizenId;
 pub use error::{IdError, IdKind};
 pub use record::{
-    CaseId, ClaimId, ComplaintId, CreditRecordId, FilingId, PaymentId, RECORD_ID_MAX_LEN,
-    RecordIdError, RectificationId, ReimbursementId, ReportId, SettlementId,
+    BookingId, CaseId, ClaimId, ComplaintId, CreditRecordId, FilingId, PaymentId,
+    RECORD_ID_MAX_LEN, RecordIdError, RectificationId, ReimbursementId, ReportId, SettlementId,
+    TicketId,
 };
 pub use region::{RegionCode, RegionLevel};
 pub use sex::Sex;

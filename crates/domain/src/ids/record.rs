@@ -49,6 +49,8 @@ fn name_zh(what: &str) -> &'static str {
         "report id" => "报告编号",
         "filing id" => "备案登记号",
         "reimbursement id" => "报销结算号",
+        "ticket id" => "排队号",
+        "booking id" => "预约编号",
         _ => "编号",
     }
 }
@@ -168,6 +170,18 @@ record_id!(
     ReimbursementId,
     "reimbursement id",
     "7c1f9a4b-3d5e-4f70-9b0c-1d2e3f4a5b6c"
+);
+record_id!(
+    /// A ticket of the service hall's queue (取号, SV-4).
+    TicketId,
+    "ticket id",
+    "QH-20240913-3f2a9c1b"
+);
+record_id!(
+    /// A booking of a home-visit slot (预约上门服务, SV-4).
+    BookingId,
+    "booking id",
+    "YY-20240913-3f2a9c1b"
 );
 
 #[cfg(test)]

@@ -6,9 +6,9 @@
 //! in one transaction (`Store::notify_once`), so a second run, a restart or a second server
 //! sends nothing twice.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use onething_domain::china_time::date_in_china;
 use onething_store::allowance::{NewNotification, Recipient};
 use onething_store::cases::DueItem;
@@ -45,18 +45,61 @@ fn note(
     }
 }
 
-/// Sends the near-due notices and the day's digests at `at` (China date).
+/// An item's near-due window: its case region's `near_due_working_days` (the entry of the
+/// region, else its city, province or the national one) and the last day it covers.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    days: u32,
+    until: NaiveDate,
+}
+
+/// Each open item's window, computed once per region.
+fn near_windows(
+    svc: &Services,
+    today: NaiveDate,
+    open: &[DueItem],
+) -> Result<Vec<Window>, ServiceError> {
+    let mut by_region: HashMap<Option<&str>, Window> = HashMap::new();
+    let mut windows = Vec::with_capacity(open.len());
+    for d in open {
+        let region = d.region.as_deref();
+        let window = match by_region.get(&region) {
+            Some(w) => *w,
+            None => {
+                let days = super::period_for(region, today)?.near_due_working_days;
+                let until = super::due_after(svc, today, days)?.date;
+                let w = Window { days, until };
+                by_region.insert(region, w);
+                w
+            }
+        };
+        windows.push(window);
+    }
+    Ok(windows)
+}
+
+/// "3 个工作日内到期", or, when a department's items fall under regions with different
+/// windows, "按各地区规定的工作日内到期".
+fn lead_words(mut days: impl Iterator<Item = u32>) -> String {
+    match days.next() {
+        Some(first) if days.all(|d| d == first) => format!("{first} 个工作日内到期"),
+        Some(_) => "按各地区规定的工作日内到期".to_owned(),
+        None => "无".to_owned(),
+    }
+}
+
+/// Sends the near-due notices and the day's digests at `at` (China date), each item's
+/// lead time by its case's region.
 pub async fn notify_due_items(
     svc: &Services,
     at: DateTime<Utc>,
 ) -> Result<DueNotices, ServiceError> {
     let today = date_in_china(at);
-    let rules = super::period_for(None, today)?;
-    let until = super::due_after(svc, today, rules.near_due_working_days)?.date;
     let horizon = today
         .checked_add_days(Days::new(HORIZON_DAYS))
         .unwrap_or(today);
     let open = svc.store.list_due(today, horizon, None).await?;
+    let windows = near_windows(svc, today, &open)?;
     let catalog = svc.store.current_catalog().await?;
     let name = |code: &str| {
         catalog
@@ -65,9 +108,9 @@ pub async fn notify_due_items(
             .map(|i| i.name.clone())
             .unwrap_or_else(|| code.to_owned())
     };
-    let near = |d: &DueItem| !d.overdue && d.due_on <= until;
+    let near = |i: usize| !open[i].overdue && open[i].due_on <= windows[i].until;
     let mut sent = DueNotices::default();
-    for d in open.iter().filter(|d| near(d)) {
+    for (i, d) in open.iter().enumerate().filter(|(i, _)| near(*i)) {
         let body = format!(
             "临期提醒：办件 {} 的事项“{}”将于 {}{} 到期（{} 个工作日内），请及时办理。",
             d.case_id,
@@ -78,7 +121,7 @@ pub async fn notify_due_items(
             } else {
                 ""
             },
-            rules.near_due_working_days
+            windows[i].days
         );
         let key = format!("{}/{}/{}", d.case_id, d.item, d.due_on);
         let dept = d.department.as_str();
@@ -87,20 +130,28 @@ pub async fn notify_due_items(
             sent.near_due += 1;
         }
     }
-    let mut by_department: BTreeMap<&str, Vec<&DueItem>> = BTreeMap::new();
-    for d in &open {
+    let mut by_department: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, d) in open.iter().enumerate() {
         by_department
             .entry(d.department.as_str())
             .or_default()
-            .push(d);
+            .push(i);
     }
     for (dept, items) in by_department {
-        let overdue: Vec<&&DueItem> = items.iter().filter(|d| d.overdue).collect();
-        let near_due: Vec<&&DueItem> = items.iter().filter(|d| near(d)).collect();
+        let overdue: Vec<&DueItem> = items
+            .iter()
+            .filter(|i| open[**i].overdue)
+            .map(|i| &open[*i])
+            .collect();
+        let near_due: Vec<&DueItem> = items
+            .iter()
+            .filter(|i| near(**i))
+            .map(|i| &open[*i])
+            .collect();
         let mut body = format!(
-            "{today} 每日汇总：在办事项 {} 项，其中临期（{} 个工作日内到期）{} 项、超期 {} 项。",
+            "{today} 每日汇总：在办事项 {} 项，其中临期（{}）{} 项、超期 {} 项。",
             items.len(),
-            rules.near_due_working_days,
+            lead_words(items.iter().map(|i| windows[*i].days)),
             near_due.len(),
             overdue.len()
         );
@@ -127,4 +178,16 @@ pub async fn notify_due_items(
         }
     }
     Ok(sent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lead_words;
+
+    #[test]
+    fn the_digest_names_one_lead_time_only_when_all_regions_share_it() {
+        assert_eq!(lead_words([2, 2, 2].into_iter()), "2 个工作日内到期");
+        assert_eq!(lead_words([2, 3].into_iter()), "按各地区规定的工作日内到期");
+        assert_eq!(lead_words(std::iter::empty()), "无");
+    }
 }

@@ -44,8 +44,8 @@ pub use home_visits::{
 };
 pub use measures::{MeasuresReport, measures, measures_by_region};
 pub use queue::{
-    Serve, ServeInput, TakeTicket, TicketInput, WindowQueue, issue_ticket, serve_ticket,
-    window_queue,
+    Serve, ServeInput, TakeTicket, TicketInput, WindowQueue, issue_ticket, miss_ticket,
+    serve_ticket, window_queue,
 };
 pub use ratings::{rate, rating_invitation, rating_of_case};
 pub use rectifications::{investigate, rectifications, rectify, revisit};

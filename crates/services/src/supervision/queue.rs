@@ -4,7 +4,9 @@
 //! parameter `elderly_age` — and the disabled get a priority ticket. The queue lists the
 //! day's waiting tickets priority first, each class in the order taken; serving a ticket
 //! for a case records its window visit with the ticket's priority (the same visit record as
-//! `record_visit`), in one transaction with the ticket.
+//! `record_visit`), in one transaction with the ticket. A called visitor who is not there
+//! is 过号 (missed): his ticket leaves the queue for the day's missed list, from which he is
+//! served when he comes back.
 
 use onething_domain::CitizenId;
 use onething_domain::access::UseCase;
@@ -107,6 +109,8 @@ pub struct WindowQueue {
     pub elderly_age_source: String,
     /// Waiting tickets in calling order: priority first, then the order taken.
     pub waiting: Vec<Ticket>,
+    /// Tickets called with nobody there (过号), in the order taken.
+    pub missed: Vec<Ticket>,
 }
 
 /// The clerk's office: the region of his service hall.
@@ -166,19 +170,67 @@ pub async fn window_queue(svc: &Services, actor: &Actor) -> Result<WindowQueue, 
     let office = office(actor)?;
     let day = actor.today();
     let period = period_for(Some(&office), day)?;
-    let mut waiting = svc.store.waiting_tickets(&office, day).await?;
+    let mut waiting = svc.store.day_tickets(&office, day, "waiting").await?;
     waiting.sort_by(|a, b| calling_order(a, b, |t| (t.priority(), t.seq)));
+    let missed = svc.store.day_tickets(&office, day, "missed").await?;
     Ok(WindowQueue {
         office,
         day,
         elderly_age: period.elderly_age,
         elderly_age_source: period.elderly_age_source.clone(),
         waiting,
+        missed,
     })
 }
 
-/// Serves a waiting ticket of the clerk's office: for a case (the ticket's or the one
-/// given), its window visit is recorded with the ticket's priority. Served already → 409.
+/// A ticket of the clerk's office, else 404 (another office's ticket included).
+async fn office_ticket(
+    svc: &Services,
+    actor: &Actor,
+    ticket_id: &str,
+) -> Result<Ticket, ServiceError> {
+    let office = office(actor)?;
+    match svc.store.ticket(ticket_id).await {
+        Ok(t) if t.region == office => Ok(t),
+        Ok(_) | Err(StoreError::NotFound { .. }) => Err(ServiceError::not_found()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// 过号: the visitor called is not there; his waiting ticket goes to the missed list
+/// (served from there when he comes back). Not waiting → 409.
+pub async fn miss_ticket(
+    svc: &Services,
+    actor: &Actor,
+    ticket_id: &str,
+) -> Result<Ticket, ServiceError> {
+    actor.authorize(UseCase::WindowQueue)?;
+    let ticket = office_ticket(svc, actor, ticket_id).await?;
+    if ticket.status != "waiting" {
+        return Err(not_waiting(&ticket));
+    }
+    let detail = json!({"number": ticket.number, "priority": ticket.priority()});
+    let entry = audit(
+        actor,
+        "window_ticket_missed",
+        "window_ticket",
+        &ticket.id,
+        ticket.case_id.as_deref(),
+        detail,
+    );
+    match svc
+        .store
+        .miss_ticket(&ticket.id, &actor.username, actor.at, &entry)
+        .await
+    {
+        Err(StoreError::Conflict { .. }) => Err(not_waiting(&ticket)),
+        other => Ok(other?),
+    }
+}
+
+/// Serves a waiting or missed ticket of the clerk's office: for a case (the ticket's or the
+/// one given), its window visit is recorded with the ticket's priority. Served already →
+/// 409.
 pub async fn serve_ticket(
     svc: &Services,
     actor: &Actor,
@@ -186,13 +238,8 @@ pub async fn serve_ticket(
     serve: Serve,
 ) -> Result<Ticket, ServiceError> {
     actor.authorize(UseCase::WindowQueue)?;
-    let office = office(actor)?;
-    let ticket = match svc.store.ticket(ticket_id).await {
-        Ok(t) if t.region == office => t,
-        Ok(_) | Err(StoreError::NotFound { .. }) => return Err(ServiceError::not_found()),
-        Err(e) => return Err(e.into()),
-    };
-    if ticket.status != "waiting" {
+    let ticket = office_ticket(svc, actor, ticket_id).await?;
+    if ticket.status == "served" {
         return Err(already_served(&ticket));
     }
     let case = serve.case_id.or_else(|| ticket.case_id.clone());
@@ -234,6 +281,10 @@ pub async fn serve_ticket(
         Err(StoreError::Conflict { .. }) => Err(already_served(&ticket)),
         other => Ok(other?),
     }
+}
+
+fn not_waiting(ticket: &Ticket) -> ServiceError {
+    ServiceError::NotNow(format!("{} 号不在等候中，不能过号", ticket.number))
 }
 
 fn already_served(ticket: &Ticket) -> ServiceError {

@@ -26,6 +26,8 @@ CREATE INDEX case_visits_case ON case_visits (case_id);
 -- (Y… priority, A… ordinary) and unique, so two clerks issuing at once never share one.
 -- Serving a ticket for a case records its window visit (case_visits) in the same
 -- transaction, with the ticket's priority.
+-- A called visitor who is not there is 过号 (`missed`; who called and when in
+-- served_by/served_at); when he comes back he is served from the day's missed list.
 CREATE TABLE window_tickets (
     id              TEXT   PRIMARY KEY,
     region          TEXT   NOT NULL,
@@ -39,7 +41,7 @@ CREATE TABLE window_tickets (
     priority_reason TEXT   CHECK (priority_reason IN ('elderly', 'disabled')),
     issued_at       TEXT   NOT NULL,
     issued_by       TEXT   NOT NULL,
-    status          TEXT   NOT NULL CHECK (status IN ('waiting', 'served')),
+    status          TEXT   NOT NULL CHECK (status IN ('waiting', 'served', 'missed')),
     served_at       TEXT,
     served_by       TEXT,
     visit_id        TEXT   REFERENCES case_visits(id),

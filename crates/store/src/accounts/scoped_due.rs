@@ -69,7 +69,7 @@ impl Store {
     pub async fn due_in_scope(&self, query: &DueQuery<'_>) -> Result<DuePage, StoreError> {
         let (condition, value) = scope_condition(query.scope);
         let sql = format!(
-            "SELECT i.case_id, c.bundle, i.item, i.department, i.state, i.due_on, i.due_on_provisional {DUE_FROM}
+            "SELECT i.case_id, c.bundle, c.region, i.item, i.department, i.state, i.due_on, i.due_on_provisional {DUE_FROM}
                AND {condition}
                AND ($4 IS NULL OR i.due_on > $4
                     OR (i.due_on = $4 AND (i.case_id > $5 OR (i.case_id = $5 AND i.item > $6))))

@@ -157,27 +157,60 @@ impl Store {
         read(&row)
     }
 
-    /// The office's tickets of a day still waiting, in the order taken (the services layer
-    /// puts priority first).
-    pub async fn waiting_tickets(
+    /// The office's tickets of a day in `status` (`waiting`, `missed`), in the order taken
+    /// (the services layer puts priority first).
+    pub async fn day_tickets(
         &self,
         region: &str,
         day: NaiveDate,
+        status: &str,
     ) -> Result<Vec<Ticket>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM window_tickets
-             WHERE region = $1 AND day = $2 AND status = 'waiting' ORDER BY issued_at, id"
+             WHERE region = $1 AND day = $2 AND status = $3 ORDER BY issued_at, id"
         )))
         .bind(region)
         .bind(date(day))
+        .bind(status)
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(read).collect()
     }
 
-    /// Serves a waiting ticket: its case's visit (if any), the ticket marked served and the
-    /// audit entry in one transaction. A ticket no longer waiting → `Conflict`, nothing
-    /// written.
+    /// 过号: a waiting ticket called with nobody there is marked missed (who called, when)
+    /// with its audit entry. A ticket no longer waiting → `Conflict`, nothing written.
+    pub async fn miss_ticket(
+        &self,
+        id: &str,
+        by: &str,
+        at: DateTime<Utc>,
+        audit: &NewAuditEntry,
+    ) -> Result<Ticket, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE window_tickets SET status = 'missed', served_at = $2, served_by = $3
+             WHERE id = $1 AND status = 'waiting'",
+        )
+        .bind(id)
+        .bind(instant(at))
+        .bind(by)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict {
+                what: "ticket",
+                id: id.to_owned(),
+            });
+        }
+        append_audit_in(&mut tx, audit).await?;
+        tx.commit().await?;
+        self.ticket(id).await
+    }
+
+    /// Serves a waiting or missed ticket: its case's visit (if any), the ticket marked
+    /// served and the audit entry in one transaction. A ticket served already →
+    /// `Conflict`, nothing written.
     pub async fn serve_ticket(
         &self,
         serve: &ServeTicket,
@@ -191,7 +224,7 @@ impl Store {
         let updated = sqlx::query(
             "UPDATE window_tickets SET status = 'served', served_at = $2, served_by = $3,
                  visit_id = $4
-             WHERE id = $1 AND status = 'waiting'",
+             WHERE id = $1 AND status IN ('waiting', 'missed')",
         )
         .bind(&serve.ticket_id)
         .bind(instant(serve.at))

@@ -2,11 +2,13 @@
 //! their cases or an office and follow it; the office's clerks and supervisors answer,
 //! with the due date and the escalation shown. The same use cases as the API.
 
+use crate::extract::PagePath;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use onething_domain::access::UseCase;
+use onething_domain::ids::ComplaintId;
 use onething_services::ServiceError;
 use onething_services::supervision::{
     self as service, ComplaintInput, FileComplaint, Note, NoteInput,
@@ -129,7 +131,7 @@ pub(crate) struct AnswerForm {
 pub(crate) async fn answer(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ComplaintId>,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let actor = permit(&state, &user, UseCase::AnswerComplaint)?;
@@ -138,7 +140,7 @@ pub(crate) async fn answer(
         note: Some(form.note),
     })
     .map_err(invalid)?;
-    service::answer_complaint(&state.services(), &actor, &id, note)
+    service::answer_complaint(&state.services(), &actor, id.as_str(), note)
         .await
         .map_err(ApiError::from)?;
     Ok(redirect_with(&format!("/complaints#c-{id}"), None))

@@ -2,12 +2,14 @@
 //! entries (with the reason) and exports the register as CSV; administrators read it. The
 //! same use cases as the API; ids masked.
 
+use crate::extract::PagePath;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use onething_domain::access::UseCase;
+use onething_domain::ids::CreditRecordId;
 use onething_services::ServiceError;
 use onething_services::supervision::{self as service, CreditInput, NewCredit, Note, NoteInput};
 use onething_store::supervision::CreditRecord;
@@ -211,13 +213,13 @@ pub(crate) struct RemoveForm {
 pub(crate) async fn remove(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<CreditRecordId>,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let actor = permit(&state, &user, UseCase::ManageCreditRecords)?;
     let f: RemoveForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let note = Note::try_from(NoteInput { note: Some(f.note) }).map_err(invalid)?;
-    service::remove_credit(&state.services(), &actor, &id, note)
+    service::remove_credit(&state.services(), &actor, id.as_str(), note)
         .await
         .map_err(ApiError::from)?;
     Ok(redirect_with(

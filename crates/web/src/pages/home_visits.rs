@@ -3,11 +3,13 @@
 //! a person sees her bookings and cancels; with `?case=ID`, the case's applicant or a clerk
 //! on her behalf picks a free slot and books it. The same use cases as the API.
 
+use crate::extract::PagePath;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use onething_domain::access::UseCase;
+use onething_domain::ids::BookingId;
 use onething_services::ServiceError;
 use onething_services::supervision::{self as service, Book, BookingInput, PublishSlot, SlotInput};
 use onething_store::supervision::{Booking, Slot};
@@ -203,10 +205,10 @@ pub(crate) async fn book(
 pub(crate) async fn cancel(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<BookingId>,
 ) -> Result<Response, PageError> {
     let actor = permit(&state, &user, UseCase::BookHomeVisit)?;
-    service::cancel_home_visit(&state.services(), &actor, &id)
+    service::cancel_home_visit(&state.services(), &actor, id.as_str())
         .await
         .map_err(ApiError::from)?;
     Ok(redirect_with(&format!("/home-visits#b-{id}"), None))
@@ -222,13 +224,13 @@ pub(crate) struct VisitForm {
 pub(crate) async fn visit(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<BookingId>,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let actor = permit(&state, &user, UseCase::RecordVisit)?;
     let form: VisitForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let note = Some(form.note.trim().to_owned()).filter(|n| !n.is_empty());
-    service::record_home_visit(&state.services(), &actor, &id, note)
+    service::record_home_visit(&state.services(), &actor, id.as_str(), note)
         .await
         .map_err(ApiError::from)?;
     Ok(redirect_with(&format!("/home-visits#b-{id}"), None))

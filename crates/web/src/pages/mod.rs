@@ -114,6 +114,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             get(window_queue::show).post(window_queue::issue),
         )
         .route("/clerk/queue/{id}/serve", post(window_queue::serve))
+        .route("/clerk/queue/{id}/miss", post(window_queue::miss))
         .route("/home-visits", get(home_visits::show))
         .route("/home-visits/slots", post(home_visits::publish))
         .route("/home-visits/book", post(home_visits::book))

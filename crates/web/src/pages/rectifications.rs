@@ -4,11 +4,13 @@
 //! (`POST /supervision/rectifications/{id}/{investigate|rectify|revisit}`), through the
 //! same use cases as the API.
 
+use crate::extract::PagePath;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use onething_domain::access::UseCase;
+use onething_domain::ids::RectificationId;
 use onething_domain::supervision::{RatingReason, RectificationStatus};
 use onething_services::ServiceError;
 use onething_services::supervision::{self as service, Note, NoteInput, Revisit, RevisitInput};
@@ -154,7 +156,7 @@ pub(crate) struct StepForm {
 pub(crate) async fn step(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    Path((id, step)): Path<(String, String)>,
+    PagePath((id, step)): PagePath<(RectificationId, String)>,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let form: StepForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
@@ -171,9 +173,9 @@ pub(crate) async fn step(
             let actor = permit(&state, &user, UseCase::HandleRectification)?;
             let note = note()?;
             let done = if step == "investigate" {
-                service::investigate(&svc, &actor, &id, note).await
+                service::investigate(&svc, &actor, id.as_str(), note).await
             } else {
-                service::rectify(&svc, &actor, &id, note).await
+                service::rectify(&svc, &actor, id.as_str(), note).await
             };
             done.map_err(ApiError::from)?;
         }
@@ -184,7 +186,7 @@ pub(crate) async fn step(
                 note: Some(form.note.clone()),
             })
             .map_err(invalid)?;
-            service::revisit(&svc, &actor, &id, visit)
+            service::revisit(&svc, &actor, id.as_str(), visit)
                 .await
                 .map_err(ApiError::from)?;
         }

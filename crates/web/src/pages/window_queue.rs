@@ -1,13 +1,16 @@
 //! The service hall's 取号/叫号 page (`/clerk/queue`, SV-4): the clerk issues a ticket (id,
 //! name, case, disability), sees the day's waiting tickets priority first with the elderly
 //! age in force and its source, and serves one (the case's visit recorded with the
-//! priority). The same use cases as the API.
+//! priority) or marks it 过号 (missed: served later from the missed list). The same use
+//! cases as the API.
 
+use crate::extract::PagePath;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use onething_domain::access::UseCase;
+use onething_domain::ids::TicketId;
 use onething_services::ServiceError;
 use onething_services::supervision::{self as service, Serve, ServeInput, TakeTicket, TicketInput};
 use serde::Deserialize;
@@ -38,6 +41,7 @@ struct QueuePage {
     elderly_age: u32,
     elderly_age_source: String,
     rows: Vec<Row>,
+    missed: Vec<Row>,
     issued: String,
 }
 
@@ -86,6 +90,7 @@ pub(crate) async fn show(
         elderly_age: queue.elderly_age,
         elderly_age_source: queue.elderly_age_source,
         rows: queue.waiting.iter().map(row).collect(),
+        missed: queue.missed.iter().map(row).collect(),
         issued: q.issued.chars().take(8).collect(),
     })
 }
@@ -140,11 +145,24 @@ pub(crate) struct ServeForm {
     note: String,
 }
 
+/// `POST /clerk/queue/{id}/miss`: 过号.
+pub(crate) async fn miss(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    PagePath(id): PagePath<TicketId>,
+) -> Result<Response, PageError> {
+    let actor = permit(&state, &user, UseCase::WindowQueue)?;
+    service::miss_ticket(&state.services(), &actor, id.as_str())
+        .await
+        .map_err(ApiError::from)?;
+    Ok(redirect_with("/clerk/queue", None))
+}
+
 /// `POST /clerk/queue/{id}/serve`: serve a ticket.
 pub(crate) async fn serve(
     State(state): State<AppState>,
     Signed { user, .. }: Signed,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<TicketId>,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let actor = permit(&state, &user, UseCase::WindowQueue)?;
@@ -155,7 +173,7 @@ pub(crate) async fn serve(
         note: Some(form.note),
     })
     .map_err(invalid)?;
-    service::serve_ticket(&state.services(), &actor, &id, serve)
+    service::serve_ticket(&state.services(), &actor, id.as_str(), serve)
         .await
         .map_err(ApiError::from)?;
     Ok(redirect_with("/clerk/queue", None))

@@ -5,9 +5,10 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use onething_domain::access::{Applicant, UseCase};
+use onething_domain::ids::BookingId;
 use onething_domain::ids::CaseId;
 use onething_services::supervision::{self as service, Book, BookingInput, PublishSlot, SlotInput};
 use onething_store::supervision::{Booking, Slot};
@@ -143,10 +144,10 @@ pub(crate) async fn home_visit_bookings(
 pub(crate) async fn cancel_home_visit(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<BookingId>,
 ) -> Result<Json<Value>, ApiError> {
     let actor = user.permit(&state, UseCase::BookHomeVisit)?;
-    let b = service::cancel_home_visit(&state.services(), &actor, &id).await?;
+    let b = service::cancel_home_visit(&state.services(), &actor, id.as_str()).await?;
     Ok(Json(booking(&b)))
 }
 
@@ -162,7 +163,7 @@ pub(crate) async fn cancel_home_visit(
 pub(crate) async fn record_home_visit(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<BookingId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
@@ -173,6 +174,6 @@ pub(crate) async fn record_home_visit(
         let input: NoteInput = parse_json(&headers, &body)?;
         Some(Note::try_from(input)?.0)
     };
-    let b = service::record_home_visit(&state.services(), &actor, &id, note).await?;
+    let b = service::record_home_visit(&state.services(), &actor, id.as_str(), note).await?;
     Ok(Json(booking(&b)))
 }

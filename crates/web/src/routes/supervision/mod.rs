@@ -53,6 +53,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(record_visit, visits))
         .routes(routes!(queue::issue_ticket, queue::window_queue))
         .routes(routes!(queue::serve_ticket))
+        .routes(routes!(queue::miss_ticket))
         .routes(routes!(
             home_visits::publish_home_visit_slot,
             home_visits::home_visit_office_slots

@@ -3,11 +3,13 @@
 //! the priority). Each handler parses and calls the one use case in
 //! `onething_services::supervision`; citizen ids are masked in every answer.
 
+use crate::extract::ApiPath;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use onething_domain::CitizenId;
+use onething_domain::ids::TicketId;
 use onething_domain::supervision::PriorityReason;
 use onething_domain::supervision::queue::age_on;
 use onething_services::supervision::{self as service, Serve, ServeInput, TakeTicket, TicketInput};
@@ -82,13 +84,32 @@ pub(crate) async fn window_queue(
         "elderly_age": q.elderly_age,
         "elderly_age_source": q.elderly_age_source,
         "waiting": q.waiting.iter().map(ticket).collect::<Vec<_>>(),
+        "missed": q.missed.iter().map(ticket).collect::<Vec<_>>(),
     })))
 }
 
-/// Serves a waiting ticket (`{"kind", "case_id", "note"}`): for a case, its window visit
+/// 过号: the visitor called is not there; the waiting ticket moves to the day's missed
+/// list (`missed`), from which it is served when he comes back. Not waiting → 409.
+#[utoipa::path(post, path = "/window/queue/{id}/miss", tag = "supervision",
+    params(("id" = TicketId, Path, description = "ticket id")),
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
+pub(crate) async fn miss_ticket(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<TicketId>,
+) -> Result<Json<Value>, ApiError> {
+    let actor = user.permit(&state, onething_domain::access::UseCase::WindowQueue)?;
+    let t = service::miss_ticket(&state.services(), &actor, id.as_str()).await?;
+    Ok(Json(ticket(&t)))
+}
+
+/// Serves a waiting or missed ticket (`{"kind", "case_id", "note"}`): for a case, its window visit
 /// is recorded with the ticket's priority. Served already → `409 INVALID_STATE`.
 #[utoipa::path(post, path = "/window/queue/{id}/serve", tag = "supervision",
-    params(("id" = String, Path, description = "ticket id")),
+    params(("id" = TicketId, Path, description = "ticket id")),
     request_body = onething_services::supervision::ServeInput,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
@@ -97,13 +118,13 @@ pub(crate) async fn window_queue(
 pub(crate) async fn serve_ticket(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<TicketId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let actor = user.permit(&state, onething_domain::access::UseCase::WindowQueue)?;
     let input: ServeInput = parse_json(&headers, &body)?;
     let serve = Serve::try_from(input)?;
-    let t = service::serve_ticket(&state.services(), &actor, &id, serve).await?;
+    let t = service::serve_ticket(&state.services(), &actor, id.as_str(), serve).await?;
     Ok(Json(ticket(&t)))
 }
