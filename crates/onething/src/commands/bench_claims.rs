@@ -405,6 +405,13 @@ async fn prepare(
 /// stored first, not timed), then one settlement of every approved claim and its payment
 /// file; fails unless every birth was approved and the settlement's total is theirs.
 pub async fn auto_claims(db: String, n: usize, seed: u64) -> Result<ExitCode, Failure> {
+    // The run's phases (`ONETHING_LOG=info`) on stderr: the profile behind the figures.
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("ONETHING_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
     let text = onething_domain::rules::params::SHIPPED_MATERNITY_TOML.replace(
         "\n[[regions.periods]]\n",
         "\n[[regions.periods]]\nautomatic_claims = true\n",

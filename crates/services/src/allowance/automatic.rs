@@ -16,6 +16,7 @@
 //! database, never written twice.
 
 use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use onething_domain::access::UseCase;
@@ -95,32 +96,58 @@ pub async fn automatic_claims(
     let mut run = AutomaticRun::default();
     let mut after = String::new();
     let mut accounts: HashMap<String, Option<BankAccount>> = HashMap::new();
+    let mut phases = Phases::default();
     loop {
+        let started = Instant::now();
         let people = svc
             .store
             .automatic_claim_candidates(cmd.until, &after, SET_SIZE)
             .await?;
+        phases.candidates += started.elapsed();
         let Some(last) = people.last() else {
             break;
         };
         after.clone_from(last);
         run.examined += people.len() as u64;
-        one_set(svc, actor, cmd.until, &people, &mut accounts, &mut run).await?;
+        let set = (cmd.until, people.as_slice());
+        one_set(svc, actor, set, &mut accounts, &mut run, &mut phases).await?;
         if people.len() < SET_SIZE as usize {
             break;
         }
     }
+    // Where a run's time goes (the bench's profile: docs/benchmarks.md).
+    tracing::info!(
+        candidates_s = phases.candidates.as_secs_f64(),
+        read_s = phases.read.as_secs_f64(),
+        plan_s = phases.plan.as_secs_f64(),
+        write_s = phases.write.as_secs_f64(),
+        approved = run.approved,
+        "免申即享 run"
+    );
     Ok(run)
+}
+
+/// Time spent per phase of a run, summed over its sets.
+#[derive(Debug, Default)]
+struct Phases {
+    candidates: Duration,
+    /// The set's records, wages and claimed keys.
+    read: Duration,
+    /// Deciding and planning the set in memory.
+    plan: Duration,
+    /// Writing and committing it.
+    write: Duration,
 }
 
 async fn one_set(
     svc: &Services,
     actor: &Actor,
-    until: NaiveDate,
-    people: &[String],
+    (until, people): (NaiveDate, &[String]),
     accounts: &mut HashMap<String, Option<BankAccount>>,
     run: &mut AutomaticRun,
+    phases: &mut Phases,
 ) -> Result<(), ServiceError> {
+    let started = Instant::now();
     let mothers: Vec<(CitizenId, DataUse)> = people
         .iter()
         .filter_map(|p| CitizenId::parse(p).ok())
@@ -143,6 +170,8 @@ async fn one_set(
         .collect();
     let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
     let claimed = svc.store.claimed_keys(&key_refs).await?;
+    phases.read += started.elapsed();
+    let started = Instant::now();
     let mut planned = Vec::new();
     let mut unclaimed_reads = Vec::new();
     for (found, (_, data_use)) in derived.into_iter().zip(&mothers) {
@@ -162,7 +191,11 @@ async fn one_set(
             }
         }
     }
-    if write_set(svc, actor, &planned, &unclaimed_reads).await? {
+    phases.plan += started.elapsed();
+    let started = Instant::now();
+    let whole = write_set(svc, actor, &planned, &unclaimed_reads).await?;
+    phases.write += started.elapsed();
+    if whole {
         run.approved += planned.len() as u64;
         return Ok(());
     }
