@@ -11,7 +11,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit_chain::{StoredFields, chain_tail, entry_hash};
-use crate::rows::insert_rows;
+use crate::rows::{Cell, insert_rows};
 use crate::text::{instant, parse_instant, parse_json};
 use crate::{Store, StoreError};
 
@@ -117,6 +117,26 @@ pub async fn append_audit_in(
     entry: &NewAuditEntry,
 ) -> Result<i64, StoreError> {
     let prev_hash = chain_tail(conn).await?;
+    let (_, row) = chained_row(prev_hash, entry)?;
+    let mut query = sqlx::query_scalar(
+        "INSERT INTO audit_log (at, actor, role, action, subject_type, subject_id, case_id, detail,
+                                prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    );
+    for cell in row {
+        query = match cell {
+            Cell::Text(v) => query.bind(v),
+            Cell::Int(v) => query.bind(v),
+        };
+    }
+    Ok(query.fetch_one(&mut *conn).await?)
+}
+
+/// An entry's row linked after `prev_hash`, and its own hash (the next entry's link).
+fn chained_row(
+    prev_hash: String,
+    entry: &NewAuditEntry,
+) -> Result<(String, Vec<Cell>), StoreError> {
     let at = instant(entry.at);
     let detail = serde_json::to_string(&entry.detail).map_err(StoreError::corrupt)?;
     let role = entry.role.map(Role::as_str);
@@ -133,24 +153,19 @@ pub async fn append_audit_in(
             detail: &detail,
         },
     );
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO audit_log (at, actor, role, action, subject_type, subject_id, case_id, detail,
-                                prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-    )
-    .bind(at)
-    .bind(&entry.actor)
-    .bind(role)
-    .bind(&entry.action)
-    .bind(&entry.subject_type)
-    .bind(&entry.subject_id)
-    .bind(entry.case_id.as_deref())
-    .bind(detail)
-    .bind(prev_hash)
-    .bind(hash)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(id)
+    let row = vec![
+        at.into(),
+        entry.actor.as_str().into(),
+        role.into(),
+        entry.action.as_str().into(),
+        entry.subject_type.as_str().into(),
+        entry.subject_id.as_str().into(),
+        entry.case_id.clone().into(),
+        detail.into(),
+        prev_hash.into(),
+        hash.clone().into(),
+    ];
+    Ok((hash, row))
 }
 
 /// The columns of `audit_log` an entry fills.
@@ -182,35 +197,9 @@ pub async fn append_audits_in(
     let mut prev_hash = chain_tail(conn).await?;
     let mut rows = Vec::with_capacity(entries.len());
     for entry in entries {
-        let at = instant(entry.at);
-        let detail = serde_json::to_string(&entry.detail).map_err(StoreError::corrupt)?;
-        let role = entry.role.map(Role::as_str);
-        let hash = entry_hash(
-            &prev_hash,
-            &StoredFields {
-                at: &at,
-                actor: &entry.actor,
-                role,
-                action: &entry.action,
-                subject_type: &entry.subject_type,
-                subject_id: &entry.subject_id,
-                case_id: entry.case_id.as_deref(),
-                detail: &detail,
-            },
-        );
-        let prev = std::mem::replace(&mut prev_hash, hash.clone());
-        rows.push(vec![
-            at.into(),
-            entry.actor.as_str().into(),
-            role.into(),
-            entry.action.as_str().into(),
-            entry.subject_type.as_str().into(),
-            entry.subject_id.as_str().into(),
-            entry.case_id.clone().into(),
-            detail.into(),
-            prev.into(),
-            hash.into(),
-        ]);
+        let (hash, row) = chained_row(prev_hash, entry)?;
+        prev_hash = hash;
+        rows.push(row);
     }
     insert_rows(conn, backend, "audit_log", &AUDIT_COLUMNS, &rows).await
 }

@@ -56,18 +56,16 @@ impl From<bool> for Cell {
     }
 }
 
-/// Parameters per SQLite statement: sqlx-sqlite binds each argument after looking its
-/// name up by a linear scan, so a statement's binding cost grows with the square of its
-/// parameters; ~300 is where the ingest measured the best rate (docs/benchmarks.md).
-const SQLITE_PARAMS: usize = 320;
-/// PostgreSQL binds by position and pays per statement: larger statements, well under
-/// its 65,535 parameters.
-const POSTGRES_PARAMS: usize = 8_192;
-/// Rows per statement at most, whatever the width.
-const MAX_ROWS: usize = 256;
+/// Rows per statement: each statement passes its rows as one JSON array parameter, so
+/// the cost of binding does not grow with the rows (sqlx-sqlite looks every parameter up
+/// by name, a linear scan, so a statement of n bound values cost O(n²)); the bound keeps a
+/// statement to a few MB.
+const JSON_ROWS: usize = 2_048;
 
 /// Inserts `rows` into `table (columns)` (every row as wide as `columns` names), in
-/// statements of as many rows as the product binds cheaply. Rows are inserted in order.
+/// statements of up to [`JSON_ROWS`] rows, each passing its rows as one JSON array that
+/// the database unpacks (`json_each` / `json_array_elements`). Rows are inserted in the
+/// order given (ids follow it: the audit chain relies on that).
 pub(crate) async fn insert_rows(
     conn: &mut sqlx::AnyConnection,
     backend: Backend,
@@ -82,27 +80,54 @@ pub(crate) async fn insert_rows(
             bad.len()
         )));
     }
-    let budget = match backend {
-        Backend::Sqlite => SQLITE_PARAMS,
-        Backend::Postgres => POSTGRES_PARAMS,
+    let Some(first) = rows.first() else {
+        return Ok(());
     };
-    let per_statement = (budget / width.max(1)).clamp(1, MAX_ROWS);
-    let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-    for chunk in chunks(rows, per_statement) {
-        let mut sql = head.clone();
-        sql.push_str(&placeholders(chunk.len(), width));
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for row in chunk {
-            for cell in row {
-                query = match cell {
-                    Cell::Text(v) => query.bind(v.clone()),
-                    Cell::Int(v) => query.bind(*v),
-                };
-            }
-        }
-        query.execute(&mut *conn).await?;
+    let integer: Vec<bool> = first.iter().map(|c| matches!(c, Cell::Int(_))).collect();
+    let mixed = rows.iter().any(|row| {
+        row.iter()
+            .zip(&integer)
+            .any(|(cell, int)| matches!(cell, Cell::Int(_)) != *int)
+    });
+    if mixed {
+        return Err(StoreError::corrupt(format!(
+            "{table}: a column holds both text and integers"
+        )));
+    }
+    let sql = json_insert(backend, table, columns, &integer);
+    for chunk in rows.chunks(JSON_ROWS) {
+        let json = serde_json::to_string(chunk).map_err(StoreError::corrupt)?;
+        sqlx::query(AssertSqlSafe(sql.as_str()))
+            .bind(json)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
+}
+
+/// `INSERT INTO t (a, b) SELECT r.value ->> 0, CAST(r.value ->> 1 AS BIGINT) FROM <the
+/// JSON array $1's elements> ORDER BY <their position>`.
+fn json_insert(backend: Backend, table: &str, columns: &[&str], integer: &[bool]) -> String {
+    let mut values = String::with_capacity(columns.len() * 32);
+    for (i, int) in integer.iter().enumerate() {
+        let sep = if i == 0 { "" } else { ", " };
+        if *int {
+            let _ = write!(values, "{sep}CAST(r.value ->> {i} AS BIGINT)");
+        } else {
+            let _ = write!(values, "{sep}r.value ->> {i}");
+        }
+    }
+    let (source, order) = match backend {
+        Backend::Sqlite => ("json_each($1) AS r", "r.key"),
+        Backend::Postgres => (
+            "json_array_elements(CAST($1 AS json)) WITH ORDINALITY AS r(value, n)",
+            "r.n",
+        ),
+    };
+    format!(
+        "INSERT INTO {table} ({}) SELECT {values} FROM {source} ORDER BY {order}",
+        columns.join(", ")
+    )
 }
 
 /// Inserts one row (the same columns and values as in a set, for one change on its own).
@@ -112,40 +137,18 @@ pub(crate) async fn insert_row(
     columns: &[&str],
     row: Vec<Cell>,
 ) -> Result<(), StoreError> {
-    // One row is one statement whatever the product.
-    insert_rows(conn, Backend::Sqlite, table, columns, &[row]).await
+    let backend = Backend::of_connection(conn);
+    insert_rows(conn, backend, table, columns, &[row]).await
 }
 
-/// `($1, $2), ($3, $4)`: `rows` rows of `width` parameters.
-fn placeholders(rows: usize, width: usize) -> String {
-    let mut text = String::with_capacity(rows * width * 6);
-    for row in 0..rows {
-        text.push_str(if row == 0 { "(" } else { ", (" });
-        for col in 0..width {
-            let sep = if col == 0 { "" } else { ", " };
-            let _ = write!(text, "{sep}${}", row * width + col + 1);
+impl serde::Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Text(Some(v)) => out.serialize_str(v),
+            Cell::Int(Some(v)) => out.serialize_i64(*v),
+            Cell::Text(None) | Cell::Int(None) => out.serialize_none(),
         }
-        text.push(')');
     }
-    text
-}
-
-/// Splits into full chunks of `max`, then the rest in power-of-two pieces, so at most a
-/// dozen statement shapes exist and the prepared-statement cache keeps them all.
-pub(crate) fn chunks<T>(items: &[T], max: usize) -> Vec<&[T]> {
-    let mut pieces = Vec::new();
-    let mut rest = items;
-    while !rest.is_empty() {
-        let size = if rest.len() >= max {
-            max
-        } else {
-            1 << rest.len().ilog2()
-        };
-        let (piece, tail) = rest.split_at(size);
-        pieces.push(piece);
-        rest = tail;
-    }
-    pieces
 }
 
 #[cfg(test)]
@@ -153,16 +156,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chunks_have_few_shapes() {
-        let items: Vec<u32> = (0..1_000).collect();
-        let sizes: Vec<usize> = chunks(&items, 256).iter().map(|c| c.len()).collect();
-        assert_eq!(sizes, vec![256, 256, 256, 128, 64, 32, 8]);
-        assert!(chunks::<u32>(&[], 256).is_empty());
-    }
-
-    #[test]
-    fn placeholders_number_rows_one_after_another() {
-        assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(placeholders(1, 1), "($1)");
+    fn rows_travel_as_one_json_array_and_integers_are_cast() {
+        let sql = json_insert(Backend::Sqlite, "t", &["a", "b"], &[false, true]);
+        assert_eq!(
+            sql,
+            "INSERT INTO t (a, b) SELECT r.value ->> 0, CAST(r.value ->> 1 AS BIGINT) \
+             FROM json_each($1) AS r ORDER BY r.key"
+        );
+        let pg = json_insert(Backend::Postgres, "t", &["a"], &[false]);
+        assert!(
+            pg.ends_with("WITH ORDINALITY AS r(value, n) ORDER BY r.n"),
+            "{pg}"
+        );
+        let rows = vec![
+            vec![Cell::from("x\"y"), Cell::from(7i64)],
+            vec![Cell::Text(None), Cell::Int(None)],
+        ];
+        assert_eq!(
+            serde_json::to_string(&rows).expect("json"),
+            r#"[["x\"y",7],[null,null]]"#
+        );
     }
 }
