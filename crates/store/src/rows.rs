@@ -64,7 +64,7 @@ const JSON_ROWS: usize = 2_048;
 
 /// Inserts `rows` into `table (columns)` (every row as wide as `columns` names), in
 /// statements of up to [`JSON_ROWS`] rows, each passing its rows as one JSON array that
-/// the database unpacks (`json_each` / `json_array_elements`). Rows are inserted in the
+/// the database unpacks (`json_each` / `jsonb_array_elements`). Rows are inserted in the
 /// order given (ids follow it: the audit chain relies on that).
 pub(crate) async fn insert_rows(
     conn: &mut sqlx::AnyConnection,
@@ -120,7 +120,7 @@ fn json_insert(backend: Backend, table: &str, columns: &[&str], integer: &[bool]
     let (source, order) = match backend {
         Backend::Sqlite => ("json_each($1) AS r", "r.key"),
         Backend::Postgres => (
-            "json_array_elements(CAST($1 AS json)) WITH ORDINALITY AS r(value, n)",
+            "jsonb_array_elements(CAST($1 AS jsonb)) WITH ORDINALITY AS r(value, n)",
             "r.n",
         ),
     };

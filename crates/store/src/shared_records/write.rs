@@ -257,7 +257,7 @@ type VersionRow<'a> = (
 );
 
 /// Inserts the new versions in sets: each statement passes its rows as one JSON array,
-/// unpacked by the database (`json_each` / `json_array_elements`), so a set of thousands of
+/// unpacked by the database (`json_each` / `jsonb_array_elements`), so a set of thousands of
 /// rows binds five parameters. Binding a parameter per value cost O(parameters²) on
 /// SQLite (sqlx asks SQLite for each parameter's name, found by a linear scan) and one
 /// statement per 256 rows on PostgreSQL (docs/benchmarks.md, "Ingest").
@@ -323,7 +323,7 @@ async fn insert_versions(
 fn json_rows(backend: Backend, param: &str) -> String {
     match backend {
         Backend::Sqlite => format!("json_each({param}) AS r"),
-        Backend::Postgres => format!("json_array_elements(CAST({param} AS json)) AS r(value)"),
+        Backend::Postgres => format!("jsonb_array_elements(CAST({param} AS jsonb)) AS r(value)"),
     }
 }
 
