@@ -163,7 +163,12 @@ mod tests {
             "INSERT INTO t (a, b) SELECT r.value ->> 0, CAST(r.value ->> 1 AS BIGINT) \
              FROM json_each($1) AS r ORDER BY r.key"
         );
+        // jsonb: `->>` on a `json` value re-parses the element for every column.
         let pg = json_insert(Backend::Postgres, "t", &["a"], &[false]);
+        assert!(
+            pg.contains("jsonb_array_elements(CAST($1 AS jsonb))"),
+            "{pg}"
+        );
         assert!(
             pg.ends_with("WITH ORDINALITY AS r(value, n) ORDER BY r.n"),
             "{pg}"
