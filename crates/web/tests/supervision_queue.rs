@@ -301,6 +301,23 @@ async fn a_mother_books_a_home_visit_and_the_clerk_records_it_as_no_run() {
         )
         .await;
         assert_error(&past, StatusCode::BAD_REQUEST, "SLOT_IN_PAST");
+        // A past day is refused as past whatever its year; a year whose holiday notice is
+        // not published is the client's date to change (400 naming `date`, not a 503).
+        let long_ago = publish(
+            json!({"date": "2000-01-04", "starts": "09:00", "ends": "11:00", "capacity": 1}),
+        )
+        .await;
+        assert_error(&long_ago, StatusCode::BAD_REQUEST, "SLOT_IN_PAST");
+        let unpublished = publish(
+            json!({"date": "2099-03-03", "starts": "09:00", "ends": "11:00", "capacity": 1}),
+        )
+        .await;
+        assert_error(
+            &unpublished,
+            StatusCode::BAD_REQUEST,
+            "CALENDAR_YEAR_NOT_PUBLISHED",
+        );
+        assert_eq!(unpublished.json["error"]["field"], "date");
         let by_mum = app
             .bearer(&mum, "POST", "/api/v1/home-visits/slots", Some(json!({})))
             .await;
@@ -386,6 +403,16 @@ async fn a_mother_books_a_home_visit_and_the_clerk_records_it_as_no_run() {
             ))
             .await;
         assert_eq!(visited.status, StatusCode::SEE_OTHER, "{}", visited.text);
+        // A `null` body is no note (not a 400): the booking, visited, is then a 409.
+        let again = app
+            .bearer(
+                &clerk,
+                "POST",
+                &format!("/api/v1/home-visits/{his_booking}/visit"),
+                Some(json!(null)),
+            )
+            .await;
+        assert_error(&again, StatusCode::CONFLICT, "INVALID_STATE");
         let visits = app
             .bearer(&clerk, "GET", &format!("/api/v1/cases/{his}/visits"), None)
             .await;

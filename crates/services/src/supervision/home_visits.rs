@@ -9,6 +9,7 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use onething_domain::RegionCode;
 use onething_domain::access::{Applicant, Scope, UseCase};
+use onething_domain::calendar::CalendarError;
 use onething_domain::china_time::china_offset;
 use onething_domain::supervision::home_visit::{SlotShape, check_not_started, check_publish};
 use onething_store::StoreError;
@@ -97,9 +98,9 @@ impl TryFrom<SlotInput> for PublishSlot {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BookingInput {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true, min_length = 1))]
     pub slot_id: Option<String>,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true, max_length = 200))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, required = true, min_length = 1, max_length = 200))]
     pub address: Option<String>,
     #[cfg_attr(feature = "openapi", schema(max_length = 20))]
     pub phone: Option<String>,
@@ -155,8 +156,16 @@ pub async fn publish_slot(
         _ => return Err(ServiceError::not_found()),
     };
     let (today, now) = china_now(actor.at);
-    // No slots on days off: the calendar decides (a year without a notice is refused).
-    let working = svc.calendar.is_working_day(slot.shape.day)?;
+    // A past day is refused whatever its year; then no slots on days off: the calendar
+    // decides, and a year without a published notice is the client's date to change.
+    check_not_started(slot.shape.day, slot.shape.starts, today, now).map_err(slot_error)?;
+    let working = match svc.calendar.is_working_day(slot.shape.day) {
+        Err(CalendarError::YearNotPublished { year }) => {
+            let message = format!("{year}年的节假日安排尚未发布，暂不能发布该日的上门服务时段");
+            return Err(Invalid::new("CALENDAR_YEAR_NOT_PUBLISHED", "date", message).into());
+        }
+        other => other?,
+    };
     check_publish(&slot.shape, working, today, now).map_err(slot_error)?;
     let new = Slot {
         id: fresh_id("SM", actor.at),

@@ -9,6 +9,18 @@ use serde::de::DeserializeOwned;
 
 use crate::ApiError;
 
+/// An optional JSON body: none (or only white space), `null`, or a `T`; the first two
+/// give `T::default()`.
+pub(crate) fn optional_json<T: DeserializeOwned + Default>(
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    Ok(parse_json::<Option<T>>(headers, body)?.unwrap_or_default())
+}
+
 /// Parses `body` as JSON into `T`. The content type, when given, must be JSON.
 pub(crate) fn parse_json<T: DeserializeOwned>(
     headers: &HeaderMap,

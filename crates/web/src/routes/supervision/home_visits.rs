@@ -137,9 +137,9 @@ pub(crate) async fn home_visit_bookings(
 
 /// Cancels a live booking (its applicant or a clerk of the office); the place is freed.
 #[utoipa::path(post, path = "/home-visits/{id}/cancel", tag = "supervision",
-    params(("id" = String, Path, description = "booking id")),
+    params(("id" = BookingId, Path, description = "booking id")),
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody),
+    responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub(crate) async fn cancel_home_visit(
     State(state): State<AppState>,
@@ -154,7 +154,7 @@ pub(crate) async fn cancel_home_visit(
 /// The clerk records the home visit on the case (`{"note"}`, optional): a `home_visit`
 /// case visit, no run for the applicant.
 #[utoipa::path(post, path = "/home-visits/{id}/visit", tag = "supervision",
-    params(("id" = String, Path, description = "booking id")),
+    params(("id" = BookingId, Path, description = "booking id")),
     request_body(content = Option<Object>, description = "optional: `{\"note\"}`"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
@@ -168,11 +168,11 @@ pub(crate) async fn record_home_visit(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let actor = user.permit(&state, UseCase::RecordVisit)?;
-    let note = if body.iter().all(u8::is_ascii_whitespace) {
-        None
-    } else {
-        let input: NoteInput = parse_json(&headers, &body)?;
-        Some(Note::try_from(input)?.0)
+    // The body is optional: none, `null` or `{"note"}`.
+    let input: Option<NoteInput> = crate::auth::json::optional_json(&headers, &body)?;
+    let note = match input {
+        Some(input) => Some(Note::try_from(input)?.0),
+        None => None,
     };
     let b = service::record_home_visit(&state.services(), &actor, id.as_str(), note).await?;
     Ok(Json(booking(&b)))

@@ -101,11 +101,7 @@ pub(crate) async fn urge(
     let actor = user.actor(&state, idempotency_key(&headers));
     actor.authorize(onething_domain::access::UseCase::UrgeItem)?;
     // The body is optional: none, `null` or `{"note"}`.
-    let input: UrgeBody = if body.is_empty() {
-        UrgeBody::default()
-    } else {
-        parse_json::<Option<UrgeBody>>(&headers, &body)?.unwrap_or_default()
-    };
+    let input: UrgeBody = crate::auth::json::optional_json(&headers, &body)?;
     let note = onething_services::input::optional_text(input.note.as_deref());
     let record = service::urge(&state.services(), &actor, case_id.as_str(), &item, note).await?;
     Ok(Json(serde_json::json!({
