@@ -403,16 +403,18 @@ async fn a_mother_books_a_home_visit_and_the_clerk_records_it_as_no_run() {
             ))
             .await;
         assert_eq!(visited.status, StatusCode::SEE_OTHER, "{}", visited.text);
-        // A `null` body is no note (not a 400): the booking, visited, is then a 409.
-        let again = app
-            .bearer(
-                &clerk,
-                "POST",
-                &format!("/api/v1/home-visits/{his_booking}/visit"),
-                Some(json!(null)),
-            )
-            .await;
-        assert_error(&again, StatusCode::CONFLICT, "INVALID_STATE");
+        // A `null` or `{}` body is no note (not a 400): the booking, visited, is then a 409.
+        for body in [json!(null), json!({})] {
+            let again = app
+                .bearer(
+                    &clerk,
+                    "POST",
+                    &format!("/api/v1/home-visits/{his_booking}/visit"),
+                    Some(body),
+                )
+                .await;
+            assert_error(&again, StatusCode::CONFLICT, "INVALID_STATE");
+        }
         let visits = app
             .bearer(&clerk, "GET", &format!("/api/v1/cases/{his}/visits"), None)
             .await;

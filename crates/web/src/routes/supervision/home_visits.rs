@@ -168,11 +168,13 @@ pub(crate) async fn record_home_visit(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let actor = user.permit(&state, UseCase::RecordVisit)?;
-    // The body is optional: none, `null` or `{"note"}`.
+    // The body is optional: none, `null`, `{}` or `{"note"}`; a note given is checked.
     let input: Option<NoteInput> = crate::auth::json::optional_json(&headers, &body)?;
     let note = match input {
-        Some(input) => Some(Note::try_from(input)?.0),
-        None => None,
+        Some(NoteInput { note: Some(text) }) if !text.trim().is_empty() => {
+            Some(Note::try_from(NoteInput { note: Some(text) })?.0)
+        }
+        _ => None,
     };
     let b = service::record_home_visit(&state.services(), &actor, id.as_str(), note).await?;
     Ok(Json(booking(&b)))
