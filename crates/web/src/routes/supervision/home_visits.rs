@@ -151,11 +151,19 @@ pub(crate) async fn cancel_home_visit(
     Ok(Json(booking(&b)))
 }
 
+/// What the clerk notes of a home visit (optional; at most as long as any note).
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VisitNote {
+    #[schema(max_length = 2000)]
+    note: Option<String>,
+}
+
 /// The clerk records the home visit on the case (`{"note"}`, optional): a `home_visit`
 /// case visit, no run for the applicant.
 #[utoipa::path(post, path = "/home-visits/{id}/visit", tag = "supervision",
     params(("id" = BookingId, Path, description = "booking id")),
-    request_body(content = Option<Object>, description = "optional: `{\"note\"}`"),
+    request_body(content = Option<VisitNote>, description = "optional: `{\"note\"}`"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
@@ -169,9 +177,9 @@ pub(crate) async fn record_home_visit(
 ) -> Result<Json<Value>, ApiError> {
     let actor = user.permit(&state, UseCase::RecordVisit)?;
     // The body is optional: none, `null`, `{}` or `{"note"}`; a note given is checked.
-    let input: Option<NoteInput> = crate::auth::json::optional_json(&headers, &body)?;
-    let note = match input {
-        Some(NoteInput { note: Some(text) }) if !text.trim().is_empty() => {
+    let input: VisitNote = crate::auth::json::optional_json(&headers, &body)?;
+    let note = match input.note {
+        Some(text) if !text.trim().is_empty() => {
             Some(Note::try_from(NoteInput { note: Some(text) })?.0)
         }
         _ => None,
