@@ -451,6 +451,82 @@ async fn off_by_default_and_only_for_the_platform_account() {
     }
 }
 
+/// Where the region leaves 免申即享 off, an employer's standing consent turns it on for
+/// that employer's births only; a withdrawn consent turns it off again; only the employer
+/// itself gives or withdraws it, and both are audited.
+#[tokio::test]
+async fn an_employers_standing_consent_turns_it_on_for_its_own_births() {
+    for db in test_dbs().await {
+        let store = &db.store;
+        births(store).await;
+        let until = day(2024, 4, 1);
+        let svc = support::services(store); // the shipped parameters: off everywhere
+        let platform = platform_actor(now());
+        let run_now = || automatic_claims(&svc, &platform, AutomaticClaims { until });
+        // Another employer's consent does not reach employer A's births.
+        let other = hr("hr_b", support::employer_b());
+        allowance::set_automatic_consent(&svc, &other, true)
+            .await
+            .expect("b consents");
+        assert_eq!(run_now().await.expect("run").not_enabled, 4, "{}", db.label);
+        // Given and withdrawn: still off.
+        let hr_a = hr("hr_a", employer_a());
+        let given = allowance::set_automatic_consent(&svc, &hr_a, true)
+            .await
+            .expect("given");
+        assert_eq!(given.map(|c| c.given_by), Some("hr_a".to_owned()));
+        let withdrawn = allowance::set_automatic_consent(&svc, &hr_a, false)
+            .await
+            .expect("withdrawn");
+        assert_eq!(withdrawn, None, "{}", db.label);
+        assert_eq!(run_now().await.expect("run").not_enabled, 4, "{}", db.label);
+        assert!(all_claims(store).await.is_empty(), "{}", db.label);
+        // Given again: the complete births are decided; the others stay offers.
+        allowance::set_automatic_consent(&svc, &hr_a, true)
+            .await
+            .expect("given again");
+        let run = run_now().await.expect("run");
+        assert_eq!(
+            (run.approved, run.offers, run.not_enabled),
+            (3, 2, 0),
+            "{run:?}"
+        );
+        let shown = allowance::automatic_consent(&svc, &hr_a)
+            .await
+            .expect("view");
+        assert!(shown.is_some(), "{}", db.label);
+        // Nobody else consents for an employer.
+        let mum = support::insured(&support::person(402));
+        for who in [clerk("clerk_a"), support::admin(), mum] {
+            let refused = allowance::set_automatic_consent(&svc, &who, true).await;
+            assert!(
+                matches!(refused, Err(ServiceError::Access(AccessDenied::Forbidden))),
+                "{refused:?}"
+            );
+        }
+        let audit = store
+            .list_audit(&AuditFilter {
+                subject_id: Some(employer_a().to_string()),
+                limit: 50,
+                ..AuditFilter::default()
+            })
+            .await
+            .expect("audit");
+        let moves: Vec<&str> = audit
+            .iter()
+            .rev()
+            .map(|e| e.entry.action.as_str())
+            .filter(|a| a.starts_with("automatic_consent"))
+            .collect();
+        let expected = [
+            "automatic_consent_given",
+            "automatic_consent_withdrawn",
+            "automatic_consent_given",
+        ];
+        assert_eq!(moves, expected, "{}", db.label);
+    }
+}
+
 /// Where the region's parameters ask 卫健局's family-planning review (seed 002 四; the
 /// reimbursement fixture's Chongqing entry), no claim can be decided at once: every birth
 /// stays an offer for the employer to claim, and nothing is opened.

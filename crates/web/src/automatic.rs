@@ -3,7 +3,8 @@
 //! later may complete a birth's facts), and one every hour (a birth whose facts were
 //! completed by nothing pushed since is still looked at). Runs never overlap: a push during
 //! a run asks for one more run after it. Nothing runs while no parameter period turns
-//! `automatic_claims` on.
+//! `automatic_claims` on and no employer has given its standing consent (a run would read
+//! shared records for nothing).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -31,7 +32,7 @@ pub(crate) fn after_push(state: &AppState, dataset: Dataset, accepted: usize) {
         dataset,
         Dataset::HouseholdRegistrations | Dataset::Marriages
     );
-    if accepted == 0 || !feeds_claims || !state.params.any_automatic_claims() {
+    if accepted == 0 || !feeds_claims {
         return;
     }
     let trigger = state.automatic.clone();
@@ -41,6 +42,17 @@ pub(crate) fn after_push(state: &AppState, dataset: Dataset, accepted: usize) {
     }
     let state = state.clone();
     tokio::spawn(async move { drain(&state, &trigger).await });
+}
+
+/// Whether 免申即享 can decide anything: a parameter period turns it on, or an employer
+/// has consented. A failed look-up counts as yes (the run itself then reports the error).
+async fn enabled(state: &AppState) -> bool {
+    state.params.any_automatic_claims()
+        || state
+            .store
+            .automatic_consents()
+            .await
+            .map_or(true, |c| !c.is_empty())
 }
 
 /// Runs while runs are asked for, then lets the next push start a task again.
@@ -57,8 +69,11 @@ async fn drain(state: &AppState, trigger: &Arc<AutomaticTrigger>) {
     }
 }
 
-/// One run over every birth pushed up to today.
+/// One run over every birth pushed up to today, when anything can be decided.
 pub async fn run_once(state: &AppState) {
+    if !enabled(state).await {
+        return;
+    }
     let now = state.now();
     let until = date_in_china(now);
     let svc = state.services();
@@ -80,9 +95,7 @@ pub async fn run_once(state: &AppState) {
 /// The hourly schedule; runs until the task is dropped.
 pub async fn run_automatic_loop(state: AppState) {
     loop {
-        if state.params.any_automatic_claims() {
-            run_once(&state).await;
-        }
+        run_once(&state).await;
         tokio::time::sleep(EVERY).await;
     }
 }

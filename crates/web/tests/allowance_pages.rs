@@ -364,6 +364,46 @@ async fn the_bank_account_page_checks_every_field() {
     assert!(!page.text.contains("50001000000000000001"), "number masked");
 }
 
+/// The standing consent to 免申即享 on the bank page and through the API: the same service
+/// function, so each door shows what the other did; the store holds it until withdrawn.
+#[tokio::test]
+async fn the_employer_gives_and_withdraws_its_standing_consent_on_the_page_and_by_api() {
+    let f = fixture().await;
+    let (app, store) = (&f.app, &f.app.store);
+    let hr = app.sign_in("hr").await;
+    let uri = "/api/v1/employer/automatic-claims-consent";
+    let page = get(app, &hr, "/employer/bank").await;
+    assert!(page.text.contains("同意免申即享"), "{}", page.text);
+    assert!(!page.text.contains("本单位已同意免申即享"), "{}", page.text);
+    let saved = post(app, &hr, "/employer/automatic-consent", &[("consent", "1")]).await;
+    assert_eq!(location(&saved), "/employer/bank?saved=1");
+    let page = get(app, &hr, "/employer/bank").await;
+    assert!(page.text.contains("本单位已同意免申即享"), "{}", page.text);
+    let api = get(app, &hr, uri).await;
+    assert_eq!(api.json["consent"], true, "{}", api.text);
+    assert_eq!(api.json["given_by"], "hr", "{}", api.text);
+    let consent = store.automatic_consent(f.employer.as_str()).await;
+    assert!(consent.expect("store").is_some());
+    // Withdrawn on the page: the API and the store agree at once.
+    post(app, &hr, "/employer/automatic-consent", &[("consent", "0")]).await;
+    let api = get(app, &hr, uri).await;
+    assert_eq!(api.json["consent"], false, "{}", api.text);
+    assert_eq!(api.json["given_at"], Value::Null, "{}", api.text);
+    let consent = store.automatic_consent(f.employer.as_str()).await;
+    assert!(consent.expect("store").is_none());
+    // A person's session reaches neither door.
+    let mum = app.sign_in("mum").await;
+    let refused = post(
+        app,
+        &mum,
+        "/employer/automatic-consent",
+        &[("consent", "1")],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
+    assert_eq!(get(app, &mum, uri).await.status, StatusCode::FORBIDDEN);
+}
+
 /// The fixture's employer as the services layer's actor (the pages' and API's use cases).
 fn employer_actor(f: &Fixture) -> Actor {
     Actor {

@@ -591,6 +591,21 @@ fn allowance_rules() -> Vec<Rule> {
         },
         rule(
             "get",
+            "/api/v1/employer/automatic-claims-consent",
+            U::ManageAutomaticConsent.roles(),
+            Target::Scoped,
+        ),
+        Rule {
+            body: Some(json!({"consent": true})),
+            ..rule(
+                "put",
+                "/api/v1/employer/automatic-claims-consent",
+                U::ManageAutomaticConsent.roles(),
+                Target::Scoped,
+            )
+        },
+        rule(
+            "get",
             "/api/v1/notifications",
             U::ViewNotifications.roles(),
             Target::Scoped,

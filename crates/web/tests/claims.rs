@@ -269,6 +269,24 @@ async fn bad_bodies_are_400s_naming_the_field() {
         )
         .await;
     assert_error(&put, StatusCode::BAD_REQUEST, "INVALID_BANK_ACCOUNT");
+    for body in [
+        json!({}),
+        json!({"consent": "yes"}),
+        json!({"consent": true, "x": 1}),
+    ] {
+        let put = s
+            .app
+            .bearer(
+                &s.hr_a,
+                "PUT",
+                "/api/v1/employer/automatic-claims-consent",
+                Some(body),
+            )
+            .await;
+        assert_eq!(put.status, StatusCode::BAD_REQUEST, "{}", put.text);
+    }
+    let consent = s.app.store.automatic_consent(employer_a().as_str()).await;
+    assert!(consent.expect("store").is_none(), "nothing written");
     let lookup = s
         .app
         .bearer(

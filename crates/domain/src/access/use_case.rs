@@ -41,6 +41,9 @@ pub enum UseCase {
     /// 免申即享: the platform opens and decides the claims of pushed births itself (the
     /// agency's platform account: the command line and the server's schedule).
     RunAutomaticClaims,
+    /// The employer's standing consent to 免申即享 where the region has not turned it on
+    /// for every employer (given or withdrawn by the employer itself).
+    ManageAutomaticConsent,
     // Settlement and payment (MA-5).
     Settle,
     ViewSettlements,
@@ -176,6 +179,7 @@ const TABLE: &[(UseCase, &[Role])] = &[
         ],
     ),
     (UseCase::RunAutomaticClaims, &[AgencyClerk]),
+    (UseCase::ManageAutomaticConsent, &[Employer]),
     (UseCase::Settle, &[AgencyClerk]),
     (UseCase::ViewSettlements, &[AgencyClerk, Admin]),
     (UseCase::DownloadPaymentFile, &[AgencyClerk]),
@@ -243,7 +247,7 @@ const TABLE: &[(UseCase, &[Role])] = &[
 ];
 
 impl UseCase {
-    pub const ALL: [UseCase; 58] = [
+    pub const ALL: [UseCase; 59] = [
         UseCase::ViewOffers,
         UseCase::OpenClaim,
         UseCase::FileAtWindow,
@@ -259,6 +263,7 @@ impl UseCase {
         UseCase::ViewDuplicateAttempts,
         UseCase::ViewNotifications,
         UseCase::RunAutomaticClaims,
+        UseCase::ManageAutomaticConsent,
         UseCase::Settle,
         UseCase::ViewSettlements,
         UseCase::DownloadPaymentFile,
@@ -383,6 +388,9 @@ mod tests {
             assert_eq!(UseCase::Settle.permits(role), clerk, "{role}");
             let automatic = UseCase::RunAutomaticClaims.permits(role);
             assert_eq!(automatic, clerk, "{role}");
+            // Only the employer consents for itself: no clerk or administrator does it for it.
+            let consents = UseCase::ManageAutomaticConsent.permits(role);
+            assert_eq!(consents, role == Role::Employer, "{role}");
         }
     }
 

@@ -1,5 +1,6 @@
 //! 免申即享 (benefits without application): where the region's parameters in force on the
-//! event date say `automatic_claims = true`, the platform opens, derives and decides the
+//! event date say `automatic_claims = true`, or the employer has given its standing consent
+//! (`set_automatic_consent`), the platform opens, derives and decides the
 //! allowance claim itself for every pushed birth whose facts are complete — the same rules
 //! and smart review as a filed claim, the same duplicate protection (the database's unique
 //! key), every shared record read audited for the claim's case, and the employer and the
@@ -15,7 +16,7 @@
 //! have their claims and are not candidates any more; duplicates are refused by the
 //! database, never written twice.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -97,6 +98,7 @@ pub async fn automatic_claims(
     let mut after = String::new();
     let mut accounts: HashMap<String, Option<BankAccount>> = HashMap::new();
     let mut phases = Phases::default();
+    let consents = svc.store.automatic_consents().await?;
     loop {
         let started = Instant::now();
         let people = svc
@@ -110,7 +112,11 @@ pub async fn automatic_claims(
         after.clone_from(last);
         run.examined += people.len() as u64;
         let set = (cmd.until, people.as_slice());
-        one_set(svc, actor, set, &mut accounts, &mut run, &mut phases).await?;
+        let employers = Employers {
+            consents: &consents,
+            accounts: &mut accounts,
+        };
+        one_set(svc, actor, set, employers, &mut run, &mut phases).await?;
         if people.len() < SET_SIZE as usize {
             break;
         }
@@ -143,7 +149,7 @@ async fn one_set(
     svc: &Services,
     actor: &Actor,
     (until, people): (NaiveDate, &[String]),
-    accounts: &mut HashMap<String, Option<BankAccount>>,
+    mut employers: Employers<'_>,
     run: &mut AutomaticRun,
     phases: &mut Phases,
 ) -> Result<(), ServiceError> {
@@ -175,7 +181,7 @@ async fn one_set(
     let mut planned = Vec::new();
     let mut unclaimed_reads = Vec::new();
     for (found, (_, data_use)) in derived.into_iter().zip(&mothers) {
-        match plan(svc, until, found, data_use, accounts, &claimed).await? {
+        match plan(svc, until, found, data_use, &mut employers, &claimed).await? {
             Ok(p) => planned.push(p),
             Err((reads, why)) => {
                 // Read, but no claim: the reads are recorded without a case.
@@ -212,6 +218,13 @@ async fn one_set(
     Ok(())
 }
 
+/// What a run knows of employers: whose standing consent stands (read once per run) and
+/// their accounts on file (looked up once each).
+struct Employers<'a> {
+    consents: &'a HashSet<String>,
+    accounts: &'a mut HashMap<String, Option<BankAccount>>,
+}
+
 /// Why a birth is left without an automatic claim.
 enum Left {
     Offer,
@@ -227,8 +240,8 @@ async fn plan(
     until: NaiveDate,
     found: SetDerived,
     data_use: &DataUse,
-    accounts: &mut HashMap<String, Option<BankAccount>>,
-    claimed: &std::collections::HashSet<String>,
+    employers: &mut Employers<'_>,
+    claimed: &HashSet<String>,
 ) -> Result<Result<Planned, Skip>, ServiceError> {
     let SetDerived {
         person,
@@ -243,7 +256,8 @@ async fn plan(
         return Ok(Err((reads, Left::Offer)));
     };
     let region = derived.region.unwrap_or_else(|| employer.region());
-    if !svc.params.automatic_claims(region, event_date) {
+    let consented = employers.consents.contains(employer.as_str());
+    if !consented && !svc.params.automatic_claims(region, event_date) {
         return Ok(Err((reads, Left::NotEnabled)));
     }
     if claimed.contains(&duplicate_key(person.as_str(), event_date)) {
@@ -279,7 +293,7 @@ async fn plan(
     if past_limit || !decides {
         return Ok(Err((reads, Left::Offer)));
     }
-    let Some(account) = account_of(svc, accounts, &employer).await? else {
+    let Some(account) = account_of(svc, employers.accounts, &employer).await? else {
         return Ok(Err((reads, Left::Offer)));
     };
     let case_id = data_use.case_id.clone().unwrap_or_default();

@@ -28,7 +28,9 @@ mod texts;
 /// store directly (the settlement command and the demo).
 pub use texts::payment as payment_texts;
 
-pub use account::{change_employer_account, employer_account};
+pub use account::{
+    automatic_consent, change_employer_account, employer_account, set_automatic_consent,
+};
 pub use automatic::{
     AutomaticClaims, AutomaticRun, PLATFORM_ACTOR, SET_SIZE, automatic_claims, platform_actor,
 };

@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use super::chrome::{Chrome, Signed, redirect_with};
 use super::claims::{ClaimView, claim_refusal, scoped_claims};
-use super::{PageError, day, html, ok};
+use super::{PageError, china_time, day, html, ok};
 use crate::AppState;
 use crate::auth::CurrentUser;
 
@@ -233,6 +233,8 @@ struct BankPage {
     form: AccountForm,
     error: Option<String>,
     saved: bool,
+    /// The standing consent to 免申即享: when given and by whom, if it stands.
+    consent: Option<(String, String)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -240,21 +242,38 @@ pub(crate) struct SavedQuery {
     saved: Option<String>,
 }
 
-/// `GET /employer/bank`: the account on file (masked) and a form to replace it.
+/// The bank page as it stands for the employer, with the account form as posted.
+async fn bank_page(
+    state: &AppState,
+    user: &CurrentUser,
+    chrome: Chrome,
+    (form, error, saved): (AccountForm, Option<String>, bool),
+) -> Result<BankPage, PageError> {
+    let uscc = my_uscc(user)?;
+    let on_file = state.store.employer_account(uscc.as_str()).await?;
+    let actor = user.actor(state, None);
+    let consent = service::automatic_consent(&state.services(), &actor)
+        .await
+        .map_err(crate::ApiError::from)?;
+    Ok(BankPage {
+        chrome,
+        on_file: on_file.as_ref().map(account_view),
+        form,
+        error,
+        saved,
+        consent: consent.map(|c| (china_time(c.given_at), c.given_by)),
+    })
+}
+
+/// `GET /employer/bank`: the account on file (masked) and a form to replace it, and the
+/// standing consent to 免申即享.
 pub(crate) async fn bank(
     State(state): State<AppState>,
     Signed { user, chrome }: Signed,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
-    let uscc = my_uscc(&user)?;
-    let on_file = state.store.employer_account(uscc.as_str()).await?;
-    ok(&BankPage {
-        chrome,
-        on_file: on_file.as_ref().map(account_view),
-        form: AccountForm::default(),
-        error: None,
-        saved: query.saved.is_some(),
-    })
+    let page = (AccountForm::default(), None, query.saved.is_some());
+    ok(&bank_page(&state, &user, chrome, page).await?)
 }
 
 /// `POST /employer/bank`: records the account (audited by the store) after the checks.
@@ -263,7 +282,7 @@ pub(crate) async fn save_bank(
     Signed { user, chrome }: Signed,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let uscc = my_uscc(&user)?;
+    my_uscc(&user)?;
     let form: AccountForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let actor = user.actor(&state, None);
     let saved = match service::parse_account(&form.input(), "") {
@@ -274,17 +293,30 @@ pub(crate) async fn save_bank(
         Ok(()) => Ok(redirect_with("/employer/bank?saved=1", None)),
         Err(e) => {
             let (status, message) = claim_refusal(e)?;
-            let on_file = state.store.employer_account(uscc.as_str()).await?;
-            html(
-                status,
-                &BankPage {
-                    chrome,
-                    on_file: on_file.as_ref().map(account_view),
-                    form,
-                    error: Some(message),
-                    saved: false,
-                },
-            )
+            let page = bank_page(&state, &user, chrome, (form, Some(message), false)).await?;
+            html(status, &page)
         }
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ConsentForm {
+    /// `1` gives the consent, anything else withdraws it.
+    #[serde(default)]
+    consent: String,
+}
+
+/// `POST /employer/automatic-consent`: gives or withdraws the standing consent to 免申即享
+/// (the API's `PUT /employer/automatic-claims-consent`, the same service function).
+pub(crate) async fn save_consent(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let form: ConsentForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let actor = user.actor(&state, None);
+    service::set_automatic_consent(&state.services(), &actor, form.consent == "1")
+        .await
+        .map_err(crate::ApiError::from)?;
+    Ok(redirect_with("/employer/bank?saved=1", None))
 }

@@ -91,6 +91,7 @@ pub(crate) fn router(state: AppState) -> Router<AppState> {
             "/employer/bank",
             get(employer::bank).post(employer::save_bank),
         )
+        .route("/employer/automatic-consent", post(employer::save_consent))
         .route("/my/claims", get(claims::my_claims))
         .route("/clerk/review", get(review::queue))
         .route("/clerk/claims", get(review::all))

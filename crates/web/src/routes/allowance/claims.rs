@@ -42,6 +42,10 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(open::lookup))
         .routes(routes!(extra::duplicate_attempts))
         .routes(routes!(extra::get_bank_account, extra::put_bank_account))
+        .routes(routes!(
+            extra::get_automatic_consent,
+            extra::put_automatic_consent
+        ))
         .routes(routes!(extra::notifications))
         .merge(steps::upload_router())
 }

@@ -1,5 +1,6 @@
-//! Around the claims: the employer's bank account on file, the signed-in user's
-//! notifications, and the refused duplicates supervisors watch (RB-6).
+//! Around the claims: the employer's bank account on file and its standing consent to
+//! 免申即享, the signed-in user's notifications, and the refused duplicates supervisors
+//! watch (RB-6).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -10,7 +11,7 @@ use onething_domain::access::{Scope, UseCase};
 use onething_domain::allowance::settlement::mask_account;
 use onething_services::allowance::{self as service, AccountInput};
 use onething_store::allowance::Recipient;
-use onething_store::allowance::claims::BankAccount;
+use onething_store::allowance::claims::{BankAccount, StandingConsent};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -73,6 +74,68 @@ pub(crate) async fn put_bank_account(
     let account = service::parse_account(&AccountInput::from(body), "")?;
     service::change_employer_account(&state.services(), &actor, &account).await?;
     Ok(Json(account_view(account)))
+}
+
+/// The employer's standing consent to 免申即享 as it stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AutomaticConsentView {
+    /// Whether the platform files and decides this employer's claims itself.
+    consent: bool,
+    given_at: Option<DateTime<Utc>>,
+    /// The employer's user who gave it.
+    given_by: Option<String>,
+}
+
+/// Body of `PUT /employer/automatic-claims-consent`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AutomaticConsentBody {
+    /// `true` gives the standing consent, `false` withdraws it.
+    consent: bool,
+}
+
+fn consent_view(consent: Option<StandingConsent>) -> AutomaticConsentView {
+    AutomaticConsentView {
+        consent: consent.is_some(),
+        given_at: consent.as_ref().map(|c| c.given_at),
+        given_by: consent.map(|c| c.given_by),
+    }
+}
+
+/// The employer's standing consent to 免申即享 (an addition to the contract, issue 16).
+#[utoipa::path(get, path = "/employer/automatic-claims-consent", tag = "maternity-allowance",
+    security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = AutomaticConsentView),
+              (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn get_automatic_consent(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<AutomaticConsentView>, ApiError> {
+    let actor = user.actor(&state, None);
+    let consent = service::automatic_consent(&state.services(), &actor).await?;
+    Ok(Json(consent_view(consent)))
+}
+
+/// Gives (`{"consent": true}`) or withdraws (`false`) the employer's standing consent to
+/// 免申即享: the platform then opens, derives and decides its employees' claims itself for
+/// births whose facts are complete, paid to the account on file; the employer still
+/// corrects the account before settlement. Audited. Claims already opened are kept.
+#[utoipa::path(put, path = "/employer/automatic-claims-consent", tag = "maternity-allowance",
+    request_body = AutomaticConsentBody, security(("bearer" = []), ("session_cookie" = [])),
+    responses((status = 200, body = AutomaticConsentView),
+              (status = 400, body = crate::error::ErrorBody, description = "the body is not {\"consent\": bool}"),
+              (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn put_automatic_consent(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<AutomaticConsentView>, ApiError> {
+    let actor = user.actor(&state, None);
+    actor.authorize(UseCase::ManageAutomaticConsent)?;
+    let body: AutomaticConsentBody = parse_json(&headers, &body)?;
+    let consent = service::set_automatic_consent(&state.services(), &actor, body.consent).await?;
+    Ok(Json(consent_view(consent)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

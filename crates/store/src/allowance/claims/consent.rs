@@ -1,0 +1,84 @@
+//! An employer's standing consent to 免申即享 (automatic claims), where the region's
+//! parameters do not turn them on for every employer. Giving and withdrawing are audited in
+//! the same transaction as the change.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use crate::audit::{NewAuditEntry, append_audit_in};
+use crate::text::{instant, parse_instant};
+use crate::{Store, StoreError};
+
+/// A consent that stands: when and by whom it was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandingConsent {
+    pub given_at: DateTime<Utc>,
+    pub given_by: String,
+}
+
+impl Store {
+    /// The employer's standing consent, if it gave one and has not withdrawn it.
+    pub async fn automatic_consent(
+        &self,
+        uscc: &str,
+    ) -> Result<Option<StandingConsent>, StoreError> {
+        let row = sqlx::query(
+            "SELECT given_at, given_by FROM automatic_claim_consents WHERE employer_uscc = $1",
+        )
+        .bind(uscc)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| {
+            Ok(StandingConsent {
+                given_at: parse_instant(&r.try_get::<String, _>("given_at")?)?,
+                given_by: r.try_get("given_by")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Every employer whose consent stands (read once per 免申即享 run).
+    pub async fn automatic_consents(&self) -> Result<HashSet<String>, StoreError> {
+        let rows = sqlx::query("SELECT employer_uscc FROM automatic_claim_consents")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get("employer_uscc")?))
+            .collect()
+    }
+
+    /// Gives (`Some`) or withdraws (`None`) the employer's consent and appends `audit`, in
+    /// one transaction. Giving it again keeps the first time it was given.
+    pub async fn set_automatic_consent(
+        &self,
+        uscc: &str,
+        given: Option<&StandingConsent>,
+        audit: &NewAuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        match given {
+            Some(consent) => {
+                sqlx::query(
+                    "INSERT INTO automatic_claim_consents (employer_uscc, given_at, given_by)
+                     VALUES ($1, $2, $3) ON CONFLICT (employer_uscc) DO NOTHING",
+                )
+                .bind(uscc)
+                .bind(instant(consent.given_at))
+                .bind(&consent.given_by)
+                .execute(&mut *tx)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM automatic_claim_consents WHERE employer_uscc = $1")
+                    .bind(uscc)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        append_audit_in(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
