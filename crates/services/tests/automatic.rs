@@ -27,6 +27,7 @@ use onething_store::allowance::claims::{
 };
 use onething_store::audit::{AuditFilter, NewAuditEntry};
 use onething_store::cases::{CaseWrite, NewCase};
+use onething_test_support::ClaimIdOf;
 use serde_json::{Value, json};
 use support::{
     account, base, clerk, confirm, day, employer_a, hr, mother, now, open, person, push, submit,
@@ -524,6 +525,84 @@ async fn an_employers_standing_consent_turns_it_on_for_its_own_births() {
             "automatic_consent_given",
         ];
         assert_eq!(moves, expected, "{}", db.label);
+    }
+}
+
+/// A claim 免申即享 decided with the average wage: until settlement the employer corrects
+/// the basis to the average contribution base; the amount is decided again and the payable
+/// follows in the same transaction; the same basis again changes nothing; after settlement
+/// the correction is refused; a claim the employer filed itself is not reopened this way.
+#[tokio::test]
+async fn the_employer_corrects_the_wage_basis_of_an_automatic_claim_before_settlement() {
+    for db in test_dbs().await {
+        let store = &db.store;
+        let (complete, _, _) = births(store).await;
+        let svc = automatic_services(store);
+        let until = day(2024, 4, 1);
+        automatic_claims(&svc, &platform_actor(now()), AutomaticClaims { until })
+            .await
+            .expect("run");
+        let claim = claims_of(store, &complete[0]).await.remove(0);
+        let id = claim.claim_id();
+        let (before, days) = (
+            claim.amount_fen.expect("amount"),
+            claim.decision.as_ref().map(|d| d.leave_days),
+        );
+        let hr_a = hr("hr_a", employer_a());
+        let basis = |b| allowance::ConfirmWage { basis: b };
+        let corrected = allowance::confirm_wage(&svc, &hr_a, &id, basis(WageBasis::AvgBase))
+            .await
+            .expect("corrected");
+        assert_eq!(corrected.status, ClaimStatus::Approved, "{}", db.label);
+        assert_eq!(corrected.wage_basis, Some(WageBasis::AvgBase));
+        let days = i64::from(days.expect("days"));
+        // The fixture's average base is 6,500.00 yuan a month: base × days / 30, to the fen.
+        let expected = (650_000 * days + 15) / 30;
+        assert_eq!(corrected.amount_fen, Some(expected), "{}", db.label);
+        assert_ne!(corrected.amount_fen, Some(before));
+        let owed = payable_of(store, &corrected).await;
+        assert_eq!(owed["payable"][0][1], json!(expected), "{owed}");
+        let steps = store.claim_steps(&corrected.id).await.expect("steps");
+        assert!(
+            steps.iter().any(|s| s.step == "wage_corrected"),
+            "{}",
+            db.label
+        );
+        let audit = store
+            .list_audit(&AuditFilter {
+                action: Some("claim_wage_corrected".into()),
+                limit: 10,
+                ..AuditFilter::default()
+            })
+            .await
+            .expect("audit");
+        assert_eq!(audit.len(), 1, "{}", db.label);
+        assert_eq!(audit[0].entry.detail["amount_fen_before"], json!(before));
+        // The same basis again: nothing changes.
+        let again = allowance::confirm_wage(&svc, &hr_a, &id, basis(WageBasis::AvgBase))
+            .await
+            .expect("again");
+        assert_eq!(again.version, corrected.version, "{}", db.label);
+        // Settled: the payment file holds the amount; no more corrections.
+        let settle = allowance::Settle {
+            until: day(2024, 12, 31),
+        };
+        allowance::settle(&svc, &clerk("clerk_a"), settle)
+            .await
+            .expect("settled");
+        let refused = allowance::confirm_wage(&svc, &hr_a, &id, basis(WageBasis::AvgWage)).await;
+        assert!(
+            matches!(
+                refused,
+                Err(ServiceError::InvalidState {
+                    from: ClaimStatus::Settled,
+                    ..
+                })
+            ),
+            "{refused:?}"
+        );
+        let kept = claims_of(store, &complete[0]).await.remove(0);
+        assert_eq!(kept.amount_fen, Some(expected), "{}", db.label);
     }
 }
 

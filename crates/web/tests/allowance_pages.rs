@@ -402,6 +402,49 @@ async fn the_employer_gives_and_withdraws_its_standing_consent_on_the_page_and_b
     .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.text);
     assert_eq!(get(app, &mum, uri).await.status, StatusCode::FORBIDDEN);
+    // Consent again and an account on file: the platform decides the mother's claim, and
+    // its page offers the employer the wage-basis correction before settlement.
+    post(app, &hr, "/employer/automatic-consent", &[("consent", "1")]).await;
+    let account = [
+        ("account_name", "测试单位"),
+        ("bank", "测试银行"),
+        ("account_number", "50001000000000000001"),
+    ];
+    post(app, &hr, "/employer/bank", &account).await;
+    let platform = onething_services::allowance::platform_actor(app.now());
+    let until = chrono::NaiveDate::from_ymd_opt(2024, 9, 1).expect("day");
+    let cmd = onething_services::allowance::AutomaticClaims { until };
+    let run = onething_services::allowance::automatic_claims(&services(&f), &platform, cmd).await;
+    assert_eq!(run.expect("run").approved, 1);
+    let claim = claims_of_employer(&f).await.remove(0);
+    let page_uri = format!("/employer/claims/{}", claim.id);
+    let page = get(app, &hr, &page_uri).await;
+    assert!(page.text.contains("更正工资基数"), "{}", page.text);
+    let corrected = post(
+        app,
+        &hr,
+        &format!("{page_uri}/wage"),
+        &[("basis", "avg_base")],
+    )
+    .await;
+    assert!(corrected.status.is_redirection(), "{}", corrected.text);
+    let claim = claims_of_employer(&f).await.remove(0);
+    assert_eq!(claim.wage_basis, Some(WageBasis::AvgBase));
+    let page = get(app, &hr, &page_uri).await;
+    assert!(
+        page.text.contains("更正工资基数（重新核定）"),
+        "{}",
+        page.text
+    );
+}
+
+async fn claims_of_employer(f: &Fixture) -> Vec<Claim> {
+    let filter = onething_store::allowance::claims::ClaimFilter {
+        employer_uscc: Some(f.employer.to_string()),
+        limit: 10,
+        ..Default::default()
+    };
+    f.app.store.claims(&filter).await.expect("claims")
 }
 
 /// The fixture's employer as the services layer's actor (the pages' and API's use cases).

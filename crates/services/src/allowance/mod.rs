@@ -16,6 +16,7 @@
 mod account;
 mod automatic;
 mod commands;
+mod correct;
 mod decide;
 mod hospital;
 mod open;
@@ -38,6 +39,7 @@ pub use commands::{
     AccountInput, AuthorisationInput, ConfirmWage, MAX_PHOTO_BYTES, OpenClaim, OpenClaimInput,
     PersonKey, Photo, PhotoInput, Review, ReviewInput, Submit, account as parse_account,
 };
+pub use correct::wage_correctable;
 pub use hospital::{HospitalDocument, attach_hospital_document};
 pub use open::{PersonLookup, lookup_person, offers, open_claim};
 pub use read::{

@@ -42,7 +42,7 @@ pub(super) fn step(name: &str, detail: serde_json::Value, role: ActorRole) -> Ca
 }
 
 /// The case role of the person acting: the employer applies, a clerk accepts.
-fn case_role(actor: &Actor) -> ActorRole {
+pub(super) fn case_role(actor: &Actor) -> ActorRole {
     actor.role.actor_role().unwrap_or(ActorRole::System)
 }
 
@@ -57,7 +57,8 @@ fn require_draft(claim: &Claim, action: &'static str) -> Result<(), ServiceError
     }
 }
 
-/// The employer confirms its previous-year average wage or base (MA-2).
+/// The employer confirms its previous-year average wage or base (MA-2); on a claim
+/// 免申即享 decided, it corrects the basis before settlement (`correct`).
 pub async fn confirm_wage(
     svc: &Services,
     actor: &Actor,
@@ -66,6 +67,9 @@ pub async fn confirm_wage(
 ) -> Result<Claim, ServiceError> {
     actor.authorize(UseCase::ConfirmWage)?;
     let mut claim = visible_claim(svc, actor, id).await?;
+    if super::correct::corrects(&claim) {
+        return super::correct::correct_wage_basis(svc, actor, claim, cmd.basis).await;
+    }
     require_draft(&claim, "confirm the wage of")?;
     claim.wage_basis = Some(cmd.basis);
     let detail = json!({"basis": cmd.basis.as_str()});
@@ -421,7 +425,7 @@ pub(super) fn with_claim(mut facts: MaternityFacts, id: &str) -> MaternityFacts 
 }
 
 /// The claim's facts derived again from the current shared data (audited for its case).
-async fn rederive(
+pub(super) async fn rederive(
     svc: &Services,
     claim: &Claim,
     actor: &str,

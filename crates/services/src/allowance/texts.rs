@@ -46,6 +46,13 @@ pub(super) fn approved(id: &str, amount_fen: i64) -> String {
     format!("生育津贴申领（申领号{id}）审核通过，核定金额{yuan}.{fen:02}元，待结算支付")
 }
 
+pub(super) fn wage_corrected(id: &str, amount_fen: i64) -> String {
+    let (yuan, fen) = (amount_fen / 100, amount_fen % 100);
+    format!(
+        "生育津贴申领（申领号{id}）已按单位更正的工资基数重新核定，金额{yuan}.{fen:02}元，待结算支付"
+    )
+}
+
 pub(super) fn rejected(id: &str, reason: RejectionReason) -> String {
     format!("生育津贴申领（申领号{id}）不予支付：{}", reason.label_zh())
 }

@@ -151,3 +151,32 @@ pub(crate) fn payable_cells(new: &NewPayable) -> (Vec<Cell>, Vec<Cell>) {
     ];
     (payable, history)
 }
+
+/// Changes the amount of a payable that is still `due` (not taken into a settlement) in
+/// `tx`: a correction of what was decided before anything was paid or put in a payment
+/// file. Once settled the amount is what the bank was asked to pay:
+/// [`StoreError::Conflict`].
+pub async fn amend_due_amount_in(
+    tx: &mut Tx,
+    id: &str,
+    amount: Fen,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let changed = sqlx::query(
+        "UPDATE payables SET amount_fen = $2, updated_at = $3 WHERE id = $1 AND status = 'due'",
+    )
+    .bind(id)
+    .bind(amount.as_i64())
+    .bind(instant(at))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict {
+            what: "payable",
+            id: id.to_owned(),
+        })
+    }
+}

@@ -257,6 +257,7 @@ fn step_label(step: &str) -> &'static str {
     match step {
         "created" => "发起申领",
         "wage_confirmed" => "确认上年度月平均工资",
+        "wage_corrected" => "更正工资基数（重新核定）",
         "photo_uploaded" => "上传出生医学证明照片",
         "submitted" => "提交申领",
         "queued_for_review" => "转经办机构审核",

@@ -50,6 +50,8 @@ struct WizardPage {
     certificate_facts: Vec<super::claims::FactRow>,
     wages: Vec<WageChoice>,
     wage_confirmed: bool,
+    /// A 免申即享 claim not yet settled: the employer may correct its wage basis.
+    correctable: bool,
     on_file: Option<AccountView>,
     form: AccountForm,
     error: Option<String>,
@@ -135,6 +137,7 @@ pub(crate) async fn render_wizard(
     // The CSRF token travels in the multipart body's first field, never in the address.
     let upload_action = format!("{}/{}/photo", claims_base(user), claim.id);
     let wage_confirmed = claim.wage_basis.is_some();
+    let correctable = onething_services::allowance::wage_correctable(claim);
     let step = if !view.is_draft() {
         4
     } else if wage_confirmed {
@@ -150,6 +153,7 @@ pub(crate) async fn render_wizard(
             certificate_facts,
             wages,
             wage_confirmed,
+            correctable,
             on_file,
             form,
             error,

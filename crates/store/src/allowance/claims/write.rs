@@ -8,7 +8,7 @@ use onething_domain::access::Role;
 use onething_domain::allowance::{Fact, Missing};
 use onething_domain::case::{Action, ActorRole};
 use onething_domain::hospital::FAMILY_PLANNING_ITEM;
-use onething_domain::{Calendar, CitizenId, Uscc};
+use onething_domain::{Calendar, CitizenId, Fen, Uscc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -200,6 +200,26 @@ impl Store {
             return Ok(self.claim(&claim.id).await?);
         }
         let mut tx = self.begin_write().await?;
+        update_in(&mut tx, claim, write, calendar).await?;
+        tx.commit().await?;
+        Ok(self.claim(&claim.id).await?)
+    }
+
+    /// Saves `claim` (read at its `version`) with `write` and sets its payable's amount to
+    /// the claim's corrected amount, in one transaction: refused with
+    /// [`StoreError::Conflict`] once the payable is no longer `due` (settled meanwhile).
+    pub async fn correct_claim_amount(
+        &self,
+        claim: &Claim,
+        write: &ClaimWrite<'_>,
+        (payable_id, amount): (&str, Fen),
+        calendar: &Calendar,
+    ) -> Result<Claim, ClaimError> {
+        if self.claim_of_key(&write.idempotency_key).await?.is_some() {
+            return Ok(self.claim(&claim.id).await?);
+        }
+        let mut tx = self.begin_write().await?;
+        crate::payables::amend_due_amount_in(&mut tx, payable_id, amount, write.by.at).await?;
         update_in(&mut tx, claim, write, calendar).await?;
         tx.commit().await?;
         Ok(self.claim(&claim.id).await?)
