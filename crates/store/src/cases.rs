@@ -791,12 +791,7 @@ async fn append_roles_in(
     .bind(record.version)
     .execute(&mut **tx)
     .await?;
-    if updated.rows_affected() != 1 {
-        return Err(StoreError::Conflict {
-            what: "case",
-            id: record.id.clone(),
-        });
-    }
+    StoreError::unless_one_row(updated.rows_affected(), "case", &record.id)?;
     for event in &events {
         insert_event(tx, &record.id, event).await?;
     }

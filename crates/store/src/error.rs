@@ -33,6 +33,24 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// `Ok` when a conditional write changed exactly one row, else [`StoreError::Conflict`]:
+    /// the row was not in the state the write expected (changed meanwhile, or gone). The
+    /// caller's transaction is dropped with the error, so nothing of it is kept.
+    pub(crate) fn unless_one_row(
+        changed: u64,
+        what: &'static str,
+        id: &str,
+    ) -> Result<(), StoreError> {
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict {
+                what,
+                id: id.to_owned(),
+            })
+        }
+    }
+
     pub(crate) fn corrupt(what: impl std::fmt::Display) -> Self {
         StoreError::Corrupt(what.to_string())
     }

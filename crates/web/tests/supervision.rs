@@ -375,7 +375,7 @@ async fn the_administrator_changes_an_item_on_the_catalogue_page_as_a_new_versio
 }
 
 #[tokio::test]
-async fn urge_takes_no_body_a_null_body_or_an_empty_object() {
+async fn urge_takes_no_body_a_null_body_an_empty_object_or_a_bounded_note() {
     for db in support::test_dbs().await {
         let app = TestApp::on(db.store).await;
         let mum = person_in(500228, 62);
@@ -399,5 +399,10 @@ async fn urge_takes_no_body_a_null_body_or_an_empty_object() {
             .bearer(&sup, "POST", &uri, Some(json!({"note": "请尽快办理"})))
             .await;
         assert_eq!(noted.status, StatusCode::OK, "{}", noted.text);
+        // A note is a note: at most 2,000 characters, as on every other supervision body.
+        let long = json!({"note": "催".repeat(2001)});
+        let refused = app.bearer(&sup, "POST", &uri, Some(long)).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.text);
+        assert_eq!(refused.json["error"]["field"], "note", "{}", refused.text);
     }
 }

@@ -81,12 +81,7 @@ impl Store {
         .bind(app.version)
         .execute(&mut *tx)
         .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::Conflict {
-                what: "newborn application",
-                id: app.id.clone(),
-            });
-        }
+        StoreError::unless_one_row(updated.rows_affected(), "newborn application", &app.id)?;
         if app.status == super::ApplicationStatus::Accepted {
             sqlx::query(
                 "UPDATE newborn_materials SET checked_by = $1, checked_at = $2

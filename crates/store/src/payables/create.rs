@@ -171,12 +171,5 @@ pub async fn amend_due_amount_in(
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    if changed == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict {
-            what: "payable",
-            id: id.to_owned(),
-        })
-    }
+    StoreError::unless_one_row(changed, "payable", id)
 }

@@ -148,12 +148,7 @@ impl Store {
         .bind(date(answer.on))
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict {
-                what: "complaint",
-                id: id.to_owned(),
-            });
-        }
+        StoreError::unless_one_row(done.rows_affected(), "complaint", id)?;
         append_audit_in(&mut tx, audit).await?;
         crate::allowance::steps::notify_in(&mut tx, notes, answer.at).await?;
         tx.commit().await?;

@@ -82,12 +82,7 @@ impl Store {
         .bind(reason)
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() != 1 {
-            return Err(StoreError::Conflict {
-                what: "credit record",
-                id: id.to_owned(),
-            });
-        }
+        StoreError::unless_one_row(done.rows_affected(), "credit record", id)?;
         append_audit_in(&mut tx, audit).await?;
         tx.commit().await?;
         Ok(())

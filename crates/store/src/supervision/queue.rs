@@ -196,13 +196,7 @@ impl Store {
         .bind(by)
         .execute(&mut *tx)
         .await?;
-        if updated.rows_affected() != 1 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict {
-                what: "ticket",
-                id: id.to_owned(),
-            });
-        }
+        StoreError::unless_one_row(updated.rows_affected(), "ticket", id)?;
         append_audit_in(&mut tx, audit).await?;
         tx.commit().await?;
         self.ticket(id).await
@@ -232,13 +226,7 @@ impl Store {
         .bind(visit_id)
         .execute(&mut *tx)
         .await?;
-        if updated.rows_affected() != 1 {
-            tx.rollback().await?;
-            return Err(StoreError::Conflict {
-                what: "ticket",
-                id: serve.ticket_id.clone(),
-            });
-        }
+        StoreError::unless_one_row(updated.rows_affected(), "ticket", &serve.ticket_id)?;
         append_audit_in(&mut tx, audit).await?;
         tx.commit().await?;
         self.ticket(&serve.ticket_id).await

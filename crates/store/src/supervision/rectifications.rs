@@ -185,12 +185,8 @@ impl Store {
         if let Some(outcome) = outcome {
             query = query.bind(outcome);
         }
-        if query.execute(&mut *tx).await?.rows_affected() != 1 {
-            return Err(StoreError::Conflict {
-                what: "rectification",
-                id: task.id.clone(),
-            });
-        }
+        let changed = query.execute(&mut *tx).await?.rows_affected();
+        StoreError::unless_one_row(changed, "rectification", &task.id)?;
         append_audit_in(&mut tx, audit).await?;
         tx.commit().await?;
         self.rectification(&task.id).await

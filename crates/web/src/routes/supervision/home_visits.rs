@@ -14,7 +14,6 @@ use onething_services::supervision::{self as service, Book, BookingInput, Publis
 use onething_store::supervision::{Booking, Slot};
 use serde_json::{Value, json};
 
-use super::{Note, NoteInput};
 use crate::auth::CurrentUser;
 use crate::auth::json::parse_json;
 use crate::extract::ApiPath;
@@ -151,19 +150,11 @@ pub(crate) async fn cancel_home_visit(
     Ok(Json(booking(&b)))
 }
 
-/// What the clerk notes of a home visit (optional; at most as long as any note).
-#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct VisitNote {
-    #[schema(max_length = 2000)]
-    note: Option<String>,
-}
-
 /// The clerk records the home visit on the case (`{"note"}`, optional): a `home_visit`
 /// case visit, no run for the applicant.
 #[utoipa::path(post, path = "/home-visits/{id}/visit", tag = "supervision",
     params(("id" = BookingId, Path, description = "booking id")),
-    request_body(content = Option<VisitNote>, description = "optional: `{\"note\"}`"),
+    request_body(content = Option<super::OptionalNote>, description = "optional: `{\"note\"}`"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
@@ -176,14 +167,7 @@ pub(crate) async fn record_home_visit(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let actor = user.permit(&state, UseCase::RecordVisit)?;
-    // The body is optional: none, `null`, `{}` or `{"note"}`; a note given is checked.
-    let input: VisitNote = crate::auth::json::optional_json(&headers, &body)?;
-    let note = match input.note {
-        Some(text) if !text.trim().is_empty() => {
-            Some(Note::try_from(NoteInput { note: Some(text) })?.0)
-        }
-        _ => None,
-    };
+    let note = super::OptionalNote::read(&headers, &body)?;
     let b = service::record_home_visit(&state.services(), &actor, id.as_str(), note).await?;
     Ok(Json(booking(&b)))
 }

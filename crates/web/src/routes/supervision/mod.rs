@@ -75,18 +75,33 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::report_xlsx))
 }
 
+/// An optional note as a body (催办, a home visit): none, `null`, `{}` or `{"note"}`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct UrgeBody {
-    /// What the supervisor asks for (optional).
+pub(crate) struct OptionalNote {
+    #[schema(max_length = 2000)]
     note: Option<String>,
+}
+
+impl OptionalNote {
+    /// The note of an optional body: blank counts as none; a note given is checked as any
+    /// note is (at most 2,000 characters, named `note` when refused).
+    pub(crate) fn read(headers: &HeaderMap, body: &Bytes) -> Result<Option<String>, ApiError> {
+        let input: OptionalNote = crate::auth::json::optional_json(headers, body)?;
+        match input.note {
+            Some(text) if !text.trim().is_empty() => {
+                Ok(Some(Note::try_from(NoteInput { note: Some(text) })?.0))
+            }
+            _ => Ok(None),
+        }
+    }
 }
 
 /// 催办: a supervisor urges an open item of a case in his region (`{"note"}` optional); the
 /// urge is recorded on the case (step `urged`) and audited. A finished item → `409`.
 #[utoipa::path(post, path = "/cases/{id}/items/{item}/urge", tag = "supervision",
     params(("id" = CaseId, Path, description = "case id"), ("item" = String, Path, description = "item code")),
-    request_body(content = Option<UrgeBody>, description = "optional: `{\"note\"}`"),
+    request_body(content = Option<OptionalNote>, description = "optional: `{\"note\"}`"),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = Object), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
@@ -100,9 +115,7 @@ pub(crate) async fn urge(
 ) -> Result<Json<Value>, ApiError> {
     let actor = user.actor(&state, idempotency_key(&headers));
     actor.authorize(onething_domain::access::UseCase::UrgeItem)?;
-    // The body is optional: none, `null` or `{"note"}`.
-    let input: UrgeBody = crate::auth::json::optional_json(&headers, &body)?;
-    let note = onething_services::input::optional_text(input.note.as_deref());
+    let note = OptionalNote::read(&headers, &body)?;
     let record = service::urge(&state.services(), &actor, case_id.as_str(), &item, note).await?;
     Ok(Json(serde_json::json!({
         "case_id": record.id, "item": item, "urged_at": actor.at, "case_version": record.version,
