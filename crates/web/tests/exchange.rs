@@ -449,6 +449,49 @@ async fn ndjson_indexes_are_lines() {
     }
 }
 
+/// A push large enough to be validated on several threads answers exactly as one after
+/// another would: every invalid record rejected under its own line, in order, the others
+/// stored.
+#[tokio::test]
+async fn a_large_push_is_checked_in_parts_with_every_outcome_in_its_place() {
+    for TestDb { label, store, .. } in test_dbs().await {
+        let key = register(&store, "tax", DepartmentKind::Tax).await;
+        let app = app_on(&store, &TestClock::at(start()));
+        let signed = Signed {
+            dept: "tax",
+            key: &key,
+            dataset: "contributions",
+            at: start(),
+            content_type: "application/x-ndjson",
+        };
+        let region = onething_domain::RegionCode::new(500105).expect("region");
+        let born = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).expect("day");
+        let lines: Vec<String> = (0..3000u16)
+            .map(|i| {
+                let days = chrono::Days::new(u64::from(i / 900));
+                let day = born.checked_add_days(days).expect("day");
+                let person = onething_domain::CitizenId::from_parts(region, day, i % 900 + 1)
+                    .expect("id");
+                let base = if i % 7 == 3 { -1 } else { 500_000 };
+                contribution(person.as_str(), base).to_string()
+            })
+            .collect();
+        let (status, body) = send(&app, signed.request(lines.join("\n").into_bytes())).await;
+        assert_eq!(status, StatusCode::OK, "{label}: {body}");
+        let expected: Vec<usize> = (0..3000).filter(|i| i % 7 == 3).collect();
+        let rejected: Vec<usize> = body["rejected"]
+            .as_array()
+            .expect("rejected")
+            .iter()
+            .map(|r| r["index"].as_u64().expect("index") as usize)
+            .collect();
+        assert_eq!(rejected, expected, "{label}");
+        assert_eq!(body["accepted"], 3000 - expected.len(), "{label}");
+        let stored = versions(&store, Dataset::Contributions).await;
+        assert_eq!(stored, 3000 - expected.len() as i64, "{label}");
+    }
+}
+
 #[tokio::test]
 async fn too_many_records_or_bytes_are_refused() {
     for TestDb { label, store, .. } in test_dbs().await {

@@ -21,7 +21,7 @@ use axum::http::HeaderMap;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use onething_domain::department::DepartmentKind;
-use onething_exchange::batch::{BatchError, BodyFormat, MAX_BODY_BYTES, parse_batch};
+use onething_exchange::batch::{BatchError, BodyFormat, MAX_BODY_BYTES, PushedRecord, parse_batch};
 use onething_exchange::signature::{self, SignatureError};
 use onething_exchange::{Dataset, FieldCode, FieldError, ValidRecord};
 use onething_store::departments::Department;
@@ -429,12 +429,44 @@ fn not_owned(
 }
 
 /// Splits the body and validates every record (CPU work: run off the async threads).
+/// Validation (field checks, canonical content, SHA-256) is spread over the machine's cores
+/// in contiguous parts, joined in order: a push's records come back in the same order and
+/// with the same outcomes as one after another, in a fraction of the time.
 fn check_records(
     dataset: Dataset,
     format: BodyFormat,
     body: &[u8],
 ) -> Result<Checked, PushRefusal> {
     let records = parse_batch(format, body)?;
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let part = records.len().div_ceil(cores).max(MIN_RECORDS_PER_THREAD);
+    let parts: Vec<Checked> = std::thread::scope(|scope| {
+        let running: Vec<_> = records
+            .chunks(part)
+            .map(|chunk| scope.spawn(move || check_part(dataset, chunk)))
+            .collect();
+        running
+            .into_iter()
+            .map(|t| t.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut checked = Checked {
+        valid: Vec::with_capacity(records.len()),
+        indexes: Vec::with_capacity(records.len()),
+        rejected: Vec::new(),
+    };
+    for one in parts {
+        checked.valid.extend(one.valid);
+        checked.indexes.extend(one.indexes);
+        checked.rejected.extend(one.rejected);
+    }
+    Ok(checked)
+}
+
+/// Below this many records a thread costs more than it saves.
+const MIN_RECORDS_PER_THREAD: usize = 512;
+
+fn check_part(dataset: Dataset, records: &[PushedRecord]) -> Checked {
     let mut checked = Checked {
         valid: Vec::with_capacity(records.len()),
         indexes: Vec::with_capacity(records.len()),
@@ -453,5 +485,5 @@ fn check_records(
             }),
         }
     }
-    Ok(checked)
+    checked
 }
