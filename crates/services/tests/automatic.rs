@@ -374,23 +374,42 @@ async fn births_are_decided_without_application_as_if_filed_one_by_one() {
                 let mine: Vec<_> = notes.iter().filter(|n| n.body.contains(&auto.id)).collect();
                 assert_eq!(mine.len(), 2, "{label} {recipient:?}");
             }
-            // Every shared record read is audited for the claim's case, and the decision.
-            for (action, at_least) in [("data_read", 10), ("claim_approved", 1)] {
-                let entries = store
-                    .list_audit(&AuditFilter {
-                        case_id: Some(auto.case_id.clone()),
-                        action: Some(action.into()),
-                        limit: 100,
-                        ..AuditFilter::default()
-                    })
-                    .await
-                    .expect("audit");
-                assert!(
-                    entries.len() >= at_least,
-                    "{label} {action}: {}",
-                    entries.len()
-                );
-            }
+            // Every shared record read is audited for the claim's case (one entry per
+            // dataset read, naming its records), and the decision.
+            let of_case = |action: &str| AuditFilter {
+                case_id: Some(auto.case_id.clone()),
+                action: Some(action.into()),
+                limit: 100,
+                ..AuditFilter::default()
+            };
+            let reads = store
+                .list_audit(&of_case("data_read"))
+                .await
+                .expect("audit");
+            let mut datasets: Vec<&str> = reads
+                .iter()
+                .map(|e| e.entry.detail["dataset"].as_str().expect("dataset"))
+                .collect();
+            datasets.sort_unstable();
+            let expected = [
+                "birth-certificates",
+                "contributions",
+                "delivery-records",
+                "employer-wages",
+                "employment-status",
+                "insurance-enrollments",
+            ];
+            assert_eq!(datasets, expected, "{label}: one entry per dataset read");
+            let records: usize = reads
+                .iter()
+                .map(|e| e.entry.detail["records"].as_array().map_or(0, Vec::len))
+                .sum();
+            assert!(records >= 10, "{label}: records read {records}");
+            let decided = store
+                .list_audit(&of_case("claim_approved"))
+                .await
+                .expect("audit");
+            assert_eq!(decided.len(), 1, "{label}");
         }
         let chain = store.verify_audit_chain().await.expect("chain");
         assert!(chain.problems.is_empty(), "{label}: {:?}", chain.problems);

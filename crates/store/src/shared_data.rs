@@ -1,8 +1,8 @@
 //! The audited query layer over shared records (EX-4): the one way the rest of the platform
 //! reads what departments pushed. Every function takes a [`DataUse`] (who reads, for which
-//! case, why) and appends one `data_read` entry to the audit log per record it returns,
-//! naming the dataset, the record's key and version, the case and the purpose. A query that
-//! finds nothing reads nothing and writes no entry.
+//! case, why) and appends one `data_read` entry to the audit log per dataset it returns
+//! records of, naming the dataset, the case, the purpose and every record read (key and
+//! version). A query that finds nothing reads nothing and writes no entry.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onething_domain::YearMonth;
@@ -240,9 +240,8 @@ impl Store {
         Ok(found.into_iter().next())
     }
 
-    /// Appends one `data_read` entry per record, then hands the records back. The entries of
-    /// one query are written in one multi-row statement and one commit, not one per record
-    /// (a claim's derivation reads some twenty records).
+    /// Appends the query's `data_read` entries (one per dataset read), then hands the records
+    /// back, in one statement and one commit.
     async fn audited(
         &self,
         data_use: &DataUse,
@@ -260,16 +259,27 @@ impl Store {
     }
 }
 
-/// The `data_read` audit entries of `records` read under `data_use` about a subject.
+/// The `data_read` audit entries of `records` read under `data_use` about a subject: one
+/// entry per dataset among them (in the order first met), naming every record of it read
+/// with its version. One entry per read rather than per record: a claim reads some thirty
+/// records, and the audit answers "who read what, for which case, when" just as well.
 pub(crate) fn data_reads(
     data_use: &DataUse,
     (subject_type, subject_id): (&str, &str),
     records: &[SharedRecord],
     at: DateTime<Utc>,
 ) -> Vec<NewAuditEntry> {
-    records
-        .iter()
-        .map(|record| NewAuditEntry {
+    let mut by_dataset: Vec<(Dataset, Vec<serde_json::Value>)> = Vec::new();
+    for record in records {
+        let read = json!({"record_key": record.key, "version": record.version});
+        match by_dataset.iter_mut().find(|(d, _)| *d == record.dataset) {
+            Some((_, reads)) => reads.push(read),
+            None => by_dataset.push((record.dataset, vec![read])),
+        }
+    }
+    by_dataset
+        .into_iter()
+        .map(|(dataset, reads)| NewAuditEntry {
             at,
             actor: data_use.actor.clone(),
             role: None,
@@ -278,10 +288,9 @@ pub(crate) fn data_reads(
             subject_id: subject_id.to_owned(),
             case_id: data_use.case_id.clone(),
             detail: json!({
-                "dataset": record.dataset.as_str(),
-                "record_key": record.key,
-                "version": record.version,
+                "dataset": dataset.as_str(),
                 "purpose": data_use.purpose,
+                "records": reads,
             }),
         })
         .collect()

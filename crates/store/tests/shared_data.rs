@@ -1,5 +1,5 @@
 //! The audited query layer (EX-4): each query's answer, and one `data_read` audit entry per
-//! record read, on SQLite and (when configured) PostgreSQL.
+//! read of a dataset naming the records read, on SQLite and (when configured) PostgreSQL.
 
 use crate::support;
 
@@ -166,8 +166,8 @@ async fn each_query_answers_and_audits_every_record_read() {
         assert_eq!(reads.len(), 1, "{label}");
         assert_eq!(
             reads[0],
-            json!({"dataset": "birth-certificates", "record_key": "Q500000001",
-            "version": 1, "purpose": "生育津贴审核"}),
+            json!({"dataset": "birth-certificates", "purpose": "生育津贴审核",
+            "records": [{"record_key": "Q500000001", "version": 1}]}),
             "{label}"
         );
 
@@ -220,7 +220,7 @@ async fn each_query_answers_and_audits_every_record_read() {
             .expect("found");
         assert_eq!(enrolled.content["status"], json!("normal"), "{label}");
         let reads = reads_of(&store, "c2").await;
-        assert_eq!(reads.len(), 7, "{label}: one entry per record read");
+        assert_eq!(reads.len(), 7, "{label}: one entry per query answered");
         assert!(
             reads.iter().all(|r| r["purpose"] == json!("生育津贴审核")),
             "{label}"
@@ -238,6 +238,23 @@ async fn each_query_answers_and_audits_every_record_read() {
             7,
             "{label}: 2024-03 itself is not counted"
         );
-        assert_eq!(reads_of(&store, "c3").await.len(), 7, "{label}");
+        let reads = reads_of(&store, "c3").await;
+        assert_eq!(reads.len(), 1, "{label}: one entry for the dataset read");
+        assert_eq!(reads[0]["dataset"], json!("contributions"), "{label}");
+        let listed: Vec<(String, i64)> = reads[0]["records"]
+            .as_array()
+            .expect("records")
+            .iter()
+            .map(|r| {
+                let key = r["record_key"].as_str().expect("key").to_owned();
+                (key, r["version"].as_i64().expect("version"))
+            })
+            .collect();
+        let counted: Vec<(String, i64)> = counted
+            .records
+            .iter()
+            .map(|r| (r.key.clone(), r.version))
+            .collect();
+        assert_eq!(listed, counted, "{label}: every record counted, in order");
     }
 }

@@ -297,8 +297,8 @@ async fn record_data_reads(w: &world::World) {
             subject_type: "person".into(),
             subject_id: "500228199003050027".into(),
             case_id: case.map(str::to_owned),
-            detail: json!({"dataset": "birth-certificates", "record_key": "Q500000001",
-                "version": 1, "purpose": "新生儿出生一件事"}),
+            detail: json!({"dataset": "birth-certificates", "purpose": "新生儿出生一件事",
+                "records": [{"record_key": "Q500000001", "version": 1}]}),
         };
         w.app.store.append_audit(&entry).await.expect("audit");
     }
@@ -326,7 +326,7 @@ async fn the_data_use_audit_is_for_officers_supervisors_and_admins_within_their_
         assert_eq!(entries.len(), expected, "{username} {uri}: {}", reply.text);
         if let Some(first) = entries.first() {
             assert_eq!(first["action"], "data_read");
-            assert_eq!(first["detail"]["record_key"], "Q500000001");
+            assert_eq!(first["detail"]["records"][0]["record_key"], "Q500000001");
             assert_eq!(first["detail"]["purpose"], "新生儿出生一件事");
         }
     }

@@ -443,11 +443,13 @@ pub async fn auto_claims(db: String, n: usize, seed: u64) -> Result<ExitCode, Fa
     let matches = settled.total_fen == approved_fen && settled.claims == run.approved;
     println!(
         "{{\"births\":{n},\"seed\":{seed},\"employers\":{},\"shared_records\":{records},\"ingest_s\":{ingest_s:.2},\
-\"approved\":{},\"offers\":{},\"approved_fen\":{approved_fen},\"decide_s\":{decide_s:.2},\"decide_claims_per_s\":{:.1},\
+\"approved\":{},\"offers\":{},\"not_enabled\":{},\"duplicates\":{},\"approved_fen\":{approved_fen},\"decide_s\":{decide_s:.2},\"decide_claims_per_s\":{:.1},\
 \"settle_s\":{:.2},\"file_s\":{:.3},\"file_bytes\":{},\"payments\":{},\"total_s\":{total_s:.2},\"total_matches\":{matches}}}",
         people.employers.len(),
         run.approved,
         run.offers,
+        run.not_enabled,
+        run.duplicates,
         if decide_s > 0.0 {
             run.approved as f64 / decide_s
         } else {

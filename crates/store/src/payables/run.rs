@@ -3,6 +3,7 @@
 //! payee account.
 
 use std::collections::HashSet;
+use std::time::Instant;
 
 use chrono::NaiveDate;
 use onething_domain::allowance::settlement::{
@@ -87,17 +88,35 @@ impl Store {
         subjects: Subjects<'_>,
     ) -> Result<SettlementOutcome, PayableError> {
         let mut tx = self.begin_write().await?;
+        let started = Instant::now();
         let (ready, skipped) = validate(candidates(&mut tx, run).await?);
+        let candidates_s = started.elapsed().as_secs_f64();
+        let started = Instant::now();
         let id = new_settlement_id(run.until);
         let taken = take(&mut tx, &id, run, ready).await?;
+        let take_s = started.elapsed().as_secs_f64();
+        let started = Instant::now();
         let plan = plan_payments(taken.iter().map(|t| t.item.clone()).collect())?;
+        let plan_s = started.elapsed().as_secs_f64();
+        let started = Instant::now();
         let settlement = if plan.is_empty() {
             None
         } else {
             Some(super::write::write_settlement(&mut tx, &id, run, &plan, &taken, subjects).await?)
         };
+        let write_s = started.elapsed().as_secs_f64();
+        let started = Instant::now();
         audit_run(&mut tx, run, settlement.as_ref(), &skipped).await?;
         tx.commit().await.map_err(StoreError::from)?;
+        // Where a settlement's time goes (the bench's profile: docs/benchmarks.md).
+        tracing::info!(
+            candidates_s,
+            take_s,
+            plan_s,
+            write_s,
+            commit_s = started.elapsed().as_secs_f64(),
+            "settlement run"
+        );
         Ok(SettlementOutcome {
             settlement,
             skipped,

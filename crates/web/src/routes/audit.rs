@@ -198,8 +198,9 @@ pub(crate) struct DataUseQuery {
     limit: Option<u32>,
 }
 
-/// Data-use audit (EX-4): who read which shared record (dataset, key, version), for which
-/// case and why, newest first. `detail` holds `dataset`, `record_key`, `version`, `purpose`.
+/// Data-use audit (EX-4): who read which shared records, for which case and why, newest
+/// first: one entry per read of one dataset about one subject. `detail` holds `dataset`,
+/// `purpose` and `records`, a list of `{record_key, version}`.
 #[utoipa::path(get, path = "/audit/data-use", tag = "audit", params(DataUseQuery),
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = AuditPage),

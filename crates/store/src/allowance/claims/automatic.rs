@@ -64,27 +64,24 @@ struct Planned {
 
 impl Store {
     /// Mothers with a current birth certificate or delivery record dated up to `until` and
-    /// no claim (not rejected) on that date, after `after` in id order, at most `limit`:
-    /// one page of the people 免申即享 looks at.
+    /// no claim (not rejected) on that date, in id order: every person a 免申即享 run looks
+    /// at, read once. (A page per set, `subject_id > last LIMIT n`, sorted the births left
+    /// after the last id again for every page: quadratic in the run's births.) A mother
+    /// claimed after this read is refused by the set's key check and the unique index.
     pub async fn automatic_claim_candidates(
         &self,
         until: NaiveDate,
-        after: &str,
-        limit: u32,
     ) -> Result<Vec<String>, StoreError> {
         let ids: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT s.subject_id FROM shared_records s
              WHERE s.is_current = 1 AND s.dataset IN ($1, $2) AND s.event_date <= $3
-               AND s.subject_id > $4
                AND NOT EXISTS (SELECT 1 FROM ma_claims c WHERE c.person_id = s.subject_id
                    AND c.event_date = s.event_date AND c.status <> 'rejected')
-             ORDER BY s.subject_id LIMIT $5",
+             ORDER BY s.subject_id",
         )
         .bind(Dataset::BirthCertificates.as_str())
         .bind(Dataset::DeliveryRecords.as_str())
         .bind(date(until))
-        .bind(after)
-        .bind(i64::from(limit))
         .fetch_all(self.pool())
         .await?;
         Ok(ids)

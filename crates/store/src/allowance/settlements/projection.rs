@@ -3,7 +3,10 @@
 //! against the claim's one transition table, and the employer and the person get a message
 //! worded by the services crate.
 
+use std::collections::{HashMap, HashSet};
+
 use onething_domain::allowance::{ClaimAction, ClaimStatus};
+use serde_json::{Value, json};
 use sqlx::Row;
 
 use crate::StoreError;
@@ -26,24 +29,47 @@ impl PayableSubjects for ClaimPayments {
         changes: &'a [PayableChange],
     ) -> SubjectsFuture<'a> {
         Box::pin(async move {
-            let mut notes = Vec::new();
-            for change in changes {
-                let (person, employer, case_id) = project(tx, acting, change).await?;
-                notes.extend(messages(
-                    self.texts,
-                    change,
-                    &person,
-                    &employer,
-                    case_id.as_deref(),
-                ));
-                if notes.len() >= 512 {
-                    notify_in(tx, &notes, acting.at).await?;
-                    notes.clear();
+            for piece in distinct_pieces(changes) {
+                let moved = project(tx, acting, piece).await?;
+                let mut notes = Vec::with_capacity(piece.len() * 2);
+                for change in piece {
+                    let Some((person, employer, case_id)) = moved.get(&change.subject_id) else {
+                        return Err(StoreError::Conflict {
+                            what: "claim",
+                            id: change.subject_id.clone(),
+                        });
+                    };
+                    let case_id = case_id.as_deref();
+                    notes.extend(messages(self.texts, change, person, employer, case_id));
                 }
+                notify_in(tx, &notes, acting.at).await?;
             }
-            notify_in(tx, &notes, acting.at).await
+            Ok(())
         })
     }
+}
+
+/// Claims moved per statement: the rows travel as one JSON parameter.
+const CLAIMS_PER_MOVE: usize = 2_048;
+
+/// `changes` in pieces of at most [`CLAIMS_PER_MOVE`], no claim twice in a piece (one
+/// `UPDATE … FROM` row per claim), in the order given.
+fn distinct_pieces(changes: &[PayableChange]) -> Vec<&[PayableChange]> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut seen = HashSet::new();
+    for (i, change) in changes.iter().enumerate() {
+        if i - start == CLAIMS_PER_MOVE || !seen.insert(change.subject_id.as_str()) {
+            pieces.push(&changes[start..i]);
+            start = i;
+            seen.clear();
+            seen.insert(change.subject_id.as_str());
+        }
+    }
+    if start < changes.len() {
+        pieces.push(&changes[start..]);
+    }
+    pieces
 }
 
 /// The claim status before and after `event`, from the one transition table.
@@ -63,12 +89,61 @@ fn transition(event: &PayableEvent) -> Result<(&'static [&'static str], ClaimSta
     Ok((from, next))
 }
 
-/// Moves the claim row; answers its person, employer and case for the messages.
+/// A claim's person, employer and case, for the messages.
+type Moved = HashMap<String, (String, String, Option<String>)>;
+
+/// Moves the claim rows of `changes` (distinct claims) in one statement: each row's new
+/// status and payment columns travel in a JSON array, a row moves only from a status its
+/// change allows. Answers the moved claims' person, employer and case; a claim missing
+/// from the answer was not in a status to move.
 async fn project(
     tx: &mut Tx,
     acting: &Acting,
-    change: &PayableChange,
-) -> Result<(String, String, Option<String>), StoreError> {
+    changes: &[PayableChange],
+) -> Result<Moved, StoreError> {
+    let mut rows = Vec::with_capacity(changes.len());
+    for change in changes {
+        rows.push(projected(acting, change)?);
+    }
+    let list = serde_json::to_string(&rows).map_err(StoreError::corrupt)?;
+    let source = match crate::Backend::of_connection(tx) {
+        crate::Backend::Sqlite => "json_each($1) AS j",
+        crate::Backend::Postgres => "jsonb_array_elements(CAST($1 AS jsonb)) AS j(value)",
+    };
+    let sql = format!(
+        "UPDATE ma_claims SET status = j.value ->> 1,
+                settlement_id = COALESCE(j.value ->> 2, settlement_id),
+                payment_id = COALESCE(j.value ->> 3, payment_id),
+                paid_on = COALESCE(j.value ->> 4, paid_on), account_corrected_at = j.value ->> 5,
+                account_name = COALESCE(j.value ->> 6, account_name),
+                bank = COALESCE(j.value ->> 7, bank),
+                account_number = COALESCE(j.value ->> 8, account_number),
+                updated_at = $2, version = version + 1
+         FROM {source}
+         WHERE ma_claims.id = j.value ->> 0
+           AND ma_claims.status IN (j.value ->> 9, j.value ->> 10)
+         RETURNING ma_claims.id, ma_claims.person_id, ma_claims.employer_uscc, ma_claims.case_id"
+    );
+    let found = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(list)
+        .bind(instant(acting.at))
+        .fetch_all(&mut **tx)
+        .await?;
+    let mut moved = HashMap::with_capacity(found.len());
+    for row in &found {
+        let who = (
+            row.try_get("person_id")?,
+            row.try_get("employer_uscc")?,
+            row.try_get("case_id")?,
+        );
+        moved.insert(row.try_get("id")?, who);
+    }
+    Ok(moved)
+}
+
+/// One claim's row of [`project`]'s array: `[id, status, settlement, payment, paid_on,
+/// corrected_at, name, bank, number, from, from]` (null keeps the column).
+fn projected(acting: &Acting, change: &PayableChange) -> Result<Value, StoreError> {
     let (from, next) = transition(&change.event)?;
     let (settlement, payment, paid_on, account) = match &change.event {
         PayableEvent::Settled {
@@ -89,39 +164,19 @@ async fn project(
     };
     let corrected = account.is_some().then(|| instant(acting.at));
     let [name, bank, number] = account.map_or([None; 3], |a| a.map(Some));
-    let row = sqlx::query(
-        "UPDATE ma_claims SET status = $2,
-                settlement_id = COALESCE($3, settlement_id), payment_id = COALESCE($4, payment_id),
-                paid_on = COALESCE($5, paid_on), account_corrected_at = $6,
-                account_name = COALESCE($7, account_name), bank = COALESCE($8, bank),
-                account_number = COALESCE($9, account_number),
-                updated_at = $10, version = version + 1
-         WHERE id = $1 AND status IN ($11, $12)
-         RETURNING person_id, employer_uscc, case_id",
-    )
-    .bind(&change.subject_id)
-    .bind(next.as_str())
-    .bind(settlement)
-    .bind(payment)
-    .bind(paid_on)
-    .bind(corrected)
-    .bind(name)
-    .bind(bank)
-    .bind(number)
-    .bind(instant(acting.at))
-    .bind(from[0])
-    .bind(from.get(1).copied().unwrap_or(from[0]))
-    .fetch_optional(&mut **tx)
-    .await?;
-    let row = row.ok_or_else(|| StoreError::Conflict {
-        what: "claim",
-        id: change.subject_id.clone(),
-    })?;
-    Ok((
-        row.try_get("person_id")?,
-        row.try_get("employer_uscc")?,
-        row.try_get("case_id")?,
-    ))
+    Ok(json!([
+        change.subject_id,
+        next.as_str(),
+        settlement,
+        payment,
+        paid_on,
+        corrected,
+        name,
+        bank,
+        number,
+        from[0],
+        from.get(1).copied().unwrap_or(from[0]),
+    ]))
 }
 
 /// What a payment message is about; the services crate words it ([`PaymentTexts`]).
