@@ -12,6 +12,7 @@
 
 mod automatic;
 mod bank;
+mod detail;
 mod evidence;
 mod persist;
 mod read;
@@ -27,6 +28,7 @@ use crate::StoreError;
 
 pub use automatic::ClaimSet;
 pub use bank::BankAccount;
+pub use detail::{ClaimParts, ClaimRead};
 pub use evidence::{ClaimSubject, SetDerived};
 pub use read::{ClaimFilter, DuplicateAttempt, Offer, OfferSource};
 pub(crate) use write::attachment_from_row;
