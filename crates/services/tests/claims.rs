@@ -13,7 +13,7 @@ use onething_domain::ids::ClaimId;
 use onething_domain::rules::Reason;
 use onething_domain::{Calendar, CitizenId, RegionCode};
 use onething_exchange::Dataset;
-use onething_services::allowance::{self, OpenClaim, OpenClaimInput, Review};
+use onething_services::allowance::{self, ClaimParts, OpenClaim, OpenClaimInput, Review};
 use onething_services::{Actor, ServiceError};
 use onething_store::allowance::Recipient;
 use onething_store::allowance::claims::ClaimFilter;
@@ -129,7 +129,7 @@ async fn complete_shared_data_is_approved_at_submission_with_steps_and_notices()
         );
         assert_eq!(claim.decision.as_ref().expect("decision").leave_days, 208);
         assert_eq!(claim.reviewed_by.as_deref(), Some("smart_review"));
-        let detail = allowance::claim(svc, &hr_a, &claim.claim_id())
+        let detail = allowance::claim(svc, &hr_a, &claim.claim_id(), ClaimParts::ALL)
             .await
             .expect("detail");
         let steps: Vec<&str> = detail.steps.iter().map(|s| s.step.as_str()).collect();
@@ -273,7 +273,7 @@ async fn a_photo_goes_to_a_clerk_who_approves_with_frozen_amount() {
             store.claim_attachments(&claim.id).await.expect("files"),
             vec![meta.clone()]
         );
-        let detail = allowance::claim(svc, &hr_a, &claim.claim_id())
+        let detail = allowance::claim(svc, &hr_a, &claim.claim_id(), ClaimParts::ALL)
             .await
             .expect("detail");
         assert_eq!(detail.attachments, vec![meta]);
@@ -313,10 +313,10 @@ async fn a_photo_goes_to_a_clerk_who_approves_with_frozen_amount() {
             .await
             .expect("second claim");
         let one_by_one = [
-            allowance::claim(svc, &hr_a, &approved.claim_id())
+            allowance::claim(svc, &hr_a, &approved.claim_id(), ClaimParts::ALL)
                 .await
                 .expect("one"),
-            allowance::claim(svc, &hr_a, &other.claim_id())
+            allowance::claim(svc, &hr_a, &other.claim_id(), ClaimParts::ALL)
                 .await
                 .expect("two"),
         ];
@@ -503,18 +503,50 @@ async fn scoped_lists_filter_by_employer_person_region_and_status() {
             1
         );
         // One claim: in scope as stored, out of scope or unknown as if it did not exist.
-        let read = allowance::claim(svc, &hr_a, &claim.claim_id())
+        let read = allowance::claim(svc, &hr_a, &claim.claim_id(), ClaimParts::ALL)
             .await
             .expect("claim");
         assert_eq!(read.claim, claim);
         assert_eq!(store.claim(&claim.id).await.expect("stored"), claim);
+        // The summary: the same row without the larger parts, and only the latest step.
+        let summary = allowance::claim(svc, &hr_a, &claim.claim_id(), ClaimParts::SUMMARY)
+            .await
+            .expect("summary");
+        assert!(summary.claim.facts.is_empty() && summary.claim.missing.is_empty());
+        assert!(summary.claim.decision.is_none() && summary.claim.params_used.is_none());
+        assert!(summary.attachments.is_empty());
+        assert_eq!(
+            summary.steps.as_slice(),
+            &read.steps[read.steps.len() - 1..]
+        );
+        let light = |c: &onething_store::allowance::claims::Claim| {
+            (
+                c.status,
+                c.amount_fen,
+                c.payee.clone(),
+                c.wage_basis,
+                c.version,
+            )
+        };
+        assert_eq!(light(&summary.claim), light(&claim));
+        let facts_only = ClaimParts {
+            facts: true,
+            ..ClaimParts::SUMMARY
+        };
+        let with_facts = allowance::claim(svc, &hr_a, &claim.claim_id(), facts_only)
+            .await
+            .expect("facts");
+        assert_eq!(with_facts.claim.facts, claim.facts);
+        assert!(with_facts.claim.decision.is_none());
         let unknown = ClaimId::parse("MA-none").expect("id");
         for (who, id) in [(&hr_b, claim.claim_id()), (&hr_a, unknown)] {
-            let hidden = allowance::claim(svc, who, &id).await;
-            assert!(
-                matches!(hidden, Err(ServiceError::Access(AccessDenied::NotFound))),
-                "{hidden:?}"
-            );
+            for parts in [ClaimParts::ALL, ClaimParts::SUMMARY] {
+                let hidden = allowance::claim(svc, who, &id, parts).await;
+                assert!(
+                    matches!(hidden, Err(ServiceError::Access(AccessDenied::NotFound))),
+                    "{hidden:?}"
+                );
+            }
         }
         assert!(store.claim("MA-none").await.is_err());
     }

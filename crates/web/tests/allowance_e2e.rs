@@ -325,7 +325,7 @@ async fn claims_story(app: &TestApp) -> ([String; 3], onething_domain::CitizenId
         .bearer(
             &hr_b,
             "GET",
-            &format!("/api/v1/maternity-allowance/claims/{id3}"),
+            &format!("/api/v1/maternity-allowance/claims/{id3}?include=decision"),
             None,
         )
         .await;
@@ -576,7 +576,7 @@ async fn claim(app: &TestApp, who: &SignedIn, id: &str) -> Value {
         .bearer(
             who,
             "GET",
-            &format!("/api/v1/maternity-allowance/claims/{id}"),
+            &format!("/api/v1/maternity-allowance/claims/{id}?include=all"),
             None,
         )
         .await;

@@ -3,6 +3,7 @@
 
 use crate::allowance;
 use crate::auth_support;
+use crate::support;
 
 use allowance::{departments, employer_a, employer_b, mother, multipart, wages};
 use auth_support::{SignedIn, TestApp, assert_error, region};
@@ -24,7 +25,10 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
-    let app = TestApp::new().await;
+    setup_on(TestApp::new().await).await
+}
+
+async fn setup_on(app: TestApp) -> Setup {
     let depts = departments(&app).await;
     wages(&app, &depts).await;
     let person = mother(&app, &depts, 502, &employer_a(), true).await;
@@ -494,4 +498,211 @@ async fn ids_that_cannot_exist_are_400s_naming_the_path_parameter() {
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.text);
     assert!(page.text.contains("申领号"), "{}", page.text);
+}
+
+/// `GET` of the claim with `tail` (a query string) as its employer.
+async fn read(s: &Setup, tail: &str) -> auth_support::Reply {
+    s.app.bearer(&s.hr_a, "GET", &path(s, tail), None).await
+}
+
+/// The keys a part adds to the claim's summary (`?include=`).
+const PART_KEYS: [(&str, &[&str]); 4] = [
+    ("facts", &["facts", "missing"]),
+    ("decision", &["decision", "params_used"]),
+    ("steps", &["steps"]),
+    ("attachments", &["attachments"]),
+];
+
+fn keys_present(claim: &Value) -> Vec<&'static str> {
+    PART_KEYS
+        .iter()
+        .flat_map(|(_, keys)| keys.iter().copied())
+        .filter(|k| claim.get(*k).is_some())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_claim_is_a_summary_unless_its_parts_are_asked_for() {
+    for db in support::test_dbs().await {
+        let s = setup_on(TestApp::on(db.store).await).await;
+        let label = db.label;
+        let (content_type, body) = multipart("image/jpeg", &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2]);
+        let uploaded = s
+            .app
+            .send(
+                Request::post(path(&s, "/attachments"))
+                    .header("authorization", format!("Bearer {}", s.hr_a.token))
+                    .header("content-type", content_type)
+                    .body(Body::from(body))
+                    .expect("test value"),
+            )
+            .await;
+        assert_eq!(
+            uploaded.status,
+            StatusCode::CREATED,
+            "{label}: {}",
+            uploaded.text
+        );
+        let wage = post(
+            &s,
+            &s.hr_a,
+            &path(&s, "/confirm-wage"),
+            json!({"basis": "avg_wage"}),
+        )
+        .await;
+        assert_eq!(wage.status, StatusCode::OK, "{label}");
+
+        // The summary: where the claim stands, none of the larger parts.
+        let summary = read(&s, "").await;
+        assert_eq!(summary.status, StatusCode::OK, "{label}: {}", summary.text);
+        assert_eq!(keys_present(&summary.json), Vec::<&str>::new(), "{label}");
+        for key in [
+            "id",
+            "case_id",
+            "status",
+            "person_id_masked",
+            "employer_uscc",
+            "created_at",
+        ] {
+            assert!(
+                summary.json.get(key).is_some(),
+                "{label}: {key} in {}",
+                summary.text
+            );
+        }
+        assert_eq!(summary.json["wage_basis"], "avg_wage", "{label}");
+        assert_eq!(
+            summary.json["current_step"]["step"], "wage_confirmed",
+            "{label}"
+        );
+        assert!(!summary.text.contains(s.person.as_str()), "{label}: masked");
+
+        // Each part alone adds its keys and only those.
+        for (part, keys) in PART_KEYS {
+            let one = read(&s, &format!("?include={part}")).await;
+            assert_eq!(one.status, StatusCode::OK, "{label} {part}: {}", one.text);
+            assert_eq!(keys_present(&one.json), keys.to_vec(), "{label} {part}");
+            assert_eq!(
+                one.json["current_step"], summary.json["current_step"],
+                "{label}"
+            );
+            assert!(
+                !one.text.contains(s.person.as_str()),
+                "{label} {part}: masked"
+            );
+        }
+        let facts = read(&s, "?include=facts").await.json;
+        assert!(
+            !facts["facts"].as_array().expect("facts").is_empty(),
+            "{label}"
+        );
+        let steps = read(&s, "?include=steps").await.json;
+        let names: Vec<&str> = steps["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .map(|x| x["step"].as_str().expect("test value"))
+            .collect();
+        assert_eq!(
+            names,
+            ["created", "photo_uploaded", "wage_confirmed"],
+            "{label}"
+        );
+        let files = read(&s, "?include=attachments").await.json;
+        assert_eq!(files["attachments"][0]["size"], 6, "{label}");
+        assert_eq!(
+            files["attachments"][0]["content_type"], "image/jpeg",
+            "{label}"
+        );
+
+        // Several at once, and `all` is what the claim's other answers carry.
+        let two = read(&s, "?include=facts,steps").await;
+        assert_eq!(
+            keys_present(&two.json),
+            ["facts", "missing", "steps"],
+            "{label}"
+        );
+        let all = read(&s, "?include=all").await;
+        assert_eq!(keys_present(&all.json).len(), 6, "{label}");
+        assert_eq!(all.json["facts"], facts["facts"], "{label}");
+        assert_eq!(all.json["steps"], steps["steps"], "{label}");
+        let list = s
+            .app
+            .bearer(&s.hr_a, "GET", "/api/v1/maternity-allowance/claims", None)
+            .await;
+        let listed = &list.json["claims"][0];
+        assert_eq!(
+            keys_present(listed).len(),
+            6,
+            "{label}: the list is unchanged"
+        );
+        assert_eq!(
+            listed["current_step"], summary.json["current_step"],
+            "{label}"
+        );
+
+        // Once decided, the decision comes with its explanation when asked.
+        let submitted = post(
+            &s,
+            &s.hr_a,
+            &path(&s, "/submit"),
+            json!({"bank_account": {
+            "name": "测试单位甲", "bank": "测试银行", "number": "50001000000000000001"}}),
+        )
+        .await;
+        assert_eq!(
+            submitted.status,
+            StatusCode::OK,
+            "{label}: {}",
+            submitted.text
+        );
+        // The photo sends it to a clerk; approval decides it.
+        let approved = post(
+            &s,
+            &s.clerk,
+            &path(&s, "/review"),
+            json!({"decision": "approve"}),
+        )
+        .await;
+        assert_eq!(
+            approved.json["status"], "approved",
+            "{label}: {}",
+            approved.text
+        );
+        let decided = read(&s, "?include=decision").await.json;
+        assert!(
+            decided["decision"]["explanation"].is_array(),
+            "{label}: {decided}"
+        );
+        assert!(decided["params_used"].is_object(), "{label}: {decided}");
+        let summary = read(&s, "").await.json;
+        assert_eq!(summary["status"], "approved", "{label}");
+        assert_eq!(
+            summary["amount_fen"], approved.json["amount_fen"],
+            "{label}"
+        );
+        assert_eq!(
+            summary["current_step"], approved.json["current_step"],
+            "{label}"
+        );
+        assert_eq!(summary["current_step"]["step"], "approved", "{label}");
+
+        // A bad part is the client's mistake, named; the scope holds whatever is asked.
+        let bad = read(&s, "?include=facts,everything").await;
+        assert_error(&bad, StatusCode::BAD_REQUEST, "INVALID_QUERY");
+        assert_eq!(bad.json["error"]["field"], "include", "{label}");
+        assert!(
+            bad.json["error"]["message"]
+                .as_str()
+                .expect("message")
+                .contains("include")
+        );
+        let theirs = s
+            .app
+            .bearer(&s.hr_b, "GET", &path(&s, "?include=all"), None)
+            .await;
+        assert_error(&theirs, StatusCode::NOT_FOUND, "NOT_FOUND");
+        let summary_theirs = s.app.bearer(&s.hr_b, "GET", &path(&s, ""), None).await;
+        assert_error(&summary_theirs, StatusCode::NOT_FOUND, "NOT_FOUND");
+    }
 }

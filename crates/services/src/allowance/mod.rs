@@ -43,7 +43,8 @@ pub use correct::wage_correctable;
 pub use hospital::{HospitalDocument, attach_hospital_document};
 pub use open::{PersonLookup, lookup_person, offers, open_claim};
 pub use read::{
-    ClaimDetail, claim, claims, duplicate_attempts, visible_claim, with_histories, with_history,
+    ClaimDetail, ClaimParts, claim, claims, duplicate_attempts, visible_claim, with_histories,
+    with_history,
 };
 pub use settlement::{Settle, correct_account, import_results, settle, settlement, settlements};
 pub use steps::{attach_photo, confirm_wage, preview, review, submit};

@@ -7,18 +7,14 @@ use onething_domain::allowance::visibility::{ClaimFacts, can_see_claim, region_p
 use onething_domain::ids::ClaimId;
 use onething_domain::{CitizenId, RegionCode};
 use onething_store::StoreError;
-use onething_store::allowance::ClaimStep;
-use onething_store::allowance::claims::{AttachmentMeta, Claim, ClaimFilter, DuplicateAttempt};
+pub use onething_store::allowance::claims::ClaimParts;
+use onething_store::allowance::claims::{Claim, ClaimFilter, ClaimRead, DuplicateAttempt};
 
 use crate::{Actor, ServiceError, Services};
 
-/// A claim with its steps (its case's service events) and attachments.
-#[derive(Debug, Clone)]
-pub struct ClaimDetail {
-    pub claim: Claim,
-    pub steps: Vec<ClaimStep>,
-    pub attachments: Vec<AttachmentMeta>,
-}
+/// A claim with its steps (its case's service events) and attachments, and which of its
+/// larger parts were read ([`ClaimParts`]).
+pub type ClaimDetail = ClaimRead;
 
 /// The claim, if the actor's scope reaches it; 404 otherwise (as if it did not exist).
 pub async fn visible_claim(
@@ -30,6 +26,12 @@ pub async fn visible_claim(
         Err(StoreError::NotFound { .. }) => return Err(ServiceError::not_found()),
         other => other?,
     };
+    check_visible(svc, actor, &claim).await?;
+    Ok(claim)
+}
+
+/// Whether the actor's scope reaches `claim`: 404 if not (as if it did not exist).
+async fn check_visible(svc: &Services, actor: &Actor, claim: &Claim) -> Result<(), ServiceError> {
     let facts = ClaimFacts {
         employer_uscc: &claim.employer_uscc,
         person_id: &claim.person_id,
@@ -42,23 +44,29 @@ pub async fn visible_claim(
         // A hospital clerk sees the claims its own window took (RB-4), nothing else.
         let link = svc.store.claim_hospital(&claim.id).await?;
         return match link {
-            Some(l) if l.hospital_id == mine => Ok(claim),
+            Some(l) if l.hospital_id == mine => Ok(()),
             _ => Err(ServiceError::not_found()),
         };
     }
     can_see_claim(&actor.scope, &facts)?;
-    Ok(claim)
+    Ok(())
 }
 
-/// One claim with its history.
+/// One claim with the larger parts its reader asks for (the API's summary by default, the
+/// pages every part), read in one query; the scope check is the same whatever is read.
 pub async fn claim(
     svc: &Services,
     actor: &Actor,
     id: &ClaimId,
+    parts: ClaimParts,
 ) -> Result<ClaimDetail, ServiceError> {
     actor.authorize(UseCase::ViewClaims)?;
-    let claim = visible_claim(svc, actor, id).await?;
-    with_history(svc, claim).await
+    let read = match svc.store.claim_detail(id.as_str(), parts).await {
+        Err(StoreError::NotFound { .. }) => return Err(ServiceError::not_found()),
+        other => other?,
+    };
+    check_visible(svc, actor, &read.claim).await?;
+    Ok(read)
 }
 
 /// A claim already read in scope, with its history.
@@ -69,6 +77,7 @@ pub async fn with_history(svc: &Services, claim: Claim) -> Result<ClaimDetail, S
         claim,
         steps,
         attachments,
+        parts: ClaimParts::ALL,
     })
 }
 
@@ -87,6 +96,7 @@ pub async fn with_histories(
             steps: steps.remove(&claim.case_id).unwrap_or_default(),
             attachments: attachments.remove(&claim.id).unwrap_or_default(),
             claim,
+            parts: ClaimParts::ALL,
         })
         .collect())
 }

@@ -13,6 +13,7 @@
 mod automatic;
 mod bank;
 mod consent;
+mod detail;
 mod evidence;
 mod persist;
 mod read;
@@ -29,6 +30,7 @@ use crate::StoreError;
 pub use automatic::ClaimSet;
 pub use bank::BankAccount;
 pub use consent::StandingConsent;
+pub use detail::{ClaimParts, ClaimRead};
 pub use evidence::{ClaimSubject, SetDerived};
 pub use read::{ClaimFilter, DuplicateAttempt, Offer, OfferSource};
 pub(crate) use write::attachment_from_row;

@@ -319,7 +319,11 @@ pub(crate) async fn upload_document(
             }
         }
     };
-    let detail = allowance::claim(&svc, &actor, &id)
+    let attachments = allowance::ClaimParts {
+        attachments: true,
+        ..allowance::ClaimParts::SUMMARY
+    };
+    let detail = allowance::claim(&svc, &actor, &id, attachments)
         .await
         .map_err(ApiError::from)?;
     page.documents = detail

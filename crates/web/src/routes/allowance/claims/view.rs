@@ -8,7 +8,7 @@ use onething_domain::access::{UseCase, mask_id_text};
 use onething_domain::allowance::settlement::mask_account;
 use onething_domain::allowance::{ClaimStatus, Fact, Missing, RejectionReason, WageBasis};
 use onething_domain::ids::ClaimId;
-use onething_services::allowance::{self as service, ClaimDetail};
+use onething_services::allowance::{self as service, ClaimDetail, ClaimParts};
 use onething_store::allowance::claims::Authorisation;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -17,7 +17,7 @@ use crate::auth::CurrentUser;
 use crate::extract::{ApiPath, ApiQuery};
 use crate::{ApiError, AppState};
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub(crate) struct StepView {
     step: String,
     step_label: String,
@@ -73,18 +73,26 @@ pub(crate) struct ClaimView {
     /// The insurance region whose parameters apply.
     region: Option<String>,
     wage_basis: Option<WageBasis>,
-    /// Each derived fact with its source dataset and record key.
-    facts: Vec<Fact>,
+    /// Each derived fact with its source dataset and record key. Only with
+    /// `include=facts` on `GET …/claims/{id}` (always in the other answers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facts: Option<Vec<Fact>>,
     /// Shared data still missing, each with a Chinese message naming who has not pushed it.
-    missing: Vec<Missing>,
-    /// The rules' decision (as `onething calc` prints it), once decided.
+    /// Only with `include=facts` on `GET …/claims/{id}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    missing: Option<Vec<Missing>>,
+    /// The rules' decision (as `onething calc` prints it), once decided; `null` before.
+    /// Only with `include=decision` on `GET …/claims/{id}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
-    decision: Option<serde_json::Value>,
+    decision: Option<Option<serde_json::Value>>,
     amount_fen: Option<i64>,
     payee: Option<String>,
     /// The parameter period the amount was computed with, frozen at approval.
+    /// Only with `include=decision` on `GET …/claims/{id}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
-    params_used: Option<serde_json::Value>,
+    params_used: Option<Option<serde_json::Value>>,
     approved_on: Option<NaiveDate>,
     /// The payment item's limit (10 working days) after approval.
     payment_due: Option<NaiveDate>,
@@ -96,8 +104,14 @@ pub(crate) struct ClaimView {
     authorisation: Option<AuthorisationView>,
     bank_account: Option<AccountView>,
     rejection: Option<RejectionView>,
-    attachments: Vec<AttachmentView>,
-    steps: Vec<StepView>,
+    /// Only with `include=attachments` on `GET …/claims/{id}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attachments: Option<Vec<AttachmentView>>,
+    /// Every step, oldest first. Only with `include=steps` on `GET …/claims/{id}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    steps: Option<Vec<StepView>>,
+    /// The latest step (an addition: the summary's "where it stands"); `null` for none.
+    current_step: Option<StepView>,
     created_at: DateTime<Utc>,
     submitted_at: Option<DateTime<Utc>>,
     reviewed_at: Option<DateTime<Utc>>,
@@ -148,13 +162,23 @@ fn step_label(step: &str) -> &'static str {
     }
 }
 
-/// The claim as JSON, with its steps and attachments.
+/// The claim as JSON, with the parts that were read (`detail.parts`).
 pub(crate) fn claim_view(detail: ClaimDetail) -> ClaimView {
     let ClaimDetail {
         claim,
         steps,
         attachments,
+        parts,
     } = detail;
+    let steps: Vec<StepView> = steps
+        .into_iter()
+        .map(|s| StepView {
+            step_label: step_label(&s.step).to_owned(),
+            step: s.step,
+            at: s.at,
+            by: s.by,
+        })
+        .collect();
     // Approval needs the payment deadline, so only a claim approved before the deadline
     // came from the bundle's limit can lack one.
     let payment_due_note = match (claim.approved_on, claim.payment_due) {
@@ -175,10 +199,12 @@ pub(crate) fn claim_view(detail: ClaimDetail) -> ClaimView {
     ClaimView {
         status_label: claim.status.label_zh().to_owned(),
         person_id_masked: mask_id_text(&claim.person_id),
-        decision: claim
-            .decision
-            .as_ref()
-            .and_then(|d| serde_json::to_value(d).ok()),
+        decision: parts.decision.then(|| {
+            claim
+                .decision
+                .as_ref()
+                .and_then(|d| serde_json::to_value(d).ok())
+        }),
         authorisation: claim
             .authorisation
             .map(|a: Authorisation| AuthorisationView {
@@ -191,26 +217,21 @@ pub(crate) fn claim_view(detail: ClaimDetail) -> ClaimView {
             name: a.name,
             bank: a.bank,
         }),
-        attachments: attachments
-            .into_iter()
-            .map(|m| AttachmentView {
-                id: m.id,
-                filename: m.filename,
-                content_type: m.content_type,
-                sha256: m.sha256,
-                size: m.size,
-                uploaded_at: m.uploaded_at,
-            })
-            .collect(),
-        steps: steps
-            .into_iter()
-            .map(|s| StepView {
-                step_label: step_label(&s.step).to_owned(),
-                step: s.step,
-                at: s.at,
-                by: s.by,
-            })
-            .collect(),
+        attachments: parts.attachments.then(|| {
+            attachments
+                .into_iter()
+                .map(|m| AttachmentView {
+                    id: m.id,
+                    filename: m.filename,
+                    content_type: m.content_type,
+                    sha256: m.sha256,
+                    size: m.size,
+                    uploaded_at: m.uploaded_at,
+                })
+                .collect()
+        }),
+        current_step: steps.last().cloned(),
+        steps: parts.steps.then_some(steps),
         payment_due_note,
         rejection,
         id: claim.id,
@@ -222,11 +243,13 @@ pub(crate) fn claim_view(detail: ClaimDetail) -> ClaimView {
         event_date: claim.event_date,
         region: claim.region,
         wage_basis: claim.wage_basis,
-        facts: claim.facts.into_iter().map(mask_fact).collect(),
-        missing: claim.missing,
+        facts: parts
+            .facts
+            .then(|| claim.facts.into_iter().map(mask_fact).collect()),
+        missing: parts.facts.then_some(claim.missing),
         amount_fen: claim.amount_fen,
         payee: claim.payee,
-        params_used: claim.params_used,
+        params_used: parts.decision.then_some(claim.params_used),
         approved_on: claim.approved_on,
         payment_due: claim.payment_due,
         payment_due_provisional: claim.payment_due_provisional,
@@ -282,11 +305,54 @@ pub(crate) async fn list_claims(
     Ok(Json(ClaimList { claims }))
 }
 
-/// One claim with its facts, decision, steps and attachments.
+/// The larger parts `GET …/claims/{id}` adds to its summary when asked.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ClaimQuery {
+    /// Comma-separated parts to add to the summary (an addition): `facts` (the derived
+    /// facts and `missing`), `decision` (the rules' decision with its explanation, and
+    /// `params_used`), `steps` (every step), `attachments`, or `all`. Without it the
+    /// answer is the summary: status, the mother masked, employer, dates, amount, wage
+    /// basis, payee, account (masked), rejection, `current_step` and timestamps.
+    #[param(
+        pattern = r"^((facts|decision|steps|attachments|all)(,(facts|decision|steps|attachments|all))*)?$"
+    )]
+    include: Option<String>,
+}
+
+/// The parts named by `include` (see [`ClaimQuery`]); an unknown name is 400 naming the field.
+pub(crate) fn claim_parts(include: Option<&str>) -> Result<ClaimParts, ApiError> {
+    let mut parts = ClaimParts::SUMMARY;
+    for name in include
+        .unwrap_or_default()
+        .split(',')
+        .filter(|n| !n.is_empty())
+    {
+        match name {
+            "facts" => parts.facts = true,
+            "decision" => parts.decision = true,
+            "steps" => parts.steps = true,
+            "attachments" => parts.attachments = true,
+            "all" => parts = ClaimParts::ALL,
+            other => {
+                return Err(ApiError::bad_request(
+                    "INVALID_QUERY",
+                    format!(
+                        "查询参数 include 无效：{other}（可选 facts、decision、steps、attachments、all）"
+                    ),
+                    "include",
+                ));
+            }
+        }
+    }
+    Ok(parts)
+}
+
+/// One claim: its summary, and the facts, decision, steps and attachments when asked.
 #[utoipa::path(get, path = "/maternity-allowance/claims/{id}", tag = "maternity-allowance",
-    params(("id" = ClaimId, Path, description = "claim id (申领号)")),
+    params(("id" = ClaimId, Path, description = "claim id (申领号)"), ClaimQuery),
     security(("bearer" = []), ("session_cookie" = [])),
-    responses((status = 400, body = crate::error::ErrorBody, description = "INVALID_ID: the path's id cannot be one the platform issues"),
+    responses((status = 400, body = crate::error::ErrorBody, description = "INVALID_ID: the path's id cannot be one the platform issues; INVALID_QUERY: an unknown part in include"),
               (status = 200, body = ClaimView),
               (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
               (status = 404, body = crate::error::ErrorBody, description = "no such claim, or not in the user's scope")))]
@@ -294,8 +360,11 @@ pub(crate) async fn get_claim(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<ClaimId>,
+    ApiQuery(query): ApiQuery<ClaimQuery>,
 ) -> Result<Json<ClaimView>, ApiError> {
-    let detail = service::claim(&state.services(), &user.actor(&state, None), &id).await?;
+    let parts = claim_parts(query.include.as_deref())?;
+    let actor = user.actor(&state, None);
+    let detail = service::claim(&state.services(), &actor, &id, parts).await?;
     let flags = if UseCase::ReviewClaim.permits(user.role()) {
         let found = crate::routes::supervision::claim_credit_flags(&state, &detail.claim).await?;
         Some(

@@ -1,0 +1,262 @@
+//! One claim with the parts its reader asks for, in one query: the claim row, its steps
+//! (its case's service events) and its attachments come back as one row, the steps and
+//! attachments aggregated as JSON by the database. A look-up under load paid one hand-off
+//! to the database per query (four of them); the heavy columns (facts, decision,
+//! parameters: ~5 KB of JSON) are read and parsed only when asked for.
+
+use chrono::{DateTime, Utc};
+use onething_domain::case::EventBody;
+use serde::Deserialize;
+use sqlx::{AssertSqlSafe, Row};
+
+use super::read::{CLAIM_COLUMNS, claim_of};
+use super::{AttachmentMeta, Claim};
+use crate::allowance::ClaimStep;
+use crate::db::Backend;
+use crate::text::{parse_instant, parse_json};
+use crate::{Store, StoreError};
+
+/// Which of a claim's larger parts a read brings. The rest of the row (status, people,
+/// dates, amount, payee, account, rejection) always comes, and so does the latest step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClaimParts {
+    /// The derived facts and what is missing.
+    pub facts: bool,
+    /// The rules' decision with its explanation, and the parameters it used.
+    pub decision: bool,
+    /// Every step, not just the latest.
+    pub steps: bool,
+    pub attachments: bool,
+}
+
+impl ClaimParts {
+    /// The summary: none of the larger parts.
+    pub const SUMMARY: ClaimParts = ClaimParts {
+        facts: false,
+        decision: false,
+        steps: false,
+        attachments: false,
+    };
+    pub const ALL: ClaimParts = ClaimParts {
+        facts: true,
+        decision: true,
+        steps: true,
+        attachments: true,
+    };
+}
+
+/// A claim as read with [`Store::claim_detail`].
+#[derive(Debug, Clone)]
+pub struct ClaimRead {
+    /// Without `parts.facts` its facts and missing are empty; without `parts.decision` its
+    /// decision and parameters are `None`.
+    pub claim: Claim,
+    /// Oldest first: every step with `parts.steps`, else only the latest (if any).
+    pub steps: Vec<ClaimStep>,
+    /// Empty without `parts.attachments`.
+    pub attachments: Vec<AttachmentMeta>,
+    pub parts: ClaimParts,
+}
+
+/// A step as the database aggregates it.
+#[derive(Deserialize)]
+struct StepCell {
+    seq: i64,
+    at: String,
+    actor: String,
+    body: String,
+}
+
+/// An attachment as the database aggregates it.
+#[derive(Deserialize)]
+struct AttachmentCell {
+    id: String,
+    kind: String,
+    filename: String,
+    content_type: String,
+    sha256: String,
+    size: i64,
+    uploaded_by: String,
+    uploaded_at: String,
+}
+
+impl Store {
+    /// One claim with `parts`, in one query; `NotFound` when there is no such claim.
+    pub async fn claim_detail(&self, id: &str, parts: ClaimParts) -> Result<ClaimRead, StoreError> {
+        let sql = detail_sql(self.backend(), parts);
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "claim",
+                id: id.to_owned(),
+            })?;
+        let claim = claim_of(&row)?;
+        let steps: Option<String> = row.try_get("steps_json")?;
+        let attachments: Option<String> = row.try_get("attachments_json")?;
+        Ok(ClaimRead {
+            claim,
+            steps: steps_of(steps.as_deref())?,
+            attachments: attachments_of(attachments.as_deref())?,
+            parts,
+        })
+    }
+}
+
+/// The one statement of a claim read: the row's columns (the heavy ones as empty values
+/// when not asked for), then the steps and attachments as JSON arrays.
+fn detail_sql(backend: Backend, parts: ClaimParts) -> String {
+    let mut columns = CLAIM_COLUMNS.to_owned();
+    if !parts.facts {
+        columns = columns.replace("facts, missing,", "'[]' AS facts, '[]' AS missing,");
+    }
+    if !parts.decision {
+        columns = columns.replace(
+            "decision, params_used,",
+            "CAST(NULL AS TEXT) AS decision, CAST(NULL AS TEXT) AS params_used,",
+        );
+    }
+    let (order, limit) = if parts.steps {
+        ("seq", "")
+    } else {
+        ("seq DESC", " LIMIT 1")
+    };
+    let steps = format!(
+        "SELECT seq, at, actor, body FROM case_events
+         WHERE case_id = c.case_id AND {} ORDER BY {order}{limit}",
+        service_event(backend)
+    );
+    let attachments = if parts.attachments {
+        "SELECT id, kind, filename, content_type, sha256, LENGTH(bytes) AS size, uploaded_by, uploaded_at
+         FROM ma_attachments WHERE claim_id = c.id"
+    } else {
+        "SELECT id, kind, filename, content_type, sha256, 0 AS size, uploaded_by, uploaded_at
+         FROM ma_attachments WHERE 1 = 0"
+    };
+    format!(
+        "SELECT {columns},
+                ({}) AS steps_json,
+                ({}) AS attachments_json
+         FROM ma_claims c WHERE c.id = $1",
+        json_rows(backend, &steps, &["seq", "at", "actor", "body"]),
+        json_rows(
+            backend,
+            attachments,
+            &[
+                "id",
+                "kind",
+                "filename",
+                "content_type",
+                "sha256",
+                "size",
+                "uploaded_by",
+                "uploaded_at"
+            ]
+        ),
+    )
+}
+
+/// The condition that a `case_events` row is a service step (`EventBody::Service`).
+fn service_event(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "json_extract(body, '$.type') = 'service'",
+        Backend::Postgres => "CAST(body AS jsonb)->>'type' = 'service'",
+    }
+}
+
+/// `select`'s rows as one JSON array text of objects with `fields` (NULL for no rows).
+fn json_rows(backend: Backend, select: &str, fields: &[&str]) -> String {
+    let pairs: Vec<String> = fields.iter().map(|f| format!("'{f}', r.{f}")).collect();
+    match backend {
+        Backend::Sqlite => format!(
+            "SELECT json_group_array(json_object({})) FROM ({select}) r",
+            pairs.join(", ")
+        ),
+        Backend::Postgres => format!(
+            "SELECT CAST(json_agg(json_build_object({})) AS TEXT) FROM ({select}) r",
+            pairs.join(", ")
+        ),
+    }
+}
+
+fn steps_of(json: Option<&str>) -> Result<Vec<ClaimStep>, StoreError> {
+    let cells: Vec<StepCell> = match json {
+        Some(text) => parse_json(text)?,
+        None => Vec::new(),
+    };
+    let mut steps = Vec::with_capacity(cells.len());
+    for cell in cells {
+        let EventBody::Service { step, detail } = parse_json(&cell.body)? else {
+            return Err(StoreError::corrupt(format!(
+                "case event {} is not a service step",
+                cell.seq
+            )));
+        };
+        steps.push(ClaimStep {
+            seq: cell.seq,
+            step,
+            at: parse_instant(&cell.at)?,
+            by: cell.actor,
+            detail,
+        });
+    }
+    // The aggregate's order is not promised by either database: sort here.
+    steps.sort_by_key(|s| s.seq);
+    Ok(steps)
+}
+
+fn attachments_of(json: Option<&str>) -> Result<Vec<AttachmentMeta>, StoreError> {
+    let cells: Vec<AttachmentCell> = match json {
+        Some(text) => parse_json(text)?,
+        None => Vec::new(),
+    };
+    let mut files: Vec<(DateTime<Utc>, AttachmentMeta)> = Vec::with_capacity(cells.len());
+    for c in cells {
+        let at = parse_instant(&c.uploaded_at)?;
+        files.push((
+            at,
+            AttachmentMeta {
+                id: c.id,
+                kind: c.kind,
+                filename: c.filename,
+                content_type: c.content_type,
+                sha256: c.sha256,
+                size: c.size,
+                uploaded_by: c.uploaded_by,
+                uploaded_at: at,
+            },
+        ));
+    }
+    // Upload order, as `claim_attachments` answers.
+    files.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
+    Ok(files.into_iter().map(|(_, f)| f).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_leaves_the_heavy_columns_out_on_both_products() {
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            let summary = detail_sql(backend, ClaimParts::SUMMARY);
+            assert!(
+                summary.contains("'[]' AS facts, '[]' AS missing,"),
+                "{summary}"
+            );
+            assert!(
+                summary.contains("CAST(NULL AS TEXT) AS decision"),
+                "{summary}"
+            );
+            assert!(summary.contains("LIMIT 1"), "{summary}");
+            assert!(summary.contains("WHERE 1 = 0"), "{summary}");
+            let all = detail_sql(backend, ClaimParts::ALL);
+            assert!(
+                !all.contains("AS facts") && !all.contains("AS decision"),
+                "{all}"
+            );
+            assert!(!all.contains("LIMIT 1") && !all.contains("1 = 0"), "{all}");
+        }
+    }
+}
