@@ -505,6 +505,7 @@ fn set_claim(id: &str, mum: &CitizenId) -> NewClaim {
         },
         hospital: None,
         family_planning_review: false,
+        derivation: None,
     }
 }
 
@@ -525,6 +526,7 @@ fn created(key: &str) -> ClaimWrite<'static> {
         audit: Some(("claim_created".into(), json!({}))),
         attachment: None,
         payable: None,
+        reads: Vec::new(),
     }
 }
 

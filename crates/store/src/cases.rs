@@ -601,6 +601,23 @@ pub(crate) fn event_cells(case_id: &str, event: &CaseEvent) -> Result<Vec<Cell>,
     ])
 }
 
+/// A change's events: one statement however many (a submission writes a dozen).
+async fn insert_events(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    case_id: &str,
+    events: &[CaseEvent],
+) -> Result<(), StoreError> {
+    if let [event] = events {
+        return insert_event(tx, case_id, event).await;
+    }
+    let rows = events
+        .iter()
+        .map(|e| event_cells(case_id, e))
+        .collect::<Result<Vec<_>, _>>()?;
+    let backend = crate::Backend::of_connection(tx);
+    crate::rows::insert_rows(tx, backend, "case_events", &EVENT_COLUMNS, &rows).await
+}
+
 async fn insert_event(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     case_id: &str,
@@ -797,9 +814,7 @@ async fn append_roles_in(
             id: record.id.clone(),
         });
     }
-    for event in &events {
-        insert_event(tx, &record.id, event).await?;
-    }
+    insert_events(tx, &record.id, &events).await?;
     for item in touched_items(&events) {
         update_item_row(tx, &record.id, &item, &state).await?;
     }
