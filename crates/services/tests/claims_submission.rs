@@ -82,7 +82,7 @@ async fn a_corrected_record_is_derived_again_at_submission() {
         let svc = &services(store);
         let hr_a = hr("hr_a", employer_a());
         base(store).await;
-        let mum = mother(store, 303, true, 14).await;
+        let mum = mother(store, 306, true, 14).await;
         let claim = open(svc, &hr_a, &mum).await.expect("opened");
         let n = reads(&entries(store, &claim).await);
         let claim = confirm(svc, &hr_a, &claim, WageBasis::AvgWage)
@@ -139,7 +139,7 @@ async fn a_new_record_or_the_other_basis_is_derived_again() {
         assert!(!store.derivation_unchanged(&claim).await.expect("checked"));
 
         // The average base instead of the wage the derivation used.
-        let other = mother(store, 305, true, 14).await;
+        let other = mother(store, 308, true, 14).await;
         let claim = open(svc, &hr_a, &other).await.expect("opened");
         let n = reads(&entries(store, &claim).await);
         let claim = confirm(svc, &hr_a, &claim, WageBasis::AvgBase)

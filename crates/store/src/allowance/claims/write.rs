@@ -18,7 +18,9 @@ use super::persist::{CLAIM_ROW_COLUMNS, audit_entry, claim_cells, save_in};
 use super::{Channel, Claim, ClaimError};
 use crate::allowance::steps::{NewNotification, notify_in};
 use crate::audit::{NewAuditEntry, append_audits_in};
-use crate::cases::{Actor, CaseRecord, CaseWrite, NewCase, advance_in, open_case_with_in};
+use crate::cases::{
+    Actor, CaseRecord, CaseWrite, NewCase, advance_from_in, advance_in, open_case_with_in,
+};
 use crate::payables::{NewPayable, create_payable_in};
 use crate::rows::insert_row as insert_one;
 use crate::text::instant;
@@ -459,18 +461,26 @@ pub(super) async fn insert_attachment(
     Ok(())
 }
 
-/// The case events, notifications and audit entry of a change, in the caller's transaction.
+/// The case events, notifications and audit entry of a change, in the caller's
+/// transaction; `case` is the case as the transaction already holds it (else read).
 async fn finish_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     claim_id: &str,
-    case_id: &str,
+    case: Result<&CaseRecord, &str>,
     write: &ClaimWrite<'_>,
     calendar: &Calendar,
 ) -> Result<Option<CaseRecord>, StoreError> {
-    let case = if write.case.is_empty() {
-        None
-    } else {
-        Some(advance_in(tx, case_id, &write.case, &write.case_actor(), calendar).await?)
+    let actor = write.case_actor();
+    let case_id = match case {
+        Ok(record) => record.id.as_str(),
+        Err(id) => id,
+    };
+    let advanced = match (write.case.is_empty(), case) {
+        (true, _) => None,
+        (false, Ok(record)) => {
+            Some(advance_from_in(tx, record, &write.case, &actor, calendar).await?)
+        }
+        (false, Err(id)) => Some(advance_in(tx, id, &write.case, &actor, calendar).await?),
     };
     notify_in(tx, &write.notifications, write.by.at).await?;
     // Last, so PostgreSQL holds the audit chain's lock only from here to the commit.
@@ -479,7 +489,7 @@ async fn finish_in(
         entries.push(audit_entry(claim_id, case_id, &write.by, action, detail));
     }
     append_audits_in(tx, &entries).await?;
-    Ok(case)
+    Ok(advanced)
 }
 
 /// Inserts a claim with its case inside the caller's transaction and writes `write` (the
@@ -509,7 +519,7 @@ pub(super) async fn insert_in(
     };
     let mut next = write.clone();
     next.idempotency_key = format!("{}:created", write.idempotency_key);
-    let after = finish_in(tx, &new.id, &case.id, &next, calendar).await?;
+    let after = finish_in(tx, &new.id, Ok(&case), &next, calendar).await?;
     Ok(after.unwrap_or(case))
 }
 
@@ -527,7 +537,7 @@ pub(super) async fn update_in(
     if let Some((meta, bytes)) = &write.attachment {
         insert_attachment(tx, &claim.id, meta, bytes).await?;
     }
-    finish_in(tx, &claim.id, &claim.case_id, write, calendar).await?;
+    finish_in(tx, &claim.id, Err(&claim.case_id), write, calendar).await?;
     Ok(())
 }
 
