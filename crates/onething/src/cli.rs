@@ -130,6 +130,11 @@ pub enum BenchCommand {
         claims: usize,
         #[arg(long, default_value_t = 20261123)]
         seed: u64,
+        /// File the claims over HTTP with this many concurrent API clients, against an
+        /// `onething serve` this command starts on the database (0: one at a time, in
+        /// process, then the settlement).
+        #[arg(long, default_value_t = 0)]
+        clients: usize,
     },
     /// 免申即享 of BIRTHS births on a fresh database, then their settlement and payment file.
     AutoClaims {

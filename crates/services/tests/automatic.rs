@@ -679,6 +679,7 @@ fn set_claim(id: &str, mum: &CitizenId) -> NewClaim {
         },
         hospital: None,
         family_planning_review: false,
+        derivation: None,
     }
 }
 
@@ -699,6 +700,7 @@ fn created(key: &str) -> ClaimWrite<'static> {
         audit: Some(("claim_created".into(), json!({}))),
         attachment: None,
         payable: None,
+        reads: Vec::new(),
     }
 }
 

@@ -11,6 +11,8 @@ mod automatic;
 mod claims;
 #[path = "claims_case.rs"]
 mod claims_case;
+#[path = "claims_submission.rs"]
+mod claims_submission;
 #[path = "newborn.rs"]
 mod newborn;
 #[path = "payables.rs"]

@@ -397,17 +397,22 @@ pub(crate) async fn open_case_with_in(
     .execute(&mut **tx)
     .await?;
     insert_event(tx, &id, &event).await?;
-    for (item, department) in departments {
-        sqlx::query(
-            "INSERT INTO case_items (case_id, item, department, state) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&id)
-        .bind(&item)
-        .bind(department.as_str())
-        .bind(enum_text(&ItemState::Submitted)?)
-        .execute(&mut **tx)
-        .await?;
-    }
+    // The items in one statement.
+    let submitted = enum_text(&ItemState::Submitted)?;
+    let items: Vec<Vec<Cell>> = departments
+        .iter()
+        .map(|(item, department)| {
+            vec![
+                id.as_str().into(),
+                item.as_str().into(),
+                department.as_str().into(),
+                submitted.as_str().into(),
+            ]
+        })
+        .collect();
+    let columns = ["case_id", "item", "department", "state"];
+    let backend = crate::Backend::of_connection(tx);
+    insert_rows(tx, backend, "case_items", &columns, &items).await?;
     Ok(CaseRecord {
         id,
         version: 1,
@@ -474,8 +479,20 @@ pub(crate) async fn advance_in(
     calendar: &Calendar,
 ) -> Result<CaseRecord, StoreError> {
     let record = load_case_in(tx, case_id).await?;
+    advance_from_in(tx, &record, writes, actor, calendar).await
+}
+
+/// [`advance_in`] on a case the caller's transaction already holds as `record` (just
+/// opened or advanced in it): not read again. Still version-checked.
+pub(crate) async fn advance_from_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    record: &CaseRecord,
+    writes: &[CaseWrite],
+    actor: &Actor,
+    calendar: &Calendar,
+) -> Result<CaseRecord, StoreError> {
     let planned = plan_bodies(&record.state, writes, actor, calendar)?;
-    append_roles_in(tx, &record, planned, actor).await
+    append_roles_in(tx, record, planned, actor).await
 }
 
 /// The events `writes` make on a case at `record`, planned one after another by the case
@@ -599,6 +616,23 @@ pub(crate) fn event_cells(case_id: &str, event: &CaseEvent) -> Result<Vec<Cell>,
         event.idempotency_key.as_str().into(),
         json(&event.body)?.into(),
     ])
+}
+
+/// A change's events: one statement however many (a submission writes a dozen).
+async fn insert_events(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    case_id: &str,
+    events: &[CaseEvent],
+) -> Result<(), StoreError> {
+    if let [event] = events {
+        return insert_event(tx, case_id, event).await;
+    }
+    let rows = events
+        .iter()
+        .map(|e| event_cells(case_id, e))
+        .collect::<Result<Vec<_>, _>>()?;
+    let backend = crate::Backend::of_connection(tx);
+    insert_rows(tx, backend, "case_events", &EVENT_COLUMNS, &rows).await
 }
 
 async fn insert_event(
@@ -792,9 +826,7 @@ async fn append_roles_in(
     .execute(&mut **tx)
     .await?;
     StoreError::unless_one_row(updated.rows_affected(), "case", &record.id)?;
-    for event in &events {
-        insert_event(tx, &record.id, event).await?;
-    }
+    insert_events(tx, &record.id, &events).await?;
     for item in touched_items(&events) {
         update_item_row(tx, &record.id, &item, &state).await?;
     }

@@ -89,6 +89,16 @@ impl Store {
         data_use: &DataUse,
         person_id: &str,
     ) -> Result<Vec<SharedRecord>, StoreError> {
+        let found = self.current_marriages_of(person_id).await?;
+        self.audited(data_use, ("person", person_id), found).await
+    }
+
+    /// The same marriages, not audited: for a caller that records the read itself (a
+    /// claim's derivation writes its reads with the claim).
+    pub(crate) async fn current_marriages_of(
+        &self,
+        person_id: &str,
+    ) -> Result<Vec<SharedRecord>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {RECORD_COLUMNS} FROM shared_records
              WHERE dataset = $1 AND is_current = 1 AND (subject_id = $2 OR other_id = $2)
@@ -98,8 +108,7 @@ impl Store {
         .bind(person_id)
         .fetch_all(self.pool())
         .await?;
-        let found = rows.iter().map(record_of).collect::<Result<Vec<_>, _>>()?;
-        self.audited(data_use, ("person", person_id), found).await
+        rows.iter().map(record_of).collect()
     }
 
     /// The employment status in force on `on`: the latest change effective on or before it.

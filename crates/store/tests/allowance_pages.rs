@@ -84,6 +84,7 @@ fn step<'a>(
         audit: None,
         attachment,
         payable: None,
+        reads: Vec::new(),
     }
 }
 
@@ -162,6 +163,7 @@ async fn an_attachment_is_read_only_under_its_own_claim() {
             missing: Vec::new(),
             hospital: None,
             family_planning_review: false,
+            derivation: None,
         };
         let calendar = Calendar::shipped();
         let claim = store

@@ -470,8 +470,8 @@ async fn a_large_push_is_checked_in_parts_with_every_outcome_in_its_place() {
             .map(|i| {
                 let days = chrono::Days::new(u64::from(i / 900));
                 let day = born.checked_add_days(days).expect("day");
-                let person = onething_domain::CitizenId::from_parts(region, day, i % 900 + 1)
-                    .expect("id");
+                let person =
+                    onething_domain::CitizenId::from_parts(region, day, i % 900 + 1).expect("id");
                 let base = if i % 7 == 3 { -1 } else { 500_000 };
                 contribution(person.as_str(), base).to_string()
             })

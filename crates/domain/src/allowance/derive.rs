@@ -67,6 +67,12 @@ impl WageBasis {
         }
     }
 
+    /// The basis a derivation uses: the one confirmed, else the average wage (the figure
+    /// shown before the employer confirms; the rules wait for the confirmation).
+    pub fn effective(confirmed: Option<WageBasis>) -> WageBasis {
+        confirmed.unwrap_or(WageBasis::AvgWage)
+    }
+
     pub fn parse(text: &str) -> Option<WageBasis> {
         [WageBasis::AvgWage, WageBasis::AvgBase]
             .into_iter()

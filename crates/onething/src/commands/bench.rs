@@ -39,9 +39,20 @@ pub fn run(cmd: BenchCommand) -> Result<ExitCode, Failure> {
         } => rules(&input, claims, params.as_deref()),
         BenchCommand::Compare { ours, theirs } => compare(&ours, &theirs),
         BenchCommand::SeedCases { db, count } => super::block_on(seed_cases(db, count)),
-        BenchCommand::Claims { db, claims, seed } => {
-            super::block_on(super::bench_claims::claims(db, claims, seed))
-        }
+        BenchCommand::Claims {
+            db,
+            claims,
+            seed,
+            clients: 0,
+        } => super::block_on(super::bench_claims::claims(db, claims, seed)),
+        BenchCommand::Claims {
+            db,
+            claims,
+            seed,
+            clients,
+        } => super::block_on(super::bench_claims_http::claims_http(
+            db, claims, seed, clients,
+        )),
         BenchCommand::AutoClaims { db, births, seed } => {
             super::block_on(super::bench_claims::auto_claims(db, births, seed))
         }

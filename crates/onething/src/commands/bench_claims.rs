@@ -55,10 +55,10 @@ const HUB: &str = "bench-hub";
 const HR: &str = "bench-hr";
 
 /// One insured mother with a delivery in the last year.
-struct Mother {
-    id: CitizenId,
+pub(super) struct Mother {
+    pub(super) id: CitizenId,
     name: String,
-    employer: usize,
+    pub(super) employer: usize,
     county: RegionCode,
     certificate_no: String,
     event_date: NaiveDate,
@@ -67,9 +67,9 @@ struct Mother {
 }
 
 /// The generated shared data: employers and mothers, deterministic in `seed` and `today`.
-struct Population {
-    employers: Vec<(Uscc, RegionCode)>,
-    mothers: Vec<Mother>,
+pub(super) struct Population {
+    pub(super) employers: Vec<(Uscc, RegionCode)>,
+    pub(super) mothers: Vec<Mother>,
 }
 
 fn region(code: u32) -> Result<RegionCode, Failure> {
@@ -302,11 +302,11 @@ fn services(store: &Store, params: &MaternityParams, calendar: &Calendar) -> Ser
     Services::with_calendar(store.clone(), Arc::new(params.clone()), calendar.clone())
 }
 
-fn ms(d: Duration) -> f64 {
+pub(super) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-fn percentile_ms(sorted: &[Duration], q: f64) -> f64 {
+pub(super) fn percentile_ms(sorted: &[Duration], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -377,7 +377,7 @@ pub async fn claims(db: String, n: usize, seed: u64) -> Result<ExitCode, Failure
 
 /// A fresh database with the shared data of `n` mothers (timed apart): the store, the
 /// population, the records stored and the seconds it took.
-async fn prepare(
+pub(super) async fn prepare(
     db: &str,
     n: usize,
     seed: u64,

@@ -5,6 +5,7 @@ mod auto_claims;
 mod backup;
 mod bench;
 mod bench_claims;
+mod bench_claims_http;
 mod calc;
 mod calendar;
 mod catalog;

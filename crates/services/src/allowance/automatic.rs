@@ -300,6 +300,7 @@ async fn plan(
             event_date,
             region,
             derived,
+            derivation: None,
             detail: json!({"automatic": true}),
         },
         account,
@@ -388,6 +389,7 @@ fn plan_claim(
         audit: Some((format!("claim_{name}"), detail)),
         attachment: None,
         payable: super::decide::payable_of(&claim, super::SMART_REVIEW, actor.at),
+        reads: Vec::new(),
     };
     set.update(&claim, &write, &svc.calendar)?;
     Ok(())

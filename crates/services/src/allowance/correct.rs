@@ -2,7 +2,7 @@
 //! employer before settlement. The platform chose the average wage for the employer; the
 //! employer may prefer the average contribution base, as it could have when filing. Until
 //! the claim's payable is taken into a settlement the amount is decided again on fresh
-//! facts (each read audited) and the payable's amount follows in the same transaction;
+//! facts (each read audited with the correction) and the payable's amount follows in the same transaction;
 //! afterwards the bank has been asked to pay the first amount and the correction is refused.
 
 use onething_domain::allowance::{ClaimStatus, WageBasis};
@@ -13,7 +13,7 @@ use onething_store::allowance::settlements::SUBJECT_TYPE;
 use serde_json::json;
 
 use super::automatic::PLATFORM_ACTOR;
-use super::decide::keep_facts;
+use super::decide::keep_derivation;
 use super::steps::{acting, case_role, rederive, step, with_claim};
 use super::texts;
 use crate::{Actor, Invalid, InvalidKind, ServiceError, Services};
@@ -48,13 +48,19 @@ pub(super) async fn correct_wage_basis(
     }
     let (from, before) = (claim.wage_basis, claim.amount_fen);
     claim.wage_basis = Some(basis);
-    let derived = rederive(svc, &claim, &actor.username, None).await?;
-    let facts = derived.maternity.clone().map(|f| with_claim(f, &claim.id));
+    let found = rederive(svc, &claim, &actor.username, None).await?;
+    let facts = found
+        .derived
+        .maternity
+        .clone()
+        .map(|f| with_claim(f, &claim.id));
     let decision = facts.as_ref().map(|f| evaluate(f, &svc.params));
     let Some(decision) = decision.filter(|d| d.eligible) else {
+        // Refused: nothing is written, so the reads are written on their own.
+        svc.store.record_reads(&found.reads).await?;
         return Err(unavailable(basis).into());
     };
-    keep_facts(&mut claim, &derived);
+    keep_derivation(&mut claim, &found);
     let amount = decision.amount_fen;
     claim.amount_fen = Some(amount.as_i64());
     claim.decision = Some(decision);
@@ -69,6 +75,7 @@ pub(super) async fn correct_wage_basis(
         audit: Some(("claim_wage_corrected".into(), detail)),
         attachment: None,
         payable: None,
+        reads: found.reads,
     };
     let payable = format!("{SUBJECT_TYPE}-{}", claim.id);
     let written = svc

@@ -32,6 +32,16 @@ pub(super) fn keep_facts(claim: &mut Claim, derived: &Derived) {
     }
 }
 
+/// Keeps a fresh derivation on the claim: its facts, and what they rested on (so a later
+/// submission can tell whether they still hold).
+pub(super) fn keep_derivation(
+    claim: &mut Claim,
+    found: &onething_store::allowance::claims::ClaimDerivation,
+) {
+    keep_facts(claim, &found.derived);
+    claim.derivation = Some(found.derivation.clone());
+}
+
 /// The payment deadline: the payment item's limit in working days from approval (the
 /// date the case engine plans when the item starts). Provisional when it runs into a year
 /// whose holiday notice is not loaded: work goes on, the date is recomputed later.

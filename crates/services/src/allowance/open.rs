@@ -111,10 +111,6 @@ pub async fn open_claim(
         case_id: Some(case_id.clone()),
         purpose: PURPOSE.into(),
     };
-    svc.store
-        .employment_link(&data_use, person.as_str(), employer.as_str())
-        .await?
-        .ok_or(ServiceError::NotEmployee)?;
     let subject = ClaimSubject {
         claimant: &person,
         employer: &employer,
@@ -124,8 +120,20 @@ pub async fn open_claim(
         event_date: None,
         today,
     };
-    let (_, derived) = svc.store.derive_claim(&data_use, &subject).await?;
-    let event_date = derived.event_date.ok_or(ServiceError::NoEvent)?;
+    // One read of her records: the employment link, then the facts; the reads are written
+    // with the claim.
+    let mut found = svc
+        .store
+        .derive_claim_unwritten(&data_use, &subject)
+        .await?;
+    found
+        .employment_link(&data_use)
+        .ok_or(ServiceError::NotEmployee)?;
+    let derived = found.derived;
+    let Some(event_date) = derived.event_date else {
+        svc.store.record_reads(&found.reads).await?;
+        return Err(ServiceError::NoEvent);
+    };
     // The enrollment's region; until it is pushed, the employer's registration region, so
     // the claim is in some clerk's queue (the rules never use this fallback).
     let region = derived.region.unwrap_or_else(|| employer.region());
@@ -133,6 +141,7 @@ pub async fn open_claim(
     if let Some(limit) = svc.params.application_limit(region, event_date)
         && limit.is_past(today)
     {
+        svc.store.record_reads(&found.reads).await?;
         refuse_too_late(svc, actor, &person, &employer, event_date, limit).await?;
     }
     let opening = Opening {
@@ -148,9 +157,11 @@ pub async fn open_claim(
         event_date,
         region,
         derived,
+        derivation: Some(found.derivation),
         detail: json!({}),
     };
-    let (new, write) = opening.claim(actor);
+    let (new, mut write) = opening.claim(actor);
+    write.reads = found.reads;
     Ok(svc.store.insert_claim(&new, &write, &svc.calendar).await?)
 }
 
@@ -172,6 +183,8 @@ pub(super) struct Opening {
     /// The enrollment's region, else the employer's registration region.
     pub region: RegionCode,
     pub derived: onething_domain::allowance::Derived,
+    /// What the facts rested on (kept on the claim for submission), if recorded.
+    pub derivation: Option<onething_store::allowance::claims::Derivation>,
     /// More of the `created` step's detail (免申即享 marks itself there).
     pub detail: serde_json::Value,
 }
@@ -192,6 +205,7 @@ impl Opening {
             event_date,
             region,
             derived,
+            derivation,
             detail: extra,
         } = self;
         let region = region.to_string();
@@ -223,6 +237,7 @@ impl Opening {
             missing: derived.missing,
             hospital,
             family_planning_review,
+            derivation,
         };
         let mut detail = json!({"channel": channel.as_str(), "authorisation": authorisation,
             "hospital_id": new.hospital.as_ref().map(|h| h.hospital_id.clone()),
@@ -257,6 +272,7 @@ impl Opening {
             audit: Some(("claim_created".into(), detail)),
             attachment: None,
             payable: None,
+            reads: Vec::new(),
         };
         (new, write)
     }

@@ -4,21 +4,22 @@
 use onething_domain::CitizenId;
 use onething_domain::Uscc;
 use onething_domain::access::UseCase;
-use onething_domain::allowance::{
-    ClaimAction, ClaimStatus, Derived, Outcome, Submission, smart_review,
-};
+use onething_domain::allowance::{ClaimAction, ClaimStatus, Outcome, Submission, smart_review};
 use onething_domain::case::ActorRole;
 use onething_domain::ids::ClaimId;
 use onething_domain::rules::{MaternityDecision, MaternityFacts, evaluate};
 use onething_store::StoreError;
-use onething_store::allowance::claims::{Acting, AttachmentMeta, Claim, ClaimSubject, ClaimWrite};
+use onething_store::allowance::claims::{
+    Acting, AttachmentMeta, Claim, ClaimDerivation, ClaimSubject, ClaimWrite,
+};
+use onething_store::audit::NewAuditEntry;
 use onething_store::cases::CaseWrite;
 use onething_store::shared_data::DataUse;
 use serde_json::json;
 
 use super::commands::{ConfirmWage, Photo, Review, Submit};
 use super::decide::{
-    decided_detail, decision_moves, keep_facts, payable_of, payment_due, record_decision,
+    decided_detail, decision_moves, keep_derivation, payable_of, payment_due, record_decision,
     rejection_reason,
 };
 use super::read::visible_claim;
@@ -81,6 +82,7 @@ pub async fn confirm_wage(
         audit: None,
         attachment: None,
         payable: None,
+        reads: Vec::new(),
     };
     Ok(svc
         .store
@@ -136,6 +138,7 @@ pub(super) async fn attach(
         audit: None,
         attachment: Some((meta.clone(), file.bytes)),
         payable: None,
+        reads: Vec::new(),
     };
     svc.store
         .update_claim(&claim, &write, &svc.calendar)
@@ -208,11 +211,8 @@ pub async fn submit(
     };
     claim.bank_account = Some(account);
     claim.submitted_at = Some(actor.at);
-    let derived = rederive(svc, &claim, &actor.username, None).await?;
-    let facts = derived
-        .maternity
-        .clone()
-        .map(|f| with_claim(f, id.as_str()));
+    let (facts, reads) = submission_facts(svc, &mut claim, &actor.username).await?;
+    let facts = facts.map(|f| with_claim(f, id.as_str()));
     // A claim the health department has not confirmed is a person's decision.
     let waits = super::hospital::review_unconfirmed(svc, &claim.id).await?;
     let outcome = smart_review(
@@ -223,7 +223,6 @@ pub async fn submit(
         },
         &svc.params,
     );
-    keep_facts(&mut claim, &derived);
     let case = svc.store.load_case(&claim.case_id).await?;
     let role = case_role(actor);
     let mut writes = vec![
@@ -263,6 +262,7 @@ pub async fn submit(
         audit: Some((format!("claim_{audit_step}"), detail)),
         attachment: None,
         payable: payable_of(&claim, SMART_REVIEW, actor.at),
+        reads,
     };
     Ok(svc
         .store
@@ -321,6 +321,7 @@ pub async fn review(
         .map_err(|_| invalid(&claim, "reviewed"))?;
     four_eyes(svc, actor, &claim).await?;
     let case = svc.store.load_case(&claim.case_id).await?;
+    let mut reads = Vec::new();
     match cmd {
         Review::Approve {
             certificate_no,
@@ -329,19 +330,24 @@ pub async fn review(
             super::hospital::review_allows_approval(svc, &claim.id).await?;
             let upload = certificate_no.or_else(|| claim.certificate_no.clone());
             let upload = upload.filter(|_| claim.needs_review);
-            let derived = rederive(svc, &claim, &actor.username, upload.as_deref()).await?;
-            let Some(facts) = derived
+            let found = rederive(svc, &claim, &actor.username, upload.as_deref()).await?;
+            let Some(facts) = found
+                .derived
                 .maternity
                 .clone()
                 .map(|f| with_claim(f, id.as_str()))
             else {
-                return Err(ServiceError::FactsIncomplete(derived.missing));
+                // Refused: nothing is written, so the reads are written on their own.
+                svc.store.record_reads(&found.reads).await?;
+                return Err(ServiceError::FactsIncomplete(found.derived.missing));
             };
             let decision = evaluate(&facts, &svc.params);
             if !decision.eligible {
+                svc.store.record_reads(&found.reads).await?;
                 return Err(ServiceError::NotEligible(decision.reasons));
             }
-            keep_facts(&mut claim, &derived);
+            keep_derivation(&mut claim, &found);
+            reads = found.reads;
             if upload.is_some() {
                 claim.certificate_no = upload;
             }
@@ -376,6 +382,7 @@ pub async fn review(
         audit: Some((format!("claim_{name}"), detail)),
         attachment: None,
         payable: payable_of(&claim, &actor.username, actor.at),
+        reads,
     };
     Ok(svc
         .store
@@ -424,13 +431,32 @@ pub(super) fn with_claim(mut facts: MaternityFacts, id: &str) -> MaternityFacts 
     facts
 }
 
-/// The claim's facts derived again from the current shared data (audited for its case).
+/// The rules' input for a submission: the last derivation's while nothing it read has
+/// changed (one query on the records' versions: no record read, nothing audited), else the
+/// facts derived again — kept on the claim, their reads handed back to be written with the
+/// submission.
+async fn submission_facts(
+    svc: &Services,
+    claim: &mut Claim,
+    actor: &str,
+) -> Result<(Option<MaternityFacts>, Vec<NewAuditEntry>), ServiceError> {
+    if svc.store.derivation_unchanged(claim).await? {
+        let input = claim.derivation.as_ref().and_then(|d| d.input.clone());
+        return Ok((input, Vec::new()));
+    }
+    let found = rederive(svc, claim, actor, None).await?;
+    keep_derivation(claim, &found);
+    Ok((found.derived.maternity, found.reads))
+}
+
+/// The claim's facts derived again from the current shared data, for its case; the reads
+/// are not written yet (the caller writes them with its change).
 pub(super) async fn rederive(
     svc: &Services,
     claim: &Claim,
     actor: &str,
     uploaded_certificate_no: Option<&str>,
-) -> Result<Derived, ServiceError> {
+) -> Result<ClaimDerivation, ServiceError> {
     let claimant = CitizenId::parse(&claim.person_id)
         .map_err(|e| StoreError::Corrupt(format!("claim person: {e}")))?;
     let employer = Uscc::parse(&claim.employer_uscc)
@@ -451,7 +477,10 @@ pub(super) async fn rederive(
             .event_date
             .unwrap_or_else(|| onething_domain::china_time::date_in_china(claim.created_at)),
     };
-    Ok(svc.store.derive_claim(&data_use, &subject).await?.1)
+    Ok(svc
+        .store
+        .derive_claim_unwritten(&data_use, &subject)
+        .await?)
 }
 
 /// What approval would decide now, for the clerk's review page: the facts derived again
@@ -467,8 +496,10 @@ pub async fn preview(
         .needs_review
         .then_some(claim.certificate_no.as_deref())
         .flatten();
-    let derived = rederive(svc, claim, &actor.username, uploaded).await?;
-    Ok(derived
+    let found = rederive(svc, claim, &actor.username, uploaded).await?;
+    svc.store.record_reads(&found.reads).await?;
+    Ok(found
+        .derived
         .maternity
         .map(|facts| evaluate(&with_claim(facts, &claim.id), &svc.params)))
 }

@@ -31,7 +31,7 @@ pub use automatic::ClaimSet;
 pub use bank::BankAccount;
 pub use consent::StandingConsent;
 pub use detail::{ClaimParts, ClaimRead};
-pub use evidence::{ClaimSubject, SetDerived};
+pub use evidence::{ClaimDerivation, ClaimSubject, SetDerived};
 pub use read::{ClaimFilter, DuplicateAttempt, Offer, OfferSource};
 pub(crate) use write::attachment_from_row;
 pub use write::{
@@ -98,8 +98,26 @@ pub struct Claim {
     pub payment_due: Option<NaiveDate>,
     /// The deadline was computed over a year without a published notice (预计).
     pub payment_due_provisional: bool,
+    /// The last derivation of the facts from shared data (`None` for a claim stored before
+    /// it was recorded: submission then derives again).
+    pub derivation: Option<Derivation>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+}
+
+/// What a derivation of a claim's facts rested on, kept so submission can skip a second
+/// derivation when nothing it read has changed (`Store::derivation_unchanged`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Derivation {
+    /// SHA-256 over the dataset, key and version of every current record the derivation
+    /// looked at (each dataset of the claim's people, the wage of the event's year).
+    pub versions: String,
+    /// The wage basis the derivation used.
+    pub basis: WageBasis,
+    /// The mother, when the claimant is the father (her records were read).
+    pub mother: Option<String>,
+    /// The rules' input it gave, `None` while data was missing.
+    pub input: Option<onething_domain::rules::MaternityFacts>,
 }
 
 /// Why storage refused a claim write.

@@ -168,7 +168,7 @@ fn procedure(text: &str) -> Option<Procedure> {
 
 pub(super) fn wage(e: &Evidence, date: NaiveDate, out: &mut Collector) -> Option<Fen> {
     let year = wage_year(date);
-    let basis = e.basis.unwrap_or(WageBasis::AvgWage);
+    let basis = WageBasis::effective(e.basis);
     let Some(record) = &e.wage else {
         out.missing(
             "employer_wage",

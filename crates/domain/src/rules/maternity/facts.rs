@@ -62,7 +62,8 @@ impl Procedure {
 }
 
 /// The event claimed for, with exactly the data each kind needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Event {
     Vaginal {
         babies: u32,
@@ -158,8 +159,10 @@ pub enum Scheme {
     Resident,
 }
 
-/// One claim's established facts (the contract's input line, validated).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One claim's established facts (the contract's input line, validated). Serialisable so a
+/// claim can keep the input of its last derivation (submission reuses it while the shared
+/// records behind it are unchanged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaternityFacts {
     pub case_id: String,
     pub claimant_sex: Sex,
@@ -183,7 +186,7 @@ pub struct MaternityFacts {
 }
 
 /// Whether each month before the event month was paid, the month just before first.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PaidMonths(pub Vec<bool>);
 
 impl PaidMonths {

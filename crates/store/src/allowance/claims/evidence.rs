@@ -16,7 +16,10 @@ use onething_exchange::Dataset;
 
 use crate::audit::{NewAuditEntry, append_audits_in};
 use crate::shared_data::{DataUse, contribution_months_in, data_reads, latest_effective_in};
-use crate::shared_records::SharedRecord;
+use crate::shared_records::{RECORD_COLUMNS, SharedRecord, record_of};
+use sha2::{Digest, Sha256};
+
+use super::{Claim, Derivation};
 use crate::{Store, StoreError};
 
 /// Months of contributions looked at before the event month.
@@ -60,6 +63,75 @@ struct PersonRecords {
     enrollments: Vec<SharedRecord>,
     employment: Vec<SharedRecord>,
     contributions: Vec<SharedRecord>,
+}
+
+impl PersonRecords {
+    fn push(&mut self, dataset: Dataset, record: SharedRecord) {
+        match dataset {
+            Dataset::BirthCertificates => self.certificates.push(record),
+            Dataset::DeliveryRecords => self.deliveries.push(record),
+            Dataset::InsuranceEnrollments => self.enrollments.push(record),
+            Dataset::EmploymentStatus => self.employment.push(record),
+            _ => self.contributions.push(record),
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &SharedRecord> {
+        self.certificates
+            .iter()
+            .chain(&self.deliveries)
+            .chain(&self.enrollments)
+            .chain(&self.employment)
+            .chain(&self.contributions)
+    }
+}
+
+/// One claim's derivation, nothing written yet.
+#[derive(Debug, Clone)]
+pub struct ClaimDerivation {
+    pub evidence: Evidence,
+    pub derived: Derived,
+    /// The `data_read` entries of the records used, in the order read: the caller writes
+    /// them in the transaction of the change they are for.
+    pub reads: Vec<NewAuditEntry>,
+    /// What it rested on, to keep on the claim.
+    pub derivation: Derivation,
+    employment_link: Option<SharedRecord>,
+}
+
+impl ClaimDerivation {
+    /// The claimant's latest enrollment or contribution naming the employer (the proof she
+    /// is or was its employee), its read recorded first; `None`: she is not.
+    pub fn employment_link(&mut self, data_use: &DataUse) -> Option<SharedRecord> {
+        let link = self.employment_link.clone()?;
+        let who = ("person", self.evidence.claimant.as_str());
+        let entries = data_reads(data_use, who, std::slice::from_ref(&link), Utc::now());
+        self.reads.splice(0..0, entries);
+        Some(link)
+    }
+}
+
+/// The latest (by event date, then the first key) of the claimant's enrollments and
+/// contributions that name the employer.
+fn employment_link_in(records: &PersonRecords, employer: &Uscc) -> Option<SharedRecord> {
+    records
+        .enrollments
+        .iter()
+        .chain(&records.contributions)
+        .filter(|r| r.employer_uscc.as_deref() == Some(employer.as_str()))
+        .min_by(|a, b| b.event_date.cmp(&a.event_date).then(a.key.cmp(&b.key)))
+        .cloned()
+}
+
+/// SHA-256 (hex) over records' dataset, key and version, in a fixed order.
+fn versions_hash<'a>(records: impl Iterator<Item = (&'a str, &'a str, i64)>) -> String {
+    let mut list: Vec<_> = records.collect();
+    list.sort_unstable();
+    let mut hasher = Sha256::new();
+    for (dataset, key, version) in list {
+        hasher.update(format!("{dataset}\t{key}\t{version}\n"));
+    }
+    hex::encode(hasher.finalize())
 }
 
 /// Which birth a claim is about: the certificate number named, if any, and the days an
@@ -194,20 +266,32 @@ impl Store {
         data_use: &DataUse,
         subject: &ClaimSubject<'_>,
     ) -> Result<(Evidence, Derived), StoreError> {
+        let found = self.derive_claim_unwritten(data_use, subject).await?;
+        self.record_reads(&found.reads).await?;
+        Ok((found.evidence, found.derived))
+    }
+
+    /// [`Store::derive_claim`] without writing the reads: the caller writes
+    /// [`ClaimDerivation::reads`] in the transaction of the change they are for. Every
+    /// record of the claim's people is read in one query (a father's marriages first).
+    pub async fn derive_claim_unwritten(
+        &self,
+        data_use: &DataUse,
+        subject: &ClaimSubject<'_>,
+    ) -> Result<ClaimDerivation, StoreError> {
         let claimant = subject.claimant;
-        let (mother, marriage) = if claimant.sex() == Sex::Male {
-            self.wife_of(data_use, claimant).await?
-        } else {
-            (Some(claimant.clone()), None)
-        };
         let mut reads = Reads::new();
+        let (mother, marriage, marriages) = if claimant.sex() == Sex::Male {
+            self.wife_of(data_use, claimant, &mut reads).await?
+        } else {
+            (Some(claimant.clone()), None, Vec::new())
+        };
+        let (records, wages) = self
+            .claim_records(mother.as_ref(), claimant, subject.employer)
+            .await?;
+        let employment_link = employment_link_in(&records, subject.employer);
         let (certificate, delivery) = match &mother {
             Some(m) => {
-                let records = PersonRecords {
-                    certificates: self.current_of(Dataset::BirthCertificates, m).await?,
-                    deliveries: self.current_of(Dataset::DeliveryRecords, m).await?,
-                    ..PersonRecords::default()
-                };
                 let query = BirthQuery::of(subject);
                 birth_and_delivery_in(data_use, m, &query, &records, &mut reads)
             }
@@ -216,7 +300,7 @@ impl Store {
         let mut evidence = Evidence {
             claimant: claimant.clone(),
             employer: subject.employer.clone(),
-            mother,
+            mother: mother.clone(),
             marriage,
             certificate,
             uploaded_certificate_no: subject.uploaded_certificate_no.map(str::to_owned),
@@ -230,36 +314,134 @@ impl Store {
         let date = subject.event_date.or_else(|| {
             derive::event_date(evidence.delivery.as_ref(), evidence.certificate.as_ref())
         });
+        let wage = date.and_then(|d| {
+            let key = wage_key(subject.employer, d);
+            wages.into_iter().find(|w| w.key == key)
+        });
+        let versions = versions_hash(
+            marriages
+                .iter()
+                .chain(records.all())
+                .chain(wage.iter())
+                .map(|r| (r.dataset.as_str(), r.key.as_str(), r.version)),
+        );
         if let Some(date) = date {
-            let key = wage_key(subject.employer, date);
-            let wage = self
-                .current_shared_record(Dataset::EmployerWages, &key)
-                .await?;
-            let records = PersonRecords {
-                enrollments: self
-                    .current_of(Dataset::InsuranceEnrollments, claimant)
-                    .await?,
-                employment: self.current_of(Dataset::EmploymentStatus, claimant).await?,
-                contributions: self.current_of(Dataset::Contributions, claimant).await?,
-                ..PersonRecords::default()
-            };
             on_event_date_in(data_use, &mut evidence, date, wage, records, &mut reads);
         }
-        self.write_reads(&reads).await?;
         let derived = derive::derive(&evidence, data_use.case_id.as_deref().unwrap_or(""));
-        Ok((evidence, derived))
+        let derivation = Derivation {
+            versions,
+            basis: WageBasis::effective(subject.basis),
+            mother: mother
+                .filter(|m| m != claimant)
+                .map(|m| m.as_str().to_owned()),
+            input: derived.maternity.clone(),
+        };
+        Ok(ClaimDerivation {
+            evidence,
+            derived,
+            reads,
+            derivation,
+            employment_link,
+        })
     }
 
-    async fn current_of(
+    /// The claim's records in one query: the mother's certificates and deliveries, the
+    /// claimant's enrollments, employment changes and contributions (each by event date, as
+    /// [`Store::current_shared_records_of_subject`] answers them), and the employer's wages.
+    async fn claim_records(
         &self,
-        dataset: Dataset,
-        person: &CitizenId,
-    ) -> Result<Vec<SharedRecord>, StoreError> {
-        self.current_shared_records_of_subject(dataset, person.as_str())
-            .await
+        mother: Option<&CitizenId>,
+        claimant: &CitizenId,
+        employer: &Uscc,
+    ) -> Result<(PersonRecords, Vec<SharedRecord>), StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {RECORD_COLUMNS} FROM shared_records
+             WHERE is_current = 1 AND dataset IN ($1, $2) AND subject_id = $3
+             UNION ALL
+             SELECT {RECORD_COLUMNS} FROM shared_records
+             WHERE is_current = 1 AND dataset IN ($4, $5, $6) AND subject_id = $7
+             UNION ALL
+             SELECT {RECORD_COLUMNS} FROM shared_records
+             WHERE is_current = 1 AND dataset = $8 AND employer_uscc = $9
+             ORDER BY event_date, record_key"
+        )))
+        .bind(Dataset::BirthCertificates.as_str())
+        .bind(Dataset::DeliveryRecords.as_str())
+        .bind(mother.map(CitizenId::as_str))
+        .bind(Dataset::InsuranceEnrollments.as_str())
+        .bind(Dataset::EmploymentStatus.as_str())
+        .bind(Dataset::Contributions.as_str())
+        .bind(claimant.as_str())
+        .bind(Dataset::EmployerWages.as_str())
+        .bind(employer.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        let mut records = PersonRecords::default();
+        let mut wages = Vec::new();
+        for row in &rows {
+            let record = record_of(row)?;
+            match record.dataset {
+                Dataset::EmployerWages => wages.push(record),
+                dataset => records.push(dataset, record),
+            }
+        }
+        Ok((records, wages))
     }
 
-    async fn write_reads(&self, reads: &[NewAuditEntry]) -> Result<(), StoreError> {
+    /// Whether the claim's last derivation still holds: made with the wage basis the claim
+    /// has now, and no current record of its people (or the wage of its year) added or
+    /// corrected since — one query on the records' versions, no content read.
+    pub async fn derivation_unchanged(&self, claim: &Claim) -> Result<bool, StoreError> {
+        let (Some(derivation), Some(date)) = (&claim.derivation, claim.event_date) else {
+            return Ok(false);
+        };
+        if derivation.basis != WageBasis::effective(claim.wage_basis) {
+            return Ok(false);
+        }
+        let claimant = CitizenId::parse(&claim.person_id)
+            .map_err(|e| StoreError::corrupt(format!("claim person: {e}")))?;
+        let employer = Uscc::parse(&claim.employer_uscc)
+            .map_err(|e| StoreError::corrupt(format!("claim employer: {e}")))?;
+        let father = claimant.sex() == Sex::Male;
+        let mother = if father {
+            derivation.mother.as_deref()
+        } else {
+            Some(claimant.as_str())
+        };
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT dataset, record_key, version FROM shared_records
+             WHERE is_current = 1 AND dataset IN ($1, $2) AND subject_id = $3
+             UNION ALL
+             SELECT dataset, record_key, version FROM shared_records
+             WHERE is_current = 1 AND dataset IN ($4, $5, $6) AND subject_id = $7
+             UNION ALL
+             SELECT dataset, record_key, version FROM shared_records
+             WHERE is_current = 1 AND dataset = $8 AND record_key = $9
+             UNION ALL
+             SELECT dataset, record_key, version FROM shared_records
+             WHERE is_current = 1 AND dataset = $10 AND (subject_id = $11 OR other_id = $11)",
+        )
+        .bind(Dataset::BirthCertificates.as_str())
+        .bind(Dataset::DeliveryRecords.as_str())
+        .bind(mother)
+        .bind(Dataset::InsuranceEnrollments.as_str())
+        .bind(Dataset::EmploymentStatus.as_str())
+        .bind(Dataset::Contributions.as_str())
+        .bind(claimant.as_str())
+        .bind(Dataset::EmployerWages.as_str())
+        .bind(wage_key(&employer, date))
+        .bind(Dataset::Marriages.as_str())
+        .bind(father.then_some(claimant.as_str()))
+        .fetch_all(self.pool())
+        .await?;
+        let now = versions_hash(rows.iter().map(|(d, k, v)| (d.as_str(), k.as_str(), *v)));
+        Ok(now == derivation.versions)
+    }
+
+    /// Writes `data_read` entries on their own (one statement, one commit): for reads no
+    /// change carries (a preview, a refused request).
+    pub async fn record_reads(&self, reads: &[NewAuditEntry]) -> Result<(), StoreError> {
         if reads.is_empty() {
             return Ok(());
         }
@@ -292,14 +474,7 @@ impl Store {
                 let Some(subject) = record.subject_id.clone() else {
                     continue;
                 };
-                let entry = by_person.entry(subject).or_default();
-                match dataset {
-                    Dataset::BirthCertificates => entry.certificates.push(record),
-                    Dataset::DeliveryRecords => entry.deliveries.push(record),
-                    Dataset::InsuranceEnrollments => entry.enrollments.push(record),
-                    Dataset::EmploymentStatus => entry.employment.push(record),
-                    _ => entry.contributions.push(record),
-                }
+                by_person.entry(subject).or_default().push(dataset, record);
             }
         }
         // First each mother's birth and employer, then every wage in one query.
@@ -344,21 +519,25 @@ impl Store {
         Ok(firsts.into_iter().map(|f| second_pass(f, &wages)).collect())
     }
 
-    /// A father's wife in a current, married marriage record.
+    /// A father's wife in a current, married marriage record; the marriages read are
+    /// recorded in `reads` and answered too (the derivation's versions cover them).
     async fn wife_of(
         &self,
         data_use: &DataUse,
         husband: &CitizenId,
-    ) -> Result<(Option<CitizenId>, Option<SourceRecord>), StoreError> {
-        let marriages = self.marriages_of(data_use, husband.as_str()).await?;
-        let found = marriages.into_iter().rev().find(|m| {
+        reads: &mut Reads,
+    ) -> Result<(Option<CitizenId>, Option<SourceRecord>, Vec<SharedRecord>), StoreError> {
+        let marriages = self.current_marriages_of(husband.as_str()).await?;
+        let who = ("person", husband.as_str());
+        reads.extend(data_reads(data_use, who, &marriages, Utc::now()));
+        let found = marriages.iter().rev().find(|m| {
             m.content["status"] == "married" && m.content["husband_id"] == husband.as_str()
         });
         let wife = found
-            .as_ref()
             .and_then(|m| m.content["wife_id"].as_str())
             .and_then(|w| CitizenId::parse(w).ok());
-        Ok((wife, found.map(|m| source(MARRIAGES, m))))
+        let marriage = found.map(|m| source(MARRIAGES, m.clone()));
+        Ok((wife, marriage, marriages))
     }
 }
 

@@ -25,7 +25,7 @@ pub(super) async fn save_in(
              needs_review = $11, account_name = $12, bank = $13, account_number = $14,
              reject_code = $15, reject_note = $16, submitted_at = $17, reviewed_at = $18,
              reviewed_by = $19, approved_on = $20, payment_due = $21, updated_at = $22,
-             payment_due_provisional = $25, version = version + 1
+             payment_due_provisional = $25, derivation = $26, version = version + 1
          WHERE id = $23 AND version = $24",
     )
     .bind(c.status.as_str())
@@ -53,6 +53,7 @@ pub(super) async fn save_in(
     .bind(&c.id)
     .bind(c.version)
     .bind(i64::from(c.payment_due_provisional))
+    .bind(c.derivation.as_ref().map(to_json).transpose()?)
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 1 {
@@ -63,20 +64,6 @@ pub(super) async fn save_in(
             id: c.id.clone(),
         })
     }
-}
-
-/// A claim change's audit entry, in the same transaction.
-pub(super) async fn audit_raw_in(
-    tx: &mut Transaction<'static, Any>,
-    claim_id: &str,
-    case_id: &str,
-    by: &Acting<'_>,
-    action: &str,
-    detail: &Value,
-) -> Result<(), StoreError> {
-    let entry = audit_entry(claim_id, case_id, by, action, detail);
-    crate::audit::append_audit_in(tx, &entry).await?;
-    Ok(())
 }
 
 /// The audit entry of a claim change.
@@ -100,7 +87,7 @@ pub(super) fn audit_entry(
 }
 
 /// The columns of `ma_claims` a claim's row fills, in the order of [`claim_cells`].
-pub(super) const CLAIM_ROW_COLUMNS: [&str; 34] = [
+pub(super) const CLAIM_ROW_COLUMNS: [&str; 35] = [
     "id",
     "case_id",
     "employer_uscc",
@@ -133,6 +120,7 @@ pub(super) const CLAIM_ROW_COLUMNS: [&str; 34] = [
     "approved_on",
     "payment_due",
     "payment_due_provisional",
+    "derivation",
     "updated_at",
     "version",
 ];
@@ -174,6 +162,7 @@ pub(super) fn claim_cells(c: &Claim) -> Result<Vec<Cell>, StoreError> {
         c.approved_on.map(date).into(),
         c.payment_due.map(date).into(),
         c.payment_due_provisional.into(),
+        c.derivation.as_ref().map(to_json).transpose()?.into(),
         instant(c.updated_at).into(),
         c.version.into(),
     ])

@@ -18,7 +18,7 @@ pub(super) const CLAIM_COLUMNS: &str = "id, case_id, employer_uscc, person_id, c
     certificate_no, event_date, region, wage_basis, facts, missing, decision, params_used, amount_fen, \
     payee, needs_review, authorization_ref, account_name, bank, account_number, reject_code, \
     reject_note, created_by, created_at, submitted_at, reviewed_at, reviewed_by, approved_on, \
-    payment_due, payment_due_provisional, updated_at, version";
+    payment_due, payment_due_provisional, derivation, updated_at, version";
 
 /// Which claims to list; `None` matches all.
 #[derive(Debug, Clone, Default)]
@@ -312,6 +312,11 @@ pub(super) fn claim_of(row: &AnyRow) -> Result<Claim, StoreError> {
         approved_on: parse_opt_date(row.try_get("approved_on")?)?,
         payment_due: parse_opt_date(row.try_get("payment_due")?)?,
         payment_due_provisional: row.try_get::<i64, _>("payment_due_provisional")? != 0,
+        derivation: row
+            .try_get::<Option<String>, _>("derivation")?
+            .as_deref()
+            .map(parse_json)
+            .transpose()?,
         updated_at: parse_instant(&row.try_get::<String, _>("updated_at")?)?,
         version: row.try_get("version")?,
     })

@@ -14,10 +14,13 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::persist::{CLAIM_ROW_COLUMNS, audit_raw_in, claim_cells, save_in};
+use super::persist::{CLAIM_ROW_COLUMNS, audit_entry, claim_cells, save_in};
 use super::{Channel, Claim, ClaimError};
 use crate::allowance::steps::{NewNotification, notify_in};
-use crate::cases::{Actor, CaseRecord, CaseWrite, NewCase, advance_in, open_case_with_in};
+use crate::audit::{NewAuditEntry, append_audits_in};
+use crate::cases::{
+    Actor, CaseRecord, CaseWrite, NewCase, advance_from_in, advance_in, open_case_with_in,
+};
 use crate::payables::{NewPayable, create_payable_in};
 use crate::rows::insert_row as insert_one;
 use crate::text::instant;
@@ -58,6 +61,8 @@ pub struct NewClaim {
     /// bundle's optional item `HEALTH-FAMILY-PLANNING-REVIEW`, started at once and handed
     /// to the health department's system (a delivery) when one is registered.
     pub family_planning_review: bool,
+    /// The derivation the facts came from (kept so submission can reuse it).
+    pub derivation: Option<super::Derivation>,
 }
 
 /// Which hospital's window took a claim, and the birth order its 申报表 gives.
@@ -150,6 +155,10 @@ pub struct ClaimWrite<'a> {
     pub attachment: Option<(AttachmentMeta, Vec<u8>)>,
     /// The payable an approval creates (the amount, payee, account and due date frozen).
     pub payable: Option<NewPayable>,
+    /// The `data_read` entries of the shared records read for this change (EX-4), written
+    /// with its audit entry in one statement inside its transaction: a change and the
+    /// reads it rests on commit together.
+    pub reads: Vec<NewAuditEntry>,
 }
 
 impl ClaimWrite<'_> {
@@ -178,15 +187,21 @@ impl Store {
         }
         let catalog = self.current_catalog().await?;
         let mut tx = self.begin_write().await?;
-        match insert_in(&mut tx, &catalog, new, write, calendar).await {
+        let case = match insert_in(&mut tx, &catalog, new, write, calendar).await {
             Err(ClaimError::Store(e)) if e.is_unique_violation() => {
                 drop(tx);
+                self.record_reads(&write.reads).await?;
                 return Err(self.refuse_duplicate(new, write).await);
             }
-            other => other?,
+            Err(e) => {
+                drop(tx);
+                return Err(self.reads_kept(write, e).await);
+            }
+            Ok(case) => case,
         };
         tx.commit().await?;
-        Ok(self.claim(&new.id).await?)
+        // The row as written: no second read of what the transaction just stored.
+        Ok(stored(draft_of(new, &case.id, &write.by)))
     }
 
     /// Saves `claim` (read at its `version`) and writes `write` with it.
@@ -200,9 +215,24 @@ impl Store {
             return Ok(self.claim(&claim.id).await?);
         }
         let mut tx = self.begin_write().await?;
-        update_in(&mut tx, claim, write, calendar).await?;
+        if let Err(e) = update_in(&mut tx, claim, write, calendar).await {
+            drop(tx);
+            return Err(self.reads_kept(write, e.into()).await);
+        }
         tx.commit().await?;
-        Ok(self.claim(&claim.id).await?)
+        // The row as `save_in` left it: no second read of what the transaction just stored.
+        let mut saved = claim.clone();
+        saved.version += 1;
+        saved.updated_at = write.by.at;
+        Ok(stored(saved))
+    }
+
+    /// A refused change's reads still happened: recorded on their own, then the refusal.
+    async fn reads_kept(&self, write: &ClaimWrite<'_>, refused: ClaimError) -> ClaimError {
+        match self.record_reads(&write.reads).await {
+            Ok(()) => refused,
+            Err(e) => e.into(),
+        }
     }
 
     /// Saves `claim` (read at its `version`) with `write` and sets its payable's amount to
@@ -219,8 +249,16 @@ impl Store {
             return Ok(self.claim(&claim.id).await?);
         }
         let mut tx = self.begin_write().await?;
-        crate::payables::amend_due_amount_in(&mut tx, payable_id, amount, write.by.at).await?;
-        update_in(&mut tx, claim, write, calendar).await?;
+        let amended =
+            crate::payables::amend_due_amount_in(&mut tx, payable_id, amount, write.by.at);
+        let written = match amended.await {
+            Ok(()) => update_in(&mut tx, claim, write, calendar).await,
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = written {
+            drop(tx);
+            return Err(self.reads_kept(write, e.into()).await);
+        }
         tx.commit().await?;
         Ok(self.claim(&claim.id).await?)
     }
@@ -292,6 +330,16 @@ impl Store {
     }
 }
 
+/// A claim as a read of its row answers it: instants at the stored (microsecond) precision.
+fn stored(mut claim: Claim) -> Claim {
+    let at = |t: DateTime<Utc>| crate::text::parse_instant(&instant(t)).unwrap_or(t);
+    claim.created_at = at(claim.created_at);
+    claim.updated_at = at(claim.updated_at);
+    claim.submitted_at = claim.submitted_at.map(at);
+    claim.reviewed_at = claim.reviewed_at.map(at);
+    claim
+}
+
 /// The row a new claim starts as: a draft, version 1, created by the writer now.
 pub(super) fn draft_of(new: &NewClaim, case_id: &str, by: &Acting<'_>) -> Claim {
     Claim {
@@ -325,6 +373,7 @@ pub(super) fn draft_of(new: &NewClaim, case_id: &str, by: &Acting<'_>) -> Claim 
         approved_on: None,
         payment_due: None,
         payment_due_provisional: false,
+        derivation: new.derivation.clone(),
         updated_at: by.at,
         version: 1,
     }
@@ -440,25 +489,35 @@ pub(super) async fn insert_attachment(
     Ok(())
 }
 
-/// The case events, notifications and audit entry of a change, in the caller's transaction.
+/// The case events, notifications and audit entry of a change, in the caller's
+/// transaction; `case` is the case as the transaction already holds it (else read).
 async fn finish_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     claim_id: &str,
-    case_id: &str,
+    case: Result<&CaseRecord, &str>,
     write: &ClaimWrite<'_>,
     calendar: &Calendar,
 ) -> Result<Option<CaseRecord>, StoreError> {
-    let case = if write.case.is_empty() {
-        None
-    } else {
-        Some(advance_in(tx, case_id, &write.case, &write.case_actor(), calendar).await?)
+    let actor = write.case_actor();
+    let case_id = match case {
+        Ok(record) => record.id.as_str(),
+        Err(id) => id,
+    };
+    let advanced = match (write.case.is_empty(), case) {
+        (true, _) => None,
+        (false, Ok(record)) => {
+            Some(advance_from_in(tx, record, &write.case, &actor, calendar).await?)
+        }
+        (false, Err(id)) => Some(advance_in(tx, id, &write.case, &actor, calendar).await?),
     };
     notify_in(tx, &write.notifications, write.by.at).await?;
+    // Last, so PostgreSQL holds the audit chain's lock only from here to the commit.
+    let mut entries = write.reads.clone();
     if let Some((action, detail)) = &write.audit {
-        let by = &write.by;
-        audit_raw_in(tx, claim_id, case_id, by, action, detail).await?;
+        entries.push(audit_entry(claim_id, case_id, &write.by, action, detail));
     }
-    Ok(case)
+    append_audits_in(tx, &entries).await?;
+    Ok(advanced)
 }
 
 /// Inserts a claim with its case inside the caller's transaction and writes `write` (the
@@ -488,7 +547,7 @@ pub(super) async fn insert_in(
     };
     let mut next = write.clone();
     next.idempotency_key = format!("{}:created", write.idempotency_key);
-    let after = finish_in(tx, &new.id, &case.id, &next, calendar).await?;
+    let after = finish_in(tx, &new.id, Ok(&case), &next, calendar).await?;
     Ok(after.unwrap_or(case))
 }
 
@@ -506,7 +565,7 @@ pub(super) async fn update_in(
     if let Some((meta, bytes)) = &write.attachment {
         insert_attachment(tx, &claim.id, meta, bytes).await?;
     }
-    finish_in(tx, &claim.id, &claim.case_id, write, calendar).await?;
+    finish_in(tx, &claim.id, Err(&claim.case_id), write, calendar).await?;
     Ok(())
 }
 
