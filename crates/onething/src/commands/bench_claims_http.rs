@@ -29,13 +29,16 @@ fn username(n: usize) -> String {
     format!("bench-hr-{n}")
 }
 
-/// The server child, stopped when dropped.
-struct Server(Child);
+/// The server child, stopped when dropped, and the platform key file made for it.
+struct Server(Child, Option<std::path::PathBuf>);
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+        if let Some(key) = &self.1 {
+            let _ = std::fs::remove_file(key);
+        }
     }
 }
 
@@ -67,13 +70,23 @@ async fn start_server(db: &str, client: &reqwest::Client) -> Result<(Server, Str
         .port();
     let listen = format!("127.0.0.1:{port}");
     let exe = std::env::current_exe().map_err(|e| Failure::environment("找不到本程序", e))?;
-    let child = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .args(["serve", "--db", db, "--listen", &listen])
         .env("ONETHING_LOG", "warn")
-        .stdout(Stdio::null())
+        .stdout(Stdio::null());
+    // PostgreSQL needs a platform key file: unless one is given, the server makes a fresh
+    // one for the run (removed after).
+    let key = std::env::var_os("ONETHING_PLATFORM_KEY")
+        .is_none()
+        .then(|| std::env::temp_dir().join(format!("onething-bench-{port}.pem")));
+    if let Some(path) = &key {
+        command.env("ONETHING_PLATFORM_KEY", path);
+    }
+    let child = command
         .spawn()
         .map_err(|e| Failure::environment("无法启动服务", e))?;
-    let server = Server(child);
+    let server = Server(child, key);
     let base = format!("http://{listen}");
     for _ in 0..600 {
         let ready = client.get(format!("{base}/readyz")).send().await;

@@ -266,7 +266,7 @@ pub async fn submit(
     };
     Ok(svc
         .store
-        .update_claim(&claim, &write, &svc.calendar)
+        .update_claim_on(&claim, &case, &write, &svc.calendar)
         .await?)
 }
 
@@ -386,7 +386,7 @@ pub async fn review(
     };
     Ok(svc
         .store
-        .update_claim(&claim, &write, &svc.calendar)
+        .update_claim_on(&claim, &case, &write, &svc.calendar)
         .await?)
 }
 

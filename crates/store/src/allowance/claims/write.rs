@@ -211,11 +211,35 @@ impl Store {
         write: &ClaimWrite<'_>,
         calendar: &Calendar,
     ) -> Result<Claim, ClaimError> {
+        self.update_claim_at(claim, None, write, calendar).await
+    }
+
+    /// [`Store::update_claim`] on the claim's case as the caller read it (`case`, e.g. to
+    /// plan a decision): its events are planned on that state instead of reading the case
+    /// again; a case moved meanwhile fails its version check (a conflict), as always.
+    pub async fn update_claim_on(
+        &self,
+        claim: &Claim,
+        case: &CaseRecord,
+        write: &ClaimWrite<'_>,
+        calendar: &Calendar,
+    ) -> Result<Claim, ClaimError> {
+        self.update_claim_at(claim, Some(case), write, calendar)
+            .await
+    }
+
+    async fn update_claim_at(
+        &self,
+        claim: &Claim,
+        case: Option<&CaseRecord>,
+        write: &ClaimWrite<'_>,
+        calendar: &Calendar,
+    ) -> Result<Claim, ClaimError> {
         if self.claim_of_key(&write.idempotency_key).await?.is_some() {
             return Ok(self.claim(&claim.id).await?);
         }
         let mut tx = self.begin_write().await?;
-        if let Err(e) = update_in(&mut tx, claim, write, calendar).await {
+        if let Err(e) = update_in(&mut tx, claim, case, write, calendar).await {
             drop(tx);
             return Err(self.reads_kept(write, e.into()).await);
         }
@@ -555,6 +579,7 @@ pub(super) async fn insert_in(
 pub(super) async fn update_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     claim: &Claim,
+    case: Option<&CaseRecord>,
     write: &ClaimWrite<'_>,
     calendar: &Calendar,
 ) -> Result<(), StoreError> {
@@ -565,7 +590,8 @@ pub(super) async fn update_in(
     if let Some((meta, bytes)) = &write.attachment {
         insert_attachment(tx, &claim.id, meta, bytes).await?;
     }
-    finish_in(tx, &claim.id, Err(&claim.case_id), write, calendar).await?;
+    let case = case.ok_or(claim.case_id.as_str());
+    finish_in(tx, &claim.id, case, write, calendar).await?;
     Ok(())
 }
 
