@@ -276,7 +276,7 @@ impl Store {
         let amended =
             crate::payables::amend_due_amount_in(&mut tx, payable_id, amount, write.by.at);
         let written = match amended.await {
-            Ok(()) => update_in(&mut tx, claim, write, calendar).await,
+            Ok(()) => update_in(&mut tx, claim, None, write, calendar).await,
             Err(e) => Err(e.into()),
         };
         if let Err(e) = written {
