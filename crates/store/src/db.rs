@@ -52,6 +52,19 @@ impl Backend {
         }
     }
 
+    /// The elements of a JSON array bound at `param` as a row source `j` with one column
+    /// `value` (an element; `j.value ->> 0` its first member): the `FROM` of an `UPDATE`
+    /// that moves each row by its own values. Joined on the target's primary key alone,
+    /// the planner walks the array and looks each row up by key.
+    pub(crate) fn json_rows(self, param: &str) -> String {
+        match self {
+            Backend::Sqlite => format!("json_each({param}) AS j"),
+            Backend::Postgres => {
+                format!("jsonb_array_elements(CAST({param} AS jsonb)) AS j(value)")
+            }
+        }
+    }
+
     /// The product behind a connection (for helpers given only the connection).
     pub(crate) fn of_connection(conn: &sqlx::AnyConnection) -> Backend {
         if conn.backend_name().eq_ignore_ascii_case("postgresql") {

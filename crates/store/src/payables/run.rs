@@ -14,7 +14,7 @@ use serde_json::json;
 use sqlx::{AssertSqlSafe, Row};
 use uuid::Uuid;
 
-use super::sql::{AuditIn, audit_in, numbered, pieces};
+use super::sql::{AuditIn, audit_in};
 use super::{Acting, PayableError, Settlement, Subjects, Tx, region_pattern};
 use crate::text::{date, instant};
 use crate::{Store, StoreError};
@@ -64,6 +64,8 @@ pub(super) struct Candidate {
     pub(super) case_id: Option<String>,
     pub(super) case_item: Option<String>,
     pub(super) failed: bool,
+    /// The row's version as read: the take moves it only if no one moved it since.
+    version: i64,
     amount: i64,
     payee: Option<String>,
     account: [Option<String>; 3],
@@ -126,7 +128,7 @@ impl Store {
 
 async fn candidates(tx: &mut Tx, run: &SettleRun) -> Result<Vec<Candidate>, PayableError> {
     let sql = format!(
-        "SELECT id, service, subject_type, subject_id, case_id, case_item, status, amount_fen,
+        "SELECT id, service, subject_type, subject_id, case_id, case_item, status, version, amount_fen,
                 payee_kind, payee_name, bank, account_number
          FROM payables WHERE {ELIGIBLE} ORDER BY id"
     );
@@ -145,6 +147,7 @@ async fn candidates(tx: &mut Tx, run: &SettleRun) -> Result<Vec<Candidate>, Paya
                 case_id: row.try_get("case_id")?,
                 case_item: row.try_get("case_item")?,
                 failed: row.try_get::<String, _>("status")? == "failed",
+                version: row.try_get("version")?,
                 amount: row.try_get("amount_fen")?,
                 payee: row.try_get("payee_kind")?,
                 account: [
@@ -208,33 +211,43 @@ fn new_settlement_id(until: NaiveDate) -> String {
     format!("ST{}-{}", until.format("%Y%m%d"), &random[..8])
 }
 
-/// Moves the payables to `settled` with a conditional update; only the rows it returns are
-/// this run's (another run may have taken some in the meantime).
+/// Payables moved per statement: the ids travel as one JSON parameter.
+const PAYABLES_PER_TAKE: usize = 2_048;
+
+/// Moves the payables to `settled`, each only if its row is still the version read (the
+/// eligibility was checked on that version, in this transaction); only the rows it returns
+/// are this run's (another run may have taken some in the meantime). By id and version,
+/// not by repeating the eligibility: SQLite would walk the due payables' index, every
+/// due payable, for each piece of ids (quadratic in the run's payables).
 async fn take(
     tx: &mut Tx,
     settlement_id: &str,
     run: &SettleRun,
     ready: Vec<Taken>,
 ) -> Result<Vec<Taken>, PayableError> {
-    let ids: Vec<&str> = ready.iter().map(|t| t.item.payable_id.as_str()).collect();
-    let mut taken: HashSet<String> = HashSet::with_capacity(ids.len());
-    for piece in pieces(&ids) {
-        let sql = format!(
-            "UPDATE payables SET status = 'settled', settlement_id = $3, payment_id = NULL,
-                    account_corrected_at = NULL, updated_at = $4, version = version + 1
-             WHERE {ELIGIBLE} AND id IN ({})
-             RETURNING id",
-            numbered(5, piece.len())
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql))
-            .bind(date(run.until))
-            .bind(region_pattern(run.scope))
+    let source = crate::Backend::of_connection(tx).json_rows("$1");
+    let sql = format!(
+        "UPDATE payables SET status = 'settled', settlement_id = $2, payment_id = NULL,
+                account_corrected_at = NULL, updated_at = $3, version = payables.version + 1
+         FROM {source}
+         WHERE payables.id = j.value ->> 0
+           AND payables.version = CAST(j.value ->> 1 AS BIGINT)
+         RETURNING payables.id"
+    );
+    let mut taken: HashSet<String> = HashSet::with_capacity(ready.len());
+    for piece in ready.chunks(PAYABLES_PER_TAKE) {
+        let rows: Vec<(&str, i64)> = piece
+            .iter()
+            .map(|t| (t.from.id.as_str(), t.from.version))
+            .collect();
+        let list = serde_json::to_string(&rows).map_err(StoreError::corrupt)?;
+        let moved = sqlx::query(AssertSqlSafe(sql.as_str()))
+            .bind(list)
             .bind(settlement_id)
-            .bind(instant(run.acting.at));
-        for id in piece {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&mut **tx).await? {
+            .bind(instant(run.acting.at))
+            .fetch_all(&mut **tx)
+            .await?;
+        for row in moved {
             taken.insert(row.try_get("id")?);
         }
     }

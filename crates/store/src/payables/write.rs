@@ -4,12 +4,13 @@
 use std::time::Instant;
 
 use onething_domain::allowance::settlement::{PlannedPayment, SettlementPlan};
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 
 use super::effects::{PayableChange, PayableEvent, apply_in};
 use super::run::{SettleRun, Taken};
 use super::sql::count;
 use super::{PayableError, Payment, Settlement, SettlementHead, Subjects, Tx};
+use crate::StoreError;
 use crate::rows::{Cell, insert_rows};
 use crate::text::{date, instant};
 
@@ -74,7 +75,7 @@ pub(super) async fn write_settlement(
     let backend = crate::Backend::of_connection(tx);
     insert_rows(tx, backend, "payments", &PAYMENT_COLUMNS, &payment_rows).await?;
     insert_rows(tx, backend, "payment_lines", &LINE_COLUMNS, &line_rows).await?;
-    link(tx, id, line_rows.len()).await?;
+    link(tx, &line_rows).await?;
     let payments_s = started.elapsed().as_secs_f64();
     let started = Instant::now();
     apply_in(tx, subjects, &run.acting, &changes).await?;
@@ -145,25 +146,30 @@ fn payment_cells(settlement_id: &str, payment_id: &str, planned: &PlannedPayment
     ]
 }
 
-/// Each payable taken points to its payment: one statement over the settlement's payables,
-/// each finding its line of this settlement by the lines' payable index. (One `UPDATE …
-/// WHERE settlement_id = $2 AND id IN (…)` per payment let SQLite walk the settlement's
-/// index, every payable of the run, per payment: quadratic in the run's payables.)
-async fn link(tx: &mut Tx, settlement_id: &str, lines: usize) -> Result<(), PayableError> {
-    let done = sqlx::query(
-        "UPDATE payables SET payment_id = (SELECT l.payment_id FROM payment_lines l
-                JOIN payments p ON p.id = l.payment_id
-                WHERE l.payable_id = payables.id AND p.settlement_id = $1)
-         WHERE settlement_id = $1",
-    )
-    .bind(settlement_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if done != lines as u64 {
-        return Err(PayableError::ControlTotals(format!(
-            "settlement {settlement_id}: {done} payables for {lines} payment lines"
-        )));
+/// Each payable taken points to its payment, by id ([`crate::Backend::json_rows`]): the
+/// payment lines `[payment, payable, amount]` in pieces of 2,048. (One `UPDATE … WHERE settlement_id = $2 AND
+/// id IN (…)` per payment let SQLite walk the settlement's index, every payable of the
+/// run, per payment: quadratic in the run's payables.) The payables were taken by this
+/// run in this transaction; the count is checked here and the totals after.
+async fn link(tx: &mut Tx, links: &[Vec<Cell>]) -> Result<(), PayableError> {
+    let source = crate::Backend::of_connection(tx).json_rows("$1");
+    let sql = format!(
+        "UPDATE payables SET payment_id = j.value ->> 0 FROM {source}
+         WHERE payables.id = j.value ->> 1"
+    );
+    for piece in links.chunks(2_048) {
+        let list = serde_json::to_string(piece).map_err(StoreError::corrupt)?;
+        let done = sqlx::query(AssertSqlSafe(sql.as_str()))
+            .bind(list)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+        if done != piece.len() as u64 {
+            return Err(PayableError::ControlTotals(format!(
+                "{done} payables linked for {} payment lines",
+                piece.len()
+            )));
+        }
     }
     Ok(())
 }

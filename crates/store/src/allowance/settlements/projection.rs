@@ -106,10 +106,7 @@ async fn project(
         rows.push(projected(acting, change)?);
     }
     let list = serde_json::to_string(&rows).map_err(StoreError::corrupt)?;
-    let source = match crate::Backend::of_connection(tx) {
-        crate::Backend::Sqlite => "json_each($1) AS j",
-        crate::Backend::Postgres => "jsonb_array_elements(CAST($1 AS jsonb)) AS j(value)",
-    };
+    let source = crate::Backend::of_connection(tx).json_rows("$1");
     let sql = format!(
         "UPDATE ma_claims SET status = j.value ->> 1,
                 settlement_id = COALESCE(j.value ->> 2, settlement_id),
@@ -224,4 +221,42 @@ fn messages(
         note(Recipient::Employer(employer.to_owned()), to_employer),
         note(Recipient::Person(person.to_owned()), to_person),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onething_domain::Fen;
+
+    fn change(claim: &str) -> PayableChange {
+        PayableChange {
+            payable_id: format!("P-{claim}"),
+            service: "maternity_allowance".into(),
+            subject_type: "ma_claim".into(),
+            subject_id: claim.into(),
+            case_id: None,
+            case_item: None,
+            amount: Fen::new(100),
+            event: PayableEvent::Failed {
+                payment_id: "X".into(),
+                reason: "r".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_claim_moves_once_per_statement_and_pieces_stay_bounded() {
+        let changes: Vec<PayableChange> = ["a", "b", "a", "c", "c"].map(change).to_vec();
+        let sizes: Vec<Vec<&str>> = distinct_pieces(&changes)
+            .iter()
+            .map(|p| p.iter().map(|c| c.subject_id.as_str()).collect())
+            .collect();
+        assert_eq!(sizes, vec![vec!["a", "b"], vec!["a", "c"], vec!["c"]]);
+        let many: Vec<PayableChange> = (0..CLAIMS_PER_MOVE + 1)
+            .map(|i| change(&i.to_string()))
+            .collect();
+        let lens: Vec<usize> = distinct_pieces(&many).iter().map(|p| p.len()).collect();
+        assert_eq!(lens, vec![CLAIMS_PER_MOVE, 1]);
+        assert!(distinct_pieces(&[]).is_empty());
+    }
 }
