@@ -175,8 +175,9 @@ pub struct LoadArgs {
     /// (`ma-claims`).
     #[arg(long, default_value_t = 1_000_000)]
     pub ids: u64,
-    /// Which look-up: `cases` (GET /api/v1/cases/{id}) or `ma-claims`
-    /// (GET /api/v1/maternity-allowance/claims/{id}).
+    /// Which look-up: `cases` (GET /api/v1/cases/{id}), `ma-claims`
+    /// (GET /api/v1/maternity-allowance/claims/{id}), or `session` (GET /api/v1/session:
+    /// the session check alone, to measure its share of a look-up).
     #[arg(long, value_enum, default_value_t = LoadTarget::Cases)]
     pub target: LoadTarget,
     #[arg(long, default_value_t = 1)]
@@ -187,6 +188,7 @@ pub struct LoadArgs {
 pub enum LoadTarget {
     Cases,
     MaClaims,
+    Session,
 }
 
 #[derive(Debug, Args)]

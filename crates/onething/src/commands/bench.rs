@@ -297,7 +297,7 @@ fn seed_error(e: sqlx::Error) -> Failure {
 pub fn target_id(target: LoadTarget, n: u64) -> String {
     match target {
         LoadTarget::Cases => bench_case_id(n),
-        LoadTarget::MaClaims => super::bench_claims::bench_claim_id(n),
+        LoadTarget::MaClaims | LoadTarget::Session => super::bench_claims::bench_claim_id(n),
     }
 }
 
@@ -306,6 +306,7 @@ pub fn target_path(target: LoadTarget, id: &str) -> String {
     match target {
         LoadTarget::Cases => format!("/api/v1/cases/{id}"),
         LoadTarget::MaClaims => format!("/api/v1/maternity-allowance/claims/{id}"),
+        LoadTarget::Session => "/api/v1/session".to_owned(),
     }
 }
 
@@ -422,5 +423,6 @@ mod tests {
         );
         assert_eq!(target_id(LoadTarget::Cases, 7), "bench-7");
         assert_eq!(target_id(LoadTarget::MaClaims, 7), "bench-ma-7");
+        assert_eq!(target_path(LoadTarget::Session, "x"), "/api/v1/session");
     }
 }
