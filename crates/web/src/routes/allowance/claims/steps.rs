@@ -49,14 +49,16 @@ pub(crate) struct ConfirmWageBody {
     basis: WageBasis,
 }
 
-/// The employer confirms the previous-year average monthly wage (or base) tax pushed.
+/// The employer confirms the previous-year average monthly wage (or base) tax pushed; on a
+/// claim 免申即享 decided, it corrects the basis before settlement (the amount decided again).
 #[utoipa::path(post, path = "/maternity-allowance/claims/{id}/confirm-wage", tag = "maternity-allowance",
     params(("id" = ClaimId, Path, description = "claim id")), request_body = ConfirmWageBody,
     security(("bearer" = []), ("session_cookie" = [])),
     responses((status = 200, body = ClaimView),
               (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
-              (status = 409, body = crate::error::ErrorBody, description = "INVALID_STATE")))]
+              (status = 409, body = crate::error::ErrorBody, description = "INVALID_STATE (neither a draft nor a 免申即享 claim before settlement)"),
+              (status = 422, body = crate::error::ErrorBody, description = "WAGE_BASIS_UNAVAILABLE: a 免申即享 claim's basis corrected to one the pushed data cannot support")))]
 pub(crate) async fn confirm_wage(
     State(state): State<AppState>,
     user: CurrentUser,
