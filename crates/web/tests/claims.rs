@@ -522,7 +522,7 @@ fn keys_present(claim: &Value) -> Vec<&'static str> {
 }
 
 #[tokio::test]
-async fn a_claim_is_a_summary_unless_its_parts_are_asked_for() {
+async fn a_claim_is_whole_by_default_and_a_summary_with_the_parts_asked_for() {
     for db in support::test_dbs().await {
         let s = setup_on(TestApp::on(db.store).await).await;
         let label = db.label;
@@ -552,8 +552,16 @@ async fn a_claim_is_a_summary_unless_its_parts_are_asked_for() {
         .await;
         assert_eq!(wage.status, StatusCode::OK, "{label}");
 
+        // Without `include` the whole claim, as the contract lists it.
+        let whole = read(&s, "").await;
+        assert_eq!(
+            keys_present(&whole.json).len(),
+            6,
+            "{label}: {}",
+            whole.text
+        );
         // The summary: where the claim stands, none of the larger parts.
-        let summary = read(&s, "").await;
+        let summary = read(&s, "?include=summary").await;
         assert_eq!(summary.status, StatusCode::OK, "{label}: {}", summary.text);
         assert_eq!(keys_present(&summary.json), Vec::<&str>::new(), "{label}");
         for key in [
@@ -579,7 +587,7 @@ async fn a_claim_is_a_summary_unless_its_parts_are_asked_for() {
 
         // Each part alone adds its keys and only those.
         for (part, keys) in PART_KEYS {
-            let one = read(&s, &format!("?include={part}")).await;
+            let one = read(&s, &format!("?include=summary,{part}")).await;
             assert_eq!(one.status, StatusCode::OK, "{label} {part}: {}", one.text);
             assert_eq!(keys_present(&one.json), keys.to_vec(), "{label} {part}");
             assert_eq!(
@@ -675,7 +683,7 @@ async fn a_claim_is_a_summary_unless_its_parts_are_asked_for() {
             "{label}: {decided}"
         );
         assert!(decided["params_used"].is_object(), "{label}: {decided}");
-        let summary = read(&s, "").await.json;
+        let summary = read(&s, "?include=summary").await.json;
         assert_eq!(summary["status"], "approved", "{label}");
         assert_eq!(
             summary["amount_fen"], approved.json["amount_fen"],

@@ -305,7 +305,7 @@ pub fn target_id(target: LoadTarget, n: u64) -> String {
 pub fn target_path(target: LoadTarget, id: &str) -> String {
     match target {
         LoadTarget::Cases => format!("/api/v1/cases/{id}"),
-        LoadTarget::MaClaims => format!("/api/v1/maternity-allowance/claims/{id}"),
+        LoadTarget::MaClaims => format!("/api/v1/maternity-allowance/claims/{id}?include=summary"),
         LoadTarget::Session => "/api/v1/session".to_owned(),
     }
 }
@@ -419,7 +419,7 @@ mod tests {
         );
         assert_eq!(
             target_path(LoadTarget::MaClaims, "x"),
-            "/api/v1/maternity-allowance/claims/x"
+            "/api/v1/maternity-allowance/claims/x?include=summary"
         );
         assert_eq!(target_id(LoadTarget::Cases, 7), "bench-7");
         assert_eq!(target_id(LoadTarget::MaClaims, 7), "bench-ma-7");

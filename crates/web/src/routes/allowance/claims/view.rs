@@ -305,30 +305,34 @@ pub(crate) async fn list_claims(
     Ok(Json(ClaimList { claims }))
 }
 
-/// The larger parts `GET …/claims/{id}` adds to its summary when asked.
+/// What `GET …/claims/{id}` answers: without `include`, the whole claim as the contract
+/// lists it; with it, the summary and the parts named.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ClaimQuery {
-    /// Comma-separated parts to add to the summary (an addition): `facts` (the derived
-    /// facts and `missing`), `decision` (the rules' decision with its explanation, and
-    /// `params_used`), `steps` (every step), `attachments`, or `all`. Without it the
-    /// answer is the summary: status, the mother masked, employer, dates, amount, wage
-    /// basis, payee, account (masked), rejection, `current_step` and timestamps.
+    /// An addition: `summary` alone answers the summary (status, the mother masked,
+    /// employer, dates, amount, wage basis, payee, account masked, rejection,
+    /// `current_step`, timestamps) — a tenth of the whole claim, for callers that poll
+    /// where a claim stands; comma-separated parts add to it: `facts` (the derived facts
+    /// and `missing`), `decision` (the rules' decision with its explanation, and
+    /// `params_used`), `steps` (every step), `attachments`; `all` is the whole claim,
+    /// as without `include`.
     #[param(
-        pattern = r"^((facts|decision|steps|attachments|all)(,(facts|decision|steps|attachments|all))*)?$"
+        pattern = r"^((summary|facts|decision|steps|attachments|all)(,(summary|facts|decision|steps|attachments|all))*)?$"
     )]
     include: Option<String>,
 }
 
-/// The parts named by `include` (see [`ClaimQuery`]); an unknown name is 400 naming the field.
+/// The parts named by `include` (see [`ClaimQuery`]): the whole claim without it (the
+/// contract's answer); an unknown name is 400 naming the field.
 pub(crate) fn claim_parts(include: Option<&str>) -> Result<ClaimParts, ApiError> {
+    let Some(include) = include else {
+        return Ok(ClaimParts::ALL);
+    };
     let mut parts = ClaimParts::SUMMARY;
-    for name in include
-        .unwrap_or_default()
-        .split(',')
-        .filter(|n| !n.is_empty())
-    {
+    for name in include.split(',').filter(|n| !n.is_empty()) {
         match name {
+            "summary" => {}
             "facts" => parts.facts = true,
             "decision" => parts.decision = true,
             "steps" => parts.steps = true,
@@ -338,7 +342,7 @@ pub(crate) fn claim_parts(include: Option<&str>) -> Result<ClaimParts, ApiError>
                 return Err(ApiError::bad_request(
                     "INVALID_QUERY",
                     format!(
-                        "查询参数 include 无效：{other}（可选 facts、decision、steps、attachments、all）"
+                        "查询参数 include 无效：{other}（可选 summary、facts、decision、steps、attachments、all）"
                     ),
                     "include",
                 ));
@@ -348,7 +352,8 @@ pub(crate) fn claim_parts(include: Option<&str>) -> Result<ClaimParts, ApiError>
     Ok(parts)
 }
 
-/// One claim: its summary, and the facts, decision, steps and attachments when asked.
+/// One claim, whole (the contract's answer); `include=summary[,parts]` answers its summary
+/// and the parts named.
 #[utoipa::path(get, path = "/maternity-allowance/claims/{id}", tag = "maternity-allowance",
     params(("id" = ClaimId, Path, description = "claim id (申领号)"), ClaimQuery),
     security(("bearer" = []), ("session_cookie" = [])),
