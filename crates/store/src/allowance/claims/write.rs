@@ -277,7 +277,7 @@ impl Store {
             crate::payables::amend_due_amount_in(&mut tx, payable_id, amount, write.by.at);
         let written = match amended.await {
             Ok(()) => update_in(&mut tx, claim, None, write, calendar).await,
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         };
         if let Err(e) = written {
             drop(tx);
