@@ -22,6 +22,13 @@ function citizenId(region, birth, seq) {
   return body + (check === 10 ? 'X' : String(check));
 }
 
+/** Opens a counter page and waits for its autofocus to land: Chromium moves focus at the
+ * first rendering update after load, so typing at once can lose the first keys. */
+async function openForm(page, path, field) {
+  await page.goto(`${BASE}${path}`);
+  await page.waitForFunction((id) => document.activeElement?.id === id, field);
+}
+
 /** Types into the focused field, then Tab to the next. */
 async function typeAndTab(page, text) {
   await page.keyboard.type(text);
@@ -37,10 +44,9 @@ async function submitWithEnter(page) {
 test('the counter files, saves the account and answers at once, keyboard only', async () => {
   const page = await freshPage(browser);
   await signIn(page, 'hospital');
-  await page.goto(`${BASE}/hospital`);
+  await openForm(page, '/hospital', 'husband_id');
   assert.match(page.url(), /\/hospital\/filings$/);
   // The first field has focus: type the couple, Tab through, Enter submits.
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'husband_id');
   await typeAndTab(page, citizenId('500228', '19900101', 771));
   await typeAndTab(page, citizenId('500228', '19920202', 772));
   await page.keyboard.type('13800000000');
@@ -54,21 +60,21 @@ test('the counter files, saves the account and answers at once, keyboard only', 
   assert.ok(target && target.height >= 48, 'large targets at the counter');
   await shot(page, 'hospital-filing');
 
-  await page.goto(`${BASE}/hospital/account`);
+  await openForm(page, '/hospital/account', 'name');
   await typeAndTab(page, '梁平区演示人民医院');
   await typeAndTab(page, '测试银行梁平支行');
   await typeAndTab(page, '50001000000000000066');
   await submitWithEnter(page);
   assert.match(await page.locator('main').innerText(), /已保存本院结算账户/);
 
-  await page.goto(`${BASE}/hospital/reimbursements`);
+  await openForm(page, '/hospital/reimbursements', 'person_id');
   await typeAndTab(page, citizenId('500228', '19920202', 772));
   await typeAndTab(page, 'NO-SUCH-RECORD');
   await submitWithEnter(page);
   assert.match(await page.locator('[role=alert]').innerText(), /不是本院患者/);
   await shot(page, 'hospital-reimbursement');
 
-  await page.goto(`${BASE}/hospital/claims`);
+  await openForm(page, '/hospital/claims', 'person_id');
   await typeAndTab(page, citizenId('500228', '19920202', 772));
   await typeAndTab(page, '91500228MA5U7CHW0X');
   await typeAndTab(page, '1');
@@ -93,14 +99,13 @@ async function pressButton(page, name) {
 test('reimbursement, the claim with its scans, submitted: keyboard only', async () => {
   const page = await freshPage(browser);
   await signIn(page, 'hospital');
-  await page.goto(`${BASE}/hospital/account`);
+  await openForm(page, '/hospital/account', 'name');
   await typeAndTab(page, '梁平区演示人民医院');
   await typeAndTab(page, '测试银行梁平支行');
   await typeAndTab(page, '50001000000000000066');
   await submitWithEnter(page);
 
-  await page.goto(`${BASE}/hospital/reimbursements`);
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'person_id');
+  await openForm(page, '/hospital/reimbursements', 'person_id');
   await typeAndTab(page, PATIENT);
   await page.keyboard.type(RECORD);
   await submitWithEnter(page);
@@ -109,7 +114,7 @@ test('reimbursement, the claim with its scans, submitted: keyboard only', async 
   assert.match(paid, /测试用值/, 'the source of the values is shown');
   await shot(page, 'hospital-reimbursement-paid');
 
-  await page.goto(`${BASE}/hospital/claims`);
+  await openForm(page, '/hospital/claims', 'person_id');
   await typeAndTab(page, PATIENT);
   await typeAndTab(page, EMPLOYER);
   await page.keyboard.type('1');
