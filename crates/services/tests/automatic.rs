@@ -14,19 +14,21 @@ use onething_domain::allowance::{ClaimStatus, WageBasis};
 use onething_domain::case::ActorRole;
 use onething_domain::rules::MaternityParams;
 use onething_domain::rules::params::SHIPPED_MATERNITY_TOML;
-use onething_domain::{Calendar, CitizenId};
+use onething_domain::{Calendar, CitizenId, Fen};
 use onething_exchange::Dataset;
 use onething_services::allowance::{
     self, AutomaticClaims, AutomaticRun, PLATFORM_ACTOR, automatic_claims, platform_actor,
 };
 use onething_services::{ServiceError, Services};
-use onething_store::Store;
 use onething_store::allowance::Recipient;
 use onething_store::allowance::claims::{
-    Acting, Channel, Claim, ClaimError, ClaimFilter, ClaimWrite, NewClaim, duplicate_key,
+    Acting, Channel, Claim, ClaimError, ClaimFilter, ClaimWrite, NewClaim, PayableWrite,
+    duplicate_key,
 };
 use onething_store::audit::{AuditFilter, NewAuditEntry};
 use onething_store::cases::{CaseWrite, NewCase};
+use onething_store::payables::NewPayable;
+use onething_store::{Store, StoreError};
 use onething_test_support::ClaimIdOf;
 use serde_json::{Value, json};
 use support::{
@@ -775,5 +777,79 @@ async fn a_set_is_written_whole_or_not_at_all() {
             .expect("run");
         assert_eq!((run.examined, run.approved), (4, 2), "{label}: {run:?}");
         assert_eq!(all_claims(store).await.len(), 3, "{label}");
+    }
+}
+
+/// The payable an approval in a set creates (the fields the storage needs).
+fn set_payable(claim: &Claim, amount: i64) -> NewPayable {
+    NewPayable {
+        service: "maternity_allowance".into(),
+        subject_type: "ma_claim".into(),
+        subject_id: claim.id.clone(),
+        case_id: Some(claim.case_id.clone()),
+        case_item: None,
+        payee: None,
+        account: None,
+        amount: Fen::new(amount),
+        owed_on: day(2024, 4, 1),
+        due_on: Some(day(2024, 4, 30)),
+        due_on_provisional: false,
+        region: "500228".into(),
+        created_by: PLATFORM_ACTOR.into(),
+        at: now(),
+    }
+}
+
+/// A change of a set's claim with only a payable.
+fn paying(key: &str, payable: PayableWrite) -> ClaimWrite<'static> {
+    let mut write = created(key);
+    write.case.clear();
+    write.audit = None;
+    write.payable = Some(payable);
+    write
+}
+
+/// A set amends the payable it planned before writing it; a payable it does not hold is
+/// not found, and the claim stays as it was (a stored claim is corrected one at a time).
+#[tokio::test]
+async fn a_set_amends_only_the_payables_it_holds() {
+    for db in test_dbs().await {
+        let (store, label) = (&db.store, db.label);
+        let (complete, _, _) = births(store).await;
+        let calendar = Calendar::shipped();
+        let mut set = store.begin_claim_set().await.expect("set");
+        let new = set_claim("MA20240401AMEND001", &complete[0]);
+        let (mut claim, _) = set
+            .insert(&new, &created("a1"), &calendar)
+            .expect("planned");
+        claim.status = ClaimStatus::Approved;
+        let create = PayableWrite::Create(set_payable(&claim, 100_000));
+        set.update(&claim, &paying("a2", create), &calendar)
+            .expect("approved");
+        claim.version += 1;
+        let elsewhere = PayableWrite::Amend {
+            id: "ma_claim-MA20240401ELSEWHERE".into(),
+            amount: Fen::new(1),
+        };
+        let refused = set.update(&claim, &paying("a3", elsewhere), &calendar);
+        assert!(
+            matches!(
+                refused,
+                Err(StoreError::NotFound {
+                    what: "payable in the set",
+                    ..
+                })
+            ),
+            "{label}: {refused:?}"
+        );
+        let amend = PayableWrite::Amend {
+            id: format!("ma_claim-{}", claim.id),
+            amount: Fen::new(123_456),
+        };
+        set.update(&claim, &paying("a4", amend), &calendar)
+            .expect("amended: the refused change left the version as it was");
+        set.commit().await.expect("written");
+        let owed = payable_of(store, &claim).await;
+        assert_eq!(owed["payable"][0][1], json!(123_456), "{label}: {owed}");
     }
 }

@@ -9,11 +9,10 @@ use onething_domain::allowance::{ClaimStatus, WageBasis};
 use onething_domain::rules::evaluate;
 use onething_store::StoreError;
 use onething_store::allowance::claims::{Claim, ClaimError, ClaimWrite};
-use onething_store::allowance::settlements::SUBJECT_TYPE;
 use serde_json::json;
 
 use super::automatic::PLATFORM_ACTOR;
-use super::decide::keep_derivation;
+use super::decide::{keep_derivation, payable_amended};
 use super::steps::{acting, case_role, rederive, step, with_claim};
 use super::texts;
 use crate::{Actor, Invalid, InvalidKind, ServiceError, Services};
@@ -74,14 +73,10 @@ pub(super) async fn correct_wage_basis(
         notifications: texts::to_both(&claim.employer_uscc, &claim.person_id, &claim.id, &body),
         audit: Some(("claim_wage_corrected".into(), detail)),
         attachment: None,
-        payable: None,
+        payable: Some(payable_amended(&claim, amount)),
         reads: found.reads,
     };
-    let payable = format!("{SUBJECT_TYPE}-{}", claim.id);
-    let written = svc
-        .store
-        .correct_claim_amount(&claim, &write, (&payable, amount), &svc.calendar)
-        .await;
+    let written = svc.store.update_claim(&claim, &write, &svc.calendar).await;
     match written {
         // Settled meanwhile: the payment file holds the first amount.
         Err(ClaimError::Store(StoreError::Conflict {

@@ -9,7 +9,7 @@ use onething_domain::case::{Action, ActorRole, CaseState, ItemState};
 use onething_domain::hospital::FAMILY_PLANNING_ITEM;
 use onething_domain::rules::{MaternityDecision, MaternityFacts, MaternityParams};
 use onething_domain::{Calendar, CalendarError};
-use onething_store::allowance::claims::Claim;
+use onething_store::allowance::claims::{Claim, PayableWrite};
 use onething_store::cases::CaseWrite;
 use serde_json::{Value, json};
 
@@ -21,7 +21,7 @@ use onething_domain::allowance::settlement::{Payee, PayeeKind};
 use onething_domain::china_time::date_in_china;
 use onething_store::allowance::settlements::SUBJECT_TYPE;
 use onething_store::allowance::steps::PAYMENT_ITEM;
-use onething_store::payables::{Account, NewPayable};
+use onething_store::payables::{Account, NewPayable, payable_id};
 
 /// Keeps freshly derived facts on the claim.
 pub(super) fn keep_facts(claim: &mut Claim, derived: &Derived) {
@@ -195,7 +195,7 @@ fn source_key(claim: &Claim, item: &str) -> Option<String> {
 /// The payable an approved claim creates: its amount, payee, account (the one given at
 /// submission, else the employer's on file then) and payment deadline frozen, so a later
 /// change of the employer's account reaches only a failed payment corrected by hand.
-pub(super) fn payable_of(claim: &Claim, by: &str, at: DateTime<Utc>) -> Option<NewPayable> {
+pub(super) fn payable_of(claim: &Claim, by: &str, at: DateTime<Utc>) -> Option<PayableWrite> {
     if claim.status != ClaimStatus::Approved {
         return None;
     }
@@ -204,7 +204,7 @@ pub(super) fn payable_of(claim: &Claim, by: &str, at: DateTime<Utc>) -> Option<N
         .clone()
         .unwrap_or_else(|| claim.employer_uscc.get(2..8).unwrap_or_default().to_owned());
     let owed_on = claim.approved_on.unwrap_or_else(|| date_in_china(at));
-    Some(NewPayable {
+    Some(PayableWrite::Create(NewPayable {
         service: BUNDLE.to_owned(),
         subject_type: SUBJECT_TYPE.to_owned(),
         subject_id: claim.id.clone(),
@@ -229,5 +229,13 @@ pub(super) fn payable_of(claim: &Claim, by: &str, at: DateTime<Utc>) -> Option<N
         region,
         created_by: by.to_owned(),
         at,
-    })
+    }))
+}
+
+/// The approved claim's payable, its amount set to the claim's corrected amount.
+pub(super) fn payable_amended(claim: &Claim, amount: Fen) -> PayableWrite {
+    PayableWrite::Amend {
+        id: payable_id(SUBJECT_TYPE, &claim.id),
+        amount,
+    }
 }

@@ -36,7 +36,7 @@ pub use read::{ClaimFilter, DuplicateAttempt, Offer, OfferSource};
 pub(crate) use write::attachment_from_row;
 pub use write::{
     Acting, Attachment, AttachmentMeta, Authorisation, ClaimWrite, HospitalLink, NewAttachment,
-    NewClaim,
+    NewClaim, PayableWrite,
 };
 
 /// How a claim came in.

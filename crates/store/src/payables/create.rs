@@ -40,8 +40,13 @@ pub struct NewPayable {
 
 impl NewPayable {
     pub fn id(&self) -> String {
-        format!("{}-{}", self.subject_type, self.subject_id)
+        payable_id(&self.subject_type, &self.subject_id)
     }
+}
+
+/// The id of a subject's payable (one per subject).
+pub fn payable_id(subject_type: &str, subject_id: &str) -> String {
+    format!("{subject_type}-{subject_id}")
 }
 
 /// Writes `new` as a `due` payable in `tx`.

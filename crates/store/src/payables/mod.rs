@@ -30,7 +30,7 @@ use onething_domain::access::Role;
 use onething_domain::{Fen, MoneyError, RegionCode};
 
 pub use account::AccountVersion;
-pub use create::{NewPayable, amend_due_amount_in, create_payable_in};
+pub use create::{NewPayable, amend_due_amount_in, create_payable_in, payable_id};
 pub(crate) use create::{PAYABLE_ACCOUNT_COLUMNS, PAYABLE_COLUMNS, payable_cells};
 pub use effects::{PayableChange, PayableEvent};
 pub use read::{LatePayable, SettlementSummary};

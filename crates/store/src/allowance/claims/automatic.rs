@@ -20,7 +20,8 @@ use sqlx::{Any, Transaction};
 
 use super::persist::{CLAIM_ROW_COLUMNS, claim_cells};
 use super::write::{
-    ClaimWrite, HospitalLink, NewClaim, draft_of, insert_attachment, insert_hospital_link,
+    ClaimWrite, HospitalLink, NewClaim, PayableWrite, draft_of, insert_attachment,
+    insert_hospital_link,
 };
 use super::{Claim, ClaimError};
 use crate::allowance::steps::{NOTIFICATION_COLUMNS, notification_cells};
@@ -166,8 +167,8 @@ impl ClaimSet {
     }
 
     /// Saves a claim of the set with its next change (in memory): the row becomes `claim`
-    /// one version on, the change's events follow the case's, with its payable,
-    /// notifications and audit entry.
+    /// one version on, the change's events follow the case's, with its payable (created,
+    /// or amended when the set holds it), notifications and audit entry.
     pub fn update(
         &mut self,
         claim: &Claim,
@@ -187,15 +188,13 @@ impl ClaimSet {
                 id: claim.id.clone(),
             });
         }
+        plan_payable(planned, write.payable.as_ref())?;
         planned.claim = claim.clone();
         planned.claim.version = claim.version + 1;
         planned.claim.updated_at = write.by.at;
         if let Some((meta, bytes)) = &write.attachment {
             let file = (claim.id.clone(), meta.clone(), bytes.clone());
             self.attachments.push(file);
-        }
-        if let Some(payable) = &write.payable {
-            planned.payable = Some(payable.clone());
         }
         let logs = (&mut self.notifications, &mut self.audit);
         follow(planned, write, calendar, logs)
@@ -283,6 +282,26 @@ impl ClaimSet {
             insert_attachment(&mut self.tx, claim_id, meta, bytes).await?;
         }
         append_audits_in(&mut self.tx, &self.audit).await
+    }
+}
+
+/// A change's payable, planned: created, or amended before the set writes it. A set holds
+/// only its own claims, so a payable it does not hold is not found.
+fn plan_payable(planned: &mut Planned, change: Option<&PayableWrite>) -> Result<(), StoreError> {
+    match (change, planned.payable.as_mut()) {
+        (None, _) => Ok(()),
+        (Some(PayableWrite::Create(new)), _) => {
+            planned.payable = Some(new.clone());
+            Ok(())
+        }
+        (Some(PayableWrite::Amend { id, amount }), Some(held)) if held.id() == *id => {
+            held.amount = *amount;
+            Ok(())
+        }
+        (Some(PayableWrite::Amend { id, .. }), _) => Err(StoreError::NotFound {
+            what: "payable in the set",
+            id: id.clone(),
+        }),
     }
 }
 

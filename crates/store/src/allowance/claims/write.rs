@@ -21,7 +21,7 @@ use crate::audit::{NewAuditEntry, append_audits_in};
 use crate::cases::{
     Actor, CaseRecord, CaseWrite, NewCase, advance_from_in, advance_in, open_case_with_in,
 };
-use crate::payables::{NewPayable, create_payable_in};
+use crate::payables::{NewPayable, amend_due_amount_in, create_payable_in};
 use crate::rows::insert_row as insert_one;
 use crate::text::instant;
 use crate::{Store, StoreError};
@@ -153,12 +153,24 @@ pub struct ClaimWrite<'a> {
     pub audit: Option<(String, Value)>,
     /// A photo stored with the change.
     pub attachment: Option<(AttachmentMeta, Vec<u8>)>,
-    /// The payable an approval creates (the amount, payee, account and due date frozen).
-    pub payable: Option<NewPayable>,
+    /// What the change does to the claim's payable: an approval creates it, a correction
+    /// before settlement amends its amount.
+    pub payable: Option<PayableWrite>,
     /// The `data_read` entries of the shared records read for this change (EX-4), written
     /// with its audit entry in one statement inside its transaction: a change and the
     /// reads it rests on commit together.
     pub reads: Vec<NewAuditEntry>,
+}
+
+/// A claim's payable as one change writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayableWrite {
+    /// Created by an approval: the amount, payee, account and due date frozen.
+    Create(NewPayable),
+    /// The amount of the payable `id` corrected while it is still `due`; once a settlement
+    /// took it the bank was asked to pay the first amount, and the whole change is refused
+    /// with [`StoreError::Conflict`] (`what: "payable"`).
+    Amend { id: String, amount: Fen },
 }
 
 impl ClaimWrite<'_> {
@@ -257,34 +269,6 @@ impl Store {
             Ok(()) => refused,
             Err(e) => e.into(),
         }
-    }
-
-    /// Saves `claim` (read at its `version`) with `write` and sets its payable's amount to
-    /// the claim's corrected amount, in one transaction: refused with
-    /// [`StoreError::Conflict`] once the payable is no longer `due` (settled meanwhile).
-    pub async fn correct_claim_amount(
-        &self,
-        claim: &Claim,
-        write: &ClaimWrite<'_>,
-        (payable_id, amount): (&str, Fen),
-        calendar: &Calendar,
-    ) -> Result<Claim, ClaimError> {
-        if self.claim_of_key(&write.idempotency_key).await?.is_some() {
-            return Ok(self.claim(&claim.id).await?);
-        }
-        let mut tx = self.begin_write().await?;
-        let amended =
-            crate::payables::amend_due_amount_in(&mut tx, payable_id, amount, write.by.at);
-        let written = match amended.await {
-            Ok(()) => update_in(&mut tx, claim, None, write, calendar).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = written {
-            drop(tx);
-            return Err(self.reads_kept(write, e.into()).await);
-        }
-        tx.commit().await?;
-        Ok(self.claim(&claim.id).await?)
     }
 
     /// The claim an idempotency key already changed, if any.
@@ -583,8 +567,13 @@ pub(super) async fn update_in(
     write: &ClaimWrite<'_>,
     calendar: &Calendar,
 ) -> Result<(), StoreError> {
+    // The payable before the claim, as a settlement takes them: two writers lock in one
+    // order and never wait on each other (PostgreSQL).
+    if let Some(PayableWrite::Amend { id, amount }) = &write.payable {
+        amend_due_amount_in(tx, id, *amount, write.by.at).await?;
+    }
     save_in(tx, claim, write.by.at).await?;
-    if let Some(payable) = &write.payable {
+    if let Some(PayableWrite::Create(payable)) = &write.payable {
         create_payable_in(tx, payable).await?;
     }
     if let Some((meta, bytes)) = &write.attachment {
