@@ -17,31 +17,21 @@ use super::steps::{acting, case_role, rederive, step, with_claim};
 use super::texts;
 use crate::{Actor, Invalid, InvalidKind, ServiceError, Services};
 
-/// Whether the employer's wage confirmation corrects a decided claim instead of
-/// confirming a draft's basis: the claim was opened and decided by 免申即享.
-pub(super) fn corrects(claim: &Claim) -> bool {
-    claim.created_by == PLATFORM_ACTOR && claim.status != ClaimStatus::Draft
-}
-
-/// Whether the employer may still correct the claim's wage basis: 免申即享 decided it and
-/// it is approved, not yet settled (what the pages offer).
+/// Whether the employer's wage confirmation corrects the claim's basis instead of
+/// confirming a draft's: 免申即享 decided it and it is approved, not yet settled. The pages
+/// offer the correction where this holds and `confirm_wage` takes it there.
 pub fn wage_correctable(claim: &Claim) -> bool {
     claim.created_by == PLATFORM_ACTOR && claim.status == ClaimStatus::Approved
 }
 
-/// Decides the approved claim again with `basis` and sets its payable's amount to match.
+/// Decides the approved claim ([`wage_correctable`]) again with `basis` and sets its
+/// payable's amount to match.
 pub(super) async fn correct_wage_basis(
     svc: &Services,
     actor: &Actor,
     mut claim: Claim,
     basis: WageBasis,
 ) -> Result<Claim, ServiceError> {
-    if claim.status != ClaimStatus::Approved {
-        return Err(ServiceError::InvalidState {
-            from: claim.status,
-            action: "given another wage basis",
-        });
-    }
     if claim.wage_basis == Some(basis) {
         return Ok(claim);
     }

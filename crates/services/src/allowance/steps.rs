@@ -68,7 +68,7 @@ pub async fn confirm_wage(
 ) -> Result<Claim, ServiceError> {
     actor.authorize(UseCase::ConfirmWage)?;
     let mut claim = visible_claim(svc, actor, id).await?;
-    if super::correct::corrects(&claim) {
+    if super::correct::wage_correctable(&claim) {
         return super::correct::correct_wage_basis(svc, actor, claim, cmd.basis).await;
     }
     require_draft(&claim, "confirm the wage of")?;
