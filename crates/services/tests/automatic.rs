@@ -485,11 +485,14 @@ async fn an_employers_standing_consent_turns_it_on_for_its_own_births() {
         let svc = support::services(store); // the shipped parameters: off everywhere
         let platform = platform_actor(now());
         let run_now = || automatic_claims(&svc, &platform, AutomaticClaims { until });
+        let any = || store.any_automatic_consent();
+        assert!(!any().await.expect("none yet"), "{}", db.label);
         // Another employer's consent does not reach employer A's births.
         let other = hr("hr_b", support::employer_b());
         allowance::set_automatic_consent(&svc, &other, true)
             .await
             .expect("b consents");
+        assert!(any().await.expect("b's"), "{}", db.label);
         assert_eq!(run_now().await.expect("run").not_enabled, 4, "{}", db.label);
         // Given and withdrawn: still off.
         let hr_a = hr("hr_a", employer_a());
@@ -546,6 +549,13 @@ async fn an_employers_standing_consent_turns_it_on_for_its_own_births() {
             "automatic_consent_given",
         ];
         assert_eq!(moves, expected, "{}", db.label);
+        // Every consent withdrawn: the server's runs stop asking for facts.
+        for who in [&hr_a, &other] {
+            allowance::set_automatic_consent(&svc, who, false)
+                .await
+                .expect("withdrawn");
+        }
+        assert!(!any().await.expect("none left"), "{}", db.label);
     }
 }
 

@@ -47,12 +47,7 @@ pub(crate) fn after_push(state: &AppState, dataset: Dataset, accepted: usize) {
 /// Whether 免申即享 can decide anything: a parameter period turns it on, or an employer
 /// has consented. A failed look-up counts as yes (the run itself then reports the error).
 async fn enabled(state: &AppState) -> bool {
-    state.params.any_automatic_claims()
-        || state
-            .store
-            .automatic_consents()
-            .await
-            .map_or(true, |c| !c.is_empty())
+    state.params.any_automatic_claims() || state.store.any_automatic_consent().await.unwrap_or(true)
 }
 
 /// Runs while runs are asked for, then lets the next push start a task again.

@@ -49,6 +49,18 @@ impl Store {
             .collect()
     }
 
+    /// Whether any employer's consent stands: the server asks after every push and every
+    /// hour whether a 免申即享 run could decide anything, so it asks the index, not the list.
+    pub async fn any_automatic_consent(&self) -> Result<bool, StoreError> {
+        let found: i64 = sqlx::query_scalar(
+            "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM automatic_claim_consents)
+                 THEN 1 ELSE 0 END AS BIGINT)",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(found != 0)
+    }
+
     /// Gives (`Some`) or withdraws (`None`) the employer's consent and appends `audit`, in
     /// one transaction. Giving it again keeps the first time it was given.
     pub async fn set_automatic_consent(
