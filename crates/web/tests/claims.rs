@@ -5,11 +5,13 @@ use crate::allowance;
 use crate::auth_support;
 use crate::support;
 
-use allowance::{departments, employer_a, employer_b, mother, multipart, wages};
+use allowance::{departments, employer_a, employer_b, mother, multipart, push, wages};
 use auth_support::{SignedIn, TestApp, assert_error, region};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use onething_domain::Calendar;
 use onething_domain::access::{Role, Scope};
+use onething_web::AppState;
 use serde_json::{Value, json};
 
 struct Setup {
@@ -712,5 +714,107 @@ async fn a_claim_is_whole_by_default_and_a_summary_with_the_parts_asked_for() {
         assert_error(&theirs, StatusCode::NOT_FOUND, "NOT_FOUND");
         let summary_theirs = s.app.bearer(&s.hr_b, "GET", &path(&s, ""), None).await;
         assert_error(&summary_theirs, StatusCode::NOT_FOUND, "NOT_FOUND");
+    }
+}
+
+/// A claim 免申即享 decided, corrected with the employer's bearer token at the same
+/// confirm-wage endpoint a draft uses: 200 with the amount decided again on the average
+/// base; 404 to another employer, 403 to the mother; 422 `WAGE_BASIS_UNAVAILABLE` naming
+/// `basis` when the data no longer decides the claim (the claim unchanged); 409 once settled.
+#[tokio::test]
+async fn an_automatic_claims_wage_basis_is_corrected_by_api_until_settlement() {
+    for db in support::test_dbs().await {
+        let label = db.label;
+        let app = TestApp::on(db.store).await;
+        let depts = departments(&app).await;
+        wages(&app, &depts).await;
+        let person = mother(&app, &depts, 506, &employer_a(), true).await;
+        for (name, role, scope) in [
+            ("hr_a", Role::Employer, Scope::Employer(employer_a())),
+            ("hr_b", Role::Employer, Scope::Employer(employer_b())),
+            ("clerk", Role::AgencyClerk, Scope::Region(region(500000))),
+            ("mum", Role::Person, Scope::Person(person.clone())),
+        ] {
+            app.add_user(name, role, scope).await;
+        }
+        let hr_a = app.sign_in("hr_a").await;
+        let account =
+            json!({"name": "测试单位", "bank": "测试银行", "number": "50001000000000000001"});
+        let consent = json!({"consent": true});
+        for (uri, body) in [
+            ("/api/v1/employer/bank-account", account),
+            ("/api/v1/employer/automatic-claims-consent", consent),
+        ] {
+            let put = app.bearer(&hr_a, "PUT", uri, Some(body)).await;
+            assert_eq!(put.status, StatusCode::OK, "{label} {uri}: {}", put.text);
+        }
+        // The server's run, as a push or the hour starts it: the consent turns it on.
+        let now = app.now();
+        let state = AppState::new(app.store.clone(), Calendar::shipped()).with_clock(move || now);
+        onething_web::automatic::run_once(&state).await;
+        let list = app
+            .bearer(&hr_a, "GET", "/api/v1/maternity-allowance/claims", None)
+            .await;
+        let claim = &list.json["claims"][0];
+        assert_eq!(claim["status"], "approved", "{label}: {}", list.text);
+        assert_eq!(claim["amount_fen"], 6_240_000, "{label}: the average wage");
+        let id = claim["id"].as_str().expect("id").to_owned();
+        let uri = format!("/api/v1/maternity-allowance/claims/{id}/confirm-wage");
+        let to = |basis: &str| Some(json!({ "basis": basis }));
+        let hr_b = app.sign_in("hr_b").await;
+        let theirs = app.bearer(&hr_b, "POST", &uri, to("avg_base")).await;
+        assert_error(&theirs, StatusCode::NOT_FOUND, "NOT_FOUND");
+        let mum = app.sign_in("mum").await;
+        let hers = app.bearer(&mum, "POST", &uri, to("avg_base")).await;
+        assert_error(&hers, StatusCode::FORBIDDEN, "FORBIDDEN");
+
+        let corrected = app.bearer(&hr_a, "POST", &uri, to("avg_base")).await;
+        assert_eq!(
+            corrected.status,
+            StatusCode::OK,
+            "{label}: {}",
+            corrected.text
+        );
+        assert_eq!(corrected.json["status"], "approved", "{label}");
+        assert_eq!(corrected.json["wage_basis"], "avg_base", "{label}");
+        // 6,500.00 yuan × 208 days ÷ 30, to the fen.
+        assert_eq!(corrected.json["amount_fen"], 4_506_667, "{label}");
+
+        // Her enrollment ends: no basis decides the claim any more, nothing is written.
+        let ended = json!({"person_id": person.as_str(), "scheme": "employee",
+            "employer_uscc": employer_a().as_str(), "status": "terminated",
+            "region_code": "500228", "effective_from": "2021-01-01"});
+        push(&app, &depts, "mi", "insurance-enrollments", vec![ended]).await;
+        let refused = app.bearer(&hr_a, "POST", &uri, to("avg_wage")).await;
+        assert_error(
+            &refused,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "WAGE_BASIS_UNAVAILABLE",
+        );
+        assert_eq!(refused.json["error"]["field"], "basis", "{label}");
+        let kept = app
+            .bearer(
+                &hr_a,
+                "GET",
+                &format!("/api/v1/maternity-allowance/claims/{id}"),
+                None,
+            )
+            .await;
+        assert_eq!(kept.json["amount_fen"], 4_506_667, "{label}: {}", kept.text);
+        assert_eq!(kept.json["wage_basis"], "avg_base", "{label}");
+
+        // Settled at the corrected amount: no more corrections.
+        let clerk = app.sign_in("clerk").await;
+        let run = app
+            .bearer(
+                &clerk,
+                "POST",
+                "/api/v1/settlements",
+                Some(json!({"until": "2024-09-27"})),
+            )
+            .await;
+        assert_eq!(run.json["total_fen"], 4_506_667, "{label}: {}", run.text);
+        let late = app.bearer(&hr_a, "POST", &uri, to("avg_wage")).await;
+        assert_error(&late, StatusCode::CONFLICT, "INVALID_STATE");
     }
 }
