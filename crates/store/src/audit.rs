@@ -132,6 +132,17 @@ pub async fn append_audit_in(
     Ok(query.fetch_one(&mut *conn).await?)
 }
 
+/// Appends `entry` last in `tx` and commits: a change of record and its audit entry are
+/// written together or not at all.
+pub(crate) async fn commit_audited(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    entry: &NewAuditEntry,
+) -> Result<(), StoreError> {
+    append_audit_in(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// An entry's row linked after `prev_hash`, and its own hash (the next entry's link).
 fn chained_row(
     prev_hash: String,

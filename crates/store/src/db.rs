@@ -136,6 +136,19 @@ impl Store {
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         Ok(self.pool.begin_with(self.backend.begin_write()).await?)
     }
+
+    /// The row `sql` answers for `key` (bound as `$1`), if any: the read of one record by
+    /// its key (a claim by id, an employer's account or consent by its USCC).
+    pub(crate) async fn row_by_key(
+        &self,
+        sql: impl sqlx::SqlSafeStr,
+        key: &str,
+    ) -> Result<Option<sqlx::any::AnyRow>, StoreError> {
+        Ok(sqlx::query(sql)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
 }
 
 fn pool_options(backend: Backend) -> AnyPoolOptions {

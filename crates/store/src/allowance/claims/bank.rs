@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-use crate::audit::{NewAuditEntry, append_audit_in};
+use crate::audit::{NewAuditEntry, commit_audited};
 use crate::text::{instant, parse_instant};
 use crate::{Store, StoreError};
 
@@ -23,12 +23,9 @@ pub struct BankAccount {
 impl Store {
     /// The employer's account on file, if any.
     pub async fn employer_account(&self, uscc: &str) -> Result<Option<BankAccount>, StoreError> {
-        let row = sqlx::query(
-            "SELECT account_name, bank, number FROM employer_accounts WHERE employer_uscc = $1",
-        )
-        .bind(uscc)
-        .fetch_optional(self.pool())
-        .await?;
+        let sql =
+            "SELECT account_name, bank, number FROM employer_accounts WHERE employer_uscc = $1";
+        let row = self.row_by_key(sql, uscc).await?;
         row.map(|r| {
             Ok(BankAccount {
                 name: r.try_get("account_name")?,
@@ -75,9 +72,7 @@ impl Store {
         .bind(uscc)
         .execute(&mut *tx)
         .await?;
-        append_audit_in(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        commit_audited(tx, audit).await
     }
 
     /// Every version of the employer's account, oldest first: (account, when, by whom).

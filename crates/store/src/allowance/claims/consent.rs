@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use crate::audit::{NewAuditEntry, append_audit_in};
+use crate::audit::{NewAuditEntry, commit_audited};
 use crate::text::{instant, parse_instant};
 use crate::{Store, StoreError};
 
@@ -24,12 +24,9 @@ impl Store {
         &self,
         uscc: &str,
     ) -> Result<Option<StandingConsent>, StoreError> {
-        let row = sqlx::query(
-            "SELECT given_at, given_by FROM automatic_claim_consents WHERE employer_uscc = $1",
-        )
-        .bind(uscc)
-        .fetch_optional(self.pool())
-        .await?;
+        let sql =
+            "SELECT given_at, given_by FROM automatic_claim_consents WHERE employer_uscc = $1";
+        let row = self.row_by_key(sql, uscc).await?;
         row.map(|r| {
             Ok(StandingConsent {
                 given_at: parse_instant(&r.try_get::<String, _>("given_at")?)?,
@@ -89,8 +86,6 @@ impl Store {
                     .await?;
             }
         }
-        append_audit_in(&mut tx, audit).await?;
-        tx.commit().await?;
-        Ok(())
+        commit_audited(tx, audit).await
     }
 }

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use onething_domain::case::EventBody;
 use serde::Deserialize;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::Row;
 
 use super::read::{CLAIM_COLUMNS, claim_of};
 use super::{AttachmentMeta, Claim};
@@ -83,15 +83,9 @@ struct AttachmentCell {
 impl Store {
     /// One claim with `parts`, in one query; `NotFound` when there is no such claim.
     pub async fn claim_detail(&self, id: &str, parts: ClaimParts) -> Result<ClaimRead, StoreError> {
-        let sql = detail_sql(self.backend(), parts);
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "claim",
-                id: id.to_owned(),
-            })?;
+        let row = self
+            .claim_row(detail_sql(self.backend(), parts), id)
+            .await?;
         let claim = claim_of(&row)?;
         let steps: Option<String> = row.try_get("steps_json")?;
         let attachments: Option<String> = row.try_get("attachments_json")?;

@@ -72,17 +72,19 @@ pub struct DuplicateAttempt {
 impl Store {
     /// One claim.
     pub async fn claim(&self, id: &str) -> Result<Claim, StoreError> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CLAIM_COLUMNS} FROM ma_claims WHERE id = $1"
-        )))
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "claim",
-            id: id.to_owned(),
-        })?;
-        claim_of(&row)
+        let sql = format!("SELECT {CLAIM_COLUMNS} FROM ma_claims WHERE id = $1");
+        claim_of(&self.claim_row(sql, id).await?)
+    }
+
+    /// The row of the claim `id` as `sql` (the claim's columns, `$1` its id) reads it;
+    /// `NotFound` when there is no such claim.
+    pub(super) async fn claim_row(&self, sql: String, id: &str) -> Result<AnyRow, StoreError> {
+        self.row_by_key(sqlx::AssertSqlSafe(sql), id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "claim",
+                id: id.to_owned(),
+            })
     }
 
     /// The claim whose case `case_id` is (a department's result names the case).
