@@ -394,26 +394,12 @@ async fn claims_story(app: &TestApp) -> ([String; 3], onething_domain::CitizenId
 /// person then sees.
 async fn payment_story(app: &TestApp, ids: &[String; 3], mum: &onething_domain::CitizenId) {
     let clerk = app.sign_in("clerk").await;
-    let run = app
-        .bearer(
-            &clerk,
-            "POST",
-            "/api/v1/settlements",
-            Some(json!({"until": "2024-09-27"})),
-        )
-        .await;
+    let run = app.settle(&clerk).await;
     assert_eq!(run.status, StatusCode::OK, "{}", run.text);
     assert_eq!(run.json["claims"], 3, "{}", run.text);
     assert_eq!(run.json["total_fen"], 6_240_000 * 2 + 4_506_667);
     let settlement = run.json["id"].as_str().expect("settlement id").to_owned();
-    let again = app
-        .bearer(
-            &clerk,
-            "POST",
-            "/api/v1/settlements",
-            Some(json!({"until": "2024-09-27"})),
-        )
-        .await;
+    let again = app.settle(&clerk).await;
     assert_eq!(
         again.json["claims"], 0,
         "nothing settles twice: {}",
@@ -460,14 +446,7 @@ async fn payment_story(app: &TestApp, ids: &[String; 3], mum: &onething_domain::
     assert_eq!(failed["status"], "payment_failed", "{failed}");
 
     // Not re-batched until the account is corrected; then paid in the next batch.
-    let early = app
-        .bearer(
-            &clerk,
-            "POST",
-            "/api/v1/settlements",
-            Some(json!({"until": "2024-09-27"})),
-        )
-        .await;
+    let early = app.settle(&clerk).await;
     assert_eq!(early.json["claims"], 0, "{}", early.text);
     let hr_b = app.sign_in("hr_b").await;
     let corrected = app
@@ -481,14 +460,7 @@ async fn payment_story(app: &TestApp, ids: &[String; 3], mum: &onething_domain::
         )
         .await;
     assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.text);
-    let second = app
-        .bearer(
-            &clerk,
-            "POST",
-            "/api/v1/settlements",
-            Some(json!({"until": "2024-09-27"})),
-        )
-        .await;
+    let second = app.settle(&clerk).await;
     assert_eq!(second.json["claims"], 1, "{}", second.text);
     let second_id = second.json["id"].as_str().expect("id").to_owned();
     let file = app

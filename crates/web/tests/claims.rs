@@ -78,6 +78,21 @@ async fn post(s: &Setup, who: &SignedIn, uri: &str, body: Value) -> auth_support
     s.app.bearer(who, "POST", uri, Some(body)).await
 }
 
+/// The employer's upload of `body` (a multipart body of `content_type`) to the claim.
+fn upload_request(s: &Setup, content_type: String, body: Vec<u8>) -> Request<Body> {
+    Request::post(path(s, "/attachments"))
+        .header("authorization", format!("Bearer {}", s.hr_a.token))
+        .header("content-type", content_type)
+        .body(Body::from(body))
+        .expect("test value")
+}
+
+/// The employer uploads a small JPEG to the claim.
+async fn upload_jpeg(s: &Setup) -> auth_support::Reply {
+    let (content_type, body) = multipart("image/jpeg", &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2]);
+    s.app.send(upload_request(s, content_type, body)).await
+}
+
 #[tokio::test]
 async fn claims_are_seen_only_in_scope() {
     let s = setup().await;
@@ -354,17 +369,7 @@ async fn wrong_roles_and_wrong_states() {
     )
     .await;
     assert_error(&late, StatusCode::CONFLICT, "INVALID_STATE");
-    let (content_type, body) = multipart("image/jpeg", &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2]);
-    let late_upload = s
-        .app
-        .send(
-            Request::post(path(&s, "/attachments"))
-                .header("authorization", format!("Bearer {}", s.hr_a.token))
-                .header("content-type", content_type)
-                .body(Body::from(body))
-                .expect("test value"),
-        )
-        .await;
+    let late_upload = upload_jpeg(&s).await;
     assert_error(&late_upload, StatusCode::CONFLICT, "INVALID_STATE");
     let rejected = post(
         &s,
@@ -398,13 +403,7 @@ async fn wrong_roles_and_wrong_states() {
 #[tokio::test]
 async fn uploads_are_checked_for_type_size_and_field() {
     let s = setup().await;
-    let send = |content_type: String, body: Vec<u8>| {
-        Request::post(path(&s, "/attachments"))
-            .header("authorization", format!("Bearer {}", s.hr_a.token))
-            .header("content-type", content_type)
-            .body(Body::from(body))
-            .expect("test value")
-    };
+    let send = |content_type: String, body: Vec<u8>| upload_request(&s, content_type, body);
     let (ct, body) = multipart("text/plain", b"hello");
     assert_error(
         &s.app.send(send(ct, body)).await,
@@ -528,17 +527,7 @@ async fn a_claim_is_whole_by_default_and_a_summary_with_the_parts_asked_for() {
     for db in support::test_dbs().await {
         let s = setup_on(TestApp::on(db.store).await).await;
         let label = db.label;
-        let (content_type, body) = multipart("image/jpeg", &[0xFF, 0xD8, 0xFF, 0xE0, 1, 2]);
-        let uploaded = s
-            .app
-            .send(
-                Request::post(path(&s, "/attachments"))
-                    .header("authorization", format!("Bearer {}", s.hr_a.token))
-                    .header("content-type", content_type)
-                    .body(Body::from(body))
-                    .expect("test value"),
-            )
-            .await;
+        let uploaded = upload_jpeg(&s).await;
         assert_eq!(
             uploaded.status,
             StatusCode::CREATED,
@@ -805,14 +794,7 @@ async fn an_automatic_claims_wage_basis_is_corrected_by_api_until_settlement() {
 
         // Settled at the corrected amount: no more corrections.
         let clerk = app.sign_in("clerk").await;
-        let run = app
-            .bearer(
-                &clerk,
-                "POST",
-                "/api/v1/settlements",
-                Some(json!({"until": "2024-09-27"})),
-            )
-            .await;
+        let run = app.settle(&clerk).await;
         assert_eq!(run.json["total_fen"], 4_506_667, "{label}: {}", run.text);
         let late = app.bearer(&hr_a, "POST", &uri, to("avg_wage")).await;
         assert_error(&late, StatusCode::CONFLICT, "INVALID_STATE");

@@ -41,6 +41,12 @@ async fn register(store: &Store, id: &str, kind: DepartmentKind) -> SigningKey {
     key
 }
 
+/// A department `id` registered, and the app it pushes to with the clock at `start()`.
+async fn pushing_to(store: &Store, id: &str, kind: DepartmentKind) -> (SigningKey, axum::Router) {
+    let key = register(store, id, kind).await;
+    (key, app_on(store, &TestClock::at(start())))
+}
+
 /// A signed request as a department's system sends it.
 struct Signed<'a> {
     dept: &'a str,
@@ -50,7 +56,26 @@ struct Signed<'a> {
     content_type: &'a str,
 }
 
-impl Signed<'_> {
+impl<'a> Signed<'a> {
+    /// A JSON push of `dataset` by `dept`, signed at `start()`.
+    fn json(dept: &'a str, key: &'a SigningKey, dataset: &'a str) -> Signed<'a> {
+        Signed {
+            dept,
+            key,
+            dataset,
+            at: start(),
+            content_type: "application/json",
+        }
+    }
+
+    /// The same push as NDJSON lines.
+    fn ndjson(dept: &'a str, key: &'a SigningKey, dataset: &'a str) -> Signed<'a> {
+        Signed {
+            content_type: "application/x-ndjson",
+            ..Signed::json(dept, key, dataset)
+        }
+    }
+
     fn request(&self, body: Vec<u8>) -> Request<Body> {
         let path = format!("/api/v1/exchange/{}", self.dataset);
         let ts = self.at.timestamp();
@@ -121,13 +146,7 @@ async fn a_good_push_then_the_same_push_then_a_correction() {
         let key = register(&store, "mi", DepartmentKind::MedicalInsurance).await;
         let clock = TestClock::at(start());
         let app = app_on(&store, &clock);
-        let signed = Signed {
-            dept: "mi",
-            key: &key,
-            dataset: "contributions",
-            at: start(),
-            content_type: "application/json",
-        };
+        let signed = Signed::json("mi", &key, "contributions");
         let body = records(&[contribution(PERSON, 500_000), contribution(MOTHER, 400_000)]);
         let (status, first) = send(&app, signed.request(body.clone())).await;
         assert_eq!(status, StatusCode::OK, "{label}: {first}");
@@ -219,13 +238,7 @@ async fn refused_requests_store_nothing() {
         register(&store, "tax", DepartmentKind::Tax).await;
         let app = app_on(&store, &TestClock::at(start()));
         let body = records(&[certificate("Q500000001")]);
-        let good = Signed {
-            dept: "health",
-            key: &key,
-            dataset: "birth-certificates",
-            at: start(),
-            content_type: "application/json",
-        };
+        let good = Signed::json("health", &key, "birth-certificates");
         let forger = generate_signing_key().expect("key");
         let forged = Signed {
             key: &forger,
@@ -327,15 +340,8 @@ async fn refused_requests_store_nothing() {
 #[tokio::test]
 async fn bad_records_are_reported_and_good_ones_stored() {
     for TestDb { label, store, .. } in test_dbs().await {
-        let key = register(&store, "health", DepartmentKind::Health).await;
-        let app = app_on(&store, &TestClock::at(start()));
-        let signed = Signed {
-            dept: "health",
-            key: &key,
-            dataset: "birth-certificates",
-            at: start(),
-            content_type: "application/json",
-        };
+        let (key, app) = pushing_to(&store, "health", DepartmentKind::Health).await;
+        let signed = Signed::json("health", &key, "birth-certificates");
         let mut bad_mother = certificate("Q500000002");
         bad_mother["mother_id"] = json!("500228199003050028");
         bad_mother["weight_g"] = json!(99);
@@ -410,15 +416,8 @@ async fn bad_records_are_reported_and_good_ones_stored() {
 #[tokio::test]
 async fn ndjson_indexes_are_lines() {
     for TestDb { label, store, .. } in test_dbs().await {
-        let key = register(&store, "tax", DepartmentKind::Tax).await;
-        let app = app_on(&store, &TestClock::at(start()));
-        let signed = Signed {
-            dept: "tax",
-            key: &key,
-            dataset: "contributions",
-            at: start(),
-            content_type: "application/x-ndjson",
-        };
+        let (key, app) = pushing_to(&store, "tax", DepartmentKind::Tax).await;
+        let signed = Signed::ndjson("tax", &key, "contributions");
         let lines = [
             contribution(PERSON, 500_000).to_string(),
             String::new(),
@@ -455,15 +454,8 @@ async fn ndjson_indexes_are_lines() {
 #[tokio::test]
 async fn a_large_push_is_checked_in_parts_with_every_outcome_in_its_place() {
     for TestDb { label, store, .. } in test_dbs().await {
-        let key = register(&store, "tax", DepartmentKind::Tax).await;
-        let app = app_on(&store, &TestClock::at(start()));
-        let signed = Signed {
-            dept: "tax",
-            key: &key,
-            dataset: "contributions",
-            at: start(),
-            content_type: "application/x-ndjson",
-        };
+        let (key, app) = pushing_to(&store, "tax", DepartmentKind::Tax).await;
+        let signed = Signed::ndjson("tax", &key, "contributions");
         let region = onething_domain::RegionCode::new(500105).expect("region");
         let born = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).expect("day");
         let lines: Vec<String> = (0..3000u16)
@@ -495,15 +487,8 @@ async fn a_large_push_is_checked_in_parts_with_every_outcome_in_its_place() {
 #[tokio::test]
 async fn too_many_records_or_bytes_are_refused() {
     for TestDb { label, store, .. } in test_dbs().await {
-        let key = register(&store, "mi", DepartmentKind::MedicalInsurance).await;
-        let app = app_on(&store, &TestClock::at(start()));
-        let signed = Signed {
-            dept: "mi",
-            key: &key,
-            dataset: "contributions",
-            at: start(),
-            content_type: "application/json",
-        };
+        let (key, app) = pushing_to(&store, "mi", DepartmentKind::MedicalInsurance).await;
+        let signed = Signed::json("mi", &key, "contributions");
         let many = vec![contribution(PERSON, 1); 10_001];
         let result = send(&app, signed.request(records(&many))).await;
         assert_refused(

@@ -203,14 +203,7 @@ async fn the_allowance_is_claimed_at_the_hospital_paid_to_the_employer_and_never
         assert_eq!(attempts.json[0]["channel"], "online", "{}", attempts.text);
 
         // The settlement pays the employer (and the hospital's reimbursement) in one run.
-        let run = app
-            .bearer(
-                &clerk,
-                "POST",
-                "/api/v1/settlements",
-                Some(json!({"until": "2024-09-27"})),
-            )
-            .await;
+        let run = app.settle(&clerk).await;
         assert_eq!(run.status, StatusCode::OK, "{}", run.text);
         let fund = reimbursed.json["fund_pays_fen"].as_i64().expect("fund");
         assert_eq!(run.json["total_fen"], amount + fund, "{}", run.text);

@@ -273,14 +273,7 @@ async fn every_piece_is_a_case(
 /// allowance's payables in the same run.
 async fn settled_to_the_hospital(app: &TestApp) {
     let clerk = app.sign_in("clerk").await;
-    let run = app
-        .bearer(
-            &clerk,
-            "POST",
-            "/api/v1/settlements",
-            Some(json!({"until": "2024-09-27"})),
-        )
-        .await;
+    let run = app.settle(&clerk).await;
     assert_eq!(run.status, StatusCode::OK, "{}", run.text);
     assert_eq!(run.json["total_fen"], 480_000, "{}", run.text);
     let id = run.json["id"].as_str().expect("settlement").to_owned();

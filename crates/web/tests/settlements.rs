@@ -162,15 +162,7 @@ async fn claim_status(store: &Store, id: &str) -> String {
 async fn a_clerk_settles_the_region_downloads_the_file_and_imports_the_results() {
     for s in setups().await {
         eprintln!("backend: {}", s.label);
-        let run = s
-            .app
-            .bearer(
-                &s.clerk,
-                "POST",
-                "/api/v1/settlements",
-                Some(json!({"until": "2024-09-27"})),
-            )
-            .await;
+        let run = s.app.settle(&s.clerk).await;
         assert_eq!(run.status, StatusCode::OK, "{}", run.text);
         let id = run.json["id"].as_str().expect("id").to_owned();
         assert_eq!(
@@ -189,15 +181,7 @@ async fn a_clerk_settles_the_region_downloads_the_file_and_imports_the_results()
         assert_eq!(claim_status(&s.app.store, "hb-1").await, "approved");
 
         // Nothing new: 200, id null, claims 0.
-        let again = s
-            .app
-            .bearer(
-                &s.clerk,
-                "POST",
-                "/api/v1/settlements",
-                Some(json!({"until": "2024-09-27"})),
-            )
-            .await;
+        let again = s.app.settle(&s.clerk).await;
         assert_eq!(again.status, StatusCode::OK);
         assert_eq!(
             (again.json["id"].clone(), again.json["claims"].clone()),
@@ -338,15 +322,7 @@ async fn a_clerk_settles_the_region_downloads_the_file_and_imports_the_results()
 async fn a_bad_results_file_is_refused_whole_with_line_and_code() {
     for s in setups().await {
         eprintln!("backend: {}", s.label);
-        let run = s
-            .app
-            .bearer(
-                &s.clerk,
-                "POST",
-                "/api/v1/settlements",
-                Some(json!({"until": "2024-09-27"})),
-            )
-            .await;
+        let run = s.app.settle(&s.clerk).await;
         let id = run.json["id"].as_str().expect("id").to_owned();
         let payment_id = run.json["payments"][0]["id"]
             .as_str()
@@ -421,15 +397,7 @@ async fn a_bad_results_file_is_refused_whole_with_line_and_code() {
             )
             .await;
         assert_error(&bad_date, StatusCode::BAD_REQUEST, "INVALID_DATE");
-        let employer = s
-            .app
-            .bearer(
-                &s.employer,
-                "POST",
-                "/api/v1/settlements",
-                Some(json!({"until": "2024-09-27"})),
-            )
-            .await;
+        let employer = s.app.settle(&s.employer).await;
         assert_error(&employer, StatusCode::FORBIDDEN, "FORBIDDEN");
     }
 }
@@ -438,15 +406,7 @@ async fn a_bad_results_file_is_refused_whole_with_line_and_code() {
 async fn a_failed_payment_is_corrected_by_the_employer_and_settled_again() {
     for s in setups().await {
         eprintln!("backend: {}", s.label);
-        let run = s
-            .app
-            .bearer(
-                &s.clerk,
-                "POST",
-                "/api/v1/settlements",
-                Some(json!({"until": "2024-09-27"})),
-            )
-            .await;
+        let run = s.app.settle(&s.clerk).await;
         let id = run.json["id"].as_str().expect("id").to_owned();
         let payment_id = run.json["payments"][0]["id"]
             .as_str()
@@ -474,15 +434,7 @@ async fn a_failed_payment_is_corrected_by_the_employer_and_settled_again() {
         assert_eq!(claim_status(&s.app.store, "cq-1").await, "payment_failed");
 
         // Not re-sent before the correction.
-        let before = s
-            .app
-            .bearer(
-                &s.clerk,
-                "POST",
-                "/api/v1/settlements",
-                Some(json!({"until": "2024-09-27"})),
-            )
-            .await;
+        let before = s.app.settle(&s.clerk).await;
         assert_eq!(before.json["claims"], 0, "{}", before.text);
 
         let other_employer = s
@@ -520,15 +472,7 @@ async fn a_failed_payment_is_corrected_by_the_employer_and_settled_again() {
         assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.text);
         assert_eq!(corrected.json["account_masked"], "**********8777");
 
-        let rerun = s
-            .app
-            .bearer(
-                &s.clerk,
-                "POST",
-                "/api/v1/settlements",
-                Some(json!({"until": "2024-09-27"})),
-            )
-            .await;
+        let rerun = s.app.settle(&s.clerk).await;
         assert_eq!(
             rerun.json["claims"], 1,
             "only the corrected claim: {}",

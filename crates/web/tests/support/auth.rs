@@ -17,7 +17,7 @@ use onething_domain::{Calendar, CitizenId, RegionCode, Uscc};
 use onething_store::Store;
 use onething_store::accounts::Passwords;
 use onething_web::{AppState, AuthConfig, HashLimiter, app};
-use serde_json::Value;
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 pub const PASSWORD: &str = "s3cret-pass";
@@ -201,6 +201,14 @@ impl TestApp {
     }
 
     /// `method uri` with the bearer token and an optional JSON body.
+    /// `who` settles what is due up to the day the app starts on (`POST /api/v1/settlements`
+    /// with `until` 2024-09-27).
+    pub async fn settle(&self, who: &SignedIn) -> Reply {
+        let until = json!({"until": start().date_naive()});
+        self.bearer(who, "POST", "/api/v1/settlements", Some(until))
+            .await
+    }
+
     pub async fn bearer(
         &self,
         who: &SignedIn,
