@@ -833,7 +833,7 @@ async fn a_set_amends_only_the_payables_it_holds() {
             .insert(&new, &created("a1"), &calendar)
             .expect("planned");
         claim.status = ClaimStatus::Approved;
-        let create = PayableWrite::Create(set_payable(&claim, 100_000));
+        let create = PayableWrite::Create(Box::new(set_payable(&claim, 100_000)));
         set.update(&claim, &paying("a2", create), &calendar)
             .expect("approved");
         claim.version += 1;

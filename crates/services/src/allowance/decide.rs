@@ -204,7 +204,7 @@ pub(super) fn payable_of(claim: &Claim, by: &str, at: DateTime<Utc>) -> Option<P
         .clone()
         .unwrap_or_else(|| claim.employer_uscc.get(2..8).unwrap_or_default().to_owned());
     let owed_on = claim.approved_on.unwrap_or_else(|| date_in_china(at));
-    Some(PayableWrite::Create(NewPayable {
+    Some(PayableWrite::Create(Box::new(NewPayable {
         service: BUNDLE.to_owned(),
         subject_type: SUBJECT_TYPE.to_owned(),
         subject_id: claim.id.clone(),
@@ -229,7 +229,7 @@ pub(super) fn payable_of(claim: &Claim, by: &str, at: DateTime<Utc>) -> Option<P
         region,
         created_by: by.to_owned(),
         at,
-    }))
+    })))
 }
 
 /// The approved claim's payable, its amount set to the claim's corrected amount.

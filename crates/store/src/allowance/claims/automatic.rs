@@ -291,7 +291,7 @@ fn plan_payable(planned: &mut Planned, change: Option<&PayableWrite>) -> Result<
     match (change, planned.payable.as_mut()) {
         (None, _) => Ok(()),
         (Some(PayableWrite::Create(new)), _) => {
-            planned.payable = Some(new.clone());
+            planned.payable = Some(new.as_ref().clone());
             Ok(())
         }
         (Some(PayableWrite::Amend { id, amount }), Some(held)) if held.id() == *id => {

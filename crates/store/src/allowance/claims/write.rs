@@ -166,7 +166,7 @@ pub struct ClaimWrite<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PayableWrite {
     /// Created by an approval: the amount, payee, account and due date frozen.
-    Create(NewPayable),
+    Create(Box<NewPayable>),
     /// The amount of the payable `id` corrected while it is still `due`; once a settlement
     /// took it the bank was asked to pay the first amount, and the whole change is refused
     /// with [`StoreError::Conflict`] (`what: "payable"`).
