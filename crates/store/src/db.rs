@@ -172,12 +172,14 @@ fn pool_options(backend: Backend) -> AnyPoolOptions {
     }
 }
 
-/// Page cache per SQLite connection unless `ONETHING_SQLITE_CACHE_MIB` says otherwise.
-/// SQLite's own default (2 MiB) makes a write into a table of millions of versions and its
-/// indexes fetch the same pages from the kernel again and again: 256 MiB made a push of a
-/// million contributions and 免申即享 of 100,000 births 16–19 % faster (docs/benchmarks.md,
-/// "Ingest"). SQLite fills it only as pages are read, so a small database takes little.
-const SQLITE_CACHE_MIB: u64 = 256;
+/// Page cache per SQLite connection unless `ONETHING_SQLITE_CACHE_MIB` says otherwise:
+/// SQLite's own 2 MiB. A bulk load wants more — 256 MiB made a push of a million
+/// contributions and 免申即享 of 100,000 births 16–19 % faster — but the server's readers
+/// want less: with 256 MiB on each of 8 connections, claim look-ups over a 16 GB database
+/// spent their time allocating cache pages and held 2,500 requests/s no longer (p99 5.3 s
+/// against 8.5 ms; docs/benchmarks.md, "Ingest"). So the default stays, and an operator
+/// raises it for a province's bulk load.
+const SQLITE_CACHE_MIB: u64 = 2;
 
 /// The `PRAGMA`s for SQLite's page cache and memory map, read from the environment once.
 fn sqlite_memory() -> &'static [String; 2] {
@@ -287,16 +289,19 @@ mod tests {
     fn sqlite_memory_comes_from_mib_with_defaults() {
         assert_eq!(
             memory_pragmas(None, None),
-            ["PRAGMA cache_size = -262144", "PRAGMA mmap_size = 0"]
+            ["PRAGMA cache_size = -2048", "PRAGMA mmap_size = 0"]
         );
         assert_eq!(
-            memory_pragmas(Some(" 2 "), Some("1024")),
-            ["PRAGMA cache_size = -2048", "PRAGMA mmap_size = 1073741824"]
+            memory_pragmas(Some(" 256 "), Some("1024")),
+            [
+                "PRAGMA cache_size = -262144",
+                "PRAGMA mmap_size = 1073741824"
+            ]
         );
         // Neither a word nor a negative number reaches the PRAGMA.
         assert_eq!(
             memory_pragmas(Some("lots"), Some("-1")),
-            ["PRAGMA cache_size = -262144", "PRAGMA mmap_size = 0"]
+            ["PRAGMA cache_size = -2048", "PRAGMA mmap_size = 0"]
         );
     }
 }
