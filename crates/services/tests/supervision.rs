@@ -575,6 +575,73 @@ async fn a_supervisor_urges_an_open_item_and_the_case_records_it() {
     }
 }
 
+/// A claim's reviewer sees the entries about the claimant and about her employer, read in
+/// one query: grouped by subject in the order asked, each subject's by period.
+#[tokio::test]
+async fn credit_flags_come_grouped_by_subject_in_the_order_asked() {
+    use onething_services::supervision::{CreditInput, NewCredit};
+    for db in test_dbs().await {
+        let svc = services(&db.store);
+        let sup = supervisor(500114, "2024-09-02");
+        let who = person(51).as_str().to_owned();
+        let firm = crate::support::employer("MA5U7CHY").to_string();
+        let entries = [
+            ("person", who.as_str(), "2024-06-01"),
+            ("institution", firm.as_str(), "2024-08-01"),
+            ("person", who.as_str(), "2024-03-01"),
+            ("institution", firm.as_str(), "2024-02-01"),
+        ];
+        for (kind, id, from) in entries {
+            let input = CreditInput {
+                subject_kind: Some(kind.into()),
+                subject_id: Some(id.into()),
+                decision: Some("骗取生育津贴，追回并记入信用记录".into()),
+                basis: Some("医保（2024）罚字第2号".into()),
+                valid_from: Some(from.into()),
+                ..CreditInput::default()
+            };
+            let entry = NewCredit::try_from(input).expect("valid");
+            supervision::record_credit(&svc, &sup, entry)
+                .await
+                .expect("recorded");
+        }
+        let order = |flags: Vec<onething_store::supervision::CreditRecord>| {
+            flags
+                .into_iter()
+                .map(|r| (r.subject_kind, r.valid_from.to_string()))
+                .collect::<Vec<_>>()
+        };
+        let flags = supervision::credit_flags(&svc, &[&firm, &who], day("2024-10-01"))
+            .await
+            .expect("flags");
+        let expected = [
+            ("institution", "2024-02-01"),
+            ("institution", "2024-08-01"),
+            ("person", "2024-03-01"),
+            ("person", "2024-06-01"),
+        ]
+        .map(|(k, d)| (k.to_owned(), d.to_owned()));
+        assert_eq!(order(flags), expected, "{}", db.label);
+        let early = supervision::credit_flags(&svc, &[&who, &firm], day("2024-04-01"))
+            .await
+            .expect("flags");
+        assert_eq!(
+            order(early),
+            [("person", "2024-03-01"), ("institution", "2024-02-01")]
+                .map(|(k, d)| (k.to_owned(), d.to_owned())),
+            "only what is in force on the day, claimant first: {}",
+            db.label
+        );
+        let none: [&str; 0] = [];
+        assert!(
+            supervision::credit_flags(&svc, &none, day("2024-10-01"))
+                .await
+                .expect("no subjects")
+                .is_empty()
+        );
+    }
+}
+
 #[tokio::test]
 async fn credit_records_flag_without_refusing_and_removal_is_kept() {
     use onething_services::supervision::{CreditInput, NewCredit};

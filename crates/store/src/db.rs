@@ -155,20 +155,27 @@ fn pool_options(backend: Backend) -> AnyPoolOptions {
     let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
     match backend {
         Backend::Postgres => options.max_connections(16),
-        Backend::Sqlite => options.max_connections(8).after_connect(|conn, _meta| {
-            Box::pin(async move {
-                // WAL lets readers go on while one writer commits; the busy timeout makes a
-                // second writer wait instead of failing; foreign keys are off by default in SQLite.
-                conn.execute("PRAGMA journal_mode = WAL").await?;
-                conn.execute("PRAGMA synchronous = NORMAL").await?;
-                conn.execute("PRAGMA busy_timeout = 10000").await?;
-                conn.execute("PRAGMA foreign_keys = ON").await?;
-                let [cache, mmap] = sqlite_memory();
-                conn.execute(cache.as_str()).await?;
-                conn.execute(mmap.as_str()).await?;
-                Ok(())
-            })
-        }),
+        // sqlx pings a connection before handing it out unless told not to. A SQLite
+        // connection is a file handle and a thread in this process, with nothing between
+        // them to break, and the ping was a round trip to that thread for every query: half
+        // of the hand-offs of a claim look-up (docs/benchmarks.md, "API").
+        Backend::Sqlite => options
+            .max_connections(8)
+            .test_before_acquire(false)
+            .after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // WAL lets readers go on while one writer commits; the busy timeout makes a
+                    // second writer wait instead of failing; foreign keys are off by default in SQLite.
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    let [cache, mmap] = sqlite_memory();
+                    conn.execute(cache.as_str()).await?;
+                    conn.execute(mmap.as_str()).await?;
+                    Ok(())
+                })
+            }),
     }
 }
 

@@ -207,12 +207,13 @@ pub async fn credit_flags(
     subjects: &[&str],
     on: NaiveDate,
 ) -> Result<Vec<CreditRecord>, ServiceError> {
-    let mut out = Vec::new();
-    for subject in subjects {
-        let id = CitizenId::parse(subject)
-            .map(|c| c.to_string())
-            .unwrap_or_else(|_| subject.to_string());
-        out.extend(svc.store.credit_records_in_force(&id, on).await?);
-    }
-    Ok(out)
+    let ids: Vec<String> = subjects
+        .iter()
+        .map(|subject| {
+            CitizenId::parse(subject)
+                .map(|c| c.to_string())
+                .unwrap_or_else(|_| subject.to_string())
+        })
+        .collect();
+    Ok(svc.store.credit_records_in_force(&ids, on).await?)
 }

@@ -117,24 +117,33 @@ impl Store {
         rows.iter().map(read).collect()
     }
 
-    /// Entries about `subject_id` not removed and in force on `on`.
+    /// Entries about any of `subjects` not removed and in force on `on`, in one query (a
+    /// claim look-up asks for its claimant and her employer): grouped by subject in the
+    /// order given, then by `valid_from` and id.
     pub async fn credit_records_in_force(
         &self,
-        subject_id: &str,
+        subjects: &[String],
         on: NaiveDate,
     ) -> Result<Vec<CreditRecord>, StoreError> {
+        if subjects.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (0..subjects.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT {COLUMNS} FROM credit_records
-             WHERE subject_id = $1 AND removed_at IS NULL AND valid_from <= $2
-               AND (valid_to IS NULL OR valid_to >= $2)
-             ORDER BY valid_from, id"
+             WHERE subject_id IN ({}) AND removed_at IS NULL AND valid_from <= $1
+               AND (valid_to IS NULL OR valid_to >= $1)",
+            marks.join(", ")
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(subject_id)
-            .bind(date(on))
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(read).collect()
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date(on));
+        for subject in subjects {
+            query = query.bind(subject.as_str());
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        let mut records = rows.iter().map(read).collect::<Result<Vec<_>, _>>()?;
+        let rank = |r: &CreditRecord| subjects.iter().position(|s| *s == r.subject_id);
+        records.sort_by(|a, b| (rank(a), a.valid_from, &a.id).cmp(&(rank(b), b.valid_from, &b.id)));
+        Ok(records)
     }
 }
 
