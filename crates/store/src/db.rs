@@ -184,19 +184,20 @@ fn pool_options(backend: Backend) -> AnyPoolOptions {
 /// contributions and 免申即享 of 100,000 births 16–19 % faster — but the server's readers
 /// want less: with 256 MiB on each of 8 connections, claim look-ups over a 16 GB database
 /// spent their time allocating cache pages and held 2,500 requests/s no longer (p99 5.3 s
-/// against 8.5 ms; docs/benchmarks.md, "Ingest"). So the default stays, and an operator
-/// raises it for a province's bulk load.
+/// against 8.5 ms; docs/benchmarks.md, "Ingest"; 32 MiB also answered fewer, "API"). So the
+/// default stays, and an operator raises it for a province's bulk load.
 const SQLITE_CACHE_MIB: u64 = 2;
+
+/// The environment settings of SQLite's memory, in MiB (docs/configuration.md).
+const CACHE_VAR: &str = "ONETHING_SQLITE_CACHE_MIB";
+const MMAP_VAR: &str = "ONETHING_SQLITE_MMAP_MIB";
 
 /// The `PRAGMA`s for SQLite's page cache and memory map, read from the environment once.
 fn sqlite_memory() -> &'static [String; 2] {
     static PRAGMAS: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
     PRAGMAS.get_or_init(|| {
         let var = |name: &str| std::env::var(name).ok();
-        memory_pragmas(
-            var("ONETHING_SQLITE_CACHE_MIB").as_deref(),
-            var("ONETHING_SQLITE_MMAP_MIB").as_deref(),
-        )
+        memory_pragmas(var(CACHE_VAR).as_deref(), var(MMAP_VAR).as_deref())
     })
 }
 
@@ -219,8 +220,8 @@ fn memory_pragmas(cache_mib: Option<&str>, mmap_mib: Option<&str>) -> [String; 2
                 default
             })
     };
-    let cache = mib("ONETHING_SQLITE_CACHE_MIB", cache_mib, SQLITE_CACHE_MIB);
-    let mmap = mib("ONETHING_SQLITE_MMAP_MIB", mmap_mib, 0);
+    let cache = mib(CACHE_VAR, cache_mib, SQLITE_CACHE_MIB);
+    let mmap = mib(MMAP_VAR, mmap_mib, 0);
     [
         format!("PRAGMA cache_size = -{}", cache * 1024),
         format!("PRAGMA mmap_size = {}", mmap << 20),

@@ -279,9 +279,10 @@ impl Opening {
 }
 
 /// A new claim's id: `MA`, the day and 48 random bits (twelve hex digits). Eight hex
-/// digits (32 bits) collided about once per 100,000 claims of one day (the 免申即享 bench met it: a claim refused as if it
-/// were a duplicate); at 48 bits a province's busiest day expects ~10⁻⁴ collisions, and a
-/// collision is still refused by the primary key, never written over.
+/// digits (32 bits) collided about once per 100,000 claims of one day (the 免申即享 bench
+/// met it: a claim refused as if it were a duplicate); at 48 bits a province's busiest day
+/// expects ~10⁻⁴ collisions, and a collision is still refused by the primary key, never
+/// written over.
 pub(super) fn new_claim_id(today: NaiveDate) -> String {
     format!(
         "MA{}{}",

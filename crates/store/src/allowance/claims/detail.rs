@@ -150,9 +150,10 @@ fn detail_sql(backend: Backend, parts: ClaimParts) -> String {
 }
 
 /// The condition that a `case_events` row is a service step (`EventBody::Service`): its
-/// `kind` is `service:<step>` ([`crate::cases`] writes it so). Testing the column rather
-/// than the JSON body spares parsing every event of the case on each look-up (SQLite: 157
-/// against 29 µs per claim with 17 events; docs/benchmarks.md, "API").
+/// `kind` is `service:<step>` ([`crate::cases`] writes it so). The condition is the one of
+/// the partial index `case_events_service` (migration 0029), word for word, so the latest
+/// step is one index entry away instead of a walk back over the case's events through
+/// their JSON bodies (SQLite: 22–27 against 63–157 µs; docs/benchmarks.md, "API").
 const SERVICE_EVENT: &str = "kind LIKE 'service:%'";
 
 /// `select`'s rows as one JSON array text of objects with `fields` (NULL for no rows).
