@@ -343,8 +343,24 @@ async fn births_are_decided_without_application_as_if_filed_one_by_one() {
                 Some(1),
                 "{label}"
             );
-            assert_eq!(told(store, auto).await, told(filed, hand).await, "{label}");
-            assert_eq!(told(store, auto).await.len(), 8, "{label}");
+            // Told once, in-site and by SMS, that the platform opened and approved it; the
+            // filed claim was told twice (opened, then approved).
+            let amount = Fen::new(hand.amount_fen.expect("amount")).to_yuan_string();
+            let text = format!(
+                "平台已依据共享数据免申办理生育津贴（申领号ID），审核通过，核定金额{amount}元，\
+                 待结算支付；单位如需更正工资基数或收款账户，请在结算前办理"
+            );
+            let mut expected = Vec::new();
+            for recipient in [
+                Recipient::Person(auto.person_id.clone()),
+                Recipient::Employer(auto.employer_uscc.clone()),
+            ] {
+                for channel in ["in_site", "sms"] {
+                    expected.push(json!([recipient.key(), channel, text]));
+                }
+            }
+            assert_eq!(told(store, auto).await, expected, "{label}");
+            assert_eq!(told(filed, hand).await.len(), 8, "{label}");
             assert_eq!(
                 audited(store, auto).await,
                 audited(filed, hand).await,
@@ -364,7 +380,7 @@ async fn births_are_decided_without_application_as_if_filed_one_by_one() {
                 ["created", "wage_confirmed", "submitted", "approved"],
                 "{label}"
             );
-            // The employer and the mother are told: opened, then approved.
+            // The employer and the mother are told once: opened and approved.
             for recipient in [
                 Recipient::Person(mum.to_string()),
                 Recipient::Employer(employer_a().to_string()),
@@ -374,7 +390,11 @@ async fn births_are_decided_without_application_as_if_filed_one_by_one() {
                     .await
                     .expect("notes");
                 let mine: Vec<_> = notes.iter().filter(|n| n.body.contains(&auto.id)).collect();
-                assert_eq!(mine.len(), 2, "{label} {recipient:?}");
+                assert_eq!(mine.len(), 1, "{label} {recipient:?}");
+                assert!(
+                    mine[0].body.starts_with("平台已依据共享数据免申办理"),
+                    "{label}"
+                );
             }
             // Every shared record read is audited for the claim's case (one entry per
             // dataset read, naming its records), and the decision.

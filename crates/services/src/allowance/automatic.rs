@@ -4,7 +4,8 @@
 //! allowance claim itself for every pushed birth whose facts are complete — the same rules
 //! and smart review as a filed claim, the same duplicate protection (the database's unique
 //! key), every shared record read audited for the claim's case, and the employer and the
-//! mother told (opened, then approved). The claim is one the employer filed online with the
+//! mother told once, in-site and by SMS, that the platform opened and approved it and that
+//! the employer may still correct it before settlement. The claim is one the employer filed online with the
 //! average wage as its basis and its account on file; until settlement the employer still
 //! corrects the account as for any claim. A birth whose facts are incomplete, whose claim
 //! the rules would refuse, whose claim is past the application limit, or whose employer
@@ -115,6 +116,7 @@ pub async fn automatic_claims(
         candidates_s = phases.candidates.as_secs_f64(),
         read_s = phases.read.as_secs_f64(),
         plan_s = phases.plan.as_secs_f64(),
+        steps_s = phases.steps.as_secs_f64(),
         write_s = phases.write.as_secs_f64(),
         approved = run.approved,
         "免申即享 run"
@@ -130,6 +132,8 @@ struct Phases {
     read: Duration,
     /// Deciding and planning the set in memory.
     plan: Duration,
+    /// The set's claims taken through their steps in memory (case engine, decision, texts).
+    steps: Duration,
     /// Writing and committing it.
     write: Duration,
 }
@@ -187,18 +191,16 @@ async fn one_set(
         }
     }
     phases.plan += started.elapsed();
-    let started = Instant::now();
-    let whole = write_set(svc, actor, &planned, &unclaimed_reads).await?;
-    phases.write += started.elapsed();
+    let whole = write_set(svc, actor, (&planned, &unclaimed_reads), phases).await?;
     if whole {
         run.approved += planned.len() as u64;
         return Ok(());
     }
     // Someone filed one of these meanwhile: the set rolled back whole. Each claim again on
     // its own; the duplicate is refused by the database and counted.
-    write_set(svc, actor, &[], &unclaimed_reads).await?;
+    write_set(svc, actor, (&[], &unclaimed_reads), phases).await?;
     for one in planned {
-        if write_set(svc, actor, std::slice::from_ref(&one), &[]).await? {
+        if write_set(svc, actor, (std::slice::from_ref(&one), &[]), phases).await? {
             run.approved += 1;
         } else {
             run.duplicates += 1;
@@ -329,16 +331,21 @@ async fn account_of(
 async fn write_set(
     svc: &Services,
     actor: &Actor,
-    planned: &[Planned],
-    unclaimed_reads: &[NewAuditEntry],
+    (planned, unclaimed_reads): (&[Planned], &[NewAuditEntry]),
+    phases: &mut Phases,
 ) -> Result<bool, ServiceError> {
+    let started = Instant::now();
     let mut set = svc.store.begin_claim_set().await?;
     for p in planned {
         set.audit(&p.reads);
         plan_claim(svc, actor, &mut set, p)?;
     }
     set.audit(unclaimed_reads);
-    match set.commit().await {
+    phases.steps += started.elapsed();
+    let started = Instant::now();
+    let committed = set.commit().await;
+    phases.write += started.elapsed();
+    match committed {
         Err(ClaimError::Exists { .. }) => Ok(false),
         other => Ok(other.map(|()| true)?),
     }
@@ -354,7 +361,10 @@ fn plan_claim(
 ) -> Result<(), ServiceError> {
     let basis = WageBasis::AvgWage;
     let derived = p.opening.derived.clone();
-    let (new, created) = p.opening.clone().claim(actor);
+    let (new, mut created) = p.opening.clone().claim(actor);
+    // Opened and decided in one go: the decision's one message says both. The opening's
+    // own ("check the wage basis, then submit") asks for a step the platform has taken.
+    created.notifications.clear();
     let (mut claim, case) = set.insert(&new, &created, &svc.calendar)?;
     claim.wage_basis = Some(basis);
     claim.bank_account = Some(p.account.clone());
@@ -380,6 +390,10 @@ fn plan_claim(
     let (moves, name, body) = smart_decision(svc, actor, &mut claim, &case.state, decided)?;
     writes.extend(moves);
     let approved = claim.status == ClaimStatus::Approved;
+    let body = match claim.amount_fen {
+        Some(amount) if approved => texts::approved_automatically(&claim.id, amount),
+        _ => body,
+    };
     let detail = super::decide::decided_detail(&claim, approved);
     let write = ClaimWrite {
         by: acting(actor),

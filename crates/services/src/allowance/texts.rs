@@ -32,6 +32,11 @@ pub(super) fn to_both(
     out
 }
 
+/// `57900.00`: an amount in fen as the messages print it.
+fn yuan(amount_fen: i64) -> String {
+    onething_domain::money::Fen::new(amount_fen).to_yuan_string()
+}
+
 pub(super) fn created(id: &str) -> String {
     format!("已发起生育津贴申领（申领号{id}），请核对上年度月平均工资后提交")
 }
@@ -42,15 +47,23 @@ pub(super) fn queued(id: &str, reasons: &[ManualReason]) -> String {
 }
 
 pub(super) fn approved(id: &str, amount_fen: i64) -> String {
-    let (yuan, fen) = (amount_fen / 100, amount_fen % 100);
-    format!("生育津贴申领（申领号{id}）审核通过，核定金额{yuan}.{fen:02}元，待结算支付")
+    let amount = yuan(amount_fen);
+    format!("生育津贴申领（申领号{id}）审核通过，核定金额{amount}元，待结算支付")
+}
+
+/// A 免申即享 claim: opened by the platform and approved at once, still open to the
+/// employer's corrections until it is settled.
+pub(super) fn approved_automatically(id: &str, amount_fen: i64) -> String {
+    let amount = yuan(amount_fen);
+    format!(
+        "平台已依据共享数据免申办理生育津贴（申领号{id}），审核通过，核定金额{amount}元，待结算支付；\
+         单位如需更正工资基数或收款账户，请在结算前办理"
+    )
 }
 
 pub(super) fn wage_corrected(id: &str, amount_fen: i64) -> String {
-    let (yuan, fen) = (amount_fen / 100, amount_fen % 100);
-    format!(
-        "生育津贴申领（申领号{id}）已按单位更正的工资基数重新核定，金额{yuan}.{fen:02}元，待结算支付"
-    )
+    let amount = yuan(amount_fen);
+    format!("生育津贴申领（申领号{id}）已按单位更正的工资基数重新核定，金额{amount}元，待结算支付")
 }
 
 pub(super) fn rejected(id: &str, reason: RejectionReason) -> String {
