@@ -107,11 +107,6 @@ pub(crate) async fn insert_rows(
 
 /// `INSERT INTO t (a, b) SELECT r.value ->> 0, CAST(r.value ->> 1 AS BIGINT) FROM <the
 /// JSON array $1's elements> ORDER BY <their position>`.
-///
-/// On SQLite the elements are first copied into a materialized table: `json_each` renders
-/// its `value` column from the parsed array every time the column is read, so a row of
-/// forty columns was rendered forty times (a claim row of 5 KB: 200 KB of JSON per row).
-/// Read once, 免申即享's inserts took 23–31 % less time (docs/benchmarks.md, "免申即享").
 fn json_insert(backend: Backend, table: &str, columns: &[&str], integer: &[bool]) -> String {
     let mut values = String::with_capacity(columns.len() * 32);
     for (i, int) in integer.iter().enumerate() {
@@ -122,17 +117,43 @@ fn json_insert(backend: Backend, table: &str, columns: &[&str], integer: &[bool]
             let _ = write!(values, "{sep}r.value ->> {i}");
         }
     }
-    let columns = columns.join(", ");
+    let JsonElements { with, from, order } = json_elements(backend, "$1");
+    format!(
+        "{with}INSERT INTO {table} ({}) SELECT {values} FROM {from} ORDER BY {order}",
+        columns.join(", ")
+    )
+}
+
+/// The elements of a JSON array parameter as rows `r(value, …)` to insert from: a `WITH`
+/// to put before the statement (or nothing), the `FROM` source, and the `ORDER BY` that
+/// keeps the array's order.
+pub(crate) struct JsonElements {
+    pub with: String,
+    pub from: String,
+    pub order: &'static str,
+}
+
+/// On SQLite the elements are first copied into a materialized table: `json_each` renders
+/// its `value` column from the parsed array every time the column is read, so a row of
+/// forty columns was rendered forty times (a claim row of 5 KB: 200 KB of JSON per row).
+/// Read once, 免申即享's inserts took 23–31 % less time (docs/benchmarks.md, "免申即享").
+/// PostgreSQL's `jsonb_array_elements` hands out binary elements already.
+pub(crate) fn json_elements(backend: Backend, param: &str) -> JsonElements {
     match backend {
-        Backend::Sqlite => format!(
-            "WITH r(value, key) AS MATERIALIZED (SELECT value, key FROM json_each($1)) \
-             INSERT INTO {table} ({columns}) SELECT {values} FROM r ORDER BY r.key"
-        ),
-        Backend::Postgres => format!(
-            "INSERT INTO {table} ({columns}) SELECT {values} \
-             FROM jsonb_array_elements(CAST($1 AS jsonb)) WITH ORDINALITY AS r(value, n) \
-             ORDER BY r.n"
-        ),
+        Backend::Sqlite => JsonElements {
+            with: format!(
+                "WITH r(value, key) AS MATERIALIZED (SELECT value, key FROM json_each({param})) "
+            ),
+            from: "r".into(),
+            order: "r.key",
+        },
+        Backend::Postgres => JsonElements {
+            with: String::new(),
+            from: format!(
+                "jsonb_array_elements(CAST({param} AS jsonb)) WITH ORDINALITY AS r(value, n)"
+            ),
+            order: "r.n",
+        },
     }
 }
 

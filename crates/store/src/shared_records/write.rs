@@ -8,6 +8,7 @@ use sqlx::{AssertSqlSafe, Row};
 use uuid::Uuid;
 
 use super::{INSERT_CHUNK, IngestOutcome, KEY_CHUNK, Push, RecordOutcome};
+use crate::rows::{JsonElements, json_elements};
 use crate::text::{instant, opt_date};
 use crate::{Backend, Store, StoreError};
 
@@ -271,13 +272,14 @@ async fn insert_versions(
 ) -> Result<(), StoreError> {
     let pushed_at = instant(push.at);
     let column = |i: usize| format!("r.value ->> {i}");
+    let JsonElements { with, from, .. } = json_elements(backend, "$5");
     let sql = format!(
-        "INSERT INTO shared_records (dataset, pushed_by, pushed_at, push_id, record_key,
+        "{with}INSERT INTO shared_records (dataset, pushed_by, pushed_at, push_id, record_key,
              version, content, content_sha256, subject_id, other_id, employer_uscc,
              event_date, is_current)
          SELECT $1, $2, $3, $4, {key}, CAST({version} AS BIGINT), {content}, {sha}, {subject},
                 {other}, {employer}, {date}, CAST({current} AS BIGINT)
-         FROM {rows}",
+         FROM {from}",
         key = column(0),
         version = column(1),
         content = column(2),
@@ -287,7 +289,6 @@ async fn insert_versions(
         employer = column(6),
         date = column(7),
         current = column(8),
-        rows = json_rows(backend, "$5"),
     );
     for chunk in inserts.chunks(INSERT_CHUNK) {
         let rows: Vec<VersionRow<'_>> = chunk
@@ -317,14 +318,6 @@ async fn insert_versions(
             .await?;
     }
     Ok(())
-}
-
-/// A JSON array parameter's elements as a one-column row source named `r(value)`.
-fn json_rows(backend: Backend, param: &str) -> String {
-    match backend {
-        Backend::Sqlite => format!("json_each({param}) AS r"),
-        Backend::Postgres => format!("jsonb_array_elements(CAST({param} AS jsonb)) AS r(value)"),
-    }
 }
 
 /// A JSON array of strings as the values of an `IN (…)` list.
