@@ -1,21 +1,21 @@
 //! 免申即享 (benefits without application): where the region's parameters in force on the
 //! event date say `automatic_claims = true`, or the employer has given its standing consent
-//! (`set_automatic_consent`), the platform opens, derives and decides the
-//! allowance claim itself for every pushed birth whose facts are complete — the same rules
-//! and smart review as a filed claim, the same duplicate protection (the database's unique
-//! key), every shared record read audited for the claim's case, and the employer and the
-//! mother told once, in-site and by SMS, that the platform opened and approved it and that
-//! the employer may still correct it before settlement. The claim is one the employer filed online with the
-//! average wage as its basis and its account on file; until settlement the employer still
-//! corrects the account as for any claim. A birth whose facts are incomplete, whose claim
-//! the rules would refuse, whose claim is past the application limit, or whose employer
-//! has no account on file stays an offer: the employer files it as before.
+//! (`set_automatic_consent`), the platform opens, derives and decides the allowance claim
+//! itself for every pushed birth whose facts are complete — the same rules and smart review
+//! as a filed claim, the same duplicate protection (the database's unique key), every
+//! shared record read audited for the claim's case, and the employer and the mother told
+//! once, in-site and by SMS, that the platform opened and approved it and that the employer
+//! may still correct it before settlement. The claim is one the employer filed online with
+//! the average wage as its basis and its account on file; until settlement the employer
+//! still corrects the account as for any claim. A birth whose facts are incomplete, whose
+//! claim the rules would refuse, whose claim is past the application limit, or whose
+//! employer has no account on file stays an offer: the employer files it as before.
 //!
-//! It works in sets: the run's candidates read once (in id order), then, per set of mothers,
-//! their records read with one query per dataset, and the set's claims written in one transaction (data-use entries in
-//! multi-row statements). A run stopped part-way (a crash) is run again: committed sets
-//! have their claims and are not candidates any more; duplicates are refused by the
-//! database, never written twice.
+//! It works in sets: the run's candidates read once (in id order), then, per set of
+//! mothers, their records read with one query per dataset, and the set's claims written in
+//! one transaction (data-use entries in multi-row statements). A run stopped part-way (a
+//! crash) is run again: committed sets have their claims and are not candidates any more;
+//! duplicates are refused by the database, never written twice.
 
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
