@@ -191,16 +191,16 @@ async fn one_set(
         }
     }
     phases.plan += started.elapsed();
-    let whole = write_set(svc, actor, (&planned, &unclaimed_reads), phases).await?;
+    let whole = write_set(svc, actor, &planned, &unclaimed_reads, phases).await?;
     if whole {
         run.approved += planned.len() as u64;
         return Ok(());
     }
     // Someone filed one of these meanwhile: the set rolled back whole. Each claim again on
     // its own; the duplicate is refused by the database and counted.
-    write_set(svc, actor, (&[], &unclaimed_reads), phases).await?;
+    write_set(svc, actor, &[], &unclaimed_reads, phases).await?;
     for one in planned {
-        if write_set(svc, actor, (std::slice::from_ref(&one), &[]), phases).await? {
+        if write_set(svc, actor, std::slice::from_ref(&one), &[], phases).await? {
             run.approved += 1;
         } else {
             run.duplicates += 1;
@@ -331,7 +331,8 @@ async fn account_of(
 async fn write_set(
     svc: &Services,
     actor: &Actor,
-    (planned, unclaimed_reads): (&[Planned], &[NewAuditEntry]),
+    planned: &[Planned],
+    unclaimed_reads: &[NewAuditEntry],
     phases: &mut Phases,
 ) -> Result<bool, ServiceError> {
     let started = Instant::now();

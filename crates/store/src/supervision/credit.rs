@@ -128,18 +128,18 @@ impl Store {
         if subjects.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (0..subjects.len()).map(|i| format!("${}", i + 2)).collect();
+        let list = serde_json::to_string(subjects).map_err(StoreError::corrupt)?;
+        let members = self.backend().json_text_array("$2");
         let sql = format!(
             "SELECT {COLUMNS} FROM credit_records
-             WHERE subject_id IN ({}) AND removed_at IS NULL AND valid_from <= $1
-               AND (valid_to IS NULL OR valid_to >= $1)",
-            marks.join(", ")
+             WHERE subject_id IN ({members}) AND removed_at IS NULL AND valid_from <= $1
+               AND (valid_to IS NULL OR valid_to >= $1)"
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(date(on));
-        for subject in subjects {
-            query = query.bind(subject.as_str());
-        }
-        let rows = query.fetch_all(self.pool()).await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(date(on))
+            .bind(list)
+            .fetch_all(self.pool())
+            .await?;
         let mut records = rows.iter().map(read).collect::<Result<Vec<_>, _>>()?;
         let rank = |r: &CreditRecord| subjects.iter().position(|s| *s == r.subject_id);
         records.sort_by(|a, b| (rank(a), a.valid_from, &a.id).cmp(&(rank(b), b.valid_from, &b.id)));

@@ -228,6 +228,45 @@ fn attachments_of(json: Option<&str>) -> Result<Vec<AttachmentMeta>, StoreError>
 mod tests {
     use super::*;
 
+    /// The look-up's condition, the partial index's and the `kind` the store writes for a
+    /// service step must agree, or the latest step goes back to a walk over every event.
+    #[test]
+    fn the_service_step_condition_is_the_partial_indexs_and_matches_what_is_written() {
+        for migration in [
+            include_str!("../../../migrations/sqlite/0029_service_step_index.sql"),
+            include_str!("../../../migrations/postgres/0029_service_step_index.sql"),
+        ] {
+            assert!(
+                migration.contains(&format!("WHERE {SERVICE_EVENT};")),
+                "{migration}"
+            );
+        }
+        let event = onething_domain::case::CaseEvent {
+            seq: 2,
+            at: chrono::Utc::now(),
+            actor: "hr".into(),
+            role: onething_domain::case::ActorRole::Applicant,
+            idempotency_key: "k".into(),
+            body: onething_domain::case::EventBody::Service {
+                step: "approved".into(),
+                detail: serde_json::json!({}),
+            },
+        };
+        let cells = crate::cases::event_cells("c", &event).expect("cells");
+        let kind_at = crate::cases::EVENT_COLUMNS
+            .iter()
+            .position(|c| *c == "kind")
+            .expect("kind column");
+        let prefix = SERVICE_EVENT
+            .trim_start_matches("kind LIKE '")
+            .trim_end_matches("%'");
+        assert!(
+            matches!(&cells[kind_at], crate::rows::Cell::Text(Some(k)) if k.starts_with(prefix)),
+            "{:?}",
+            cells[kind_at]
+        );
+    }
+
     #[test]
     fn the_summary_leaves_the_heavy_columns_out_on_both_products() {
         for backend in [Backend::Sqlite, Backend::Postgres] {
