@@ -23,6 +23,7 @@ mod gauges;
 pub mod hospital;
 pub mod newborn;
 pub mod outbox;
+mod parameter_snapshots;
 pub mod payables;
 mod replays;
 mod rows;

@@ -18,7 +18,7 @@ use onething_domain::Calendar;
 use onething_exchange::Dataset;
 use sqlx::{Any, Transaction};
 
-use super::persist::{CLAIM_ROW_COLUMNS, claim_cells};
+use super::persist::{CLAIM_ROW_COLUMNS, claim_cells, params_snapshot};
 use super::write::{
     ClaimWrite, HospitalLink, NewClaim, PayableWrite, draft_of, insert_attachment,
     insert_hospital_link,
@@ -31,6 +31,7 @@ use crate::cases::{
     event_cells, item_cells, plan_advance, plan_opening,
 };
 use crate::catalog::CatalogVersion;
+use crate::parameter_snapshots::keep_in;
 use crate::payables::{PAYABLE_ACCOUNT_COLUMNS, PAYABLE_COLUMNS, payable_cells};
 use crate::rows::{Cell, insert_rows};
 use crate::text::date;
@@ -233,6 +234,8 @@ impl ClaimSet {
         let mut claims = Vec::with_capacity(self.claims.len());
         let mut payables = Vec::new();
         let mut histories = Vec::new();
+        // A set's claims share one or two parameter snapshots: each stored once.
+        let mut snapshots = HashMap::new();
         for p in &self.claims {
             let case_id = p.record.id.as_str();
             let at = (p.opened_at, p.claim.updated_at);
@@ -243,7 +246,14 @@ impl ClaimSet {
             for event in &p.events {
                 events.push(event_cells(case_id, event)?);
             }
-            claims.push(claim_cells(&p.claim)?);
+            let params = params_snapshot(&p.claim)?;
+            claims.push(claim_cells(&p.claim, params.as_ref())?);
+            if let Some(snapshot) = params {
+                let at = p.claim.updated_at;
+                snapshots
+                    .entry(snapshot.digest.clone())
+                    .or_insert((snapshot, at));
+            }
             if let Some(payable) = &p.payable {
                 let (row, history) = payable_cells(payable);
                 payables.push(row);
@@ -251,6 +261,9 @@ impl ClaimSet {
             }
         }
         let (tx, backend) = (&mut *self.tx, self.backend);
+        for (snapshot, at) in snapshots.values() {
+            keep_in(&mut *tx, snapshot, *at).await?;
+        }
         // Claims first: a claimant and event claimed meanwhile stops the set at once.
         insert_rows(tx, backend, "cases", &CASE_COLUMNS, &cases).await?;
         insert_rows(tx, backend, "ma_claims", &CLAIM_ROW_COLUMNS, &claims).await?;

@@ -13,6 +13,7 @@ use super::read::{CLAIM_COLUMNS, claim_of};
 use super::{AttachmentMeta, Claim};
 use crate::allowance::ClaimStep;
 use crate::db::Backend;
+use crate::parameter_snapshots::params_used_column;
 use crate::text::{parse_instant, parse_json};
 use crate::{Store, StoreError};
 
@@ -107,7 +108,7 @@ fn detail_sql(backend: Backend, parts: ClaimParts) -> String {
     }
     if !parts.decision {
         columns = columns.replace(
-            "decision, params_used,",
+            concat!("decision, ", params_used_column!(), ","),
             "CAST(NULL AS TEXT) AS decision, CAST(NULL AS TEXT) AS params_used,",
         );
     }
@@ -280,12 +281,14 @@ mod tests {
                 "{summary}"
             );
             assert!(summary.contains("LIMIT 1"), "{summary}");
+            assert!(!summary.contains("parameter_snapshots"), "{summary}");
             assert!(!summary.contains("ma_attachments"), "{summary}");
             let all = detail_sql(backend, ClaimParts::ALL);
             assert!(
                 !all.contains("AS facts") && !all.contains("AS decision"),
                 "{all}"
             );
+            assert!(all.contains("FROM parameter_snapshots"), "{all}");
             assert!(
                 !all.contains("LIMIT 1") && all.contains("ma_attachments"),
                 "{all}"

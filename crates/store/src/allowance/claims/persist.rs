@@ -9,6 +9,7 @@ use sqlx::{Any, Transaction};
 use super::Claim;
 use super::write::Acting;
 use crate::StoreError;
+use crate::parameter_snapshots::{Snapshot, keep_in};
 use crate::rows::Cell;
 use crate::text::{date, instant, json as to_json};
 
@@ -19,9 +20,11 @@ pub(super) async fn save_in(
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let account = c.bank_account.as_ref();
+    let params = kept_params_in(tx, c, at).await?;
     let done = sqlx::query(
         "UPDATE ma_claims SET status = $1, certificate_no = $2, region = $3, wage_basis = $4,
-             facts = $5, missing = $6, decision = $7, params_used = $8, amount_fen = $9, payee = $10,
+             facts = $5, missing = $6, decision = $7, params_digest = $8, params_used = NULL,
+             amount_fen = $9, payee = $10,
              needs_review = $11, account_name = $12, bank = $13, account_number = $14,
              reject_code = $15, reject_note = $16, submitted_at = $17, reviewed_at = $18,
              reviewed_by = $19, approved_on = $20, payment_due = $21, updated_at = $22,
@@ -35,7 +38,7 @@ pub(super) async fn save_in(
     .bind(to_json(&c.facts)?)
     .bind(to_json(&c.missing)?)
     .bind(c.decision.as_ref().map(to_json).transpose()?)
-    .bind(c.params_used.as_ref().map(to_json).transpose()?)
+    .bind(params.map(|p| p.digest))
     .bind(c.amount_fen)
     .bind(c.payee.as_deref())
     .bind(i64::from(c.needs_review))
@@ -102,7 +105,7 @@ pub(super) const CLAIM_ROW_COLUMNS: [&str; 35] = [
     "facts",
     "missing",
     "decision",
-    "params_used",
+    "params_digest",
     "amount_fen",
     "payee",
     "needs_review",
@@ -125,9 +128,30 @@ pub(super) const CLAIM_ROW_COLUMNS: [&str; 35] = [
     "version",
 ];
 
+/// The snapshot of the parameters `c`'s decision used, if it has one: what its row names
+/// and what must be stored (`parameter_snapshots::keep_in`) before the row is written.
+pub(super) fn params_snapshot(c: &Claim) -> Result<Option<Snapshot>, StoreError> {
+    c.params_used.as_ref().map(Snapshot::of).transpose()
+}
+
+/// [`params_snapshot`] of `c`, stored in the caller's transaction if it was not yet: one
+/// claim's write (a set stores each distinct snapshot once itself).
+pub(super) async fn kept_params_in(
+    tx: &mut Transaction<'static, Any>,
+    c: &Claim,
+    at: DateTime<Utc>,
+) -> Result<Option<Snapshot>, StoreError> {
+    let params = params_snapshot(c)?;
+    if let Some(snapshot) = &params {
+        keep_in(tx, snapshot, at).await?;
+    }
+    Ok(params)
+}
+
 /// A claim as one row, every column as the insert and the updates since would have left
-/// it (a set's claims are inserted already decided).
-pub(super) fn claim_cells(c: &Claim) -> Result<Vec<Cell>, StoreError> {
+/// it (a set's claims are inserted already decided), naming `params`, the snapshot of its
+/// parameters ([`params_snapshot`]), which the caller stores.
+pub(super) fn claim_cells(c: &Claim, params: Option<&Snapshot>) -> Result<Vec<Cell>, StoreError> {
     let account = c.bank_account.as_ref();
     Ok(vec![
         c.id.as_str().into(),
@@ -144,7 +168,7 @@ pub(super) fn claim_cells(c: &Claim) -> Result<Vec<Cell>, StoreError> {
         to_json(&c.facts)?.into(),
         to_json(&c.missing)?.into(),
         c.decision.as_ref().map(to_json).transpose()?.into(),
-        c.params_used.as_ref().map(to_json).transpose()?.into(),
+        params.map(|p| p.digest.clone()).into(),
         c.amount_fen.into(),
         c.payee.clone().into(),
         c.needs_review.into(),

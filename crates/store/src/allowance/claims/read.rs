@@ -10,15 +10,20 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{BankAccount, Claim};
+use crate::parameter_snapshots::params_used_column;
 use crate::shared_data::DataUse;
 use crate::text::{parse_instant, parse_json, parse_opt_date};
 use crate::{Store, StoreError};
 
-pub(super) const CLAIM_COLUMNS: &str = "id, case_id, employer_uscc, person_id, channel, status, duplicate_key, \
-    certificate_no, event_date, region, wage_basis, facts, missing, decision, params_used, amount_fen, \
+pub(super) const CLAIM_COLUMNS: &str = concat!(
+    "id, case_id, employer_uscc, person_id, channel, status, duplicate_key, \
+    certificate_no, event_date, region, wage_basis, facts, missing, decision, ",
+    params_used_column!(),
+    ", amount_fen, \
     payee, needs_review, authorization_ref, account_name, bank, account_number, reject_code, \
     reject_note, created_by, created_at, submitted_at, reviewed_at, reviewed_by, approved_on, \
-    payment_due, payment_due_provisional, derivation, updated_at, version";
+    payment_due, payment_due_provisional, derivation, updated_at, version"
+);
 
 /// Which claims to list; `None` matches all.
 #[derive(Debug, Clone, Default)]

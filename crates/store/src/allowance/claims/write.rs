@@ -14,7 +14,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::persist::{CLAIM_ROW_COLUMNS, audit_entry, claim_cells, save_in};
+use super::persist::{CLAIM_ROW_COLUMNS, audit_entry, claim_cells, kept_params_in, save_in};
 use super::{Channel, Claim, ClaimError};
 use crate::allowance::steps::{NewNotification, notify_in};
 use crate::audit::{NewAuditEntry, append_audits_in};
@@ -393,7 +393,9 @@ async fn insert_row(
     case_id: &str,
     write: &ClaimWrite<'_>,
 ) -> Result<(), StoreError> {
-    let row = claim_cells(&draft_of(new, case_id, &write.by))?;
+    let draft = draft_of(new, case_id, &write.by);
+    let params = kept_params_in(tx, &draft, write.by.at).await?;
+    let row = claim_cells(&draft, params.as_ref())?;
     insert_one(tx, "ma_claims", &CLAIM_ROW_COLUMNS, row).await
 }
 
