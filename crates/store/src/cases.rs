@@ -535,13 +535,7 @@ fn plan_bodies(
                 .into_iter()
                 .map(|b| (*role, b))
                 .collect(),
-            CaseWrite::Step { step, detail, role } => vec![(
-                *role,
-                EventBody::Service {
-                    step: step.clone(),
-                    detail: detail.clone(),
-                },
-            )],
+            CaseWrite::Step { step, detail, role } => vec![(*role, service_body(step, detail))],
         };
         for (role, body) in bodies {
             let seq = scratch.last_seq + 1;
@@ -846,20 +840,32 @@ fn keyed_events(
     bodies: Vec<(ActorRole, EventBody)>,
     actor: &Actor,
 ) -> Result<(Vec<CaseEvent>, CaseState), StoreError> {
+    let events = numbered_events(record.version, bodies, actor);
     let mut state = record.state.clone();
+    for event in &events {
+        state.apply(event)?;
+    }
+    Ok((events, state))
+}
+
+/// `bodies` as the events after `version`, keyed as [`keyed_events`] says.
+fn numbered_events(
+    version: i64,
+    bodies: Vec<(ActorRole, EventBody)>,
+    actor: &Actor,
+) -> Vec<CaseEvent> {
     let mut events = Vec::with_capacity(bodies.len());
     for (n, (role, body)) in bodies.into_iter().enumerate() {
         let key = match n {
             0 => actor.idempotency_key.clone(),
             n => format!("{}#{}", actor.idempotency_key, n + 1),
         };
-        let seq = record.version as u64 + n as u64 + 1;
+        let seq = version as u64 + n as u64 + 1;
         let mut event = event_of(seq, actor, &key, body);
         event.role = role;
-        state.apply(&event)?;
         events.push(event);
     }
-    Ok((events, state))
+    events
 }
 
 /// One case's change in a set of changes ([`advance_many_in`]).
@@ -873,21 +879,151 @@ pub(crate) struct CaseChange {
 /// Cases read per query by [`advance_many_in`].
 const CASES_PER_READ: usize = 500;
 
-/// [`advance_in`] for many cases at once (a settlement's steps): the cases and their
-/// events read with one query each per 500 cases, every change planned by the case engine
-/// on the state held in memory (changes to one case one after another), the new events
-/// written with multi-row `INSERT`s, the case rows moved by one `UPDATE` per group of cases
-/// at the same version with the same outcome — refused, as one by one, if any of them moved
-/// meanwhile — and the touched items' rows updated.
+/// [`advance_in`] for many cases at once (a settlement's steps). Cases whose changes are
+/// all service steps that leave the state as it is ([`EventBody::leaves_state_unchanged`]:
+/// a settlement's `settled`) need only their head ([`advance_heads_in`]); the others are
+/// read with their events and replayed ([`advance_replayed_in`]). Either way the new events
+/// are written with multi-row `INSERT`s and the case rows moved by one `UPDATE` per group of
+/// cases at the same version with the same outcome, refused, as one by one, if any of them
+/// moved meanwhile.
 pub(crate) async fn advance_many_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     changes: &[CaseChange],
     calendar: &Calendar,
 ) -> Result<(), StoreError> {
+    let backend = crate::Backend::of_connection(tx);
+    let (heads, replayed) = split_by_need(changes);
+    advance_heads_in(tx, backend, &heads).await?;
+    advance_replayed_in(tx, backend, &replayed, calendar).await
+}
+
+/// `changes` split, in order, into those of cases that need only their head and those of
+/// cases that must be replayed: a case with a change of each kind is replayed whole.
+fn split_by_need(changes: &[CaseChange]) -> (Vec<&CaseChange>, Vec<&CaseChange>) {
+    let mut head_only: HashMap<&str, bool> = HashMap::new();
+    for change in changes {
+        let unchanging = unchanging_bodies(&change.writes).is_some();
+        *head_only.entry(change.case_id.as_str()).or_insert(true) &= unchanging;
+    }
+    changes.iter().partition(|c| head_only[c.case_id.as_str()])
+}
+
+/// The events of `writes` if every one is a service step that leaves the case's state as
+/// it is; `None` if one of them needs the state.
+fn unchanging_bodies(writes: &[CaseWrite]) -> Option<Vec<(ActorRole, EventBody)>> {
+    let mut bodies = Vec::with_capacity(writes.len());
+    for write in writes {
+        let CaseWrite::Step { step, detail, role } = write else {
+            return None;
+        };
+        let body = service_body(step, detail);
+        if !body.leaves_state_unchanged() {
+            return None;
+        }
+        bodies.push((*role, body));
+    }
+    Some(bodies)
+}
+
+fn service_body(step: &str, detail: &serde_json::Value) -> EventBody {
+    EventBody::Service {
+        step: step.to_owned(),
+        detail: detail.clone(),
+    }
+}
+
+/// A case row as [`advance_heads_in`] reads it.
+struct Head {
+    version: i64,
+    status: String,
+    due_on: Option<String>,
+}
+
+/// Appends steps that leave the cases' state as it is: only the case rows are read (no
+/// events, no replay); status and due date stay as read, the version moves on.
+async fn advance_heads_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    changes: &[&CaseChange],
+) -> Result<(), StoreError> {
     if changes.is_empty() {
         return Ok(());
     }
-    let backend = crate::Backend::of_connection(tx);
+    let heads = load_heads_in(tx, backend, changes).await?;
+    let mut now: HashMap<&str, (i64, DateTime<Utc>)> = HashMap::with_capacity(heads.len());
+    let mut events = Vec::new();
+    for change in changes {
+        let id = change.case_id.as_str();
+        let head = heads.get(id).ok_or_else(|| StoreError::NotFound {
+            what: "case",
+            id: id.to_owned(),
+        })?;
+        let version = now.get(id).map_or(head.version, |(v, _)| *v);
+        let bodies = unchanging_bodies(&change.writes).unwrap_or_default();
+        let new = numbered_events(version, bodies, &change.actor);
+        for event in &new {
+            events.push(event_cells(id, event)?);
+        }
+        now.insert(id, (version + new.len() as i64, change.actor.at));
+    }
+    let mut moves = Vec::with_capacity(now.len());
+    for (id, (version, at)) in now {
+        let head = &heads[id];
+        let outcome = (
+            head.version,
+            version,
+            head.status.clone(),
+            head.due_on.clone(),
+            instant(at),
+        );
+        moves.push((id, outcome));
+    }
+    move_case_rows(tx, backend, moves).await?;
+    insert_rows(tx, backend, "case_events", &EVENT_COLUMNS, &events).await
+}
+
+/// The rows of the cases `changes` name, by id.
+async fn load_heads_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    changes: &[&CaseChange],
+) -> Result<HashMap<String, Head>, StoreError> {
+    let mut ids: Vec<&str> = changes.iter().map(|c| c.case_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let members = backend.json_text_array("$1");
+    let mut heads = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(CASES_PER_READ) {
+        let list = serde_json::to_string(chunk).map_err(StoreError::corrupt)?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT id, version, status, due_on FROM cases WHERE id IN ({members})"
+        )))
+        .bind(&list)
+        .fetch_all(&mut **tx)
+        .await?;
+        for row in &rows {
+            let head = Head {
+                version: row.try_get("version")?,
+                status: row.try_get("status")?,
+                due_on: row.try_get("due_on")?,
+            };
+            heads.insert(row.try_get("id")?, head);
+        }
+    }
+    Ok(heads)
+}
+
+/// Changes planned by the case engine on each case rebuilt from its events (changes to
+/// one case one after another), the touched items' rows updated after.
+async fn advance_replayed_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    changes: &[&CaseChange],
+    calendar: &Calendar,
+) -> Result<(), StoreError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
     let mut ids: Vec<&str> = changes.iter().map(|c| c.case_id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -913,7 +1049,18 @@ pub(crate) async fn advance_many_in(
         }
         now.insert(id, (after, change.actor.at));
     }
-    move_case_rows(tx, backend, &read, &now).await?;
+    let mut moves = Vec::with_capacity(now.len());
+    for (id, (after, at)) in &now {
+        let outcome = (
+            read.get(*id).map_or(0, |r| r.version),
+            after.version,
+            enum_text(&after.state.status())?,
+            opt_date(after.state.due_on()),
+            instant(*at),
+        );
+        moves.push((*id, outcome));
+    }
+    move_case_rows(tx, backend, moves).await?;
     insert_rows(tx, backend, "case_events", &EVENT_COLUMNS, &events).await?;
     touched.sort();
     touched.dedup();
@@ -978,25 +1125,19 @@ async fn load_cases_in(
     Ok(found)
 }
 
-/// Moves the case rows of a set of changes: grouped by the version read and the outcome
-/// (events added, status, due date, time), one `UPDATE` per group whose count must match.
+/// What a set of changes does to one case row: the version read, the version after, and
+/// the status, due date and time it is left with.
+type Outcome = (i64, i64, String, Option<String>, String);
+
+/// Moves the case rows of a set of changes: grouped by outcome, one `UPDATE` per group
+/// whose count must match.
 async fn move_case_rows(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     backend: crate::Backend,
-    read: &HashMap<String, CaseRecord>,
-    now: &HashMap<&str, (CaseRecord, DateTime<Utc>)>,
+    moves: Vec<(&str, Outcome)>,
 ) -> Result<(), StoreError> {
-    type Outcome = (i64, i64, String, Option<String>, String);
     let mut groups: HashMap<Outcome, Vec<&str>> = HashMap::new();
-    for (id, (after, at)) in now {
-        let before = read.get(*id).map_or(0, |r| r.version);
-        let outcome = (
-            before,
-            after.version,
-            enum_text(&after.state.status())?,
-            opt_date(after.state.due_on()),
-            instant(*at),
-        );
+    for (id, outcome) in moves {
         groups.entry(outcome).or_default().push(id);
     }
     let members = backend.json_text_array("$6");
@@ -1025,4 +1166,71 @@ async fn move_case_rows(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onething_domain::case::PROMISE_STEP;
+    use serde_json::json;
+
+    fn change(case_id: &str, writes: Vec<CaseWrite>) -> CaseChange {
+        CaseChange {
+            case_id: case_id.to_owned(),
+            writes,
+            actor: Actor {
+                name: "platform".into(),
+                role: ActorRole::System,
+                idempotency_key: format!("{case_id}:k"),
+                at: Utc::now(),
+            },
+        }
+    }
+
+    fn step(name: &str) -> CaseWrite {
+        CaseWrite::Step {
+            step: name.into(),
+            detail: json!({"due_on": "2024-06-03"}),
+            role: ActorRole::System,
+        }
+    }
+
+    #[test]
+    fn only_cases_whose_every_change_leaves_the_state_skip_the_replay() {
+        let complete = CaseWrite::Move {
+            item: "ma".into(),
+            action: Action::Complete {
+                certificate_ref: None,
+            },
+            role: ActorRole::System,
+        };
+        let changes = [
+            change("settled", vec![step("settled")]),
+            change("paid", vec![step("paid"), complete]),
+            change("mixed", vec![step("settled")]),
+            change("mixed", vec![step(PROMISE_STEP)]),
+            change("twice", vec![step("settled"), step("payment_failed")]),
+            change(
+                "accepted",
+                vec![CaseWrite::AcceptAll {
+                    role: ActorRole::System,
+                }],
+            ),
+        ];
+        let (heads, replayed) = split_by_need(&changes);
+        let ids = |list: &[&CaseChange]| list.iter().map(|c| c.case_id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&heads), ["settled", "twice"]);
+        assert_eq!(ids(&replayed), ["paid", "mixed", "mixed", "accepted"]);
+    }
+
+    #[test]
+    fn events_after_a_head_are_numbered_and_keyed_as_after_a_replay() {
+        let c = change("c", vec![step("settled"), step("payment_failed")]);
+        let bodies = unchanging_bodies(&c.writes).expect("service steps");
+        let events = numbered_events(7, bodies, &c.actor);
+        let seqs: Vec<u64> = events.iter().map(|e| e.seq).collect();
+        let keys: Vec<&str> = events.iter().map(|e| e.idempotency_key.as_str()).collect();
+        assert_eq!(seqs, [8, 9]);
+        assert_eq!(keys, ["c:k", "c:k#2"]);
+    }
 }

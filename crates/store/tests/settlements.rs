@@ -258,6 +258,7 @@ async fn a_run_takes_every_due_claim_once_grouped_per_account() {
         assert_eq!(first.amount, Fen::new(30_001));
         assert!(outcome.skipped.is_empty());
         assert_eq!(status_of(store, "c1").await, "settled");
+        case_row_agrees_with_its_replay(store, "c1").await;
         assert_eq!(
             status_of(store, "c4").await,
             "approved",
@@ -720,4 +721,31 @@ async fn a_payable_without_a_due_date_is_due_from_its_approval_after_migration_0
         assert_eq!(late[0].payment_due, day(2024, 10, 8));
         assert_eq!(late[0].overdue_working_days, 1);
     }
+}
+
+/// A settlement appends its `settled` step from the case row alone (no replay): the row's
+/// version, status and due date must still be what replaying the case's events gives.
+async fn case_row_agrees_with_its_replay(store: &Store, claim_id: &str) {
+    let case_id: String = sqlx::query_scalar("SELECT case_id FROM ma_claims WHERE id = $1")
+        .bind(claim_id)
+        .fetch_one(store.pool())
+        .await
+        .expect("case id");
+    let row = sqlx::query("SELECT version, status, due_on FROM cases WHERE id = $1")
+        .bind(&case_id)
+        .fetch_one(store.pool())
+        .await
+        .expect("case row");
+    let replayed = store.load_case(&case_id).await.expect("replayed");
+    let events = store.case_events(&case_id).await.expect("events");
+    let version: i64 = row.get("version");
+    assert_eq!(version, events.len() as i64, "{case_id}");
+    assert_eq!(version as u64, replayed.state.last_seq);
+    let status = serde_json::to_value(replayed.state.status()).expect("status");
+    assert_eq!(
+        Some(row.get::<String, _>("status").as_str()),
+        status.as_str()
+    );
+    let due_on: Option<String> = row.get("due_on");
+    assert_eq!(due_on, replayed.state.due_on().map(|d| d.to_string()));
 }

@@ -40,6 +40,15 @@ pub struct CaseState {
 /// acceptance, so replay needs no calendar and early or late items never move the promise.
 pub const PROMISE_STEP: &str = "promised";
 
+impl EventBody {
+    /// Whether [`CaseState::apply`] leaves a case as it was but for its sequence number: a
+    /// service's own step other than the promise. A writer appending only such events needs
+    /// the case's head (version, status, due date), not the replay of its whole history.
+    pub fn leaves_state_unchanged(&self) -> bool {
+        matches!(self, EventBody::Service { step, .. } if step != PROMISE_STEP)
+    }
+}
+
 /// Where one item stands, with the dates a supervisor and the applicant need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -332,3 +332,34 @@ fn a_promise_step_fixes_the_case_due_date_whatever_the_items_forecast() {
         Err(ReplayError::BadPromise { seq: 4 })
     );
 }
+
+#[test]
+fn only_a_service_step_other_than_the_promise_leaves_the_state_unchanged() {
+    let accept = change("a", Action::Accept, Some(date("2024-05-07")));
+    let mut events = vec![opened(), event(2, ActorRole::Acceptor, accept.clone())];
+    let before = CaseState::replay(&events).expect("replay");
+    let settled = EventBody::Service {
+        step: "settled".into(),
+        detail: json!({"amount_fen": 100}),
+    };
+    assert!(settled.leaves_state_unchanged());
+    events.push(event(3, ActorRole::System, settled));
+    let after = CaseState::replay(&events).expect("replay");
+    assert_eq!(after.last_seq, 3);
+    assert_eq!(
+        CaseState {
+            last_seq: 2,
+            ..after
+        },
+        before,
+        "only the seq moved"
+    );
+
+    let promise = EventBody::Service {
+        step: PROMISE_STEP.into(),
+        detail: json!({"due_on": "2024-06-03"}),
+    };
+    assert!(!promise.leaves_state_unchanged());
+    assert!(!accept.leaves_state_unchanged());
+    assert!(!opened().body.leaves_state_unchanged());
+}
