@@ -13,7 +13,8 @@
 //!
 //! It works in sets: the run's candidates read once (in id order), then, per set of
 //! mothers, their records read with one query per dataset, and the set's claims written in
-//! one transaction (data-use entries in multi-row statements). A run stopped part-way (a
+//! one transaction (data-use entries in multi-row statements); the next set is read while
+//! one is written. A run stopped part-way (a
 //! crash) is run again: committed sets have their claims and are not candidates any more;
 //! duplicates are refused by the database, never written twice.
 
@@ -102,14 +103,32 @@ pub async fn automatic_claims(
     let started = Instant::now();
     let everyone = svc.store.automatic_claim_candidates(cmd.until).await?;
     phases.candidates += started.elapsed();
-    for people in everyone.chunks(SET_SIZE) {
-        run.examined += people.len() as u64;
-        let set = (cmd.until, people);
+    let mut sets = everyone.chunks(SET_SIZE);
+    let mut next = match sets.next() {
+        Some(people) => Some(read_set(svc, actor, cmd.until, people).await?),
+        None => None,
+    };
+    while let Some(read) = next.take() {
+        run.examined += read.mothers.len() as u64;
+        phases.read += read.took;
         let employers = Employers {
             consents: &consents,
             accounts: &mut accounts,
         };
-        one_set(svc, actor, set, employers, &mut run, &mut phases).await?;
+        // The next set is read while this one is decided and written: the reads go to
+        // another connection (SQLite: another thread) than the write's, and the sets'
+        // mothers are distinct, so neither waits on the other.
+        let following = sets.next();
+        let reading = async {
+            match following {
+                Some(people) => read_set(svc, actor, cmd.until, people).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let deciding = decide_set(svc, actor, read, employers, &mut run, &mut phases);
+        let (read, decided) = tokio::join!(reading, deciding);
+        decided?;
+        next = read?;
     }
     // Where a run's time goes (the bench's profile: docs/benchmarks.md).
     tracing::info!(
@@ -128,7 +147,8 @@ pub async fn automatic_claims(
 #[derive(Debug, Default)]
 struct Phases {
     candidates: Duration,
-    /// The set's records, wages and claimed keys.
+    /// The set's records, wages and claimed keys (from the second set on, while the set
+    /// before is decided and written: the phases add up to more than the run).
     read: Duration,
     /// Deciding and planning the set in memory.
     plan: Duration,
@@ -138,14 +158,23 @@ struct Phases {
     write: Duration,
 }
 
-async fn one_set(
+/// A set of mothers with what was read about them: their records, and which of their
+/// events are claimed already.
+struct SetRead {
+    until: NaiveDate,
+    mothers: Vec<(CitizenId, DataUse)>,
+    derived: Vec<SetDerived>,
+    claimed: HashSet<String>,
+    /// How long the reads took (they overlap the previous set's writing).
+    took: Duration,
+}
+
+async fn read_set(
     svc: &Services,
     actor: &Actor,
-    (until, people): (NaiveDate, &[String]),
-    mut employers: Employers<'_>,
-    run: &mut AutomaticRun,
-    phases: &mut Phases,
-) -> Result<(), ServiceError> {
+    until: NaiveDate,
+    people: &[String],
+) -> Result<SetRead, ServiceError> {
     let started = Instant::now();
     let mothers: Vec<(CitizenId, DataUse)> = people
         .iter()
@@ -169,7 +198,31 @@ async fn one_set(
         .collect();
     let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
     let claimed = svc.store.claimed_keys(&key_refs).await?;
-    phases.read += started.elapsed();
+    Ok(SetRead {
+        until,
+        mothers,
+        derived,
+        claimed,
+        took: started.elapsed(),
+    })
+}
+
+/// Decides a set that was read and writes it in one transaction.
+async fn decide_set(
+    svc: &Services,
+    actor: &Actor,
+    read: SetRead,
+    mut employers: Employers<'_>,
+    run: &mut AutomaticRun,
+    phases: &mut Phases,
+) -> Result<(), ServiceError> {
+    let SetRead {
+        until,
+        mothers,
+        derived,
+        claimed,
+        ..
+    } = read;
     let started = Instant::now();
     let mut planned = Vec::new();
     let mut unclaimed_reads = Vec::new();
