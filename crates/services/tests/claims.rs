@@ -129,6 +129,7 @@ async fn complete_shared_data_is_approved_at_submission_with_steps_and_notices()
         );
         assert_eq!(claim.decision.as_ref().expect("decision").leave_days, 208);
         assert_eq!(claim.reviewed_by.as_deref(), Some("smart_review"));
+        params_are_one_snapshot_read_as_the_inline_copy_was(svc, &hr_a, &claim).await;
         let detail = allowance::claim(svc, &hr_a, &claim.claim_id(), ClaimParts::ALL)
             .await
             .expect("detail");
@@ -805,4 +806,56 @@ fn hex_text(handle: &str) -> Option<String> {
         .map(|i| u8::from_str_radix(&handle[i..i + 2], 16).ok())
         .collect();
     String::from_utf8(bytes?).ok()
+}
+
+/// The parameters a decision used are stored once, under the SHA-256 of their text, and the
+/// claim names them (migration 0030); a claim decided before keeps its inline copy, and
+/// both read back as the same `params_used`.
+async fn params_are_one_snapshot_read_as_the_inline_copy_was(
+    svc: &onething_services::Services,
+    hr: &Actor,
+    claim: &onething_store::allowance::claims::Claim,
+) {
+    use sha2::{Digest, Sha256};
+    let pool = svc.store.pool();
+    let (digest, inline): (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT params_digest, params_used FROM ma_claims WHERE id = $1")
+            .bind(&claim.id)
+            .fetch_one(pool)
+            .await
+            .expect("row");
+    assert!(inline.is_none(), "no copy in the claim row");
+    let digest = digest.expect("the claim names its snapshot");
+    let body: String = sqlx::query_scalar("SELECT body FROM parameter_snapshots WHERE digest = $1")
+        .bind(&digest)
+        .fetch_one(pool)
+        .await
+        .expect("snapshot");
+    assert_eq!(digest, hex_of(&Sha256::digest(body.as_bytes())));
+    let read = allowance::claim(svc, hr, &claim.claim_id(), ClaimParts::ALL)
+        .await
+        .expect("read");
+    assert_eq!(read.claim.params_used, claim.params_used);
+
+    // As a claim decided before the migration: its own copy, no snapshot named.
+    sqlx::query("UPDATE ma_claims SET params_used = $1, params_digest = NULL WHERE id = $2")
+        .bind(&body)
+        .bind(&claim.id)
+        .execute(pool)
+        .await
+        .expect("old shape");
+    let old = allowance::claim(svc, hr, &claim.claim_id(), ClaimParts::ALL)
+        .await
+        .expect("read");
+    assert_eq!(old.claim.params_used, claim.params_used);
+    sqlx::query("UPDATE ma_claims SET params_used = NULL, params_digest = $1 WHERE id = $2")
+        .bind(&digest)
+        .bind(&claim.id)
+        .execute(pool)
+        .await
+        .expect("back");
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
