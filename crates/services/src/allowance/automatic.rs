@@ -13,8 +13,7 @@
 //!
 //! It works in sets: the run's candidates read once (in id order), then, per set of
 //! mothers, their records read with one query per dataset, and the set's claims written in
-//! one transaction (data-use entries in multi-row statements); the next set is read while
-//! one is written. A run stopped part-way (a
+//! one transaction (data-use entries in multi-row statements). A run stopped part-way (a
 //! crash) is run again: committed sets have their claims and are not candidates any more;
 //! duplicates are refused by the database, never written twice.
 
@@ -103,32 +102,14 @@ pub async fn automatic_claims(
     let started = Instant::now();
     let everyone = svc.store.automatic_claim_candidates(cmd.until).await?;
     phases.candidates += started.elapsed();
-    let mut sets = everyone.chunks(SET_SIZE);
-    let mut next = match sets.next() {
-        Some(people) => Some(read_set(svc, actor, cmd.until, people).await?),
-        None => None,
-    };
-    while let Some(read) = next.take() {
-        run.examined += read.mothers.len() as u64;
-        phases.read += read.took;
+    for people in everyone.chunks(SET_SIZE) {
+        run.examined += people.len() as u64;
+        let set = (cmd.until, people);
         let employers = Employers {
             consents: &consents,
             accounts: &mut accounts,
         };
-        // The next set is read while this one is decided and written: the reads go to
-        // another connection (SQLite: another thread) than the write's, and the sets'
-        // mothers are distinct, so neither waits on the other.
-        let following = sets.next();
-        let reading = async {
-            match following {
-                Some(people) => read_set(svc, actor, cmd.until, people).await.map(Some),
-                None => Ok(None),
-            }
-        };
-        let deciding = decide_set(svc, actor, read, employers, &mut run, &mut phases);
-        let (read, decided) = tokio::join!(reading, deciding);
-        decided?;
-        next = read?;
+        one_set(svc, actor, set, employers, &mut run, &mut phases).await?;
     }
     // Where a run's time goes (the bench's profile: docs/benchmarks.md).
     tracing::info!(
@@ -147,8 +128,7 @@ pub async fn automatic_claims(
 #[derive(Debug, Default)]
 struct Phases {
     candidates: Duration,
-    /// The set's records, wages and claimed keys (from the second set on, while the set
-    /// before is decided and written: the phases add up to more than the run).
+    /// The set's records, wages and claimed keys.
     read: Duration,
     /// Deciding and planning the set in memory.
     plan: Duration,
@@ -158,23 +138,14 @@ struct Phases {
     write: Duration,
 }
 
-/// A set of mothers with what was read about them: their records, and which of their
-/// events are claimed already.
-struct SetRead {
-    until: NaiveDate,
-    mothers: Vec<(CitizenId, DataUse)>,
-    derived: Vec<SetDerived>,
-    claimed: HashSet<String>,
-    /// How long the reads took (they overlap the previous set's writing).
-    took: Duration,
-}
-
-async fn read_set(
+async fn one_set(
     svc: &Services,
     actor: &Actor,
-    until: NaiveDate,
-    people: &[String],
-) -> Result<SetRead, ServiceError> {
+    (until, people): (NaiveDate, &[String]),
+    mut employers: Employers<'_>,
+    run: &mut AutomaticRun,
+    phases: &mut Phases,
+) -> Result<(), ServiceError> {
     let started = Instant::now();
     let mothers: Vec<(CitizenId, DataUse)> = people
         .iter()
@@ -198,31 +169,7 @@ async fn read_set(
         .collect();
     let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
     let claimed = svc.store.claimed_keys(&key_refs).await?;
-    Ok(SetRead {
-        until,
-        mothers,
-        derived,
-        claimed,
-        took: started.elapsed(),
-    })
-}
-
-/// Decides a set that was read and writes it in one transaction.
-async fn decide_set(
-    svc: &Services,
-    actor: &Actor,
-    read: SetRead,
-    mut employers: Employers<'_>,
-    run: &mut AutomaticRun,
-    phases: &mut Phases,
-) -> Result<(), ServiceError> {
-    let SetRead {
-        until,
-        mothers,
-        derived,
-        claimed,
-        ..
-    } = read;
+    phases.read += started.elapsed();
     let started = Instant::now();
     let mut planned = Vec::new();
     let mut unclaimed_reads = Vec::new();
