@@ -949,7 +949,7 @@ async fn advance_heads_in(
     if changes.is_empty() {
         return Ok(());
     }
-    let heads = load_heads_in(tx, backend, changes).await?;
+    let heads = load_heads_in(tx, backend, &case_ids(changes)).await?;
     let mut now: HashMap<&str, (i64, DateTime<Utc>)> = HashMap::with_capacity(heads.len());
     let mut events = Vec::new();
     for change in changes {
@@ -982,25 +982,40 @@ async fn advance_heads_in(
     insert_rows(tx, backend, "case_events", &EVENT_COLUMNS, &events).await
 }
 
-/// The rows of the cases `changes` name, by id.
-async fn load_heads_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    backend: crate::Backend,
-    changes: &[&CaseChange],
-) -> Result<HashMap<String, Head>, StoreError> {
+/// The cases `changes` name, each once, in order.
+fn case_ids<'a>(changes: &[&'a CaseChange]) -> Vec<&'a str> {
     let mut ids: Vec<&str> = changes.iter().map(|c| c.case_id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
+    ids
+}
+
+/// `columns` of the case rows whose ids are in `list` (a JSON array text).
+async fn case_rows_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    columns: &str,
+    list: &str,
+) -> Result<Vec<sqlx::any::AnyRow>, StoreError> {
     let members = backend.json_text_array("$1");
+    Ok(sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {columns} FROM cases WHERE id IN ({members})"
+    )))
+    .bind(list)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// The rows of the cases `ids`, by id.
+async fn load_heads_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: crate::Backend,
+    ids: &[&str],
+) -> Result<HashMap<String, Head>, StoreError> {
     let mut heads = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(CASES_PER_READ) {
         let list = serde_json::to_string(chunk).map_err(StoreError::corrupt)?;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT id, version, status, due_on FROM cases WHERE id IN ({members})"
-        )))
-        .bind(&list)
-        .fetch_all(&mut **tx)
-        .await?;
+        let rows = case_rows_in(tx, backend, "id, version, status, due_on", &list).await?;
         for row in &rows {
             let head = Head {
                 version: row.try_get("version")?,
@@ -1024,9 +1039,7 @@ async fn advance_replayed_in(
     if changes.is_empty() {
         return Ok(());
     }
-    let mut ids: Vec<&str> = changes.iter().map(|c| c.case_id.as_str()).collect();
-    ids.sort_unstable();
-    ids.dedup();
+    let ids = case_ids(changes);
     let read = load_cases_in(tx, backend, &ids).await?;
     let mut now: HashMap<&str, (CaseRecord, DateTime<Utc>)> = HashMap::with_capacity(ids.len());
     let mut events = Vec::new();
@@ -1082,12 +1095,7 @@ async fn load_cases_in(
     let mut found = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(CASES_PER_READ) {
         let list = serde_json::to_string(chunk).map_err(StoreError::corrupt)?;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT id, version, region FROM cases WHERE id IN ({members})"
-        )))
-        .bind(&list)
-        .fetch_all(&mut **tx)
-        .await?;
+        let rows = case_rows_in(tx, backend, "id, version, region", &list).await?;
         let mut heads = HashMap::with_capacity(rows.len());
         for row in &rows {
             let id: String = row.try_get("id")?;
