@@ -893,20 +893,35 @@ pub(crate) async fn advance_many_in(
 ) -> Result<(), StoreError> {
     let backend = crate::Backend::of_connection(tx);
     let (heads, replayed) = split_by_need(changes);
-    advance_heads_in(tx, backend, &heads).await?;
+    advance_heads_in(tx, backend, heads).await?;
     advance_replayed_in(tx, backend, &replayed, calendar).await
 }
 
 /// `changes` split, in order, into those of cases that need only their head and those of
 /// cases that must be replayed: a case with a change of each kind is replayed whole.
-fn split_by_need(changes: &[CaseChange]) -> (Vec<&CaseChange>, Vec<&CaseChange>) {
+/// A head-only change comes with the events it appends.
+fn split_by_need(changes: &[CaseChange]) -> (Vec<HeadChange<'_>>, Vec<&CaseChange>) {
+    let bodies: Vec<Option<Vec<(ActorRole, EventBody)>>> = changes
+        .iter()
+        .map(|c| unchanging_bodies(&c.writes))
+        .collect();
     let mut head_only: HashMap<&str, bool> = HashMap::new();
-    for change in changes {
-        let unchanging = unchanging_bodies(&change.writes).is_some();
-        *head_only.entry(change.case_id.as_str()).or_insert(true) &= unchanging;
+    for (change, bodies) in changes.iter().zip(&bodies) {
+        *head_only.entry(change.case_id.as_str()).or_insert(true) &= bodies.is_some();
     }
-    changes.iter().partition(|c| head_only[c.case_id.as_str()])
+    let mut heads = Vec::new();
+    let mut replayed = Vec::new();
+    for (change, bodies) in changes.iter().zip(bodies) {
+        match bodies {
+            Some(bodies) if head_only[change.case_id.as_str()] => heads.push((change, bodies)),
+            _ => replayed.push(change),
+        }
+    }
+    (heads, replayed)
 }
+
+/// A change [`advance_heads_in`] appends, with its events' bodies.
+type HeadChange<'a> = (&'a CaseChange, Vec<(ActorRole, EventBody)>);
 
 /// The events of `writes` if every one is a service step that leaves the case's state as
 /// it is; `None` if one of them needs the state.
@@ -944,22 +959,22 @@ struct Head {
 async fn advance_heads_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     backend: crate::Backend,
-    changes: &[&CaseChange],
+    changes: Vec<HeadChange<'_>>,
 ) -> Result<(), StoreError> {
     if changes.is_empty() {
         return Ok(());
     }
-    let heads = load_heads_in(tx, backend, &case_ids(changes)).await?;
+    let ids = case_ids(changes.iter().map(|(c, _)| *c));
+    let heads = load_heads_in(tx, backend, &ids).await?;
     let mut now: HashMap<&str, (i64, DateTime<Utc>)> = HashMap::with_capacity(heads.len());
     let mut events = Vec::new();
-    for change in changes {
+    for (change, bodies) in changes {
         let id = change.case_id.as_str();
         let head = heads.get(id).ok_or_else(|| StoreError::NotFound {
             what: "case",
             id: id.to_owned(),
         })?;
         let version = now.get(id).map_or(head.version, |(v, _)| *v);
-        let bodies = unchanging_bodies(&change.writes).unwrap_or_default();
         let new = numbered_events(version, bodies, &change.actor);
         for event in &new {
             events.push(event_cells(id, event)?);
@@ -983,8 +998,8 @@ async fn advance_heads_in(
 }
 
 /// The cases `changes` name, each once, in order.
-fn case_ids<'a>(changes: &[&'a CaseChange]) -> Vec<&'a str> {
-    let mut ids: Vec<&str> = changes.iter().map(|c| c.case_id.as_str()).collect();
+fn case_ids<'a>(changes: impl Iterator<Item = &'a CaseChange>) -> Vec<&'a str> {
+    let mut ids: Vec<&str> = changes.map(|c| c.case_id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
     ids
@@ -1039,7 +1054,7 @@ async fn advance_replayed_in(
     if changes.is_empty() {
         return Ok(());
     }
-    let ids = case_ids(changes);
+    let ids = case_ids(changes.iter().copied());
     let read = load_cases_in(tx, backend, &ids).await?;
     let mut now: HashMap<&str, (CaseRecord, DateTime<Utc>)> = HashMap::with_capacity(ids.len());
     let mut events = Vec::new();
@@ -1226,9 +1241,13 @@ mod tests {
             ),
         ];
         let (heads, replayed) = split_by_need(&changes);
-        let ids = |list: &[&CaseChange]| list.iter().map(|c| c.case_id.clone()).collect::<Vec<_>>();
-        assert_eq!(ids(&heads), ["settled", "twice"]);
-        assert_eq!(ids(&replayed), ["paid", "mixed", "mixed", "accepted"]);
+        let heads: Vec<(&str, usize)> = heads
+            .iter()
+            .map(|(c, bodies)| (c.case_id.as_str(), bodies.len()))
+            .collect();
+        let replayed: Vec<&str> = replayed.iter().map(|c| c.case_id.as_str()).collect();
+        assert_eq!(heads, [("settled", 1), ("twice", 2)]);
+        assert_eq!(replayed, ["paid", "mixed", "mixed", "accepted"]);
     }
 
     #[test]
