@@ -114,6 +114,13 @@ impl Store {
         Ok(())
     }
 
+    /// Applies the migrations up to and including `version` only: a migration that moves
+    /// data is tested on rows written in the shape before it.
+    pub async fn migrate_to(&self, version: i64) -> Result<(), StoreError> {
+        self.backend.migrator().run_to(version, &self.pool).await?;
+        Ok(())
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }

@@ -15,6 +15,8 @@ mod due;
 mod exchange;
 #[path = "exchange_bench.rs"]
 mod exchange_bench;
+#[path = "migrations.rs"]
+mod migrations;
 #[path = "provisional.rs"]
 mod provisional;
 #[path = "roles.rs"]

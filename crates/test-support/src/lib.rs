@@ -15,9 +15,25 @@ pub struct TestDb {
 
 /// One database per backend configured for this run.
 pub async fn test_dbs() -> Vec<TestDb> {
-    let mut dbs = vec![sqlite().await];
+    dbs(Migrated::Yes).await
+}
+
+/// [`test_dbs`] connected but not migrated: a migration's test takes them to the version
+/// before it (`Store::migrate_to`).
+pub async fn unmigrated_test_dbs() -> Vec<TestDb> {
+    dbs(Migrated::No).await
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Migrated {
+    Yes,
+    No,
+}
+
+async fn dbs(migrated: Migrated) -> Vec<TestDb> {
+    let mut dbs = vec![sqlite_as(migrated).await];
     match std::env::var("ONETHING_TEST_PG") {
-        Ok(server) if !server.is_empty() => dbs.push(postgres(&server).await),
+        Ok(server) if !server.is_empty() => dbs.push(postgres_as(&server, migrated).await),
         _ if std::env::var("CI").as_deref() == Ok("true") => {
             panic!(
                 "ONETHING_TEST_PG must name a PostgreSQL server on CI: the PostgreSQL suite is mandatory there"
@@ -35,9 +51,13 @@ pub fn fresh_name() -> String {
 
 /// A fresh SQLite file in the temporary directory, migrated.
 pub async fn sqlite() -> TestDb {
+    sqlite_as(Migrated::Yes).await
+}
+
+async fn sqlite_as(migrated: Migrated) -> TestDb {
     let dir = std::env::temp_dir().join(format!("onething-test-{}", fresh_name()));
     let url = format!("sqlite://{}/test.db", dir.display());
-    let store = Store::open(&url).await.expect("sqlite store opens");
+    let store = opened(&url, migrated).await;
     TestDb {
         label: "sqlite",
         url,
@@ -48,6 +68,10 @@ pub async fn sqlite() -> TestDb {
 /// A fresh database on the PostgreSQL server `server` (a URL ending in a database name),
 /// migrated.
 pub async fn postgres(server: &str) -> TestDb {
+    postgres_as(server, Migrated::Yes).await
+}
+
+async fn postgres_as(server: &str, migrated: Migrated) -> TestDb {
     let admin = Store::connect(server)
         .await
         .expect("PostgreSQL server reachable");
@@ -62,12 +86,20 @@ pub async fn postgres(server: &str) -> TestDb {
         .rsplit_once('/')
         .expect("server URL has a database part");
     let url = format!("{base}/{name}");
-    let store = Store::open(&url).await.expect("postgres store opens");
+    let store = opened(&url, migrated).await;
     TestDb {
         label: "postgres",
         url,
         store,
     }
+}
+
+async fn opened(url: &str, migrated: Migrated) -> Store {
+    let store = Store::connect(url).await.expect("store connects");
+    if migrated == Migrated::Yes {
+        store.migrate().await.expect("store migrates");
+    }
+    store
 }
 
 /// Opens the `maternity_allowance` case of a fixture claim written straight into

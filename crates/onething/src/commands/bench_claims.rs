@@ -582,12 +582,12 @@ pub async fn seed_claims(db: String, count: u64) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Copies the template claim and its case (events and items) to `bench-ma-FROM` …
+/// Copies the template claim (row and findings) and its case (events and items) to `bench-ma-FROM` …
 /// `bench-ma-TO` (cases `bench-case-…`) in one transaction.
 async fn copy_claim(store: &Store, template: &str, from: u64, to: u64) -> Result<(), Failure> {
     const NUMBERS: &str = "WITH RECURSIVE n(i) AS (SELECT CAST($2 AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < CAST($3 AS BIGINT))";
     const CASE: &str = "(SELECT case_id FROM ma_claims WHERE id = $1)";
-    const COLUMNS: &str = "employer_uscc, person_id, channel, status, certificate_no, event_date, region, wage_basis, facts, missing, decision, params_used, params_digest, amount_fen, payee, needs_review, authorization_ref, account_name, bank, account_number, reject_code, reject_note, created_by, created_at, submitted_at, reviewed_at, reviewed_by, approved_on, payment_due, settlement_id, payment_id, account_corrected_at, paid_on, updated_at, version";
+    const COLUMNS: &str = "employer_uscc, person_id, channel, status, certificate_no, event_date, region, wage_basis, params_used, params_digest, amount_fen, payee, needs_review, authorization_ref, account_name, bank, account_number, reject_code, reject_note, created_by, created_at, submitted_at, reviewed_at, reviewed_by, approved_on, payment_due, settlement_id, payment_id, account_corrected_at, paid_on, updated_at, version";
     let statements = [
         format!(
             "{NUMBERS} INSERT INTO cases (id, bundle, catalog_version, applicant, region, status, version, opened_at, updated_at, due_on, filer)
@@ -613,6 +613,11 @@ async fn copy_claim(store: &Store, template: &str, from: u64, to: u64) -> Result
                 .map(|col| format!("c.{col}"))
                 .collect::<Vec<_>>()
                 .join(", ")
+        ),
+        format!(
+            "{NUMBERS} INSERT INTO ma_claim_findings (claim_id, facts, missing, decision, derivation)
+             SELECT 'bench-ma-' || n.i, f.facts, f.missing, f.decision, f.derivation
+             FROM ma_claim_findings f, n WHERE f.claim_id = $1"
         ),
         // The template's payable, when it was approved (the settlement benchmark pays it).
         format!(

@@ -18,7 +18,9 @@ use onething_domain::Calendar;
 use onething_exchange::Dataset;
 use sqlx::{Any, Transaction};
 
-use super::persist::{CLAIM_ROW_COLUMNS, claim_cells, params_snapshot};
+use super::persist::{
+    CLAIM_ROW_COLUMNS, FINDINGS_COLUMNS, claim_cells, findings_cells, params_snapshot,
+};
 use super::write::{
     ClaimWrite, HospitalLink, NewClaim, PayableWrite, draft_of, insert_attachment,
     insert_hospital_link,
@@ -232,6 +234,7 @@ impl ClaimSet {
         let mut items = Vec::new();
         let mut events = Vec::new();
         let mut claims = Vec::with_capacity(self.claims.len());
+        let mut findings = Vec::with_capacity(self.claims.len());
         let mut payables = Vec::new();
         let mut histories = Vec::new();
         // A set's claims share one or two parameter snapshots: each stored once.
@@ -248,6 +251,7 @@ impl ClaimSet {
             }
             let params = params_snapshot(&p.claim)?;
             claims.push(claim_cells(&p.claim, params.as_ref())?);
+            findings.push(findings_cells(&p.claim)?);
             if let Some(snapshot) = params {
                 let at = p.claim.updated_at;
                 snapshots
@@ -267,6 +271,14 @@ impl ClaimSet {
         // Claims first: a claimant and event claimed meanwhile stops the set at once.
         insert_rows(tx, backend, "cases", &CASE_COLUMNS, &cases).await?;
         insert_rows(tx, backend, "ma_claims", &CLAIM_ROW_COLUMNS, &claims).await?;
+        insert_rows(
+            tx,
+            backend,
+            "ma_claim_findings",
+            &FINDINGS_COLUMNS,
+            &findings,
+        )
+        .await?;
         insert_rows(tx, backend, "case_items", &ITEM_COLUMNS, &items).await?;
         insert_rows(tx, backend, "case_events", &EVENT_COLUMNS, &events).await?;
         insert_rows(tx, backend, "payables", &PAYABLE_COLUMNS, &payables).await?;

@@ -9,11 +9,10 @@ use onething_domain::case::EventBody;
 use serde::Deserialize;
 use sqlx::Row;
 
-use super::read::{CLAIM_COLUMNS, claim_of};
+use super::read::{claim_of, claim_select};
 use super::{AttachmentMeta, Claim};
 use crate::allowance::ClaimStep;
 use crate::db::Backend;
-use crate::parameter_snapshots::params_used_column;
 use crate::text::{parse_instant, parse_json};
 use crate::{Store, StoreError};
 
@@ -102,16 +101,7 @@ impl Store {
 /// The one statement of a claim read: the row's columns (the heavy ones as empty values
 /// when not asked for), then the steps and attachments as JSON arrays.
 fn detail_sql(backend: Backend, parts: ClaimParts) -> String {
-    let mut columns = CLAIM_COLUMNS.to_owned();
-    if !parts.facts {
-        columns = columns.replace("facts, missing,", "'[]' AS facts, '[]' AS missing,");
-    }
-    if !parts.decision {
-        columns = columns.replace(
-            concat!("decision, ", params_used_column!(), ","),
-            "CAST(NULL AS TEXT) AS decision, CAST(NULL AS TEXT) AS params_used,",
-        );
-    }
+    let (columns, from) = claim_select(parts.facts, parts.decision);
     let (order, limit) = if parts.steps {
         ("seq", "")
     } else {
@@ -145,7 +135,7 @@ fn detail_sql(backend: Backend, parts: ClaimParts) -> String {
         "SELECT {columns},
                 ({}) AS steps_json,
                 ({attachments}) AS attachments_json
-         FROM ma_claims c WHERE c.id = $1",
+         FROM {from} WHERE c.id = $1",
         json_rows(backend, &steps, &["seq", "at", "actor", "body"]),
     )
 }
@@ -283,9 +273,19 @@ mod tests {
             assert!(summary.contains("LIMIT 1"), "{summary}");
             assert!(!summary.contains("parameter_snapshots"), "{summary}");
             assert!(!summary.contains("ma_attachments"), "{summary}");
+            // The summary reads the claim row alone: the findings are not even joined.
+            assert!(!summary.contains("ma_claim_findings"), "{summary}");
+            assert!(
+                summary.contains("CAST(NULL AS TEXT) AS derivation"),
+                "{summary}"
+            );
             let all = detail_sql(backend, ClaimParts::ALL);
             assert!(
-                !all.contains("AS facts") && !all.contains("AS decision"),
+                all.contains("COALESCE(f.facts, '[]') AS facts") && all.contains("f.decision,"),
+                "{all}"
+            );
+            assert!(
+                all.contains("LEFT JOIN ma_claim_findings f ON f.claim_id = c.id"),
                 "{all}"
             );
             assert!(all.contains("FROM parameter_snapshots"), "{all}");

@@ -13,7 +13,8 @@ use crate::parameter_snapshots::{Snapshot, keep_in};
 use crate::rows::Cell;
 use crate::text::{date, instant, json as to_json};
 
-/// Writes every mutable column, refusing if another request changed the row meanwhile.
+/// Writes every mutable column and the claim's findings, refusing if another request
+/// changed the row meanwhile.
 pub(super) async fn save_in(
     tx: &mut Transaction<'static, Any>,
     c: &Claim,
@@ -23,21 +24,17 @@ pub(super) async fn save_in(
     let params = kept_params_in(tx, c, at).await?;
     let done = sqlx::query(
         "UPDATE ma_claims SET status = $1, certificate_no = $2, region = $3, wage_basis = $4,
-             facts = $5, missing = $6, decision = $7, params_digest = $8, params_used = NULL,
-             amount_fen = $9, payee = $10,
-             needs_review = $11, account_name = $12, bank = $13, account_number = $14,
-             reject_code = $15, reject_note = $16, submitted_at = $17, reviewed_at = $18,
-             reviewed_by = $19, approved_on = $20, payment_due = $21, updated_at = $22,
-             payment_due_provisional = $25, derivation = $26, version = version + 1
-         WHERE id = $23 AND version = $24",
+             params_digest = $5, params_used = NULL, amount_fen = $6, payee = $7,
+             needs_review = $8, account_name = $9, bank = $10, account_number = $11,
+             reject_code = $12, reject_note = $13, submitted_at = $14, reviewed_at = $15,
+             reviewed_by = $16, approved_on = $17, payment_due = $18, updated_at = $19,
+             payment_due_provisional = $22, version = version + 1
+         WHERE id = $20 AND version = $21",
     )
     .bind(c.status.as_str())
     .bind(c.certificate_no.as_deref())
     .bind(c.region.as_deref())
     .bind(c.wage_basis.map(WageBasis::as_str))
-    .bind(to_json(&c.facts)?)
-    .bind(to_json(&c.missing)?)
-    .bind(c.decision.as_ref().map(to_json).transpose()?)
     .bind(params.map(|p| p.digest))
     .bind(c.amount_fen)
     .bind(c.payee.as_deref())
@@ -56,17 +53,35 @@ pub(super) async fn save_in(
     .bind(&c.id)
     .bind(c.version)
     .bind(i64::from(c.payment_due_provisional))
-    .bind(c.derivation.as_ref().map(to_json).transpose()?)
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict {
+    if done.rows_affected() != 1 {
+        return Err(StoreError::Conflict {
             what: "claim",
             id: c.id.clone(),
-        })
+        });
     }
+    save_findings_in(tx, c).await
+}
+
+/// Writes `c`'s findings over the ones stored (or as its first, for a claim that had none).
+async fn save_findings_in(tx: &mut Transaction<'static, Any>, c: &Claim) -> Result<(), StoreError> {
+    let [facts, missing, decision, derivation] = findings_texts(c)?;
+    sqlx::query(
+        "INSERT INTO ma_claim_findings (claim_id, facts, missing, decision, derivation)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (claim_id) DO UPDATE SET facts = excluded.facts,
+             missing = excluded.missing, decision = excluded.decision,
+             derivation = excluded.derivation",
+    )
+    .bind(&c.id)
+    .bind(facts)
+    .bind(missing)
+    .bind(decision)
+    .bind(derivation)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// The audit entry of a claim change.
@@ -90,7 +105,7 @@ pub(super) fn audit_entry(
 }
 
 /// The columns of `ma_claims` a claim's row fills, in the order of [`claim_cells`].
-pub(super) const CLAIM_ROW_COLUMNS: [&str; 35] = [
+pub(super) const CLAIM_ROW_COLUMNS: [&str; 31] = [
     "id",
     "case_id",
     "employer_uscc",
@@ -102,9 +117,6 @@ pub(super) const CLAIM_ROW_COLUMNS: [&str; 35] = [
     "event_date",
     "region",
     "wage_basis",
-    "facts",
-    "missing",
-    "decision",
     "params_digest",
     "amount_fen",
     "payee",
@@ -123,10 +135,32 @@ pub(super) const CLAIM_ROW_COLUMNS: [&str; 35] = [
     "approved_on",
     "payment_due",
     "payment_due_provisional",
-    "derivation",
     "updated_at",
     "version",
 ];
+
+/// The columns of `ma_claim_findings`, in the order of [`findings_cells`].
+pub(super) const FINDINGS_COLUMNS: [&str; 5] =
+    ["claim_id", "facts", "missing", "decision", "derivation"];
+
+/// A claim's findings as one row of `ma_claim_findings` (migration 0031): the facts, what
+/// is missing, the decision and the derivation, kept apart from the claim row so that
+/// everything that reads or moves a claim without them touches ~0.5 KB instead of ~4.5.
+pub(super) fn findings_cells(c: &Claim) -> Result<Vec<Cell>, StoreError> {
+    let mut cells = vec![c.id.as_str().into()];
+    cells.extend(findings_texts(c)?.map(Cell::Text));
+    Ok(cells)
+}
+
+/// The findings' four columns as stored text.
+fn findings_texts(c: &Claim) -> Result<[Option<String>; 4], StoreError> {
+    Ok([
+        Some(to_json(&c.facts)?),
+        Some(to_json(&c.missing)?),
+        c.decision.as_ref().map(to_json).transpose()?,
+        c.derivation.as_ref().map(to_json).transpose()?,
+    ])
+}
 
 /// The snapshot of the parameters `c`'s decision used, if it has one: what its row names
 /// and what must be stored (`parameter_snapshots::keep_in`) before the row is written.
@@ -165,9 +199,6 @@ pub(super) fn claim_cells(c: &Claim, params: Option<&Snapshot>) -> Result<Vec<Ce
         c.event_date.map(date).into(),
         c.region.clone().into(),
         c.wage_basis.map(WageBasis::as_str).into(),
-        to_json(&c.facts)?.into(),
-        to_json(&c.missing)?.into(),
-        c.decision.as_ref().map(to_json).transpose()?.into(),
         params.map(|p| p.digest.clone()).into(),
         c.amount_fen.into(),
         c.payee.clone().into(),
@@ -186,7 +217,6 @@ pub(super) fn claim_cells(c: &Claim, params: Option<&Snapshot>) -> Result<Vec<Ce
         c.approved_on.map(date).into(),
         c.payment_due.map(date).into(),
         c.payment_due_provisional.into(),
-        c.derivation.as_ref().map(to_json).transpose()?.into(),
         instant(c.updated_at).into(),
         c.version.into(),
     ])

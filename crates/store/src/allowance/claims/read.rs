@@ -15,15 +15,44 @@ use crate::shared_data::DataUse;
 use crate::text::{parse_instant, parse_json, parse_opt_date};
 use crate::{Store, StoreError};
 
-pub(super) const CLAIM_COLUMNS: &str = concat!(
-    "id, case_id, employer_uscc, person_id, channel, status, duplicate_key, \
-    certificate_no, event_date, region, wage_basis, facts, missing, decision, ",
-    params_used_column!(),
-    ", amount_fen, \
-    payee, needs_review, authorization_ref, account_name, bank, account_number, reject_code, \
-    reject_note, created_by, created_at, submitted_at, reviewed_at, reviewed_by, approved_on, \
-    payment_due, payment_due_provisional, derivation, updated_at, version"
-);
+/// The claim row's own columns, read from `ma_claims c`.
+const ROW_COLUMNS: &str = "c.id, c.case_id, c.employer_uscc, c.person_id, c.channel, c.status, \
+    c.duplicate_key, c.certificate_no, c.event_date, c.region, c.wage_basis, c.amount_fen, \
+    c.payee, c.needs_review, c.authorization_ref, c.account_name, c.bank, c.account_number, \
+    c.reject_code, c.reject_note, c.created_by, c.created_at, c.submitted_at, c.reviewed_at, \
+    c.reviewed_by, c.approved_on, c.payment_due, c.payment_due_provisional, c.updated_at, \
+    c.version";
+
+/// The findings' facts, what is missing and the derivation, from `ma_claim_findings f`; a
+/// claim without findings has none.
+const FACTS_COLUMNS: &str = "COALESCE(f.facts, '[]') AS facts, \
+    COALESCE(f.missing, '[]') AS missing, f.derivation";
+const NO_FACTS: &str = "'[]' AS facts, '[]' AS missing, CAST(NULL AS TEXT) AS derivation";
+
+/// The decision (from the findings) and the parameters it used.
+const DECISION_COLUMNS: &str = concat!("f.decision, ", params_used_column!());
+const NO_DECISION: &str = "CAST(NULL AS TEXT) AS decision, CAST(NULL AS TEXT) AS params_used";
+
+/// The select list and the `FROM` of a claim read with its facts and/or decision or
+/// without: the findings table is joined only when something of it is read. The claim row
+/// is `c`, its findings `f`.
+pub(super) fn claim_select(facts: bool, decision: bool) -> (String, &'static str) {
+    let columns = format!(
+        "{ROW_COLUMNS}, {}, {}",
+        if facts { FACTS_COLUMNS } else { NO_FACTS },
+        if decision {
+            DECISION_COLUMNS
+        } else {
+            NO_DECISION
+        },
+    );
+    let from = if facts || decision {
+        "ma_claims c LEFT JOIN ma_claim_findings f ON f.claim_id = c.id"
+    } else {
+        "ma_claims c"
+    };
+    (columns, from)
+}
 
 /// Which claims to list; `None` matches all.
 #[derive(Debug, Clone, Default)]
@@ -77,7 +106,8 @@ pub struct DuplicateAttempt {
 impl Store {
     /// One claim.
     pub async fn claim(&self, id: &str) -> Result<Claim, StoreError> {
-        let sql = format!("SELECT {CLAIM_COLUMNS} FROM ma_claims WHERE id = $1");
+        let (columns, from) = claim_select(true, true);
+        let sql = format!("SELECT {columns} FROM {from} WHERE c.id = $1");
         claim_of(&self.claim_row(sql, id).await?)
     }
 
@@ -104,11 +134,12 @@ impl Store {
 
     /// Claims matching `filter`, newest first.
     pub async fn claims(&self, filter: &ClaimFilter) -> Result<Vec<Claim>, StoreError> {
+        let (columns, from) = claim_select(true, true);
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {CLAIM_COLUMNS} FROM ma_claims
-             WHERE ($1 IS NULL OR employer_uscc = $1) AND ($2 IS NULL OR person_id = $2)
-               AND ($3 IS NULL OR region LIKE $3) AND ($4 IS NULL OR status = $4)
-             ORDER BY created_at DESC, id LIMIT $5"
+            "SELECT {columns} FROM {from}
+             WHERE ($1 IS NULL OR c.employer_uscc = $1) AND ($2 IS NULL OR c.person_id = $2)
+               AND ($3 IS NULL OR c.region LIKE $3) AND ($4 IS NULL OR c.status = $4)
+             ORDER BY c.created_at DESC, c.id LIMIT $5"
         )))
         .bind(filter.employer_uscc.as_deref())
         .bind(filter.person_id.as_deref())

@@ -14,7 +14,10 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::persist::{CLAIM_ROW_COLUMNS, audit_entry, claim_cells, kept_params_in, save_in};
+use super::persist::{
+    CLAIM_ROW_COLUMNS, FINDINGS_COLUMNS, audit_entry, claim_cells, findings_cells, kept_params_in,
+    save_in,
+};
 use super::{Channel, Claim, ClaimError};
 use crate::allowance::steps::{NewNotification, notify_in};
 use crate::audit::{NewAuditEntry, append_audits_in};
@@ -396,7 +399,9 @@ async fn insert_row(
     let draft = draft_of(new, case_id, &write.by);
     let params = kept_params_in(tx, &draft, write.by.at).await?;
     let row = claim_cells(&draft, params.as_ref())?;
-    insert_one(tx, "ma_claims", &CLAIM_ROW_COLUMNS, row).await
+    insert_one(tx, "ma_claims", &CLAIM_ROW_COLUMNS, row).await?;
+    let findings = findings_cells(&draft)?;
+    insert_one(tx, "ma_claim_findings", &FINDINGS_COLUMNS, findings).await
 }
 
 pub(super) async fn insert_hospital_link(
