@@ -90,9 +90,9 @@ pub struct Store {
     /// SQLite lets one writer in at a time anyway; a second `BEGIN IMMEDIATE` on another
     /// connection used to sleep in SQLite's busy handler and retry, so under 16 concurrent
     /// clients a claim's p99 was 0.4–0.5 s. Queued for this connection instead, in turn, it
-    /// is 0.13 s at the same throughput, and one client's claims are ~10 % faster: the
-    /// writer's page cache is not thrown away after every other connection's commit
-    /// (docs/benchmarks.md, "One writer connection on SQLite").
+    /// is 0.13 s at the same throughput, and one client's claims are a few per cent faster
+    /// (the writer's page cache is no longer thrown away after another connection's
+    /// commit; docs/benchmarks.md, "One writer connection on SQLite").
     writer: Option<AnyPool>,
     backend: Backend,
 }
