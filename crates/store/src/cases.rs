@@ -187,22 +187,7 @@ impl Store {
 
     /// The case rebuilt from its events.
     pub async fn load_case(&self, case_id: &str) -> Result<CaseRecord, StoreError> {
-        let row = sqlx::query("SELECT version, region FROM cases WHERE id = $1")
-            .bind(case_id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "case",
-                id: case_id.to_owned(),
-            })?;
-        let events = self.case_events(case_id).await?;
-        let state = CaseState::replay(&events)?;
-        Ok(CaseRecord {
-            id: case_id.to_owned(),
-            version: row.try_get("version")?,
-            region: row.try_get("region")?,
-            state,
-        })
+        read_case(self.pool(), case_id).await
     }
 
     /// The full history of a case, oldest first.
@@ -250,10 +235,13 @@ impl Store {
             .bind(case_id)
             .execute(&mut *tx)
             .await?;
-        let items: Vec<String> = record.state.items.keys().cloned().collect();
-        for item in items {
-            update_item_row(&mut tx, case_id, &item, &record.state).await?;
-        }
+        let items: Vec<(&str, &str, &CaseState)> = record
+            .state
+            .items
+            .keys()
+            .map(|item| (case_id, item.as_str(), &record.state))
+            .collect();
+        update_item_rows(&mut tx, &items).await?;
         tx.commit().await?;
         Ok(record)
     }
@@ -426,26 +414,39 @@ pub(crate) async fn load_case_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     case_id: &str,
 ) -> Result<CaseRecord, StoreError> {
-    let row = sqlx::query("SELECT version, region FROM cases WHERE id = $1")
-        .bind(case_id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "case",
-            id: case_id.to_owned(),
-        })?;
+    read_case(&mut **tx, case_id).await
+}
+
+/// The case row and its events in one statement (each statement is a round trip to the
+/// database: to sqlx's SQLite thread or over PostgreSQL's socket), replayed.
+async fn read_case<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    case_id: &str,
+) -> Result<CaseRecord, StoreError> {
     let rows = sqlx::query(
-        "SELECT seq, at, actor, role, idempotency_key, body FROM case_events
-         WHERE case_id = $1 ORDER BY seq",
+        "SELECT c.version, c.region, e.seq, e.at, e.actor, e.role, e.idempotency_key, e.body
+         FROM cases c LEFT JOIN case_events e ON e.case_id = c.id
+         WHERE c.id = $1 ORDER BY e.seq",
     )
     .bind(case_id)
-    .fetch_all(&mut **tx)
+    .fetch_all(executor)
     .await?;
-    let events: Vec<CaseEvent> = rows.iter().map(event_from_row).collect::<Result<_, _>>()?;
+    let first = rows.first().ok_or_else(|| StoreError::NotFound {
+        what: "case",
+        id: case_id.to_owned(),
+    })?;
+    let (version, region) = (first.try_get("version")?, first.try_get("region")?);
+    let mut events = Vec::with_capacity(rows.len());
+    for row in &rows {
+        // A case without events (never written so) reads as one row of NULLs.
+        if row.try_get::<Option<i64>, _>("seq")?.is_some() {
+            events.push(event_from_row(row)?);
+        }
+    }
     Ok(CaseRecord {
         id: case_id.to_owned(),
-        version: row.try_get("version")?,
-        region: row.try_get("region")?,
+        version,
+        region,
         state: CaseState::replay(&events)?,
     })
 }
@@ -722,30 +723,54 @@ pub(crate) fn item_cells(
     ])
 }
 
-async fn update_item_row(
+/// The projection rows of `items` (case, item, the state they are in now) rewritten from
+/// that state: one `UPDATE … FROM` a JSON array of the rows ([`crate::Backend::json_rows`]),
+/// not one statement per item.
+async fn update_item_rows(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    case_id: &str,
-    item: &str,
-    state: &CaseState,
+    items: &[(&str, &str, &CaseState)],
 ) -> Result<(), StoreError> {
-    let snapshot = state
-        .items
-        .get(item)
-        .ok_or_else(|| StoreError::corrupt(format!("case {case_id} has no item {item}")))?;
-    sqlx::query(
-        "UPDATE case_items SET state = $1, due_on = $2, accepted_on = $3, finished_on = $4,
-                due_on_provisional = $7
-         WHERE case_id = $5 AND item = $6",
-    )
-    .bind(enum_text(&snapshot.state)?)
-    .bind(opt_date(snapshot.due_on))
-    .bind(opt_date(snapshot.accepted_on))
-    .bind(opt_date(snapshot.finished_on))
-    .bind(case_id)
-    .bind(item)
-    .bind(i64::from(snapshot.due_on_provisional))
-    .execute(&mut **tx)
-    .await?;
+    if items.is_empty() {
+        return Ok(());
+    }
+    let mut rows = Vec::with_capacity(items.len());
+    for (case_id, item, state) in items {
+        let snapshot = state
+            .items
+            .get(*item)
+            .ok_or_else(|| StoreError::corrupt(format!("case {case_id} has no item {item}")))?;
+        rows.push(serde_json::json!([
+            case_id,
+            item,
+            enum_text(&snapshot.state)?,
+            opt_date(snapshot.due_on),
+            opt_date(snapshot.accepted_on),
+            opt_date(snapshot.finished_on),
+            i64::from(snapshot.due_on_provisional),
+        ]));
+    }
+    let source = crate::Backend::of_connection(tx).json_rows("$1");
+    let sql = format!(
+        "UPDATE case_items SET state = j.value ->> 2, due_on = j.value ->> 3,
+                accepted_on = j.value ->> 4, finished_on = j.value ->> 5,
+                due_on_provisional = CAST(j.value ->> 6 AS BIGINT)
+         FROM {source}
+         WHERE case_items.case_id = j.value ->> 0 AND case_items.item = j.value ->> 1"
+    );
+    for piece in rows.chunks(2_048) {
+        let list = serde_json::to_string(piece).map_err(StoreError::corrupt)?;
+        let done = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(list)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+        if done != piece.len() as u64 {
+            return Err(StoreError::corrupt(format!(
+                "{done} item rows moved of {}",
+                piece.len()
+            )));
+        }
+    }
     Ok(())
 }
 
@@ -821,9 +846,12 @@ async fn append_roles_in(
     .await?;
     StoreError::unless_one_row(updated.rows_affected(), "case", &record.id)?;
     insert_events(tx, &record.id, &events).await?;
-    for item in touched_items(&events) {
-        update_item_row(tx, &record.id, &item, &state).await?;
-    }
+    let touched = touched_items(&events);
+    let items: Vec<(&str, &str, &CaseState)> = touched
+        .iter()
+        .map(|item| (record.id.as_str(), item.as_str(), &state))
+        .collect();
+    update_item_rows(tx, &items).await?;
     Ok(CaseRecord {
         id: record.id.clone(),
         version: new_version,
@@ -1092,12 +1120,14 @@ async fn advance_replayed_in(
     insert_rows(tx, backend, "case_events", &EVENT_COLUMNS, &events).await?;
     touched.sort();
     touched.dedup();
-    for (case_id, item) in touched {
-        if let Some((after, _)) = now.get(case_id.as_str()) {
-            update_item_row(tx, &case_id, &item, &after.state).await?;
-        }
-    }
-    Ok(())
+    let items: Vec<(&str, &str, &CaseState)> = touched
+        .iter()
+        .filter_map(|(case_id, item)| {
+            let (after, _) = now.get(case_id.as_str())?;
+            Some((case_id.as_str(), item.as_str(), &after.state))
+        })
+        .collect();
+    update_item_rows(tx, &items).await
 }
 
 /// The cases `ids` rebuilt from their events, as the caller's transaction sees them.

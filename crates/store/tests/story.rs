@@ -459,6 +459,35 @@ async fn the_current_state_is_rebuilt_from_the_events() {
 }
 
 #[tokio::test]
+async fn an_item_move_whose_projection_row_is_gone_writes_nothing() {
+    let calendar = Calendar::shipped();
+    for TestDb { label, store, .. } in test_dbs().await {
+        let on = day(2024, 9, 27);
+        let case_id = newborn_case(&store, on).await;
+        let before = store.load_case(&case_id).await.expect("case");
+        sqlx::query("DELETE FROM case_items WHERE case_id = $1 AND item = 'HR-SSCARD'")
+            .bind(&case_id)
+            .execute(store.pool())
+            .await
+            .expect("damage");
+        let refused = store
+            .accept_all(&case_id, &actor(ActorRole::Acceptor, on), &calendar)
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Corrupt(_))),
+            "{label}: {refused:?}"
+        );
+        let after = store.load_case(&case_id).await.expect("case");
+        assert_eq!(after.version, before.version, "{label}: rolled back");
+        assert_eq!(
+            store.case_events(&case_id).await.expect("events").len(),
+            1,
+            "{label}: only the opening"
+        );
+    }
+}
+
+#[tokio::test]
 async fn two_concurrent_transitions_on_one_case_never_both_win() {
     let calendar = Calendar::shipped();
     for TestDb { label, store, .. } in test_dbs().await {

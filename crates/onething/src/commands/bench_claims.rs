@@ -314,8 +314,20 @@ pub(super) fn percentile_ms(sorted: &[Duration], q: f64) -> f64 {
     ms(sorted[index.min(sorted.len() - 1)])
 }
 
+/// The run's phases and statements (`ONETHING_LOG=info`, `…,sqlx::query=debug`) on stderr:
+/// the profile behind the figures.
+fn log_to_stderr() {
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("ONETHING_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
+}
+
 /// `onething bench claims`.
 pub async fn claims(db: String, n: usize, seed: u64) -> Result<ExitCode, Failure> {
+    log_to_stderr();
     let params = load_params(None)?.1;
     let calendar = Calendar::shipped();
     let (store, people, records, ingest_s) = prepare(&db, n, seed, "claims").await?;
@@ -405,13 +417,7 @@ pub(super) async fn prepare(
 /// stored first, not timed), then one settlement of every approved claim and its payment
 /// file; fails unless every birth was approved and the settlement's total is theirs.
 pub async fn auto_claims(db: String, n: usize, seed: u64) -> Result<ExitCode, Failure> {
-    // The run's phases (`ONETHING_LOG=info`) on stderr: the profile behind the figures.
-    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("ONETHING_LOG") {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_writer(std::io::stderr)
-            .try_init();
-    }
+    log_to_stderr();
     let text = onething_domain::rules::params::SHIPPED_MATERNITY_TOML.replace(
         "\n[[regions.periods]]\n",
         "\n[[regions.periods]]\nautomatic_claims = true\n",
