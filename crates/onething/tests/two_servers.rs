@@ -1,8 +1,8 @@
 //! Two `onething serve` processes (the real binary) on one PostgreSQL: the sign-in limit
 //! holds across them, a request accepted by one is a replay at the other, the settlement
 //! schedule firing on both at once settles every claim in exactly one batch, both outboxes
-//! deliver every message once, and of concurrent results for one item only one transition
-//! is written.
+//! deliver every message once, of concurrent results for one item only one transition
+//! is written, and a sign-out on one ends the session on the other at once.
 //! Needs `ONETHING_TEST_PG` (skipped without it, mandatory on CI like the other PostgreSQL
 //! halves).
 
@@ -437,4 +437,72 @@ async fn both_outboxes_deliver_each_message_once_and_one_result_transition_wins(
     assert!(answers.contains(&200), "{answers:?}");
     let after = store.case_events(case_id).await.expect("events").len();
     assert_eq!(after, before + 1, "exactly one transition written");
+}
+
+/// Sessions are answered from memory between checks (store's session cache): a sign-out on
+/// one server must still end the session on the other at once, not after the recheck.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_out_on_one_server_ends_the_session_on_the_other() {
+    let Ok(server) = std::env::var("ONETHING_TEST_PG") else {
+        eprintln!("ONETHING_TEST_PG not set: two-server test skipped");
+        return;
+    };
+    let db = fresh_db(&server).await;
+    onething_ok(&["migrate", "--db", &db]);
+    let mut add = Command::new(env!("CARGO_BIN_EXE_onething"))
+        .args([
+            "user",
+            "add",
+            "--db",
+            &db,
+            "--username",
+            "two-admin",
+            "--role",
+            "admin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("user add");
+    add.stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"two-password-1\n")
+        .expect("password");
+    assert!(add.wait().expect("user add").success());
+    let dir = tempfile::tempdir().expect("dir");
+    let path = |p: &str| dir.path().join(p).display().to_string();
+    onething_ok(&["dept", "keygen", "--out", &path("platform")]);
+    let config = path("onething.toml");
+    let text = format!(
+        "[platform]\nkey = \"{}\"\n[settlement]\nenabled = false\n",
+        path("platform.key")
+    );
+    std::fs::write(&config, text).expect("config");
+    let (a, _server_a) = serve(&db, &config);
+    let (b, _server_b) = serve(&db, &config);
+
+    let sign_in = br#"{"username":"two-admin","password":"two-password-1"}"#;
+    let head = "POST /api/v1/session HTTP/1.1\r\ncontent-type: application/json\r\n";
+    let (status, answer) = request(a, head, sign_in);
+    assert_eq!(status, 200, "{answer}");
+    let token: serde_json::Value = serde_json::from_str(&answer).expect("json");
+    let token = token["token"].as_str().expect("token").to_owned();
+    let bearer = format!("authorization: Bearer {token}\r\n");
+    let check = format!("GET /api/v1/session HTTP/1.1\r\n{bearer}");
+    // Read twice on B: the second answer comes from B's cache.
+    assert_eq!(request(b, &check, b"").0, 200);
+    assert_eq!(request(b, &check, b"").0, 200);
+
+    let sign_out = format!("DELETE /api/v1/session HTTP/1.1\r\n{bearer}");
+    let (status, answer) = request(a, &sign_out, b"");
+    assert!(status == 200 || status == 204, "{status} {answer}");
+    let started = Instant::now();
+    while request(b, &check, b"").0 != 401 {
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "B still took the session after A ended it (the cache's recheck is 5 s)"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

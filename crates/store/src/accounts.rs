@@ -161,7 +161,7 @@ impl Store {
                 id: id.to_owned(),
             });
         }
-        Ok(())
+        self.accounts_changed().await
     }
 }
 

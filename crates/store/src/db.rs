@@ -9,6 +9,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
 use crate::StoreError;
+use crate::session_cache::SessionCache;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -38,9 +39,6 @@ impl Backend {
         }
     }
 
-    /// The statement that opens a write transaction. SQLite's default `BEGIN` is deferred:
-    /// a transaction that reads first and writes later can fail with SQLITE_BUSY without
-    /// waiting. `BEGIN IMMEDIATE` takes the write lock up front and waits for it.
     /// A sub-select of the texts in a JSON array bound at `param` (`$2`): how a set of ids
     /// is passed as one parameter on both products.
     pub(crate) fn json_text_array(self, param: &str) -> String {
@@ -74,6 +72,9 @@ impl Backend {
         }
     }
 
+    /// The statement that opens a write transaction. SQLite's default `BEGIN` is deferred:
+    /// a transaction that reads first and writes later can fail with SQLITE_BUSY without
+    /// waiting. `BEGIN IMMEDIATE` takes the write lock up front and waits for it.
     pub(crate) fn begin_write(self) -> &'static str {
         match self {
             Backend::Sqlite => "BEGIN IMMEDIATE",
@@ -95,6 +96,20 @@ pub struct Store {
     /// commit; docs/benchmarks.md, "One writer connection on SQLite").
     writer: Option<AnyPool>,
     backend: Backend,
+    /// Live sessions answered without a query for a few seconds (session_cache.rs).
+    sessions: std::sync::Arc<SessionCache>,
+    /// PostgreSQL: the URL the account-change listener connects with (not printed).
+    postgres_url: Option<Secret>,
+}
+
+/// A URL that may hold a password: kept, never printed.
+#[derive(Clone)]
+struct Secret(String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("…")
+    }
 }
 
 impl Store {
@@ -123,10 +138,15 @@ impl Store {
             ),
             Backend::Postgres => None,
         };
+        // SQLite: this process is the only server on the file, so its own changes are all
+        // there are. PostgreSQL: off until `watch_account_changes` hears other servers.
+        let sessions = SessionCache::new(backend == Backend::Sqlite);
         Ok(Store {
             pool,
             writer,
             backend,
+            sessions: std::sync::Arc::new(sessions),
+            postgres_url: (backend == Backend::Postgres).then_some(Secret(url)),
         })
     }
 
@@ -148,6 +168,18 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub(crate) fn session_cache(&self) -> &SessionCache {
+        &self.sessions
+    }
+
+    pub(crate) fn session_cache_arc(&self) -> std::sync::Arc<SessionCache> {
+        self.sessions.clone()
+    }
+
+    pub(crate) fn postgres_url(&self) -> Option<&str> {
+        self.postgres_url.as_ref().map(|s| s.0.as_str())
     }
 
     /// True when the database answers a trivial query (`/healthz`).

@@ -27,6 +27,7 @@ mod parameter_snapshots;
 pub mod payables;
 mod replays;
 mod rows;
+mod session_cache;
 pub mod sessions;
 pub mod shared_data;
 pub mod shared_records;

@@ -104,13 +104,23 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<ActiveSession>, StoreError> {
         let digest = token_digest(token);
+        let cache = self.session_cache();
+        // A session read a moment ago and still live, not due a touch: no query.
+        if let Some(cached) = cache.get(&digest)
+            && live(&cached.session, now)
+            && now - cached.last_seen < TOUCH_EVERY
+        {
+            return Ok(Some(idle_from(cached.session, cached.last_seen, now)));
+        }
+        let generation = cache.generation();
         let row = sqlx::query(SESSION_SQL)
             .bind(&digest)
             .fetch_optional(self.pool())
             .await?;
         let Some(row) = row else { return Ok(None) };
-        let (session, last_seen) = session_from_row(&row)?;
-        if !is_live(&row, &session, now)? {
+        let (mut session, mut last_seen) = session_from_row(&row)?;
+        let revoked: Option<String> = row.try_get("revoked_at")?;
+        if revoked.is_some() || !live(&session, now) {
             return Ok(None);
         }
         if now - last_seen >= TOUCH_EVERY {
@@ -119,12 +129,11 @@ impl Store {
                 .bind(&digest)
                 .execute(self.pool())
                 .await?;
+            session.idle_expires_at += now - last_seen;
+            last_seen = now;
         }
-        let idle = session.idle_expires_at - last_seen;
-        Ok(Some(ActiveSession {
-            idle_expires_at: (now + idle).min(session.expires_at),
-            ..session
-        }))
+        cache.keep(&digest, &session, last_seen, generation);
+        Ok(Some(idle_from(session, last_seen, now)))
     }
 
     /// Ends the session of `token` (sign-out). False if there was none to end.
@@ -140,6 +149,7 @@ impl Store {
         .bind(token_digest(token))
         .execute(self.pool())
         .await?;
+        self.accounts_changed().await?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -156,6 +166,7 @@ impl Store {
         .bind(user_id)
         .execute(self.pool())
         .await?;
+        self.accounts_changed().await?;
         Ok(done.rows_affected())
     }
 
@@ -189,10 +200,21 @@ fn session_from_row(row: &AnyRow) -> Result<(ActiveSession, DateTime<Utc>), Stor
     Ok((session, last_seen))
 }
 
-fn is_live(row: &AnyRow, session: &ActiveSession, now: DateTime<Utc>) -> Result<bool, StoreError> {
-    let revoked: Option<String> = row.try_get("revoked_at")?;
-    Ok(revoked.is_none()
-        && !session.user.disabled
-        && now < session.expires_at
-        && now < session.idle_expires_at)
+/// Within both limits at `now` (revocation and disabling are checked where they are read).
+fn live(session: &ActiveSession, now: DateTime<Utc>) -> bool {
+    !session.user.disabled && now < session.expires_at && now < session.idle_expires_at
+}
+
+/// The session as answered at `now`: it ends after its idle time from now, at the latest at
+/// its absolute expiry.
+fn idle_from(
+    session: ActiveSession,
+    last_seen: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> ActiveSession {
+    let idle = session.idle_expires_at - last_seen;
+    ActiveSession {
+        idle_expires_at: (now + idle).min(session.expires_at),
+        ..session
+    }
 }

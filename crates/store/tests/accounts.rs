@@ -251,6 +251,154 @@ async fn sessions_end_at_twelve_hours_on_sign_out_and_when_disabled() {
     }
 }
 
+/// Deletes a session's row behind the store's back: only a session answered from memory
+/// survives it.
+async fn delete_row(store: &Store, token: &str) {
+    sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
+        .bind(token_digest(token))
+        .execute(store.pool())
+        .await
+        .expect("delete");
+}
+
+#[tokio::test]
+async fn sessions_are_answered_from_memory_until_revoked_or_disabled() {
+    for TestDb { label, store, .. } in test_dbs().await {
+        let user = clerk(&store).await;
+        let read = |token: String, now| {
+            let store = store.clone();
+            async move { store.active_session(&token, now).await.expect("read") }
+        };
+        let cached = store
+            .create_session(&user, at(8, 0), LIMITS)
+            .await
+            .expect("s");
+        assert!(read(cached.token.clone(), at(8, 0)).await.is_some());
+        delete_row(&store, &cached.token).await;
+        let again = read(cached.token.clone(), at(8, 0)).await;
+        match store.backend() {
+            // The only server on the file: its own changes are all there are.
+            onething_store::Backend::Sqlite => assert!(again.is_some(), "{label}: from memory"),
+            // No listener for other servers' changes: every check is a query.
+            onething_store::Backend::Postgres => assert!(again.is_none(), "{label}: queried"),
+        }
+
+        let signed_out = store
+            .create_session(&user, at(8, 0), LIMITS)
+            .await
+            .expect("s");
+        assert!(read(signed_out.token.clone(), at(8, 0)).await.is_some());
+        store
+            .revoke_session(&signed_out.token, at(8, 1))
+            .await
+            .expect("revoke");
+        assert!(
+            read(signed_out.token.clone(), at(8, 1)).await.is_none(),
+            "{label}"
+        );
+
+        let disabled = store
+            .create_session(&user, at(8, 0), LIMITS)
+            .await
+            .expect("s");
+        assert!(read(disabled.token.clone(), at(8, 0)).await.is_some());
+        store.set_user_disabled(&user, true).await.expect("disable");
+        assert!(
+            read(disabled.token.clone(), at(8, 1)).await.is_none(),
+            "{label}"
+        );
+        store.set_user_disabled(&user, false).await.expect("enable");
+
+        let all = store
+            .create_session(&user, at(8, 0), LIMITS)
+            .await
+            .expect("s");
+        assert!(read(all.token.clone(), at(8, 0)).await.is_some());
+        store
+            .revoke_user_sessions(&user, at(8, 1))
+            .await
+            .expect("revoke all");
+        assert!(read(all.token.clone(), at(8, 1)).await.is_none(), "{label}");
+
+        // Idle and absolute limits hold for a session answered from memory too.
+        let idle = store
+            .create_session(&user, at(9, 0), LIMITS)
+            .await
+            .expect("s");
+        assert!(read(idle.token.clone(), at(9, 0)).await.is_some());
+        assert!(
+            read(idle.token.clone(), at(9, 31)).await.is_none(),
+            "{label}"
+        );
+    }
+}
+
+/// PostgreSQL: a server listening for account changes answers sessions from memory, and a
+/// sign-out made through another server (another store) still ends them at once.
+#[tokio::test]
+async fn another_servers_sign_out_reaches_a_listening_server() {
+    for TestDb { label, url, store } in test_dbs().await {
+        if store.backend() != onething_store::Backend::Postgres {
+            continue;
+        }
+        let other = Store::connect(&url).await.expect("second server");
+        store.watch_account_changes();
+        let user = clerk(&store).await;
+        // Until the listener is connected every check is a query: wait for the cache.
+        let started = std::time::Instant::now();
+        loop {
+            let probe = store
+                .create_session(&user, at(8, 0), LIMITS)
+                .await
+                .expect("s");
+            let first = store
+                .active_session(&probe.token, at(8, 0))
+                .await
+                .expect("r");
+            assert!(first.is_some(), "{label}");
+            delete_row(&store, &probe.token).await;
+            let again = store
+                .active_session(&probe.token, at(8, 0))
+                .await
+                .expect("r");
+            if again.is_some() {
+                break;
+            }
+            assert!(
+                started.elapsed().as_secs() < 10,
+                "{label}: listener never connected"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let session = store
+            .create_session(&user, at(8, 0), LIMITS)
+            .await
+            .expect("s");
+        let first = store
+            .active_session(&session.token, at(8, 0))
+            .await
+            .expect("r");
+        assert!(first.is_some(), "{label}");
+        other
+            .revoke_session(&session.token, at(8, 1))
+            .await
+            .expect("revoke");
+        let started = std::time::Instant::now();
+        while store
+            .active_session(&session.token, at(8, 1))
+            .await
+            .expect("r")
+            .is_some()
+        {
+            assert!(
+                started.elapsed().as_secs() < 2,
+                "{label}: the other server's sign-out did not arrive (recheck is 5 s)"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
 #[tokio::test]
 async fn failed_sign_ins_are_counted_per_account_and_per_client() {
     for TestDb { label, store, .. } in test_dbs().await {

@@ -32,6 +32,9 @@ pub async fn run(args: ServeArgs) -> Result<ExitCode, Failure> {
     let newborn_city = config.newborn.city()?;
     init_logging();
     let store = Store::open(&db).await?;
+    // PostgreSQL: hear other servers' sign-outs and account changes, so sessions can be
+    // answered from memory between them (docs/security.md, "Sessions").
+    store.watch_account_changes();
     store.ensure_shipped_catalog(Utc::now()).await?;
     // Notices loaded at run time (admin page, `onething calendar load`) are kept in the
     // database; the config's extra notices are applied last, as the operator's final word.
