@@ -539,6 +539,26 @@ async fn scoped_lists_filter_by_employer_person_region_and_status() {
             .expect("facts");
         assert_eq!(with_facts.claim.facts, claim.facts);
         assert!(with_facts.claim.decision.is_none());
+        // A reviewer reads the claimant's and her employer's credit records with the claim
+        // (in its one statement): those in force today, the claimant's first. HR reads none.
+        record_credits(svc, &mum).await;
+        let reviewed =
+            allowance::claim(svc, &clerk("clerk"), &claim.claim_id(), ClaimParts::SUMMARY)
+                .await
+                .expect("reviewer");
+        let flags: Vec<(String, String)> = reviewed
+            .credit
+            .expect("a reviewer's flags")
+            .into_iter()
+            .map(|r| (r.subject_kind, r.valid_from.to_string()))
+            .collect();
+        let expected = [("person", "2024-01-01"), ("institution", "2023-06-01")]
+            .map(|(k, d)| (k.to_owned(), d.to_owned()));
+        assert_eq!(flags, expected, "{}", db.label);
+        let theirs = allowance::claim(svc, &hr_a, &claim.claim_id(), ClaimParts::SUMMARY)
+            .await
+            .expect("hr");
+        assert!(theirs.credit.is_none(), "{}", db.label);
         let unknown = ClaimId::parse("MA-none").expect("id");
         for (who, id) in [(&hr_b, claim.claim_id()), (&hr_a, unknown)] {
             for parts in [ClaimParts::ALL, ClaimParts::SUMMARY] {
@@ -858,4 +878,40 @@ async fn params_are_one_snapshot_read_as_the_inline_copy_was(
 
 fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Credit records about the claimant, her employer and someone else: two in force on the
+/// tests' day (2024-04-01), one expired, one about another person.
+async fn record_credits(svc: &onething_services::Services, mum: &CitizenId) {
+    use onething_services::supervision::{self, CreditInput, NewCredit};
+    let sup = Actor {
+        username: "sup".into(),
+        role: Role::Supervisor,
+        scope: Scope::Region(RegionCode::new(500000).expect("region")),
+        at: now(),
+        idempotency_key: None,
+    };
+    let employer = employer_a().to_string();
+    let other = person(317).as_str().to_owned();
+    let entries = [
+        ("institution", employer.as_str(), "2023-06-01", None),
+        ("person", mum.as_str(), "2023-01-01", Some("2023-12-31")),
+        ("person", mum.as_str(), "2024-01-01", None),
+        ("person", other.as_str(), "2024-01-01", None),
+    ];
+    for (kind, id, from, to) in entries {
+        let input = CreditInput {
+            subject_kind: Some(kind.into()),
+            subject_id: Some(id.into()),
+            decision: Some("骗取生育津贴，追回并记入信用记录".into()),
+            basis: Some("医保（2024）罚字第3号".into()),
+            valid_from: Some(from.into()),
+            valid_to: to.map(Into::into),
+            ..CreditInput::default()
+        };
+        let entry = NewCredit::try_from(input).expect("valid");
+        supervision::record_credit(svc, &sup, entry)
+            .await
+            .expect("recorded");
+    }
 }

@@ -178,6 +178,21 @@ impl serde::Serialize for Cell {
     }
 }
 
+/// `select`'s rows as one JSON array text of objects with `fields` (NULL for no rows).
+pub(crate) fn json_agg(backend: Backend, select: &str, fields: &[&str]) -> String {
+    let pairs: Vec<String> = fields.iter().map(|f| format!("'{f}', r.{f}")).collect();
+    match backend {
+        Backend::Sqlite => format!(
+            "SELECT json_group_array(json_object({})) FROM ({select}) r",
+            pairs.join(", ")
+        ),
+        Backend::Postgres => format!(
+            "SELECT CAST(json_agg(json_build_object({})) AS TEXT) FROM ({select}) r",
+            pairs.join(", ")
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

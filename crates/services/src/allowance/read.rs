@@ -61,6 +61,16 @@ pub async fn claim(
     parts: ClaimParts,
 ) -> Result<ClaimDetail, ServiceError> {
     actor.authorize(UseCase::ViewClaims)?;
+    // A reviewer sees the claimant's and her employer's credit flags: read with the claim,
+    // in its one statement.
+    let parts = if UseCase::ReviewClaim.permits(actor.role) {
+        ClaimParts {
+            credit_on: Some(actor.today()),
+            ..parts
+        }
+    } else {
+        parts
+    };
     let read = match svc.store.claim_detail(id.as_str(), parts).await {
         Err(StoreError::NotFound { .. }) => return Err(ServiceError::not_found()),
         other => other?,
@@ -77,6 +87,7 @@ pub async fn with_history(svc: &Services, claim: Claim) -> Result<ClaimDetail, S
         claim,
         steps,
         attachments,
+        credit: None,
         parts: ClaimParts::ALL,
     })
 }
@@ -96,6 +107,7 @@ pub async fn with_histories(
             steps: steps.remove(&claim.case_id).unwrap_or_default(),
             attachments: attachments.remove(&claim.id).unwrap_or_default(),
             claim,
+            credit: None,
             parts: ClaimParts::ALL,
         })
         .collect())

@@ -130,46 +130,137 @@ impl Store {
         }
         let list = serde_json::to_string(subjects).map_err(StoreError::corrupt)?;
         let members = self.backend().json_text_array("$2");
-        let sql = format!(
-            "SELECT {COLUMNS} FROM credit_records
-             WHERE subject_id IN ({members}) AND removed_at IS NULL AND valid_from <= $1
-               AND (valid_to IS NULL OR valid_to >= $1)"
-        );
+        let sql = format!("{} AND subject_id IN ({members})", in_force_select("$1"));
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(date(on))
             .bind(list)
             .fetch_all(self.pool())
             .await?;
-        let mut records = rows.iter().map(read).collect::<Result<Vec<_>, _>>()?;
-        let rank = |r: &CreditRecord| subjects.iter().position(|s| *s == r.subject_id);
-        records.sort_by(|a, b| (rank(a), a.valid_from, &a.id).cmp(&(rank(b), b.valid_from, &b.id)));
-        Ok(records)
+        let records = rows.iter().map(read).collect::<Result<Vec<_>, _>>()?;
+        Ok(ranked(records, subjects))
+    }
+}
+
+/// The records not removed and in force on the date bound at `on` (a parameter such as
+/// `$1`), every column: the one condition both reads of flags use.
+fn in_force_select(on: &str) -> String {
+    format!(
+        "SELECT {COLUMNS} FROM credit_records
+         WHERE removed_at IS NULL AND valid_from <= {on} AND (valid_to IS NULL OR valid_to >= {on})"
+    )
+}
+
+/// A sub-select giving, as one JSON array text (NULL for none), the records of `subjects`
+/// (SQL expressions, such as a claim's `c.person_id, c.employer_uscc`) in force on `on`:
+/// for a read that brings the flags along in its own statement ([`records_of_json`]).
+pub(crate) fn in_force_json(backend: crate::Backend, subjects: &str, on: &str) -> String {
+    let select = format!("{} AND subject_id IN ({subjects})", in_force_select(on));
+    crate::rows::json_agg(backend, &select, &FIELDS)
+}
+
+/// The records [`in_force_json`] gave, in the order of [`Store::credit_records_in_force`].
+pub(crate) fn records_of_json(
+    text: Option<&str>,
+    subjects: &[String],
+) -> Result<Vec<CreditRecord>, StoreError> {
+    let cells: Vec<Cell> = match text {
+        Some(text) => crate::text::parse_json(text)?,
+        None => Vec::new(),
+    };
+    let records = cells
+        .into_iter()
+        .map(Cell::record)
+        .collect::<Result<_, _>>()?;
+    Ok(ranked(records, subjects))
+}
+
+/// Grouped by subject in the order given, then by `valid_from` and id.
+fn ranked(mut records: Vec<CreditRecord>, subjects: &[String]) -> Vec<CreditRecord> {
+    let rank = |r: &CreditRecord| subjects.iter().position(|s| *s == r.subject_id);
+    records.sort_by(|a, b| (rank(a), a.valid_from, &a.id).cmp(&(rank(b), b.valid_from, &b.id)));
+    records
+}
+
+/// The columns of [`COLUMNS`], in order, as [`in_force_json`] names them.
+const FIELDS: [&str; 14] = [
+    "id",
+    "subject_kind",
+    "subject_id",
+    "subject_name",
+    "decision",
+    "basis",
+    "valid_from",
+    "valid_to",
+    "region",
+    "recorded_by",
+    "recorded_at",
+    "removed_by",
+    "removed_at",
+    "removal_reason",
+];
+
+/// A record's columns as stored (text), read from a row or from JSON.
+#[derive(serde::Deserialize)]
+struct Cell {
+    id: String,
+    subject_kind: String,
+    subject_id: String,
+    subject_name: Option<String>,
+    decision: String,
+    basis: String,
+    valid_from: String,
+    valid_to: Option<String>,
+    region: Option<String>,
+    recorded_by: String,
+    recorded_at: String,
+    removed_by: Option<String>,
+    removed_at: Option<String>,
+    removal_reason: Option<String>,
+}
+
+impl Cell {
+    fn record(self) -> Result<CreditRecord, StoreError> {
+        let removed = match self.removed_at {
+            None => None,
+            Some(at) => Some((
+                self.removed_by.unwrap_or_default(),
+                parse_instant(&at)?,
+                self.removal_reason.unwrap_or_default(),
+            )),
+        };
+        Ok(CreditRecord {
+            id: self.id,
+            subject_kind: self.subject_kind,
+            subject_id: self.subject_id,
+            subject_name: self.subject_name,
+            decision: self.decision,
+            basis: self.basis,
+            valid_from: parse_date(&self.valid_from)?,
+            valid_to: parse_opt_date(self.valid_to)?,
+            region: self.region,
+            recorded_by: self.recorded_by,
+            recorded_at: parse_instant(&self.recorded_at)?,
+            removed,
+        })
     }
 }
 
 fn read(r: &AnyRow) -> Result<CreditRecord, StoreError> {
-    let removed = match r.try_get::<Option<String>, _>("removed_at")? {
-        None => None,
-        Some(at) => Some((
-            r.try_get::<Option<String>, _>("removed_by")?
-                .unwrap_or_default(),
-            parse_instant(&at)?,
-            r.try_get::<Option<String>, _>("removal_reason")?
-                .unwrap_or_default(),
-        )),
-    };
-    Ok(CreditRecord {
+    Cell {
         id: r.try_get("id")?,
         subject_kind: r.try_get("subject_kind")?,
         subject_id: r.try_get("subject_id")?,
         subject_name: r.try_get("subject_name")?,
         decision: r.try_get("decision")?,
         basis: r.try_get("basis")?,
-        valid_from: parse_date(&r.try_get::<String, _>("valid_from")?)?,
-        valid_to: parse_opt_date(r.try_get("valid_to")?)?,
+        valid_from: r.try_get("valid_from")?,
+        valid_to: r.try_get("valid_to")?,
         region: r.try_get("region")?,
         recorded_by: r.try_get("recorded_by")?,
-        recorded_at: parse_instant(&r.try_get::<String, _>("recorded_at")?)?,
-        removed,
-    })
+        recorded_at: r.try_get("recorded_at")?,
+        removed_by: r.try_get("removed_by")?,
+        removed_at: r.try_get("removed_at")?,
+        removal_reason: r.try_get("removal_reason")?,
+    }
+    .record()
 }

@@ -4,7 +4,7 @@
 //! in `domain::supervision` and the services layer.
 
 mod complaints;
-mod credit;
+pub(crate) mod credit;
 mod due_notices;
 mod home_visits;
 mod measures;

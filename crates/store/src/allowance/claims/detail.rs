@@ -4,7 +4,7 @@
 //! to the database per query (four of them); the heavy columns (facts, decision,
 //! parameters: ~5 KB of JSON) are read and parsed only when asked for.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use onething_domain::case::EventBody;
 use serde::Deserialize;
 use sqlx::Row;
@@ -13,7 +13,9 @@ use super::read::{claim_of, claim_select};
 use super::{AttachmentMeta, Claim};
 use crate::allowance::ClaimStep;
 use crate::db::Backend;
-use crate::text::{parse_instant, parse_json};
+use crate::rows::json_agg;
+use crate::supervision::credit::{CreditRecord, in_force_json, records_of_json};
+use crate::text::{date, parse_instant, parse_json};
 use crate::{Store, StoreError};
 
 /// Which of a claim's larger parts a read brings. The rest of the row (status, people,
@@ -27,6 +29,9 @@ pub struct ClaimParts {
     /// Every step, not just the latest.
     pub steps: bool,
     pub attachments: bool,
+    /// The claimant's and her employer's credit records in force on this day (a
+    /// reviewer's flags), brought in the same statement.
+    pub credit_on: Option<NaiveDate>,
 }
 
 impl ClaimParts {
@@ -36,12 +41,14 @@ impl ClaimParts {
         decision: false,
         steps: false,
         attachments: false,
+        credit_on: None,
     };
     pub const ALL: ClaimParts = ClaimParts {
         facts: true,
         decision: true,
         steps: true,
         attachments: true,
+        credit_on: None,
     };
 }
 
@@ -55,6 +62,8 @@ pub struct ClaimRead {
     pub steps: Vec<ClaimStep>,
     /// Empty without `parts.attachments`.
     pub attachments: Vec<AttachmentMeta>,
+    /// With `parts.credit_on`: the claimant's records first, then her employer's.
+    pub credit: Option<Vec<CreditRecord>>,
     pub parts: ClaimParts,
 }
 
@@ -83,16 +92,32 @@ struct AttachmentCell {
 impl Store {
     /// One claim with `parts`, in one query; `NotFound` when there is no such claim.
     pub async fn claim_detail(&self, id: &str, parts: ClaimParts) -> Result<ClaimRead, StoreError> {
-        let row = self
-            .claim_row(detail_sql(self.backend(), parts), id)
-            .await?;
+        let sql = detail_sql(self.backend(), parts);
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .bind(parts.credit_on.map(date))
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "claim",
+                id: id.to_owned(),
+            })?;
         let claim = claim_of(&row)?;
         let steps: Option<String> = row.try_get("steps_json")?;
         let attachments: Option<String> = row.try_get("attachments_json")?;
+        let credit = match parts.credit_on {
+            Some(_) => {
+                let json: Option<String> = row.try_get("credit_json")?;
+                let subjects = [claim.person_id.clone(), claim.employer_uscc.clone()];
+                Some(records_of_json(json.as_deref(), &subjects)?)
+            }
+            None => None,
+        };
         Ok(ClaimRead {
             claim,
             steps: steps_of(steps.as_deref())?,
             attachments: attachments_of(attachments.as_deref())?,
+            credit,
             parts,
         })
     }
@@ -112,7 +137,7 @@ fn detail_sql(backend: Backend, parts: ClaimParts) -> String {
          WHERE case_id = c.case_id AND {SERVICE_EVENT} ORDER BY {order}{limit}"
     );
     let attachments = if parts.attachments {
-        json_rows(
+        json_agg(
             backend,
             "SELECT id, kind, filename, content_type, sha256, LENGTH(bytes) AS size,
                     uploaded_by, uploaded_at
@@ -131,12 +156,18 @@ fn detail_sql(backend: Backend, parts: ClaimParts) -> String {
     } else {
         "CAST(NULL AS TEXT)".to_owned()
     };
+    // The day is bound as $2 (NULL when not asked for: the sub-select is then left out).
+    let credit = match parts.credit_on {
+        Some(_) => in_force_json(backend, "c.person_id, c.employer_uscc", "$2"),
+        None => "CAST($2 AS TEXT)".to_owned(),
+    };
     format!(
         "SELECT {columns},
                 ({}) AS steps_json,
-                ({attachments}) AS attachments_json
+                ({attachments}) AS attachments_json,
+                ({credit}) AS credit_json
          FROM {from} WHERE c.id = $1",
-        json_rows(backend, &steps, &["seq", "at", "actor", "body"]),
+        json_agg(backend, &steps, &["seq", "at", "actor", "body"]),
     )
 }
 
@@ -146,21 +177,6 @@ fn detail_sql(backend: Backend, parts: ClaimParts) -> String {
 /// step is one index entry away instead of a walk back over the case's events through
 /// their JSON bodies (SQLite: 22–27 against 63–157 µs; docs/benchmarks.md, "API").
 const SERVICE_EVENT: &str = "kind LIKE 'service:%'";
-
-/// `select`'s rows as one JSON array text of objects with `fields` (NULL for no rows).
-fn json_rows(backend: Backend, select: &str, fields: &[&str]) -> String {
-    let pairs: Vec<String> = fields.iter().map(|f| format!("'{f}', r.{f}")).collect();
-    match backend {
-        Backend::Sqlite => format!(
-            "SELECT json_group_array(json_object({})) FROM ({select}) r",
-            pairs.join(", ")
-        ),
-        Backend::Postgres => format!(
-            "SELECT CAST(json_agg(json_build_object({})) AS TEXT) FROM ({select}) r",
-            pairs.join(", ")
-        ),
-    }
-}
 
 fn steps_of(json: Option<&str>) -> Result<Vec<ClaimStep>, StoreError> {
     let cells: Vec<StepCell> = match json {

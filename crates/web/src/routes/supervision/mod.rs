@@ -11,7 +11,9 @@ mod reports;
 mod views;
 
 pub(crate) use queue::ticket as ticket_view;
-pub(crate) use views::{claim_credit_flags, credit_flag, credit_flag_line, masked_subject};
+pub(crate) use views::{
+    claim_credit_flags, credit_flag, credit_flag_line, labelled, masked_subject,
+};
 
 use axum::Json;
 use axum::body::Bytes;

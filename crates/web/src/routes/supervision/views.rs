@@ -133,7 +133,12 @@ pub(crate) async fn claim_credit_flags(
     let subjects = [claim.person_id.as_str(), claim.employer_uscc.as_str()];
     let flags =
         onething_services::supervision::credit_flags(&state.services(), &subjects, today).await?;
-    Ok(flags
+    Ok(labelled(flags))
+}
+
+/// Each record with who it names on a claim: its claimant or her employer.
+pub(crate) fn labelled(records: Vec<CreditRecord>) -> Vec<(CreditRecord, &'static str)> {
+    records
         .into_iter()
         .map(|r| {
             let who = if r.subject_kind == "person" {
@@ -143,5 +148,5 @@ pub(crate) async fn claim_credit_flags(
             };
             (r, who)
         })
-        .collect())
+        .collect()
 }

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
-use onething_domain::access::{UseCase, mask_id_text};
+use onething_domain::access::mask_id_text;
 use onething_domain::allowance::settlement::mask_account;
 use onething_domain::allowance::{ClaimStatus, Fact, Missing, RejectionReason, WageBasis};
 use onething_domain::ids::ClaimId;
@@ -169,6 +169,7 @@ pub(crate) fn claim_view(detail: ClaimDetail) -> ClaimView {
         steps,
         attachments,
         parts,
+        ..
     } = detail;
     let steps: Vec<StepView> = steps
         .into_iter()
@@ -369,18 +370,14 @@ pub(crate) async fn get_claim(
 ) -> Result<Json<ClaimView>, ApiError> {
     let parts = claim_parts(query.include.as_deref())?;
     let actor = user.actor(&state, None);
-    let detail = service::claim(&state.services(), &actor, &id, parts).await?;
-    let flags = if UseCase::ReviewClaim.permits(user.role()) {
-        let found = crate::routes::supervision::claim_credit_flags(&state, &detail.claim).await?;
-        Some(
-            found
-                .iter()
-                .map(|(r, who)| crate::routes::supervision::credit_flag(r, who))
-                .collect(),
-        )
-    } else {
-        None
-    };
+    let mut detail = service::claim(&state.services(), &actor, &id, parts).await?;
+    // Read with the claim for the roles that review (the service decides who).
+    let flags = detail.credit.take().map(|found| {
+        crate::routes::supervision::labelled(found)
+            .iter()
+            .map(|(r, who)| crate::routes::supervision::credit_flag(r, who))
+            .collect()
+    });
     let mut view = claim_view(detail);
     view.credit_flags = flags;
     Ok(Json(view))
