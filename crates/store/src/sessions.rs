@@ -200,7 +200,7 @@ fn session_from_row(row: &AnyRow) -> Result<(ActiveSession, DateTime<Utc>), Stor
     Ok((session, last_seen))
 }
 
-/// Within both limits at `now` (revocation and disabling are checked where they are read).
+/// Enabled and within both limits at `now` (a revocation is checked where it is read).
 fn live(session: &ActiveSession, now: DateTime<Utc>) -> bool {
     !session.user.disabled && now < session.expires_at && now < session.idle_expires_at
 }
