@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::process::free_port;
+use crate::process::{add_admin, free_port};
 use serde_json::Value;
 
 fn onething(args: &[&str]) -> Output {
@@ -125,27 +125,7 @@ fn http(port: u16, request: &str) -> (u16, String) {
 /// Adds an administrator, starts `onething serve` on `db` and signs in: (port, token, the
 /// server, stopped when dropped).
 fn serve_with_admin(db: &str) -> (u16, String, Server) {
-    let mut add = Command::new(env!("CARGO_BIN_EXE_onething"))
-        .args([
-            "user",
-            "add",
-            "--db",
-            db,
-            "--username",
-            "bench-admin",
-            "--role",
-            "admin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("user add");
-    add.stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"bench-password-1\n")
-        .expect("password");
-    assert!(add.wait().expect("user add").success());
+    add_admin(db, "bench-admin", "bench-password-1");
 
     let port = free_port();
     let server = Server(

@@ -13,7 +13,7 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::process::{free_port, onething_ok};
+use crate::process::{add_admin, free_port, onething_ok};
 use chrono::{Datelike, Utc};
 use onething_domain::Calendar;
 use onething_domain::case::ActorRole;
@@ -449,27 +449,7 @@ async fn a_sign_out_on_one_server_ends_the_session_on_the_other() {
     };
     let db = fresh_db(&server).await;
     onething_ok(&["migrate", "--db", &db]);
-    let mut add = Command::new(env!("CARGO_BIN_EXE_onething"))
-        .args([
-            "user",
-            "add",
-            "--db",
-            &db,
-            "--username",
-            "two-admin",
-            "--role",
-            "admin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("user add");
-    add.stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"two-password-1\n")
-        .expect("password");
-    assert!(add.wait().expect("user add").success());
+    add_admin(&db, "two-admin", "two-password-1");
     let dir = tempfile::tempdir().expect("dir");
     let path = |p: &str| dir.path().join(p).display().to_string();
     onething_ok(&["dept", "keygen", "--out", &path("platform")]);

@@ -1,6 +1,7 @@
 //! Running the real `onething` binary from the tests, shared by every test module.
 
-use std::process::{Command, Output};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 
 /// `onething ARGS`, logs at `warn` (JSON on stderr), waited for.
 pub fn onething(args: &[&str]) -> Output {
@@ -32,4 +33,29 @@ pub fn free_port() -> u16 {
 /// Output bytes as text.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `onething user add` of an administrator on `db`, the password given on stdin.
+pub fn add_admin(db: &str, username: &str, password: &str) {
+    let mut add = Command::new(env!("CARGO_BIN_EXE_onething"))
+        .args([
+            "user",
+            "add",
+            "--db",
+            db,
+            "--username",
+            username,
+            "--role",
+            "admin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("user add");
+    add.stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{password}\n").as_bytes())
+        .expect("password");
+    assert!(add.wait().expect("user add").success());
 }
