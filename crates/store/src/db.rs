@@ -170,12 +170,8 @@ impl Store {
         self.backend
     }
 
-    pub(crate) fn session_cache(&self) -> &SessionCache {
+    pub(crate) fn session_cache(&self) -> &std::sync::Arc<SessionCache> {
         &self.sessions
-    }
-
-    pub(crate) fn session_cache_arc(&self) -> std::sync::Arc<SessionCache> {
-        self.sessions.clone()
     }
 
     pub(crate) fn postgres_url(&self) -> Option<&str> {

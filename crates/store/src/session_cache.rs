@@ -142,7 +142,7 @@ impl Store {
         let Some(url) = self.postgres_url() else {
             return;
         };
-        let cache = self.session_cache_arc();
+        let cache = self.session_cache().clone();
         let url = url.to_owned();
         tokio::spawn(async move {
             loop {

@@ -93,15 +93,18 @@ impl Store {
     /// One claim with `parts`, in one query; `NotFound` when there is no such claim.
     pub async fn claim_detail(&self, id: &str, parts: ClaimParts) -> Result<ClaimRead, StoreError> {
         let sql = detail_sql(self.backend(), parts);
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .bind(parts.credit_on.map(date))
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                what: "claim",
-                id: id.to_owned(),
-            })?;
+        let row = match parts.credit_on {
+            None => self.claim_row(sql, id).await?,
+            Some(day) => sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .bind(date(day))
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "claim",
+                    id: id.to_owned(),
+                })?,
+        };
         let claim = claim_of(&row)?;
         let steps: Option<String> = row.try_get("steps_json")?;
         let attachments: Option<String> = row.try_get("attachments_json")?;
@@ -156,16 +159,18 @@ fn detail_sql(backend: Backend, parts: ClaimParts) -> String {
     } else {
         "CAST(NULL AS TEXT)".to_owned()
     };
-    // The day is bound as $2 (NULL when not asked for: the sub-select is then left out).
+    // Only when asked for: the day is then bound as $2.
     let credit = match parts.credit_on {
-        Some(_) => in_force_json(backend, "c.person_id, c.employer_uscc", "$2"),
-        None => "CAST($2 AS TEXT)".to_owned(),
+        Some(_) => format!(
+            ",\n ({}) AS credit_json",
+            in_force_json(backend, "c.person_id, c.employer_uscc", "$2")
+        ),
+        None => String::new(),
     };
     format!(
         "SELECT {columns},
                 ({}) AS steps_json,
-                ({attachments}) AS attachments_json,
-                ({credit}) AS credit_json
+                ({attachments}) AS attachments_json{credit}
          FROM {from} WHERE c.id = $1",
         json_agg(backend, &steps, &["seq", "at", "actor", "body"]),
     )
