@@ -9,6 +9,8 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
 use crate::StoreError;
+use crate::columns::Columns;
+use crate::direct_reads::DirectReads;
 use crate::session_cache::SessionCache;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -95,6 +97,8 @@ pub struct Store {
     /// (the writer's page cache is no longer thrown away after another connection's
     /// commit; docs/benchmarks.md, "One writer connection on SQLite").
     writer: Option<AnyPool>,
+    /// SQLite: the reads run on the caller's thread ([`Store::read_row`]).
+    direct: Option<std::sync::Arc<DirectReads>>,
     backend: Backend,
     /// Live sessions answered without a query for a few seconds (session_cache.rs).
     sessions: std::sync::Arc<SessionCache>,
@@ -129,14 +133,18 @@ impl Store {
             Backend::Postgres => url.to_owned(),
         };
         let pool = pool_options(backend).connect(&url).await?;
-        let writer = match backend {
-            Backend::Sqlite => Some(
-                pool_options(backend)
+        let (writer, direct) = match backend {
+            Backend::Sqlite => {
+                let writer = pool_options(backend)
                     .max_connections(1)
                     .connect(&url)
-                    .await?,
-            ),
-            Backend::Postgres => None,
+                    .await?;
+                let (path, query) = sqlite_file(&url);
+                let read_only = query.split('&').any(|p| p == "mode=ro");
+                let direct = DirectReads::new(path.into(), read_only, sqlite_memory().clone());
+                (Some(writer), Some(std::sync::Arc::new(direct)))
+            }
+            Backend::Postgres => (None, None),
         };
         // SQLite: this process is the only server on the file, so its own changes are all
         // there are. PostgreSQL: off until `watch_account_changes` hears other servers.
@@ -144,6 +152,7 @@ impl Store {
         Ok(Store {
             pool,
             writer,
+            direct,
             backend,
             sessions: std::sync::Arc::new(sessions),
             postgres_url: (backend == Backend::Postgres).then_some(Secret(url)),
@@ -195,6 +204,27 @@ impl Store {
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         let pool = self.writer.as_ref().unwrap_or(&self.pool);
         Ok(pool.begin_with(self.backend.begin_write()).await?)
+    }
+
+    /// The one row `sql` answers for `params` (bound as `$1`, `$2`, …), mapped by `map`;
+    /// `None` when there is none. On SQLite the statement runs on the caller's thread
+    /// (`direct_reads.rs`: no hand-off to a connection's thread), on PostgreSQL through the
+    /// pool. For reads of one record by its key, the look-ups that run most.
+    pub(crate) async fn read_row<T>(
+        &self,
+        sql: String,
+        params: &[&str],
+        map: impl FnOnce(&dyn Columns) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        if let Some(direct) = &self.direct {
+            return direct.optional_row(&sql, params, map);
+        }
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for param in params {
+            query = query.bind(*param);
+        }
+        let row = query.fetch_optional(&self.pool).await?;
+        row.as_ref().map(|row| map(row)).transpose()
     }
 
     /// The row `sql` answers for `key` (bound as `$1`), if any: the read of one record by
@@ -290,8 +320,7 @@ fn memory_pragmas(cache_mib: Option<&str>, mmap_mib: Option<&str>) -> [String; 2
 
 /// Makes sure the file's folder exists and asks SQLite to create the file if missing.
 fn prepare_sqlite_url(url: &str) -> Result<String, StoreError> {
-    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
-    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let (path, query) = sqlite_file(url);
     if path.is_empty() || path.starts_with(":memory:") {
         // An in-memory database is one database per connection: a pool would see several.
         return Err(StoreError::UnsupportedUrl(url.to_owned()));
@@ -314,6 +343,12 @@ fn prepare_sqlite_url(url: &str) -> Result<String, StoreError> {
         "&"
     };
     Ok(format!("sqlite://{path}?{query}{sep}{mode}"))
+}
+
+/// The file and the query (`mode=…` and the like) of a `sqlite:` URL.
+fn sqlite_file(url: &str) -> (&str, &str) {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    rest.split_once('?').unwrap_or((rest, ""))
 }
 
 impl FromStr for Backend {
@@ -360,6 +395,39 @@ mod tests {
         assert_eq!(n, 1);
         store.close().await;
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// On SQLite a read by key runs on the caller's thread: it sees what the writer just
+    /// committed, and it needs no connection of the pool (closed here, so a read through
+    /// it would fail).
+    #[tokio::test]
+    async fn sqlite_reads_by_key_see_commits_without_the_pool() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/r.db", dir.path().display());
+        let store = Store::connect(&url).await.expect("store");
+        let mut tx = store.begin_write().await.expect("begin");
+        sqlx::query("CREATE TABLE t (k TEXT PRIMARY KEY, n BIGINT)")
+            .execute(&mut *tx)
+            .await
+            .expect("create");
+        sqlx::query("INSERT INTO t (k, n) VALUES ('a', 7)")
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        tx.commit().await.expect("commit");
+        store.pool().close().await;
+        let sql = "SELECT n FROM t WHERE k = $1".to_owned();
+        let n = store
+            .read_row(sql.clone(), &["a"], |row| row.get::<i64>("n"))
+            .await
+            .expect("read");
+        assert_eq!(n, Some(7));
+        let none = store
+            .read_row(sql, &["b"], |row| row.get::<i64>("n"))
+            .await
+            .expect("read");
+        assert_eq!(none, None);
+        store.close().await;
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A read on the caller's thread (SQLite only, `direct_reads.rs`) failed.
+    #[error("database error: {0}")]
+    DirectRead(#[from] rusqlite::Error),
 }
 
 impl StoreError {

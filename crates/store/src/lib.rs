@@ -5,6 +5,11 @@
 //! `Any` supports: text (dates as `YYYY-MM-DD`, instants as RFC 3339 UTC), BIGINT, and JSON
 //! as text.
 //!
+//! One exception to the one driver, for speed, not for difference: on SQLite the reads of
+//! one record by its key that look-ups run most (a claim) go through rusqlite on the
+//! caller's thread, with the same SQL and the same row mapping (`columns.rs` reads a row of
+//! either driver); see `direct_reads.rs` for why.
+//!
 //! One module per aggregate: [`catalog`] (versioned service catalogue), [`cases`] (the case
 //! engine's events and projections).
 
@@ -16,8 +21,10 @@ pub mod audit_chain;
 pub mod calendar_notices;
 pub mod cases;
 pub mod catalog;
+mod columns;
 mod db;
 pub mod departments;
+mod direct_reads;
 mod error;
 mod gauges;
 pub mod hospital;

@@ -7,11 +7,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use onething_domain::case::EventBody;
 use serde::Deserialize;
-use sqlx::Row;
 
 use super::read::{claim_of, claim_select};
 use super::{AttachmentMeta, Claim};
 use crate::allowance::ClaimStep;
+use crate::columns::Columns;
 use crate::db::Backend;
 use crate::rows::json_agg;
 use crate::supervision::credit::{CreditRecord, in_force_json, records_of_json};
@@ -93,37 +93,33 @@ impl Store {
     /// One claim with `parts`, in one query; `NotFound` when there is no such claim.
     pub async fn claim_detail(&self, id: &str, parts: ClaimParts) -> Result<ClaimRead, StoreError> {
         let sql = detail_sql(self.backend(), parts);
-        let row = match parts.credit_on {
-            None => self.claim_row(sql, id).await?,
-            Some(day) => sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(id)
-                .bind(date(day))
-                .fetch_optional(self.pool())
-                .await?
-                .ok_or_else(|| StoreError::NotFound {
-                    what: "claim",
-                    id: id.to_owned(),
-                })?,
-        };
-        let claim = claim_of(&row)?;
-        let steps: Option<String> = row.try_get("steps_json")?;
-        let attachments: Option<String> = row.try_get("attachments_json")?;
-        let credit = match parts.credit_on {
-            Some(_) => {
-                let json: Option<String> = row.try_get("credit_json")?;
-                let subjects = [claim.person_id.clone(), claim.employer_uscc.clone()];
-                Some(records_of_json(json.as_deref(), &subjects)?)
-            }
-            None => None,
-        };
-        Ok(ClaimRead {
-            claim,
-            steps: steps_of(steps.as_deref())?,
-            attachments: attachments_of(attachments.as_deref())?,
-            credit,
-            parts,
-        })
+        let day = parts.credit_on.map(date);
+        let params: Vec<&str> = std::iter::once(id).chain(day.as_deref()).collect();
+        self.read_claim(sql, &params, |row| detail_of(row, parts))
+            .await
     }
+}
+
+/// A claim read from its one row.
+fn detail_of(row: &dyn Columns, parts: ClaimParts) -> Result<ClaimRead, StoreError> {
+    let claim = claim_of(row)?;
+    let steps: Option<String> = row.get("steps_json")?;
+    let attachments: Option<String> = row.get("attachments_json")?;
+    let credit = match parts.credit_on {
+        Some(_) => {
+            let json: Option<String> = row.get("credit_json")?;
+            let subjects = [claim.person_id.clone(), claim.employer_uscc.clone()];
+            Some(records_of_json(json.as_deref(), &subjects)?)
+        }
+        None => None,
+    };
+    Ok(ClaimRead {
+        claim,
+        steps: steps_of(steps.as_deref())?,
+        attachments: attachments_of(attachments.as_deref())?,
+        credit,
+        parts,
+    })
 }
 
 /// The one statement of a claim read: the row's columns (the heavy ones as empty values

@@ -7,9 +7,9 @@ use onething_domain::allowance::derive::{certificate_birth_date, grants_allowanc
 use onething_domain::allowance::{ClaimStatus, SourceRecord, WageBasis};
 use onething_exchange::Dataset;
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use super::{BankAccount, Claim};
+use crate::columns::Columns;
 use crate::parameter_snapshots::params_used_column;
 use crate::shared_data::DataUse;
 use crate::text::{parse_instant, parse_json, parse_opt_date};
@@ -108,17 +108,22 @@ impl Store {
     pub async fn claim(&self, id: &str) -> Result<Claim, StoreError> {
         let (columns, from) = claim_select(true, true);
         let sql = format!("SELECT {columns} FROM {from} WHERE c.id = $1");
-        claim_of(&self.claim_row(sql, id).await?)
+        self.read_claim(sql, &[id], claim_of).await
     }
 
-    /// The row of the claim `id` as `sql` (the claim's columns, `$1` its id) reads it;
+    /// The claim `id` (the first of `params`) as `sql` reads it and `map` maps it;
     /// `NotFound` when there is no such claim.
-    pub(super) async fn claim_row(&self, sql: String, id: &str) -> Result<AnyRow, StoreError> {
-        self.row_by_key(sqlx::AssertSqlSafe(sql), id)
+    pub(super) async fn read_claim<T>(
+        &self,
+        sql: String,
+        params: &[&str],
+        map: impl FnOnce(&dyn Columns) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.read_row(sql, params, map)
             .await?
             .ok_or_else(|| StoreError::NotFound {
                 what: "claim",
-                id: id.to_owned(),
+                id: params.first().copied().unwrap_or_default().to_owned(),
             })
     }
 
@@ -148,7 +153,7 @@ impl Store {
         .bind(i64::from(filter.limit))
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(claim_of).collect()
+        rows.iter().map(|row| claim_of(row)).collect()
     }
 
     /// The employer's offers: one per employee and event date with no claim yet, however
@@ -292,70 +297,68 @@ impl Store {
     }
 }
 
-fn opt_instant(row: &AnyRow, column: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let text: Option<String> = row.try_get(column)?;
+fn opt_instant(row: &dyn Columns, column: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let text: Option<String> = row.get(column)?;
     text.as_deref().map(parse_instant).transpose()
 }
 
-pub(super) fn claim_of(row: &AnyRow) -> Result<Claim, StoreError> {
-    let status: String = row.try_get("status")?;
-    let basis: Option<String> = row.try_get("wage_basis")?;
-    let decision: Option<String> = row.try_get("decision")?;
-    let params: Option<String> = row.try_get("params_used")?;
-    let authorisation: Option<String> = row.try_get("authorization_ref")?;
-    let number: Option<String> = row.try_get("account_number")?;
+pub(super) fn claim_of(row: &dyn Columns) -> Result<Claim, StoreError> {
+    let status: String = row.get("status")?;
+    let basis: Option<String> = row.get("wage_basis")?;
+    let decision: Option<String> = row.get("decision")?;
+    let params: Option<String> = row.get("params_used")?;
+    let authorisation: Option<String> = row.get("authorization_ref")?;
+    let number: Option<String> = row.get("account_number")?;
     let bank_account = match number {
         Some(number) => Some(BankAccount {
             name: row
-                .try_get::<Option<String>, _>("account_name")?
+                .get::<Option<String>>("account_name")?
                 .unwrap_or_default(),
-            bank: row
-                .try_get::<Option<String>, _>("bank")?
-                .unwrap_or_default(),
+            bank: row.get::<Option<String>>("bank")?.unwrap_or_default(),
             number,
         }),
         None => None,
     };
-    let id: String = row.try_get("id")?;
-    let case_id: Option<String> = row.try_get("case_id")?;
+    let id: String = row.get("id")?;
+    let case_id: Option<String> = row.get("case_id")?;
     Ok(Claim {
         case_id: case_id.ok_or_else(|| StoreError::corrupt(format!("claim {id} has no case")))?,
         id,
-        employer_uscc: row.try_get("employer_uscc")?,
-        person_id: row.try_get("person_id")?,
-        channel: row.try_get("channel")?,
+        employer_uscc: row.get("employer_uscc")?,
+        person_id: row.get("person_id")?,
+        channel: row.get("channel")?,
         status: ClaimStatus::parse(&status)
             .ok_or_else(|| StoreError::corrupt(format!("claim status {status:?}")))?,
-        duplicate_key: row.try_get("duplicate_key")?,
-        certificate_no: row.try_get("certificate_no")?,
-        event_date: parse_opt_date(row.try_get("event_date")?)?,
-        region: row.try_get("region")?,
+        duplicate_key: row.get("duplicate_key")?,
+        certificate_no: row.get("certificate_no")?,
+        event_date: parse_opt_date(row.get("event_date")?)?,
+        region: row.get("region")?,
         wage_basis: basis.as_deref().and_then(WageBasis::parse),
-        facts: parse_json(&row.try_get::<String, _>("facts")?)?,
-        missing: parse_json(&row.try_get::<String, _>("missing")?)?,
+        facts: parse_json(&row.get::<String>("facts")?)?,
+        missing: parse_json(&row.get::<String>("missing")?)?,
         decision: decision.as_deref().map(parse_json).transpose()?,
         params_used: params.as_deref().map(parse_json).transpose()?,
-        amount_fen: row.try_get("amount_fen")?,
-        payee: row.try_get("payee")?,
-        needs_review: row.try_get::<i64, _>("needs_review")? != 0,
+        amount_fen: row.get("amount_fen")?,
+        payee: row.get("payee")?,
+        needs_review: row.get::<i64>("needs_review")? != 0,
         authorisation: authorisation.as_deref().map(parse_json).transpose()?,
         bank_account,
-        reject_code: row.try_get("reject_code")?,
-        reject_note: row.try_get("reject_note")?,
-        created_by: row.try_get("created_by")?,
-        created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
+        reject_code: row.get("reject_code")?,
+        reject_note: row.get("reject_note")?,
+        created_by: row.get("created_by")?,
+        created_at: parse_instant(&row.get::<String>("created_at")?)?,
         submitted_at: opt_instant(row, "submitted_at")?,
         reviewed_at: opt_instant(row, "reviewed_at")?,
-        reviewed_by: row.try_get("reviewed_by")?,
-        approved_on: parse_opt_date(row.try_get("approved_on")?)?,
-        payment_due: parse_opt_date(row.try_get("payment_due")?)?,
-        payment_due_provisional: row.try_get::<i64, _>("payment_due_provisional")? != 0,
+        reviewed_by: row.get("reviewed_by")?,
+        approved_on: parse_opt_date(row.get("approved_on")?)?,
+        payment_due: parse_opt_date(row.get("payment_due")?)?,
+        payment_due_provisional: row.get::<i64>("payment_due_provisional")? != 0,
         derivation: row
-            .try_get::<Option<String>, _>("derivation")?
+            .get::<Option<String>>("derivation")?
             .as_deref()
             .map(parse_json)
             .transpose()?,
-        updated_at: parse_instant(&row.try_get::<String, _>("updated_at")?)?,
-        version: row.try_get("version")?,
+        updated_at: parse_instant(&row.get::<String>("updated_at")?)?,
+        version: row.get("version")?,
     })
 }
