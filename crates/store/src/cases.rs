@@ -3,6 +3,7 @@
 //! case's version, so two concurrent transitions on one case never both win.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::{Stream, StreamExt, TryStreamExt};
 use onething_domain::Calendar;
 use onething_domain::case::Action;
 use onething_domain::case::{
@@ -255,7 +256,19 @@ impl Store {
         until: NaiveDate,
         department: Option<DepartmentKind>,
     ) -> Result<Vec<DueItem>, StoreError> {
-        let rows = sqlx::query(
+        self.due_items(today, until, department).try_collect().await
+    }
+
+    /// [`Store::list_due`] as a stream, one item at a time: a province's open items are
+    /// hundreds of thousands, and the supervision round reads them all; read as one list
+    /// they (and the driver's rows) kept the server at 1.3 GB after every round.
+    pub fn due_items(
+        &self,
+        today: NaiveDate,
+        until: NaiveDate,
+        department: Option<DepartmentKind>,
+    ) -> impl Stream<Item = Result<DueItem, StoreError>> + Send + '_ {
+        sqlx::query(
             "SELECT i.case_id, c.bundle, c.region, i.item, i.department, i.state, i.due_on,
                     i.due_on_provisional
              FROM case_items i JOIN cases c ON c.id = i.case_id
@@ -265,9 +278,8 @@ impl Store {
         )
         .bind(date(until))
         .bind(department.map(|d| d.as_str()))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(|r| due_item_from_row(r, today)).collect()
+        .fetch(self.pool())
+        .map(move |row| due_item_from_row(&row?, today))
     }
 
     /// The case an idempotency key already produced, if any.

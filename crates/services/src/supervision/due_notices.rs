@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use futures_util::TryStreamExt;
 use onething_domain::china_time::date_in_china;
 use onething_store::allowance::{NewNotification, Recipient};
 use onething_store::cases::DueItem;
@@ -54,42 +55,114 @@ struct Window {
 }
 
 /// Each open item's window, computed once per region.
-fn near_windows(
-    svc: &Services,
+struct Windows<'a> {
+    svc: &'a Services,
     today: NaiveDate,
-    open: &[DueItem],
-) -> Result<Vec<Window>, ServiceError> {
-    let mut by_region: HashMap<Option<&str>, Window> = HashMap::new();
-    let mut windows = Vec::with_capacity(open.len());
-    for d in open {
-        let region = d.region.as_deref();
-        let window = match by_region.get(&region) {
-            Some(w) => *w,
-            None => {
-                let days = super::period_for(region, today)?.near_due_working_days;
-                let until = super::due_after(svc, today, days)?.date;
-                let w = Window { days, until };
-                by_region.insert(region, w);
-                w
-            }
-        };
-        windows.push(window);
-    }
-    Ok(windows)
+    by_region: HashMap<Option<String>, Window>,
 }
 
-/// "3 个工作日内到期", or, when a department's items fall under regions with different
-/// windows, "按各地区规定的工作日内到期".
-fn lead_words(mut days: impl Iterator<Item = u32>) -> String {
-    match days.next() {
-        Some(first) if days.all(|d| d == first) => format!("{first} 个工作日内到期"),
-        Some(_) => "按各地区规定的工作日内到期".to_owned(),
-        None => "无".to_owned(),
+impl<'a> Windows<'a> {
+    fn new(svc: &'a Services, today: NaiveDate) -> Self {
+        Windows {
+            svc,
+            today,
+            by_region: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, region: Option<&str>) -> Result<Window, ServiceError> {
+        if let Some(w) = self.by_region.get(&region.map(str::to_owned)) {
+            return Ok(*w);
+        }
+        let days = super::period_for(region, self.today)?.near_due_working_days;
+        let until = super::due_after(self.svc, self.today, days)?.date;
+        let w = Window { days, until };
+        self.by_region.insert(region.map(str::to_owned), w);
+        Ok(w)
+    }
+}
+
+/// The near-due windows a department's items fell under: one lead time, or several.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Lead {
+    #[default]
+    None,
+    One(u32),
+    Mixed,
+}
+
+impl Lead {
+    fn add(self, days: u32) -> Lead {
+        match self {
+            Lead::None => Lead::One(days),
+            Lead::One(d) if d == days => self,
+            _ => Lead::Mixed,
+        }
+    }
+
+    /// "3 个工作日内到期", or, when a department's items fall under regions with different
+    /// windows, "按各地区规定的工作日内到期".
+    fn words(self) -> String {
+        match self {
+            Lead::One(days) => format!("{days} 个工作日内到期"),
+            Lead::Mixed => "按各地区规定的工作日内到期".to_owned(),
+            Lead::None => "无".to_owned(),
+        }
+    }
+}
+
+/// A count and the first [`DIGEST_LINES`] of its items, soonest first.
+#[derive(Debug, Default)]
+struct Lines {
+    count: usize,
+    first: Vec<String>,
+}
+
+impl Lines {
+    fn add(&mut self, line: impl FnOnce() -> String) {
+        self.count += 1;
+        if self.first.len() < DIGEST_LINES {
+            self.first.push(line());
+        }
+    }
+}
+
+/// One department's day, gathered item by item as the open items stream by.
+#[derive(Debug, Default)]
+struct Digest {
+    open: usize,
+    lead: Lead,
+    overdue: Lines,
+    near_due: Lines,
+}
+
+impl Digest {
+    fn body(&self, today: NaiveDate) -> String {
+        let mut body = format!(
+            "{today} 每日汇总：在办事项 {} 项，其中临期（{}）{} 项、超期 {} 项。",
+            self.open,
+            self.lead.words(),
+            self.near_due.count,
+            self.overdue.count
+        );
+        for (label, lines) in [("超期", &self.overdue), ("临期", &self.near_due)] {
+            for line in &lines.first {
+                body.push_str(&format!("\n{label}：{line}"));
+            }
+            if lines.count > DIGEST_LINES {
+                body.push_str(&format!(
+                    "\n另有{label}事项 {} 项",
+                    lines.count - DIGEST_LINES
+                ));
+            }
+        }
+        body
     }
 }
 
 /// Sends the near-due notices and the day's digests at `at` (China date), each item's
-/// lead time by its case's region.
+/// lead time by its case's region. The open items are read as a stream, so a province's
+/// hundreds of thousands are never held at once.
 pub async fn notify_due_items(
     svc: &Services,
     at: DateTime<Utc>,
@@ -98,8 +171,6 @@ pub async fn notify_due_items(
     let horizon = today
         .checked_add_days(Days::new(HORIZON_DAYS))
         .unwrap_or(today);
-    let open = svc.store.list_due(today, horizon, None).await?;
-    let windows = near_windows(svc, today, &open)?;
     let catalog = svc.store.current_catalog().await?;
     let name = |code: &str| {
         catalog
@@ -108,71 +179,34 @@ pub async fn notify_due_items(
             .map(|i| i.name.clone())
             .unwrap_or_else(|| code.to_owned())
     };
-    let near = |i: usize| !open[i].overdue && open[i].due_on <= windows[i].until;
+    let mut windows = Windows::new(svc, today);
+    let mut digests: BTreeMap<&'static str, Digest> = BTreeMap::new();
     let mut sent = DueNotices::default();
-    for (i, d) in open.iter().enumerate().filter(|(i, _)| near(*i)) {
-        let body = format!(
-            "临期提醒：办件 {} 的事项“{}”将于 {}{} 到期（{} 个工作日内），请及时办理。",
-            d.case_id,
-            name(&d.item),
-            d.due_on,
-            if d.due_on_provisional {
-                "（预计）"
-            } else {
-                ""
-            },
-            windows[i].days
-        );
-        let key = format!("{}/{}/{}", d.case_id, d.item, d.due_on);
-        let dept = d.department.as_str();
-        let notes = [note(dept, "case", d.case_id.clone(), body)];
-        if svc.store.notify_once("near_due", &key, at, &notes).await? {
+    let mut open = std::pin::pin!(svc.store.due_items(today, horizon, None));
+    while let Some(d) = open.try_next().await? {
+        let window = windows.of(d.region.as_deref())?;
+        let near = !d.overdue && d.due_on <= window.until;
+        let line = || format!("{} {}，{} 到期", d.case_id, name(&d.item), d.due_on);
+        let digest = digests.entry(d.department.as_str()).or_default();
+        digest.open += 1;
+        digest.lead = digest.lead.add(window.days);
+        if d.overdue {
+            digest.overdue.add(line);
+        } else if near {
+            digest.near_due.add(line);
+        }
+        if near && notify_near_due(svc, at, &d, &name(&d.item), window.days).await? {
             sent.near_due += 1;
         }
     }
-    let mut by_department: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, d) in open.iter().enumerate() {
-        by_department
-            .entry(d.department.as_str())
-            .or_default()
-            .push(i);
-    }
-    for (dept, items) in by_department {
-        let overdue: Vec<&DueItem> = items
-            .iter()
-            .filter(|i| open[**i].overdue)
-            .map(|i| &open[*i])
-            .collect();
-        let near_due: Vec<&DueItem> = items
-            .iter()
-            .filter(|i| near(**i))
-            .map(|i| &open[*i])
-            .collect();
-        let mut body = format!(
-            "{today} 每日汇总：在办事项 {} 项，其中临期（{}）{} 项、超期 {} 项。",
-            items.len(),
-            lead_words(items.iter().map(|i| windows[*i].days)),
-            near_due.len(),
-            overdue.len()
-        );
-        for (label, list) in [("超期", &overdue), ("临期", &near_due)] {
-            for d in list.iter().take(DIGEST_LINES) {
-                body.push_str(&format!(
-                    "\n{label}：{} {}，{} 到期",
-                    d.case_id,
-                    name(&d.item),
-                    d.due_on
-                ));
-            }
-            if list.len() > DIGEST_LINES {
-                body.push_str(&format!(
-                    "\n另有{label}事项 {} 项",
-                    list.len() - DIGEST_LINES
-                ));
-            }
-        }
+    for (dept, digest) in digests {
         let key = format!("{dept}/{today}");
-        let notes = [note(dept, "department", dept.to_owned(), body)];
+        let notes = [note(
+            dept,
+            "department",
+            dept.to_owned(),
+            digest.body(today),
+        )];
         if svc.store.notify_once("digest", &key, at, &notes).await? {
             sent.digests += 1;
         }
@@ -180,14 +214,67 @@ pub async fn notify_due_items(
     Ok(sent)
 }
 
+/// The one near-due notice of an item (false when it was sent before).
+async fn notify_near_due(
+    svc: &Services,
+    at: DateTime<Utc>,
+    d: &DueItem,
+    name: &str,
+    days: u32,
+) -> Result<bool, ServiceError> {
+    let body = format!(
+        "临期提醒：办件 {} 的事项“{}”将于 {}{} 到期（{} 个工作日内），请及时办理。",
+        d.case_id,
+        name,
+        d.due_on,
+        if d.due_on_provisional {
+            "（预计）"
+        } else {
+            ""
+        },
+        days
+    );
+    let key = format!("{}/{}/{}", d.case_id, d.item, d.due_on);
+    let dept = d.department.as_str();
+    let notes = [note(dept, "case", d.case_id.clone(), body)];
+    Ok(svc.store.notify_once("near_due", &key, at, &notes).await?)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::lead_words;
+    use super::{DIGEST_LINES, Digest, Lead};
 
     #[test]
     fn the_digest_names_one_lead_time_only_when_all_regions_share_it() {
-        assert_eq!(lead_words([2, 2, 2].into_iter()), "2 个工作日内到期");
-        assert_eq!(lead_words([2, 3].into_iter()), "按各地区规定的工作日内到期");
-        assert_eq!(lead_words(std::iter::empty()), "无");
+        let lead = |days: &[u32]| days.iter().fold(Lead::None, |l, d| l.add(*d)).words();
+        assert_eq!(lead(&[2, 2, 2]), "2 个工作日内到期");
+        assert_eq!(lead(&[2, 3]), "按各地区规定的工作日内到期");
+        assert_eq!(lead(&[2, 3, 2]), "按各地区规定的工作日内到期");
+        assert_eq!(lead(&[]), "无");
+    }
+
+    #[test]
+    fn a_digest_names_the_first_lines_and_counts_the_rest() {
+        let mut digest = Digest {
+            open: DIGEST_LINES + 3,
+            lead: Lead::One(3),
+            ..Digest::default()
+        };
+        for n in 0..DIGEST_LINES + 2 {
+            digest.overdue.add(|| format!("c{n}"));
+        }
+        digest.near_due.add(|| "n0".to_owned());
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).expect("date");
+        let body = digest.body(today);
+        assert!(body.starts_with(&format!(
+            "2026-12-04 每日汇总：在办事项 {} 项，其中临期（3 个工作日内到期）1 项、超期 {} 项。",
+            DIGEST_LINES + 3,
+            DIGEST_LINES + 2
+        )));
+        assert!(body.contains("\n超期：c0"));
+        assert!(body.contains(&format!("\n超期：c{}", DIGEST_LINES - 1)));
+        assert!(!body.contains(&format!("超期：c{}", DIGEST_LINES)));
+        assert!(body.contains("\n另有超期事项 2 项"));
+        assert!(body.ends_with("\n临期：n0"));
     }
 }
