@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use std::collections::HashMap;
 
+use crate::columns::Columns;
 use crate::rows::{Cell, insert_rows};
 use crate::text::{
     date, instant, json, opt_date, parse_date, parse_instant, parse_json, parse_opt_date,
@@ -188,7 +189,10 @@ impl Store {
 
     /// The case rebuilt from its events.
     pub async fn load_case(&self, case_id: &str) -> Result<CaseRecord, StoreError> {
-        read_case(self.pool(), case_id).await
+        let rows = self
+            .read_rows(READ_CASE.to_owned(), &[case_id], case_row)
+            .await?;
+        case_of_rows(case_id, rows)
     }
 
     /// The full history of a case, oldest first.
@@ -200,7 +204,7 @@ impl Store {
         .bind(case_id)
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(event_from_row).collect()
+        rows.iter().map(|row| event_from_row(row)).collect()
     }
 
     /// Item states and due dates as the projection table holds them (for the rebuild check).
@@ -426,35 +430,46 @@ pub(crate) async fn load_case_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     case_id: &str,
 ) -> Result<CaseRecord, StoreError> {
-    read_case(&mut **tx, case_id).await
+    let rows = sqlx::query(READ_CASE)
+        .bind(case_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    let rows = rows
+        .iter()
+        .map(|row| case_row(row))
+        .collect::<Result<_, _>>()?;
+    case_of_rows(case_id, rows)
 }
 
 /// The case row and its events in one statement (each statement is a round trip to the
-/// database: to sqlx's SQLite thread or over PostgreSQL's socket), replayed.
-async fn read_case<'e>(
-    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
-    case_id: &str,
-) -> Result<CaseRecord, StoreError> {
-    let rows = sqlx::query(
-        "SELECT c.version, c.region, e.seq, e.at, e.actor, e.role, e.idempotency_key, e.body
-         FROM cases c LEFT JOIN case_events e ON e.case_id = c.id
-         WHERE c.id = $1 ORDER BY e.seq",
-    )
-    .bind(case_id)
-    .fetch_all(executor)
-    .await?;
-    let first = rows.first().ok_or_else(|| StoreError::NotFound {
-        what: "case",
-        id: case_id.to_owned(),
-    })?;
-    let (version, region) = (first.try_get("version")?, first.try_get("region")?);
-    let mut events = Vec::with_capacity(rows.len());
-    for row in &rows {
-        // A case without events (never written so) reads as one row of NULLs.
-        if row.try_get::<Option<i64>, _>("seq")?.is_some() {
-            events.push(event_from_row(row)?);
-        }
-    }
+/// database: to sqlx's SQLite thread or over PostgreSQL's socket; on SQLite outside a
+/// transaction, run on the caller's thread).
+const READ_CASE: &str =
+    "SELECT c.version, c.region, e.seq, e.at, e.actor, e.role, e.idempotency_key, e.body
+     FROM cases c LEFT JOIN case_events e ON e.case_id = c.id
+     WHERE c.id = $1 ORDER BY e.seq";
+
+/// The case's version and region, and the event of one row of [`READ_CASE`] (none for a
+/// case without events, which reads as one row of NULLs).
+type CaseRow = (i64, Option<String>, Option<CaseEvent>);
+
+fn case_row(row: &dyn Columns) -> Result<CaseRow, StoreError> {
+    let event = match row.get::<Option<i64>>("seq")? {
+        Some(_) => Some(event_from_row(row)?),
+        None => None,
+    };
+    Ok((row.get("version")?, row.get("region")?, event))
+}
+
+/// The case [`READ_CASE`] answered, replayed.
+fn case_of_rows(case_id: &str, rows: Vec<CaseRow>) -> Result<CaseRecord, StoreError> {
+    let Some((version, region)) = rows.first().map(|(v, r, _)| (*v, r.clone())) else {
+        return Err(StoreError::NotFound {
+            what: "case",
+            id: case_id.to_owned(),
+        });
+    };
+    let events: Vec<CaseEvent> = rows.into_iter().filter_map(|(_, _, e)| e).collect();
     Ok(CaseRecord {
         id: case_id.to_owned(),
         version,
@@ -786,17 +801,17 @@ async fn update_item_rows(
     Ok(())
 }
 
-pub(crate) fn event_from_row(row: &sqlx::any::AnyRow) -> Result<CaseEvent, StoreError> {
-    let seq: i64 = row.try_get("seq")?;
-    let at: String = row.try_get("at")?;
-    let role: String = row.try_get("role")?;
-    let body: String = row.try_get("body")?;
+pub(crate) fn event_from_row(row: &dyn Columns) -> Result<CaseEvent, StoreError> {
+    let seq: i64 = row.get("seq")?;
+    let at: String = row.get("at")?;
+    let role: String = row.get("role")?;
+    let body: String = row.get("body")?;
     Ok(CaseEvent {
         seq: u64::try_from(seq).map_err(StoreError::corrupt)?,
         at: parse_instant(&at)?,
-        actor: row.try_get("actor")?,
+        actor: row.get("actor")?,
         role: parse_enum(&role)?,
-        idempotency_key: row.try_get("idempotency_key")?,
+        idempotency_key: row.get("idempotency_key")?,
         body: parse_json(&body)?,
     })
 }

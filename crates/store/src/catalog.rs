@@ -1,6 +1,9 @@
 //! Catalogue versions (SC-1 动态调整): every change of the catalogue is a new immutable
 //! version; a case records the version it was opened under and keeps it.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use chrono::{DateTime, Utc};
 use onething_domain::catalog::Catalog;
 use sha2::{Digest, Sha256};
@@ -97,22 +100,23 @@ impl Store {
     }
 
     /// The newest catalogue version.
-    pub async fn current_catalog(&self) -> Result<CatalogVersion, StoreError> {
-        let row = sqlx::query(
-            "SELECT version, content, content_sha256, created_at, created_by, note
-             FROM catalog_versions ORDER BY version DESC LIMIT 1",
-        )
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(StoreError::NotFound {
+    pub async fn current_catalog(&self) -> Result<Arc<CatalogVersion>, StoreError> {
+        let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM catalog_versions")
+            .fetch_one(self.pool())
+            .await?;
+        let latest = latest.ok_or(StoreError::NotFound {
             what: "catalog",
             id: "current".into(),
         })?;
-        version_from_row(&row)
+        self.catalog_version(latest).await
     }
 
-    /// A given catalogue version (the one a case was opened under).
-    pub async fn catalog_version(&self, version: i64) -> Result<CatalogVersion, StoreError> {
+    /// A given catalogue version (the one a case was opened under). Read once per process:
+    /// a version never changes once written.
+    pub async fn catalog_version(&self, version: i64) -> Result<Arc<CatalogVersion>, StoreError> {
+        if let Some(known) = self.catalogs().get(version) {
+            return Ok(known);
+        }
         let row = sqlx::query(
             "SELECT version, content, content_sha256, created_at, created_by, note
              FROM catalog_versions WHERE version = $1",
@@ -124,7 +128,28 @@ impl Store {
             what: "catalog version",
             id: version.to_string(),
         })?;
-        version_from_row(&row)
+        let read = Arc::new(version_from_row(&row)?);
+        self.catalogs().keep(&read);
+        Ok(read)
+    }
+}
+
+/// The catalogue versions this process has read, by number. Each case look-up names the
+/// version its case was opened under; reading and parsing its JSON every time was an eighth
+/// of a look-up's CPU (docs/benchmarks.md, "Look-ups, fourth cut"). Versions are immutable
+/// (a change of the catalogue is a new version), so what is kept never goes stale.
+#[derive(Debug, Default)]
+pub(crate) struct CatalogCache(Mutex<HashMap<i64, Arc<CatalogVersion>>>);
+
+impl CatalogCache {
+    fn get(&self, version: i64) -> Option<Arc<CatalogVersion>> {
+        self.0.lock().ok()?.get(&version).cloned()
+    }
+
+    fn keep(&self, read: &Arc<CatalogVersion>) {
+        if let Ok(mut kept) = self.0.lock() {
+            kept.insert(read.version, Arc::clone(read));
+        }
     }
 }
 

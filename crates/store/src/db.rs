@@ -9,6 +9,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
 use crate::StoreError;
+use crate::catalog::CatalogCache;
 use crate::columns::Columns;
 use crate::direct_reads::DirectReads;
 use crate::session_cache::SessionCache;
@@ -100,6 +101,8 @@ pub struct Store {
     /// SQLite: the reads run on the caller's thread ([`Store::read_row`]).
     direct: Option<std::sync::Arc<DirectReads>>,
     backend: Backend,
+    /// Catalogue versions read so far (immutable once written; catalog.rs).
+    catalogs: std::sync::Arc<CatalogCache>,
     /// Live sessions answered without a query for a few seconds (session_cache.rs).
     sessions: std::sync::Arc<SessionCache>,
     /// PostgreSQL: the URL the account-change listener connects with (not printed).
@@ -154,6 +157,7 @@ impl Store {
             writer,
             direct,
             backend,
+            catalogs: Default::default(),
             sessions: std::sync::Arc::new(sessions),
             postgres_url: (backend == Backend::Postgres).then_some(Secret(url)),
         })
@@ -177,6 +181,10 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub(crate) fn catalogs(&self) -> &CatalogCache {
+        &self.catalogs
     }
 
     pub(crate) fn session_cache(&self) -> &std::sync::Arc<SessionCache> {
@@ -207,24 +215,52 @@ impl Store {
     }
 
     /// The one row `sql` answers for `params` (bound as `$1`, `$2`, …), mapped by `map`;
-    /// `None` when there is none. On SQLite the statement runs on the caller's thread
-    /// (`direct_reads.rs`: no hand-off to a connection's thread), on PostgreSQL through the
-    /// pool. For reads of one record by its key, the look-ups that run most.
+    /// `None` when there is none. See [`Store::read_rows`].
     pub(crate) async fn read_row<T>(
         &self,
         sql: String,
         params: &[&str],
-        map: impl FnOnce(&dyn Columns) -> Result<T, StoreError>,
+        mut map: impl FnMut(&dyn Columns) -> Result<T, StoreError> + Send,
     ) -> Result<Option<T>, StoreError> {
+        Ok(self.rows_of(sql, params, true, &mut map).await?.pop())
+    }
+
+    /// The rows `sql` answers for `params` (bound as `$1`, `$2`, …), each mapped by `map` in
+    /// order. On SQLite the statement runs on the caller's thread (`direct_reads.rs`: no
+    /// hand-off to a connection's thread), on PostgreSQL through the pool. For the reads of
+    /// one record by its key that look-ups run most; lists and reports stay on the pool.
+    pub(crate) async fn read_rows<T>(
+        &self,
+        sql: String,
+        params: &[&str],
+        mut map: impl FnMut(&dyn Columns) -> Result<T, StoreError> + Send,
+    ) -> Result<Vec<T>, StoreError> {
+        self.rows_of(sql, params, false, &mut map).await
+    }
+
+    async fn rows_of<T>(
+        &self,
+        sql: String,
+        params: &[&str],
+        first_only: bool,
+        map: &mut (dyn FnMut(&dyn Columns) -> Result<T, StoreError> + Send),
+    ) -> Result<Vec<T>, StoreError> {
         if let Some(direct) = &self.direct {
-            return direct.optional_row(&sql, params, map);
+            return direct.rows(&sql, params, first_only, map);
         }
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for param in params {
             query = query.bind(*param);
         }
-        let row = query.fetch_optional(&self.pool).await?;
-        row.as_ref().map(|row| map(row)).transpose()
+        let rows = match first_only {
+            true => query
+                .fetch_optional(&self.pool)
+                .await?
+                .into_iter()
+                .collect(),
+            false => query.fetch_all(&self.pool).await?,
+        };
+        rows.iter().map(|row| map(row)).collect()
     }
 
     /// The row `sql` answers for `key` (bound as `$1`), if any: the read of one record by

@@ -60,16 +60,17 @@ impl DirectReads {
         }
     }
 
-    /// The one row `sql` answers with `params` bound as `$1`, `$2`, …, mapped by `map`;
-    /// `None` when there is none.
-    pub(crate) fn optional_row<T>(
+    /// The rows `sql` answers with `params` bound as `$1`, `$2`, …, each mapped by `map`
+    /// in order; with `first_only`, at most the first.
+    pub(crate) fn rows<T>(
         &self,
         sql: &str,
         params: &[&str],
-        map: impl FnOnce(&dyn Columns) -> Result<T, StoreError>,
-    ) -> Result<Option<T>, StoreError> {
+        first_only: bool,
+        map: impl FnMut(&dyn Columns) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
         let conn = self.take()?;
-        let answer = read_one(&conn, sql, params, map);
+        let answer = read(&conn, sql, params, first_only, map);
         self.give_back(conn);
         answer
     }
@@ -110,12 +111,13 @@ impl DirectReads {
     }
 }
 
-fn read_one<T>(
+fn read<T>(
     conn: &Connection,
     sql: &str,
     params: &[&str],
-    map: impl FnOnce(&dyn Columns) -> Result<T, StoreError>,
-) -> Result<Option<T>, StoreError> {
+    first_only: bool,
+    mut map: impl FnMut(&dyn Columns) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
     let mut statement = conn.prepare_cached(sql)?;
     for (i, value) in params.iter().enumerate() {
         // Bound by name: `$2` may come before `$1` in the text, and SQLite numbers
@@ -126,10 +128,14 @@ fn read_one<T>(
         statement.raw_bind_parameter(index, value)?;
     }
     let mut rows = statement.raw_query();
-    match rows.next()? {
-        Some(row) => map(row).map(Some),
-        None => Ok(None),
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(map(row)?);
+        if first_only {
+            break;
+        }
     }
+    Ok(out)
 }
 
 /// A `PRAGMA` that sets a value without answering a row is fine.
@@ -161,18 +167,39 @@ mod tests {
         (dir, DirectReads::new(path, false, memory))
     }
 
+    impl DirectReads {
+        fn first<T>(
+            &self,
+            sql: &str,
+            params: &[&str],
+            map: impl FnMut(&dyn Columns) -> Result<T, StoreError>,
+        ) -> Result<Option<T>, StoreError> {
+            Ok(self.rows(sql, params, true, map)?.pop())
+        }
+    }
+
+    #[test]
+    fn every_row_comes_in_order_unless_only_the_first_is_asked_for() {
+        let (_dir, reads) = scratch();
+        let sql = "SELECT k FROM t WHERE k >= $1 ORDER BY k DESC";
+        let all = reads.rows(sql, &["a"], false, |r| r.get::<String>("k"));
+        assert_eq!(all.expect("read"), ["b", "a"]);
+        let first = reads.rows(sql, &["a"], true, |r| r.get::<String>("k"));
+        assert_eq!(first.expect("read"), ["b"]);
+    }
+
     #[test]
     fn a_row_is_read_by_named_parameters_in_any_order() {
         let (_dir, reads) = scratch();
         let sql = "SELECT k, n FROM t WHERE d = $2 AND k = $1";
         let row = reads
-            .optional_row(sql, &["a", "2026-01-02"], |r| {
+            .first(sql, &["a", "2026-01-02"], |r| {
                 Ok((r.get::<String>("k")?, r.get::<i64>("n")?))
             })
             .expect("read");
         assert_eq!(row, Some(("a".to_owned(), 1)));
         let none = reads
-            .optional_row(sql, &["a", "2026-01-03"], |r| r.get::<String>("k"))
+            .first(sql, &["a", "2026-01-03"], |r| r.get::<String>("k"))
             .expect("read");
         assert_eq!(none, None);
     }
@@ -181,9 +208,9 @@ mod tests {
     fn a_null_where_a_value_is_required_is_corrupt_not_a_panic() {
         let (_dir, reads) = scratch();
         let sql = "SELECT n FROM t WHERE k = $1";
-        let optional = reads.optional_row(sql, &["b"], |r| r.get::<Option<i64>>("n"));
+        let optional = reads.first(sql, &["b"], |r| r.get::<Option<i64>>("n"));
         assert_eq!(optional.expect("read"), Some(None));
-        let required = reads.optional_row(sql, &["b"], |r| r.get::<i64>("n"));
+        let required = reads.first(sql, &["b"], |r| r.get::<i64>("n"));
         assert!(
             matches!(required, Err(StoreError::Corrupt(_))),
             "{required:?}"
@@ -193,12 +220,12 @@ mod tests {
     #[test]
     fn the_connections_refuse_writes() {
         let (_dir, reads) = scratch();
-        let write = reads.optional_row("DELETE FROM t WHERE k = $1 RETURNING k", &["a"], |r| {
+        let write = reads.first("DELETE FROM t WHERE k = $1 RETURNING k", &["a"], |r| {
             r.get::<String>("k")
         });
         assert!(matches!(write, Err(StoreError::DirectRead(_))), "{write:?}");
         let still = reads
-            .optional_row("SELECT k FROM t WHERE k = $1", &["a"], |r| {
+            .first("SELECT k FROM t WHERE k = $1", &["a"], |r| {
                 r.get::<String>("k")
             })
             .expect("read");
@@ -210,7 +237,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("absent.db");
         let reads = DirectReads::new(path.clone(), false, [String::new(), String::new()]);
-        let read = reads.optional_row("SELECT 1 AS n", &[], |r| r.get::<i64>("n"));
+        let read = reads.first("SELECT 1 AS n", &[], |r| r.get::<i64>("n"));
         assert!(matches!(read, Err(StoreError::DirectRead(_))), "{read:?}");
         assert!(!path.exists());
     }

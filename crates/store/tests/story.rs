@@ -378,6 +378,37 @@ async fn a_retried_request_with_the_same_key_does_nothing_twice() {
     }
 }
 
+/// A version once read is answered from memory (versions never change, so a look-up need
+/// not parse the catalogue again), and a new version is the current one at once.
+#[tokio::test]
+async fn a_catalogue_version_is_read_once_and_a_new_one_is_current_at_once() {
+    for TestDb { label, store, .. } in test_dbs().await {
+        let at = noon(day(2024, 1, 2));
+        store.ensure_shipped_catalog(at).await.expect("shipped");
+        let first = store.current_catalog().await.expect("current");
+        assert_eq!(first.version, 1, "{label}");
+        sqlx::query(
+            "UPDATE catalog_versions SET note = 'edited behind the store' WHERE version = 1",
+        )
+        .execute(store.pool())
+        .await
+        .expect("edit");
+        let again = store.catalog_version(1).await.expect("v1");
+        assert_eq!(again.note, first.note, "{label}: answered from memory");
+        assert!(std::sync::Arc::ptr_eq(&first, &again), "{label}");
+
+        let mut changed = Catalog::shipped();
+        changed.items[0].online = !changed.items[0].online;
+        store
+            .import_catalog(&changed, "admin", "flag change", at)
+            .await
+            .expect("import");
+        let current = store.current_catalog().await.expect("current");
+        assert_eq!(current.version, 2, "{label}: the new version at once");
+        assert_eq!(current.catalog, changed, "{label}");
+    }
+}
+
 #[tokio::test]
 async fn the_database_refuses_to_rewrite_history() {
     for TestDb { label, store, .. } in test_dbs().await {

@@ -9,9 +9,8 @@ use onething_domain::access::{Applicant, CaseFacts, Scope};
 use onething_domain::case::{CaseStatus, ItemState};
 use onething_domain::department::DepartmentKind;
 use serde::de::DeserializeOwned;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
+use crate::columns::Columns;
 use crate::text::{parse_instant, parse_opt_date};
 use crate::{Store, StoreError};
 
@@ -131,7 +130,11 @@ impl Store {
             .bind(i64::from(page.offset))
             .fetch_all(self.pool())
             .await?;
-        summaries_from_rows(&rows)
+        let mut out = Vec::new();
+        for row in &rows {
+            fold_summary(&mut out, row)?;
+        }
+        Ok(out)
     }
 
     /// One case's summary (with its items); `NotFound` if there is no such case.
@@ -157,68 +160,65 @@ impl Store {
             CASE_COLUMNS.replace(", ", ", c."),
             placeholders.join(", ")
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for id in ids {
-            query = query.bind(id);
-        }
-        let rows = query.fetch_all(self.pool()).await?;
-        summaries_from_rows(&rows)
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let mut out = Vec::new();
+        self.read_rows(sql, &ids, |row| fold_summary(&mut out, row))
+            .await?;
+        Ok(out)
     }
 }
 
-/// Folds the joined rows (one per item, ordered by case) into one summary per case.
-fn summaries_from_rows(rows: &[AnyRow]) -> Result<Vec<CaseSummary>, StoreError> {
-    let mut out: Vec<CaseSummary> = Vec::new();
-    for row in rows {
-        let id: String = row.try_get("id")?;
-        if out.last().is_none_or(|c| c.id != id) {
-            out.push(case_from_row(row, id)?);
-        }
-        if let (Some(item), Some(case)) = (item_from_row(row)?, out.last_mut()) {
-            if !case.departments.contains(&item.department) {
-                case.departments.push(item.department);
-                case.departments.sort();
-            }
-            case.items.push(item);
-        }
+/// Folds one of the joined rows (one per item, ordered by case) into `out`, one summary
+/// per case.
+fn fold_summary(out: &mut Vec<CaseSummary>, row: &dyn Columns) -> Result<(), StoreError> {
+    let id: String = row.get("id")?;
+    if out.last().is_none_or(|c| c.id != id) {
+        out.push(case_from_row(row, id)?);
     }
-    Ok(out)
+    if let (Some(item), Some(case)) = (item_from_row(row)?, out.last_mut()) {
+        if !case.departments.contains(&item.department) {
+            case.departments.push(item.department);
+            case.departments.sort();
+        }
+        case.items.push(item);
+    }
+    Ok(())
 }
 
-fn case_from_row(row: &AnyRow, id: String) -> Result<CaseSummary, StoreError> {
-    let region: Option<String> = row.try_get("region")?;
-    let status: String = row.try_get("status")?;
-    let opened_at: String = row.try_get("opened_at")?;
-    let updated_at: String = row.try_get("updated_at")?;
+fn case_from_row(row: &dyn Columns, id: String) -> Result<CaseSummary, StoreError> {
+    let region: Option<String> = row.get("region")?;
+    let status: String = row.get("status")?;
+    let opened_at: String = row.get("opened_at")?;
+    let updated_at: String = row.get("updated_at")?;
     Ok(CaseSummary {
         id,
-        bundle: row.try_get("bundle")?,
-        applicant: row.try_get("applicant")?,
-        filer: row.try_get("filer")?,
+        bundle: row.get("bundle")?,
+        applicant: row.get("applicant")?,
+        filer: row.get("filer")?,
         // An unparsable region is no region: only administrators see such a case.
         region: region.and_then(|r| RegionCode::parse(&r).ok()),
         status: parse_enum(&status)?,
         opened_at: parse_instant(&opened_at)?,
         updated_at: parse_instant(&updated_at)?,
-        due_on: parse_opt_date(row.try_get("due_on")?)?,
+        due_on: parse_opt_date(row.get("due_on")?)?,
         items: Vec::new(),
         departments: Vec::new(),
     })
 }
 
-fn item_from_row(row: &AnyRow) -> Result<Option<CaseItemRow>, StoreError> {
-    let Some(item) = row.try_get::<Option<String>, _>("item")? else {
+fn item_from_row(row: &dyn Columns) -> Result<Option<CaseItemRow>, StoreError> {
+    let Some(item) = row.get::<Option<String>>("item")? else {
         return Ok(None);
     };
-    let department: String = row.try_get("department")?;
-    let state: String = row.try_get("item_state")?;
+    let department: String = row.get("department")?;
+    let state: String = row.get("item_state")?;
     Ok(Some(CaseItemRow {
         item,
         department: DepartmentKind::parse(&department)
             .ok_or_else(|| StoreError::corrupt(format!("department {department:?}")))?,
         state: parse_enum(&state)?,
-        due_on: parse_opt_date(row.try_get("item_due_on")?)?,
-        due_on_provisional: row.try_get::<i64, _>("item_due_on_provisional")? != 0,
+        due_on: parse_opt_date(row.get("item_due_on")?)?,
+        due_on_provisional: row.get::<i64>("item_due_on_provisional")? != 0,
     }))
 }
 

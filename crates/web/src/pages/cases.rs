@@ -61,11 +61,12 @@ pub(crate) async fn list(
         offset: 0,
     };
     let cases = visible_cases(&state, &user, page).await?;
-    let catalog = state.store.current_catalog().await?.catalog;
+    let current = state.store.current_catalog().await?;
+    let catalog = &current.catalog;
     let q = query.q.unwrap_or_default().trim().to_owned();
     let rows = cases
         .iter()
-        .map(|c| case_row(c, &catalog))
+        .map(|c| case_row(c, catalog))
         .filter(|row| matches_query(row, &q))
         .collect();
     let heading = match user.role() {
@@ -153,13 +154,13 @@ pub(crate) async fn show(
     user.require(&Role::ALL)?;
     let summary = visible_case(&state, &user, &id).await?;
     let record = state.store.load_case(id.as_str()).await?;
-    let catalog = state
+    let version = state
         .store
         .catalog_version(record.state.catalog_version)
-        .await?
-        .catalog;
+        .await?;
+    let catalog = &version.catalog;
     let today = date_in_china(state.now());
-    let rating = super::rating_form::section(&state, &user, &record, &catalog).await;
+    let rating = super::rating_form::section(&state, &user, &record, catalog).await;
     let visits = super::visits::section(&state, &user, id.as_str()).await;
     let mut items = Vec::new();
     let mut missing = Vec::new();
@@ -182,7 +183,7 @@ pub(crate) async fn show(
     ok(&CasePage {
         chrome,
         id: summary.id,
-        bundle: bundle_name(&catalog, &summary.bundle),
+        bundle: bundle_name(catalog, &summary.bundle),
         applicant: Applicant::parse(&summary.applicant).masked().id_masked,
         status: summary.status.label_zh(),
         opened: china_time(summary.opened_at),

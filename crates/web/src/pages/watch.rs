@@ -209,7 +209,8 @@ async fn visible_rows(
     due: Vec<(DueItem, CaseSummary)>,
     near_until: NaiveDate,
 ) -> Result<Vec<DueRow>, PageError> {
-    let catalog = state.store.current_catalog().await?.catalog;
+    let current = state.store.current_catalog().await?;
+    let catalog = &current.catalog;
     Ok(due
         .into_iter()
         .filter_map(|(d, case)| {

@@ -145,7 +145,10 @@ pub(crate) struct BundlesResponse {
     bundles: Vec<BundleView>,
 }
 
-async fn load(state: &AppState, version: Option<i64>) -> Result<CatalogVersion, ApiError> {
+async fn load(
+    state: &AppState,
+    version: Option<i64>,
+) -> Result<std::sync::Arc<CatalogVersion>, ApiError> {
     Ok(match version {
         Some(v) => state.store.catalog_version(v).await?,
         None => state.store.current_catalog().await?,

@@ -136,7 +136,8 @@ async fn seed_mother_case(
     today: NaiveDate,
     mother: &onething_domain::CitizenId,
 ) -> Result<(), Failure> {
-    let catalog = store.current_catalog().await?.catalog;
+    let current = store.current_catalog().await?;
+    let catalog = &current.catalog;
     let Some(bundle) = catalog.bundle("newborn") else {
         return Ok(());
     };
@@ -186,7 +187,8 @@ async fn seed(
     today: NaiveDate,
 ) -> Result<String, Failure> {
     store.ensure_shipped_catalog(noon(today)).await?;
-    let catalog = store.current_catalog().await?.catalog;
+    let current = store.current_catalog().await?;
+    let catalog = &current.catalog;
     let mut seeder = Seeder {
         store,
         calendar,

@@ -44,7 +44,7 @@ use crate::{Backend, Store, StoreError};
 pub struct ClaimSet {
     tx: Transaction<'static, Any>,
     backend: Backend,
-    catalog: CatalogVersion,
+    catalog: std::sync::Arc<CatalogVersion>,
     claims: Vec<Planned>,
     /// Claim id → its place in `claims`.
     index: HashMap<String, usize>,

@@ -117,7 +117,7 @@ impl Store {
         &self,
         sql: String,
         params: &[&str],
-        map: impl FnOnce(&dyn Columns) -> Result<T, StoreError>,
+        map: impl FnMut(&dyn Columns) -> Result<T, StoreError> + Send,
     ) -> Result<T, StoreError> {
         self.read_row(sql, params, map)
             .await?
