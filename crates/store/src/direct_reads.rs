@@ -5,9 +5,11 @@
 //! cut"). The hottest reads go through these connections instead, run where they are
 //! asked for.
 //!
-//! A read runs to its end without yielding: a read of one row by its key takes tens of
-//! microseconds, less than a task switch, and a runtime worker is held no longer than by a
-//! hand-off's bookkeeping. Long reads (lists, reports) stay on the pool.
+//! A read runs to its end without yielding: a read of one record by its key takes tens of
+//! microseconds from the OS cache, less than a task switch, and a runtime worker is held no
+//! longer than by a hand-off's bookkeeping. A read whose pages must come from the disk holds
+//! its worker for that long (the server wants its working set in memory: operations.md,
+//! "Sizing"). Long reads (lists, reports) stay on the pool.
 //!
 //! The connections are SQLite's own readers on the same file in WAL mode: each read sees
 //! every transaction committed before it began, as a pool connection would. They refuse

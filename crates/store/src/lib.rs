@@ -6,7 +6,7 @@
 //! as text.
 //!
 //! One exception to the one driver, for speed, not for difference: on SQLite the reads of
-//! one record by its key that look-ups run most (a claim) go through rusqlite on the
+//! one record by its key that look-ups run most (a claim, a case) go through rusqlite on the
 //! caller's thread, with the same SQL and the same row mapping (`columns.rs` reads a row of
 //! either driver); see `direct_reads.rs` for why.
 //!
