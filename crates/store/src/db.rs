@@ -201,6 +201,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(direct) = &self.direct {
+            direct.close();
+        }
         if let Some(writer) = &self.writer {
             writer.close().await;
         }
@@ -464,6 +467,13 @@ mod tests {
             .expect("read");
         assert_eq!(none, None);
         store.close().await;
+        let closed = store
+            .read_row("SELECT 1 AS n".to_owned(), &[], |row| row.get::<i64>("n"))
+            .await;
+        assert!(
+            matches!(closed, Err(StoreError::Database(sqlx::Error::PoolClosed))),
+            "{closed:?}"
+        );
     }
 
     #[test]

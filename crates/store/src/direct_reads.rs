@@ -17,6 +17,7 @@
 
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
@@ -40,6 +41,8 @@ pub(crate) struct DirectReads {
     /// The `PRAGMA`s of the pool's connections for SQLite's memory (`db.rs`).
     memory: [String; 2],
     idle: Mutex<Vec<Connection>>,
+    /// Set by [`DirectReads::close`]: reads are refused, as the pool refuses them.
+    closed: AtomicBool,
 }
 
 impl std::fmt::Debug for DirectReads {
@@ -59,6 +62,15 @@ impl DirectReads {
             read_only,
             memory,
             idle: Mutex::new(Vec::new()),
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    /// Closes the idle connections and refuses further reads (`Store::close`).
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.clear();
         }
     }
 
@@ -78,6 +90,9 @@ impl DirectReads {
     }
 
     fn take(&self) -> Result<Connection, StoreError> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(sqlx::Error::PoolClosed.into());
+        }
         let idle = self.idle.lock().map(|mut idle| idle.pop());
         match idle {
             Ok(Some(conn)) => Ok(conn),
@@ -88,6 +103,7 @@ impl DirectReads {
     fn give_back(&self, conn: Connection) {
         if let Ok(mut idle) = self.idle.lock()
             && idle.len() < KEEP_IDLE
+            && !self.closed.load(Ordering::SeqCst)
         {
             idle.push(conn);
         }
