@@ -883,7 +883,6 @@ fn hex_of(bytes: &[u8]) -> String {
 /// Credit records about the claimant, her employer and someone else: two in force on the
 /// tests' day (2024-04-01), one expired, one about another person.
 async fn record_credits(svc: &onething_services::Services, mum: &CitizenId) {
-    use onething_services::supervision::{self, CreditInput, NewCredit};
     let sup = Actor {
         username: "sup".into(),
         role: Role::Supervisor,
@@ -900,18 +899,6 @@ async fn record_credits(svc: &onething_services::Services, mum: &CitizenId) {
         ("person", other.as_str(), "2024-01-01", None),
     ];
     for (kind, id, from, to) in entries {
-        let input = CreditInput {
-            subject_kind: Some(kind.into()),
-            subject_id: Some(id.into()),
-            decision: Some("骗取生育津贴，追回并记入信用记录".into()),
-            basis: Some("医保（2024）罚字第3号".into()),
-            valid_from: Some(from.into()),
-            valid_to: to.map(Into::into),
-            ..CreditInput::default()
-        };
-        let entry = NewCredit::try_from(input).expect("valid");
-        supervision::record_credit(svc, &sup, entry)
-            .await
-            .expect("recorded");
+        crate::support::record_credit(svc, &sup, (kind, id), from, to).await;
     }
 }

@@ -579,7 +579,6 @@ async fn a_supervisor_urges_an_open_item_and_the_case_records_it() {
 /// one query: grouped by subject in the order asked, each subject's by period.
 #[tokio::test]
 async fn credit_flags_come_grouped_by_subject_in_the_order_asked() {
-    use onething_services::supervision::{CreditInput, NewCredit};
     for db in test_dbs().await {
         let svc = services(&db.store);
         let sup = supervisor(500114, "2024-09-02");
@@ -592,18 +591,7 @@ async fn credit_flags_come_grouped_by_subject_in_the_order_asked() {
             ("institution", firm.as_str(), "2024-02-01"),
         ];
         for (kind, id, from) in entries {
-            let input = CreditInput {
-                subject_kind: Some(kind.into()),
-                subject_id: Some(id.into()),
-                decision: Some("骗取生育津贴，追回并记入信用记录".into()),
-                basis: Some("医保（2024）罚字第2号".into()),
-                valid_from: Some(from.into()),
-                ..CreditInput::default()
-            };
-            let entry = NewCredit::try_from(input).expect("valid");
-            supervision::record_credit(&svc, &sup, entry)
-                .await
-                .expect("recorded");
+            crate::support::record_credit(&svc, &sup, (kind, id), from, None).await;
         }
         let order = |flags: Vec<onething_store::supervision::CreditRecord>| {
             flags

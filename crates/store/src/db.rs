@@ -265,19 +265,6 @@ impl Store {
         };
         rows.iter().map(|row| map(row)).collect()
     }
-
-    /// The row `sql` answers for `key` (bound as `$1`), if any: the read of one record by
-    /// its key (a claim by id, an employer's account or consent by its USCC).
-    pub(crate) async fn row_by_key(
-        &self,
-        sql: impl sqlx::SqlSafeStr,
-        key: &str,
-    ) -> Result<Option<sqlx::any::AnyRow>, StoreError> {
-        Ok(sqlx::query(sql)
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?)
-    }
 }
 
 fn pool_options(backend: Backend) -> AnyPoolOptions {

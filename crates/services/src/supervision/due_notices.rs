@@ -54,11 +54,12 @@ struct Window {
     until: NaiveDate,
 }
 
-/// Each open item's window, computed once per region.
+/// Each open item's window, computed once per region (a case without a region under "",
+/// never a region's code, so the look-up of a streamed item allocates nothing).
 struct Windows<'a> {
     svc: &'a Services,
     today: NaiveDate,
-    by_region: HashMap<Option<String>, Window>,
+    by_region: HashMap<String, Window>,
 }
 
 impl<'a> Windows<'a> {
@@ -71,13 +72,13 @@ impl<'a> Windows<'a> {
     }
 
     fn of(&mut self, region: Option<&str>) -> Result<Window, ServiceError> {
-        if let Some(w) = self.by_region.get(&region.map(str::to_owned)) {
+        if let Some(w) = self.by_region.get(region.unwrap_or("")) {
             return Ok(*w);
         }
         let days = super::period_for(region, self.today)?.near_due_working_days;
         let until = super::due_after(self.svc, self.today, days)?.date;
         let w = Window { days, until };
-        self.by_region.insert(region.map(str::to_owned), w);
+        self.by_region.insert(region.unwrap_or("").to_owned(), w);
         Ok(w)
     }
 }

@@ -274,3 +274,28 @@ pub fn photo(filename: &str, content_type: &str, bytes: &[u8]) -> Photo {
     })
     .expect("valid photo")
 }
+
+/// Records a credit entry (a fraud finding) about `id`, a `person` or an `institution`, in
+/// force from `from` (and until `to`), as the supervisor `sup`.
+pub async fn record_credit(
+    svc: &Services,
+    sup: &Actor,
+    (kind, id): (&str, &str),
+    from: &str,
+    to: Option<&str>,
+) {
+    use onething_services::supervision::{self, CreditInput, NewCredit};
+    let input = CreditInput {
+        subject_kind: Some(kind.into()),
+        subject_id: Some(id.into()),
+        decision: Some("骗取生育津贴，追回并记入信用记录".into()),
+        basis: Some("医保（2024）罚字第2号".into()),
+        valid_from: Some(from.into()),
+        valid_to: to.map(Into::into),
+        ..CreditInput::default()
+    };
+    let entry = NewCredit::try_from(input).expect("valid");
+    supervision::record_credit(svc, sup, entry)
+        .await
+        .expect("recorded");
+}

@@ -25,15 +25,14 @@ impl Store {
     pub async fn employer_account(&self, uscc: &str) -> Result<Option<BankAccount>, StoreError> {
         let sql =
             "SELECT account_name, bank, number FROM employer_accounts WHERE employer_uscc = $1";
-        let row = self.row_by_key(sql, uscc).await?;
-        row.map(|r| {
+        self.read_row(sql.to_owned(), &[uscc], |row| {
             Ok(BankAccount {
-                name: r.try_get("account_name")?,
-                bank: r.try_get("bank")?,
-                number: r.try_get("number")?,
+                name: row.get("account_name")?,
+                bank: row.get("bank")?,
+                number: row.get("number")?,
             })
         })
-        .transpose()
+        .await
     }
 
     /// Records (or replaces) the employer's account, keeps the version in the account's

@@ -26,14 +26,13 @@ impl Store {
     ) -> Result<Option<StandingConsent>, StoreError> {
         let sql =
             "SELECT given_at, given_by FROM automatic_claim_consents WHERE employer_uscc = $1";
-        let row = self.row_by_key(sql, uscc).await?;
-        row.map(|r| {
+        self.read_row(sql.to_owned(), &[uscc], |row| {
             Ok(StandingConsent {
-                given_at: parse_instant(&r.try_get::<String, _>("given_at")?)?,
-                given_by: r.try_get("given_by")?,
+                given_at: parse_instant(&row.get::<String>("given_at")?)?,
+                given_by: row.get("given_by")?,
             })
         })
-        .transpose()
+        .await
     }
 
     /// Every employer whose consent stands (read once per 免申即享 run).
